@@ -1,0 +1,1 @@
+"""Dedup: exact and near-duplicate detection over a bounded window of articles."""

@@ -1,0 +1,1 @@
+"""Evaluation of the extraction stage against annotated text (`eventwire evaluate`)."""

@@ -1,0 +1,1 @@
+"""Ingest: turn raw topic payloads into validated articles or dead letters."""

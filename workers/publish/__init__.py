@@ -1,0 +1,1 @@
+"""Publish: which topic and key each output record goes to."""

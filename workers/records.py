@@ -1,0 +1,163 @@
+"""The typed records that flow between stages, and their JSON form.
+
+Every topic carries one of these records encoded with orjson. `schemas/` holds the JSON
+Schema of each one: that is the contract with other systems; these classes are how the
+code builds the records. `to_dict()` gives exactly the JSON object that goes on the wire.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+import orjson
+
+PIPELINE_VERSION = "0.1.0"
+
+DedupMethod = Literal["exact", "near"]
+DatePrecision = Literal["day", "week", "month", "year"]
+PlacePrecision = Literal["city", "admin1", "country", "region"]
+
+
+def utc_now_iso() -> str:
+    """The current time as an RFC 3339 string in UTC, to the millisecond."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Record:
+    """Shared JSON form for the dataclasses below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+
+@dataclass(slots=True)
+class Article(Record):
+    """A validated input article (topic `articles`, `articles.unique`)."""
+
+    id: str
+    body: str
+    published_at: str
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    language: str = "en"
+    # True when published_at was missing and was taken from the Kafka record timestamp.
+    published_at_inferred: bool = False
+
+
+@dataclass(slots=True)
+class DuplicateNotice(Record):
+    """A later copy of an article already seen (topic `articles.duplicates`)."""
+
+    article_id: str
+    duplicate_of: str
+    method: DedupMethod
+    similarity: float
+    detected_at: str = field(default_factory=utc_now_iso)
+
+
+@dataclass(slots=True)
+class DeadLetter(Record):
+    """A record that could not be processed, with the reason (topic `articles.dlq`)."""
+
+    error: str
+    message: str
+    topic: str | None
+    partition: int | None
+    offset: int | None
+    timestamp: str
+    payload_b64: str
+    stage: str = "ingest"
+
+
+@dataclass(slots=True)
+class Span(Record):
+    """A piece of an article body: `text == body[start:end]` on the body as received."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Place(Record):
+    """A resolved place mention."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    country_code: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    feature: str  # city | admin1 | country | region
+    precision: PlacePrecision = "city"
+
+
+@dataclass(slots=True)
+class TimeExpression(Record):
+    """A normalized temporal expression (TimeML-style value)."""
+
+    text: str
+    start: int
+    end: int
+    value: str  # YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY
+    precision: DatePrecision
+
+
+@dataclass(slots=True)
+class Actor(Record):
+    text: str
+    role: Literal["source", "target"]
+    kind: str  # person | organization | country | group | other
+    country_code: str | None = None
+
+
+@dataclass(slots=True)
+class EventLocation(Record):
+    text: str | None
+    name: str
+    country_code: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    precision: PlacePrecision
+
+
+@dataclass(slots=True)
+class EventDate(Record):
+    value: str
+    precision: DatePrecision
+    text: str | None
+    source: Literal["text", "published_at"]
+
+
+@dataclass(slots=True)
+class Event(Record):
+    """One extracted event (topics `events` and `events.<type>`)."""
+
+    event_id: str
+    article_id: str
+    source: str | None
+    url: str | None
+    published_at: str
+    type: str
+    subtype: str
+    codes: dict[str, str]
+    trigger: Span
+    evidence: Span
+    actors: list[Actor]
+    location: EventLocation | None
+    date: EventDate
+    confidence: float
+    pipeline_version: str = PIPELINE_VERSION
+    extracted_at: str = field(default_factory=utc_now_iso)
