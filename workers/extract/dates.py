@@ -1,0 +1,479 @@
+"""Finding temporal expressions in news text and normalizing them against the publication time.
+
+`find_dates(text, published_at)` returns every date-like expression in `text` with its
+character span and a TimeML-style value: `YYYY-MM-DD` (day), `YYYY-Www` (ISO week),
+`YYYY-MM` (month) or `YYYY` (year). Relative expressions ("Monday", "last week", "two days
+ago", "March 13") are resolved in the article's local day, i.e. the calendar date of
+`published_at` in its own UTC offset. Expressions that are not one of these four kinds
+(durations, sets, times of day alone, "recently") are not returned.
+
+Pure regular expressions compiled at import; no spaCy. The rules and their measured
+accuracy are described in docs/dates.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Callable
+
+from workers.records import DatePrecision, TimeExpression
+
+__all__ = ["find_dates", "parse_published_at"]
+
+# --- vocabulary -----------------------------------------------------------------------
+
+_MONTH_NUMBERS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
+        ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
+        ("September", "Sept", "Sep"), ("October", "Oct"), ("November", "Nov"),
+        ("December", "Dec"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _MONTH_NUMBERS[_name.lower()] = _number
+
+_WEEKDAY_NUMBERS = {
+    name.lower(): number
+    for number, name in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+}
+_WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
+                          "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30,
+}
+
+# Month names must be capitalized: that alone removes "may attack" and "a protest march".
+_MONTH_FULL = (r"(?:January|February|March|April|May|June|July|August|September|October"
+               r"|November|December)")
+# Abbreviations only count next to a day or a year ("Jan" alone is a first name).
+_MONTH_ANY = (r"(?:" + _MONTH_FULL[3:-1] +
+              r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY_ANY = _WEEKDAY[:-1] + r"|(?:Mon|Tues?|Wed|Thur?s?|Fri|Sat|Sun)\.?)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR_SUFFIX = (r"(?:,?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
+                r"|\s+(?P<rel_year>last|this|next)\s+year)?")
+_TIME_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|noon))?"
+_NUMBER = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+# Day names that are part of titles or holidays, not dates.
+_NAMED_DAY_BEFORE = re.compile(
+    r"(?:Good|Black|Bloody|Super|Ash|Palm|Easter|Holy|Maundy|Cyber|Shrove|Low)\s+$")
+
+# --- tense cues -----------------------------------------------------------------------
+
+_FUTURE_WORDS = frozenset(
+    "will 'll wo shall would going scheduled planned plans plan expected expects expect "
+    "upcoming due until till tomorrow coming set slated".split())
+_PAST_WORDS = frozenset(
+    "said told was were had did ago since last been came went took made gave met began "
+    "held left fell rose sent saw found became struck shot won lost fled hit "
+    "killed yesterday".split())
+_WORD = re.compile(r"[A-Za-z']+")
+_CLAUSE_END = re.compile(r"[.!?;:\n]\s")
+
+
+def _tense(text: str, start: int, end: int) -> int:
+    """+1 when the nearest tense cue in the clause points to the future, -1 past, 0 none."""
+    left_from = max(0, start - 90)
+    left = text[left_from:start]
+    stop = None
+    for stop in _CLAUSE_END.finditer(left):
+        pass
+    if stop is not None:
+        left_from += stop.end()
+        left = text[left_from:start]
+    right = text[end:end + 60]
+    stop = _CLAUSE_END.search(right)
+    if stop is not None:
+        right = right[:stop.start()]
+    best: tuple[int, int] | None = None  # (distance, direction)
+    for words, offset, before in ((left, left_from, True), (right, end, False)):
+        for word in _WORD.finditer(words):
+            token = word.group().lower()
+            if token in _FUTURE_WORDS:
+                direction = 1
+            elif token in _PAST_WORDS or (len(token) > 4 and token.endswith("ed")):
+                direction = -1
+            else:
+                continue
+            distance = start - (offset + word.end()) if before else word.start()
+            if best is None or distance < best[0]:
+                best = (distance, direction)
+    return 0 if best is None else best[1]
+
+
+# --- calendar helpers -----------------------------------------------------------------
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _pick_year(today: date, month: int, day: int, direction: int,
+               weekday: int | None = None) -> date | None:
+    """The year for a month and day written without one.
+
+    A weekday written beside it ("Friday, Oct. 13") decides; otherwise the tense: past → the
+    latest such day on or before publication, future → the earliest on or after, no cue → the
+    nearest to publication (news mostly writes about the last and the coming few months).
+    """
+    candidates = [d for y in (today.year - 1, today.year, today.year + 1)
+                  if (d := _safe_date(y, month, day)) is not None]
+    if weekday is not None:
+        matching = [d for d in candidates if d.weekday() == weekday]
+        if matching:
+            return min(matching, key=lambda d: abs((d - today).days))
+    if direction < 0:
+        past = [d for d in candidates if d <= today]
+        return max(past) if past else None
+    if direction > 0:
+        future = [d for d in candidates if d >= today]
+        return min(future) if future else None
+    return min(candidates, key=lambda d: abs((d - today).days)) if candidates else None
+
+
+def _pick_month_year(today: date, month: int, direction: int) -> int:
+    """The year of a month written without one: as `_pick_year`, ties going to the past."""
+    if direction > 0:
+        return today.year if month >= today.month else today.year + 1
+    if direction < 0:
+        return today.year if month <= today.month else today.year - 1
+    here = today.year * 12 + today.month
+    return min((abs(y * 12 + month - here), y)
+               for y in (today.year - 1, today.year, today.year + 1))[1]
+
+
+def _weekday_date(today: date, weekday: int, mode: str) -> date:
+    """`mode`: 'past' on or before today, 'future' on or after, 'last' / 'next' strictly."""
+    back = (today.weekday() - weekday) % 7
+    ahead = (weekday - today.weekday()) % 7
+    if mode == "past":
+        return today - timedelta(days=back)
+    if mode == "future":
+        return today + timedelta(days=ahead)
+    if mode == "last":
+        return today - timedelta(days=back or 7)
+    return today + timedelta(days=ahead or 7)
+
+
+def _day(d: date | None) -> tuple[str, DatePrecision] | None:
+    return None if d is None else (d.isoformat(), "day")
+
+
+def _month(year: int, month: int) -> tuple[str, DatePrecision]:
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _year(year: int) -> tuple[str, DatePrecision]:
+    return f"{year:04d}", "year"
+
+
+def _relative_year(today: date, word: str | None) -> int:
+    return today.year + {"last": -1, "next": 1}.get((word or "this").lower(), 0)
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NUMBERS[name.rstrip(".").lower()]
+
+
+def _weekday_number(name: str) -> int:
+    key = name.rstrip(".").lower()
+    return _WEEKDAY_NUMBERS.get(key, _WEEKDAY_ABBREVIATIONS.get(key, 0))
+
+
+# --- rules ----------------------------------------------------------------------------
+
+Resolved = tuple[str, DatePrecision]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    text: str
+    today: date
+
+    def tense(self, match: re.Match[str]) -> int:
+        return _tense(self.text, match.start(), match.end())
+
+
+Resolver = Callable[[re.Match[str], _Context], "Resolved | None"]
+
+
+def _resolve_iso(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    return _day(_safe_date(int(m["year"]), int(m["month"]), int(m["day"])))
+
+
+def _resolve_numeric(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """d/m/y or m/d/y: taken when only one reading is a valid date near enough to matter.
+
+    When both readings are valid, the one within 60 days of publication wins if the other
+    is not; otherwise the expression is skipped as ambiguous.
+    """
+    first, second, year = int(m["a"]), int(m["b"]), int(m["y"])
+    if year < 100:
+        year += 2000 if year <= (ctx.today.year % 100) + 1 else 1900
+    readings = {d for d in (_safe_date(year, second, first), _safe_date(year, first, second)) if d}
+    if len(readings) == 2:
+        near = {d for d in readings if abs((d - ctx.today).days) <= 60}
+        readings = near if len(near) == 1 else set()
+    return _day(readings.pop()) if len(readings) == 1 else None
+
+
+def _resolve_month_day(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    month, day = _month_number(m["month"]), int(m["day"])
+    if m["year"]:
+        return _day(_safe_date(int(m["year"]), month, day))
+    if m["rel_year"]:
+        return _day(_safe_date(_relative_year(ctx.today, m["rel_year"]), month, day))
+    weekday = _weekday_number(m["weekday"]) if m["weekday"] else None
+    return _day(_pick_year(ctx.today, month, day, ctx.tense(m), weekday))
+
+
+def _resolve_month_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    return _month(int(m["year"]), _month_number(m["month"]))
+
+
+def _resolve_month_relative_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    return _month(_relative_year(ctx.today, m["rel_year"]), _month_number(m["month"]))
+
+
+def _resolve_modified_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """"last March", "next April", "this June", "early May": a month of a year to choose."""
+    month = _month_number(m["month"])
+    modifier = (m.groupdict().get("mod") or "").lower()
+    if modifier == "last":
+        year = ctx.today.year if month < ctx.today.month else ctx.today.year - 1
+    elif modifier == "next":
+        year = ctx.today.year if month > ctx.today.month else ctx.today.year + 1
+    elif modifier == "this":
+        year = ctx.today.year
+    else:
+        year = _pick_month_year(ctx.today, month, ctx.tense(m))
+    return _month(year, month)
+
+
+# Words before a bare "May"/"March" that make it a month rather than a verb or a noun.
+_MONTH_CUE_BEFORE = re.compile(
+    r"(?:\b(?:in|since|by|until|till|from|through|during|of|before|after|between|to|and|or"
+    r"|early|late|mid|last|next|this|end|beginning|start|middle|the)[\s-]+|-)$", re.IGNORECASE)
+
+
+def _resolve_bare_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    name = m["month"]
+    before = ctx.text[max(0, m.start() - 20):m.start()]
+    after = ctx.text[m.end():m.end() + 20]
+    # "April Ryan", "June Carter": a capitalized word after a month name makes it a name.
+    if re.match(r"\s+[A-Z][a-z]", after) and not re.match(r"\s+" + _WEEKDAY, after):
+        return None
+    if name in ("May", "March") and (
+            not _MONTH_CUE_BEFORE.search(before) or re.search(r"\bthe\s+$", before, re.I)):
+        return None
+    return _resolve_modified_month(m, ctx)
+
+
+def _resolve_weekday(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    if _NAMED_DAY_BEFORE.search(ctx.text[max(0, m.start() - 10):m.start()]):
+        return None
+    after = ctx.text[m.end():m.end() + 20]
+    # "Sunday Times", "Monday Night Football": a day name that starts a title.
+    if re.match(r"\s+[A-Z][a-z]", after) and not re.match(r"\s+" + _MONTH_ANY, after):
+        return None
+    weekday = _weekday_number(m["weekday"])
+    modifier = (m["mod"] or "").lower()
+    if modifier in ("last", "next"):
+        return _day(_weekday_date(ctx.today, weekday, modifier))
+    direction = ctx.tense(m)
+    if modifier == "this" and direction >= 0:
+        direction = 1
+    return _day(_weekday_date(ctx.today, weekday, "future" if direction > 0 else "past"))
+
+
+_DEICTIC_OFFSETS = {
+    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "earlier today": 0, "later today": 0, "yesterday": -1, "last night": -1,
+    "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2,
+}
+
+
+def _resolve_deictic(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    key = re.sub(r"\s+", " ", m["deictic"].lower())
+    return _day(ctx.today + timedelta(days=_DEICTIC_OFFSETS[key]))
+
+
+def _resolve_relative_unit(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """last/this/next week, month, year (with "earlier", "the end of" ... in the span)."""
+    step = {"last": -1, "this": 0, "next": 1}[m["which"].lower()]
+    unit = m["unit"].lower()
+    if unit == "week":
+        return _iso_week(ctx.today + timedelta(weeks=step)), "week"
+    if unit == "month":
+        return _month(*_add_months(ctx.today.year, ctx.today.month, step))
+    return _year(ctx.today.year + step)
+
+
+def _resolve_ago(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    raw = m["count"].lower()
+    count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    unit = m["unit"].lower()
+    if unit == "day":
+        return _day(ctx.today - timedelta(days=count))
+    if unit == "week":
+        return _iso_week(ctx.today - timedelta(weeks=count)), "week"
+    if unit == "month":
+        return _month(*_add_months(ctx.today.year, ctx.today.month, -count))
+    return _year(ctx.today.year - count)
+
+
+_FIXED_HOLIDAYS = {"new year's day": (1, 1), "new year's eve": (12, 31),
+                   "christmas day": (12, 25), "christmas eve": (12, 24),
+                   "fourth of july": (7, 4), "july fourth": (7, 4), "july 4th": (7, 4)}
+
+
+def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    month, day = _FIXED_HOLIDAYS[re.sub(r"\s+", " ", m["holiday"].lower())]
+    if m["year"]:
+        return _day(_safe_date(int(m["year"]), month, day))
+    return _day(_pick_year(ctx.today, month, day, ctx.tense(m)))
+
+
+# A bare four-digit number is a year unless its neighbours say it is a count, a time, a
+# price or part of a name.
+_QUANTITY_BEFORE = re.compile(
+    r"(?:[$£€#]|\b(?:about|some|nearly|almost|around|over|than|least|approximately"
+    r"|roughly|only|just|estimated|total|number|Nos?\.)\s+|\d[.,]?)$")
+_NOT_YEAR_AFTER = re.compile(
+    r"(?:s\b|%|[.,:]\d|\s*(?:GMT|UTC|EST|EDT|BST|CET|hrs?\b|hours\b|h\b|local\b|pm\b|am\b"
+    r"|p\.m\.|a\.m\.|percent|per\b|km|kilo|miles?\b|met(?:er|re)s?\b|feet\b|ft\b|tons?\b"
+    r"|tonnes?\b|barrels?\b|dollars?\b|euros?\b|pounds?\b|yuan\b|yen\b|rupees?\b|shares?\b"
+    r"|people\b|persons\b|men\b|women\b|children\b|troops\b|soldiers\b|militants?\b"
+    r"|fighters\b|police\b|policemen\b|officers\b|civilians\b|dead\b|killed\b|injured\b"
+    r"|wounded\b|detained\b|arrested\b|protesters\b|demonstrators\b|students\b|workers\b"
+    r"|residents\b|refugees\b|families\b|homes\b|houses\b|votes\b|seats\b|members\b"
+    r"|cases\b|deaths\b|jobs\b|employees\b|prisoners\b|rockets\b|units\b|copies\b))")
+# A capitalized word right before a number names a thing ("Resolution 1701", "Flight 1549"),
+# except for these sentence-initial function words.
+_NAME_BEFORE = re.compile(r"\b([A-Z][A-Za-z]*)\s+$")
+_YEAR_LEADERS = frozenset(
+    "In Since By Until From Through During Before After Between And Or Of For Early Late "
+    "Mid End The Fiscal Summer Winter Spring Autumn Fall Year Not Unlike Like As At On "
+    "Around Circa To Also But Then".split())
+
+
+def _resolve_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    year = int(m["year"])
+    if year > ctx.today.year + 50:
+        return None
+    before = ctx.text[max(0, m.start() - 25):m.start()]
+    if _QUANTITY_BEFORE.search(before) or _NOT_YEAR_AFTER.match(ctx.text, m.end()):
+        return None
+    name = _NAME_BEFORE.search(before)
+    if name and name.group(1) not in _YEAR_LEADERS and name.group(1).lower() not in _MONTH_NUMBERS:
+        return None
+    return _year(year)
+
+
+_MODIFIER = (r"(?:(?:early|late|mid|earlier|later|the\s+(?:end|start|beginning|middle)\s+of)"
+             r"[\s-]+)?")
+
+# Order matters only for equal spans; overlapping matches keep the longest.
+_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
+    (re.compile(r"(?<![\d-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
+                r"(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
+                r"(?![\d-])"), _resolve_iso),
+    (re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)([/.])(?P<b>[0-3]?\d)\2(?P<y>(?:1[89]|20)\d\d"
+                r"|(?<=/)\d\d)(?![\d/]|\.\d)"), _resolve_numeric),
+    (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?(?P<month>"
+                + _MONTH_ANY + r")\s+" + _DAY + r"(?![\d:]|\.\d)\b" + _YEAR_SUFFIX),
+     _resolve_month_day),
+    (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?" + _DAY
+                + r"(?:\s+of)?\s+(?P<month>" + _MONTH_ANY + r")(?!\w)" + _YEAR_SUFFIX),
+     _resolve_month_day),
+    (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_ANY
+                + r"),?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)\b"),
+     _resolve_month_year),
+    (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_FULL
+                + r")\s+(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year),
+    (re.compile(r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+(?P<month>"
+                + _MONTH_FULL + r")\b"), _resolve_modified_month),
+    (re.compile(r"(?<![\w-])(?P<month>" + _MONTH_FULL + r")\b(?!-)"),
+     _resolve_bare_month),
+    (re.compile(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Ee]arlier)\s+)?"
+                r"(?P<weekday>" + _WEEKDAY + r")(?:'s)?" + _TIME_OF_DAY + r"\b"),
+     _resolve_weekday),
+    (re.compile(r"\b(?:(?:early|late|earlier|later)\s+)?(?P<deictic>"
+                + "|".join(k.replace(" ", r"\s+") for k in sorted(_DEICTIC_OFFSETS, key=len,
+                                                                    reverse=True))
+                + r")" + _TIME_OF_DAY + r"\b", re.IGNORECASE), _resolve_deictic),
+    (re.compile(r"\b" + _MODIFIER + r"(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b",
+                re.IGNORECASE), _resolve_relative_unit),
+    (re.compile(r"\b" + _NUMBER + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+                re.IGNORECASE), _resolve_ago),
+    (re.compile(r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
+                r"|(?:the\s+)?Fourth\s+of\s+July|July\s+(?:Fourth|4th))"
+                r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday),
+    (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"),
+     _resolve_year),
+)
+
+
+def find_dates(text: str, published_at: datetime) -> list[TimeExpression]:
+    """Every date expression in `text`, in order, resolved against `published_at`.
+
+    `published_at` should be timezone-aware; its own calendar date (in its offset) is the
+    anchor for "today", "Monday", "last week" ... A naive datetime is taken as UTC.
+    """
+    ctx = _Context(text, published_at.date())
+    found: list[tuple[int, int, str, DatePrecision]] = []
+    for pattern, resolve in _RULES:
+        for match in pattern.finditer(text):
+            resolved = resolve(match, ctx)
+            if resolved is not None:
+                found.append((match.start(), match.end(), *resolved))
+    # Longest first, then leftmost; keep what does not overlap a longer one.
+    found.sort(key=lambda f: (f[0] - f[1], f[0]))
+    taken: list[tuple[int, int, str, DatePrecision]] = []
+    for candidate in found:
+        if all(candidate[1] <= t[0] or candidate[0] >= t[1] for t in taken):
+            taken.append(candidate)
+    taken.sort()
+    return [TimeExpression(text[s:e], s, e, value, precision) for s, e, value, precision in taken]
+
+
+def parse_published_at(value: str) -> datetime:
+    """An RFC 3339 / ISO 8601 (or RFC 2822, as in RSS) timestamp as an aware datetime.
+
+    A date alone is midnight; a timestamp without an offset is taken as UTC. Raises
+    ValueError when the string is none of these.
+    """
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError) as error:
+            raise ValueError(f"not an ISO 8601 / RFC 3339 timestamp: {value!r}") from error
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
