@@ -1,0 +1,311 @@
+"""`eventwire`: the command line of the worker, the local broker and the offline pipeline.
+
+Connection flags override the environment variables of `workers.settings`; `eventwire
+settings` lists them all. Offline commands (`extract`, `dedup`) need no broker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Callable
+
+import orjson
+from tqdm import tqdm
+
+from workers.settings import Settings
+
+
+def _connection_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection (override EVENTWIRE_* environment variables)")
+    group.add_argument("--bootstrap-servers", help="Kafka bootstrap servers, comma separated")
+    group.add_argument("--topic-prefix", help="prefix of every topic name")
+    group.add_argument("--security-protocol", help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+    group.add_argument("--sasl-mechanism", help="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+    group.add_argument("--sasl-username", help="SASL user (the password is read from EVENTWIRE_SASL_PASSWORD only)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    names = ("bootstrap_servers", "topic_prefix", "security_protocol", "sasl_mechanism", "sasl_username",
+             "partitions", "app_id", "web_port")
+    return Settings.from_env(**{n: getattr(args, n, None) for n in names})
+
+
+# -- broker -------------------------------------------------------------------------------
+def cmd_broker(args: argparse.Namespace) -> int:
+    from workers.broker import BrokerError, LocalBroker
+
+    settings = Settings.from_env()
+    broker = LocalBroker(settings.broker_home_path, port=settings.broker_port, heap=settings.broker_heap)
+    try:
+        if args.action == "start":
+            already = broker.pid() is not None
+            broker.start(reuse_data=args.reuse_data)
+            state = "already running" if already else "started"
+            print(f"broker {state} on {broker.bootstrap} (pid {broker.pid()}); log: {broker.log_file}")
+        elif args.action == "stop":
+            broker.stop()
+            print(f"broker on {broker.bootstrap} stopped; log: {broker.log_file}")
+        else:
+            pid = broker.pid()
+            ready = pid is not None and broker.is_ready()
+            print(f"broker on {broker.bootstrap}: {'ready' if ready else 'running, not answering' if pid else 'stopped'}"
+                  f"{f' (pid {pid})' if pid else ''}; log: {broker.log_file}")
+            return 0 if ready else 1
+    except BrokerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from workers.clients import create_topics
+
+    created = create_topics(_settings(args))
+    print(f"created {len(created)} topics: {', '.join(created)}" if created else "all topics exist")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    width = max(len(env) for env, _, _ in Settings.describe())
+    for env, default, doc in Settings.describe():
+        print(f"{env:<{width}}  {default or '(empty)':<24}  {doc}")
+    return 0
+
+
+# -- worker -------------------------------------------------------------------------------
+def cmd_worker(args: argparse.Namespace) -> int:
+    import faust
+
+    from workers.stream.agents import register_agents
+    from workers.stream.app import build_app
+    from workers.stream.metrics import Metrics
+
+    settings = _settings(args)
+    wiring = build_app(settings)
+    register_agents(wiring, Metrics())
+    worker = faust.Worker(wiring.app, loglevel=args.loglevel)
+    worker.execute_from_commandline()
+    return 0
+
+
+# -- publish ------------------------------------------------------------------------------
+def iter_input_records(path: Path) -> Iterator[bytes]:
+    """Raw records from a JSONL file (one per line) or a folder of .json/.jsonl/.txt files.
+
+    A .txt file becomes an article whose body is the file's text and whose id is its name.
+    Lines are sent as they are, broken ones included: the worker's ingest judges them.
+    """
+    files = sorted(p for p in path.iterdir() if p.suffix in {".json", ".jsonl", ".txt"}) if path.is_dir() else [path]
+    for file in files:
+        if file.suffix == ".txt":
+            yield orjson.dumps({"id": file.stem, "body": file.read_text(encoding="utf-8")})
+        elif file.suffix == ".json":
+            yield file.read_bytes().strip()
+        else:
+            for line in file.read_bytes().splitlines():
+                if line.strip():
+                    yield line
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from workers.clients import producer
+    from workers.publish.topics import Topics
+
+    settings = _settings(args)
+    topic = args.topic or Topics(settings.topic_prefix).articles
+    prod = producer(settings)
+    records = list(iter_input_records(Path(args.path)))
+    for raw in tqdm(records, desc=f"publish → {topic}", unit="rec", file=sys.stderr, disable=args.quiet):
+        prod.send(topic, value=raw)
+    prod.flush()
+    prod.close()
+    print(f"published {len(records)} records to {topic}", file=sys.stderr)
+    return 0
+
+
+# -- subscribe ----------------------------------------------------------------------------
+def cmd_subscribe(args: argparse.Namespace) -> int:
+    from workers.clients import consumer
+    from workers.publish.topics import Topics
+
+    settings = _settings(args)
+    names = Topics(settings.topic_prefix)
+    topic = args.topic or (names.events_of(args.type) if args.type else names.events)
+    cons = consumer(settings, topic, auto_offset_reset="earliest" if args.from_beginning else "latest",
+                    enable_auto_commit=False, consumer_timeout_ms=None if args.follow else 5000)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        for message in cons:
+            record = orjson.loads(message.value)
+            line = orjson.dumps(record).decode() if args.format == "jsonl" else format_row(record)
+            print(line, flush=True)
+    except (KeyboardInterrupt, BrokenPipeError):
+        pass
+    finally:
+        cons.close()
+    return 0
+
+
+def format_row(record: dict[str, Any]) -> str:
+    """One readable line for an event, a duplicate notice, a dead letter or an article."""
+    if "event_id" in record:
+        loc = record.get("location") or {}
+        where = f"{loc.get('name')}, {loc.get('country_code')} ({loc.get('precision')})" if loc else "-"
+        date = record["date"]
+        return (f"{record['type']:<9} {record['subtype']:<22} {date['value']:<10} {where:<32} "
+                f"{record['evidence']['text'][:90]!r}")
+    if "duplicate_of" in record:
+        return f"duplicate {record['article_id']} of {record['duplicate_of']} ({record['method']}, {record['similarity']:.2f})"
+    if "payload_b64" in record:
+        return f"dead letter {record['error']}: {record['message']}"
+    return f"article {record.get('id')}: {(record.get('title') or record.get('body', ''))[:90]!r}"
+
+
+# -- offline pipeline ---------------------------------------------------------------------
+def read_articles(path: Path) -> Iterator[Any]:
+    """Articles from a JSONL file, validated as ingest does; invalid lines are reported and skipped."""
+    from workers.ingest.validate import RecordMeta, validate
+    from workers.records import DeadLetter
+
+    settings = Settings.from_env()
+    for number, raw in enumerate(iter_input_records(path), 1):
+        outcome = validate(raw, RecordMeta(topic=str(path), offset=number - 1), settings)
+        if isinstance(outcome, DeadLetter):
+            print(f"{path}:{number}: skipped ({outcome.error}: {outcome.message})", file=sys.stderr)
+            continue
+        yield outcome
+
+
+def write_jsonl(path: str, rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    out = sys.stdout.buffer if path == "-" else open(path, "wb")
+    try:
+        for row in rows:
+            out.write(orjson.dumps(row) + b"\n")
+            count += 1
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+    return count
+
+
+def _progress(items: Iterable[Any], desc: str, total: int | None) -> Iterable[Any]:
+    return tqdm(items, desc=desc, unit="art", total=total, file=sys.stderr, mininterval=0.5)
+
+
+def _count_lines(path: Path) -> int | None:
+    return sum(1 for _ in iter_input_records(path)) if path.is_file() else None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from workers.extract.pipeline import Extractor
+
+    path = Path(args.input)
+    extractor = Extractor()
+    articles = _progress(read_articles(path), "extract", _count_lines(path))
+    started = time.perf_counter()
+    n_articles = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal n_articles
+        for annotations in extractor.annotate_many(articles):
+            n_articles += 1
+            if args.annotations:
+                yield annotations.to_dict()
+            else:
+                yield from (event.to_dict() for event in annotations.events)
+
+    written = write_jsonl(args.output, rows())
+    elapsed = time.perf_counter() - started
+    print(f"{n_articles} articles, {written} lines in {elapsed:.1f}s "
+          f"({n_articles / elapsed if elapsed else 0:.1f} articles/s)", file=sys.stderr)
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from workers.dedup import offline
+
+    path = Path(args.input)
+    articles = _progress(read_articles(path), "dedup", _count_lines(path))
+    written = write_jsonl(args.output, offline.dedup_rows(articles, Settings.from_env()))
+    print(f"{written} articles", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from workers.evaluate import report
+
+    return report.main(args.paths)
+
+
+# -- parser -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventwire", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
+            connection: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        if connection:
+            _connection_flags(p)
+        return p
+
+    p = add("worker", cmd_worker, "run the stream worker (ingest, dedup, extract agents)", connection=True)
+    p.add_argument("--app-id", help="consumer group / app id (EVENTWIRE_APP_ID)")
+    p.add_argument("--web-port", type=int, help="HTTP port (EVENTWIRE_WEB_PORT)")
+    p.add_argument("--loglevel", default="info")
+
+    p = add("publish", cmd_publish, "publish articles (JSONL file, or folder of .json/.txt) to the input topic",
+            connection=True)
+    p.add_argument("path")
+    p.add_argument("--topic", help="topic to publish to (default: the articles topic)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = add("subscribe", cmd_subscribe, "print records of an output topic", connection=True)
+    p.add_argument("--type", help="event type: read events.<type>")
+    p.add_argument("--topic", help="any topic, e.g. articles.unique or articles.dlq")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+    p.add_argument("--from-beginning", action="store_true", help="start at the earliest record")
+    p.add_argument("--follow", action="store_true", help="keep waiting for new records until Ctrl-C")
+
+    p = add("topics", cmd_topics, "create the topics eventwire uses (idempotent)", connection=True)
+    p.add_argument("action", choices=("create",))
+    p.add_argument("--partitions", type=int, help="partitions per topic (EVENTWIRE_PARTITIONS)")
+
+    p = add("broker", cmd_broker, "start, stop or check the local single-node Kafka broker")
+    p.add_argument("action", choices=("start", "stop", "status"))
+    p.add_argument("--reuse-data", action="store_true", help="keep the data of the previous run")
+
+    add("settings", cmd_settings, "list every setting: environment variable, default, meaning")
+
+    p = add("extract", cmd_extract, "extract events from a JSONL file of articles, offline")
+    p.add_argument("input")
+    p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
+    p.add_argument("--annotations", action="store_true",
+                   help="one line per article: events, places and dates with offsets")
+
+    p = add("dedup", cmd_dedup, "deduplicate a JSONL file of articles, offline")
+    p.add_argument("input")
+    p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
+
+    p = add("evaluate", cmd_evaluate, "measure extraction against annotated text")
+    p.add_argument("paths", nargs="*", help="dev files (default: eval/devset.jsonl and ../shared/dev)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Kafka client plumbing shared by the CLI and the worker: connection settings and topic admin.
+
+kafka-python serves the CLI (admin, producers, consumers); Faust (aiokafka) serves the
+worker. Both get their connection and security settings from here, built from `Settings`.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from workers.publish.topics import Topics
+from workers.settings import Settings
+
+
+def client_kwargs(settings: Settings) -> dict[str, Any]:
+    """Connection and security arguments for kafka-python clients."""
+    kwargs: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers.split(","),
+        "security_protocol": settings.security_protocol,
+    }
+    if settings.security_protocol.startswith("SASL"):
+        kwargs.update(
+            sasl_mechanism=settings.sasl_mechanism,
+            sasl_plain_username=settings.sasl_username,
+            sasl_plain_password=settings.sasl_password,
+        )
+    if settings.security_protocol.endswith("SSL"):
+        kwargs.update(
+            ssl_cafile=settings.ssl_cafile or None,
+            ssl_certfile=settings.ssl_certfile or None,
+            ssl_keyfile=settings.ssl_keyfile or None,
+        )
+    return kwargs
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    """The TLS context of the worker's connections, or None for plaintext."""
+    if not settings.security_protocol.endswith("SSL"):
+        return None
+    context = ssl.create_default_context(cafile=settings.ssl_cafile or None)
+    if settings.ssl_certfile:
+        context.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile or None)
+    return context
+
+
+def admin(settings: Settings) -> KafkaAdminClient:
+    return KafkaAdminClient(client_id="eventwire-admin", **client_kwargs(settings))
+
+
+def producer(settings: Settings, **extra: Any) -> KafkaProducer:
+    return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5, **client_kwargs(settings), **extra)
+
+
+def consumer(settings: Settings, *topics: str, **extra: Any) -> KafkaConsumer:
+    return KafkaConsumer(*topics, client_id="eventwire-cli", **client_kwargs(settings), **extra)
+
+
+def create_topics(settings: Settings) -> list[str]:
+    """Create every eventwire topic that does not exist yet; return the names created."""
+    topics = Topics(settings.topic_prefix)
+    single = topics.single_partition()
+    client = admin(settings)
+    try:
+        existing = set(client.list_topics())
+        wanted = [
+            NewTopic(name, 1 if name in single else settings.partitions, settings.replication_factor)
+            for name in topics.all() if name not in existing
+        ]
+        created = []
+        for topic in wanted:  # one at a time: a race with another creator is not an error
+            try:
+                client.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:
+                pass
+        return created
+    finally:
+        client.close()

@@ -1,0 +1,180 @@
+"""Validate one raw record from the `articles` topic: an `Article` or a `DeadLetter`, never an exception.
+
+Checks run cheapest first: size, UTF-8, JSON, shape (the article schema), body content,
+date and language. Missing ids are derived from the url (or the body), so a re-sent copy
+of the same record gets the same id; a missing `published_at` is taken from the Kafka
+record timestamp and flagged.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import orjson
+
+from workers.records import Article, DeadLetter
+from workers.settings import Settings
+
+# Years outside this range are typos or garbage, not news.
+MIN_YEAR = 1900
+FUTURE_SLACK = timedelta(days=2)
+
+# Control characters other than tab, newline, carriage return and form feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# A short list of the commonest English function words; English news text has roughly
+# one in three words from this list, text in other languages almost none.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in a is that for on with as was by at it from his be are an have has said "
+    "not but were which this their they had or its who been will would after more also".split()
+)
+MIN_WORDS_FOR_LANGUAGE_CHECK = 25
+MIN_ENGLISH_RATIO = 0.08
+
+_FIELDS = {"id": str, "url": str, "source": str, "title": str, "body": str, "published_at": str, "language": str}
+_MAX_LEN = {"id": 512, "url": 8192, "source": 512, "title": 4096}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMeta:
+    """Where a raw record came from (None offline)."""
+
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    timestamp_ms: int | None = None
+
+    @property
+    def timestamp(self) -> datetime:
+        if self.timestamp_ms is None:
+            return datetime.now(timezone.utc)
+        return datetime.fromtimestamp(self.timestamp_ms / 1000, timezone.utc)
+
+
+class Rejected(Exception):
+    """A validation failure: `code` is the dead-letter error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def validate(payload: bytes | None, meta: RecordMeta, settings: Settings) -> Article | DeadLetter:
+    """Turn a raw payload into an article, or a dead letter saying why not."""
+    try:
+        return parse_article(payload, meta, settings)
+    except Rejected as rejected:
+        return dead_letter(payload, meta, rejected.code, rejected.message, settings.max_article_bytes)
+
+
+def dead_letter(payload: bytes | None, meta: RecordMeta, code: str, message: str,
+                max_bytes: int, stage: str = "ingest") -> DeadLetter:
+    """A dead letter carrying the raw payload (cut to `max_bytes`) and where it came from."""
+    raw = payload or b""
+    return DeadLetter(
+        error=code,
+        message=message[:2000],
+        topic=meta.topic,
+        partition=meta.partition,
+        offset=meta.offset,
+        timestamp=meta.timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        payload_b64=base64.b64encode(raw[:max_bytes]).decode("ascii"),
+        stage=stage,
+    )
+
+
+def parse_article(payload: bytes | None, meta: RecordMeta, settings: Settings) -> Article:
+    """The validated article; raises `Rejected` with a dead-letter code otherwise."""
+    if not payload:
+        raise Rejected("empty_payload", "the record has no value")
+    if len(payload) > settings.max_article_bytes:
+        raise Rejected("too_large", f"{len(payload)} bytes exceeds the limit of {settings.max_article_bytes}")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Rejected("not_utf8", f"not UTF-8: {exc.reason} at byte {exc.start}") from None
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise Rejected("invalid_json", f"not JSON: {exc}"[:300]) from None
+    if not isinstance(obj, dict):
+        raise Rejected("schema", f"expected a JSON object, got {type(obj).__name__}")
+    _check_fields(obj)
+
+    body: str = obj["body"]
+    if not body.strip():
+        raise Rejected("empty_body", "body is empty or only whitespace")
+    if _looks_binary(body):
+        raise Rejected("binary_body", "body holds NUL or control characters: binary data, not text")
+
+    language = (obj.get("language") or "en").lower().replace("_", "-")
+    primary = language.split("-")[0]
+    if primary not in settings.languages_set:
+        raise Rejected("unsupported_language",
+                       f"language {language!r} is not one of {sorted(settings.languages_set)}")
+    if primary == "en" and not _reads_as_english(body):
+        raise Rejected("unsupported_language", "body does not read as English although language is 'en'")
+
+    inferred = obj.get("published_at") is None
+    published = meta.timestamp if inferred else _parse_date(obj["published_at"], meta.timestamp)
+    return Article(
+        id=obj.get("id") or derive_id(obj.get("url"), body),
+        body=body,
+        published_at=published.isoformat(),
+        url=obj.get("url"),
+        source=obj.get("source"),
+        title=obj.get("title"),
+        language=primary,
+        published_at_inferred=inferred,
+    )
+
+
+def derive_id(url: str | None, body: str) -> str:
+    """A stable id for an article that came without one: from its url, else its body."""
+    basis = f"url:{url}" if url else f"body:{body}"
+    return "a-" + hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _check_fields(obj: dict) -> None:
+    if "body" not in obj:
+        raise Rejected("schema", "missing required field 'body'")
+    for name, kind in _FIELDS.items():
+        value = obj.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, kind):
+            raise Rejected("schema", f"field {name!r} must be a string, got {type(value).__name__}")
+        limit = _MAX_LEN.get(name)
+        if limit and len(value) > limit:
+            raise Rejected("schema", f"field {name!r} is longer than {limit} characters")
+
+
+def _looks_binary(body: str) -> bool:
+    sample = body[:20_000]
+    bad = len(_CONTROL.findall(sample))
+    return "\x00" in sample or bad > max(3, len(sample) // 100)
+
+
+def _reads_as_english(body: str) -> bool:
+    words = _WORD.findall(body[:5_000].lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return True  # too short to tell: let it through
+    hits = sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS)
+    return hits / len(words) >= MIN_ENGLISH_RATIO
+
+
+def _parse_date(value: str, received: datetime) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise Rejected("invalid_date", f"published_at {value[:60]!r} is not an RFC 3339 date-time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    if parsed.year < MIN_YEAR or parsed > max(received, datetime.now(timezone.utc)) + FUTURE_SLACK:
+        raise Rejected("invalid_date", f"published_at {value[:60]!r} is out of range")
+    return parsed

@@ -1,0 +1,66 @@
+"""Topic names, and which topics and key each output record goes to.
+
+Every name takes the configured prefix, so several deployments (or a replay under a
+prefix) can share one cluster. Keys: the article id on article topics, the event id on
+event topics, so compaction and per-key ordering work as users expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workers.records import Event
+
+EVENT_TYPES = ("attack", "statement", "operation", "arrest", "protest")
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    """The names of every topic eventwire reads or writes, under one prefix."""
+
+    prefix: str = ""
+
+    def _name(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    @property
+    def articles(self) -> str:
+        """Input: raw article records from feeds and crawlers."""
+        return self._name("articles")
+
+    @property
+    def ingested(self) -> str:
+        """Internal: validated articles, one partition, read by the single dedup writer."""
+        return self._name("articles.ingested")
+
+    @property
+    def unique(self) -> str:
+        return self._name("articles.unique")
+
+    @property
+    def duplicates(self) -> str:
+        return self._name("articles.duplicates")
+
+    @property
+    def dlq(self) -> str:
+        return self._name("articles.dlq")
+
+    @property
+    def events(self) -> str:
+        return self._name("events")
+
+    def events_of(self, event_type: str) -> str:
+        return self._name(f"events.{event_type}")
+
+    def event_routes(self, event: Event) -> list[str]:
+        """Every event goes to `events` and to the topic of its type."""
+        return [self.events, self.events_of(event.type)]
+
+    def all(self) -> list[str]:
+        """Every topic to create, internal ones included."""
+        return [self.articles, self.ingested, self.unique, self.duplicates, self.dlq, self.events,
+                *(self.events_of(t) for t in EVENT_TYPES)]
+
+    def single_partition(self) -> set[str]:
+        """Topics that must have exactly one partition (their reader is a single writer)."""
+        return {self.ingested}

@@ -1,0 +1,101 @@
+"""The Faust app: settings, the orjson codec, topics. Agents live in `workers.stream.agents`.
+
+`build_app()` makes a fresh app from `Settings`, so the CLI can apply flags first and tests
+can run workers with their own prefixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+import orjson
+from faust.serializers import codecs
+
+from workers.clients import ssl_context
+from workers.publish.topics import EVENT_TYPES, Topics
+from workers.settings import Settings
+
+
+class OrjsonCodec(codecs.Codec):
+    """The codec of every JSON topic."""
+
+    def _dumps(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def _loads(self, s: bytes) -> Any:
+        return orjson.loads(s)
+
+
+codecs.register("orjson", OrjsonCodec())
+
+
+@dataclass
+class Wiring:
+    """The app and the Faust topic objects the agents read and write."""
+
+    app: faust.App
+    settings: Settings
+    names: Topics
+    articles: faust.TopicT
+    ingested: faust.TopicT
+    unique: faust.TopicT
+    duplicates: faust.TopicT
+    dlq: faust.TopicT
+    events: faust.TopicT
+    events_by_type: dict[str, faust.TopicT]
+
+
+def broker_credentials(settings: Settings) -> Any:
+    """Faust credentials for the configured security protocol (None for PLAINTEXT)."""
+    context = ssl_context(settings)
+    if settings.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(username=settings.sasl_username, password=settings.sasl_password,
+                                     mechanism=settings.sasl_mechanism, ssl_context=context)
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None
+
+
+def build_app(settings: Settings) -> Wiring:
+    """A Faust app configured from `settings`, with every topic declared."""
+    servers = ";".join(f"kafka://{s.strip()}" for s in settings.bootstrap_servers.split(","))
+    app = faust.App(
+        settings.app_id,
+        broker=servers,
+        broker_credentials=broker_credentials(settings),
+        datadir=settings.data_dir,
+        store="memory://",
+        value_serializer="orjson",
+        key_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        producer_acks=-1,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+    )
+    names = Topics(settings.topic_prefix)
+
+    def topic(name: str, *, raw: bool = False, partitions: int | None = None) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes if raw else None,
+                         value_serializer="raw" if raw else "orjson", partitions=partitions)
+
+    return Wiring(
+        app=app,
+        settings=settings,
+        names=names,
+        articles=topic(names.articles, raw=True),
+        ingested=topic(names.ingested, partitions=1),
+        unique=topic(names.unique),
+        duplicates=topic(names.duplicates),
+        dlq=topic(names.dlq),
+        events=topic(names.events),
+        events_by_type={t: topic(names.events_of(t)) for t in EVENT_TYPES},
+    )
