@@ -17,7 +17,7 @@ SECRET = "secret"
 
 
 def _setting(default: Any, env: str, doc: str, *, secret: bool = False) -> Any:
-    return field(default=default, metadata={"env": env, "doc": doc, SECRET: secret})
+    return field(default=default, repr=not secret, metadata={"env": env, "doc": doc, SECRET: secret})
 
 
 @dataclass(frozen=True, slots=True)

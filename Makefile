@@ -1,0 +1,41 @@
+# Two commands: `make run` (the whole thing, on the sample feed) and `make test` (the suite on a real broker).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test unit venv broker-start broker-stop topics bench evaluate clean
+
+run: venv
+	@scripts/run.sh
+
+test: venv
+	@scripts/test.sh
+
+unit: venv
+	$(BIN)/pytest tests/unit -q
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+broker-start: venv
+	$(BIN)/eventwire broker start
+
+broker-stop: venv
+	$(BIN)/eventwire broker stop
+
+topics: broker-start
+	$(BIN)/eventwire topics create
+
+evaluate: venv
+	$(BIN)/eventwire evaluate
+
+bench: venv
+	$(BIN)/python -m benchmarks.dedup
+
+clean: broker-stop
+	rm -rf .cache

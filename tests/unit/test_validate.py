@@ -1,0 +1,95 @@
+"""Ingest validation: every raw payload becomes an article or a dead letter with the right reason."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timezone
+
+import orjson
+import pytest
+
+from workers.ingest.validate import RecordMeta, derive_id, validate
+from workers.records import Article, DeadLetter
+from workers.schemas import validator
+from workers.settings import Settings
+
+SETTINGS = Settings()
+META = RecordMeta(topic="articles", partition=2, offset=41, timestamp_ms=1_700_000_000_000)
+BODY = "Police arrested three men in the port city on Friday after a search of the harbour, officials said."
+
+
+def _validate(obj_or_bytes, settings: Settings = SETTINGS):
+    raw = obj_or_bytes if isinstance(obj_or_bytes, bytes) else orjson.dumps(obj_or_bytes)
+    return validate(raw, META, settings)
+
+
+def test_valid_article_is_kept_as_sent():
+    out = _validate({"id": "a1", "url": "https://x.example/1", "source": "wire", "title": "T",
+                     "body": BODY, "published_at": "2017-03-13T14:23:00+03:00", "language": "en"})
+    assert isinstance(out, Article)
+    assert (out.id, out.body, out.url, out.source, out.title) == ("a1", BODY, "https://x.example/1", "wire", "T")
+    assert datetime.fromisoformat(out.published_at) == datetime(2017, 3, 13, 11, 23, tzinfo=timezone.utc)
+    assert out.published_at_inferred is False
+    assert not list(validator("article").iter_errors(out.to_dict()))
+
+
+def test_missing_id_is_a_stable_hash_of_url_then_body():
+    with_url = _validate({"url": "https://x.example/2", "body": BODY})
+    again = _validate({"url": "https://x.example/2", "body": BODY + " Updated."})
+    body_only = _validate({"body": BODY})
+    assert with_url.id == again.id == derive_id("https://x.example/2", "")
+    assert body_only.id == derive_id(None, BODY) != with_url.id
+
+
+def test_missing_published_at_comes_from_record_timestamp_and_is_flagged():
+    out = _validate({"id": "a3", "body": BODY})
+    assert out.published_at_inferred is True
+    assert datetime.fromisoformat(out.published_at) == datetime.fromtimestamp(1_700_000_000, timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (b"", "empty_payload"),
+        (b'{"body": "x"', "invalid_json"),
+        (b"\xff\xfe{}", "not_utf8"),
+        (b'"just a string"', "schema"),
+        (b"[1, 2]", "schema"),
+        (b'{"title": "no body"}', "schema"),
+        (b'{"body": 12}', "schema"),
+        (b'{"body": "ok", "id": ["x"]}', "schema"),
+        (b'{"body": "   \\n\\t "}', "empty_body"),
+        (b'{"body": "abc\\u0000def"}', "binary_body"),
+        (b'{"body": "police said", "published_at": "Tuesday"}', "invalid_date"),
+        (b'{"body": "police said", "published_at": "0999-01-01T00:00:00Z"}', "invalid_date"),
+        (b'{"body": "police said", "published_at": "2999-01-01T00:00:00Z"}', "invalid_date"),
+        (b'{"body": "la police", "language": "fr"}', "unsupported_language"),
+        (b"[" * 5000 + b"]" * 5000, "invalid_json"),
+    ],
+)
+def test_bad_records_become_dead_letters_with_reason(payload, code):
+    out = validate(payload, META, SETTINGS)
+    assert isinstance(out, DeadLetter), out
+    assert out.error == code
+    assert out.message
+    assert (out.topic, out.partition, out.offset) == ("articles", 2, 41)
+    assert base64.b64decode(out.payload_b64) == payload
+    assert not list(validator("deadletter").iter_errors(out.to_dict()))
+
+
+def test_oversized_record_is_rejected_and_its_payload_cut():
+    settings = Settings(max_article_bytes=1000)
+    payload = orjson.dumps({"body": "word " * 500})
+    out = validate(payload, META, settings)
+    assert isinstance(out, DeadLetter) and out.error == "too_large"
+    assert base64.b64decode(out.payload_b64) == payload[:1000]
+
+
+def test_text_in_another_language_labelled_english_is_rejected():
+    spanish = ("El gobierno anunció hoy que las elecciones se celebrarán en marzo, según informó el ministro "
+               "del interior durante una rueda de prensa en la capital, donde también habló de la economía "
+               "y de los planes para las regiones del norte del país durante los próximos meses del año.")
+    out = _validate({"body": spanish, "language": "en"})
+    assert isinstance(out, DeadLetter) and out.error == "unsupported_language"
+    english = _validate({"body": BODY * 3, "language": "en"})
+    assert isinstance(english, Article)
