@@ -132,6 +132,8 @@ class LocalBroker:
             if self.wait_ready(timeout):
                 return
             raise BrokerError(f"broker pid {self.pid()} runs but does not answer; see {self.log_file}")
+        if self.is_ready():
+            return  # a broker that this folder did not start answers on the port: use it
         self.install()
         self.run_dir.mkdir(parents=True, exist_ok=True)
         config = self.run_dir / "server.properties"

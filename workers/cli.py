@@ -43,18 +43,20 @@ def cmd_broker(args: argparse.Namespace) -> int:
     broker = LocalBroker(settings.broker_home_path, port=settings.broker_port, heap=settings.broker_heap)
     try:
         if args.action == "start":
-            already = broker.pid() is not None
+            already = broker.is_ready()
             broker.start(reuse_data=args.reuse_data)
             state = "already running" if already else "started"
-            print(f"broker {state} on {broker.bootstrap} (pid {broker.pid()}); log: {broker.log_file}")
+            owner = f"pid {broker.pid()}; log: {broker.log_file}" if broker.pid() else "not started from here"
+            print(f"broker {state} on {broker.bootstrap} ({owner})")
         elif args.action == "stop":
             broker.stop()
             print(f"broker on {broker.bootstrap} stopped; log: {broker.log_file}")
         else:
             pid = broker.pid()
-            ready = pid is not None and broker.is_ready()
-            print(f"broker on {broker.bootstrap}: {'ready' if ready else 'running, not answering' if pid else 'stopped'}"
-                  f"{f' (pid {pid})' if pid else ''}; log: {broker.log_file}")
+            ready = broker.is_ready()
+            state = "ready" if ready else "running, not answering" if pid else "stopped"
+            owner = f" (pid {pid}; log: {broker.log_file})" if pid else " (not started from here)" if ready else ""
+            print(f"broker on {broker.bootstrap}: {state}{owner}")
             return 0 if ready else 1
     except BrokerError as exc:
         print(f"error: {exc}", file=sys.stderr)
