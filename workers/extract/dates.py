@@ -78,10 +78,12 @@ _FUTURE_WORDS = frozenset(
     "will 'll wo shall would going scheduled planned plans plan planning expected expects "
     "expect upcoming due till tomorrow coming set slated payable effective expire expires "
     "through soon starting".split())
-_PAST_WORDS = frozenset(
-    "said told was were had did ago since last been came went took made gave met began "
-    "held left fell rose sent saw found became struck shot won lost fled hit killed "
-    "yesterday announced reported".split())
+# Past cues that cannot be a participle after "will be" / "would have".
+_PAST_FINITE = frozenset("said told was were did ago since last yesterday".split())
+_PAST_WORDS = _PAST_FINITE | frozenset(
+    "had been came went took made gave met began held left fell rose sent saw found became "
+    "struck shot won lost fled hit killed announced reported".split())
+_MODALS = frozenset("will 'll wo shall would".split())
 _WORD = re.compile(r"[A-Za-z']+")
 _CLAUSE_END = re.compile(r"[.!?;:\n]\s")
 
@@ -92,13 +94,13 @@ def _tense(text: str, start: int) -> int:
     clause_start = 0
     for stop in _CLAUSE_END.finditer(left):
         clause_start = stop.end()
-    direction = 0
+    direction, after_modal = 0, False
     for word in _WORD.finditer(left, clause_start):
         token = word.group().lower()
         if token in _FUTURE_WORDS:
-            direction = 1
-        elif token in _PAST_WORDS:
-            direction = -1
+            direction, after_modal = 1, after_modal or token in _MODALS
+        elif token in _PAST_FINITE or (token in _PAST_WORDS and not after_modal):
+            direction, after_modal = -1, False
     return direction
 
 
@@ -363,7 +365,8 @@ _FIXED_HOLIDAYS = {"new year's day": (1, 1), "new year's eve": (12, 31),
 
 
 def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    month, day = _FIXED_HOLIDAYS[re.sub(r"\s+", " ", m["holiday"].lower())]
+    name = re.sub(r"\s+", " ", m["holiday"].lower()).removeprefix("the ")
+    month, day = _FIXED_HOLIDAYS[name]
     if m["year"]:
         return _day(_safe_date(int(m["year"]), month, day))
     return _day(_pick_year(ctx.today, month, day))
