@@ -148,6 +148,15 @@ def test_month_and_day_without_year_take_the_nearest_year() -> None:
     assert values("Elections are due on May 5.") == ["2017-05-05"]
 
 
+def test_a_date_far_ahead_needs_a_future_cue() -> None:
+    october = datetime(2017, 10, 30, tzinfo=UTC)
+    # 2018-03-31 is 152 days ahead, 2017-03-31 213 days back.
+    assert values("Sales rose in the year ended March 31.", october) == ["2017-03-31"]
+    assert values("The bonds will be repaid on March 31.", october) == ["2018-03-31"]
+    # 2018-01-02 is 64 days ahead: near enough without a cue.
+    assert values("The dividend is payable Jan. 2 to holders.", october) == ["2018-01-02"]
+
+
 def test_a_weekday_beside_a_date_chooses_its_year() -> None:
     # 2018-01-05 is a Friday, 2017-01-05 a Thursday; the nearer one is 2017-01-05.
     assert values("The hearing is on Friday, Jan. 5.",
@@ -170,6 +179,10 @@ def test_months_with_and_without_years() -> None:
     assert values("The vote will be held in November.",
                   datetime(2017, 8, 10, tzinfo=UTC)) == ["2017-11"]
     assert values("Prices rose in March.", datetime(2017, 8, 10, tzinfo=UTC)) == ["2017-03"]
+    # No cue: October (two months ahead) is the coming one, December (four) the last one.
+    assert values("Results come in October.", datetime(2017, 8, 10, tzinfo=UTC)) == ["2017-10"]
+    assert values("Results in December were weak.", datetime(2017, 8, 10, tzinfo=UTC)) == [
+        "2016-12"]
 
 
 def test_bare_may_and_march_as_months() -> None:
@@ -193,7 +206,9 @@ def test_datelines_and_timestamps_of_wire_copy() -> None:
 
 
 def test_fourth_of_july_is_a_day() -> None:
-    assert values("Fireworks were banned on the Fourth of July.") == ["2017-07-04"]
+    # 4 July 2017 is 111 days after publication: more than 90 days ahead needs a future cue.
+    assert values("Fireworks were banned on the Fourth of July.") == ["2016-07-04"]
+    assert values("Fireworks will be banned on the Fourth of July.") == ["2017-07-04"]
 
 
 # --- what is not a date ----------------------------------------------------------------

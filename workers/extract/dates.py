@@ -124,33 +124,50 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _pick_year(today: date, month: int, day: int, weekday: int | None = None) -> date | None:
-    """The year for a month and day written without one: the occurrence nearest publication.
+# News looks back further than it looks ahead: without a future cue, a date or month more
+# than this far ahead is taken to be last year's (measured on the dev corpora).
+_FAR_AHEAD_DAYS = 90
+_FAR_AHEAD_MONTHS = 3
 
-    A weekday written beside it ("Friday, Oct. 13") decides between years. Tense cues were
-    measured and did worse than plain nearness: "extended to Nov. 6", "terminated Sept. 27"
-    have past verbs around dates on both sides of publication.
+
+def _pick_year(today: date, month: int, day: int, direction: int,
+               weekday: int | None = None) -> date | None:
+    """The year for a month and day written without one.
+
+    A weekday written beside it ("Friday, Oct. 13") decides between years. Otherwise the
+    occurrence nearest publication, except that one more than `_FAR_AHEAD_DAYS` ahead is
+    only taken with a future cue (and then also over a nearer one that far back). Plain
+    tense did worse: "extended to Nov. 6" has a past verb and a coming date.
     """
     candidates = [d for y in (today.year - 1, today.year, today.year + 1)
                   if (d := _safe_date(y, month, day)) is not None]
     if weekday is not None:
-        candidates = [d for d in candidates if d.weekday() == weekday] or candidates
-    return min(candidates, key=lambda d: abs((d - today).days)) if candidates else None
+        matching = [d for d in candidates if d.weekday() == weekday]
+        if matching:
+            return min(matching, key=lambda d: abs((d - today).days))
+    past = [d for d in candidates if d <= today]
+    coming = [d for d in candidates if d > today]
+    if not past or not coming:
+        return (past or coming or [None])[-1 if past else 0]
+    back, ahead = (today - past[-1]).days, (coming[0] - today).days
+    if ahead < back:
+        take_coming = ahead <= _FAR_AHEAD_DAYS or direction > 0
+    else:
+        take_coming = back > _FAR_AHEAD_DAYS and direction > 0
+    return coming[0] if take_coming else past[-1]
 
 
 def _pick_month_year(today: date, month: int, direction: int) -> int:
     """The year of a month written without one.
 
-    The tense decides when there is a cue ("will ... in June" → the coming June); otherwise
-    the occurrence nearest publication, a tie (six months away) going to the past.
+    A future cue takes the coming occurrence ("will ... in June"); with no cue a month up to
+    `_FAR_AHEAD_MONTHS` ahead is the coming one; otherwise the latest on or before publication
+    (the current month counting as both).
     """
-    if direction > 0:
-        return today.year if month >= today.month else today.year + 1
-    if direction < 0:
-        return today.year if month <= today.month else today.year - 1
-    here = today.year * 12 + today.month
-    return min((abs(y * 12 + month - here), y)
-               for y in (today.year - 1, today.year, today.year + 1))[1]
+    ahead = (month - today.month) % 12
+    if direction > 0 or (direction == 0 and 0 < ahead <= _FAR_AHEAD_MONTHS):
+        return today.year + (month < today.month)
+    return today.year - (month > today.month)
 
 
 def _weekday_date(today: date, weekday: int, mode: str) -> date:
@@ -235,7 +252,7 @@ def _resolve_month_day(m: re.Match[str], ctx: _Context) -> Resolved | None:
     if m["rel_year"]:
         return _day(_safe_date(_relative_year(ctx.today, m["rel_year"]), month, day))
     weekday = _weekday_number(m["weekday"]) if m["weekday"] else None
-    return _day(_pick_year(ctx.today, month, day, weekday))
+    return _day(_pick_year(ctx.today, month, day, ctx.tense(m), weekday))
 
 
 def _resolve_month_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
@@ -369,7 +386,7 @@ def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
     month, day = _FIXED_HOLIDAYS[name]
     if m["year"]:
         return _day(_safe_date(int(m["year"]), month, day))
-    return _day(_pick_year(ctx.today, month, day))
+    return _day(_pick_year(ctx.today, month, day, ctx.tense(m)))
 
 
 # A bare four-digit number is a year unless its neighbours say it is a count, a time, a
