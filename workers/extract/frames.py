@@ -1,0 +1,532 @@
+"""Event frames: from a parsed sentence and its trigger matches to event mentions, then
+from the mentions of one article to one frame per real-world happening.
+
+For each trigger the lexicon finds in a parsed sentence, `build_mentions()`:
+1. picks the lexicon entry the parse supports (part of speech, requirements, exclusions);
+2. decides whether the happening is asserted: negation drops it, a non-assertive governor
+   ("denied carrying out the attack", "threatened to strike", "plans to", modals, "if")
+   drops it, hedges, plurals (aggregates), habitual present tense and headlines lower the
+   confidence; a reporting verb whose clause reports another event is attribution, not a
+   statement of its own;
+3. attaches actors (subject/agent as source, object or "on/against" as target), the date
+   expression closest to the trigger in the dependency tree (else published_at), and the
+   place that governs the trigger (else, for statements, the dateline or the speaker's
+   country; for other events the dateline or the article's dominant place).
+
+`merge_mentions()` then folds mentions of one happening (a headline and a body sentence,
+a caption and a paragraph) into one frame, keeping the best evidence and the most
+specific subtype, date and place.
+
+Offsets here are offsets into the cleaned text; the pipeline maps them to the body.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Sequence
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from workers.extract.codes import is_refinement, specificity
+from workers.extract.triggers import LexEntry, LexMatch, Lexicon
+from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression
+
+VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+OBJECTS = frozenset({"dobj", "attr", "oprd"})
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "on", "over",
+                            "around", "from", "throughout", "within", "off", "along", "toward",
+                            "towards", "of", "to"})
+STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
+TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
+# Dependency arcs along which a governor's modality reaches the trigger.
+EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "pobj", "prep", "acomp", "pcomp",
+                            "nsubjpass", "attr", "conj", "amod", "compound", "acl"})
+NOT_ASSERTED = 0.0
+MIN_CONFIDENCE = 0.4
+PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
+SAME_PLACE_KM = 50.0
+ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
+REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "declare", "state", "note", "claim"})
+
+
+@dataclass(slots=True)
+class Mention:
+    """One event mention in one sentence; offsets index the cleaned text."""
+
+    type: str
+    subtype: str
+    lemma: str
+    trigger: tuple[int, int]
+    evidence: tuple[int, int]
+    actors: list[Actor]
+    location: EventLocation | None
+    date: EventDate
+    confidence: float
+    heading: bool = False
+    support: int = 1  # mentions merged into this one
+
+
+@dataclass(slots=True)
+class ArticleFrame:
+    """What the frame builder knows about the article around a sentence."""
+
+    published_day: str  # YYYY-MM-DD, the article's local calendar day
+    places: list[Place]  # every resolved place, clean offsets
+    dates: list[TimeExpression]  # every normalized date, clean offsets
+    dateline: Place | None
+    dominant: Place | None
+    country_place: Callable[[str], Place | None]  # a country's Place from its ISO code
+    demonym: Callable[[str], str | None]
+    lookup: Callable[[str], Place | None]
+    speakers: list[Actor] = field(default_factory=list)  # last named statement sources
+
+
+def _tree_path(a: Token, b: Token) -> int:
+    """Number of dependency arcs between two tokens of one sentence."""
+    up_a = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in up_a:
+            return n + up_a[t.i]
+    return 99
+
+
+def _is_verbal(tok: Token) -> bool:
+    return tok.tag_ in VERB_TAGS or tok.pos_ in ("VERB", "AUX")
+
+
+def _is_nominal(tok: Token) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN") or tok.tag_.startswith("NN")
+
+
+def _near_words(tok: Token, depth: int = 2) -> set[str]:
+    """Lower-case words and lemmas within `depth` arcs of a token (down, and its head)."""
+    out: set[str] = set()
+    frontier = [tok]
+    for _ in range(depth):
+        nxt = []
+        for t in frontier:
+            nxt.extend(t.children)
+        frontier = nxt
+        out.update(t.lower_ for t in frontier)
+        out.update(t.lemma_.lower() for t in frontier)
+    if tok.dep_ in ("compound", "amod", "pobj", "dobj", "nsubj"):
+        out.add(tok.head.lower_)
+        out.add(tok.head.lemma_.lower())
+    return out
+
+
+def _object(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in OBJECTS or c.dep_ in PASSIVE_SUBJECTS:
+            return c
+    return None
+
+
+class FrameBuilder:
+    """Turns parsed sentences into event mentions with a lexicon and article context."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self._military = lexicon.words("military")
+        self._nonassertive = lexicon.words("nonassertive")
+        self._aspectual = lexicon.words("aspectual")
+        self._hedges = lexicon.words("hedges")
+        self._modals = lexicon.words("modals")
+        self._light = lexicon.words("light_verbs")
+        self._person_nouns = lexicon.words("person_nouns")
+        self._group_nouns = lexicon.words("group_nouns")
+        self._pronouns = lexicon.words("pronouns")
+        self._place_nouns = lexicon.words("place_nouns")
+
+    # ---- trigger choice ----------------------------------------------------------------
+
+    def _fits_pos(self, entry: LexEntry, head: Token, heading: bool) -> bool:
+        if head.ent_type_ in ("DATE", "TIME", "PERSON", "GPE"):
+            return False
+        if heading and head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "AUX"):
+            return True
+        if entry.allows_verb and (_is_verbal(head) or (head.pos_ == "ADJ" and head.lower_.endswith("ed"))):
+            return True
+        return entry.allows_noun and _is_nominal(head) and head.pos_ != "PROPN" or (
+            entry.allows_noun and head.pos_ == "PROPN" and head.is_title and head.i > head.sent.start)
+
+    def _meets(self, requirement: str, head: Token, sent_words: set[str]) -> bool:
+        deps = {c.dep_ for c in head.children}
+        if requirement == "subject":
+            return bool(deps & (SUBJECTS | PASSIVE_SUBJECTS)) or head.dep_ in ("parataxis", "relcl")
+        if requirement == "clause":
+            return "ccomp" in deps or bool(sent_words & {'"', "“", "”"})
+        if requirement == "complement":
+            return bool(deps & {"xcomp", "ccomp"}) or any(
+                c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
+        if requirement == "clause_or_object":
+            return bool(deps & {"ccomp", "dobj"})
+        if requirement == "active":
+            return "nsubj" in deps and "auxpass" not in deps
+        if requirement == "intransitive":
+            return not deps & {"dobj", "ccomp"}
+        if requirement == "with":
+            return any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
+        if requirement == "military":
+            return bool(sent_words & self._military)
+        if requirement in ("object_person", "object_place"):
+            obj = _object(head)
+            if obj is None:
+                return False
+            placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in self._place_nouns
+            return placey if requirement == "object_place" else not placey
+        raise ValueError(f"unknown lexicon requirement {requirement!r}")
+
+    def _choose(self, match: LexMatch, span: SpacySpan, heading: bool,
+                sent_words: set[str]) -> LexEntry | None:
+        head = span.root
+        near = _near_words(head) | {t.lower_ for t in span}
+        best: LexEntry | None = None
+        for entry in match.entries:
+            if not self._fits_pos(entry, head, heading):
+                continue
+            if near & self.lex.exclusions.get(entry.lemma, frozenset()):
+                continue
+            if not all(self._meets(r, head, sent_words) for r in entry.requires):
+                continue
+            if best is None or entry.strength > best.strength:
+                best = entry
+        return best
+
+    # ---- assertion -----------------------------------------------------------------------
+
+    def _governor_chain(self, head: Token, limit: int = 4) -> list[Token]:
+        """The trigger and the governors whose modality reaches it."""
+        chain = [head]
+        tok = head
+        while len(chain) <= limit and tok.dep_ in EMBEDDING_DEPS and tok.head is not tok:
+            tok = tok.head
+            chain.append(tok)
+        return chain
+
+    def _assertion(self, head: Token, entry: LexEntry, heading: bool) -> float:
+        """A factor in [0, 1]: 0 when the happening is negated or only intended."""
+        factor = 1.0
+        chain = self._governor_chain(head)
+        for n, tok in enumerate(chain):
+            lemma = tok.lemma_.lower()
+            children = list(tok.children)
+            if any(c.dep_ == "neg" or c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod")
+                   for c in children):
+                return NOT_ASSERTED
+            if n > 0 and lemma in self._aspectual:
+                break  # "began shelling": asserted from here up
+            if n > 0 and lemma in self._nonassertive and entry.type != "statement":
+                return NOT_ASSERTED
+            if any(c.dep_ == "mark" and c.lower_ in self._nonassertive for c in children):
+                return NOT_ASSERTED
+            if any(c.dep_ == "aux" and c.lower_ in self._modals for c in children):
+                factor *= 0.3
+            if tok.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children) \
+                    and entry.type != "statement":
+                factor *= 0.3
+            if any(c.lower_ in self._hedges for c in children):
+                factor *= 0.85
+            if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
+                factor *= 0.85
+        if entry.type != "statement" and not heading:
+            if head.tag_ == "NNS" and not any(c.dep_ == "nummod" for c in head.children):
+                factor *= 0.75  # "attacks over the past two years": an aggregate
+            if head.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+                factor *= 0.6  # "militants fight in Syria": habitual
+        if heading:
+            factor *= 0.9
+        return factor
+
+    # ---- actors --------------------------------------------------------------------------
+
+    def _phrase(self, tok: Token) -> SpacySpan:
+        """The name-like phrase a token heads: left compounds and modifiers, or its entity."""
+        left = tok.i
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            for c in t.lefts:
+                if c.dep_ in ("compound", "amod", "nmod", "poss") and c.pos_ != "PRON":
+                    left = min(left, c.left_edge.i if c.dep_ == "poss" else c.i)
+                    stack.append(c)
+        right = tok.i
+        if tok.ent_iob_ in ("B", "I"):
+            for ent in tok.doc.ents:
+                if ent.start <= tok.i < ent.end:
+                    left, right = min(left, ent.start), max(right, ent.end - 1)
+        while left < right and tok.doc[left].is_punct:
+            left += 1
+        return tok.doc[left:right + 1]
+
+    def _actor(self, tok: Token, role: str, art: ArticleFrame) -> Actor | None:
+        phrase = self._phrase(tok)
+        labels = {t.ent_type_ for t in phrase if t.ent_type_}
+        lemma = tok.lemma_.lower()
+        if self.lex.has_trigger(tok.text):
+            return None  # "condemns the bombing": the object is an event, not an actor
+        if lemma in self._pronouns or tok.lower_ in self._pronouns:
+            if role == "source" and art.speakers and tok.lower_ in ("he", "she"):
+                return replace(art.speakers[-1], role="source")
+            return None
+        if tok.ent_type_ in ACTOR_KINDS:
+            kind = ACTOR_KINDS[tok.ent_type_]
+        elif "PERSON" in labels or lemma in self._person_nouns or tok.lower_ in self._person_nouns:
+            kind = "person"
+        elif "ORG" in labels:
+            kind = "organization"
+        elif lemma in self._group_nouns or tok.lower_ in self._group_nouns or tok.ent_type_ == "NORP":
+            kind = "group"
+        else:
+            return None
+        country = None
+        for t in phrase:
+            if t.ent_type_ == "NORP" or (t.pos_ in ("ADJ", "PROPN") and t.is_title and t.ent_type_ != "PERSON"):
+                country = art.demonym(t.text)
+                if country:
+                    break
+        if country is None and "GPE" in labels:
+            gpe = " ".join(t.text for t in phrase if t.ent_type_ == "GPE")
+            place = art.lookup(gpe)
+            country = place.country_code if place else None
+        return Actor(phrase.text, role, kind, country)  # type: ignore[arg-type]
+
+    def _actors(self, head: Token, entry: LexEntry, art: ArticleFrame) -> list[Actor]:
+        sources: list[Token] = []
+        targets: list[Token] = []
+        for c in head.children:
+            if c.dep_ in SUBJECTS:
+                sources.append(c)
+            elif c.dep_ in PASSIVE_SUBJECTS:
+                targets.append(c)
+            elif c.dep_ == "agent":
+                sources.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "dobj":
+                targets.append(c)
+            elif c.dep_ == "poss":
+                sources.append(c)
+            elif c.dep_ in ("compound", "amod") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+                sources.append(c)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                sources.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                targets.extend(g for g in c.children if g.dep_ == "pobj")
+        if not sources and _is_nominal(head) and head.dep_ in ("dobj", "nsubjpass") \
+                and head.head.lemma_.lower() in self._light:
+            sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
+        if not sources and head.dep_ in ("xcomp", "conj") and _is_verbal(head):
+            sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
+        if entry.subtype == "statement":
+            targets = []  # what someone merely said is not done to anyone
+        actors = []
+        for role, toks in (("source", sources), ("target", targets)):
+            for tok in toks:
+                actor = self._actor(tok, role, art)
+                if actor is not None:
+                    actors.append(actor)
+        return actors
+
+    # ---- date and place ----------------------------------------------------------------
+
+    def _date(self, head: Token, doc: Doc, base: int, art: ArticleFrame) -> EventDate:
+        best: tuple[int, int, TimeExpression] | None = None
+        for te in art.dates:
+            if te.start < base or te.end > base + len(doc.text):
+                continue
+            span = doc.char_span(te.start - base, te.end - base, alignment_mode="expand")
+            if span is None:
+                continue
+            key = (_tree_path(head, span.root), abs(span.root.i - head.i), te)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        if best is None:
+            return EventDate(art.published_day, "day", None, "published_at")
+        te = best[2]
+        return EventDate(te.value, te.precision, te.text, "text")
+
+    def _sentence_places(self, doc: Doc, base: int, art: ArticleFrame) -> list[tuple[Place, SpacySpan]]:
+        out = []
+        for p in art.places:
+            if p.start < base or p.end > base + len(doc.text):
+                continue
+            span = doc.char_span(p.start - base, p.end - base, alignment_mode="expand")
+            if span is None or any(t.ent_type_ == "PERSON" for t in span):
+                continue  # the geocoder vetoes most; a person's name is never a place
+            out.append((p, span))
+        return out
+
+    def _location(self, head: Token, entry: LexEntry, actors: list[Actor], doc: Doc, base: int,
+                  heading: bool, art: ArticleFrame) -> EventLocation | None:
+        candidates = self._sentence_places(doc, base, art)
+        scored = []
+        for place, span in candidates:
+            root = span.root
+            governed = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
+            if entry.type == "statement":
+                if not (governed and root.head.lower_ in STATEMENT_LOCATIVE_PREPS and root.head.head == head):
+                    continue
+            in_subtree = head.left_edge.i <= root.i <= head.right_edge.i and head in root.ancestors
+            scored.append((not in_subtree, _tree_path(head, root), not governed, -PRECISION_ORDER.get(place.precision, 0),
+                           abs(root.i - head.i), place))
+        if scored:
+            return _event_location(min(scored, key=lambda s: s[:5])[5], precise=True)
+        if entry.type == "statement":
+            speaker_cc = next((a.country_code for a in actors if a.role == "source" and a.country_code), None)
+            dateline = art.dateline
+            if dateline and not heading and (speaker_cc is None or speaker_cc == dateline.country_code):
+                return _event_location(dateline, precise=True)
+            if speaker_cc:
+                country = art.country_place(speaker_cc)
+                if country is not None:
+                    return _event_location(country, precise=False)
+        elif art.dateline and (art.dominant is None or art.dominant.country_code == art.dateline.country_code):
+            return _event_location(art.dateline, precise=True)
+        if art.dominant is not None:
+            return _event_location(art.dominant, precise=False)
+        return None
+
+    # ---- mentions ----------------------------------------------------------------------
+
+    def build_mentions(self, doc: Doc, base: int, heading: bool, art: ArticleFrame,
+                       min_confidence: float = MIN_CONFIDENCE) -> list[Mention]:
+        """The event mentions of one parsed sentence starting at clean offset `base`."""
+        sent_words = {t.lower_ for t in doc}
+        found: list[tuple[Mention, Token]] = []
+        for match in self.lex.find(doc.text):
+            span = doc.char_span(match.start, match.end, alignment_mode="expand")
+            if span is None:
+                continue
+            entry = self._choose(match, span, heading, sent_words)
+            if entry is None:
+                continue
+            head = span.root
+            factor = self._assertion(head, entry, heading)
+            actors = self._actors(head, entry, art)
+            confidence = min(0.99, entry.strength * factor + (0.05 if actors else 0.0))
+            mention = Mention(
+                entry.type, entry.subtype, entry.lemma,
+                (base + match.start, base + match.end), (base, base + len(doc.text)),
+                actors, self._location(head, entry, actors, doc, base, heading, art),
+                self._date(head, doc, base, art), confidence, heading)
+            found.append((mention, head))
+        found = self._drop_attribution(found, min_confidence)
+        self._refine_with_cues(doc, base, [m for m, _ in found])
+        for mention, _ in found:
+            if mention.type == "statement":
+                art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
+        return [m for m, _ in found if m.confidence >= min_confidence]
+
+    def _drop_attribution(self, found: list[tuple[Mention, Token]],
+                          min_confidence: float) -> list[tuple[Mention, Token]]:
+        """A plain reporting verb ("police said") over an asserted event is its attribution."""
+        events = [h for m, h in found if m.type != "statement" and m.confidence >= min_confidence]
+        if not events:
+            return found
+        kept = []
+        for mention, head in found:
+            if mention.subtype == "statement" and mention.lemma in REPORTING_LEMMAS:
+                continue
+            kept.append((mention, head))
+        return kept
+
+    def _refine_with_cues(self, doc: Doc, base: int, mentions: list[Mention]) -> None:
+        for cue in self.lex.find(doc.text, role="cue"):
+            for entry in cue.entries:
+                for m in mentions:
+                    if m.type == entry.type and is_refinement(m.type, m.subtype, entry.subtype):
+                        m.subtype = entry.subtype
+
+
+def _event_location(place: Place, precise: bool) -> EventLocation:
+    precision = place.precision if precise else ("country" if place.precision == "city" else place.precision)
+    return EventLocation(place.text, place.name, place.country_code, place.admin1, place.lat, place.lon,
+                         place.geonames_id, precision)  # type: ignore[arg-type]
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+# ---- merging --------------------------------------------------------------------------
+
+
+def _dates_compatible(a: EventDate, b: EventDate) -> bool:
+    if a.source == "published_at" or b.source == "published_at":
+        return True
+    return a.value.startswith(b.value) or b.value.startswith(a.value)
+
+
+def _places_compatible(a: EventLocation | None, b: EventLocation | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country_code != b.country_code:
+        return False
+    if a.precision != "city" or b.precision != "city" or a.name == b.name:
+        return True
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return False
+    return distance_km((a.lat, a.lon), (b.lat, b.lon)) <= SAME_PLACE_KM  # type: ignore[arg-type]
+
+
+def _actor_overlap(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
+    def words(actors: Sequence[Actor]) -> list[set[str]]:
+        return [set(x.text.lower().split()) for x in actors if x.role == "source"]
+    return any(x <= y or y <= x for x in words(a) for y in words(b))
+
+
+def _same_happening(a: Mention, b: Mention) -> bool:
+    if a.type != b.type:
+        return False
+    if not (is_refinement(a.type, a.subtype, b.subtype) or is_refinement(a.type, b.subtype, a.subtype)):
+        return False
+    if not (_dates_compatible(a.date, b.date) and _places_compatible(a.location, b.location)):
+        return False
+    if a.evidence == b.evidence or _actor_overlap(a.actors, b.actors):
+        return True
+    if a.type == "statement":
+        return False
+    # Same kind of violence, same time, same (or nested) place: one happening.
+    return a.lemma == b.lemma or (a.location is not None and b.location is not None)
+
+
+def _fold(best: Mention, other: Mention) -> Mention:
+    """`best` (the stronger mention) enriched with what `other` knows better."""
+    merged = replace(best, actors=list(best.actors), support=best.support + other.support)
+    if specificity(other.type, other.subtype) > specificity(best.type, best.subtype):
+        merged.subtype = other.subtype
+    if merged.date.source == "published_at" and other.date.source == "text":
+        merged.date = other.date
+    elif other.date.source == "text" and len(other.date.value) > len(merged.date.value) \
+            and other.date.value.startswith(merged.date.value):
+        merged.date = other.date
+    if merged.location is None or (other.location is not None and PRECISION_ORDER.get(
+            other.location.precision, 0) > PRECISION_ORDER.get(merged.location.precision, 0)):
+        merged.location = other.location
+    for actor in other.actors:
+        words = set(actor.text.lower().split())
+        if not any(a.role == actor.role and words <= set(a.text.lower().split()) for a in merged.actors):
+            merged.actors.append(actor)
+    merged.confidence = min(0.99, max(best.confidence, other.confidence) + 0.05)
+    return merged
+
+
+def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
+    """One mention per happening: strongest evidence first, compatible ones folded in."""
+    groups: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (-m.confidence, m.evidence[0])):
+        for i, g in enumerate(groups):
+            if _same_happening(g, m):
+                groups[i] = _fold(g, m)
+                break
+        else:
+            groups.append(m)
+    return sorted(groups, key=lambda m: m.trigger[0])
+
+
+

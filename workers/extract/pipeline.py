@@ -1,0 +1,202 @@
+"""The event extraction pipeline: an `Article` in, `Event` records (and the places and
+dates found on the way) out. Pure Python; the extract agent and `eventwire extract` call
+exactly this.
+
+Per article: clean the body (offset map kept), cut it into cheap segments, keep the
+segments whose words hit the trigger lexicon (`select_sentences=True`) or all of them,
+parse those with spaCy in batches across articles, resolve places sentence by sentence
+with the article's geographic context, normalize dates over the whole text, build event
+mentions per parsed sentence and merge them into one event per happening. Every offset
+reported indexes `article.body` as received.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+from workers.extract.codes import codes_for
+from workers.extract.dates import find_dates, parse_published_at
+from workers.extract.frames import MIN_CONFIDENCE, ArticleFrame, FrameBuilder, Mention, merge_mentions
+from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, sentence_case
+from workers.extract.triggers import Lexicon
+from workers.records import (Article, Event, Place, Record, Span, TimeExpression,
+                             utc_now_iso)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from workers.extract.places import Geocoder, GeoContext
+
+PARSE_BATCH = 256  # sentences per nlp.pipe batch
+
+
+@dataclass(slots=True)
+class Annotations(Record):
+    """Everything the extractor found in one article; offsets index the body."""
+
+    article_id: str
+    events: list[Event] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    dates: list[TimeExpression] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """An article cleaned and segmented, waiting for its selected segments' parses."""
+
+    article: Article
+    clean: CleanText
+    published: "datetime"
+    segments: list[Segment]
+    parse: list[Segment]  # the segments to parse, in order
+    docs: list["Doc"] = field(default_factory=list)
+
+
+class Extractor:
+    """Article -> events. Heavy resources (spaCy, gazetteer) load lazily, once per process."""
+
+    def __init__(self, nlp: "Language | None" = None, geocoder: "Geocoder | None" = None, *,
+                 lexicon: Lexicon | None = None,
+                 date_finder: Callable[[str, "datetime"], list[TimeExpression]] = find_dates,
+                 select_sentences: bool = True, min_confidence: float = MIN_CONFIDENCE) -> None:
+        self._nlp = nlp
+        self._geocoder = geocoder
+        self.lexicon = lexicon or Lexicon.default()
+        self.frames = FrameBuilder(self.lexicon)
+        self.find_dates = date_finder
+        self.select_sentences = select_sentences
+        self.min_confidence = min_confidence
+        self._title_words = self.lexicon.title_words()
+
+    @property
+    def nlp(self) -> "Language":
+        if self._nlp is None:
+            from workers.extract.nlp import load_nlp
+
+            self._nlp = load_nlp()
+        return self._nlp
+
+    @property
+    def geocoder(self) -> "Geocoder":
+        if self._geocoder is None:
+            from workers.extract.places import Geocoder
+
+            self._geocoder = Geocoder.default()
+        return self._geocoder
+
+    # ---- public API --------------------------------------------------------------------
+
+    def extract(self, article: Article) -> list[Event]:
+        """The events of one article."""
+        return self.annotate(article).events
+
+    def annotate(self, article: Article) -> Annotations:
+        """Events, places and dates of one article."""
+        return next(self.annotate_many([article]))
+
+    def annotate_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Annotations]:
+        """Annotations for many articles, in input order; spaCy parses `batch_size` articles'
+        selected sentences per `nlp.pipe` call."""
+        it = iter(articles)
+        while chunk := list(islice(it, batch_size)):
+            prepared = [self._prepare(a) for a in chunk]
+            texts = [self._parse_text(p, s) for p in prepared for s in p.parse]
+            docs = iter(self.nlp.pipe(texts, batch_size=PARSE_BATCH))
+            for p in prepared:
+                p.docs = [next(docs) for _ in p.parse]
+            for p in prepared:
+                yield self._finish(p)
+
+    # ---- stages ------------------------------------------------------------------------
+
+    def _prepare(self, article: Article) -> _Prepared:
+        text = clean(article.body)
+        segments = segment(text.text)
+        dateline = find_dateline(text.text)
+        if dateline is not None:
+            # The dateline is not part of the first sentence's grammar: parse after it.
+            segments = [Segment(dateline.end, s.end, s.kind) if s.start <= dateline.start < s.end
+                        and dateline.end < s.end else s for s in segments]
+        parse = self.lexicon.select(text.text, segments) if self.select_sentences else segments
+        return _Prepared(article, text, parse_published_at(article.published_at), segments, parse)
+
+    def _parse_text(self, p: _Prepared, s: Segment) -> str:
+        text = p.clean.text[s.start:s.end]
+        return sentence_case(text, self._title_words) if s.kind == "heading" else text
+
+    def _places(self, p: _Prepared, context: "GeoContext") -> list[Place]:
+        docs = dict(zip(((s.start, s.end) for s in p.parse), p.docs))
+        places: list[Place] = []
+        for s in p.segments:
+            doc = docs.get((s.start, s.end))
+            text = doc.text if doc is not None else p.clean.text[s.start:s.end]
+            for place in self.geocoder.resolve(text, doc, context=context):
+                place.start += s.start
+                place.end += s.start
+                places.append(place)
+        if context.dateline is not None and not any(
+                q.start < context.dateline.end and context.dateline.start < q.end for q in places):
+            places.append(context.dateline)
+        return sorted(places, key=lambda q: q.start)
+
+    def _finish(self, p: _Prepared) -> Annotations:
+        context = self.geocoder.context(p.clean.text)
+        places = self._places(p, context)
+        dates = self.find_dates(p.clean.text, p.published)
+        art = ArticleFrame(
+            published_day=p.published.date().isoformat(), places=places, dates=dates,
+            dateline=context.dateline, dominant=_dominant(places, context.top_country),
+            country_place=lambda cc: _country_place(places, cc), demonym=self.geocoder.demonym,
+            lookup=self.geocoder.lookup)
+        mentions: list[Mention] = []
+        for s, doc in zip(p.parse, p.docs):
+            mentions.extend(self.frames.build_mentions(doc, s.start, s.kind == "heading", art,
+                                                       self.min_confidence))
+        extracted_at = utc_now_iso()
+        events = [self._event(p, m, extracted_at) for m in merge_mentions(mentions)]
+        return Annotations(p.article.id, events,
+                           [_to_body(p.clean, q) for q in places],
+                           [_to_body(p.clean, d) for d in dates])
+
+    def _event(self, p: _Prepared, m: Mention, extracted_at: str) -> Event:
+        article, body = p.article, p.article.body
+        t0, t1 = p.clean.to_original(*m.trigger)
+        e0, e1 = p.clean.to_original(*m.evidence)
+        key = f"{article.id}|{m.type}|{e0}|{e1}|{t0}|{t1}".encode()
+        return Event(
+            event_id=hashlib.sha1(key).hexdigest()[:24], article_id=article.id, source=article.source,
+            url=article.url, published_at=article.published_at, type=m.type, subtype=m.subtype,
+            codes=codes_for(m.type, m.subtype), trigger=Span(body[t0:t1], t0, t1),
+            evidence=Span(body[e0:e1], e0, e1), actors=m.actors, location=m.location, date=m.date,
+            confidence=round(m.confidence, 3), extracted_at=extracted_at)
+
+
+def _to_body(text: CleanText, item: Any) -> Any:
+    """A copy of a Place or TimeExpression with offsets and text of the original body."""
+    start, end = text.to_original(item.start, item.end)
+    out = type(item)(**{**item.to_dict(), "start": start, "end": end, "text": text.original[start:end]})
+    return out
+
+
+def _country_place(places: list[Place], country_code: str) -> Place | None:
+    return next((q for q in places if q.precision == "country" and q.country_code == country_code), None)
+
+
+def _dominant(places: list[Place], top_country: str | None) -> Place | None:
+    """The article's main place: the most named place of its main country."""
+    if top_country is None:
+        return None
+    named = Counter(q.name for q in places if q.country_code == top_country)
+    if not named:
+        return None
+    best = named.most_common(1)[0][0]
+    return next(q for q in places if q.name == best and q.country_code == top_country)
+
+

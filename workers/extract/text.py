@@ -1,0 +1,195 @@
+"""Cleaning scraped article bodies and cutting them into segments, with offset maps.
+
+Wire copy arrives with non-breaking spaces, indented lines, zero-width characters and
+captions or related headlines glued between paragraphs. `clean()` produces a tidier
+text for the NLP stages together with a map back to the body as received, so every
+span the pipeline reports indexes `article.body` exactly. `segment()` is the cheap
+sentence splitter of the pre-pass: lines first (captions and headlines are lines of
+their own), then sentence ends inside prose lines. `find_dateline()` spots the
+"CITY (Agency) —" opener that locates an article's statements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+# Horizontal white space that becomes one ordinary space (NBSP, narrow NBSP, thin and
+# other typographic spaces, tabs, ideographic space).
+_SPACES = frozenset("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                    "\u2008\u2009\u200a\u202f\u205f\u3000 ")
+# Characters dropped outright: zero-width space/joiners, BOM, soft hyphen, word joiner.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+SegmentKind = Literal["prose", "heading"]
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """A cleaned text and, for each of its characters, the index in the original."""
+
+    text: str
+    original: str
+    index: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the clean span [start, end) to the span of the original it came from."""
+        if end <= start:
+            pos = self.index[start]
+            return pos, pos
+        return self.index[start], self.index[end - 1] + 1
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+
+
+def _clean_line(body: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The characters of one line, stripped, inner space runs collapsed, with indexes."""
+    chars: list[tuple[str, int]] = []
+    space_at = -1
+    for i in range(start, end):
+        ch = body[i]
+        if ch in _INVISIBLE:
+            continue
+        if ch in _SPACES:
+            if chars and space_at < 0:
+                space_at = i
+            continue
+        if space_at >= 0:
+            chars.append((" ", space_at))
+            space_at = -1
+        chars.append((ch, i))
+    return chars
+
+
+def clean(body: str) -> CleanText:
+    """Normalize white space line by line; keep paragraph breaks; remember offsets.
+
+    Every line is stripped and its inner runs of spaces collapse to one space; runs of
+    blank lines collapse to one blank line. Nothing else changes, so words, punctuation
+    and quotes keep their characters and a clean span maps to a body span that reads the
+    same apart from white space.
+    """
+    out: list[tuple[str, int]] = []
+    blank = False
+    pos = 0
+    breaks = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(body)] + [(len(body), len(body))]
+    for brk_start, brk_end in breaks:
+        line = _clean_line(body, pos, brk_start)
+        if not line:
+            blank = blank or bool(out)
+        else:
+            if out:
+                out.append(("\n", out_break))
+                if blank:
+                    out.append(("\n", out_break))
+            out.extend(line)
+            blank = False
+        if line:
+            out_break = brk_start
+        pos = brk_end
+    return CleanText("".join(c for c, _ in out), body, tuple([i for _, i in out] + [len(body)]))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence or a stand-alone line of the clean text."""
+
+    start: int
+    end: int
+    kind: SegmentKind  # heading: a line without sentence-final punctuation
+
+
+# A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before
+# white space and an opening quote, a capital or a digit.
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep st jr sr rev "
+    "jan feb mar apr aug sep sept oct nov dec no vs inc corp co ltd dept est approx".split())
+_FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the '.' at `dot` closes an abbreviation or an initial, not a sentence."""
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].lstrip("(\"'“‘")
+    if len(word) == 1 and word.isupper():
+        return True  # an initial: "George W. Bush"
+    if "." in word:
+        return True  # "U.S." "U.N." "a.m."
+    return word.lower() in _ABBREVIATIONS
+
+
+def segment(text: str) -> list[Segment]:
+    """Split a clean text into sentences and heading lines, cheaply (no model)."""
+    segments: list[Segment] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        if not _FINAL.search(line):
+            segments.append(Segment(line_start, line_start + len(line), "heading"))
+            continue
+        start = 0
+        for m in _SENT_END.finditer(line):
+            if _is_abbreviation(line, m.start()):
+                continue
+            end = m.end() - (len(m.group()) - len(m.group().rstrip()))
+            segments.append(Segment(line_start + start, line_start + end, "prose"))
+            start = m.end()
+        if start < len(line):
+            segments.append(Segment(line_start + start, line_start + len(line), "prose"))
+    return segments
+
+
+# "BEIJING (Sputnik) —", "KABUL, Afghanistan (AP) -", "GAZA CITY —", "MOSCOW, March 13 (Reuters) -"
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)*)"
+    r"(?:, (?P<region>[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+)*))?"
+    r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"(?: ?\((?P<agency>[^()\n]{1,40})\))?"
+    r" ?(?P<dash>[—–]|--?) ?",
+    re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    start: int  # the whole dateline, dash included
+    end: int
+    place_start: int  # the place name(s): "KABUL, Afghanistan"
+    place_end: int
+
+    @property
+    def place_span(self) -> tuple[int, int]:
+        return self.place_start, self.place_end
+
+
+def find_dateline(text: str, within: int = 2000) -> Dateline | None:
+    """The first dateline that opens a line within the first `within` characters."""
+    for m in _DATELINE.finditer(text, 0, min(len(text), within)):
+        if len(m.group("place").replace(" ", "")) < 3:
+            continue
+        if not (m.group("agency") or m.group("region") or len(m.group("place")) >= 4):
+            continue
+        place_end = m.end("region") if m.group("region") else m.end("place")
+        return Dateline(m.start(), m.end(), m.start("place"), place_end)
+    return None
+
+
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def sentence_case(text: str, lower: frozenset[str]) -> str:
+    """Lower-case Title Case words of a headline that are in `lower`; same length.
+
+    Taggers read "Germany Condemns Deadly Twin Bombing" as one long name; lowering the
+    common words ("condemns", "deadly", "bombing") gives the parser a verb to find.
+    """
+    return _TITLE_WORD.sub(
+        lambda m: m.group().lower() if m.group().lower() in lower else m.group(), text)

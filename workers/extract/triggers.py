@@ -1,0 +1,170 @@
+"""The trigger lexicon and the cheap pass that picks the sentences worth parsing.
+
+`data/trigger_lexicon.tsv` lists event triggers (lemma, part of speech, type, subtype,
+prior strength, irregular forms, syntactic requirements) and subtype cues (words that
+only sharpen the subtype of an event found in the same sentence: "suicide" turns an
+attack into a suicide bombing). Inflections are generated here, so one row covers
+"attack, attacks, attacked, attacking". All surface forms compile into one regular
+expression; `Lexicon.select()` runs it over the cheap segments of an article and keeps
+those that can hold an event, which are the only ones the pipeline parses.
+
+`data/trigger_exclusions.tsv` lists words that turn a trigger into a non-event when they
+sit next to it in the parse ("heart attack", "fight against corruption");
+`data/trigger_context.json` holds the word sets the frame builder reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Literal
+
+from workers.extract.text import Segment
+
+DATA = Path(__file__).resolve().parent / "data"
+
+Role = Literal["trigger", "cue"]
+
+
+@dataclass(frozen=True, slots=True)
+class LexEntry:
+    """One row of the trigger lexicon."""
+
+    role: Role
+    lemma: str
+    pos: str  # "V", "N" or "VN"
+    type: str
+    subtype: str
+    strength: float
+    requires: tuple[str, ...] = ()
+
+    @property
+    def allows_verb(self) -> bool:
+        return "V" in self.pos
+
+    @property
+    def allows_noun(self) -> bool:
+        return "N" in self.pos
+
+
+@dataclass(frozen=True, slots=True)
+class LexMatch:
+    """A lexicon form found in a text: [start, end) and the entries it can stand for."""
+
+    start: int
+    end: int
+    text: str
+    entries: tuple[LexEntry, ...]
+
+
+def _suffix_s(word: str) -> str:
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _suffix_ed(word: str) -> str:
+    if word.endswith("e"):
+        return word + "d"
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ied"
+    return word + "ed"
+
+
+def _suffix_ing(word: str) -> str:
+    if word.endswith("ie"):
+        return word[:-2] + "ying"
+    if word.endswith("e") and not word.endswith("ee"):
+        return word[:-1] + "ing"
+    return word + "ing"
+
+
+def inflections(lemma: str, pos: str) -> set[str]:
+    """Regular surface forms of a lemma: the first word of a verb phrase, the last of a noun."""
+    words = lemma.split(" ")
+    forms = {lemma}
+    if "V" in pos:
+        head, rest = words[0], words[1:]
+        for form in (_suffix_s(head), _suffix_ed(head), _suffix_ing(head)):
+            forms.add(" ".join([form, *rest]))
+    if "N" in pos:
+        forms.add(" ".join([*words[:-1], _suffix_s(words[-1])]))
+    return forms
+
+
+def _normalize_form(text: str) -> str:
+    return re.sub(r"[\s\-]+", " ", text.lower())
+
+
+def _compile(forms: Iterable[str]) -> re.Pattern[str]:
+    # Longest forms first so "suicide bombing" wins over "bombing"; a space in a form
+    # also matches a hyphen or a line break ("air-strike").
+    alternatives = [re.escape(f).replace(r"\ ", r"[\s\-]+")
+                    for f in sorted(set(forms), key=len, reverse=True)]
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(alternatives) + r")(?![\w\-])", re.IGNORECASE)
+
+
+class Lexicon:
+    """Trigger and cue forms, exclusion words and context word sets."""
+
+    def __init__(self, entries: Iterable[tuple[LexEntry, Iterable[str]]],
+                 exclusions: dict[str, frozenset[str]],
+                 context: dict[str, frozenset[str]]) -> None:
+        self._by_form: dict[Role, dict[str, list[LexEntry]]] = {"trigger": {}, "cue": {}}
+        for entry, extra_forms in entries:
+            for form in inflections(entry.lemma, entry.pos) | set(extra_forms):
+                self._by_form[entry.role].setdefault(_normalize_form(form), []).append(entry)
+        self._patterns = {role: _compile(forms) for role, forms in self._by_form.items()}
+        self.exclusions = exclusions
+        self.context = context
+
+    @classmethod
+    def from_files(cls, directory: Path = DATA) -> "Lexicon":
+        rows = []
+        with (directory / "trigger_lexicon.tsv").open(encoding="utf-8") as fh:
+            for row in csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"):
+                role, lemma, pos, type_, subtype, strength, forms, requires = row
+                entry = LexEntry(role, lemma, pos, type_, subtype, float(strength),  # type: ignore[arg-type]
+                                 tuple(r for r in requires.split(",") if r))
+                rows.append((entry, [f.strip() for f in forms.split(",") if f.strip()]))
+        exclusions: dict[str, frozenset[str]] = {}
+        with (directory / "trigger_exclusions.tsv").open(encoding="utf-8") as fh:
+            for row in csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"):
+                exclusions[row[0]] = frozenset(w.strip() for w in row[1].split(","))
+        raw = json.loads((directory / "trigger_context.json").read_text(encoding="utf-8"))
+        context = {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
+        return cls(rows, exclusions, context)
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> "Lexicon":
+        """The lexicon from the package data, built once per process."""
+        return cls.from_files()
+
+    def find(self, text: str, role: Role = "trigger", start: int = 0,
+             end: int | None = None) -> list[LexMatch]:
+        """Every non-overlapping form of `role` in text[start:end], longest first."""
+        by_form = self._by_form[role]
+        return [LexMatch(m.start(), m.end(), m.group(), tuple(by_form[_normalize_form(m.group())]))
+                for m in self._patterns[role].finditer(text, start, len(text) if end is None else end)]
+
+    def has_trigger(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        return self._patterns["trigger"].search(text, start, len(text) if end is None else end) is not None
+
+    def select(self, text: str, segments: Iterable[Segment]) -> list[Segment]:
+        """The cheap pass: the segments that hold at least one trigger form."""
+        return [s for s in segments if self.has_trigger(text, s.start, s.end)]
+
+    def words(self, name: str) -> frozenset[str]:
+        """A context word set from trigger_context.json (empty when unknown)."""
+        return self.context.get(name, frozenset())
+
+    def title_words(self) -> frozenset[str]:
+        """Lower-case trigger and cue forms: the words a Title Case headline may lower."""
+        return frozenset(w for forms in self._by_form.values() for f in forms for w in f.split(" "))
