@@ -1,0 +1,226 @@
+"""Geocoder: hand-written news sentences with known answers (ISO codes, GeoNames ids, coordinates)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from workers.extract.nlp import load_nlp
+from workers.extract.places import GeoContext, Geocoder
+from workers.records import Place
+
+
+@pytest.fixture(scope="module")
+def geo() -> Geocoder:
+    return Geocoder.default()
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def at(places: list[Place], text: str) -> Place:
+    found = [p for p in places if p.text == text]
+    assert found, f"{text!r} not among {[p.text for p in places]}"
+    return found[0]
+
+
+def texts(places: list[Place]) -> set[str]:
+    return {p.text for p in places}
+
+
+# --- disambiguation from context ---------------------------------------------------------
+
+SYRIA = ("Syrian government forces retook Palmyra on Thursday, the army said. "
+         "Fighting continued near Damascus and in Homs Governorate, Syria.")
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_palmyra_in_a_syria_story_is_tadmur(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    places = geo.resolve(SYRIA, nlp(SYRIA) if with_parse else None)
+    palmyra = at(places, "Palmyra")
+    assert palmyra.country_code == "SY"
+    assert km(palmyra.lat, palmyra.lon, 34.56, 38.28) < 10
+    damascus = at(places, "Damascus")
+    assert (damascus.country_code, damascus.geonames_id, damascus.precision) == ("SY", 170654, "city")
+    homs = at(places, "Homs Governorate")
+    assert (homs.country_code, homs.precision, homs.geonames_id) == ("SY", "admin1", 169575)
+    assert at(places, "Syria").precision == "country"
+
+
+def test_offsets_index_the_text(geo: Geocoder) -> None:
+    for p in geo.resolve(SYRIA):
+        assert SYRIA[p.start:p.end] == p.text
+
+
+def test_context_from_elsewhere_in_the_article(geo: Geocoder) -> None:
+    body = "Rebels in Syria said on Monday they had lost ground.\n\nTroops entered Palmyra at dawn."
+    ctx = geo.context(body)
+    sentence = "Troops entered Palmyra at dawn."
+    assert at(geo.resolve(sentence, context=ctx), "Palmyra").country_code == "SY"
+    assert at(geo.resolve(sentence, context=GeoContext()), "Palmyra").country_code != "SY"
+
+
+def test_xinjiang_is_the_chinese_region(geo: Geocoder, nlp: Language) -> None:
+    text = "Beijing says militants from Xinjiang have joined armed groups abroad, China's foreign ministry said."
+    x = at(geo.resolve(text, nlp(text)), "Xinjiang")
+    assert (x.country_code, x.precision, x.geonames_id) == ("CN", "admin1", 1529047)
+
+
+def test_georgia_follows_the_article(geo: Geocoder) -> None:
+    us = "Storms hit Atlanta and other parts of Georgia, the U.S. weather service said."
+    assert at(geo.resolve(us), "Georgia").country_code == "US"
+    caucasus = "Russia and Georgia fought a brief war in 2008; Tbilisi accused Moscow of aggression."
+    assert at(geo.resolve(caucasus), "Georgia").country_code == "GE"
+
+
+def test_town_qualified_by_state(geo: Geocoder) -> None:
+    text = "The patient was taken to a hospital in Rockville, Maryland, officials said."
+    rockville = at(geo.resolve(text), "Rockville")
+    assert rockville.country_code == "US"
+    assert km(rockville.lat, rockville.lon, 39.08, -77.15) < 20
+    assert at(geo.resolve(text), "Maryland").precision == "admin1"
+
+
+# --- people and organisations are not towns -------------------------------------------------
+
+SPOKESWOMAN = ("Chinese Foreign Ministry spokeswoman Hua Chunying said on Monday that Beijing opposes "
+               "terrorism. Hua said Syrian President Bashar Assad had spoken to Phoenix TV. "
+               "Sergei Lavrov told Sputnik that al-Qaeda remained active.")
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_people_and_organisations_are_not_places(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    places = geo.resolve(SPOKESWOMAN, nlp(SPOKESWOMAN) if with_parse else None)
+    found = texts(places)
+    for name in ("Hua", "Hua Chunying", "Assad", "Bashar Assad", "Phoenix", "Lavrov", "Sputnik", "al-Qaeda"):
+        assert name not in found
+    assert at(places, "Beijing").country_code == "CN"
+
+
+def test_calendar_words_are_not_towns(geo: Geocoder) -> None:
+    text = "On March 3, As the talks opened, May said the deal was close."
+    assert geo.resolve(text) == []
+
+
+# --- precision -------------------------------------------------------------------------------
+
+def test_northern_syria_is_a_region_of_syria(geo: Geocoder) -> None:
+    text = "Turkish troops crossed into northern Syria on Wednesday."
+    p = at(geo.resolve(text), "northern Syria")
+    assert (p.country_code, p.precision, p.geonames_id) == ("SY", "region", None)
+
+
+def test_border_between_two_countries(geo: Geocoder) -> None:
+    text = ("Syria's army said on Sunday that militants had attacked its posts in Idlib. "
+            "Hundreds of fighters were detained on the Turkish-Syrian border last year.")
+    p = at(geo.resolve(text), "Turkish-Syrian border")
+    assert p.precision == "region"
+    assert p.country_code == "SY"  # the article is about Syria
+    assert "Turkey" in p.name and "Syria" in p.name
+
+
+def test_curated_regions(geo: Geocoder) -> None:
+    text = "Israel struck the Gaza Strip while clashes spread in the West Bank and the Middle East held its breath."
+    places = geo.resolve(text)
+    gaza = at(places, "Gaza Strip")
+    assert (gaza.country_code, gaza.geonames_id) == ("PS", 281132)
+    assert at(places, "West Bank").geonames_id == 285153
+    me = at(places, "Middle East")
+    assert (me.precision, me.country_code) == ("region", None)
+
+
+def test_donbas_and_crimea(geo: Geocoder) -> None:
+    places = geo.resolve("Shelling continued in the Donbas, and Russia reinforced Crimea.")
+    donbas = at(places, "Donbas")
+    assert (donbas.country_code, donbas.precision) == ("UA", "region")
+    crimea = at(places, "Crimea")
+    assert (crimea.country_code, crimea.precision, crimea.geonames_id) == ("UA", "admin1", 703883)
+
+
+def test_province_designator_gives_admin1(geo: Geocoder) -> None:
+    p = at(geo.resolve("Air strikes hit villages in Idlib province overnight."), "Idlib province")
+    assert (p.country_code, p.precision) == ("SY", "admin1")
+    assert p.geonames_id == 169387
+
+
+def test_country_aliases(geo: Geocoder) -> None:
+    places = geo.resolve("The U.S. and the UK urged the DRC to hold elections.")
+    assert at(places, "U.S.").country_code == "US"
+    assert at(places, "UK").country_code == "GB"
+    assert at(places, "DRC").country_code == "CD"
+
+
+# --- lookup, dateline, demonyms ---------------------------------------------------------------
+
+def test_lookup(geo: Geocoder) -> None:
+    damascus = geo.lookup("Damascus")
+    assert damascus is not None and damascus.country_code == "SY"
+    md = geo.lookup("Damascus", country_hint="US")
+    assert md is not None and md.country_code == "US"
+    syria = geo.lookup("Syria")
+    assert syria is not None and (syria.precision, syria.geonames_id) == ("country", 163843)
+    assert geo.lookup("Nowhereville Qqq") is None
+
+
+@pytest.mark.parametrize("text, city, country", [
+    ("BEIJING (Sputnik) — China is ready to cooperate, a spokeswoman said.", "BEIJING", "CN"),
+    ("NAIROBI, Kenya (AP) _ Police fired tear gas at protesters on Tuesday.", "NAIROBI", "KE"),
+    ("DAMASCUS, March 12 (Reuters) - Two bombs exploded in the Old City.", "DAMASCUS", "SY"),
+    ("Photo caption here\n\nMOSCOW, March 13 (Reuters) - The Kremlin said.", "MOSCOW", "RU"),
+    ("By Staff Writer\n   CAIRO\u00a0(AFP)\u00a0— Egypt said.", "CAIRO", "EG"),
+])
+def test_dateline(geo: Geocoder, text: str, city: str, country: str) -> None:
+    p = geo.dateline(text)
+    assert p is not None
+    assert (p.text, p.country_code, p.precision) == (city, country, "city")
+    assert text[p.start:p.end] == city
+
+
+def test_no_dateline(geo: Geocoder) -> None:
+    assert geo.dateline("The UN said on Monday that aid had reached the town.") is None
+
+
+def test_dateline_country_disambiguates(geo: Geocoder) -> None:
+    text = "DAMASCUS (SANA) — Officials met in Palmyra to discuss reconstruction."
+    assert at(geo.resolve(text), "Palmyra").country_code == "SY"
+
+
+def test_demonyms_map_to_countries_but_are_not_places(geo: Geocoder) -> None:
+    assert geo.demonym("Syrian") == "SY"
+    assert geo.demonym("Chinese") == "CN"
+    assert geo.demonym("Iraqis") == "IQ"
+    assert geo.demonym("Table") is None
+    assert geo.resolve("Syrian and Chinese officials met.") == []
+
+
+# --- the shared material --------------------------------------------------------------------
+
+def test_sputnik_sample(geo: Geocoder, nlp: Language, shared_dir: Path) -> None:
+    body = json.loads((shared_dir / "samples" / "sputnik-2017-03-13.json").read_text())["body"]
+    dl = geo.dateline(body)
+    assert dl is not None and dl.country_code == "CN"
+    places = geo.resolve(body, nlp(body))
+    for p in places:
+        assert body[p.start:p.end] == p.text
+    assert not texts(places) & {"Hua", "Assad", "Lavrov", "Sputnik", "Phoenix", "Al-Qaeda"}
+    assert {p.country_code for p in places if p.text == "Damascus"} == {"SY"}
+
+
+def test_evaluation_runs(shared_dir: Path) -> None:
+    from workers.evaluate.places import evaluate_places
+
+    result = evaluate_places(shared_dir / "dev" / "geovirus.dev.jsonl")
+    assert result["gold"] > 1000
+    assert result["recall"] > 0.5 and result["precision"] > 0.5

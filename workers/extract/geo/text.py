@@ -1,0 +1,49 @@
+"""Text helpers shared by the gazetteer build and the matcher: name normalization and tokens.
+
+A gazetteer key and a span of article text are compared through `norm()`, so both sides
+must go through it: accents folded, case folded, hyphens and curly quotes unified.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+_SPACES = re.compile(r"\s+")
+# Dotted acronyms ("U.S.", "D.C.") first, then words with inner hyphens/apostrophes.
+TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’‐‑-][^\W\d_]+)*")
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .,'()-]*")
+
+
+def fold(s: str) -> str:
+    """`s` without diacritics (NFKD, combining marks dropped)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def norm(s: str) -> str:
+    """The lookup key of a name: folded, case-folded, hyphens as spaces, single spaces."""
+    s = fold(s.translate(_QUOTES)).casefold().replace("-", " ")
+    return _SPACES.sub(" ", s).strip()
+
+
+def is_latin_name(s: str) -> bool:
+    """True when `s` is written in Latin letters (after folding accents) — usable in English text."""
+    return bool(_LATIN_NAME.fullmatch(fold(s)))
+
+
+def is_acronym(s: str) -> bool:
+    """True for all-capital names such as "UK", "DRC" or "U.S."."""
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """Word spans of `text`; a possessive "'s" is left out of the word ("Syria's" -> "Syria")."""
+    out = []
+    for m in TOKEN.finditer(text):
+        start, end = m.span()
+        if end - start > 2 and text[end - 2] in "'’" and text[end - 1] in "sS":
+            end -= 2
+        out.append((start, end))
+    return out

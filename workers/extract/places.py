@@ -1,0 +1,528 @@
+"""Place mentions in news text, resolved offline to gazetteer entries with an honest precision.
+
+Usage, once per process then per article::
+
+    geo = Geocoder.default()                  # gazetteer loaded once (cached pickle, ~0.5 s)
+    ctx = geo.context(article.body)           # cheap whole-body scan: countries, dateline
+    places = geo.resolve(sentence, doc, context=ctx)   # any part of the body, offsets into it
+
+`resolve(text, doc=None, context=None)` finds place names by longest match against the
+gazetteer over capitalized words (plus a few shapes: "northern Syria", "Homs province",
+"the Turkish-Syrian border", "Rockville, Maryland"), then disambiguates every candidate list
+with a score: kind prior (country > region > admin1 > city by population), name quality
+(curated alias > primary name > alias > GeoNames alternate name) and document context
+(countries and admin1 regions already named unambiguously, the dateline's country). The
+same surface form gets the same reading throughout one call.
+
+`doc` is spaCy's parse of exactly `text`; with it, PERSON and ORG entities veto city
+readings inside them ("spokeswoman Hua Chunying", "Phoenix TV"), and single words that the
+parse tags as parts of person names elsewhere ("Hua said") are not read as towns. Without
+it, a city name that runs into another capitalized word ("Hua Chunying") is rejected, and a
+town known only through an alternate name needs a large population and context support.
+
+`context` (a `GeoContext`) carries what the rest of the article says; the event extractor
+builds it once per article from the full body with `context()` and passes it to every
+`resolve` on a selected sentence. Without it, `resolve` builds one from `text` itself.
+
+Precision semantics (`Place.precision`, also `Place.feature`):
+- city: a populated place (GeoNames P feature), the point is the town.
+- admin1: a first-level division (state, province, governorate, oblast); the point is the
+  median of its towns' coordinates.
+- country: the point is a representative centre of the country.
+- region: no single administrative unit: continents, curated regions ("Donbas", "Middle East"),
+  directional parts ("northern Syria") and border areas ("the Turkish-Syrian border").
+  `country_code` is set when the region lies in, or is attributed to, one country (for a
+  border, the one of its two countries the article is most about); the point is only indicative
+  and `geonames_id` is None unless the region is a GeoNames continent.
+
+Nationality adjectives ("Syrian", "Chinese") are NOT place mentions in `resolve`'s output,
+except inside a border phrase: they name actors far more often than locations. `demonym()`
+maps them to a country code for actor nationality, and they count as (weak) document context.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import TYPE_CHECKING, Iterable
+
+from workers.extract.geo import gazetteer as gz
+from workers.extract.geo.text import is_acronym, norm, tokens
+from workers.records import Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+MAX_WORDS = 6
+DESIGNATORS = frozenset({"province", "governorate", "region", "oblast", "state", "prefecture", "krai"})
+DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+    "southeastern", "southwestern", "north-east", "north-west", "south-east", "south-west",
+    "north-eastern", "north-western", "south-eastern", "south-western",
+})
+# Capitalized words that are town names somewhere but, alone, almost always mean something else
+# in English news: calendar words and function words ("As a result", "March 12", "Say").
+_COMMON_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today tonight "
+    "a an as at by can do ever for from had has if in is it made mine more most much name never "
+    "nine no none now of on or said same say side since so ten than that this to up us we will".split()
+) | DIRECTIONS
+# Entity labels whose spans are never places.
+_NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW", "LANGUAGE"})
+# Words that may stand before a place inside an ORG entity without making it an organisation.
+_PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
+_KIND_PRIOR = {"country": 5.0, "region": 4.5, "admin1": 3.0}
+_QUALITY_BONUS = {gz.CURATED: 1.0, gz.PRIMARY: 0.0, gz.ALIAS: -0.25, gz.ALTERNATE: -1.5}
+_CONTEXT_BONUS = 2.5
+_TOP_COUNTRY_BONUS = 0.5
+_DATELINE_BONUS = 1.0
+_ADMIN1_BONUS = 1.5
+# A town known in the text only by a GeoNames alternate name, with no NER support, must be
+# this large and lie in a country the article is about.
+_ALTERNATE_ONLY_MIN_POPULATION = 100_000
+
+_SP = r"[ \t\u00a0]"  # wire copy often puts a no-break space before the dash
+_DATELINE = re.compile(
+    r"(?:^|(?<=\s))"
+    r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3})"
+    rf"(?:,{_SP}(?P<qual>[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){{0,3}}))?"
+    rf"(?:,{_SP}[A-Z][a-z]{{2,8}}\.?{_SP}\d{{1,2}})?"
+    rf"(?P<agency>{_SP}?\([A-Za-z][A-Za-z .&/-]{{1,40}}\))?"
+    rf"{_SP}?[—–_-]{{1,2}}{_SP}?(?=\S)"
+)
+_DATELINE_WINDOW = 2000
+_BORDER = re.compile(r"\b[Bb]order(?:s|lands?)?\b")
+
+
+@dataclass(slots=True)
+class GeoContext:
+    """What an article says about where it is, gathered once from the whole body.
+
+    `countries`: weight of each ISO country code named unambiguously (country names,
+    admin1 and towns whose every reading lies in one country; demonyms count half).
+    `admin1`: gazetteer indexes of admin1 regions named. `dateline`: the dateline place.
+    `person_words`: single words the parse tagged as parts of person names.
+    """
+
+    countries: Counter[str] = field(default_factory=Counter)
+    admin1: set[int] = field(default_factory=set)
+    dateline: Place | None = None
+    person_words: set[str] = field(default_factory=set)
+
+    def merged(self, other: "GeoContext") -> "GeoContext":
+        return GeoContext(self.countries + other.countries, self.admin1 | other.admin1,
+                          self.dateline or other.dateline, self.person_words | other.person_words)
+
+    @property
+    def top_country(self) -> str | None:
+        best = self.countries.most_common(1)
+        return best[0][0] if best else None
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    key: str
+    cands: list[tuple[int, int]]  # (entry index, name quality)
+    direction: str | None = None  # "northern" in "northern Syria"
+    designated: bool = False      # "Homs province": admin1 readings only
+    resolved: int | None = None
+
+
+_ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+
+
+class Geocoder:
+    """Resolves place mentions against the packaged gazetteer. Thread-safe after construction."""
+
+    _default: "Geocoder | None" = None
+    _lock = Lock()
+
+    def __init__(self, gazetteer: gz.Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    @classmethod
+    def default(cls, cache_dir: Path | None = None) -> "Geocoder":
+        """The process-wide geocoder; the gazetteer is built once and cached on disk.
+
+        `cache_dir` defaults to `<data_dir>/geo` from the settings (a few MB pickle).
+        """
+        with cls._lock:
+            if cls._default is None:
+                if cache_dir is None:
+                    from workers.settings import Settings
+
+                    cache_dir = Path(Settings.from_env().data_dir) / "geo"
+                cls._default = cls(gz.load(cache_dir))
+            return cls._default
+
+    # ---- public API -------------------------------------------------------------------
+
+    def demonym(self, word: str) -> str | None:
+        """The ISO country code of a nationality adjective or demonym ("Syrian", "Iraqis"), else None."""
+        key = norm(word)
+        cc = self.gaz.demonyms.get(key)
+        if cc is None and key.endswith("s"):
+            cc = self.gaz.demonyms.get(key[:-1])
+        return cc
+
+    def lookup(self, name: str, country_hint: str | None = None) -> Place | None:
+        """The most likely place called `name` (a bare name, e.g. "Homs province"), or None.
+
+        `country_hint` (ISO alpha-2) restricts the readings to that country when it has any.
+        """
+        key = norm(name)
+        if key.startswith("the "):
+            key = key[4:]
+        words = key.split()
+        designated = len(words) > 1 and words[-1] in DESIGNATORS and key not in self.gaz.index
+        if designated:
+            key = " ".join(words[:-1])
+        m = _Mention(0, len(name), key, list(self.gaz.candidates(key)), designated=designated)
+        if designated:
+            self._designate(m)
+        if not m.cands:
+            return None
+        ctx = GeoContext()
+        if country_hint:
+            in_country = [c for c in m.cands if self.gaz.entries[c[0]].country_code == country_hint]
+            m.cands = in_country or m.cands
+            ctx.countries[country_hint] += 1
+        return self._place(name, 0, len(name), self._best(m.cands, ctx))
+
+    def dateline(self, text: str) -> Place | None:
+        """The place of a wire dateline ("BEIJING (Sputnik) —", "NAIROBI, Kenya (AP) _",
+        "DAMASCUS, March 12 (Reuters) -") in the first part of `text`, with offsets into it."""
+        head = text[:_DATELINE_WINDOW]
+        for m in _DATELINE.finditer(head):
+            at_line_start = m.start() == 0 or head[:m.start()].rstrip(" \t").endswith("\n") or not head[:m.start()].strip()
+            if not (at_line_start or m.group("agency")):
+                continue
+            hint, admin1 = None, None
+            if m.group("qual"):
+                q = self.lookup(m.group("qual"))
+                if q is not None and q.precision == "country":
+                    hint = q.country_code
+                elif q is not None and q.precision == "admin1":
+                    hint, admin1 = q.country_code, q.admin1
+            name = m.group("place")
+            key = norm(name)
+            cands = [c for c in self.gaz.candidates(key) if self.gaz.entries[c[0]].kind != "region"]
+            if hint:
+                cands = [c for c in cands if self.gaz.entries[c[0]].country_code == hint] or cands
+            if admin1:
+                cands = [c for c in cands if self.gaz.entries[c[0]].admin1 == admin1] or cands
+            if not cands:
+                continue
+            ctx = GeoContext(countries=Counter({hint: 1}) if hint else Counter())
+            return self._place(name, m.start("place"), m.end("place"), self._best(cands, ctx))
+        return None
+
+    def context(self, text: str, doc: "Doc | None" = None) -> GeoContext:
+        """A `GeoContext` from a cheap gazetteer scan of a whole article body (and its parse if any)."""
+        ctx = GeoContext(dateline=self.dateline(text))
+        if ctx.dateline is not None and ctx.dateline.country_code:
+            ctx.countries[ctx.dateline.country_code] += 1
+        if doc is not None:
+            ctx.person_words = _person_words(doc)
+        toks = tokens(text)
+        for m in self._scan(text, toks):
+            kinds = {self.gaz.entries[i].kind for i, _ in m.cands}
+            ccs = {self.gaz.entries[i].country_code for i, _ in m.cands}
+            if len(ccs) == 1 and None not in ccs and kinds & {"country", "admin1", "region"}:
+                ctx.countries[ccs.pop()] += 1
+            if len(m.cands) == 1 and self.gaz.entries[m.cands[0][0]].kind == "admin1":
+                ctx.admin1.add(m.cands[0][0])
+        for start, end in toks:
+            cc = self.demonym(text[start:end]) if text[start].isupper() else None
+            if cc:
+                ctx.countries[cc] += 0.5
+        return ctx
+
+    def resolve(self, text: str, doc: "Doc | None" = None, context: GeoContext | None = None) -> list[Place]:
+        """All place mentions in `text`, resolved, ordered by position; offsets index `text`."""
+        own = self.context(text, doc)
+        ctx = own if context is None else context.merged(own)
+        toks = tokens(text)
+        mentions = self._scan(text, toks)
+        if doc is not None:
+            mentions = self._apply_entities(text, doc, mentions, ctx)
+            mentions += self._unmatched_entities(text, doc, mentions)
+        else:
+            mentions = [m for m in mentions if self._plausible_without_parse(text, m, ctx)]
+        self._extend(text, toks, mentions)
+        self._pair_with_qualifier(text, mentions)
+
+        readings: dict[str, int] = {}
+        for m in sorted(mentions, key=lambda m: len(m.cands)):
+            if m.key in readings and any(i == readings[m.key] for i, _ in m.cands):
+                m.resolved = readings[m.key]
+            else:
+                m.resolved = self._best(m.cands, ctx)
+                readings.setdefault(m.key, m.resolved)
+
+        places = [self._mention_place(text, m) for m in mentions]
+        places = self._borders(text, toks, places, ctx)
+        dl = ctx.dateline if context is None else self.dateline(text)
+        if dl is not None and not any(p.start < dl.end and dl.start < p.end for p in places):
+            places.append(dl)
+        return sorted(places, key=lambda p: p.start)
+
+    # ---- candidate spans ----------------------------------------------------------------
+
+    def _scan(self, text: str, toks: list[tuple[int, int]]) -> list[_Mention]:
+        """Longest gazetteer matches starting at capitalized words."""
+        out: list[_Mention] = []
+        i = 0
+        limit = min(MAX_WORDS, self.gaz.max_words)
+        while i < len(toks):
+            start = toks[i][0]
+            if not text[start].isupper():
+                i += 1
+                continue
+            found = None
+            for n in range(min(limit, len(toks) - i), 0, -1):
+                last = i + n - 1
+                if not all(_joinable(text, toks[k][1], toks[k + 1][0]) for k in range(i, last)):
+                    continue
+                if n > 1 and not text[toks[last][0]].isupper():
+                    continue
+                surface = text[start:toks[last][1]]
+                key = norm(surface)
+                cands = self.gaz.candidates(key)
+                if n == 1 and key in _COMMON_WORDS:
+                    cands = tuple(c for c in cands if self.gaz.entries[c[0]].kind in ("country", "region"))
+                if cands and (key in self.gaz.acronyms or not is_acronym(surface)):
+                    found = _Mention(start, toks[last][1], key, list(cands))
+                    i = last + 1
+                    break
+            if found is None:
+                i += 1
+            else:
+                out.append(found)
+        return out
+
+    def _designate(self, m: _Mention) -> None:
+        """Keep admin1 readings of "<name> province": admin1 entries and the admin1 of towns."""
+        admin1 = []
+        for ix, q in m.cands:
+            e = self.gaz.entries[ix]
+            target = ix if e.kind == "admin1" else e.admin1_ix
+            if target is not None and all(target != a for a, _ in admin1):
+                admin1.append((target, q))
+        if admin1:
+            m.cands, m.designated = admin1, True
+        else:
+            m.designated = False
+
+    def _extend(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention]) -> None:
+        """Designators after a name ("Idlib province") and directions before it ("northern Syria")."""
+        starts = {s: k for k, (s, _) in enumerate(toks)}
+        ends = {e: k for k, (_, e) in enumerate(toks)}
+        for m in mentions:
+            k = ends.get(m.end)
+            if k is not None and k + 1 < len(toks) and text[m.end:toks[k + 1][0]] == " ":
+                word = text[toks[k + 1][0]:toks[k + 1][1]]
+                if word.lower() in DESIGNATORS:
+                    saved = m.cands
+                    self._designate(m)
+                    if m.designated:
+                        m.end = toks[k + 1][1]
+                    else:
+                        m.cands = saved
+            k = starts.get(m.start)
+            if k is not None and k > 0 and text[toks[k - 1][1]:m.start] == " ":
+                word = text[toks[k - 1][0]:toks[k - 1][1]]
+                if word.lower() in DIRECTIONS and any(
+                        self.gaz.entries[i].kind in ("country", "admin1") for i, _ in m.cands):
+                    m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "admin1")]
+                    m.direction = word.lower()
+                    m.start = toks[k - 1][0]
+
+    def _pair_with_qualifier(self, text: str, mentions: list[_Mention]) -> None:
+        """"Rockville, Maryland" / "Damascus, Syria": the qualifier picks the town's readings."""
+        ordered = sorted(mentions, key=lambda m: m.start)
+        for a, b in zip(ordered, ordered[1:]):
+            if text[a.end:b.start] not in (", ", ","):
+                continue
+            for qi, _ in b.cands:
+                q = self.gaz.entries[qi]
+                if q.kind not in ("country", "admin1"):
+                    continue
+                inside = [c for c in a.cands if self.gaz.entries[c[0]].country_code == q.country_code
+                          and (q.kind == "country" or self.gaz.entries[c[0]].admin1_ix == qi)]
+                if inside:
+                    a.cands = inside
+                    b.cands = [(qi, 0)]
+                    break
+
+    # ---- filters ------------------------------------------------------------------------
+
+    def _apply_entities(self, text: str, doc: "Doc", mentions: list[_Mention], ctx: GeoContext) -> list[_Mention]:
+        ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and "\n" not in e.text]
+        never = [e for e in doc.ents if e.label_ in _NOT_PLACE_LABELS]
+        kept = []
+        for m in mentions:
+            if any(e.start_char < m.end and m.start < e.end_char for e in never):
+                continue
+            for e in ents:
+                if e.start_char < m.end and m.start < e.end_char:
+                    m.cands = self._inside_entity(text, m, e.label_, e.start_char, e.end_char, ctx)
+            if m.cands and " " not in m.key and text[m.start:m.end] in ctx.person_words:
+                m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind != "city"]
+            if m.cands:
+                kept.append(m)
+        return kept
+
+    def _inside_entity(self, text: str, m: _Mention, label: str, start: int, end: int,
+                       ctx: GeoContext) -> list[tuple[int, int]]:
+        entries = self.gaz.entries
+        if label == "PERSON":
+            # The small model tags lone town names as people ("retook Palmyra"): a one-word
+            # PERSON keeps readings in the article's countries; a full name keeps none but regions.
+            one_word = " " not in text[start:end].strip()
+            return [c for c in m.cands if (one_word or entries[c[0]].kind in ("country", "admin1"))
+                    and ctx.countries[entries[c[0]].country_code] > 0]
+        rest = (text[start:m.start] + " " + text[m.end:end]).split()
+        if all(w.lower() in _PLACE_PREFIXES for w in rest):
+            return m.cands
+        return [c for c in m.cands if entries[c[0]].kind != "city"]
+
+    def _unmatched_entities(self, text: str, doc: "Doc", mentions: list[_Mention]) -> list[_Mention]:
+        """GPE/LOC/FAC entities the scan missed ("the Golan Heights" typed lowercase "the")."""
+        out = []
+        for e in doc.ents:
+            if e.label_ not in ("GPE", "LOC", "FAC") or any(m.start < e.end_char and e.start_char < m.end for m in mentions):
+                continue
+            key = norm(e.text)
+            start = e.start_char
+            if key.startswith("the "):
+                key, start = key[4:], start + 4
+            cands = self.gaz.candidates(key)
+            if cands:
+                out.append(_Mention(start, e.end_char, key, list(cands)))
+        return out
+
+    def _plausible_without_parse(self, text: str, m: _Mention, ctx: GeoContext) -> bool:
+        entries = self.gaz.entries
+        if any(entries[i].kind != "city" for i, _ in m.cands):
+            return True
+        after = text[m.end:m.end + 40]
+        nxt = re.match(r" ([A-Z][\w-]*)", after)
+        if nxt and nxt.group(1).lower() not in DESIGNATORS:
+            return False  # part of a longer proper name: "Hua Chunying", "Phoenix TV"
+        if all(q == gz.ALTERNATE for _, q in m.cands):
+            return any(entries[i].population >= _ALTERNATE_ONLY_MIN_POPULATION
+                       and ctx.countries[entries[i].country_code] > 0 for i, _ in m.cands)
+        return True
+
+    # ---- scoring ------------------------------------------------------------------------
+
+    def _score(self, ix: int, quality: int, ctx: GeoContext) -> float:
+        e = self.gaz.entries[ix]
+        if e.kind == "city":
+            score = math.log10(max(e.population, 1000)) / 2
+        else:
+            score = _KIND_PRIOR[e.kind]
+        score += _QUALITY_BONUS[quality]
+        if e.country_code and ctx.countries[e.country_code] > 0:
+            score += _CONTEXT_BONUS
+            if e.country_code == ctx.top_country:
+                score += _TOP_COUNTRY_BONUS
+        if ctx.dateline is not None and e.country_code == ctx.dateline.country_code:
+            score += _DATELINE_BONUS
+        if e.admin1_ix is not None and e.admin1_ix in ctx.admin1:
+            score += _ADMIN1_BONUS
+        return score
+
+    def _best(self, cands: Iterable[tuple[int, int]], ctx: GeoContext) -> int:
+        return max(cands, key=lambda c: self._score(c[0], c[1], ctx))[0]
+
+    # ---- output -------------------------------------------------------------------------
+
+    def _place(self, text: str, start: int, end: int, ix: int) -> Place:
+        e = self.gaz.entries[ix]
+        precision = "region" if e.kind == "region" else e.kind
+        return Place(text=text, start=start, end=end, name=e.name, country_code=e.country_code,
+                     admin1=e.admin1, lat=e.lat, lon=e.lon, geonames_id=e.geonames_id,
+                     feature=precision, precision=precision)  # type: ignore[arg-type]
+
+    def _mention_place(self, text: str, m: _Mention) -> Place:
+        assert m.resolved is not None
+        place = self._place(text[m.start:m.end], m.start, m.end, m.resolved)
+        if m.direction:
+            place.name = f"{m.direction} {place.name}"
+            place.geonames_id = None
+            place.feature = place.precision = "region"
+        return place
+
+    def _borders(self, text: str, toks: list[tuple[int, int]], places: list[Place], ctx: GeoContext) -> list[Place]:
+        """"the Turkish-Syrian border", "Syria's Turkish border", "the border with Turkey"."""
+        for b in _BORDER.finditer(text):
+            sides: list[tuple[int, int, str]] = []  # (start, end, country code)
+            words = _split_hyphens(text, [t for t in toks if b.start() - 40 <= t[0] and t[1] <= b.start()][-2:])
+            for s, e in words:
+                cc = self._country_of_word(text[s:e], places, s)
+                if cc:
+                    sides.append((s, e, cc))
+                elif sides:
+                    sides = []
+            after = re.match(r"\s+(?:between|with)\s+", text[b.end():b.end() + 12])
+            if after:
+                for s, e in [t for t in toks if b.end() < t[0] < b.end() + 60][:5]:
+                    cc = self._country_of_word(text[s:e], places, s)
+                    if cc:
+                        sides.append((s, e, cc))
+            ccs = list(dict.fromkeys(cc for _, _, cc in sides))
+            if not ccs:
+                continue
+            start, end = min(s for s, _, _ in sides), max(b.end(), max(e for _, e, _ in sides))
+            main = max(ccs, key=lambda cc: (ctx.countries[cc], -ccs.index(cc)))
+            names = [self.gaz.entries[self.gaz.countries[cc]].name for cc in ccs if cc in self.gaz.countries]
+            point = self.gaz.entries[self.gaz.countries[main]] if main in self.gaz.countries else None
+            places = [p for p in places if not (p.start < end and start < p.end)]
+            places.append(Place(text=text[start:end], start=start, end=end, name="–".join(names) + " border",
+                                country_code=main, admin1=None, lat=point.lat if point else None,
+                                lon=point.lon if point else None, geonames_id=None,
+                                feature="region", precision="region"))
+        return places
+
+    def _country_of_word(self, word: str, places: list[Place], start: int) -> str | None:
+        if not word[:1].isupper():
+            return None
+        for p in places:
+            if p.start <= start < p.end and p.precision == "country":
+                return p.country_code
+        return self.demonym(word)
+
+
+def _joinable(text: str, end: int, next_start: int) -> bool:
+    """Two tokens may belong to one name when only a space or ", " separates them."""
+    return text[end:next_start] in (" ", "\u00a0", ", ", "-")
+
+
+def _split_hyphens(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"Turkish-Syrian" -> "Turkish", "Syrian" (spans into `text`)."""
+    out = []
+    for s, e in spans:
+        for part in re.finditer(r"[^-‐‑–]+", text[s:e]):
+            out.append((s + part.start(), s + part.end()))
+    return out
+
+
+def _person_words(doc: "Doc") -> set[str]:
+    """Words of multi-word person names ("Hua" from "Hua Chunying"), to recognise them alone later."""
+    return {t.text for e in doc.ents if e.label_ == "PERSON" and "\n" not in e.text and len(e) > 1
+            for t in e if t.text[:1].isupper()}
+
+
+def demonym(word: str) -> str | None:
+    """The ISO country code of a nationality word ("Syrian" -> "SY"), with the default geocoder."""
+    return Geocoder.default().demonym(word)
