@@ -245,12 +245,28 @@ def _resolve_numeric(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _day(readings.pop()) if len(readings) == 1 else None
 
 
+# "between September and October of 2007", "on April 24 and 25, 1999": the year written
+# after the second member of a pair belongs to the first too.
+_PAIR_DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
+_SHARED_YEAR_AFTER = re.compile(
+    r"\s*(?:and|or|to|through|until|-|–)\s*(?:" + _MONTH_ANY + r"\s+" + _PAIR_DAY + "|" + _PAIR_DAY
+    + r"(?:\s+of)?\s+" + _MONTH_ANY + "|" + _MONTH_ANY + "|" + _PAIR_DAY
+    + r"),?\s+(?:of\s+)?((?:1[89]|20)\d\d)\b")
+
+
+def _shared_year(m: re.Match[str], ctx: _Context) -> int | None:
+    pair = _SHARED_YEAR_AFTER.match(ctx.text, m.end())
+    return int(pair.group(1)) if pair else None
+
+
 def _resolve_month_day(m: re.Match[str], ctx: _Context) -> Resolved | None:
     month, day = _month_number(m["month"]), int(m["day"])
     if m["year"]:
         return _day(_safe_date(int(m["year"]), month, day))
     if m["rel_year"]:
         return _day(_safe_date(_relative_year(ctx.today, m["rel_year"]), month, day))
+    if (year := _shared_year(m, ctx)) is not None:
+        return _day(_safe_date(year, month, day))
     weekday = _weekday_number(m["weekday"]) if m["weekday"] else None
     return _day(_pick_year(ctx.today, month, day, ctx.tense(m), weekday))
 
@@ -273,6 +289,8 @@ def _resolve_modified_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
         year = ctx.today.year if month > ctx.today.month else ctx.today.year + 1
     elif modifier == "this":
         year = ctx.today.year
+    elif (shared := _shared_year(m, ctx)) is not None:
+        year = shared
     else:
         year = _pick_month_year(ctx.today, month, ctx.tense(m))
     return _month(year, month)
