@@ -491,8 +491,12 @@ def _same_happening(a: Mention, b: Mention) -> bool:
         return True
     if a.type == "statement":
         return False
-    # Same kind of violence, same time, same (or nested) place: one happening.
-    return a.lemma == b.lemma or (a.location is not None and b.location is not None)
+    if a.lemma == b.lemma:
+        return True
+    # Told with other words: the same kind of happening, at the same or a nested place,
+    # dated alike (both from the text and compatible, or both undated).
+    return (a.location is not None and b.location is not None
+            and (a.date.source == b.date.source == "published_at" or a.date.source == b.date.source == "text"))
 
 
 def _fold(best: Mention, other: Mention) -> Mention:
