@@ -38,13 +38,14 @@ for _number, _names in enumerate(
     for _name in _names:
         _MONTH_NUMBERS[_name.lower()] = _number
 
-_WEEKDAY_NUMBERS = {
-    name.lower(): number
-    for number, name in enumerate(
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
-}
-_WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3,
-                          "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+_WEEKDAY_NUMBERS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (("Monday", "Mon"), ("Tuesday", "Tue", "Tues"), ("Wednesday", "Wed"),
+     ("Thursday", "Thu", "Thur", "Thurs"), ("Friday", "Fri"), ("Saturday", "Sat"),
+     ("Sunday", "Sun"))
+):
+    for _name in _names:
+        _WEEKDAY_NUMBERS[_name.lower()] = _number
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -147,8 +148,8 @@ def _pick_year(today: date, month: int, day: int, direction: int,
             return min(matching, key=lambda d: abs((d - today).days))
     past = [d for d in candidates if d <= today]
     coming = [d for d in candidates if d > today]
-    if not past or not coming:
-        return (past or coming or [None])[-1 if past else 0]
+    if not past or not coming:  # 29 February: only leap years have one
+        return past[-1] if past else (coming[0] if coming else None)
     back, ahead = (today - past[-1]).days, (coming[0] - today).days
     if ahead < back:
         take_coming = ahead <= _FAR_AHEAD_DAYS or direction > 0
@@ -204,8 +205,7 @@ def _month_number(name: str) -> int:
 
 
 def _weekday_number(name: str) -> int:
-    key = name.rstrip(".").lower()
-    return _WEEKDAY_NUMBERS.get(key, _WEEKDAY_ABBREVIATIONS.get(key, 0))
+    return _WEEKDAY_NUMBERS[name.rstrip(".").lower()]
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -303,6 +303,10 @@ _MONTH_CUE_BEFORE = re.compile(
 # "the May elections" is a month; "the March of Dimes", "the March on Rome" are names.
 _MONTH_AS_MODIFIER = re.compile(r"\s+(?!(?:of|on|to|for|and|or)\b)[a-z]")
 _CAPITALIZED_NEXT = re.compile(r"\s+[A-Z][a-z]")
+_WEEKDAY_NEXT = re.compile(r"\s+" + _WEEKDAY)
+_MONTH_NEXT = re.compile(r"\s+" + _MONTH_ANY)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 # "each July", "every Thursday" are sets, not dates.
 _SET_BEFORE = re.compile(r"\b(?:each|every)\s+$", re.IGNORECASE)
 
@@ -318,11 +322,11 @@ def _resolve_bare_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
         return None
     # "April Ryan", "June Carter": a capitalized word after a month name makes it a name.
     if (_CAPITALIZED_NEXT.match(ctx.text, m.end())
-            and not re.compile(r"\s+" + _WEEKDAY).match(ctx.text, m.end())):
+            and not _WEEKDAY_NEXT.match(ctx.text, m.end())):
         return None
     if m["month"] in ("May", "March") and not (
             _MONTH_CUE_BEFORE.search(before)
-            or (re.search(r"\bthe\s+$", before, re.IGNORECASE)
+            or (_THE_BEFORE.search(before)
                 and _MONTH_AS_MODIFIER.match(ctx.text, m.end()))):
         return None
     return _resolve_modified_month(m, ctx)
@@ -334,7 +338,7 @@ def _resolve_weekday(m: re.Match[str], ctx: _Context) -> Resolved | None:
         return None
     # "Sunday Times", "Monday Night Football": a day name that starts a title.
     if (_CAPITALIZED_NEXT.match(ctx.text, m.end())
-            and not re.compile(r"\s+" + _MONTH_ANY).match(ctx.text, m.end())):
+            and not _MONTH_NEXT.match(ctx.text, m.end())):
         return None
     weekday = _weekday_number(m["weekday"])
     modifier = (m["mod"] or "").lower()
@@ -364,7 +368,7 @@ def _is_title(m: re.Match[str], ctx: _Context, group: str) -> bool:
 def _resolve_deictic(m: re.Match[str], ctx: _Context) -> Resolved | None:
     if _is_title(m, ctx, "deictic"):
         return None
-    key = re.sub(r"\s+", " ", m["deictic"].lower())
+    key = _SPACES.sub(" ", m["deictic"].lower())
     return _day(ctx.today + timedelta(days=_DEICTIC_OFFSETS[key]))
 
 
@@ -396,11 +400,11 @@ def _resolve_ago(m: re.Match[str], ctx: _Context) -> Resolved | None:
 
 _FIXED_HOLIDAYS = {"new year's day": (1, 1), "new year's eve": (12, 31),
                    "christmas day": (12, 25), "christmas eve": (12, 24),
-                   "fourth of july": (7, 4), "july fourth": (7, 4), "july 4th": (7, 4)}
+                   "fourth of july": (7, 4), "july fourth": (7, 4)}
 
 
 def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    name = re.sub(r"\s+", " ", m["holiday"].lower()).removeprefix("the ")
+    name = _SPACES.sub(" ", m["holiday"].lower()).removeprefix("the ")
     month, day = _FIXED_HOLIDAYS[name]
     if m["year"]:
         return _day(_safe_date(int(m["year"]), month, day))
@@ -477,7 +481,7 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (re.compile(r"\b" + _NUMBER + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
                 re.IGNORECASE), _resolve_ago),
     (re.compile(r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
-                r"|(?:the\s+)?Fourth\s+of\s+July|July\s+(?:Fourth|4th))"
+                r"|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth)"
                 r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday),
     (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"),
      _resolve_year),
