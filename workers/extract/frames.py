@@ -23,6 +23,7 @@ Offsets here are offsets into the cleaned text; the pipeline maps them to the bo
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
@@ -41,9 +42,10 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "
                             "towards", "of", "to"})
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
-# Dependency arcs along which a governor's modality reaches the trigger.
-EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "pobj", "prep", "acomp", "pcomp",
-                            "nsubjpass", "attr", "conj", "amod", "compound", "acl"})
+# Dependency arcs along which a governor's negation or modality reaches the trigger. Not
+# prepositions: in "no group claimed responsibility for the attack" only the claim is negated.
+EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp",
+                            "nsubjpass", "attr", "conj", "amod", "compound"})
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
 PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
@@ -66,6 +68,7 @@ class Mention:
     date: EventDate
     confidence: float
     heading: bool = False
+    anaphoric: bool = False  # "the raid", undated: refers back to a happening told elsewhere
     support: int = 1  # mentions merged into this one
 
 
@@ -176,7 +179,10 @@ class FrameBuilder:
             obj = _object(head)
             if obj is None:
                 return False
-            placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in self._place_nouns
+            of_place = [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.ent_type_ in ("GPE", "LOC", "FAC")]
+            placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in self._place_nouns \
+                or bool(of_place)  # "seized large parts of Anbar"
             return placey if requirement == "object_place" else not placey
         raise ValueError(f"unknown lexicon requirement {requirement!r}")
 
@@ -215,6 +221,7 @@ class FrameBuilder:
             lemma = tok.lemma_.lower()
             children = list(tok.children)
             if any(c.dep_ == "neg" or c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod")
+                   or c.dep_ in SUBJECTS and any(d.lower_ == "no" and d.dep_ == "det" for d in c.children)
                    for c in children):
                 return NOT_ASSERTED
             if n > 0 and lemma in self._aspectual:
@@ -225,9 +232,8 @@ class FrameBuilder:
                 return NOT_ASSERTED
             if any(c.dep_ == "aux" and c.lower_ in self._modals for c in children):
                 factor *= 0.3
-            if tok.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children) \
-                    and entry.type != "statement":
-                factor *= 0.3
+            if tok.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children):
+                factor *= 0.3  # "to denounce", "cooperating to fight": purpose, not fact
             if any(c.lower_ in self._hedges for c in children):
                 factor *= 0.85
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
@@ -317,7 +323,7 @@ class FrameBuilder:
         if not sources and _is_nominal(head) and head.dep_ in ("dobj", "nsubjpass") \
                 and head.head.lemma_.lower() in self._light:
             sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
-        if not sources and head.dep_ in ("xcomp", "conj") and _is_verbal(head):
+        if not sources and head.dep_ in ("xcomp", "conj", "advcl") and _is_verbal(head):
             sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
         if entry.subtype == "statement":
             targets = []  # what someone merely said is not done to anyone
@@ -411,6 +417,9 @@ class FrameBuilder:
                 (base + match.start, base + match.end), (base, base + len(doc.text)),
                 actors, self._location(head, entry, actors, doc, base, heading, art),
                 self._date(head, doc, base, art), confidence, heading)
+            mention.anaphoric = mention.date.source == "published_at" and _is_nominal(head) and any(
+                c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
+                for c in head.children)
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)
         self._refine_with_cues(doc, base, [m for m, _ in found])
@@ -421,16 +430,18 @@ class FrameBuilder:
 
     def _drop_attribution(self, found: list[tuple[Mention, Token]],
                           min_confidence: float) -> list[tuple[Mention, Token]]:
-        """A plain reporting verb ("police said") over an asserted event is its attribution."""
-        events = [h for m, h in found if m.type != "statement" and m.confidence >= min_confidence]
-        if not events:
-            return found
-        kept = []
-        for mention, head in found:
-            if mention.subtype == "statement" and mention.lemma in REPORTING_LEMMAS:
-                continue
-            kept.append((mention, head))
-        return kept
+        """Reporting verbs that are attribution, and statements without a speaker, go.
+
+        "Police said gunmen attacked", "a spokesman said: 'we reject ...'": the plain
+        reporting verb only attributes the asserted event or the specific statement in its
+        sentence. A statement needs an identifiable speaker ("analysts said" is not one).
+        """
+        def generic(m: Mention) -> bool:
+            return m.subtype == "statement" and m.lemma in REPORTING_LEMMAS
+        reported = any(m.confidence >= min_confidence and not generic(m) for m, _ in found)
+        return [(m, h) for m, h in found
+                if not (m.type == "statement" and not any(a.role == "source" for a in m.actors))
+                and not (reported and generic(m))]
 
     def _refine_with_cues(self, doc: Doc, base: int, mentions: list[Mention]) -> None:
         for cue in self.lex.find(doc.text, role="cue"):
@@ -474,9 +485,13 @@ def _places_compatible(a: EventLocation | None, b: EventLocation | None) -> bool
     return distance_km((a.lat, a.lon), (b.lat, b.lon)) <= SAME_PLACE_KM  # type: ignore[arg-type]
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower())) - {"s", "the", "a", "an"}
+
+
 def _actor_overlap(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
     def words(actors: Sequence[Actor]) -> list[set[str]]:
-        return [set(x.text.lower().split()) for x in actors if x.role == "source"]
+        return [_words(x.text) for x in actors if x.role == "source"]
     return any(x <= y or y <= x for x in words(a) for y in words(b))
 
 
@@ -491,7 +506,7 @@ def _same_happening(a: Mention, b: Mention) -> bool:
         return True
     if a.type == "statement":
         return False
-    if a.lemma == b.lemma:
+    if a.lemma == b.lemma or a.anaphoric or b.anaphoric:
         return True
     # Told with other words: the same kind of happening, at the same or a nested place,
     # dated alike (both from the text and compatible, or both undated).
@@ -513,8 +528,8 @@ def _fold(best: Mention, other: Mention) -> Mention:
             other.location.precision, 0) > PRECISION_ORDER.get(merged.location.precision, 0)):
         merged.location = other.location
     for actor in other.actors:
-        words = set(actor.text.lower().split())
-        if not any(a.role == actor.role and words <= set(a.text.lower().split()) for a in merged.actors):
+        words = _words(actor.text)
+        if not any(a.role == actor.role and words <= _words(a.text) for a in merged.actors):
             merged.actors.append(actor)
     merged.confidence = min(0.99, max(best.confidence, other.confidence) + 0.05)
     return merged

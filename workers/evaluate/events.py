@@ -1,0 +1,270 @@
+"""Evaluation of event extraction: per-type precision/recall/F1, location and date accuracy,
+and throughput with and without sentence selection.
+
+Input files (JSON lines) are recognised by shape:
+- eventwire dev set (`eval/devset.jsonl`): articles with `gold.events[]` = {type, subtype,
+  trigger, evidence: [substrings of the body], date {value, precision}, location
+  {country_code, lat, lon}}. A prediction matches a gold event when the types agree and
+  its evidence sentence overlaps one of the gold evidence strings.
+- PLOVER sentences (`../shared/dev/plover.dev.jsonl`): `text` with `gold.events[].type`;
+  scored per sentence on the set of types (gold "other" only counts against predictions).
+- a single article JSON (`../shared/samples/*.json`): no gold; its events are listed.
+
+Usage: `python -m workers.evaluate.events eval/devset.jsonl [more files] [--no-shared]
+[--no-speed]`. Without --no-shared, the PLOVER file and the shared sample article are
+added when `../shared` exists, and skipped cleanly when it does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from workers.extract.frames import distance_km
+from workers.extract.pipeline import Extractor
+from workers.records import Article, Event
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+TYPES = ("attack", "statement", "operation", "arrest", "protest")
+WITHIN_KM = 161.0
+PLACEHOLDER_PUBLISHED = "2000-01-01T12:00:00Z"  # PLOVER sentences carry no date
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return [json.loads(text)]
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _article(record: dict[str, Any]) -> Article:
+    if "body" in record:
+        return Article(id=record["id"], body=record["body"], published_at=record["published_at"],
+                       url=record.get("url"), source=record.get("source"), title=record.get("title"))
+    return Article(id=record["id"], body=record["text"],
+                   published_at=record.get("published_at") or PLACEHOLDER_PUBLISHED)
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def _spans(body: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+    out = []
+    for needle in needles:
+        start = body.find(needle)
+        while start >= 0:
+            out.append((start, start + len(needle)))
+            start = body.find(needle, start + 1)
+    return out
+
+
+def _accuracy(hits: int, total: int) -> dict[str, float | int]:
+    return {"accuracy": round(hits / total, 3) if total else 0.0, "n": total}
+
+
+def score_devset(records: list[dict[str, Any]], predictions: list[list[Event]]) -> dict[str, Any]:
+    """Per-type P/R/F1 and attribute accuracies of predictions against dev-set gold."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    attrs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    errors: list[str] = []
+    for record, events in zip(records, predictions):
+        unmatched = list(events)
+        for gold in record["gold"]["events"]:
+            spans = _spans(record["body"], gold["evidence"])
+            candidates = [e for e in unmatched if e.type == gold["type"] and any(
+                e.evidence.start < end and start < e.evidence.end for start, end in spans)]
+            if not candidates:
+                counts[gold["type"]][2] += 1
+                errors.append(f"FN {record['id']} {gold['type']}/{gold['subtype']} '{gold['trigger']}'")
+                continue
+            event = max(candidates, key=lambda e: e.confidence)
+            unmatched.remove(event)
+            counts[gold["type"]][0] += 1
+            _score_attributes(record["id"], gold, event, attrs, errors)
+        for event in unmatched:
+            counts[event.type][1] += 1
+            errors.append(f"FP {record['id']} {event.type}/{event.subtype} '{event.trigger.text}' "
+                          f"({event.confidence})")
+    per_type = {t: _prf(*counts[t]) for t in sorted(set(TYPES) | set(counts))}
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {
+        "articles": len(records), "per_type": per_type, "micro": _prf(*total),
+        "location_country": _accuracy(*attrs["country"]), "location_161km": _accuracy(*attrs["km"]),
+        "date_value": _accuracy(*attrs["date"]), "date_precision": _accuracy(*attrs["precision"]),
+        "subtype": _accuracy(*attrs["subtype"]), "errors": errors,
+    }
+
+
+def _score_attributes(article_id: str, gold: dict[str, Any], event: Event,
+                      attrs: dict[str, list[int]], errors: list[str]) -> None:
+    def tally(name: str, ok: bool, detail: str) -> None:
+        attrs[name][0] += ok
+        attrs[name][1] += 1
+        if not ok:
+            errors.append(f"{name} {article_id} {gold['type']} '{gold['trigger']}': {detail}")
+
+    tally("subtype", event.subtype == gold["subtype"], f"{event.subtype} != {gold['subtype']}")
+    where = gold.get("location") or {}
+    loc = event.location
+    if where.get("country_code"):
+        tally("country", loc is not None and loc.country_code == where["country_code"],
+              f"{loc and loc.country_code} != {where['country_code']}")
+    if where.get("lat") is not None:
+        near = loc is not None and loc.lat is not None and loc.lon is not None and distance_km(
+            (loc.lat, loc.lon), (where["lat"], where["lon"])) <= WITHIN_KM
+        tally("km", near, f"{loc and loc.name} not within {WITHIN_KM:.0f} km")
+    when = gold.get("date")
+    if when:
+        tally("date", event.date.value == when["value"], f"{event.date.value} != {when['value']}")
+        tally("precision", event.date.precision == when["precision"],
+              f"{event.date.precision} != {when['precision']}")
+
+
+def score_sentences(records: list[dict[str, Any]], predictions: list[list[Event]]) -> dict[str, Any]:
+    """Per-type P/R/F1 at sentence level: the set of predicted types against the gold types."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    errors = []
+    for record, events in zip(records, predictions):
+        gold = {e["type"] for e in record["gold"]["events"]} - {"other"}
+        raw = ",".join(e.get("type_raw") or "" for e in record["gold"]["events"])
+        predicted = {e.type for e in events}
+        for t in gold | predicted:
+            hit = (t in gold) + 2 * (t in predicted)
+            counts[t][{3: 0, 2: 1, 1: 2}[hit]] += 1
+            if hit != 3:
+                errors.append(f"{'FP' if hit == 2 else 'FN'} {record['id']} {t} (gold {raw}): "
+                              f"{record['text'][:90]}")
+    per_type = {t: _prf(*counts[t]) for t in sorted(set(TYPES) | set(counts))}
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {"sentences": len(records), "per_type": per_type, "micro": _prf(*total), "errors": errors}
+
+
+def describe(events: list[Event]) -> list[str]:
+    out = []
+    for e in events:
+        loc = e.location
+        where = f"{loc.name} ({loc.country_code}, {loc.precision})" if loc else "-"
+        out.append(f"{e.type}/{e.subtype} '{e.trigger.text}' date={e.date.value}/{e.date.precision}"
+                   f"/{e.date.source} loc={where} conf={e.confidence}")
+    return out
+
+
+def throughput(articles: list[Article], extractor: Extractor, repeat: int = 1) -> dict[str, float]:
+    """Articles per second and words per second of `annotate_many` (after a warm-up)."""
+    list(extractor.annotate_many(articles[:2]))
+    words = sum(len(a.body.split()) for a in articles) * repeat
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for _ in extractor.annotate_many(articles):
+            pass
+    seconds = time.perf_counter() - start
+    return {"articles_per_s": round(len(articles) * repeat / seconds, 2),
+            "words_per_s": round(words / seconds), "seconds": round(seconds, 2)}
+
+
+def parse_only(articles: list[Article], extractor: Extractor) -> dict[str, float]:
+    """The reference cost: `nlp.pipe` over every body, nothing else."""
+    bodies = [a.body for a in articles]
+    list(extractor.nlp.pipe(bodies[:2]))
+    start = time.perf_counter()
+    for _ in extractor.nlp.pipe(bodies, batch_size=32):
+        pass
+    seconds = time.perf_counter() - start
+    words = sum(len(b.split()) for b in bodies)
+    return {"articles_per_s": round(len(bodies) / seconds, 2), "words_per_s": round(words / seconds),
+            "seconds": round(seconds, 2)}
+
+
+def evaluate_events(paths: Iterable[str | Path], *, select_sentences: bool = True,
+                    extractor: Extractor | None = None) -> dict[str, Any]:
+    """Scores for every file in `paths`, keyed by file name."""
+    extractor = extractor or Extractor(select_sentences=select_sentences)
+    results: dict[str, Any] = {}
+    for path in map(Path, paths):
+        records = _read(path)
+        predictions = [a.events for a in extractor.annotate_many(_article(r) for r in records)]
+        if "gold" not in records[0]:
+            results[path.name] = {"events": describe(predictions[0])}
+        elif "body" in records[0]:
+            results[path.name] = score_devset(records, predictions)
+        else:
+            results[path.name] = score_sentences(records, predictions)
+    return results
+
+
+def shared_files() -> list[Path]:
+    """The shared real-text files used when ../shared is present."""
+    if not SHARED.is_dir():
+        return []
+    return sorted(p for p in [SHARED / "dev" / "plover.dev.jsonl", *SHARED.glob("samples/*.json")]
+                  if p.is_file())
+
+
+def speed_corpus(limit: int = 80) -> tuple[str, list[Article]]:
+    """Real multi-paragraph news for timing (TempEval-3 articles when shared), else the dev set."""
+    tempeval = SHARED / "dev" / "tempeval3-train.dev.jsonl"
+    path = tempeval if tempeval.is_file() else REPO / "eval" / "devset.jsonl"
+    return path.name, [_article(r) for r in _read(path)[:limit]]
+
+
+def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
+    print(f"\n== {name}")
+    if "events" in result:
+        print("\n".join("  " + line for line in result["events"]))
+        return
+    print(f"  {'type':<10} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
+    for t, s in [*result["per_type"].items(), ("micro", result["micro"])]:
+        print(f"  {t:<10} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
+              f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}")
+    for key in ("location_country", "location_161km", "date_value", "date_precision", "subtype"):
+        if key in result:
+            print(f"  {key:<18} {result[key]['accuracy']:.3f} (n={result[key]['n']})")
+    if show_errors:
+        print("\n".join("    " + e for e in result["errors"]))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=[str(REPO / "eval" / "devset.jsonl")])
+    parser.add_argument("--no-shared", action="store_true", help="do not add ../shared files")
+    parser.add_argument("--no-speed", action="store_true", help="skip the throughput runs")
+    parser.add_argument("--all-sentences", action="store_true", help="parse every sentence")
+    parser.add_argument("--errors", action="store_true", help="list every error")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    paths = [Path(p) for p in args.paths] + ([] if args.no_shared else shared_files())
+    selected = Extractor(select_sentences=not args.all_sentences)
+    results = evaluate_events(paths, extractor=selected)
+    if not args.no_speed:
+        name, articles = speed_corpus()
+        everything = Extractor(select_sentences=False)
+        results["throughput"] = {
+            "corpus": f"{name} ({len(articles)} articles, {sum(len(a.body.split()) for a in articles)} words)",
+            "selected_sentences": throughput(articles, selected),
+            "all_sentences": throughput(articles, everything),
+            "nlp_pipe_only": parse_only(articles, selected),
+        }
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return
+    for name, result in results.items():
+        if name == "throughput":
+            print(f"\n== throughput on {result['corpus']}")
+            for key in ("selected_sentences", "all_sentences", "nlp_pipe_only"):
+                r = result[key]
+                print(f"  {key:<19} {r['articles_per_s']:>7} articles/s {r['words_per_s']:>7} words/s")
+        else:
+            _print_table(name, result, args.errors)
+
+
+if __name__ == "__main__":
+    main()
