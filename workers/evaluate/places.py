@@ -64,6 +64,7 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
     missed: Counter[str] = Counter()
     spurious: Counter[str] = Counter()
     far: Counter[str] = Counter()
+    by_precision: dict[str, list[int]] = {}  # predicted precision -> [matched, within 161 km]
     for doc, pred in zip(docs, predictions):
         gold = doc["gold"]["toponyms"]
         pairs = _match(pred, gold)
@@ -75,6 +76,9 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         for p, g in pairs:
             ok = p.lat is not None and float(_haversine_km(g["lat"], g["lon"], np.array([p.lat]), np.array([p.lon]))[0]) <= ACCURACY_KM
             near += ok
+            tally = by_precision.setdefault(p.precision, [0, 0])
+            tally[0] += 1
+            tally[1] += ok
             if not ok:
                 far[f"{g['text']} -> {p.name} ({p.country_code}, {p.precision})"] += 1
             same_country += p.country_code == country_of(g["lat"], g["lon"])
@@ -86,6 +90,7 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         "accuracy_161km": near / n_match if n_match else 0.0,
         "country_accuracy": same_country / n_match if n_match else 0.0,
+        "accuracy_161km_by_precision": {k: (n, ok / n) for k, (n, ok) in sorted(by_precision.items())},
         "missed": missed, "spurious": spurious, "far": far,
     }
 
@@ -119,6 +124,8 @@ def _report(name: str, r: dict[str, Any], errors: int) -> None:
     print(f"{name}: gold {r['gold']}, predicted {r['predicted']}, matched {r['matched']}")
     print(f"  precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
     print(f"  accuracy@161km {r['accuracy_161km']:.3f}  country accuracy {r['country_accuracy']:.3f}")
+    print("  accuracy@161km by predicted precision: " + ", ".join(
+        f"{k} {acc:.3f} (n={n})" for k, (n, acc) in r["accuracy_161km_by_precision"].items()))
     if errors:
         for label in ("missed", "spurious", "far"):
             print(f"  {label}: " + "; ".join(f"{k} x{v}" for k, v in r[label].most_common(errors)))

