@@ -12,7 +12,7 @@ Hard negatives are follow-up stories on the same topic that reuse one or two bac
 paragraphs of an earlier story: they must not be flagged.
 
 Reported: precision and recall of the duplicate verdicts (a true positive must also name
-the right original), recall per transform, the share of replays recognized, the articles/s
+the right story), recall per transform, the share of replays recognized, the articles/s
 of the dedup stage alone (fingerprint + check + add + expire, one core), and the index
 memory per indexed article (tracemalloc). The baseline is datasketch's MinHash and
 MinHashLSH over the same tokens and shingles, with the same bands, threshold and
@@ -233,6 +233,11 @@ def make_stream(n_articles: int, words: int, seed: int) -> list[Item]:
 # --- scoring --------------------------------------------------------------------------
 
 
+def family(article_id: str | None) -> str | None:
+    """The id of the base story of a copy or follow-up id (`s12c0` -> `s12`)."""
+    return None if article_id is None else article_id.split("c")[0].split("f")[0]
+
+
 @dataclass
 class Score:
     tp: int = 0
@@ -251,7 +256,9 @@ class Score:
             self.by_transform[item.transform] += kind == "replay"
             return
         said_dup = kind == "duplicate"
-        right = said_dup == (item.truth == "duplicate") and (not said_dup or duplicate_of == item.original)
+        # Naming any copy of the same story is right: a copy that was missed before (an
+        # error counted then) is indexed and may be the closest match of a later copy.
+        right = said_dup == (item.truth == "duplicate") and (not said_dup or family(duplicate_of) == item.original)
         self.by_transform[item.transform] += right
         if item.truth == "duplicate":
             if right:
@@ -387,7 +394,7 @@ def similarity_profile(items: list[Item], shingle_size: int, sample: int, seed: 
         if it.original is not None:
             source = bases[it.original]
         elif it.transform.startswith("follow-up"):
-            source = bases[it.article.id[:-1]]
+            source = bases[family(it.article.id)]
         else:
             continue
         profile.setdefault(it.transform, []).append(jaccard(shingles(it.article), shingles(source)))
@@ -435,7 +442,9 @@ def sweep(items: list[Item], base: DedupConfig) -> None:
     print("| shingle | perms | bands | rows | threshold | precision | recall | FP | FN | fingerprints/s | index ops/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for k in (2, 3, 4, 5):
-        for perms, band_choices in ((64, (16, 32)), (128, (16, 32, 64))):
+        # Two rows per band (64/32, 128/64) were measured too: candidates flood the
+        # verification and the index runs ~10x slower for no gain in recall.
+        for perms, band_choices in ((64, (16,)), (128, (16, 32))):
             cfg0 = DedupConfig(shingle_size=k, permutations=perms, bands=band_choices[0], threshold=base.threshold,
                                seed=base.seed, max_chars=base.max_chars)
             index0 = DedupIndex(cfg0)
@@ -443,7 +452,7 @@ def sweep(items: list[Item], base: DedupConfig) -> None:
             entries = [index0.fingerprint(it.article, seen_at=it.seen_at) for it in items]
             fp_rate = len(items) / (time.perf_counter() - started)
             for bands in band_choices:
-                for threshold in (0.4, 0.5, 0.6, 0.7):
+                for threshold in (0.4, 0.45, 0.5, 0.6, 0.7):
                     cfg = DedupConfig(shingle_size=k, permutations=perms, bands=bands, threshold=threshold,
                                       seed=base.seed, max_chars=base.max_chars)
                     index = DedupIndex(cfg)
