@@ -245,6 +245,9 @@ def load(cache_dir: Path | None) -> Gazetteer:
         with open(tmp, "wb") as f:
             pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for stale in cache_dir.glob("gazetteer-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # read-only deployment: keep the in-memory build
     return gaz
