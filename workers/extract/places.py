@@ -147,7 +147,6 @@ class _Mention:
     resolved: int | None = None
 
 
-_ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 
 
 class Geocoder:
