@@ -86,7 +86,9 @@ def score_devset(records: list[dict[str, Any]], predictions: list[list[Event]]) 
                 counts[gold["type"]][2] += 1
                 errors.append(f"FN {record['id']} {gold['type']}/{gold['subtype']} '{gold['trigger']}'")
                 continue
-            event = max(candidates, key=lambda e: e.confidence)
+            event = max(candidates, key=lambda e: (
+                gold["trigger"].lower() in e.trigger.text.lower() or e.trigger.text.lower() in gold["trigger"].lower(),
+                e.subtype == gold["subtype"], e.confidence))
             unmatched.remove(event)
             counts[gold["type"]][0] += 1
             _score_attributes(record["id"], gold, event, attrs, errors)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
@@ -68,7 +68,9 @@ class Mention:
     date: EventDate
     confidence: float
     heading: bool = False
-    anaphoric: bool = False  # "the raid", undated: refers back to a happening told elsewhere
+    anaphoric: bool = False  # "the raid": refers back to a happening told before
+    lemmas: set[str] = field(default_factory=set)  # trigger lemmas of all merged mentions
+    quality: float = 0.0  # how well the evidence tells the happening: confidence, own date and place
     support: int = 1  # mentions merged into this one
 
 
@@ -167,6 +169,8 @@ class FrameBuilder:
                 c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
         if requirement == "clause_or_object":
             return bool(deps & {"ccomp", "dobj"})
+        if requirement == "alone":
+            return True  # checked against the sentence's other triggers in build_mentions
         if requirement == "active":
             return "nsubj" in deps and "auxpass" not in deps
         if requirement == "intransitive":
@@ -180,7 +184,8 @@ class FrameBuilder:
             if obj is None:
                 return False
             of_place = [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                        for g in c.children if g.ent_type_ in ("GPE", "LOC", "FAC")]
+                        for g in c.children if g.ent_type_ in ("GPE", "LOC", "FAC")
+                        or g.lemma_.lower() in self._place_nouns]
             placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in self._place_nouns \
                 or bool(of_place)  # "seized large parts of Anbar"
             return placey if requirement == "object_place" else not placey
@@ -337,48 +342,74 @@ class FrameBuilder:
 
     # ---- date and place ----------------------------------------------------------------
 
-    def _date(self, head: Token, doc: Doc, base: int, art: ArticleFrame) -> EventDate:
-        best: tuple[int, int, TimeExpression] | None = None
-        for te in art.dates:
-            if te.start < base or te.end > base + len(doc.text):
+    @staticmethod
+    def _owner(span: SpacySpan, heads: list[tuple[Token, bool]]) -> int:
+        """Index of the trigger a date or place expression belongs to: the nearest in the
+        tree; a statement's trigger only claims what hangs right off it ("said Monday")."""
+        best, owner = (99, 99), -1
+        for n, (head, statement) in enumerate(heads):
+            path = _tree_path(head, span.root)
+            if statement and path > 2:
                 continue
-            span = doc.char_span(te.start - base, te.end - base, alignment_mode="expand")
-            if span is None:
-                continue
-            key = (_tree_path(head, span.root), abs(span.root.i - head.i), te)
-            if best is None or key[:2] < best[:2]:
-                best = key
-        if best is None:
-            return EventDate(art.published_day, "day", None, "published_at")
-        te = best[2]
-        return EventDate(te.value, te.precision, te.text, "text")
+            key = (path, abs(span.root.i - head.i))
+            if key < best:
+                best, owner = key, n
+        return owner
 
-    def _sentence_places(self, doc: Doc, base: int, art: ArticleFrame) -> list[tuple[Place, SpacySpan]]:
+    def _spans(self, items: Iterable[TimeExpression | Place], doc: Doc, base: int) -> list[tuple[Any, SpacySpan]]:
         out = []
-        for p in art.places:
-            if p.start < base or p.end > base + len(doc.text):
+        for item in items:
+            if item.start < base or item.end > base + len(doc.text):
                 continue
-            span = doc.char_span(p.start - base, p.end - base, alignment_mode="expand")
-            if span is None or any(t.ent_type_ == "PERSON" for t in span):
-                continue  # the geocoder vetoes most; a person's name is never a place
-            out.append((p, span))
+            span = doc.char_span(item.start - base, item.end - base, alignment_mode="expand")
+            if span is not None:
+                out.append((item, span))
         return out
 
-    def _location(self, head: Token, entry: LexEntry, actors: list[Actor], doc: Doc, base: int,
-                  heading: bool, art: ArticleFrame) -> EventLocation | None:
-        candidates = self._sentence_places(doc, base, art)
+    def _date(self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]],
+              art: ArticleFrame) -> EventDate:
+        """The date expression governing trigger `n`; events (not statements) may share the
+        date of another event of their sentence ("clashed on Monday, and dozens were arrested")."""
+        head, statement = heads[n]
+        owned = [(te, sp) for te, sp in dates if self._owner(sp, heads) == n]
+        if not owned and not statement:
+            # Another event's date, else the report's date ("police said Thursday they had
+            # arrested"): the nearest bound the sentence gives.
+            owned = [(te, sp) for te, sp in dates if not heads[self._owner(sp, heads)][1]] or dates
+        if not owned:
+            return EventDate(art.published_day, "day", None, "published_at")
+        te = min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
+        return EventDate(te.value, te.precision, te.text, "text")
+
+    @staticmethod
+    def _is_place(span: SpacySpan, place: Place) -> bool:
+        """Persons, organisations, nationality adjectives and common nouns are not places."""
+        root = span.root
+        if any(t.ent_type_ == "PERSON" for t in span):
+            return False
+        if root.ent_type_ == "ORG" and place.precision == "city" and all(t.ent_type_ == "ORG" for t in span):
+            return False  # "Hamas" is not Hamm
+        # One-word "Police" (a Polish town) or "Somali" (an Ethiopian region) read as a
+        # common noun or an adjective is not a place; "Sinjar region" is.
+        return len(span) > 1 or not (root.pos_ in ("NOUN", "ADJ") or root.ent_type_ == "NORP")
+
+    def _location(self, n: int, heads: list[tuple[Token, bool]], entry: LexEntry, actors: list[Actor],
+                  places: list[tuple[Place, SpacySpan]], heading: bool, art: ArticleFrame) -> EventLocation | None:
+        head = heads[n][0]
         scored = []
-        for place, span in candidates:
+        for place, span in places:
             root = span.root
             governed = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
+            in_subtree = head in root.ancestors
             if entry.type == "statement":
                 if not (governed and root.head.lower_ in STATEMENT_LOCATIVE_PREPS and root.head.head == head):
                     continue
-            in_subtree = head.left_edge.i <= root.i <= head.right_edge.i and head in root.ancestors
-            scored.append((not in_subtree, _tree_path(head, root), not governed, -PRECISION_ORDER.get(place.precision, 0),
-                           abs(root.i - head.i), place))
+            elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
+                continue  # "Germany's foreign ministry condemned the bombing": not where it was
+            scored.append((not in_subtree, _tree_path(head, root), not governed,
+                           -PRECISION_ORDER.get(place.precision, 0), abs(root.i - head.i), place))
         if scored:
-            return _event_location(min(scored, key=lambda s: s[:5])[5], precise=True)
+            return _event_location(min(scored, key=lambda s: s[:5])[5], precise=True, placed=True)
         if entry.type == "statement":
             speaker_cc = next((a.country_code for a in actors if a.role == "source" and a.country_code), None)
             dateline = art.dateline
@@ -400,29 +431,42 @@ class FrameBuilder:
                        min_confidence: float = MIN_CONFIDENCE) -> list[Mention]:
         """The event mentions of one parsed sentence starting at clean offset `base`."""
         sent_words = {t.lower_ for t in doc}
-        found: list[tuple[Mention, Token]] = []
+        triggers: list[tuple[LexMatch, LexEntry, Token]] = []
         for match in self.lex.find(doc.text):
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
                 continue
             entry = self._choose(match, span, heading, sent_words)
-            if entry is None:
-                continue
-            head = span.root
+            if entry is not None and "alone" in entry.requires and any(
+                    e.type != "statement" and e is not entry for m in self.lex.find(doc.text) for e in m.entries
+                    if m.start != match.start and e.role == "trigger"):
+                continue  # "killed nine militants in a raid": the killing is the raid's toll
+            if entry is not None:
+                # "combat activities": the phrase's head carries the attachments.
+                head = span.root.head if span.root.dep_ == "compound" else span.root
+                triggers.append((match, entry, head))
+        heads = [(h, e.type == "statement") for _, e, h in triggers]
+        dates = self._spans(art.dates, doc, base)
+        places = [(p, sp) for p, sp in self._spans(art.places, doc, base) if self._is_place(sp, p)]
+        found: list[tuple[Mention, Token]] = []
+        for n, (match, entry, head) in enumerate(triggers):
             factor = self._assertion(head, entry, heading)
             actors = self._actors(head, entry, art)
             confidence = min(0.99, entry.strength * factor + (0.05 if actors else 0.0))
+            location = self._location(n, heads, entry, actors, places, heading, art)
             mention = Mention(
                 entry.type, entry.subtype, entry.lemma,
                 (base + match.start, base + match.end), (base, base + len(doc.text)),
-                actors, self._location(head, entry, actors, doc, base, heading, art),
-                self._date(head, doc, base, art), confidence, heading)
-            mention.anaphoric = mention.date.source == "published_at" and _is_nominal(head) and any(
+                actors, location, self._date(n, heads, dates, art), confidence, heading,
+                lemmas={entry.lemma})
+            mention.anaphoric = _is_nominal(head) and head.is_lower and any(
                 c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
                 for c in head.children)
+            mention.quality = mention.confidence + 0.1 * (mention.date.source == "text") + 0.1 * any(
+                p[0].text == (location.text if location else None) for p in places)
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)
-        self._refine_with_cues(doc, base, [m for m, _ in found])
+        self._refine_with_cues(doc, [m for m, _ in found])
         for mention, _ in found:
             if mention.type == "statement":
                 art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
@@ -443,18 +487,33 @@ class FrameBuilder:
                 if not (m.type == "statement" and not any(a.role == "source" for a in m.actors))
                 and not (reported and generic(m))]
 
-    def _refine_with_cues(self, doc: Doc, base: int, mentions: list[Mention]) -> None:
+    def _refine_with_cues(self, doc: Doc, mentions: list[Mention]) -> None:
+        """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X."""
         for cue in self.lex.find(doc.text, role="cue"):
             for entry in cue.entries:
+                origin = next((r[5:] for r in entry.requires if r.startswith("from:")), None)
                 for m in mentions:
-                    if m.type == entry.type and is_refinement(m.type, m.subtype, entry.subtype):
+                    if m.type == entry.type and is_refinement(m.type, m.subtype, entry.subtype) \
+                            and (origin is None or m.subtype == origin):
                         m.subtype = entry.subtype
 
 
-def _event_location(place: Place, precise: bool) -> EventLocation:
+class _Located(EventLocation):
+    """An EventLocation that remembers whether the trigger's own sentence placed it."""
+
+    __slots__ = ("placed",)
+
+
+def _event_location(place: Place, precise: bool, placed: bool = False) -> EventLocation:
     precision = place.precision if precise else ("country" if place.precision == "city" else place.precision)
-    return EventLocation(place.text, place.name, place.country_code, place.admin1, place.lat, place.lon,
-                         place.geonames_id, precision)  # type: ignore[arg-type]
+    loc = _Located(place.text, place.name, place.country_code, place.admin1, place.lat, place.lon,
+                   place.geonames_id, precision)  # type: ignore[arg-type]
+    loc.placed = placed
+    return loc
+
+
+def _placed(loc: EventLocation | None) -> bool:
+    return bool(getattr(loc, "placed", False))
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -496,27 +555,30 @@ def _actor_overlap(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
 
 
 def _same_happening(a: Mention, b: Mention) -> bool:
-    if a.type != b.type:
-        return False
-    if not (is_refinement(a.type, a.subtype, b.subtype) or is_refinement(a.type, b.subtype, a.subtype)):
-        return False
-    if not (_dates_compatible(a.date, b.date) and _places_compatible(a.location, b.location)):
+    if not _compatible(a, b):
         return False
     if a.evidence == b.evidence or _actor_overlap(a.actors, b.actors):
         return True
     if a.type == "statement":
         return False
-    if a.lemma == b.lemma or a.anaphoric or b.anaphoric:
+    if a.lemmas & b.lemmas:
         return True
-    # Told with other words: the same kind of happening, at the same or a nested place,
-    # dated alike (both from the text and compatible, or both undated).
-    return (a.location is not None and b.location is not None
-            and (a.date.source == b.date.source == "published_at" or a.date.source == b.date.source == "text"))
+    # Told with other words: the same kind of happening at the same town, or at nested
+    # places and dated alike (both from the text and compatible, or both undated).
+    if a.location is not None and b.location is not None and a.location.name == b.location.name:
+        return True
+    if not (_placed(a.location) and _placed(b.location)):
+        return False
+    if a.date.source == b.date.source:
+        return True
+    # A headline names the country of a happening the body tells with a date and a town.
+    return any(m.heading and m.location.precision == "country" for m in (a, b))  # type: ignore[union-attr]
 
 
 def _fold(best: Mention, other: Mention) -> Mention:
     """`best` (the stronger mention) enriched with what `other` knows better."""
-    merged = replace(best, actors=list(best.actors), support=best.support + other.support)
+    merged = replace(best, actors=list(best.actors), support=best.support + other.support,
+                     lemmas=best.lemmas | other.lemmas)
     if specificity(other.type, other.subtype) > specificity(best.type, best.subtype):
         merged.subtype = other.subtype
     if merged.date.source == "published_at" and other.date.source == "text":
@@ -524,8 +586,9 @@ def _fold(best: Mention, other: Mention) -> Mention:
     elif other.date.source == "text" and len(other.date.value) > len(merged.date.value) \
             and other.date.value.startswith(merged.date.value):
         merged.date = other.date
-    if merged.location is None or (other.location is not None and PRECISION_ORDER.get(
-            other.location.precision, 0) > PRECISION_ORDER.get(merged.location.precision, 0)):
+    if other.location is not None and (merged.location is None or (
+            _placed(other.location), PRECISION_ORDER.get(other.location.precision, 0))
+            > (_placed(merged.location), PRECISION_ORDER.get(merged.location.precision, 0))):
         merged.location = other.location
     for actor in other.actors:
         words = _words(actor.text)
@@ -535,10 +598,30 @@ def _fold(best: Mention, other: Mention) -> Mention:
     return merged
 
 
+def _compatible(a: Mention, b: Mention) -> bool:
+    return a.type == b.type and (is_refinement(a.type, a.subtype, b.subtype) or
+                                 is_refinement(a.type, b.subtype, a.subtype)) \
+        and _dates_compatible(a.date, b.date) and _places_compatible(a.location, b.location)
+
+
 def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
-    """One mention per happening: strongest evidence first, compatible ones folded in."""
+    """One mention per happening.
+
+    First "the raid", "the attack" join the nearest compatible mention told before them;
+    then, strongest evidence first, mentions of the same happening fold together.
+    """
+    resolved: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.evidence[0]):
+        antecedent = next((i for i in range(len(resolved) - 1, -1, -1)
+                           if m.anaphoric and resolved[i].evidence != m.evidence
+                           and _compatible(resolved[i], m)), None)
+        if antecedent is None:
+            resolved.append(m)
+        else:
+            first, second = sorted((resolved[antecedent], m), key=lambda x: -x.quality)
+            resolved[antecedent] = _fold(first, second)
     groups: list[Mention] = []
-    for m in sorted(mentions, key=lambda m: (-m.confidence, m.evidence[0])):
+    for m in sorted(resolved, key=lambda m: (-m.quality, m.evidence[0])):
         for i, g in enumerate(groups):
             if _same_happening(g, m):
                 groups[i] = _fold(g, m)
@@ -546,6 +629,3 @@ def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
         else:
             groups.append(m)
     return sorted(groups, key=lambda m: m.trigger[0])
-
-
-

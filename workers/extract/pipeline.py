@@ -152,7 +152,7 @@ class Extractor:
         dates = self.find_dates(p.clean.text, p.published)
         art = ArticleFrame(
             published_day=p.published.date().isoformat(), places=places, dates=dates,
-            dateline=context.dateline, dominant=_dominant(places, context.top_country),
+            dateline=context.dateline, dominant=_dominant(places),
             country_place=lambda cc: _country_place(places, cc), demonym=self.geocoder.demonym,
             lookup=self.geocoder.lookup)
         mentions: list[Mention] = []
@@ -189,14 +189,16 @@ def _country_place(places: list[Place], country_code: str) -> Place | None:
     return next((q for q in places if q.precision == "country" and q.country_code == country_code), None)
 
 
-def _dominant(places: list[Place], top_country: str | None) -> Place | None:
-    """The article's main place: the most named place of its main country."""
-    if top_country is None:
+def _dominant(places: list[Place]) -> Place | None:
+    """The article's main place: the most named place of its most named country (earliest
+    first on ties)."""
+    countries = Counter(q.country_code for q in places if q.country_code)
+    if not countries:
         return None
-    named = Counter(q.name for q in places if q.country_code == top_country)
-    if not named:
-        return None
-    best = named.most_common(1)[0][0]
-    return next(q for q in places if q.name == best and q.country_code == top_country)
+    top = max(countries, key=lambda cc: (countries[cc], -next(i for i, q in enumerate(places)
+                                                                if q.country_code == cc)))
+    named = Counter(q.name for q in places if q.country_code == top)
+    best = max(named, key=lambda name: (named[name], -next(i for i, q in enumerate(places) if q.name == name)))
+    return next(q for q in places if q.name == best)
 
 
