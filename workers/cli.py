@@ -230,11 +230,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from workers.dedup import offline
+    from workers.dedup.index import DedupConfig, dedup_articles
 
     path = Path(args.input)
     articles = _progress(read_articles(path), "dedup", _count_lines(path))
-    written = write_jsonl(args.output, offline.dedup_rows(articles, Settings.from_env()))
+    config = DedupConfig.from_settings(Settings.from_env())
+    rows = ({"article_id": article.id, "duplicate_of": verdict.duplicate_of, "method": verdict.method,
+             "similarity": verdict.similarity, "verdict": verdict.kind}
+            for article, verdict in dedup_articles(articles, config))
+    written = write_jsonl(args.output, rows)
     print(f"{written} articles", file=sys.stderr)
     return 0
 

@@ -45,6 +45,9 @@ class Settings:
     app_id: str = _setting("eventwire", "EVENTWIRE_APP_ID", "Faust app id (the consumer group)")
     data_dir: str = _setting(
         ".cache/worker", "EVENTWIRE_DATA_DIR", "worker state folder (table stores, offsets)")
+    session_timeout: float = _setting(
+        15.0, "EVENTWIRE_SESSION_TIMEOUT",
+        "seconds without a heartbeat before the group gives a worker's partitions to others")
     web_host: str = _setting("127.0.0.1", "EVENTWIRE_WEB_HOST", "HTTP bind address of the worker")
     web_port: int = _setting(6066, "EVENTWIRE_WEB_PORT", "HTTP port of the worker")
 

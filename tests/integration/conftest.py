@@ -119,10 +119,10 @@ class Stack:
         self.workers.append(worker)
         return worker
 
-    def publish(self, records: list[bytes], topic: str | None = None, keys: list[bytes] | None = None) -> None:
+    def publish(self, records: list[bytes], topic: str | None = None, partition: int | None = None) -> None:
         prod = producer(self.settings)
-        for i, raw in enumerate(records):
-            prod.send(topic or self.topics.articles, value=raw, key=keys[i] if keys else None)
+        for raw in records:
+            prod.send(topic or self.topics.articles, value=raw, partition=partition)
         prod.flush()
         prod.close()
 

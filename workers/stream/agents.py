@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from faust.types import EventT
 
+from workers.dedup.index import DedupConfig, duplicate_notice
 from workers.ingest.validate import RecordMeta, validate
-from workers.records import DeadLetter
+from workers.records import Article, DeadLetter
 from workers.stream.app import Wiring
 from workers.stream.metrics import Metrics
+from workers.stream.state import TableBackedIndex
 
 OUTCOMES = "eventwire_articles_total"
 
@@ -39,11 +41,20 @@ def register_agents(w: Wiring, metrics: Metrics) -> None:
             else:
                 await w.ingested.send(key=outcome.id.encode(), value=outcome.to_dict())
 
+    table = w.app.Table("dedup-index", partitions=1, key_type=bytes)
+    index = TableBackedIndex(table, DedupConfig.from_settings(w.settings))
+
     @w.app.agent(w.ingested, name="dedup")
     async def dedup(stream):  # type: ignore[no-untyped-def]
-        async for key, article in stream.items():
-            metrics.inc(OUTCOMES, "outcome", "unique")
-            await w.unique.send(key=key, value=article)
+        async for event in stream.events():
+            index.sync(w.app.consumer_generation_id)
+            article = Article(**event.value)
+            verdict = index.process(article, seen_at=event.message.timestamp)
+            metrics.inc(OUTCOMES, "outcome", verdict.kind)
+            if verdict.kind == "duplicate":
+                await w.duplicates.send(key=event.key, value=duplicate_notice(article.id, verdict).to_dict())
+            else:
+                await w.unique.send(key=event.key, value=event.value)
 
     @w.app.page("/metrics")
     async def prometheus(web, request):  # type: ignore[no-untyped-def]

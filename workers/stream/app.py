@@ -77,6 +77,8 @@ def build_app(settings: Settings) -> Wiring:
         web_bind=settings.web_host,
         web_host=settings.web_host,
         web_port=settings.web_port,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.session_timeout / 5,
         producer_acks=-1,
         broker_commit_every=100,
         broker_commit_interval=1.0,

@@ -1,0 +1,91 @@
+"""Dedup through the real broker: sample copies, copies across partitions and workers, recovery after SIGKILL, replays."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from tests.integration.conftest import REPO, Stack, load_jsonl
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = load_jsonl(REPO / "samples" / "articles.jsonl")
+BY_ID = {orjson.loads(raw)["id"]: orjson.loads(raw) for raw in ARTICLES}
+
+COPIES = {
+    # the byline, share line and copyright line are boilerplate: an exact copy
+    "s14-jalalabad-bombing-syndicated": ("s01-jalalabad-bombing", "exact"),
+    "s15-un-condemns-rewrite": ("s04-un-condemns", "near"),
+    # "Read more: …" and "Follow us …" lines are boilerplate too
+    "s16-borno-offensive-recrawl": ("s07-borno-offensive", "exact"),
+}
+
+
+def article(id_: str, based_on: str, **changes: str) -> bytes:
+    record = dict(BY_ID[based_on], id=id_, url=f"https://copies.example/{id_}")
+    record.update(changes)
+    return orjson.dumps(record)
+
+
+def outputs(stack: Stack, total: int) -> tuple[dict[str, dict], dict[str, dict]]:
+    t = stack.topics
+    out = stack.read([t.unique, t.duplicates], total, settle=2.0)
+    return ({r["id"]: r for _, r in out[t.unique]}, {r["article_id"]: r for _, r in out[t.duplicates]})
+
+
+def test_sample_copies_are_duplicates_of_their_originals(stack: Stack):
+    stack.worker().start()
+    # Records on different partitions have no order between them, so the originals go
+    # first and the copies once the originals are through.
+    copies = [raw for raw in ARTICLES if orjson.loads(raw)["id"] in COPIES]
+    originals = [raw for raw in ARTICLES if raw not in copies]
+    stack.publish(originals)
+    outputs(stack, len(originals))
+    stack.publish(copies)
+    unique, dups = outputs(stack, len(ARTICLES))
+    assert {k: (v["duplicate_of"], v["method"]) for k, v in dups.items()} == COPIES
+    assert dups["s14-jalalabad-bombing-syndicated"]["similarity"] == 1.0
+    assert 0.5 <= dups["s15-un-condemns-rewrite"]["similarity"] < 1.0
+    assert len(unique) == len(ARTICLES) - 3
+
+
+def test_copies_on_different_partitions_and_workers_are_caught(stack: Stack):
+    stack.worker("w1").start()
+    stack.worker("w2").start()
+    originals = ["s02-idlib-airstrike", "s03-donetsk-shelling", "s09-istanbul-arrests", "s10-santiago-protest"]
+    for p, based_on in enumerate(originals):
+        stack.publish([article(f"orig-{p}", based_on)], partition=p)
+    for p, based_on in enumerate(originals):  # each copy on another partition than its original
+        body = BY_ID[based_on]["body"].replace(" said", " reported", 1)
+        stack.publish([article(f"copy-{p}", based_on, body=body, title="Retitled")], partition=(p + 2) % 4)
+    unique, dups = outputs(stack, 8)
+    # Partitions have no order between them: whichever of a pair reached dedup first is the original.
+    assert len(unique) == len(dups) == 4
+    for p in range(4):
+        pair = {f"orig-{p}", f"copy-{p}"}
+        (first,) = pair & unique.keys()
+        (later,) = pair - {first}
+        assert dups[later]["duplicate_of"] == first
+
+
+def test_index_survives_sigkill_and_restart(stack: Stack):
+    worker = stack.worker()
+    worker.start()
+    stack.publish([article("before-crash", "s05-claim")])
+    assert outputs(stack, 1)[0].keys() == {"before-crash"}
+    worker.kill()
+    worker.start()
+    stack.publish([article("after-crash", "s05-claim", title="Group says it attacked Mali base")])
+    unique, dups = outputs(stack, 2)
+    assert dups["after-crash"]["duplicate_of"] == "before-crash"
+
+
+def test_replayed_article_goes_on_again_instead_of_being_its_own_duplicate(stack: Stack):
+    stack.worker().start()
+    raw = article("replayed", "s11-nairobi-protest")
+    stack.publish([raw])
+    stack.publish([raw])
+    t = stack.topics
+    out = stack.read([t.unique, t.duplicates], 2, settle=2.0)
+    assert [r["id"] for _, r in out[t.unique]] == ["replayed", "replayed"]
+    assert out[t.duplicates] == []
