@@ -1,0 +1,149 @@
+"""Event frames from parsed sentences: assertion, actors, date and place attachment, merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.extract.codes import codes_for, is_refinement, lineage
+from workers.extract.frames import ArticleFrame, FrameBuilder, Mention, merge_mentions
+from workers.extract.nlp import load_nlp
+from workers.extract.triggers import Lexicon
+from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression
+
+KABUL = Place("Kabul", 0, 5, "Kabul", "AF", "Kabul", 34.53, 69.17, 1138958, "city", "city")
+SYRIA = Place("Syria", 0, 5, "Syria", "SY", None, 35.0, 38.0, 163843, "country", "country")
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def builder() -> FrameBuilder:
+    return FrameBuilder(Lexicon.default())
+
+
+def frame(places: list[Place] = (), dates: list[TimeExpression] = (), dateline: Place | None = None,
+          demonyms: dict[str, str] | None = None) -> ArticleFrame:
+    return ArticleFrame(published_day="2019-03-12", places=list(places), dates=list(dates),
+                        dateline=dateline, dominant=None, country_place=lambda cc: None,
+                        demonym=lambda w: (demonyms or {}).get(w), lookup=lambda name: None)
+
+
+def at(text: str, word: str, place: Place) -> Place:
+    start = text.index(word)
+    return Place(word, start, start + len(word), place.name, place.country_code, place.admin1,
+                 place.lat, place.lon, place.geonames_id, place.feature, place.precision)
+
+
+def when(text: str, words: str, value: str, precision: str = "day") -> TimeExpression:
+    start = text.index(words)
+    return TimeExpression(words, start, start + len(words), value, precision)  # type: ignore[arg-type]
+
+
+def mentions(nlp, builder: FrameBuilder, text: str, art: ArticleFrame) -> list[Mention]:  # type: ignore[no-untyped-def]
+    return builder.build_mentions(nlp(text), 0, False, art)
+
+
+def test_attack_with_place_date_and_actor(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Taliban gunmen attacked a checkpoint in Kabul on Monday, killing four policemen."
+    found = mentions(nlp, builder, text, frame([at(text, "Kabul", KABUL)], [when(text, "Monday", "2019-03-11")]))
+    assert [(m.type, m.subtype) for m in found] == [("attack", "armed_assault")]  # "gunmen" sharpens it
+    m = found[0]
+    assert text[m.trigger[0]:m.trigger[1]] == "attacked"
+    assert (m.date.value, m.date.source) == ("2019-03-11", "text")
+    assert m.location is not None and m.location.name == "Kabul" and m.location.precision == "city"
+    assert any(a.role == "source" and "gunmen" in a.text for a in m.actors)
+
+
+def test_denied_attack_is_a_denial_not_an_attack(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, "The Taliban denied carrying out the attack on the mosque.", frame())
+    assert [(m.type, m.subtype) for m in found] == [("statement", "denial")]
+
+
+def test_threat_and_modal_are_not_asserted_attacks(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, "Houthi rebels threatened to strike Saudi oil facilities.", frame())
+    assert [(m.type, m.subtype) for m in found] == [("statement", "threat_of_force")]
+    found = mentions(nlp, builder, "The army may launch an offensive in the north.", frame())
+    assert [m.type for m in found] == []
+
+
+def test_negated_arrest_is_dropped(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    assert mentions(nlp, builder, "Police did not arrest anyone after the match.", frame()) == []
+
+
+def test_reporting_verb_over_an_event_is_attribution(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, "Police said gunmen shot dead two guards.", frame())
+    assert [m.type for m in found] == ["attack"]
+
+
+def test_statement_needs_a_speaker_and_gets_the_dateline(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    dateline = Place("KABUL", 0, 5, "Kabul", "AF", "Kabul", 34.53, 69.17, 1138958, "city", "city")
+    found = mentions(nlp, builder, "Interior Ministry spokesman Nasrat Rahimi said the talks had stalled.",
+                     frame(dateline=dateline))
+    assert [(m.type, m.subtype) for m in found] == [("statement", "statement")]
+    assert found[0].location is not None and found[0].location.name == "Kabul"
+    assert mentions(nlp, builder, "Analysts said the decision was expected.", frame()) == []
+
+
+def test_date_belongs_to_the_trigger_it_governs(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "An official said Sunday that 27 people were killed in the blast during Friday prayers."
+    dates = [when(text, "Sunday", "2019-03-10"), when(text, "Friday", "2019-03-08")]
+    found = mentions(nlp, builder, text, frame(dates=dates))
+    assert [(m.type, m.date.value) for m in found] == [("attack", "2019-03-08")]
+
+
+def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Police official Hyderabad Khan said a bomb exploded near the market."
+    hyderabad = Place("Hyderabad", 0, 9, "Hyderabad", "IN", None, 17.38, 78.46, 1269843, "city", "city")
+    found = mentions(nlp, builder, text, frame([at(text, "Hyderabad", hyderabad)]))
+    assert {m.type for m in found} == {"attack"}  # "bomb" and "exploded": merged later
+    assert all(m.location is None for m in found)
+
+
+def test_no_trigger_no_mention(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    assert mentions(nlp, builder, "Sunny spells are expected across the north this week.", frame()) == []
+
+
+def mention(type_: str, subtype: str, lemma: str, start: int, *, date: str | None = None,
+            place: Place | None = None, source: str | None = None, heading: bool = False) -> Mention:
+    loc = None if place is None else EventLocation(place.text, place.name, place.country_code, place.admin1,
+                                                   place.lat, place.lon, place.geonames_id, place.precision)
+    return Mention(type_, subtype, lemma, (start, start + 5), (start, start + 50),
+                   [Actor(source, "source", "person")] if source else [], loc,
+                   EventDate(date or "2019-03-12", "day", None, "text" if date else "published_at"),
+                   0.8, heading, lemmas={lemma}, quality=0.8)
+
+
+def test_merge_headline_and_body_statement_of_one_speaker() -> None:
+    merged = merge_mentions([
+        mention("statement", "condemnation", "condemn", 0, source="Germany", heading=True),
+        mention("statement", "statement", "say", 100, source="Germany's foreign ministry", date="2019-03-11"),
+    ])
+    assert [(m.subtype, m.date.value, m.support) for m in merged] == [("condemnation", "2019-03-11", 2)]
+
+
+def test_no_merge_across_types_subtype_branches_or_towns() -> None:
+    damascus = Place("Damascus", 0, 8, "Damascus", "SY", None, 33.51, 36.29, 170654, "city", "city")
+    aleppo = Place("Aleppo", 0, 6, "Aleppo", "SY", None, 36.2, 37.16, 170063, "city", "city")
+    merged = merge_mentions([
+        mention("attack", "bombing", "bomb", 0, place=damascus),
+        mention("attack", "bombing", "bomb", 100, place=aleppo),
+        mention("attack", "shelling", "shell", 200, place=damascus),
+        mention("operation", "raid", "raid", 300, place=damascus),
+    ])
+    assert len(merged) == 4
+
+
+def test_codes_table_facts() -> None:
+    assert codes_for("attack", "suicide_bombing") == {"cameo": "1831", "plover": "ASSAULT/suicide-attack"}
+    assert codes_for("attack", "airstrike")["cameo"] == "195"
+    assert codes_for("attack", "shelling")["cameo"] == "194"
+    assert codes_for("arrest", "arrest") == {"cameo": "173", "plover": "COERCE/arrest"}
+    assert codes_for("statement", "condemnation")["cameo"] == "111"
+    assert codes_for("statement", "threat")["plover"] == "THREATEN"
+    assert codes_for("protest", "demonstration") == {"cameo": "141", "plover": "PROTEST/demo"}
+    assert codes_for("statement", "statement") == {"cameo": "010", "plover": ""}
+    assert lineage("attack", "car_bombing") == ["car_bombing", "bombing", "attack"]
+    assert is_refinement("attack", "attack", "shelling") and not is_refinement("attack", "shelling", "airstrike")

@@ -1,0 +1,124 @@
+"""The Extractor end to end: offsets into the body as received, merging, selection, ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workers.extract.nlp import load_nlp
+from workers.extract.pipeline import Annotations, Extractor
+from workers.records import Article
+
+NB = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_nlp())
+
+
+@pytest.fixture(scope="module")
+def parse_all() -> Extractor:
+    return Extractor(load_nlp(), select_sentences=False)
+
+
+def article(body: str, published_at: str = "2019-03-12T09:30:00+04:30", id: str = "t-1") -> Article:
+    return Article(id=id, body=body, published_at=published_at, source="test", url="https://example.org/t-1")
+
+
+BOMBING = article(
+    "    KABUL, Afghanistan (AP)\u00a0\u2014 A suicide bomber blew himself up outside a ministry in Kabul"
+    " on Monday, killing six people, officials said.\n\n"
+    "    Interior Ministry spokesman Nasrat Rahimi said the talks with donors would go ahead.\n"
+    "Markets were calm.")
+
+
+def test_offsets_index_the_body_as_received(extractor: Extractor) -> None:
+    ann = extractor.annotate(BOMBING)
+    assert ann.events
+    for e in ann.events:
+        assert BOMBING.body[e.trigger.start:e.trigger.end] == e.trigger.text
+        assert BOMBING.body[e.evidence.start:e.evidence.end] == e.evidence.text
+        assert e.evidence.start <= e.trigger.start < e.trigger.end <= e.evidence.end
+    for item in [*ann.places, *ann.dates]:
+        assert BOMBING.body[item.start:item.end] == item.text
+
+
+def test_bombing_article(extractor: Extractor) -> None:
+    events = extractor.extract(BOMBING)
+    assert [(e.type, e.subtype) for e in events] == [("attack", "suicide_bombing"), ("statement", "statement")]
+    attack, statement = events
+    assert attack.trigger.text == "blew himself up"
+    assert (attack.date.value, attack.date.precision, attack.date.source) == ("2019-03-11", "day", "text")
+    assert attack.location is not None and (attack.location.name, attack.location.country_code) == ("Kabul", "AF")
+    assert attack.codes == {"cameo": "1831", "plover": "ASSAULT/suicide-attack"}
+    assert (statement.date.value, statement.date.source) == ("2019-03-12", "published_at")
+    assert statement.location is not None and statement.location.name == "Kabul"  # the dateline
+
+
+def test_headline_and_body_make_one_event(extractor: Extractor) -> None:
+    body = ("Germany condemns deadly bombing in Mali\n\n"
+            "BAMAKO (AFP) \u2014 A roadside bomb killed three peacekeepers in central Mali on Monday.\n"
+            "Germany's foreign ministry condemned the bombing.")
+    events = extractor.extract(article(body, "2020-12-08T13:00:00+01:00"))
+    assert sorted((e.type, e.subtype) for e in events) == [
+        ("attack", "roadside_bombing"), ("statement", "condemnation")]
+    attack = next(e for e in events if e.type == "attack")
+    assert attack.date.value == "2020-12-07" and attack.location is not None
+    assert attack.location.country_code == "ML"
+
+
+def test_no_event_article(extractor: Extractor) -> None:
+    body = f"Weather\nSunny{NB}spells are expected this week.\nFarmers welcomed the dry conditions."
+    assert extractor.extract(article(body)) == []
+    assert extractor.extract(article("")) == []
+
+
+def test_event_ids_are_deterministic(extractor: Extractor) -> None:
+    first = [e.event_id for e in extractor.extract(BOMBING)]
+    again = [e.event_id for e in Extractor(load_nlp()).extract(BOMBING)]
+    other = [e.event_id for e in extractor.extract(article(BOMBING.body, id="t-2"))]
+    assert first == again and len(set(first)) == len(first)
+    assert not set(first) & set(other)
+
+
+def test_annotate_many_keeps_order_and_matches_single(extractor: Extractor) -> None:
+    arts = [article(BOMBING.body, id=f"a{i}") if i % 2 else article("Markets rose.", id=f"a{i}")
+            for i in range(5)]
+    many = list(extractor.annotate_many(arts, batch_size=2))
+    assert [a.article_id for a in many] == [a.id for a in arts]
+    assert [len(a.events) for a in many] == [len(extractor.annotate(a).events) for a in arts]
+    assert isinstance(many[0], Annotations) and set(many[0].to_dict()) == {"article_id", "events", "places", "dates"}
+
+
+def test_selection_finds_what_parsing_everything_finds(extractor: Extractor, parse_all: Extractor) -> None:
+    def summary(ex: Extractor) -> list[tuple[str, str, int]]:
+        return [(e.type, e.subtype, e.trigger.start) for e in ex.extract(BOMBING)]
+    assert summary(extractor) == summary(parse_all)
+
+
+def test_shared_sample_article(extractor: Extractor, shared_dir: Path) -> None:
+    path = shared_dir / "samples" / "sputnik-2017-03-13.json"
+    if not path.is_file():
+        pytest.skip("sample article absent")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    art = Article(id=raw["id"], body=raw["body"], published_at=raw["published_at"], source=raw["source"])
+    events = extractor.extract(art)
+    kinds = {(e.type, e.subtype) for e in events}
+    assert ("attack", "suicide_bombing") in kinds
+    assert ("statement", "condemnation") in kinds
+    assert ("arrest", "arrest") in kinds
+    hua = next(e for e in events if e.type == "statement" and "Hua" in " ".join(a.text for a in e.actors))
+    assert (hua.date.value, hua.date.source) == ("2017-03-13", "text")  # "said Monday"
+    assert hua.location is not None and hua.location.country_code == "CN"  # the BEIJING dateline
+    attack = next(e for e in events if e.type == "attack")
+    assert attack.location is not None and attack.location.name == "Damascus"
+    assert len([e for e in events if e.type == "attack"]) == 1  # caption and headline: one bombing
+    operation = next(e for e in events if e.subtype == "military_operation")
+    assert (operation.date.value, operation.date.precision) == ("2016-08", "month")
+    arrest = next(e for e in events if e.type == "arrest")
+    assert arrest.date.value == "2015"
+    for e in events:
+        assert raw["body"][e.trigger.start:e.trigger.end] == e.trigger.text

@@ -1,0 +1,66 @@
+"""Cleaning with an offset map, cheap segmentation, datelines and headline casing."""
+
+from __future__ import annotations
+
+from workers.extract.text import clean, find_dateline, segment, sentence_case
+
+
+def test_clean_collapses_spaces_and_strips_indentation() -> None:
+    body = "    Police\u00a0said  on\tMonday.\n\n\n   Second\u200b line"
+    text = clean(body)
+    assert text.text == "Police said on Monday.\n\nSecond line"
+
+
+def test_clean_maps_every_span_back_to_the_body() -> None:
+    body = "  KABUL\u00a0(AP) \u2014\u00a0A  bomb\u00a0exploded.\r\n\r\n   Police\u00a0said."
+    text = clean(body)
+    start = text.text.index("bomb exploded")
+    s, e = text.to_original(start, start + len("bomb exploded"))
+    assert body[s:e] == "bomb\u00a0exploded"
+    s, e = text.to_original(text.text.index("Police"), len(text.text))
+    assert body[s:e] == "Police\u00a0said."
+
+
+def test_clean_of_empty_and_blank_bodies() -> None:
+    assert clean("").text == ""
+    assert clean(" \n\t\n ").text == ""
+    assert clean("").to_original(0, 0) == (0, 0)
+
+
+def test_segment_separates_headings_from_prose() -> None:
+    text = "Germany Condemns Bombing in Damascus\nThe U.S. envoy Mr. Smith arrived. He said Monday that talks failed.\n"
+    segs = segment(text)
+    assert [(text[s.start:s.end], s.kind) for s in segs] == [
+        ("Germany Condemns Bombing in Damascus", "heading"),
+        ("The U.S. envoy Mr. Smith arrived.", "prose"),
+        ("He said Monday that talks failed.", "prose"),
+    ]
+
+
+def test_segment_keeps_initials_and_quotes_inside_a_sentence() -> None:
+    text = "\u201cWe will respond,\u201d George W. Bush said. Troops left."
+    assert [text[s.start:s.end] for s in segment(text)] == [
+        "\u201cWe will respond,\u201d George W. Bush said.", "Troops left."]
+
+
+def test_find_dateline_shapes() -> None:
+    for line, place, rest in [("BEIJING (Sputnik) \u2014 China is ready.", "BEIJING", "China is ready."),
+                              ("KABUL, Afghanistan (AP) - A bomb exploded.", "KABUL, Afghanistan", "A bomb exploded."),
+                              ("GAZA CITY \u2014 Jets struck.", "GAZA CITY", "Jets struck."),
+                              ("MOSCOW, March 13 (Reuters) - Talks began.", "MOSCOW", "Talks began.")]:
+        text = "Related story\n" + line
+        found = find_dateline(text)
+        assert found is not None
+        assert text[found.place_start:found.place_end] == place
+        assert text[found.end:] == rest
+
+
+def test_no_dateline_in_ordinary_prose() -> None:
+    assert find_dateline("The U.N. said on Monday - in a statement - that talks failed.") is None
+
+
+def test_sentence_case_lowers_only_listed_words_and_keeps_length() -> None:
+    title = "Germany Condemns Deadly Twin Bombing in Syria"
+    lowered = sentence_case(title, frozenset({"condemns", "bombing"}))
+    assert lowered == "Germany condemns Deadly Twin bombing in Syria"
+    assert len(lowered) == len(title)

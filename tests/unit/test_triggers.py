@@ -1,0 +1,58 @@
+"""The trigger lexicon: inflections, matching, the cheap sentence selection."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.extract.text import clean, segment
+from workers.extract.triggers import Lexicon, inflections
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.default()
+
+
+def test_inflections_of_verbs_and_nouns() -> None:
+    assert inflections("attack", "VN") == {"attack", "attacks", "attacked", "attacking"}
+    assert inflections("deny", "V") == {"deny", "denies", "denied", "denying"}
+    assert inflections("detonate", "V") == {"detonate", "detonates", "detonated", "detonating"}
+    assert inflections("open fire", "V") == {"open fire", "opens fire", "opened fire", "opening fire"}
+    assert inflections("car bomb", "N") == {"car bomb", "car bombs"}
+    assert inflections("clash", "N") == {"clash", "clashes"}
+
+
+def test_longest_form_wins_and_hyphens_match_spaces(lexicon: Lexicon) -> None:
+    found = lexicon.find("A suicide bombing and an air-strike; they claimed responsibility.")
+    assert [(m.text, {e.subtype for e in m.entries}) for m in found] == [
+        ("suicide bombing", {"suicide_bombing"}),
+        ("air-strike", {"airstrike"}),
+        ("claimed responsibility", {"claim_of_responsibility"}),
+    ]
+
+
+def test_irregular_forms_and_case(lexicon: Lexicon) -> None:
+    texts = [m.text for m in lexicon.find("Gunmen SHOT two men; jets struck; he blew himself up; troops fought.")]
+    assert texts == ["SHOT", "struck", "blew himself up", "fought"]
+
+
+def test_words_inside_other_words_do_not_match(lexicon: Lexicon) -> None:
+    assert lexicon.find("The bombshell report on raiders of the lost ark and the attacker-free zone") == []
+
+
+def test_cues_are_not_triggers(lexicon: Lexicon) -> None:
+    assert lexicon.find("Two suicide vests and mortars were found.") == []
+    assert {m.text for m in lexicon.find("Two suicide vests and mortars", role="cue")} == {"suicide", "mortars"}
+
+
+def test_select_keeps_only_segments_with_a_trigger(lexicon: Lexicon) -> None:
+    text = clean("Weather was fine.\nPolice arrested three men on Monday. Markets rose.\nProtesters Rally in Paris").text
+    chosen = [text[s.start:s.end] for s in lexicon.select(text, segment(text))]
+    assert chosen == ["Police arrested three men on Monday.", "Protesters Rally in Paris"]
+
+
+def test_context_sets_and_exclusions_are_loaded(lexicon: Lexicon) -> None:
+    assert "troops" in lexicon.words("military")
+    assert "threaten" in lexicon.words("nonassertive")
+    assert "heart" in lexicon.exclusions["attack"]
+    assert lexicon.words("no such set") == frozenset()
