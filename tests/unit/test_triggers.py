@@ -56,3 +56,10 @@ def test_context_sets_and_exclusions_are_loaded(lexicon: Lexicon) -> None:
     assert "threaten" in lexicon.words("nonassertive")
     assert "heart" in lexicon.exclusions["attack"]
     assert lexicon.words("no such set") == frozenset()
+
+
+def test_select_skips_pronoun_only_reports(lexicon: Lexicon) -> None:
+    text = ("He said the talks would resume. Talks will resume, said she. The army said it had left. "
+            "She also noted the delay.")
+    chosen = [text[s.start:s.end] for s in lexicon.select(text, segment(text))]
+    assert chosen == ["The army said it had left."]

@@ -358,8 +358,9 @@ class FrameBuilder:
 
     def _spans(self, items: Iterable[TimeExpression | Place], doc: Doc, base: int) -> list[tuple[Any, SpacySpan]]:
         out = []
+        end = base + len(doc.text)  # Doc.text joins every token: build it once
         for item in items:
-            if item.start < base or item.end > base + len(doc.text):
+            if item.start < base or item.end > end:
                 continue
             span = doc.char_span(item.start - base, item.end - base, alignment_mode="expand")
             if span is not None:
@@ -431,14 +432,16 @@ class FrameBuilder:
                        min_confidence: float = MIN_CONFIDENCE) -> list[Mention]:
         """The event mentions of one parsed sentence starting at clean offset `base`."""
         sent_words = {t.lower_ for t in doc}
+        text = doc.text
+        matches = self.lex.find(text)
         triggers: list[tuple[LexMatch, LexEntry, Token]] = []
-        for match in self.lex.find(doc.text):
+        for match in matches:
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
                 continue
             entry = self._choose(match, span, heading, sent_words)
             if entry is not None and "alone" in entry.requires and any(
-                    e.type != "statement" and e is not entry for m in self.lex.find(doc.text) for e in m.entries
+                    e.type != "statement" and e is not entry for m in matches for e in m.entries
                     if m.start != match.start and e.role == "trigger"):
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
             if entry is not None:
@@ -456,7 +459,7 @@ class FrameBuilder:
             location = self._location(n, heads, entry, actors, places, heading, art)
             mention = Mention(
                 entry.type, entry.subtype, entry.lemma,
-                (base + match.start, base + match.end), (base, base + len(doc.text)),
+                (base + match.start, base + match.end), (base, base + len(text)),
                 actors, location, self._date(n, heads, dates, art), confidence, heading,
                 lemmas={entry.lemma})
             mention.anaphoric = _is_nominal(head) and head.is_lower and any(
@@ -466,7 +469,7 @@ class FrameBuilder:
                 p[0].text == (location.text if location else None) for p in places)
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)
-        self._refine_with_cues(doc, [m for m, _ in found])
+        self._refine_with_cues(text, [m for m, _ in found])
         for mention, _ in found:
             if mention.type == "statement":
                 art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
@@ -487,9 +490,9 @@ class FrameBuilder:
                 if not (m.type == "statement" and not any(a.role == "source" for a in m.actors))
                 and not (reported and generic(m))]
 
-    def _refine_with_cues(self, doc: Doc, mentions: list[Mention]) -> None:
+    def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:
         """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X."""
-        for cue in self.lex.find(doc.text, role="cue"):
+        for cue in self.lex.find(text, role="cue"):
             for entry in cue.entries:
                 origin = next((r[5:] for r in entry.requires if r.startswith("from:")), None)
                 for m in mentions:

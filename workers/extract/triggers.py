@@ -29,6 +29,10 @@ DATA = Path(__file__).resolve().parent / "data"
 
 Role = Literal["trigger", "cue"]
 
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+_LAST_WORD = re.compile(r"(\w+)\s+(?:also\s+)?$")
+_FIRST_WORD = re.compile(r"\s+(\w+)\s*[.,;!?]")  # "..., said he." (not "said it had ...")
+
 
 @dataclass(frozen=True, slots=True)
 class LexEntry:
@@ -158,8 +162,22 @@ class Lexicon:
         return self._patterns["trigger"].search(text, start, len(text) if end is None else end) is not None
 
     def select(self, text: str, segments: Iterable[Segment]) -> list[Segment]:
-        """The cheap pass: the segments that hold at least one trigger form."""
-        return [s for s in segments if self.has_trigger(text, s.start, s.end)]
+        """The cheap pass: the segments that can hold a new event.
+
+        A segment whose only triggers are reporting verbs with a pronoun speaker ("he
+        said", "said she") is skipped: such a statement only ever joins the previous
+        speaker's statement, so parsing it cannot add an event.
+        """
+        return [s for s in segments if any(
+            not self._pronoun_report(text, m) for m in self.find(text, "trigger", s.start, s.end))]
+
+    def _pronoun_report(self, text: str, match: LexMatch) -> bool:
+        if not all(e.subtype == "statement" and "subject" in e.requires for e in match.entries):
+            return False
+        before = _LAST_WORD.search(text, 0, match.start)
+        after = _FIRST_WORD.match(text, match.end)
+        return bool(before and before.group(1).lower() in _PRONOUNS
+                    or after and after.group(1).lower() in _PRONOUNS)
 
     def words(self, name: str) -> frozenset[str]:
         """A context word set from trigger_context.json (empty when unknown)."""
