@@ -87,9 +87,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from workers.stream.app import build_app
     from workers.stream.metrics import Metrics
 
+    from workers.clients import create_topics
+    from workers.extract.pipeline import Extractor
+
     settings = _settings(args)
+    extractor = Extractor()
+    try:  # load the models before joining the group: a bad model path fails here, at once
+        extractor.nlp, extractor.geocoder
+    except OSError as exc:
+        print(f"error: cannot load the extraction models: {exc}", file=sys.stderr)
+        return 2
+    create_topics(settings)  # the consumer only subscribes to topics that exist when it starts
     wiring = build_app(settings)
-    register_agents(wiring, Metrics())
+    register_agents(wiring, Metrics(), extractor)
     worker = faust.Worker(wiring.app, loglevel=args.loglevel)
     worker.execute_from_commandline()
     return 0
@@ -139,7 +149,7 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
     names = Topics(settings.topic_prefix)
     topic = args.topic or (names.events_of(args.type) if args.type else names.events)
     cons = consumer(settings, topic, auto_offset_reset="earliest" if args.from_beginning else "latest",
-                    enable_auto_commit=False, consumer_timeout_ms=None if args.follow else 5000)
+                    enable_auto_commit=False, consumer_timeout_ms=float("inf") if args.follow else 5000)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for message in cons:

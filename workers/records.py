@@ -152,7 +152,7 @@ class Event(Record):
     published_at: str
     type: str
     subtype: str
-    codes: dict[str, str]
+    codes: dict[str, str | None]  # {cameo, plover, plover_mode}
     trigger: Span
     evidence: Span
     actors: list[Actor]

@@ -137,13 +137,13 @@ def test_no_merge_across_types_subtype_branches_or_towns() -> None:
 
 
 def test_codes_table_facts() -> None:
-    assert codes_for("attack", "suicide_bombing") == {"cameo": "1831", "plover": "ASSAULT/suicide-attack"}
+    assert codes_for("attack", "suicide_bombing") == {"cameo": "1831", "plover": "ASSAULT", "plover_mode": "suicide-attack"}
     assert codes_for("attack", "airstrike")["cameo"] == "195"
     assert codes_for("attack", "shelling")["cameo"] == "194"
-    assert codes_for("arrest", "arrest") == {"cameo": "173", "plover": "COERCE/arrest"}
+    assert codes_for("arrest", "arrest") == {"cameo": "173", "plover": "COERCE", "plover_mode": "arrest"}
     assert codes_for("statement", "condemnation")["cameo"] == "111"
     assert codes_for("statement", "threat")["plover"] == "THREATEN"
-    assert codes_for("protest", "demonstration") == {"cameo": "141", "plover": "PROTEST/demo"}
-    assert codes_for("statement", "statement") == {"cameo": "010", "plover": ""}
+    assert codes_for("protest", "demonstration") == {"cameo": "141", "plover": "PROTEST", "plover_mode": "demo"}
+    assert codes_for("statement", "statement") == {"cameo": "010", "plover": None, "plover_mode": None}
     assert lineage("attack", "car_bombing") == ["car_bombing", "bombing", "attack"]
     assert is_refinement("attack", "attack", "shelling") and not is_refinement("attack", "shelling", "airstrike")

@@ -35,8 +35,10 @@ class EventCode:
     plover: str  # "CATEGORY" or "CATEGORY/mode"; "" when PLOVER does not code it
     meaning: str
 
-    def as_codes(self) -> dict[str, str]:
-        return {"cameo": self.cameo, "plover": self.plover}
+    def as_codes(self) -> dict[str, str | None]:
+        """The event record's `codes`: PLOVER category and mode apart, None where PLOVER has none."""
+        category, _, mode = self.plover.partition("/")
+        return {"cameo": self.cameo, "plover": category or None, "plover_mode": mode or None}
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +53,8 @@ def code_table() -> dict[tuple[str, str], EventCode]:
     return table
 
 
-def codes_for(type_: str, subtype: str) -> dict[str, str]:
-    """The {cameo, plover} codes of a subtype; raises KeyError for an unknown pair."""
+def codes_for(type_: str, subtype: str) -> dict[str, str | None]:
+    """The {cameo, plover, plover_mode} codes of a subtype; raises KeyError for an unknown pair."""
     return code_table()[(type_, subtype)].as_codes()
 
 
