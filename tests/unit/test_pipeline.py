@@ -53,7 +53,7 @@ def test_bombing_article(extractor: Extractor) -> None:
     assert attack.trigger.text == "blew himself up"
     assert (attack.date.value, attack.date.precision, attack.date.source) == ("2019-03-11", "day", "text")
     assert attack.location is not None and (attack.location.name, attack.location.country_code) == ("Kabul", "AF")
-    assert attack.codes == {"cameo": "1831", "plover": "ASSAULT/suicide-attack"}
+    assert attack.codes == {"cameo": "1831", "plover": "ASSAULT", "plover_mode": "suicide-attack"}
     assert (statement.date.value, statement.date.source) == ("2019-03-12", "published_at")
     assert statement.location is not None and statement.location.name == "Kabul"  # the dateline
 

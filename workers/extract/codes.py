@@ -9,8 +9,9 @@ The table lives in `data/event_codes.tsv`, one row per (type, subtype):
 - `plover`: the PLOVER category with its mode after a slash where PLOVER has one
   (the CAMEO-to-PLOVER mapping of 2021: FIGHT and ASSAULT are both ASSAULT; arrest and
   deportation are COERCE; CAMEO 02 and 10 are DEMAND; 11 is ACCUSE/disapprove).
-  Plain statements, claims and denials (CAMEO 010, 015, 016) have no PLOVER category;
-  their `plover` value is the empty string.
+  Plain statements, claims and denials (CAMEO 010, 015, 016) have no PLOVER category.
+  The event record's `codes` carry category and mode apart: {cameo, plover, plover_mode},
+  None where PLOVER has no category or no mode.
 - `parent`: the subtype this one refines. Mentions of one event may disagree only along
   this tree, and the deeper subtype wins (a "bombing" that another mention calls a
   "suicide bombing" is a suicide bombing; a "shelling" is never an "airstrike").
