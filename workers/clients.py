@@ -48,12 +48,23 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
+def max_record_bytes(settings: Settings) -> int:
+    """The largest record eventwire writes: a dead letter holding a payload of the size limit.
+
+    The payload travels base64-encoded (4 bytes per 3) next to the error message and the
+    record's origin; 64 KiB covers those. Producers and the topics eventwire creates allow
+    this size, so an oversized article still fits on the dead-letter topic.
+    """
+    return 4 * -(-settings.max_article_bytes // 3) + 65_536
+
+
 def admin(settings: Settings) -> KafkaAdminClient:
     return KafkaAdminClient(client_id="eventwire-admin", **client_kwargs(settings))
 
 
 def producer(settings: Settings, **extra: Any) -> KafkaProducer:
-    return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5, **client_kwargs(settings), **extra)
+    return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5,
+                         max_request_size=max_record_bytes(settings), **client_kwargs(settings), **extra)
 
 
 def consumer(settings: Settings, *topics: str, **extra: Any) -> KafkaConsumer:
@@ -61,14 +72,19 @@ def consumer(settings: Settings, *topics: str, **extra: Any) -> KafkaConsumer:
 
 
 def create_topics(settings: Settings) -> list[str]:
-    """Create every eventwire topic that does not exist yet; return the names created."""
+    """Create every eventwire topic that does not exist yet; return the names created.
+
+    Topics that exist already are left as they are (their `max.message.bytes` included).
+    """
     topics = Topics(settings.topic_prefix)
     single = topics.single_partition()
+    configs = {"max.message.bytes": str(max_record_bytes(settings))}
     client = admin(settings)
     try:
         existing = set(client.list_topics())
         wanted = [
-            NewTopic(name, 1 if name in single else settings.partitions, settings.replication_factor)
+            NewTopic(name, 1 if name in single else settings.partitions, settings.replication_factor,
+                     topic_configs=configs)
             for name in topics.all() if name not in existing
         ]
         created = []

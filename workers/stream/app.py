@@ -13,7 +13,7 @@ import faust
 import orjson
 from faust.serializers import codecs
 
-from workers.clients import ssl_context
+from workers.clients import max_record_bytes, ssl_context
 from workers.publish.topics import EVENT_TYPES, Topics
 from workers.settings import Settings
 
@@ -80,6 +80,7 @@ def build_app(settings: Settings) -> Wiring:
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.session_timeout / 5,
         producer_acks=-1,
+        producer_max_request_size=max_record_bytes(settings),
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
