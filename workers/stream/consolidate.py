@@ -1,0 +1,140 @@
+"""The consolidation agents: events from every partition of `events` into one cluster index,
+cluster versions out to `events.consolidated`.
+
+    events (N partitions) ──consolidate-route──► events.consolidate (1 partition) ──consolidate──► events.consolidated
+
+`events` is keyed by event id, so reports of one happening land on different partitions
+and no partition alone can group them. The route agent copies every event onto an
+internal one-partition topic, read by a single writer that owns the whole index, like
+dedup does with `articles.ingested`. Partitioning by type would be just as correct (type
+equality is a hard rule) and is the next step if one writer stops keeping up; partitioning
+by (type, country) was rejected because events with no country may join any country's
+clusters. See docs/consolidation.md for the throughput of the single writer.
+
+The index lives in a changelog-backed Faust table, one entry per live cluster, keyed by
+cluster id: rebuilt into a `Consolidator` whenever the group generation changes (start-up
+recovery, rebalance), written in the same step as every change, deleted on expiry.
+`events.consolidated` is compacted: the last record of a cluster id is its current state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from workers.clients import admin
+from workers.consolidate import ConsolidatedEvent, ConsolidationConfig, Consolidator, event_from_dict
+from workers.publish.topics import Topics
+from workers.records import Event
+from workers.settings import Settings
+from workers.stream.app import Wiring
+from workers.stream.metrics import Metrics
+
+CONSOLIDATED = "eventwire_consolidated_total"
+EXPIRE_EVERY = 60.0  # seconds of event time between expiry sweeps: expiry need not run per record
+
+
+def consolidation_input_topic(names: Topics) -> str:
+    """Internal: every event, one partition, read by the single consolidation writer."""
+    return f"{names.prefix}events.consolidate"
+
+
+def consolidated_topic(names: Topics) -> str:
+    """Output: one record per cluster version, keyed by cluster id (compacted)."""
+    return f"{names.prefix}events.consolidated"
+
+
+def create_consolidation_topics(settings: Settings) -> list[str]:
+    """Create the internal topic (one partition) and the output topic (compacted) if missing; the names created.
+
+    The worker subscribes only to topics that exist when it starts, and a topic the broker
+    creates on first send would be neither single-partition nor compacted.
+    """
+    names = Topics(settings.topic_prefix)
+    wanted = [NewTopic(consolidation_input_topic(names), 1, settings.replication_factor),
+              NewTopic(consolidated_topic(names), settings.partitions, settings.replication_factor,
+                       topic_configs={"cleanup.policy": "compact"})]
+    client = admin(settings)
+    try:
+        existing = set(client.list_topics())
+        created = []
+        for topic in wanted:
+            if topic.name in existing:
+                continue
+            try:
+                client.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:  # another worker created it meanwhile
+                pass
+        return created
+    finally:
+        client.close()
+
+
+class TableBackedConsolidator:
+    """A `Consolidator` whose clusters are mirrored in a table (cluster id -> `Cluster.to_dict()`)."""
+
+    def __init__(self, table: MutableMapping[bytes, Any], config: ConsolidationConfig) -> None:
+        self.table = table
+        self.config = config
+        self.consolidator = Consolidator(config)
+        self._generation: int | None = None
+        self._swept = float("-inf")
+
+    def sync(self, generation: int) -> None:
+        """Rebuild the index from the table if the group generation changed since the last call."""
+        if generation == self._generation:
+            return
+        self.consolidator = Consolidator.from_dict({"clusters": list(self.table.values())}, self.config)
+        self._swept = self.consolidator.watermark
+        self._generation = generation
+
+    def process(self, event: Event) -> ConsolidatedEvent | None:
+        """`Consolidator.process`, with the changed cluster written to the table and expired ones deleted."""
+        record = self.consolidator.process(event)
+        if record is not None:
+            self.table[record.cluster_id.encode()] = self.consolidator.cluster(record.cluster_id).to_dict()
+        if self.consolidator.watermark - self._swept > EXPIRE_EVERY:
+            for cluster_id in self.consolidator.expire():
+                self.table.pop(cluster_id.encode(), None)
+            self._swept = self.consolidator.watermark
+        return record
+
+
+def register_consolidation(w: Wiring, metrics: Metrics) -> None:
+    """Attach the route and consolidate agents and the cluster table to the app in `w`.
+
+    Call before the worker starts: it creates the two topics of consolidation if missing.
+    """
+    create_consolidation_topics(w.settings)
+    metrics.describe(CONSOLIDATED, "events consolidated, by outcome: new cluster, update, late or invalid")
+    internal = w.app.topic(consolidation_input_topic(w.names), key_type=bytes, value_type=None,
+                           value_serializer="orjson", partitions=1)
+    output = w.app.topic(consolidated_topic(w.names), key_type=bytes, value_type=None,
+                         value_serializer="orjson")
+    table = w.app.Table("consolidation-clusters", partitions=1, key_type=bytes)
+    state = TableBackedConsolidator(table, ConsolidationConfig())
+
+    @w.app.agent(w.events, name="consolidate-route")
+    async def route(stream):  # type: ignore[no-untyped-def]
+        async for event in stream.events():
+            await internal.send(key=event.key, value=event.value)
+
+    @w.app.agent(internal, name="consolidate")
+    async def consolidate(stream):  # type: ignore[no-untyped-def]
+        async for event in stream.events():
+            state.sync(w.app.consumer_generation_id)
+            try:
+                extracted = event_from_dict(event.value)
+            except (KeyError, TypeError, ValueError):
+                metrics.inc(CONSOLIDATED, "outcome", "invalid")
+                continue
+            record = state.process(extracted)
+            if record is None:
+                metrics.inc(CONSOLIDATED, "outcome", "late")
+                continue
+            metrics.inc(CONSOLIDATED, "outcome", "new" if record.version == 1 else "update")
+            await output.send(key=record.cluster_id.encode(), value=record.to_dict())
