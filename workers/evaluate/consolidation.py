@@ -1,0 +1,161 @@
+"""Evaluation of consolidation: pairwise precision and recall of clusters against gold clusters.
+
+Input (`eval/consolidation.jsonl`): articles with `gold.events[]` = {cluster, type, subtype,
+trigger and evidence (substrings of the body), date {value, precision}, location {name,
+country_code, admin1, lat, lon, precision}}. Gold events with the same `cluster` are one real-world event.
+
+Two figures:
+- end to end (the headline): the articles go through `Extractor`, every extracted event goes
+  through `Consolidator` in publication order, and an extracted event stands for the gold
+  event of its article with the same type whose evidence its evidence sentence overlaps
+  (preferring the one whose trigger overlaps the gold trigger).
+  A gold pair is found when both gold events are extracted and land in one cluster; a
+  predicted pair is right when its two gold events share a gold cluster. Extracted events
+  that stand for no gold event take part in consolidation but in no pair.
+- gold events: the gold events themselves, as events, through `Consolidator`: the errors
+  left are the consolidator's own.
+
+Usage: `python -m workers.evaluate.consolidation eval/consolidation.jsonl [--errors]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Iterable
+
+from workers.consolidate import ConsolidationConfig, Consolidator, consolidate
+from workers.extract.codes import codes_for
+from workers.extract.pipeline import Extractor
+from workers.records import Article, Event, EventDate, EventLocation, Span
+
+GoldKey = tuple[str, int]  # (article id, index in gold.events)
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The articles of the evaluation file, in publication order (the order a stream sees them)."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return sorted(records, key=lambda r: (r["published_at"], r["id"]))
+
+
+def article_of(record: dict[str, Any]) -> Article:
+    return Article(id=record["id"], body=record["body"], published_at=record["published_at"],
+                   url=record.get("url"), source=record.get("source"))
+
+
+def gold_clusters(records: list[dict[str, Any]]) -> dict[GoldKey, str]:
+    return {(r["id"], i): g["cluster"] for r in records for i, g in enumerate(r["gold"]["events"])}
+
+
+def gold_as_event(record: dict[str, Any], index: int) -> Event:
+    """A gold event as the extractor would ideally have produced it."""
+    gold = record["gold"]["events"][index]
+    start = record["body"].index(gold["evidence"])
+    span = Span(gold["evidence"], start, start + len(gold["evidence"]))
+    loc = gold["location"]
+    return Event(
+        event_id=f"{record['id']}#{index}", article_id=record["id"], source=record.get("source"),
+        url=record.get("url"), published_at=record["published_at"], type=gold["type"],
+        subtype=gold["subtype"], codes=codes_for(gold["type"], gold["subtype"]), trigger=span, evidence=span,
+        actors=[],
+        location=EventLocation(loc["name"], loc["name"], loc["country_code"], loc["admin1"], loc["lat"],
+                               loc["lon"], None, loc["precision"]) if loc else None,
+        date=EventDate(gold["date"]["value"], gold["date"]["precision"], None, "text"),
+        confidence=1.0,
+    )
+
+
+def match_gold(record: dict[str, Any], events: list[Event]) -> dict[str, GoldKey]:
+    """Extracted event id -> the gold event it stands for (each taken once).
+
+    An extracted event stands for a gold event of its type whose evidence its evidence
+    sentence overlaps; one whose trigger overlaps the gold trigger is preferred, as a
+    sentence may tell of two happenings.
+    """
+    candidates = []
+    for event in events:
+        for i, gold in enumerate(record["gold"]["events"]):
+            start = record["body"].index(gold["evidence"])
+            end = start + len(gold["evidence"])
+            if gold["type"] != event.type or not (event.evidence.start < end and start < event.evidence.end):
+                continue
+            t_start = start + gold["evidence"].index(gold["trigger"])
+            on_trigger = event.trigger.start < t_start + len(gold["trigger"]) and t_start < event.trigger.end
+            candidates.append((not on_trigger, event.trigger.start, event.event_id, i))
+    taken: set[int] = set()
+    out: dict[str, GoldKey] = {}
+    for _, _, event_id, i in sorted(candidates):
+        if i not in taken and event_id not in out:
+            taken.add(i)
+            out[event_id] = (record["id"], i)
+    return out
+
+
+def final_clusters(events: Iterable[Event], config: ConsolidationConfig) -> dict[str, str]:
+    """Event id -> the id of the cluster it ends in."""
+    latest = {r.cluster_id: r for r in consolidate(events, consolidator=Consolidator(config))}
+    return {event_id: r.cluster_id for r in latest.values() for event_id in r.event_ids}
+
+
+def pairwise(predicted: dict[GoldKey, str], gold: dict[GoldKey, str]) -> dict[str, Any]:
+    """Pairwise precision/recall: `predicted` maps the gold events found to their predicted cluster."""
+    gold_pairs = {frozenset(p) for p in combinations(sorted(gold), 2) if gold[p[0]] == gold[p[1]]}
+    found = sorted(predicted)
+    predicted_pairs = {frozenset(p) for p in combinations(found, 2) if predicted[p[0]] == predicted[p[1]]}
+    tp = len(gold_pairs & predicted_pairs)
+    precision = tp / len(predicted_pairs) if predicted_pairs else 1.0
+    recall = tp / len(gold_pairs) if gold_pairs else 1.0
+    return {
+        "precision": round(precision, 3), "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "pairs": {"gold": len(gold_pairs), "predicted": len(predicted_pairs), "correct": tp},
+        "wrong_pairs": sorted(sorted(f"{a}#{i}" for a, i in p) for p in predicted_pairs - gold_pairs),
+        "missed_pairs": sorted(sorted(f"{a}#{i}" for a, i in p) for p in gold_pairs - predicted_pairs),
+    }
+
+
+def end_to_end(records: list[dict[str, Any]], extractor: Extractor, config: ConsolidationConfig) -> dict[str, Any]:
+    events: list[Event] = []
+    stands_for: dict[str, GoldKey] = {}
+    for record, annotations in zip(records, extractor.annotate_many(article_of(r) for r in records)):
+        events.extend(annotations.events)
+        stands_for.update(match_gold(record, annotations.events))
+    cluster_of = final_clusters(events, config)
+    gold = gold_clusters(records)
+    result = pairwise({key: cluster_of[eid] for eid, key in stands_for.items()}, gold)
+    result["events"] = {"gold": len(gold), "extracted": len(events), "matched": len(stands_for),
+                        "clusters": len(set(cluster_of.values()))}
+    return result
+
+
+def from_gold(records: list[dict[str, Any]], config: ConsolidationConfig) -> dict[str, Any]:
+    gold = gold_clusters(records)
+    events = [gold_as_event(r, i) for r in records for i in range(len(r["gold"]["events"]))]
+    cluster_of = final_clusters(events, config)
+    return pairwise({(e.article_id, int(e.event_id.rsplit("#", 1)[1])): cluster_of[e.event_id] for e in events},
+                    gold)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default="eval/consolidation.jsonl")
+    parser.add_argument("--errors", action="store_true", help="list the wrong and the missed pairs")
+    args = parser.parse_args(argv)
+    records = read_records(Path(args.path))
+    config = ConsolidationConfig()
+    results = {"end_to_end": end_to_end(records, Extractor(), config), "gold_events": from_gold(records, config)}
+    for name, result in results.items():
+        print(f"{name:<11} precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+              f"f1 {result['f1']:.3f}  pairs {result['pairs']}" + (f"  events {result['events']}"
+                                                                  if "events" in result else ""))
+        if args.errors:
+            for kind in ("wrong_pairs", "missed_pairs"):
+                for pair in result[kind]:
+                    print(f"  {kind[:-6]:<6} {' + '.join(pair)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
