@@ -1,0 +1,264 @@
+"""Consolidation: which reports are one event (precisions of place and date, subtypes, actors,
+one article), window and lateness, state round trip, deterministic ids, the record's schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import orjson
+import pytest
+
+from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, consolidate_file
+from workers.consolidate.match import date_interval
+from workers.records import Actor, Event, EventDate, EventLocation, Span
+from workers.schemas import validator
+
+BAGHDAD = EventLocation("Baghdad", "Baghdad", "IQ", "Baghdad", 33.34, 44.40, 98182, "city")
+SADR_CITY = EventLocation("Sadr City", "Sadr City", "IQ", "Baghdad", 33.39, 44.46, 1, "city")  # ~8 km away
+FALLUJAH = EventLocation("Fallujah", "Fallujah", "IQ", "Al Anbar", 33.35, 43.78, 2, "city")  # ~57 km away
+BAGHDAD_GOV = EventLocation("Baghdad governorate", "Baghdād", "IQ", "Baghdād", 33.20, 44.29, 98180, "admin1")
+TARMIYAH = EventLocation("Tarmiyah", "Tarmiyah", "IQ", "Baghdad", 33.67, 44.39, 4, "city")  # ~37 km, same governorate
+ANBAR = EventLocation("Anbar", "Al Anbar", "IQ", "Al Anbar", 33.0, 42.0, 3, "admin1")
+IRAQ = EventLocation("Iraq", "Iraq", "IQ", None, 33.0, 44.0, 99237, "country")
+SYRIA = EventLocation("Syria", "Syria", "SY", None, 35.0, 38.0, 163843, "country")
+
+
+def day(value: str) -> EventDate:
+    return EventDate(value, "day", value, "text")
+
+
+def event(event_id: str, *, article: str | None = None, published: str = "2024-03-05T10:00:00Z",
+          type_: str = "attack", subtype: str = "car_bombing", location: EventLocation | None = BAGHDAD,
+          when: EventDate | None = None, source: str | None = None, actors: list[Actor] | None = None) -> Event:
+    span = Span("bomb", 0, 4)
+    return Event(event_id=event_id, article_id=article or f"art-{event_id}", source=source or f"outlet-{event_id}",
+                 url=None, published_at=published, type=type_, subtype=subtype,
+                 codes={"cameo": "183", "plover": "ASSAULT", "plover_mode": None}, trigger=span, evidence=span,
+                 actors=actors or [], location=location, date=when or day("2024-03-04"), confidence=0.8)
+
+
+def clusters_of(*events: Event, config: ConsolidationConfig | None = None) -> list[set[str]]:
+    """The final member sets, order-free."""
+    latest = {r.cluster_id: r for r in consolidate(events, config)}
+    return sorted((set(r.event_ids) for r in latest.values()), key=sorted)
+
+
+def joined(a: Event, b: Event) -> bool:
+    return len(clusters_of(a, b)) == 1
+
+
+# ---- dates ------------------------------------------------------------------------------
+
+def test_date_intervals_cover_the_days_a_date_can_mean():
+    d = date.fromisoformat
+    assert date_interval(day("2024-03-04"), 1) == (d("2024-03-04").toordinal(),) * 2
+    assert date_interval(EventDate("2024-W10", "week", None, "text"), 1) == (
+        d("2024-03-04").toordinal(), d("2024-03-10").toordinal())
+    assert date_interval(EventDate("2024-02", "month", None, "text"), 1) == (
+        d("2024-02-01").toordinal(), d("2024-02-29").toordinal())
+    assert date_interval(EventDate("2023-12", "month", None, "text"), 0)[1] == d("2023-12-31").toordinal()
+    assert date_interval(EventDate("2024", "year", None, "text"), 0) == (
+        d("2024-01-01").toordinal(), d("2024-12-31").toordinal())
+    # an undated report: the publication day or the day before
+    assert date_interval(EventDate("2024-03-05", "day", None, "published_at"), 1) == (
+        d("2024-03-04").toordinal(), d("2024-03-05").toordinal())
+
+
+def test_same_day_from_a_weekday_and_from_a_full_date_joins():
+    monday = event("a", when=EventDate("2024-03-04", "day", "Monday", "text"))
+    full = event("b", when=EventDate("2024-03-04", "day", "March 4", "text"), published="2024-03-06T08:00:00Z")
+    assert joined(monday, full)
+
+
+def test_consecutive_days_in_one_city_stay_apart():
+    assert not joined(event("a", when=day("2024-03-04")), event("b", when=day("2024-03-05")))
+
+
+def test_month_or_week_precise_report_joins_a_day_precise_cluster_of_that_month():
+    assert joined(event("a"), event("b", when=EventDate("2024-03", "month", "in March", "text")))
+    assert joined(event("a"), event("b", when=EventDate("2024-W10", "week", "last week", "text")))
+    assert not joined(event("a"), event("b", when=EventDate("2024-02", "month", "in February", "text")))
+
+
+def test_the_cluster_keeps_the_narrowest_date():
+    month = event("a", when=EventDate("2024-03", "month", "in March", "text"))
+    monday = event("b", when=EventDate("2024-03-04", "day", "Monday", "text"))
+    (record,) = {r.cluster_id: r for r in consolidate([month, monday])}.values()
+    assert (record.date.value, record.date.precision) == ("2024-03-04", "day")
+
+
+# ---- places -----------------------------------------------------------------------------
+
+def test_city_agrees_with_the_admin1_that_contains_it_only():
+    assert joined(event("a", location=BAGHDAD), event("b", location=BAGHDAD_GOV))
+    assert not joined(event("a", location=BAGHDAD), event("b", location=ANBAR))
+
+
+def test_cities_join_within_the_distance_and_not_beyond():
+    assert joined(event("a", location=BAGHDAD), event("b", location=SADR_CITY))
+    assert not joined(event("a", location=BAGHDAD), event("b", location=FALLUJAH))
+    assert len(clusters_of(event("a", location=BAGHDAD), event("b", location=FALLUJAH),
+                           config=ConsolidationConfig(same_place_km=80))) == 1
+
+
+def test_country_precision_is_weaker_evidence():
+    # Same day and same specific subtype: enough for "somewhere in Iraq".
+    assert joined(event("a", location=BAGHDAD), event("b", location=IRAQ))
+    # "in March" and only the country: not enough.
+    assert not joined(event("a", location=BAGHDAD),
+                      event("b", location=IRAQ, when=EventDate("2024-03", "month", None, "text")))
+    # Same day, but only the root subtype: not enough either.
+    assert not joined(event("a", subtype="attack", location=BAGHDAD), event("b", subtype="attack", location=IRAQ))
+    assert not joined(event("a", location=BAGHDAD), event("b", location=SYRIA))
+
+
+def test_the_cluster_keeps_the_most_precise_location():
+    records = {r.cluster_id: r for r in consolidate([event("a", location=IRAQ), event("b", location=BAGHDAD_GOV),
+                                                     event("c", location=BAGHDAD)])}
+    (record,) = records.values()
+    assert record.location == BAGHDAD
+    # Another town of the governorate joins the governorate, but not once the city is known.
+    assert joined(event("a", location=BAGHDAD_GOV), event("b", location=TARMIYAH))
+    assert len(clusters_of(event("a", location=BAGHDAD_GOV), event("b", location=BAGHDAD),
+                           event("c", location=TARMIYAH))) == 2
+
+
+# ---- subtypes, actors, articles ---------------------------------------------------------
+
+def test_a_subtype_and_its_refinement_join_siblings_do_not():
+    records = {r.cluster_id: r for r in consolidate([event("a", subtype="bombing"), event("b", subtype="car_bombing")])}
+    (record,) = records.values()
+    assert record.subtype == "car_bombing"
+    assert record.codes["cameo"] == "1832"
+    assert not joined(event("a", subtype="airstrike"), event("b", subtype="shelling"))
+    assert not joined(event("a", type_="protest", subtype="demonstration"), event("b"))
+
+
+def test_statements_by_different_speakers_stay_apart():
+    un = [Actor("UN Secretary-General", "source", "organization")]
+    iraq = [Actor("Iraqi government", "source", "organization")]
+    un_again = [Actor("UN Secretary-General Antonio Guterres", "source", "person")]
+    kw = dict(type_="statement", subtype="condemnation")
+    assert not joined(event("a", actors=un, **kw), event("b", actors=iraq, **kw))
+    assert joined(event("a", actors=un, **kw), event("b", actors=un_again, **kw))
+
+
+def test_a_shared_actor_adds_evidence_and_opposed_actor_countries_remove_it():
+    # Undated, country-precise reports: 1 (country) + 2 (a two-day interval) + 1 (same subtype) = 4 < 5.
+    undated = EventDate("2024-03-05", "day", None, "published_at")
+    isis = [Actor("Islamic State", "source", "group")]
+    assert not joined(event("a", location=IRAQ, when=undated), event("b", location=IRAQ, when=undated))
+    assert joined(event("a", location=IRAQ, when=undated, actors=isis),
+                  event("b", location=IRAQ, when=undated, actors=[Actor("Islamic State militants", "source", "group")]))
+    russia = [Actor("Russian forces", "source", "organization", "RU")]
+    ukraine = [Actor("Ukrainian forces", "source", "organization", "UA")]
+    kw = dict(subtype="shelling", location=BAGHDAD_GOV)  # 2 + 3 + 1 = 6, minus 2 for the conflict
+    assert joined(event("a", **kw), event("b", **kw))
+    assert not joined(event("a", actors=russia, **kw), event("b", actors=ukraine, **kw))
+
+
+def test_events_of_one_article_join_only_when_they_are_really_the_same():
+    assert not joined(event("a", article="x"), event("b", article="x", location=BAGHDAD_GOV))
+    assert joined(event("a", article="x"), event("b", article="x", location=SADR_CITY))
+
+
+def test_counts_of_events_articles_and_sources():
+    a = event("a", source="reuters")
+    b = event("b", source="reuters", published="2024-03-05T12:00:00Z")  # a second Reuters story
+    c = event("c", source="afp", published="2024-03-04T20:00:00Z")
+    (record,) = {r.cluster_id: r for r in consolidate([a, b, c])}.values()
+    assert (record.num_events, record.num_articles, record.num_sources) == (3, 3, 2)
+    assert record.sources == ["afp", "reuters"]
+    assert (record.first_seen, record.last_seen) == ("2024-03-04T20:00:00Z", "2024-03-05T12:00:00Z")
+    assert record.version == 3
+
+
+# ---- window, ids, state -----------------------------------------------------------------
+
+def test_window_bounds_joins_expires_clusters_and_drops_late_events():
+    config = ConsolidationConfig(window_days=2)
+    c = Consolidator(config)
+    first = c.process(event("a", published="2024-03-05T10:00:00Z"))
+    # Three days later a month-precise report of a Baghdad car bombing is another cluster.
+    later = c.process(event("b", published="2024-03-08T10:00:00Z", when=EventDate("2024-03", "month", None, "text")))
+    assert later.cluster_id != first.cluster_id
+    assert c.expire() == [first.cluster_id]
+    assert len(c) == 1
+    # Published before the window of the latest event: late, not consolidated.
+    assert c.process(event("c", published="2024-03-05T12:00:00Z")) is None
+    assert len(c) == 1
+
+
+def test_expiry_does_not_change_results():
+    events = [event("a", published="2024-03-05T10:00:00Z"), event("b", published="2024-03-07T11:00:00Z"),
+              event("c", published="2024-03-06T09:00:00Z")]
+    config = ConsolidationConfig(window_days=1.5)
+    swept, unswept = Consolidator(config), Consolidator(config)
+    out_swept, out_unswept = [], []
+    for e in events:
+        out_swept.append(swept.process(e))
+        swept.expire()
+        out_unswept.append(unswept.process(e))
+    key = [(r.cluster_id, r.version) if r else None for r in out_swept]
+    assert key == [(r.cluster_id, r.version) if r else None for r in out_unswept]
+    # "b" is more than 1.5 days after "a": a cluster of its own. "c" is within 1.5 days of
+    # both, but "a" fell out of the window of the watermark ("b"), expired or not: "c" joins "b".
+    assert key[1][0] != key[0][0]
+    assert key[2] == (key[1][0], 2)
+
+
+def test_ids_are_deterministic_and_a_replayed_event_changes_nothing():
+    events = [event("a"), event("b", when=day("2024-03-05")), event("c")]
+    first = [r.cluster_id for r in consolidate(events)]
+    assert first == [r.cluster_id for r in consolidate(events)]
+    assert first[0] == first[2] != first[1]
+    c = Consolidator()
+    for e in events:
+        c.process(e)
+    replay = c.process(events[2])
+    assert (replay.version, replay.event_ids) == (2, ["a", "c"])
+
+
+def test_state_round_trip_continues_like_an_uninterrupted_run():
+    events = [event("a"), event("b", location=BAGHDAD_GOV), event("c", when=day("2024-03-05")),
+              event("d", location=IRAQ, published="2024-03-06T10:00:00Z")]
+    whole = Consolidator()
+    whole_out = [whole.process(e) for e in events]
+    half = Consolidator()
+    for e in events[:2]:
+        half.process(e)
+    restored = Consolidator.from_dict(json.loads(json.dumps(half.to_dict())))
+    assert restored.to_dict() == half.to_dict()
+    assert restored.watermark == half.watermark
+    rest = [restored.process(e) for e in events[2:]]
+    assert [without_time(r.to_dict()) for r in rest] == [without_time(r.to_dict()) for r in whole_out[2:]]
+    assert [without_time(c) for c in restored.to_dict()["clusters"]] == \
+        [without_time(c) for c in whole.to_dict()["clusters"]]
+
+
+def without_time(data: dict) -> dict:
+    """A record or stored cluster without its wall-clock `updated_at`."""
+    return {k: v for k, v in data.items() if k != "updated_at"}
+
+
+def test_records_follow_the_schema():
+    v = validator("consolidated")
+    for record in consolidate([event("a"), event("b", location=None), event("c", location=BAGHDAD_GOV)]):
+        errors = list(v.iter_errors(orjson.loads(record.to_json())))
+        assert errors == []
+
+
+def test_consolidate_file_writes_the_final_version_of_every_cluster(tmp_path):
+    events = [event("a"), event("b"), event("c", when=day("2024-03-06"))]
+    src = tmp_path / "events.jsonl"
+    src.write_bytes(b"".join(e.to_json() + b"\n" for e in events))
+    out = tmp_path / "clusters.jsonl"
+    assert consolidate_file(src, out) == 2
+    rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert sorted((r["event_ids"], r["version"]) for r in rows) == [(["a", "b"], 2), (["c"], 1)]
+
+
+def test_config_rejects_a_window_of_nothing():
+    with pytest.raises(ValueError):
+        ConsolidationConfig(window_days=0)
