@@ -22,11 +22,15 @@ import json
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from workers.extract.frames import distance_km
+from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Extractor
 from workers.records import Article, Event
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -173,17 +177,35 @@ def throughput(articles: list[Article], extractor: Extractor, repeat: int = 1) -
             "words_per_s": round(words / seconds), "seconds": round(seconds, 2)}
 
 
-def parse_only(articles: list[Article], extractor: Extractor) -> dict[str, float]:
+def parse_only(articles: list[Article], nlp: "Language") -> dict[str, float]:
     """The reference cost: `nlp.pipe` over every body, nothing else."""
     bodies = [a.body for a in articles]
-    list(extractor.nlp.pipe(bodies[:2]))
+    list(nlp.pipe(bodies[:2]))
     start = time.perf_counter()
-    for _ in extractor.nlp.pipe(bodies, batch_size=32):
+    for _ in nlp.pipe(bodies, batch_size=32):
         pass
     seconds = time.perf_counter() - start
     words = sum(len(b.split()) for b in bodies)
     return {"articles_per_s": round(len(bodies) / seconds, 2), "words_per_s": round(words / seconds),
             "seconds": round(seconds, 2)}
+
+
+def speed_comparison(articles: list[Article], selected: Extractor, everything: Extractor,
+                     rounds: int = 2) -> dict[str, Any]:
+    """(a) the stock spaCy pipeline over every body, (b) the extractor with sentence
+    selection, (c) the extractor parsing every sentence; `rounds` interleaved runs each (the
+    machine is shared, so the modes alternate), the best of each kept, and b/a, c/a."""
+    stock = load_nlp(fast=False)
+    runs: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for _ in range(rounds):
+        runs["a_nlp_pipe_stock"].append(parse_only(articles, stock))
+        runs["b_selected"].append(throughput(articles, selected))
+        runs["c_all_sentences"].append(throughput(articles, everything))
+    best = {k: max(v, key=lambda r: r["articles_per_s"]) for k, v in runs.items()}
+    base = best["a_nlp_pipe_stock"]["articles_per_s"]
+    return {**best, "ratio_b_a": round(best["b_selected"]["articles_per_s"] / base, 2),
+            "ratio_c_a": round(best["c_all_sentences"]["articles_per_s"] / base, 2),
+            "all_runs": {k: [r["articles_per_s"] for r in v] for k, v in runs.items()}}
 
 
 def evaluate_events(paths: Iterable[str | Path], *, select_sentences: bool = True,
@@ -251,19 +273,19 @@ def main(argv: list[str] | None = None) -> None:
         everything = Extractor(select_sentences=False)
         results["throughput"] = {
             "corpus": f"{name} ({len(articles)} articles, {sum(len(a.body.split()) for a in articles)} words)",
-            "selected_sentences": throughput(articles, selected),
-            "all_sentences": throughput(articles, everything),
-            "nlp_pipe_only": parse_only(articles, selected),
+            **speed_comparison(articles, selected if not args.all_sentences else Extractor(), everything),
         }
     if args.json:
         print(json.dumps(results, indent=1))
         return
     for name, result in results.items():
         if name == "throughput":
-            print(f"\n== throughput on {result['corpus']}")
-            for key in ("selected_sentences", "all_sentences", "nlp_pipe_only"):
+            print(f"\n== throughput on {result['corpus']} (best of {len(result['all_runs']['b_selected'])} runs)")
+            for key in ("a_nlp_pipe_stock", "b_selected", "c_all_sentences"):
                 r = result[key]
-                print(f"  {key:<19} {r['articles_per_s']:>7} articles/s {r['words_per_s']:>7} words/s")
+                print(f"  {key:<19} {r['articles_per_s']:>7} articles/s {r['words_per_s']:>7} words/s"
+                      f"   runs {result['all_runs'][key]}")
+            print(f"  b/a {result['ratio_b_a']}   c/a {result['ratio_c_a']}")
         else:
             _print_table(name, result, args.errors)
 

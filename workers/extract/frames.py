@@ -51,6 +51,7 @@ MIN_CONFIDENCE = 0.4
 PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
 SAME_PLACE_KM = 50.0
 ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
+PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen"})
 REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "declare", "state", "note", "claim"})
 
 
@@ -291,6 +292,8 @@ class FrameBuilder:
             kind = "organization"
         elif lemma in self._group_nouns or tok.lower_ in self._group_nouns or tok.ent_type_ == "NORP":
             kind = "group"
+        elif not tok.doc.has_annotation("ENT_IOB") and any(t.pos_ == "PROPN" for t in phrase):
+            kind = self._unlabelled_kind(phrase, art)
         else:
             return None
         country = None
@@ -304,6 +307,20 @@ class FrameBuilder:
             place = art.lookup(gpe)
             country = place.country_code if place else None
         return Actor(phrase.text, role, kind, country)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _unlabelled_kind(phrase: SpacySpan, art: ArticleFrame) -> str:
+        """The kind of an actor named with proper nouns in a sentence parsed without entities
+        (a plain report): a country by the gazetteer, a person when written as a full or titled name
+        ("Mr. Ivanov", "Anna Smith"), otherwise an organization ("Reuters", "Gazprom")."""
+        place = art.lookup(phrase.text)
+        if place is not None and place.precision == "country" and place.name.lower() == phrase.text.lower():
+            return "country"
+        names = [t for t in phrase if t.pos_ == "PROPN"]
+        if len(names) >= 2 and all(t.is_title for t in names) or any(
+                t.lower_.rstrip(".") in PERSON_TITLES for t in phrase):
+            return "person"
+        return "organization"
 
     def _actors(self, head: Token, entry: LexEntry, art: ArticleFrame) -> list[Actor]:
         sources: list[Token] = []

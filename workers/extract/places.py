@@ -237,13 +237,16 @@ class Geocoder:
 
     def context(self, text: str, doc: "Doc | None" = None) -> GeoContext:
         """A `GeoContext` from a cheap gazetteer scan of a whole article body (and its parse if any)."""
+        toks = tokens(text)
+        return self._context(text, toks, self._scan(text, toks), doc)
+
+    def _context(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention],
+                 doc: "Doc | None") -> GeoContext:
         ctx = GeoContext(dateline=self.dateline(text))
         if ctx.dateline is not None and ctx.dateline.country_code:
             ctx.countries[ctx.dateline.country_code] += 1
         if doc is not None:
             ctx.person_words = _person_words(doc)
-        toks = tokens(text)
-        mentions = self._scan(text, toks)
         ctx.person_words |= _name_tails(text, toks, mentions, self._kinds)
         for m in mentions:
             kinds = self._kinds(m)
@@ -260,10 +263,10 @@ class Geocoder:
 
     def resolve(self, text: str, doc: "Doc | None" = None, context: GeoContext | None = None) -> list[Place]:
         """All place mentions in `text`, resolved, ordered by position; offsets index `text`."""
-        own = self.context(text, doc)
-        ctx = own if context is None else context.merged(own)
         toks = tokens(text)
         mentions = self._scan(text, toks)
+        own = self._context(text, toks, mentions, doc)
+        ctx = own if context is None else context.merged(own)
         if doc is not None:
             places_by_parse = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
             mentions = self._apply_entities(text, doc, mentions, ctx)

@@ -171,6 +171,13 @@ class Lexicon:
         return [s for s in segments if any(
             not self._pronoun_report(text, m) for m in self.find(text, "trigger", s.start, s.end))]
 
+    def reports_only(self, text: str, segment: Segment) -> bool:
+        """Whether the segment's only triggers are plain reporting verbs ("said", "told"):
+        such a sentence can only hold a statement, whose speaker and clause the parser
+        alone finds, so the pipeline parses it without the entity recognizer."""
+        return all(e.subtype == "statement" and e.type == "statement" for m in
+                   self.find(text, "trigger", segment.start, segment.end) for e in m.entries)
+
     def _pronoun_report(self, text: str, match: LexMatch) -> bool:
         if not all(e.subtype == "statement" and "subject" in e.requires for e in match.entries):
             return False
