@@ -250,11 +250,11 @@ class Consolidator:
         cfg = self.config
         if event.type != cluster.type:
             return None
+        when = date_score(interval or date_interval(event.date, cfg.report_lag_days), cluster.interval)
+        if when is None:  # the cheapest veto first: most candidates fail on the date
+            return None
         subtype = subtype_score(event.type, cluster.subtype, event.subtype)
         if subtype is None:
-            return None
-        when = date_score(interval or date_interval(event.date, cfg.report_lag_days), cluster.interval)
-        if when is None:
             return None
         where = place_score(event.location, cluster.location, cfg.same_place_km, cfg.admin1_km)
         if where is None:
@@ -364,7 +364,8 @@ class Consolidator:
 def consolidate(events: Iterable[Event], config: ConsolidationConfig | None = None,
                 consolidator: Consolidator | None = None) -> Iterator[ConsolidatedEvent]:
     """Every cluster update, in input order (late events yield nothing)."""
-    consolidator = consolidator or Consolidator(config)
+    if consolidator is None:
+        consolidator = Consolidator(config)
     swept = consolidator.watermark
     for event in events:
         record = consolidator.process(event)
