@@ -52,7 +52,11 @@ PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
 SAME_PLACE_KM = 50.0
 ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen"})
-REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "declare", "state", "note", "claim"})
+REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "declare", "state", "note", "claim", "reiterate"})
+# Subtypes that describe a lasting state as well as an event: as a participle adjective
+# ("the besieged town", "the occupied West Bank") they describe the state.
+STATE_SUBTYPES = frozenset({"siege", "occupation", "deployment"})
+
 
 
 @dataclass(slots=True)
@@ -146,6 +150,12 @@ class FrameBuilder:
         self._group_nouns = lexicon.words("group_nouns")
         self._pronouns = lexicon.words("pronouns")
         self._place_nouns = lexicon.words("place_nouns")
+        self._untyped = lexicon.words("untyped_events")
+        self._untyped_nouns = lexicon.words("untyped_event_nouns")
+        self._deontic = lexicon.words("deontic")
+        self._participants = lexicon.words("participant_nouns")
+        self._state_forces = lexicon.words("state_forces")
+        self._routes = lexicon.words("route_nouns")
 
     # ---- trigger choice ----------------------------------------------------------------
 
@@ -180,6 +190,11 @@ class FrameBuilder:
             return any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
         if requirement == "military":
             return bool(sent_words & self._military)
+        if requirement == "object_route":
+            obj = _object(head)
+            return obj is not None and obj.lemma_.lower() in self._routes
+        if requirement == "not_state_forces":
+            return not any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._state_forces for c in head.children)
         if requirement in ("object_person", "object_place"):
             obj = _object(head)
             if obj is None:
@@ -222,6 +237,8 @@ class FrameBuilder:
     def _assertion(self, head: Token, entry: LexEntry, heading: bool) -> float:
         """A factor in [0, 1]: 0 when the happening is negated or only intended."""
         factor = 1.0
+        if entry.subtype in STATE_SUBTYPES and head.dep_ == "amod":
+            return NOT_ASSERTED
         chain = self._governor_chain(head)
         for n, tok in enumerate(chain):
             lemma = tok.lemma_.lower()
@@ -292,7 +309,7 @@ class FrameBuilder:
             kind = "organization"
         elif lemma in self._group_nouns or tok.lower_ in self._group_nouns or tok.ent_type_ == "NORP":
             kind = "group"
-        elif not tok.doc.has_annotation("ENT_IOB") and any(t.pos_ == "PROPN" for t in phrase):
+        elif not labels and any(t.pos_ == "PROPN" for t in phrase):
             kind = self._unlabelled_kind(phrase, art)
         else:
             return None
@@ -310,8 +327,8 @@ class FrameBuilder:
 
     @staticmethod
     def _unlabelled_kind(phrase: SpacySpan, art: ArticleFrame) -> str:
-        """The kind of an actor named with proper nouns in a sentence parsed without entities
-        (a plain report): a country by the gazetteer, a person when written as a full or titled name
+        """The kind of an actor named with proper nouns the entity recognizer did not label
+        (or did not run on: plain reports are parsed without it): a country by the gazetteer, a person when written as a full or titled name
         ("Mr. Ivanov", "Anna Smith"), otherwise an organization ("Reuters", "Gazprom")."""
         place = art.lookup(phrase.text)
         if place is not None and place.precision == "country" and place.name.lower() == phrase.text.lower():
@@ -342,11 +359,15 @@ class FrameBuilder:
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
                 targets.extend(g for g in c.children if g.dep_ == "pobj")
-        if not sources and _is_nominal(head) and head.dep_ in ("dobj", "nsubjpass") \
+        if all(t.pos_ == "PRON" for t in sources) and _is_nominal(head) and head.dep_ in ("dobj", "nsubjpass") \
                 and head.head.lemma_.lower() in self._light:
-            sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
+            # "reiterated its demand": the possessive is the light verb's subject again
+            sources = [c for c in head.head.children if c.dep_ in SUBJECTS] or sources
         if not sources and head.dep_ in ("xcomp", "conj", "advcl") and _is_verbal(head):
             sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
+        if not sources and head.dep_ == "acl" and head.head.dep_ in ("dobj", "nsubjpass"):
+            # "issued a declaration demanding ...": the issuer demands
+            sources.extend(c for c in head.head.head.children if c.dep_ in SUBJECTS)
         if entry.subtype == "statement":
             targets = []  # what someone merely said is not done to anyone
         actors = []
@@ -486,6 +507,7 @@ class FrameBuilder:
                 p[0].text == (location.text if location else None) for p in places)
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)
+        found = self._drop_parts(found, min_confidence)
         self._refine_with_cues(text, [m for m, _ in found])
         for mention, _ in found:
             if mention.type == "statement":
@@ -494,18 +516,82 @@ class FrameBuilder:
 
     def _drop_attribution(self, found: list[tuple[Mention, Token]],
                           min_confidence: float) -> list[tuple[Mention, Token]]:
-        """Reporting verbs that are attribution, and statements without a speaker, go.
+        """Reporting verbs that are attribution or a vehicle, and statements without a
+        speaker, go.
 
         "Police said gunmen attacked", "a spokesman said: 'we reject ...'": the plain
         reporting verb only attributes the asserted event or the specific statement in its
-        sentence. A statement needs an identifiable speaker ("analysts said" is not one).
+        sentence. "X agreed to ..., officials said", "Y said it would allow ...": the report
+        is the vehicle of a happening we do not type (agreement, aid, concession, sanction,
+        investigation...), which CAMEO codes by that happening, not as a statement. "Y said
+        X must ..." is a demand. A statement needs an identifiable speaker ("analysts said"
+        is not one), except an accusation-like act told in the passive ("was accused of").
         """
         def generic(m: Mention) -> bool:
             return m.subtype == "statement" and m.lemma in REPORTING_LEMMAS
-        reported = any(m.confidence >= min_confidence and not generic(m) for m, _ in found)
+        kept = []
+        for m, h in found:
+            if generic(m):
+                reported = self._reported(h)
+                if any(c.dep_ == "aux" and c.lower_ in self._deontic for v in reported[:1] for c in v.children):
+                    m.subtype = "demand"
+                elif any(self._untyped_happening(v) for v in reported):
+                    continue
+            kept.append((m, h))
+        reported_event = any(m.confidence >= min_confidence and not generic(m) for m, _ in kept)
+        return [(m, h) for m, h in kept
+                if not (m.type == "statement" and not any(a.role == "source" for a in m.actors)
+                        and not (not generic(m) and any(c.dep_ == "nsubjpass" for c in h.children)))
+                and not (reported_event and generic(m))]
+
+    @staticmethod
+    def _reported(head: Token) -> list[Token]:
+        """The verbs a reporting verb reports, main one first: its clausal complement, or
+        the clause it comments on ("X agreed ..., officials said"), each with the verbs its
+        xcomp/acomp chain leads to ("is willing to withdraw", "will support")."""
+        main = [c for c in head.children if c.dep_ in ("ccomp", "xcomp")]
+        if head.dep_ in ("parataxis", "ccomp") and head.head is not head:
+            main.append(head.head)
+        out: list[Token] = []
+        frontier = main
+        for _ in range(3):
+            out.extend(frontier)
+            frontier = [c for t in frontier for c in t.children if c.dep_ in ("xcomp", "acomp")]
+        return out
+
+    def _untyped_happening(self, verb: Token) -> bool:
+        """Whether an asserted verb tells a happening of a kind we do not type."""
+        if any(c.dep_ == "neg" for c in verb.children):
+            return False  # "said it would not allow": a refusal, told as a statement
+        lemma = verb.lemma_.lower()
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+        if lemma in self._untyped or particle and f"{lemma} {particle}" in self._untyped:
+            return True
+        return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self._untyped_nouns
+                   for c in verb.children)
+
+    def _drop_parts(self, found: list[tuple[Mention, Token]],
+                    min_confidence: float) -> list[tuple[Mention, Token]]:
+        """Mentions told as part of another event of their sentence go.
+
+        A raid told as the circumstance of arrests ("police detained 24 people in raids
+        across Istanbul") is the arrest (CAMEO 173); a raid told as an action of its own
+        ("troops raided the camp and arrested four") stays a second event. People named
+        as protesters in another event ("police clashed with protesters", "protesters
+        blocked roads") are its participants, not a protest event of their own.
+        """
+        heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
+
+        def governed_by(h: Token, kinds: Callable[[Mention], bool], within: int) -> bool:
+            return any(other is not h and kinds(o) and other in h.ancestors and _tree_path(h, other) <= within
+                       for o, other in heads)
+        # Prepositional phrases attach loosely ("detained 24 people suspected of links to IS
+        # in raids"): any depth under the arrest counts for a nominal raid.
         return [(m, h) for m, h in found
-                if not (m.type == "statement" and not any(a.role == "source" for a in m.actors))
-                and not (reported and generic(m))]
+                if not (m.subtype == "raid" and _is_nominal(h)
+                        and governed_by(h, lambda o: o.type == "arrest", 99))
+                and not (m.type == "protest" and m.lemma in self._participants
+                         and governed_by(h, lambda o: o.type != "statement", 3))]
 
     def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:
         """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X."""
