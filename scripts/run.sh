@@ -37,4 +37,4 @@ done
 $BIN/eventwire publish samples/articles.jsonl --quiet
 $BIN/eventwire publish samples/broken.jsonl --quiet
 echo "events as they arrive (Ctrl-C to stop; duplicates and dead letters: eventwire subscribe --topic articles.duplicates|articles.dlq --from-beginning)"
-$BIN/eventwire subscribe --from-beginning --follow
+$BIN/eventwire subscribe --since beginning --follow

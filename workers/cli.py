@@ -7,6 +7,7 @@ settings` lists them all. Offline commands (`extract`, `dedup`) need no broker.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -83,9 +84,12 @@ def cmd_settings(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
+    from workers.publish.recent import RecentEvents
     from workers.stream.agents import register_agents
     from workers.stream.app import build_app
+    from workers.stream.feed import EventFeed
     from workers.stream.metrics import Metrics
+    from workers.web import register_web
 
     from workers.clients import create_topics
     from workers.extract.pipeline import Extractor
@@ -99,7 +103,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         return 2
     create_topics(settings)  # the consumer only subscribes to topics that exist when it starts
     wiring = build_app(settings)
-    register_agents(wiring, Metrics(), extractor)
+    metrics = Metrics()
+    register_agents(wiring, metrics, extractor)
+    register_web(wiring, metrics, EventFeed(settings, wiring.names.events, RecentEvents()))
     worker = faust.Worker(wiring.app, loglevel=args.loglevel)
     worker.execute_from_commandline()
     return 0
@@ -141,25 +147,64 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 # -- subscribe ----------------------------------------------------------------------------
+def read_topic(settings: Settings, topic: str, since: Any, follow: bool) -> Iterator[dict[str, Any]]:
+    """Records of `topic` from `since` (None: the start, or now when following).
+
+    Without `follow`, stops at the end offsets found when it started.
+    """
+    from kafka import KafkaConsumer, TopicPartition
+
+    from workers.clients import client_kwargs
+
+    consumer = KafkaConsumer(client_id="eventwire-subscribe", enable_auto_commit=False,
+                             isolation_level="read_committed", **client_kwargs(settings))
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not tps:
+            raise SystemExit(f"error: topic {topic!r} does not exist")
+        consumer.assign(tps)
+        end = consumer.end_offsets(tps)
+        if since is not None:
+            found = consumer.offsets_for_times({tp: int(since.timestamp() * 1000) for tp in tps})
+            for tp in tps:
+                consumer.seek(tp, found[tp].offset if found.get(tp) else end[tp])
+        elif follow:
+            consumer.seek_to_end(*tps)
+        else:
+            consumer.seek_to_beginning(*tps)
+        pending = {tp for tp in tps if consumer.position(tp) < end[tp]}
+        while follow or pending:
+            for tp, batch in consumer.poll(timeout_ms=500).items():
+                for message in batch:
+                    if follow or message.offset < end[tp]:
+                        yield orjson.loads(message.value)
+            pending = {tp for tp in pending if consumer.position(tp) < end[tp]}
+    finally:
+        consumer.close()
+
+
 def cmd_subscribe(args: argparse.Namespace) -> int:
-    from workers.clients import consumer
+    from workers.publish.filters import EventFilter, FilterError, parse_since
     from workers.publish.topics import Topics
 
     settings = _settings(args)
     names = Topics(settings.topic_prefix)
-    topic = args.topic or (names.events_of(args.type) if args.type else names.events)
-    cons = consumer(settings, topic, auto_offset_reset="earliest" if args.from_beginning else "latest",
-                    enable_auto_commit=False, consumer_timeout_ms=float("inf") if args.follow else 5000)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        for message in cons:
-            record = orjson.loads(message.value)
-            line = orjson.dumps(record).decode() if args.format == "jsonl" else format_row(record)
-            print(line, flush=True)
-    except (KeyboardInterrupt, BrokenPipeError):
-        pass
-    finally:
-        cons.close()
+        where = EventFilter.from_args(type=args.type, subtype=args.subtype, country=args.country, near=args.near)
+        since = parse_since(args.since)
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    topic = args.topic or (names.events_of(args.type) if args.type else names.events)
+    try:
+        for record in read_topic(settings, topic, since, args.follow):
+            if "event_id" in record and not where.matches(record):
+                continue
+            print(orjson.dumps(record).decode() if args.format == "jsonl" else format_row(record), flush=True)
+    except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
@@ -176,6 +221,40 @@ def format_row(record: dict[str, Any]) -> str:
     if "payload_b64" in record:
         return f"dead letter {record['error']}: {record['message']}"
     return f"article {record.get('id')}: {(record.get('title') or record.get('body', ''))[:90]!r}"
+
+
+# -- replay -------------------------------------------------------------------------------
+def cmd_replay(args: argparse.Namespace) -> int:
+    from workers.publish.filters import FilterError, parse_since
+    from workers.replay import Replay, ReplayError, print_progress, reset_group
+
+    settings = _settings(args)
+    try:
+        if args.reset_group:
+            when = parse_since(args.to_datetime)
+            if when is None:
+                raise FilterError("--reset-group needs --to-datetime T")
+            offsets = reset_group(settings, when, args.source)
+            print(f"group {settings.app_id!r} rewound to {when.isoformat()}: "
+                  + ", ".join(f"p{p}@{o}" for p, o in sorted(offsets.items())))
+            return 0
+        since = parse_since(args.since)
+        if since is None:
+            raise FilterError("replay needs --from T1")
+        replay = Replay(settings, since=since, until=parse_since(args.until), topic=args.source,
+                        output_prefix=args.output_prefix, group=args.group, batch=args.batch)
+    except (FilterError, ReplayError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    # Ctrl-C or SIGTERM: finish and commit the batch in flight, then stop (a re-run resumes).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: setattr(replay, "interrupted", True))
+    state = replay.run(print_progress)
+    if replay.interrupted and state.done < state.total:
+        print(f"\ninterrupted; run the same command again to resume (group {replay.group})", file=sys.stderr)
+        return 130
+    print(f"\n{state.line()} done (group {replay.group})", file=sys.stderr)
+    return 0
 
 
 # -- offline pipeline ---------------------------------------------------------------------
@@ -283,12 +362,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", help="topic to publish to (default: the articles topic)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    p = add("subscribe", cmd_subscribe, "print records of an output topic", connection=True)
-    p.add_argument("--type", help="event type: read events.<type>")
-    p.add_argument("--topic", help="any topic, e.g. articles.unique or articles.dlq")
+    p = add("subscribe", cmd_subscribe, "print events (or the records of any output topic) from a time or live",
+            connection=True)
+    p.add_argument("--type", help="event type (reads events.<type>)")
+    p.add_argument("--subtype", help="event subtype, e.g. suicide_bombing")
+    p.add_argument("--country", help="ISO 3166-1 alpha-2 code of the event location, e.g. SY")
+    p.add_argument("--near", metavar="LAT,LON,KM", help="events located within KM of a point")
+    p.add_argument("--since", metavar="T", help="RFC 3339 time, an age (30m, 2h, 7d) or 'beginning'")
+    p.add_argument("--follow", action="store_true", help="keep printing new events until Ctrl-C")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
-    p.add_argument("--from-beginning", action="store_true", help="start at the earliest record")
-    p.add_argument("--follow", action="store_true", help="keep waiting for new records until Ctrl-C")
+    p.add_argument("--topic", help="read another topic instead, e.g. articles.dlq (filters apply to events only)")
+
+    p = add("replay", cmd_replay, "re-run a time window of the input topic through the pipeline, "
+            "or rewind the live worker's group", connection=True)
+    p.add_argument("--from", dest="since", metavar="T1", help="start: RFC 3339 time or an age (2h, 7d)")
+    p.add_argument("--to", dest="until", metavar="T2", help="end (exclusive); default: the end when the replay starts")
+    p.add_argument("--topic", dest="source", help="source topic (default: the articles topic)")
+    p.add_argument("--output-prefix", default="", help="publish events under this prefix instead of the live topics")
+    p.add_argument("--group", help="consumer group of the replay's progress (default: derived from the window)")
+    p.add_argument("--batch", type=int, default=64, help="records per batch (and per progress commit)")
+    p.add_argument("--reset-group", action="store_true",
+                   help="instead of replaying, rewind the live worker's group (refused while it has members)")
+    p.add_argument("--to-datetime", metavar="T", help="with --reset-group: the time to rewind to")
+    p.add_argument("--app-id", help="with --reset-group: the worker's group (EVENTWIRE_APP_ID)")
 
     p = add("topics", cmd_topics, "create the topics eventwire uses (idempotent)", connection=True)
     p.add_argument("action", choices=("create",))

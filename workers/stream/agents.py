@@ -105,7 +105,3 @@ def register_agents(w: Wiring, metrics: Metrics, extractor: Extractor) -> None:
                     key, value = extracted.event_id.encode(), extracted.to_dict()
                     await w.events.send(key=key, value=value)
                     await w.events_by_type[extracted.type].send(key=key, value=value)
-
-    @w.app.page("/metrics")
-    async def prometheus(web, request):  # type: ignore[no-untyped-def]
-        return web.text(metrics.render(), content_type="text/plain; version=0.0.4")

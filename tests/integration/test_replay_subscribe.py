@@ -1,0 +1,181 @@
+"""Replay, subscribe and the HTTP endpoints, on the real broker with real worker processes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timedelta, timezone
+
+import orjson
+import pytest
+
+from tests.integration.conftest import REPO, Stack, load_jsonl
+from workers.records import Article
+from workers.extract.pipeline import Extractor
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = [raw for raw in load_jsonl(REPO / "samples" / "articles.jsonl")
+            if not any(f'"s{n}-'.encode() in raw for n in (14, 15, 16))]  # no copies: one batch each
+
+
+def cli(stack: Stack, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=stack.worker_env(), cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def events_of(raws: list[bytes]) -> set[str]:
+    extractor = Extractor()
+    return {e.event_id for raw in raws for e in extractor.extract(Article(**orjson.loads(raw)))}
+
+
+def wait_for_events(stack: Stack, topic: str, count: int, timeout: float = 120) -> list[dict]:
+    return [r for _, r in stack.read(topic, count, timeout=timeout, settle=2.0)[topic]]
+
+
+def test_replay_of_a_window_yields_its_events_with_live_ids_and_leaves_live_topics_alone(stack: Stack):
+    before, window, after = ARTICLES[:4], ARTICLES[4:9], ARTICLES[9:]
+    expected = {name: events_of(part) for name, part in (("before", before), ("window", window),
+                                                           ("after", after))}
+    stack.worker().start()
+    live = stack.topics.events
+    stack.publish(before)
+    wait_for_events(stack, live, len(expected["before"]))
+    time.sleep(1.0)
+    t1 = datetime.now(timezone.utc)
+    stack.publish(window)
+    wait_for_events(stack, live, len(expected["before"]) + len(expected["window"]))
+    time.sleep(1.0)
+    t2 = datetime.now(timezone.utc)
+    stack.publish(after)
+    live_events = wait_for_events(stack, live, sum(map(len, expected.values())))
+    assert {r["event_id"] for r in live_events} == set().union(*expected.values())
+
+    done = cli(stack, "replay", "--from", t1.isoformat(), "--to", t2.isoformat(), "--output-prefix", "rp.")
+    assert done.returncode == 0, done.stderr
+    replayed = wait_for_events(stack, f"rp.{stack.prefix}events", len(expected["window"]))
+    assert sorted(r["event_id"] for r in replayed) == sorted(expected["window"])
+    assert len(wait_for_events(stack, live, len(live_events) + 1, timeout=3)) == len(live_events)
+
+
+def test_interrupted_replay_resumes_without_gaps_or_repeats(stack: Stack):
+    expected = events_of(ARTICLES)
+    stack.publish(ARTICLES)
+    args = [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", "--output-prefix", "ri.",
+            "--batch", "1"]
+    first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    while "replay 3/" not in seen:  # stop it after three records are done and committed
+        chunk = first.stderr.read(1)
+        assert chunk, f"replay ended early: {seen}"
+        seen += chunk
+    first.send_signal(signal.SIGINT)
+    rest = first.communicate(timeout=60)[1]
+    assert first.returncode == 130, seen + rest
+    second = subprocess.run(args, env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=180)
+    assert second.returncode == 0, second.stderr
+    assert f"{len(ARTICLES)}/{len(ARTICLES)} records" in second.stderr
+    replayed = [r["event_id"] for r in wait_for_events(stack, f"ri.{stack.prefix}events", len(expected))]
+    assert sorted(replayed) == sorted(expected)  # every event once: no gap, no repeat
+
+
+def synthetic_event(event_id: str, type_: str, subtype: str, country: str, lat: float, lon: float) -> bytes:
+    return orjson.dumps({"event_id": event_id, "type": type_, "subtype": subtype,
+                         "location": {"name": "x", "country_code": country, "lat": lat, "lon": lon},
+                         "date": {"value": "2026-11-20", "precision": "day"},
+                         "evidence": {"text": f"evidence of {event_id}", "start": 0, "end": 10}})
+
+
+SYNTHETIC = [
+    ("damascus-bombing", "attack", "bombing", "SY", 33.51, 36.29),
+    ("aleppo-airstrike", "attack", "airstrike", "SY", 36.20, 37.16),
+    ("beirut-statement", "statement", "condemnation", "LB", 33.89, 35.50),
+    ("kabul-bombing", "attack", "bombing", "AF", 34.53, 69.17),
+    ("santiago-protest", "protest", "demonstration", "CL", -33.45, -70.67),
+]
+
+
+@pytest.mark.parametrize(("flags", "expected"), [
+    (["--type", "attack"], {"damascus-bombing", "aleppo-airstrike", "kabul-bombing"}),
+    (["--type", "attack", "--country", "SY"], {"damascus-bombing", "aleppo-airstrike"}),
+    (["--subtype", "bombing"], {"damascus-bombing", "kabul-bombing"}),
+    (["--near", "33.7,36.0,100"], {"damascus-bombing", "beirut-statement"}),
+    (["--country", "CL", "--format", "jsonl"], {"santiago-protest"}),
+])
+def test_subscribe_filters_are_exact(stack: Stack, flags, expected):
+    for row in SYNTHETIC:
+        value = synthetic_event(*row)
+        stack.publish([value], topic=stack.topics.events)
+        stack.publish([value], topic=stack.topics.events_of(row[1]))
+    out = cli(stack, "subscribe", "--since", "beginning", "--format", "jsonl", *flags, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert {orjson.loads(line)["event_id"] for line in out.stdout.splitlines()} == expected
+
+
+def test_subscribe_since_skips_older_events(stack: Stack):
+    stack.publish([synthetic_event(*SYNTHETIC[0])], topic=stack.topics.events)
+    time.sleep(1.5)
+    cut = datetime.now(timezone.utc) - timedelta(milliseconds=500)
+    stack.publish([synthetic_event(*SYNTHETIC[1])], topic=stack.topics.events)
+    out = cli(stack, "subscribe", "--since", cut.isoformat(), "--format", "jsonl", timeout=60)
+    assert [orjson.loads(line)["event_id"] for line in out.stdout.splitlines()] == ["aleppo-airstrike"]
+
+
+def test_http_events_stats_health_and_sse_stream(stack: Stack):
+    worker = stack.worker().start()
+    base = f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}"
+    stack.publish([synthetic_event(*SYNTHETIC[2])], topic=stack.topics.events)
+
+    received: list[bytes] = []
+    stream = urllib.request.urlopen(f"{base}/events/stream?type=attack&country=SY", timeout=30)
+
+    def read_stream() -> None:
+        for line in stream:
+            received.append(line)
+            if line.startswith(b"data: "):
+                return
+
+    reader = threading.Thread(target=read_stream, daemon=True)
+    reader.start()
+    time.sleep(1.0)  # the client is connected before the event is published
+    stack.publish([synthetic_event(*SYNTHETIC[3])], topic=stack.topics.events)  # Kabul: filtered out
+    stack.publish([synthetic_event(*SYNTHETIC[0])], topic=stack.topics.events)
+    reader.join(30)
+    data = [orjson.loads(line[6:]) for line in received if line.startswith(b"data: ")]
+    assert [d["event_id"] for d in data] == ["damascus-bombing"]
+
+    def get(path: str) -> dict:
+        return orjson.loads(urllib.request.urlopen(base + path, timeout=10).read())
+
+    listed = get("/events?limit=10")
+    assert [e["event_id"] for e in listed["events"]] == ["damascus-bombing", "kabul-bombing", "beirut-statement"]
+    assert [e["event_id"] for e in get("/events?type=statement")["events"]] == ["beirut-statement"]
+    stats = get("/stats")
+    assert stats["last_hour"]["by_type"] == {"attack": 2, "statement": 1}
+    assert stats["last_day"]["by_country"] == {"SY": 1, "AF": 1, "LB": 1}
+    health = get("/health")
+    assert health["broker_reachable"] is True and health["lag"] == 0
+    assert {p["topic"] for p in health["partitions"]} >= {stack.topics.articles}
+    metrics = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
+    assert metrics.endswith("\n")
+
+
+def test_group_reset_refuses_while_the_worker_runs(stack: Stack):
+    worker = stack.worker().start()
+    stack.publish(ARTICLES[:2])
+    stack.read(stack.topics.unique, 2)
+    refused = cli(stack, "replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
+    assert refused.returncode == 2 and "active member" in refused.stderr
+    worker.stop()
+    deadline = time.monotonic() + 30
+    while True:  # the group empties once the worker has left it
+        done = cli(stack, "replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
+        if done.returncode == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert done.returncode == 0, done.stderr
+    assert "p0@0" in done.stdout
