@@ -322,3 +322,37 @@ def test_figures_on_the_shared_dev_corpus(shared_dir: Path) -> None:
     # Floors a little under the figures in docs/dates.md, to catch regressions.
     assert figures["span_recall"] >= 0.85
     assert figures["value_accuracy"] >= 0.9
+
+
+# --- cues that are future only next to the expression -----------------------------------
+
+TUESDAY_MANILA = datetime(2019, 3, 12, 17, 0, tzinfo=timezone(timedelta(hours=8)))  # a Tuesday
+
+
+def test_a_spatial_through_earlier_in_the_clause_is_not_a_future_cue() -> None:
+    # 2019-03-10 is the Sunday before Tuesday 2019-03-12.
+    assert values("Thousands marched through the capital on Sunday, organisers said.",
+                  TUESDAY_MANILA) == ["2019-03-10"]
+    assert values("Protesters set fire to tyres on Sunday.", TUESDAY_MANILA) == ["2019-03-10"]
+
+
+def test_adjacent_and_scheduling_cues_still_look_ahead() -> None:
+    assert values("The offer is valid through Friday.", TUESDAY_MANILA) == ["2019-03-15"]
+    assert values("The trial is set to begin in London on Wednesday.", TUESDAY_MANILA) == ["2019-03-13"]
+
+
+# --- weekends -------------------------------------------------------------------------
+
+
+def test_the_weekend_is_the_iso_week_of_the_latest_weekend() -> None:
+    # Tuesday 2019-03-12 is in W11; the weekend of 9-10 March is in W10.
+    assert found("Protests spread over the weekend.", TUESDAY_MANILA) == [("the weekend", "2019-W10", "week")]
+    # Published on Sunday 2022-09-25 (W38): the weekend under way.
+    sunday = datetime(2022, 9, 25, 22, 0, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+    assert values("Protests spread over the weekend.", sunday) == ["2022-W38"]
+
+
+def test_a_future_or_next_weekend_is_the_coming_one() -> None:
+    assert values("Talks will resume at the weekend.", TUESDAY_MANILA) == ["2019-W11"]
+    assert values("It happened last weekend.", TUESDAY_MANILA) == ["2019-W10"]
+    assert values("They meet next weekend.", TUESDAY_MANILA) == ["2019-W11"]

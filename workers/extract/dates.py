@@ -77,8 +77,16 @@ _NAMED_DAY_BEFORE = re.compile(
 # did worse than this left-hand word list (docs/dates.md).
 _FUTURE_WORDS = frozenset(
     "will 'll wo shall would going scheduled planned plans plan planning expected expects "
-    "expect upcoming due till tomorrow coming set slated payable effective expire expires "
-    "through soon starting".split())
+    "expect upcoming tomorrow soon".split())
+# Cues that are future only when they govern the expression ("through Friday", "due on
+# Monday", "set for Sunday"); elsewhere in the clause they are ordinary words ("marched
+# through the capital on Sunday", "set fire", "due to"), so only the last two words before
+# the expression are read for them.
+_FUTURE_ADJACENT = frozenset(
+    "due till until coming set slated payable effective expire expires through starting".split())
+_ADJACENT_WORDS = 2
+# ... except "set to begin", "slated for": scheduled, wherever they stand in the clause.
+_SCHEDULED = frozenset({"set", "slated"})
 # Past cues that cannot be a participle after "will be" / "would have".
 _PAST_FINITE = frozenset("said told was were did ago since last yesterday".split())
 _PAST_WORDS = _PAST_FINITE | frozenset(
@@ -96,9 +104,12 @@ def _tense(text: str, start: int) -> int:
     for stop in _CLAUSE_END.finditer(left):
         clause_start = stop.end()
     direction, after_modal = 0, False
-    for word in _WORD.finditer(left, clause_start):
+    words = list(_WORD.finditer(left, clause_start))
+    for n, word in enumerate(words):
         token = word.group().lower()
-        if token in _FUTURE_WORDS:
+        following = words[n + 1].group().lower() if n + 1 < len(words) else ""
+        if token in _FUTURE_WORDS or (token in _FUTURE_ADJACENT and n >= len(words) - _ADJACENT_WORDS) \
+                or (token in _SCHEDULED and following in ("to", "for")):
             direction, after_modal = 1, after_modal or token in _MODALS
         elif token in _PAST_FINITE or (token in _PAST_WORDS and not after_modal):
             direction, after_modal = -1, False
@@ -385,6 +396,23 @@ def _resolve_relative_unit(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _year(ctx.today.year + step)
 
 
+def _resolve_weekend(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """"(over) the weekend", "last/this/next weekend": the ISO week of that Saturday and
+    Sunday. Bare and "past" look back (the weekend under way or the latest finished one)
+    unless a future cue precedes; "last" is the previous week's, "next" the coming one."""
+    which = (m["which"] or "").lower()
+    in_weekend = ctx.today.weekday() >= 5
+    if which == "this":
+        step = 0
+    elif which == "last":
+        step = -1
+    elif which == "next" or (not m["past"] and ctx.tense(m) > 0):
+        step = 0 if not in_weekend else 1
+    else:
+        step = 0 if in_weekend else -1
+    return _iso_week(ctx.today + timedelta(weeks=step)), "week"
+
+
 def _resolve_ago(m: re.Match[str], ctx: _Context) -> Resolved | None:
     raw = m["count"].lower()
     count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -478,6 +506,8 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
                 + r")" + _TIME_OF_DAY + r"\b", re.IGNORECASE), _resolve_deictic),
     (re.compile(r"\b" + _MODIFIER + r"(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b",
                 re.IGNORECASE), _resolve_relative_unit),
+    (re.compile(r"\b(?:(?P<which>last|this|next)\s+|the\s+(?:(?P<past>past)\s+)?)weekend\b",
+                re.IGNORECASE), _resolve_weekend),
     (re.compile(r"\b" + _NUMBER + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
                 re.IGNORECASE), _resolve_ago),
     (re.compile(r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
