@@ -32,7 +32,7 @@ topics: broker-start
 	$(BIN)/eventwire topics create
 
 evaluate: venv
-	$(BIN)/eventwire evaluate
+	$(BIN)/eventwire evaluate events
 
 bench: venv
 	$(BIN)/python -m benchmarks.dedup

@@ -87,6 +87,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from workers.publish.recent import RecentEvents
     from workers.stream.agents import register_agents
     from workers.stream.app import build_app
+    from workers.stream.consolidate import register_consolidation
     from workers.stream.feed import EventFeed
     from workers.stream.metrics import Metrics
     from workers.web import register_web
@@ -105,6 +106,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     wiring = build_app(settings)
     metrics = Metrics()
     register_agents(wiring, metrics, extractor)
+    register_consolidation(wiring, metrics)
     register_web(wiring, metrics, EventFeed(settings, wiring.names.events, RecentEvents()))
     worker = faust.Worker(wiring.app, loglevel=args.loglevel)
     worker.execute_from_commandline()
@@ -332,10 +334,27 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from workers.evaluate import report
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from workers.consolidate import consolidate_file
 
-    return report.main(args.paths)
+    print(f"{consolidate_file(args.input, args.output)} clusters", file=sys.stderr)
+    return 0
+
+
+EVALUATIONS = {
+    "events": ("workers.evaluate.events", []),  # eval/devset.jsonl, plus ../shared when present
+    "places": ("workers.evaluate.places", ["../shared/dev/geovirus.dev.jsonl"]),
+    "dates": ("workers.evaluate.dates", ["../shared/dev/tempeval3-train.dev.jsonl",
+                                         "../shared/dev/meantime.dev.jsonl"]),
+    "consolidation": ("workers.evaluate.consolidation", []),
+}
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import importlib
+
+    module, default_args = EVALUATIONS[args.stage]
+    return importlib.import_module(module).main(args.args or default_args) or 0
 
 
 # -- parser -------------------------------------------------------------------------------
@@ -406,8 +425,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
 
-    p = add("evaluate", cmd_evaluate, "measure extraction against annotated text")
-    p.add_argument("paths", nargs="*", help="dev files (default: eval/devset.jsonl and ../shared/dev)")
+    p = add("consolidate", cmd_consolidate, "group a JSONL file of events into one record per real-world event, "
+            "offline")
+    p.add_argument("input")
+    p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
+
+    p = add("evaluate", cmd_evaluate, "measure a stage against annotated text (see docs/*.md for the figures)")
+    p.add_argument("stage", choices=sorted(EVALUATIONS))
+    p.add_argument("args", nargs=argparse.REMAINDER, help="files and flags of that evaluation (default: the dev sets)")
     return parser
 
 

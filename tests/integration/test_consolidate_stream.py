@@ -7,7 +7,6 @@ import orjson
 import pytest
 
 from tests.integration.conftest import Stack
-from workers.stream.consolidate import consolidated_topic
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +31,7 @@ def event(event_id: str, article_id: str, source: str, published_at: str, day: s
 
 def current(stack: Stack, count: int) -> dict[bytes, dict]:
     """The latest record per key on events.consolidated, after at least `count` records."""
-    topic = consolidated_topic(stack.topics)
+    topic = stack.topics.consolidated
     latest: dict[bytes, dict] = {}
     for key, record in stack.read(topic, count, settle=3.0)[topic]:
         assert key is not None and key.decode() == record["cluster_id"]

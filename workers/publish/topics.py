@@ -52,6 +52,16 @@ class Topics:
     def events_of(self, event_type: str) -> str:
         return self._name(f"events.{event_type}")
 
+    @property
+    def consolidate_input(self) -> str:
+        """Internal: every event, one partition, read by the single consolidation writer."""
+        return self._name("events.consolidate")
+
+    @property
+    def consolidated(self) -> str:
+        """One record per real-world event and version, keyed by cluster id (compacted)."""
+        return self._name("events.consolidated")
+
     def event_routes(self, event: Event) -> list[str]:
         """Every event goes to `events` and to the topic of its type."""
         return [self.events, self.events_of(event.type)]
@@ -59,8 +69,12 @@ class Topics:
     def all(self) -> list[str]:
         """Every topic to create, internal ones included."""
         return [self.articles, self.ingested, self.unique, self.duplicates, self.dlq, self.events,
-                *(self.events_of(t) for t in EVENT_TYPES)]
+                *(self.events_of(t) for t in EVENT_TYPES), self.consolidate_input, self.consolidated]
 
     def single_partition(self) -> set[str]:
         """Topics that must have exactly one partition (their reader is a single writer)."""
-        return {self.ingested}
+        return {self.ingested, self.consolidate_input}
+
+    def configs(self, name: str) -> dict[str, str]:
+        """Topic configs beyond the broker's defaults."""
+        return {"cleanup.policy": "compact"} if name == self.consolidated else {}

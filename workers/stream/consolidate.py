@@ -22,56 +22,13 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
-
-from workers.clients import admin
 from workers.consolidate import ConsolidatedEvent, ConsolidationConfig, Consolidator, event_from_dict
-from workers.publish.topics import Topics
 from workers.records import Event
-from workers.settings import Settings
 from workers.stream.app import Wiring
 from workers.stream.metrics import Metrics
 
 CONSOLIDATED = "eventwire_consolidated_total"
 EXPIRE_EVERY = 60.0  # seconds of event time between expiry sweeps: expiry need not run per record
-
-
-def consolidation_input_topic(names: Topics) -> str:
-    """Internal: every event, one partition, read by the single consolidation writer."""
-    return f"{names.prefix}events.consolidate"
-
-
-def consolidated_topic(names: Topics) -> str:
-    """Output: one record per cluster version, keyed by cluster id (compacted)."""
-    return f"{names.prefix}events.consolidated"
-
-
-def create_consolidation_topics(settings: Settings) -> list[str]:
-    """Create the internal topic (one partition) and the output topic (compacted) if missing; the names created.
-
-    The worker subscribes only to topics that exist when it starts, and a topic the broker
-    creates on first send would be neither single-partition nor compacted.
-    """
-    names = Topics(settings.topic_prefix)
-    wanted = [NewTopic(consolidation_input_topic(names), 1, settings.replication_factor),
-              NewTopic(consolidated_topic(names), settings.partitions, settings.replication_factor,
-                       topic_configs={"cleanup.policy": "compact"})]
-    client = admin(settings)
-    try:
-        existing = set(client.list_topics())
-        created = []
-        for topic in wanted:
-            if topic.name in existing:
-                continue
-            try:
-                client.create_topics([topic])
-                created.append(topic.name)
-            except TopicAlreadyExistsError:  # another worker created it meanwhile
-                pass
-        return created
-    finally:
-        client.close()
 
 
 class TableBackedConsolidator:
@@ -105,15 +62,11 @@ class TableBackedConsolidator:
 
 
 def register_consolidation(w: Wiring, metrics: Metrics) -> None:
-    """Attach the route and consolidate agents and the cluster table to the app in `w`.
-
-    Call before the worker starts: it creates the two topics of consolidation if missing.
-    """
-    create_consolidation_topics(w.settings)
+    """Attach the route and consolidate agents and the cluster table to the app in `w`."""
     metrics.describe(CONSOLIDATED, "events consolidated, by outcome: new cluster, update, late or invalid")
-    internal = w.app.topic(consolidation_input_topic(w.names), key_type=bytes, value_type=None,
+    internal = w.app.topic(w.names.consolidate_input, key_type=bytes, value_type=None,
                            value_serializer="orjson", partitions=1)
-    output = w.app.topic(consolidated_topic(w.names), key_type=bytes, value_type=None,
+    output = w.app.topic(w.names.consolidated, key_type=bytes, value_type=None,
                          value_serializer="orjson")
     table = w.app.Table("consolidation-clusters", partitions=1, key_type=bytes)
     state = TableBackedConsolidator(table, ConsolidationConfig())
