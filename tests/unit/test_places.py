@@ -224,3 +224,53 @@ def test_evaluation_runs(shared_dir: Path) -> None:
     result = evaluate_places(shared_dir / "dev" / "geovirus.dev.jsonl")
     assert result["gold"] > 1000
     assert result["recall"] > 0.5 and result["precision"] > 0.5
+
+
+# --- common words, nationalities and organisation names are not towns --------------------
+
+
+def test_sentence_initial_common_noun_is_not_a_town(geo: Geocoder, nlp: Language) -> None:
+    text = "Police said three people were hurt in Kabul."
+    places = geo.resolve(text, nlp(text))
+    assert texts(places) == {"Kabul"}  # not Police, Poland
+
+
+def test_a_word_written_lower_case_elsewhere_is_not_a_town_without_a_parse(geo: Geocoder) -> None:
+    text = "Police said the march was peaceful. The police chief resigned."
+    assert "Police" not in texts(geo.resolve(text))
+
+
+def test_nationality_word_is_not_a_region_but_a_designated_region_is(geo: Geocoder, nlp: Language) -> None:
+    text = "Somali troops patrolled the border town."
+    assert "Somali" not in texts(geo.resolve(text, nlp(text)))  # not Ethiopia's Somali region
+    text = "Drought hit the Somali region of Ethiopia."
+    region = at(geo.resolve(text, nlp(text)), "Somali region")
+    assert (region.country_code, region.precision) == ("ET", "admin1")
+
+
+def test_organisation_named_like_an_alternate_town_name_is_not_the_town(geo: Geocoder, nlp: Language) -> None:
+    from spacy.tokens import Span
+    text = "Hamas fired rockets from Gaza on Monday."
+    doc = nlp(text)
+    doc.ents = [e for e in doc.ents if e.start > 0] + [Span(doc, 0, 1, label="ORG")]
+    assert "Hamas" not in texts(geo.resolve(text, doc))  # not Hamm, Germany
+
+
+def test_place_before_a_dash_in_an_organisation_span_is_a_place(geo: Geocoder, nlp: Language) -> None:
+    from spacy.tokens import Span
+    text = "Damascus - Foreign Ministry officials met on Monday."
+    doc = nlp(text)
+    ministry = doc.char_span(0, len("Damascus - Foreign Ministry"))
+    assert ministry is not None
+    doc.ents = [Span(doc, ministry.start, ministry.end, label="ORG")]
+    assert at(geo.resolve(text, doc), "Damascus").country_code == "SY"
+
+
+def test_place_followed_by_a_division_word_inside_an_organisation_is_a_place(geo: Geocoder, nlp: Language) -> None:
+    from spacy.tokens import Span
+    text = "The Kandahar city council met on Monday."
+    doc = nlp(text)
+    council = doc.char_span(4, len("The Kandahar city council"))
+    assert council is not None
+    doc.ents = [Span(doc, council.start, council.end, label="ORG")]
+    assert at(geo.resolve(text, doc), "Kandahar").country_code == "AF"

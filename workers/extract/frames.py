@@ -420,18 +420,6 @@ class FrameBuilder:
         te = min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
         return EventDate(te.value, te.precision, te.text, "text")
 
-    @staticmethod
-    def _is_place(span: SpacySpan, place: Place) -> bool:
-        """Persons, organisations, nationality adjectives and common nouns are not places."""
-        root = span.root
-        if any(t.ent_type_ == "PERSON" for t in span):
-            return False
-        if root.ent_type_ == "ORG" and place.precision == "city" and all(t.ent_type_ == "ORG" for t in span):
-            return False  # "Hamas" is not Hamm
-        # One-word "Police" (a Polish town) or "Somali" (an Ethiopian region) read as a
-        # common noun or an adjective is not a place; "Sinjar region" is.
-        return len(span) > 1 or not (root.pos_ in ("NOUN", "ADJ") or root.ent_type_ == "NORP")
-
     def _location(self, n: int, heads: list[tuple[Token, bool]], entry: LexEntry, actors: list[Actor],
                   places: list[tuple[Place, SpacySpan]], heading: bool, art: ArticleFrame) -> EventLocation | None:
         head = heads[n][0]
@@ -488,7 +476,7 @@ class FrameBuilder:
                 triggers.append((match, entry, head))
         heads = [(h, e.type == "statement") for _, e, h in triggers]
         dates = self._spans(art.dates, doc, base)
-        places = [(p, sp) for p, sp in self._spans(art.places, doc, base) if self._is_place(sp, p)]
+        places = self._spans(art.places, doc, base)
         found: list[tuple[Mention, Token]] = []
         for n, (match, entry, head) in enumerate(triggers):
             factor = self._assertion(head, entry, heading)

@@ -51,7 +51,7 @@ from threading import Lock
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from workers.extract.geo import gazetteer as gz
-from workers.extract.geo.text import is_acronym, norm, tokens
+from workers.extract.geo.text import is_acronym, norm, same_spelling, tokens
 from workers.records import Place
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ _DATELINE = re.compile(
 )
 _DATELINE_WINDOW = 2000
 _BORDER = re.compile(r"\b[Bb]order(?:s|lands?)?\b")
+_NAME_SEPARATOR = re.compile(r"\s+[-–—]\s+|:\s+")
 
 
 @dataclass(slots=True)
@@ -119,16 +120,20 @@ class GeoContext:
     admin1 and towns whose every reading lies in one country; demonyms count half).
     `admin1`: gazetteer indexes of admin1 regions named. `dateline`: the dateline place.
     `person_words`: single words the parse tagged as parts of person names.
+    `common_words`: words the article also writes in lower case ("police", "media",
+    "union"): capitalized alone, they start a sentence or a name rather than name a town.
     """
 
     countries: Counter[str] = field(default_factory=Counter)
     admin1: set[int] = field(default_factory=set)
     dateline: Place | None = None
     person_words: set[str] = field(default_factory=set)
+    common_words: set[str] = field(default_factory=set)
 
     def merged(self, other: "GeoContext") -> "GeoContext":
         return GeoContext(self.countries + other.countries, self.admin1 | other.admin1,
-                          self.dateline or other.dateline, self.person_words | other.person_words)
+                          self.dateline or other.dateline, self.person_words | other.person_words,
+                          self.common_words | other.common_words)
 
     @property
     def top_country(self) -> str | None:
@@ -248,6 +253,7 @@ class Geocoder:
         if doc is not None:
             ctx.person_words = _person_words(doc)
         ctx.person_words |= _name_tails(text, toks, mentions, self._kinds)
+        ctx.common_words = {text[s:e] for s, e in toks if text[s].islower()}
         for m in mentions:
             kinds = self._kinds(m)
             ccs = {self.gaz.entries[i].country_code for i, _ in m.cands}
@@ -267,6 +273,10 @@ class Geocoder:
         mentions = self._scan(text, toks)
         own = self._context(text, toks, mentions, doc)
         ctx = own if context is None else context.merged(own)
+        for m in mentions:
+            if self._common_word(text, doc, m):
+                m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "region")]
+        mentions = [m for m in mentions if m.cands]
         if doc is not None:
             places_by_parse = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
             mentions = self._apply_entities(text, doc, mentions, ctx)
@@ -403,6 +413,19 @@ class Geocoder:
                 kept.append(m)
         return kept
 
+    def _common_word(self, text: str, doc: "Doc | None", m: _Mention) -> bool:
+        """A one-word mention that is a nationality word ("Somali troops": not Ethiopia's
+        Somali region), or that the parse reads as a common noun capitalized only because
+        it starts the sentence ("Police said": not Police, Poland), with no designator
+        after it ("Somali region" is a place)."""
+        following = re.match(r"[ \u00a0]+(\w+)", text[m.end:m.end + 20])
+        if " " in m.key or following and following.group(1).lower() in _PLACE_HEADS:
+            return False
+        if self.demonym(m.key):
+            return True
+        span = doc.char_span(m.start, m.end, alignment_mode="expand") if doc is not None else None
+        return span is not None and len(span) == 1 and span[0].pos_ == "NOUN" and span[0].is_sent_start
+
     def _inside_entity(self, text: str, m: _Mention, label: str, start: int, end: int,
                        ctx: GeoContext) -> list[tuple[int, int]]:
         entries = self.gaz.entries
@@ -412,8 +435,20 @@ class Geocoder:
             one_word = " " not in text[start:end].strip()
             return [c for c in m.cands if (one_word or entries[c[0]].kind in ("country", "admin1"))
                     and ctx.countries[entries[c[0]].country_code] > 0]
-        rest = (text[start:m.start] + " " + text[m.end:end]).split()
-        if all(w.lower() in _PLACE_PREFIXES for w in rest):
+        # "Damascus - Foreign Ministry": the parts of a name joined by a dash are read apart.
+        part_start = max([start] + [s.end() for s in _NAME_SEPARATOR.finditer(text, start, m.start)])
+        part_end = min([end] + [s.start() for s in _NAME_SEPARATOR.finditer(text, m.end, end)])
+        before, after = text[part_start:m.start].split(), text[m.end:part_end].split()
+        if after and after[0].lower() in _PLACE_HEADS:
+            return m.cands  # "Cankaya district administration", "Kabul city council"
+        if not before and not after:
+            # The whole organisation is the name: the small model tags many towns ORG
+            # ("Pulawy", "Fife"), but a town known only by another name ("Hamas" is an
+            # alternate name of Hamm) is the organisation unless the article is about the
+            # town's country.
+            return [(ix, q) for ix, q in m.cands if entries[ix].kind != "city" or q != gz.ALTERNATE
+                    or same_spelling(entries[ix].name, m.key) or ctx.countries[entries[ix].country_code] > 0]
+        if all(w.lower() in _PLACE_PREFIXES for w in before + after):
             return m.cands
         return [c for c in m.cands if entries[c[0]].kind != "city"]
 
@@ -438,8 +473,9 @@ class Geocoder:
         entries = self.gaz.entries
         if any(entries[i].kind != "city" for i, _ in m.cands):
             return True
-        if " " not in m.key and (text[m.start:m.end] in ctx.person_words or self.demonym(m.key)):
-            return False  # "Dunn said" after "Anita Dunn"; "German" is not a town
+        if " " not in m.key and (text[m.start:m.end] in ctx.person_words or self.demonym(m.key)
+                                 or text[m.start:m.end].lower() in ctx.common_words):
+            return False  # "Dunn said" after "Anita Dunn"; "German"; "Police said" (Police, Poland)
         if _TITLE_BEFORE.search(text, max(0, m.start - 6), m.start):
             return False
         nxt = re.match(r"[ \u00a0]([A-Z][\w-]*)", text[m.end:m.end + 40])

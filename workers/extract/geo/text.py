@@ -21,6 +21,16 @@ def fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+# Letters NFKD does not decompose, spelled as English text writes them ("Puławy" -> "Pulawy").
+_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h",
+                               "ı": "i", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "þ": "th"})
+
+
+def same_spelling(name: str, key: str) -> bool:
+    """Whether `key` (a normalized mention) is `name` written without its special letters."""
+    return norm(name.translate(_UNDECOMPOSED)) == key
+
+
 def norm(s: str) -> str:
     """The lookup key of a name: folded, case-folded, hyphens as spaces, single spaces."""
     s = fold(s.translate(_QUOTES)).casefold().replace("-", " ")
