@@ -11,6 +11,15 @@ run: venv
 test: venv
 	@scripts/test.sh
 
+# the live view's boundary data and TopoJSON decoder (npm registry, pinned by web/package-lock.json)
+run test: web
+.PHONY: web
+web: web/node_modules/.installed
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 unit: venv
 	$(BIN)/pytest tests/unit -q
 
