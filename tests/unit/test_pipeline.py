@@ -122,3 +122,92 @@ def test_shared_sample_article(extractor: Extractor, shared_dir: Path) -> None:
     assert arrest.date.value == "2015"
     for e in events:
         assert raw["body"][e.trigger.start:e.trigger.end] == e.trigger.text
+
+
+# --- real-news failure classes (hand-written sentences) -----------------------------------
+
+
+def kinds(extractor: Extractor, body: str) -> list[tuple[str, str]]:
+    return sorted((e.type, e.subtype) for e in extractor.extract(article(body)))
+
+
+@pytest.mark.parametrize("body", [
+    "Jordan and Britain have agreed to hold joint naval exercises next month, officials said.",
+    "The foreign minister said his country would support the new resolution.",
+    "Rebel leaders said on Wednesday they would meet the UN envoy in Geneva.",
+    "The company has extradited the suspect to Britain, a senior official said.",
+])
+def test_a_report_carrying_an_untyped_happening_is_no_statement(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+def test_a_refusal_or_an_opinion_is_still_a_statement(extractor: Extractor) -> None:
+    assert kinds(extractor, "Government spokesman Ali Hassan said the state would not allow the vote.") == [
+        ("statement", "statement")]
+    assert kinds(extractor, "Foreign Minister Anna Berg said the situation in the region was worrying.") == [
+        ("statement", "statement")]
+
+
+def test_a_report_of_what_someone_must_do_is_a_demand(extractor: Extractor) -> None:
+    assert kinds(extractor, "Foreign Minister Anna Berg said the rebels must lay down their weapons.") == [
+        ("statement", "demand")]
+
+
+def test_passive_accusation_without_agent_is_kept(extractor: Extractor) -> None:
+    assert kinds(extractor, "The former finance minister has been accused of embezzling state funds.") == [
+        ("statement", "accusation")]
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("Argentina apologized to Brazil for the incident at sea.", ("statement", "apology")),
+    ("A federal court indicted the former governor for fraud.", ("statement", "accusation")),
+    ("Serbia lodged an official protest with Albania on Monday.", ("statement", "condemnation")),
+    ("The union issued an ultimatum to the government.", ("statement", "threat")),
+    ("The International Labour Office reiterated its demand that the border be reopened.", ("statement", "demand")),
+])
+def test_statement_verbs_outside_the_first_lexicon(extractor: Extractor, body: str,
+                                                   expected: tuple[str, str]) -> None:
+    assert kinds(extractor, body) == [expected]
+
+
+def test_raid_told_as_the_circumstance_of_arrests_is_the_arrest(extractor: Extractor) -> None:
+    assert kinds(extractor, "Police detained 12 people suspected of links to the group in raids across "
+                            "the capital on Monday.") == [("arrest", "arrest")]
+
+
+def test_raid_told_as_its_own_action_stays_beside_the_arrests(extractor: Extractor) -> None:
+    assert kinds(extractor, "Israeli troops raided the refugee camp on Tuesday and arrested four men.") == [
+        ("arrest", "arrest"), ("operation", "raid")]
+
+
+def test_protesters_inside_another_event_are_participants(extractor: Extractor) -> None:
+    assert kinds(extractor, "Georgian police clashed with protesters outside parliament in Tbilisi on Monday.") == [
+        ("operation", "armed_clash")]
+    assert kinds(extractor, "Hundreds of protesters blocked roads in the northern city of Tripoli on Wednesday.") == [
+        ("protest", "blockade")]
+
+
+def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None:
+    assert kinds(extractor, "Police blocked roads around the parliament building on Monday.") == []
+
+
+@pytest.mark.parametrize("body", [
+    "United Nations helicopters evacuated the wounded from the besieged town of Gorazde.",
+    "The first deployment of NATO peacekeeping troops arrived in Bosnia on Friday.",
+    "The striker's attack on goal was saved by the keeper.",
+    "The retailer launched an aggressive raid on its rivals' market share.",
+    "Voters delivered a protest vote against the governing party.",
+    "Hackers mounted a cyber attack on the ministry's website.",
+])
+def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+def test_plain_reports_parse_without_entities_but_keep_their_speaker(extractor: Extractor,
+                                                                     parse_all: Extractor) -> None:
+    body = "Anna Lindqvist, the agency's director, said the figures were encouraging."
+    light = extractor.extract(article(body))
+    assert [(e.type, e.subtype) for e in light] == [("statement", "statement")]
+    speaker = light[0].actors[0]
+    assert (speaker.text, speaker.kind) == ("Anna Lindqvist", "person")
+    assert [(e.type, e.subtype) for e in parse_all.extract(article(body))] == [("statement", "statement")]

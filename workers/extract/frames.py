@@ -210,7 +210,7 @@ class FrameBuilder:
     def _choose(self, match: LexMatch, span: SpacySpan, heading: bool,
                 sent_words: set[str]) -> LexEntry | None:
         head = span.root
-        near = _near_words(head) | {t.lower_ for t in span}
+        near = _near_words(head, depth=3) | {t.lower_ for t in span}
         best: LexEntry | None = None
         for entry in match.entries:
             if not self._fits_pos(entry, head, heading):
