@@ -83,6 +83,29 @@
     return points;
   }
 
+  // A ring's longitudes made continuous: one that crosses the antimeridian goes past ±180°
+  // instead of jumping across the map, and `rings` draws it again a turn over, both clipped
+  // to the map's outline.
+  function unwrap(ring) {
+    let shift = 0;
+    let previous = ring[0][0];
+    return ring.map(([lon, lat]) => {
+      if (lon - previous > 180) shift -= 360;
+      else if (previous - lon > 180) shift += 360;
+      previous = lon;
+      return [lon + shift, lat];
+    });
+  }
+
+  function rings(ring) {
+    const whole = unwrap(ring);
+    const lons = whole.map(([lon]) => lon);
+    const copies = [whole];
+    if (Math.max(...lons) > 180) copies.push(whole.map(([lon, lat]) => [lon - 360, lat]));
+    if (Math.min(...lons) < -180) copies.push(whole.map(([lon, lat]) => [lon + 360, lat]));
+    return copies.map((points) => pathOf(points) + "Z").join("");
+  }
+
   function svg(name, attributes, parent) {
     const node = document.createElementNS(SVG_NS, name);
     for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
@@ -96,7 +119,9 @@
     const base = svg("g", { class: "base" }, map);
     const west = line(LAT_TOP, LAT_BOTTOM, -1, (lat) => [-180, lat]);
     const east = line(LAT_BOTTOM, LAT_TOP, 1, (lat) => [180, lat]);
-    svg("path", { class: "ocean", d: pathOf([...west, ...east]) + "Z" }, base);
+    const outline = pathOf([...west, ...east]) + "Z";
+    svg("path", { id: "outline", d: outline }, svg("clipPath", { id: "sphere" }, svg("defs", {}, base)));
+    svg("path", { class: "ocean", d: outline }, base);
     const grid = svg("g", { class: "graticule" }, base);
     for (let lon = -150; lon <= 150; lon += 30) {
       svg("path", { d: pathOf(line(LAT_TOP, LAT_BOTTOM, -1, (lat) => [lon, lat])) }, grid);
@@ -105,11 +130,11 @@
       svg("path", { d: pathOf(line(-180, 180, 2, (lon) => [lon, lat])) }, grid);
     }
     if (topology) {
-      const land = svg("g", { class: "countries" }, base);
+      const land = svg("g", { class: "countries", "clip-path": "url(#sphere)" }, base);
       for (const feature of topojson.feature(topology, topology.objects.countries).features) {
         if (feature.properties.name === "Antarctica" || !feature.geometry) continue;
         const polygons = feature.geometry.type === "Polygon" ? [feature.geometry.coordinates] : feature.geometry.coordinates;
-        const d = polygons.flatMap((rings) => rings.map((ring) => pathOf(ring) + "Z")).join("");
+        const d = polygons.flatMap((polygon) => polygon.map(rings)).join("");
         const country = svg("path", { class: "country", d }, land);
         svg("title", {}, country).textContent = feature.properties.name;
       }
@@ -379,6 +404,7 @@
     const panel = $("#details");
     const event = state.selected && state.events.get(state.selected);
     panel.hidden = !event;
+    $("#details-hint").hidden = Boolean(event);
     if (!event) return;
     const body = $("#details-body");
     const title = element("h3");
