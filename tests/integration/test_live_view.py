@@ -4,7 +4,8 @@ A worker (`stack`) serves /live; events go straight onto the stack's `events` to
 extraction needed), and the page must show them on the map and in the list, grow a marker
 when a second article reports the same happening (its cluster on `events.consolidated`),
 show the trigger inside the evidence, hide them under a filter that a reload keeps, and say
-when the stream drops and when it is back.
+when the stream drops and when it is back. `ClusterIndex`, behind `GET /clusters`, is also
+tested on its own.
 
 Skips only outside CI when Chromium is missing; with CI=true a missing browser fails.
 """
@@ -15,12 +16,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+
+from workers.webpage import ClusterIndex
 
 pytestmark = pytest.mark.integration
 
@@ -60,6 +63,37 @@ def make_event(event_type: str, subtype: str, place: tuple[str, str, float, floa
         "date": {"value": now.date().isoformat(), "precision": "day", "text": "today", "source": "text"},
         "confidence": 0.9, "pipeline_version": "test", "extracted_at": now.isoformat(),
     }
+
+
+def cluster(cluster_id: str, version: int, event_ids: list[str]) -> dict[str, Any]:
+    return {"cluster_id": cluster_id, "version": version, "num_events": len(event_ids),
+            "num_articles": len(event_ids), "num_sources": 1, "event_ids": event_ids, "sources": ["x"]}
+
+
+def test_cluster_index_sends_changes_after_a_number_once_per_cluster() -> None:
+    index, t = ClusterIndex(), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    index.add(cluster("c-a", 1, ["e1"]), t)
+    index.add(cluster("c-b", 1, ["e2"]), t)
+    index.add(cluster("c-a", 2, ["e1", "e3"]), t)
+    assert [c["event_ids"] for c in index.changed_after(0)] == [["e1", "e3"]]  # one-event clusters left out
+    seen = index.seq
+    index.add(cluster("c-a", 2, ["e1", "e3"]), t)  # a re-delivery
+    index.add(cluster("c-a", 1, ["e1"]), t)  # an older version read late
+    assert index.changed_after(seen) == [] and index.seq == seen
+    index.add(cluster("c-b", 2, ["e2", "e4"]), t)
+    assert [(c["cluster_id"], c["version"]) for c in index.changed_after(seen)] == [("c-b", 2)]
+    assert set(index.changed_after(seen)[0]) == {"cluster_id", "version", "num_events", "num_articles",
+                                                 "num_sources", "event_ids"}
+
+
+def test_cluster_index_forgets_by_age_and_count() -> None:
+    index, t = ClusterIndex(max_age=timedelta(hours=1), max_count=2), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    index.add(cluster("c-old", 2, ["e1", "e2"]), t)
+    index.add(cluster("c-new", 2, ["e3", "e4"]), t + timedelta(hours=2))
+    assert [c["cluster_id"] for c in index.changed_after(0)] == ["c-new"]
+    for i in range(3):
+        index.add(cluster(f"c-{i}", 2, [f"f{i}", f"g{i}"]), t + timedelta(hours=2))
+    assert len(index) == 2
 
 
 NAIROBI = ("Nairobi", "KE", -1.2864, 36.8172)
