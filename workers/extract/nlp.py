@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 from workers.settings import Settings
 
 FAST_ATTRIBUTES = "eventwire_attributes"
+MEMO_LEMMATIZER = "eventwire_lemmas"
 _TOKEN_VALUE = {"TAG": lambda t: t.tag_, "LOWER": lambda t: t.lower_, "DEP": lambda t: t.dep_,
                 "IS_SPACE": lambda t: t.is_space}
 _CACHE_LIMIT = 200_000
@@ -98,16 +99,54 @@ class AttributeTable:
         return doc
 
 
+class MemoLemmatizer:
+    """The pipeline's rule lemmatizer behind a cache keyed by (form, fine tag, dependency):
+    the values its rules read (POS, morphology) follow from those through the attribute
+    rules, so the lemma does too. Same output; the per-token rule calls go."""
+
+    def __init__(self, lemmatizer: Any = None) -> None:
+        self.lemmatizer = lemmatizer  # the stock component, set when the pipeline is built
+        self._cache: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        cache = self._cache
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        strings = doc.vocab.strings
+        for token in doc:
+            if token.lemma != 0:
+                continue  # set by an attribute rule, as the lemmatizer itself respects
+            key = (token.orth, token.tag, token.dep)
+            lemma = cache.get(key)
+            if lemma is None:
+                lemma = cache[key] = strings.add(self.lemmatizer.lemmatize(token)[0])
+            token.lemma = lemma
+        return doc
+
+
+@Language.factory(MEMO_LEMMATIZER)
+def make_memo_lemmatizer(nlp: Language, name: str) -> MemoLemmatizer:
+    return MemoLemmatizer()
+
+
 @Language.factory(FAST_ATTRIBUTES, default_config={"patterns": []})
 def make_attribute_table(nlp: Language, name: str, patterns: list[dict[str, Any]]) -> AttributeTable:
     return AttributeTable(nlp, patterns)
 
 
 def with_fast_attributes(nlp: Language) -> Language:
-    """`nlp` with its attribute ruler replaced by the table lookup (in place; returned)."""
+    """`nlp` with its attribute ruler replaced by the table lookup and its rule lemmatizer
+    memoized (in place; returned)."""
     if "attribute_ruler" in nlp.pipe_names:
         patterns = nlp.get_pipe("attribute_ruler").patterns
         nlp.replace_pipe("attribute_ruler", FAST_ATTRIBUTES, config={"patterns": patterns})
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    if getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True):
+        index = nlp.pipe_names.index("lemmatizer")
+        nlp.remove_pipe("lemmatizer")
+        following = nlp.pipe_names[index] if index < len(nlp.pipe_names) else None
+        memo = nlp.add_pipe(MEMO_LEMMATIZER, name="lemmatizer", before=following)
+        memo.lemmatizer = lemmatizer
     return nlp
 
 

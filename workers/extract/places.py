@@ -243,11 +243,11 @@ class Geocoder:
     def context(self, text: str, doc: "Doc | None" = None) -> GeoContext:
         """A `GeoContext` from a cheap gazetteer scan of a whole article body (and its parse if any)."""
         toks = tokens(text)
-        return self._context(text, toks, self._scan(text, toks), doc)
+        return self._context(text, toks, self._scan(text, toks), doc, self.dateline(text))
 
     def _context(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention],
-                 doc: "Doc | None") -> GeoContext:
-        ctx = GeoContext(dateline=self.dateline(text))
+                 doc: "Doc | None", dateline: Place | None) -> GeoContext:
+        ctx = GeoContext(dateline=dateline)
         if ctx.dateline is not None and ctx.dateline.country_code:
             ctx.countries[ctx.dateline.country_code] += 1
         if doc is not None:
@@ -271,7 +271,8 @@ class Geocoder:
         """All place mentions in `text`, resolved, ordered by position; offsets index `text`."""
         toks = tokens(text)
         mentions = self._scan(text, toks)
-        own = self._context(text, toks, mentions, doc)
+        dl = self.dateline(text)
+        own = self._context(text, toks, mentions, doc, dl)
         ctx = own if context is None else context.merged(own)
         for m in mentions:
             if self._common_word(text, doc, m):
@@ -299,7 +300,6 @@ class Geocoder:
 
         places = [self._mention_place(text, m) for m in mentions]
         places = self._borders(text, toks, places, ctx)
-        dl = ctx.dateline if context is None else self.dateline(text)
         if dl is not None and not any(p.start < dl.end and dl.start < p.end for p in places):
             places.append(dl)
         return sorted(places, key=lambda p: p.start)
