@@ -26,28 +26,24 @@ from workers.consolidate import ConsolidatedEvent, ConsolidationConfig, Consolid
 from workers.records import Event
 from workers.stream.app import Wiring
 from workers.stream.metrics import Metrics
+from workers.stream.state import TableMirror
 
 CONSOLIDATED = "eventwire_consolidated_total"
 EXPIRE_EVERY = 60.0  # seconds of event time between expiry sweeps: expiry need not run per record
 
 
-class TableBackedConsolidator:
+class TableBackedConsolidator(TableMirror):
     """A `Consolidator` whose clusters are mirrored in a table (cluster id -> `Cluster.to_dict()`)."""
 
     def __init__(self, table: MutableMapping[bytes, Any], config: ConsolidationConfig) -> None:
-        self.table = table
+        super().__init__(table)
         self.config = config
         self.consolidator = Consolidator(config)
-        self._generation: int | None = None
         self._swept = float("-inf")
 
-    def sync(self, generation: int) -> None:
-        """Rebuild the index from the table if the group generation changed since the last call."""
-        if generation == self._generation:
-            return
+    def rebuild(self) -> None:
         self.consolidator = Consolidator.from_dict({"clusters": list(self.table.values())}, self.config)
         self._swept = self.consolidator.watermark
-        self._generation = generation
 
     def process(self, event: Event) -> ConsolidatedEvent | None:
         """`Consolidator.process`, with the changed cluster written to the table and expired ones deleted."""

@@ -1,9 +1,10 @@
-"""The dedup index kept in a Faust table, so it survives restarts and moves with its partition.
+"""State of the single-writer agents kept in Faust tables, so it survives restarts and moves with its partition.
 
-The table (changelog-backed) holds one `IndexEntry` per indexed article, keyed by article
-id. The in-memory `DedupIndex` is derived from it: it is rebuilt from the table whenever the
-consumer group generation changes (after start-up recovery or a rebalance), and every
-change to the index is written to the table in the same step.
+A changelog-backed table holds the state record by record (for dedup: one `IndexEntry` per
+indexed article, keyed by article id). The in-memory structure the pure stage works on is
+derived from it: rebuilt from the table whenever the consumer group generation changes
+(after start-up recovery or a rebalance), and every change is written to the table in the
+same step.
 """
 
 from __future__ import annotations
@@ -15,18 +16,31 @@ from workers.dedup.index import DedupConfig, DedupIndex, IndexEntry, Verdict
 from workers.records import Article
 
 
-class TableBackedIndex:
-    def __init__(self, table: MutableMapping[bytes, Any], config: DedupConfig) -> None:
+class TableMirror:
+    """An in-memory structure derived from a table; subclasses say how to `rebuild` it."""
+
+    def __init__(self, table: MutableMapping[bytes, Any]) -> None:
         self.table = table
-        self.config = config
-        self.index = DedupIndex(config)
         self._generation: int | None = None
-        self._expired_up_to = 0.0
 
     def sync(self, generation: int) -> None:
-        """Rebuild the index from the table if the group generation changed since the last call."""
-        if generation == self._generation:
-            return
+        """Rebuild from the table if the group generation changed since the last call."""
+        if generation != self._generation:
+            self.rebuild()
+            self._generation = generation
+
+    def rebuild(self) -> None:
+        raise NotImplementedError
+
+
+class TableBackedIndex(TableMirror):
+    def __init__(self, table: MutableMapping[bytes, Any], config: DedupConfig) -> None:
+        super().__init__(table)
+        self.config = config
+        self.index = DedupIndex(config)
+        self._expired_up_to = 0.0
+
+    def rebuild(self) -> None:
         index = DedupIndex(self.config)
         for key, value in list(self.table.items()):
             entry = IndexEntry.from_dict(value)
@@ -35,7 +49,6 @@ class TableBackedIndex:
                 continue
             index.add(entry)
         self.index = index
-        self._generation = generation
 
     def process(self, article: Article, seen_at: float) -> Verdict:
         """The verdict on `article`; indexed entries go to the table too. Expires old entries."""
