@@ -91,6 +91,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from workers.stream.feed import EventFeed
     from workers.stream.metrics import Metrics
     from workers.web import register_web
+    from workers.webpage import register_page
 
     from workers.clients import create_topics
     from workers.extract.pipeline import Extractor
@@ -108,6 +109,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     register_agents(wiring, metrics, extractor)
     register_consolidation(wiring, metrics)
     register_web(wiring, metrics, EventFeed(settings, wiring.names.events, RecentEvents()))
+    register_page(wiring)
     worker = faust.Worker(wiring.app, loglevel=args.loglevel)
     worker.execute_from_commandline()
     return 0
