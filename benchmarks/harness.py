@@ -163,6 +163,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (from /proc/stat)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - ticks[3] - ticks[4]) / hz, sum(ticks) / hz
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of process `pid` in MiB (VmRSS from /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -176,6 +183,7 @@ class WorkerProcess:
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log = log
+        self._log_start = log.stat().st_size if log.exists() else 0  # a restarted worker appends
         with open(log, "ab") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker", "--loglevel", "info"],
                                          env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
@@ -187,7 +195,7 @@ class WorkerProcess:
 
     def wait_ready(self, deadline: float) -> None:
         while time.monotonic() < deadline:
-            if b"Worker]: Ready" in self.log.read_bytes():
+            if b"Worker]: Ready" in self.log.read_bytes()[self._log_start:]:
                 return
             if self.proc.poll() is not None:
                 break
@@ -226,8 +234,14 @@ class Deployment:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close(failed=exc is not None)
 
+    def scale_to(self, count: int, timeout: float = 120.0) -> None:
+        """Start or stop workers until `count` run, then wait until the group is stable with them all."""
+        while len(self.workers) > count:
+            self.workers.pop().stop()
+        self.start_workers(count - len(self.workers), timeout)
+
     def start_workers(self, count: int, timeout: float = 120.0) -> None:
-        """Start `count` workers in the group and wait until each is ready and the group holds them all."""
+        """Start `count` more workers and wait until each is ready and the group holds them all."""
         base = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
         for _ in range(count):
             n = len(self.workers)
@@ -237,7 +251,7 @@ class Deployment:
                    "EVENTWIRE_DATA_DIR": str(self.tmp / f"data-{n}")}
             self.workers.append(WorkerProcess(env, self.tmp / f"worker-{n}.log"))
         deadline = time.monotonic() + timeout
-        for worker in self.workers:
+        for worker in self.workers[-count:] if count else []:
             worker.wait_ready(deadline)
         self._wait_group(len(self.workers), deadline)
 
@@ -338,24 +352,30 @@ class Deployment:
 
 def stream_run(deployment: Deployment, records: Sequence[dict[str, Any]], expected: dict[str, str],
                rate: float | None = None, timeout: float = 300.0) -> dict[str, Any]:
-    """Publish `records`, wait for all `expected` events; throughput and per-event latencies.
+    """Publish `records`, wait for their `expected` events; throughput and per-event latencies.
 
     The same records may run again (dedup lets a replay through to be re-extracted): only
     events written after the call count. Throughput is articles over (last event
     timestamp - first article timestamp); latency
-    of an event is its record timestamp minus its article's; worker CPU seconds are
-    measured over the same span from /proc.
+    of an event is its record timestamp minus its article's; worker CPU seconds and the
+    machine's busy cores are read from /proc over the run.
     """
+    ids = {r["id"] for r in records}
+    expected = {event_id: article_id for event_id, article_id in expected.items() if article_id in ids}
     since = deployment.event_offsets()
-    cpu0 = deployment.worker_cpu()
+    cpu0, (busy0, total0) = deployment.worker_cpu(), machine_cpu()
     sent = deployment.publish(records, rate)
     got = deployment.collect(expected, timeout, since)
-    cpu = deployment.worker_cpu() - cpu0
+    cpu, (busy1, total1) = deployment.worker_cpu() - cpu0, machine_cpu()
     first, last = min(sent.values()), max(ts for ts, _ in got.values())
     seconds = (last - first) / 1000
+    cores = total1 - total0
     return {"articles": len(records), "events": len(got), "seconds": round(seconds, 2),
             "articles_per_s": round(len(records) / seconds, 2),
             "worker_cpu_s": round(cpu, 2), "articles_per_worker_cpu_s": round(len(records) / cpu, 2),
+            # Cores busy on the whole machine (workers, broker, this process and everybody
+            # else's jobs) over the run, read up to the end of collecting.
+            "machine_busy_cores": round((busy1 - busy0) / cores * os.cpu_count(), 2) if cores else None,
             "latencies_ms": sorted(ts - sent[article_id] for ts, article_id in got.values())}
 
 
