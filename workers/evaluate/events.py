@@ -237,7 +237,7 @@ def parse_only(articles: list[Article], nlp: "Language") -> dict[str, float]:
 
 
 def speed_comparison(articles: list[Article], selected: Extractor, everything: Extractor,
-                     rounds: int = 2) -> dict[str, Any]:
+                     rounds: int = 3) -> dict[str, Any]:
     """(a) the stock spaCy pipeline over every body, (b) the extractor with sentence
     selection, (c) the extractor parsing every sentence; `rounds` interleaved runs each (the
     machine is shared, so the modes alternate), the best of each kept, and b/a, c/a."""
