@@ -147,3 +147,16 @@ def test_codes_table_facts() -> None:
     assert codes_for("statement", "statement") == {"cameo": "010", "plover": None, "plover_mode": None}
     assert lineage("attack", "car_bombing") == ["car_bombing", "bombing", "attack"]
     assert is_refinement("attack", "attack", "shelling") and not is_refinement("attack", "shelling", "airstrike")
+
+
+def test_fast_attribute_table_and_lemma_memo_match_the_stock_pipeline(nlp) -> None:  # type: ignore[no-untyped-def]
+    stock = load_nlp(fast=False)
+    text = ("I said it was not what they had done. Those who were arrested didn't attack; "
+            "she'd have gone, and you are the one whom all of us blamed. There was fighting.")
+    fast_doc, stock_doc = nlp(text), stock(text)
+    assert [t.lemma_ for t in fast_doc] == [t.lemma_ for t in stock_doc]
+    assert [str(t.morph) for t in fast_doc] == [str(t.morph) for t in stock_doc]
+    # Only the two-token "there was" rule is not in the table: "was" there is AUX, not VERB.
+    differ = [(t.text, t.pos_, s.pos_) for t, s in zip(fast_doc, stock_doc) if t.pos_ != s.pos_]
+    assert differ in ([], [("was", "AUX", "VERB")])
+    assert type(nlp.get_pipe("attribute_ruler")).__name__ == "AttributeTable"

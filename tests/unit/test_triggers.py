@@ -63,3 +63,24 @@ def test_select_skips_pronoun_only_reports(lexicon: Lexicon) -> None:
             "She also noted the delay.")
     chosen = [text[s.start:s.end] for s in lexicon.select(text, segment(text))]
     assert chosen == ["The army said it had left."]
+
+
+def test_trie_pattern_matches_like_a_longest_first_alternation() -> None:
+    import re
+
+    from workers.extract.triggers import _compile
+    forms = ["bomb", "bomb attack", "bombing", "car bomb", "air strike", "strike", "st"]
+    flat = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(f).replace(r"\ ", r"[\s\-]+")
+                                                    for f in sorted(forms, key=len, reverse=True))
+                      + r")(?![\w\-])", re.IGNORECASE)
+    text = "A car bomb, a bomb attack, a Bombing, an air-strike, a strike, st, stri and bombs."
+    assert [m.span() for m in _compile(forms).finditer(text)] == [m.span() for m in flat.finditer(text)]
+    assert [m.group() for m in _compile(forms).finditer(text)] == [
+        "car bomb", "bomb attack", "Bombing", "air-strike", "strike", "st"]
+
+
+def test_reports_only_segments(lexicon: Lexicon) -> None:
+    text = clean("The minister said the talks were useful. Police said gunmen attacked a convoy.").text
+    first, second = segment(text)
+    assert lexicon.reports_only(text, first)
+    assert not lexicon.reports_only(text, second)

@@ -6,8 +6,10 @@ For each trigger the lexicon finds in a parsed sentence, `build_mentions()`:
 2. decides whether the happening is asserted: negation drops it, a non-assertive governor
    ("denied carrying out the attack", "threatened to strike", "plans to", modals, "if")
    drops it, hedges, plurals (aggregates), habitual present tense and headlines lower the
-   confidence; a reporting verb whose clause reports another event is attribution, not a
-   statement of its own;
+   confidence; a reporting verb whose clause reports another event is attribution, and
+   one whose clause reports a happening we do not type (agreement, aid, concession...) is
+   its vehicle, neither is a statement of its own; "X said Y must ..." is a demand; a raid
+   under an arrest verb and protesters named inside another event are parts of that event;
 3. attaches actors (subject/agent as source, object or "on/against" as target), the date
    expression closest to the trigger in the dependency tree (else published_at), and the
    place that governs the trigger (else, for statements, the dateline or the speaker's

@@ -4,7 +4,8 @@ exactly this.
 
 Per article: clean the body (offset map kept), cut it into cheap segments, keep the
 segments whose words hit the trigger lexicon (`select_sentences=True`) or all of them,
-parse those with spaCy in batches across articles, resolve places sentence by sentence
+parse those with spaCy in batches across articles (a segment whose only triggers are plain
+reporting verbs without the entity recognizer), resolve places sentence by sentence
 with the article's geographic context, normalize dates over the whole text, build event
 mentions per parsed sentence and merge them into one event per happening. Every offset
 reported indexes `article.body` as received.

@@ -19,6 +19,10 @@ readings inside them ("spokeswoman Hua Chunying", "Phoenix TV"), and single word
 parse tags as parts of person names elsewhere ("Hua said") are not read as towns. Without
 it, a city name that runs into another capitalized word ("Hua Chunying") is rejected, and a
 town known only through an alternate name needs a large population and context support.
+Either way, names that are common words ("Police said": not Police, Poland; a word the
+article also writes in lower case) and nationality words ("Somali troops": not Ethiopia's
+Somali region) are not towns or regions; this is the geocoder's decision, callers take
+every place it returns.
 
 `context` (a `GeoContext`) carries what the rest of the article says; the event extractor
 builds it once per article from the full body with `context()` and passes it to every
