@@ -141,7 +141,7 @@ def derive_id(url: str | None, body: str) -> str:
 
 
 def _check_fields(obj: dict) -> None:
-    if "body" not in obj:
+    if obj.get("body") is None:
         raise Rejected("schema", "missing required field 'body'")
     for name, kind in _FIELDS.items():
         value = obj.get(name)
