@@ -1,0 +1,72 @@
+"""Properties of ingest validation: it never raises, its output obeys the schemas, and every
+malformed record gets the dead-letter code of its defect."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timezone
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.malformed import ENGLISH, Labelled, dumps, malformed, too_large
+from workers.ingest.validate import RecordMeta, validate
+from workers.records import Article, DeadLetter
+from workers.schemas import validator
+from workers.settings import Settings
+
+SETTINGS = Settings()
+META = RecordMeta(topic="articles", partition=1, offset=7, timestamp_ms=1_790_000_000_000)
+FIELDS = ["id", "url", "source", "title", "body", "published_at", "language", "extra"]
+
+
+def check(payload: bytes) -> Article | DeadLetter:
+    """Validate `payload` and check the result against its JSON Schema."""
+    out = validate(payload, META, SETTINGS)
+    schema = "article" if isinstance(out, Article) else "deadletter"
+    errors = [e.message for e in validator(schema).iter_errors(out.to_dict())]
+    assert not errors, errors
+    return out
+
+
+@given(st.binary(max_size=4096))
+def test_any_bytes_give_an_article_or_a_dead_letter(payload: bytes):
+    check(payload)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(FIELDS), st.none() | st.booleans() | st.integers() | st.text(max_size=300)
+                       | st.lists(st.integers(), max_size=2), max_size=8))
+def test_any_json_object_gives_an_article_or_a_dead_letter(obj: dict):
+    check(dumps(obj))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(malformed())
+def test_malformed_records_are_dead_letters_with_the_reason_and_the_payload(record: Labelled):
+    payload, code = record
+    out = check(payload)
+    assert isinstance(out, DeadLetter) and out.error == code, (out, code)
+    assert base64.b64decode(out.payload_b64) == payload
+    assert (out.topic, out.partition, out.offset, out.stage) == ("articles", 1, 7, "ingest")
+
+
+@settings(max_examples=5, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example,
+                                                 HealthCheck.data_too_large])
+@given(too_large())
+def test_oversized_records_keep_the_first_megabyte_of_their_payload(record: Labelled):
+    payload, code = record
+    out = check(payload)
+    assert isinstance(out, DeadLetter) and out.error == code
+    assert base64.b64decode(out.payload_b64) == payload[:SETTINGS.max_article_bytes]
+
+
+@given(extra=st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), max_size=200),
+       published=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2026, 1, 1),
+                              timezones=st.just(timezone.utc)),
+       title=st.none() | st.text(max_size=100))
+def test_english_articles_with_plausible_fields_are_accepted(extra: str, published: datetime, title: str | None):
+    body = ENGLISH + " " + extra
+    out = check(dumps({"body": body, "title": title, "published_at": published.isoformat()}))
+    assert isinstance(out, Article), out
+    assert out.body == body and datetime.fromisoformat(out.published_at) == published
