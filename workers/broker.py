@@ -105,6 +105,11 @@ class LocalBroker:
             os.kill(pid, 0)
         except ProcessLookupError:
             return None
+        try:  # a broker this process started stays a zombie after it exits, until reaped here
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return None
+        except ChildProcessError:
+            pass  # not a child of this process: the signal check above decides
         return pid
 
     def is_ready(self, timeout: float = 3.0) -> bool:
