@@ -356,3 +356,18 @@ def test_a_future_or_next_weekend_is_the_coming_one() -> None:
     assert values("Talks will resume at the weekend.", TUESDAY_MANILA) == ["2019-W11"]
     assert values("It happened last weekend.", TUESDAY_MANILA) == ["2019-W10"]
     assert values("They meet next weekend.", TUESDAY_MANILA) == ["2019-W11"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Wednesday 2017-03-15: the night before the report began on Tuesday the 14th.
+    ("Rebels attacked the checkpoint overnight, the governor said.", [("overnight", "2017-03-14", "day")]),
+    ("Overnight, drones struck the port.", [("Overnight", "2017-03-14", "day")]),
+    ("Jets struck overnight in the north.", [("overnight", "2017-03-14", "day")]),
+    # a future cue: the coming night, which begins on the publication day
+    ("The bridge will be closed overnight.", [("overnight", "2017-03-15", "day")]),
+    # adjectives, not dates
+    ("Shares fell on overnight losses in New York.", []),
+    ("Authorities imposed an overnight curfew.", []),
+])
+def test_overnight(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert found(text) == expected

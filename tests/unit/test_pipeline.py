@@ -211,3 +211,60 @@ def test_plain_reports_parse_without_entities_but_keep_their_speaker(extractor: 
     speaker = light[0].actors[0]
     assert (speaker.text, speaker.kind) == ("Anna Lindqvist", "person")
     assert [(e.type, e.subtype) for e in parse_all.extract(article(body))] == [("statement", "statement")]
+
+
+def _dates(ann: Annotations) -> dict[str, tuple[str, str, str | None]]:
+    return {e.trigger.text: (e.date.value, e.date.source, e.date.text) for e in ann.events}
+
+
+def test_undated_later_sentence_takes_the_date_of_the_lead(extractor: Extractor) -> None:
+    # Published on Tuesday 2021-01-12; the storming was on Sunday the 10th.
+    ann = extractor.annotate(article(
+        "Rioters stormed the regional parliament on Sunday, forcing lawmakers to flee.\n\n"
+        "Police said 40 people were arrested.", published_at="2021-01-12T08:00:00+01:00"))
+    assert _dates(ann)["arrested"] == ("2021-01-10", "text", "Sunday")
+
+
+def test_report_date_is_not_the_narrative_time(extractor: Extractor) -> None:
+    # "said on Tuesday" dates the report; the raid in the next paragraph is Sunday's story.
+    ann = extractor.annotate(article(
+        "Troops clashed with rebels near the border on Sunday, the army said on Tuesday.\n\n"
+        "Soldiers later raided a rebel camp in the hills.", published_at="2019-03-12T17:00:00+08:00"))
+    assert _dates(ann)["raided"] == ("2019-03-10", "text", "Sunday")
+
+
+def test_heading_date_dates_the_items_below_it(extractor: Extractor) -> None:
+    ann = extractor.annotate(article(
+        "Security incidents reported on Monday:\n\n"
+        "- In Kandahar, gunmen shot dead a district official.\n"
+        "- In Herat, police arrested four men.", published_at="2019-03-12T09:30:00+04:30"))
+    assert _dates(ann)["arrested"] == ("2019-03-11", "text", "Monday")
+
+
+def test_old_background_date_is_no_narrative_time(extractor: Extractor) -> None:
+    # "in 2004" is background; the undated arrests stay on the publication fallback.
+    ann = extractor.annotate(article(
+        "Militants bombed a school in the town in 2004.\n\n"
+        "Police arrested three men in the town.", published_at="2019-03-12T09:30:00+04:30"))
+    assert _dates(ann)["arrested"] == ("2019-03-12", "published_at", None)
+
+
+def test_statements_keep_their_own_date(extractor: Extractor) -> None:
+    ann = extractor.annotate(article(
+        "Protesters blocked the main highway on Saturday.\n\n"
+        "Prime Minister Ana Brnabic condemned the violence.", published_at="2019-03-12T09:30:00+01:00"))
+    assert _dates(ann)["condemned"] == ("2019-03-12", "published_at", None)
+
+
+def test_date_of_a_noun_that_is_no_event_is_not_the_events(extractor: Extractor) -> None:
+    # "last month's coup" dates the coup; the protests take the sentence's event date.
+    ann = extractor.annotate(article(
+        "Soldiers opened fire on demonstrators on Sunday in the largest protests against"
+        " last month's military coup.", published_at="2021-03-02T11:00:00+06:30"))
+    assert _dates(ann)["protests"] == ("2021-02-28", "text", "Sunday")
+
+
+def test_date_inside_a_time_phrase_still_counts(extractor: Extractor) -> None:
+    ann = extractor.annotate(article(
+        "A bomb exploded at a mosque in Khost during Friday's prayers.", published_at="2018-11-26T15:00:00Z"))
+    assert _dates(ann)["bomb"] == ("2018-11-23", "text", "Friday's")

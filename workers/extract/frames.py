@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any, Callable, Iterable, Sequence
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -48,6 +49,14 @@ TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 # prepositions: in "no group claimed responsibility for the attack" only the claim is negated.
 EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp",
                             "nsubjpass", "attr", "conj", "amod", "compound"})
+# A date hanging off a noun this way modifies that noun ("last month's coup") ...
+NOUN_MODIFIER_DEPS = frozenset({"poss", "nmod"})
+# ... unless the noun is itself a time ("after Sunday's vote", "during Friday's prayers").
+TEMPORAL_PREPS = frozenset({"during", "on", "at", "before", "after", "since", "until", "following",
+                            "by", "in", "throughout", "over", "amid"})
+# A narrative anchor dates later undated events only when recent: from a week before
+# publication to the publication day.
+NARRATIVE_DAYS = 7
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
 PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
@@ -128,6 +137,15 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
         out.add(tok.head.lower_)
         out.add(tok.head.lemma_.lower())
     return out
+
+
+def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
+    """Whether a date expression dates a noun that is not a trigger ("protests against last
+    month's coup": the coup's date, not the protests'), rather than a time of the sentence."""
+    root, noun = span.root, span.root.head
+    if root.dep_ not in NOUN_MODIFIER_DEPS or not _is_nominal(noun) or noun in span or noun.i in trigger_heads:
+        return False
+    return not (noun.dep_ == "pobj" and noun.head.lower_ in TEMPORAL_PREPS)
 
 
 def _object(tok: Token) -> Token | None:
@@ -477,7 +495,9 @@ class FrameBuilder:
                 head = span.root.head if span.root.dep_ == "compound" else span.root
                 triggers.append((match, entry, head))
         heads = [(h, e.type == "statement") for _, e, h in triggers]
-        dates = self._spans(art.dates, doc, base)
+        trigger_heads = {h.i for h, _ in heads}
+        dates = [(te, sp) for te, sp in self._spans(art.dates, doc, base)
+                 if not _dates_other_noun(sp, trigger_heads)]
         places = self._spans(art.places, doc, base)
         found: list[tuple[Mention, Token]] = []
         for n, (match, entry, head) in enumerate(triggers):
@@ -725,3 +745,45 @@ def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
         else:
             groups.append(m)
     return sorted(groups, key=lambda m: m.trigger[0])
+
+
+def _interval(value: str, precision: str) -> tuple[date, date] | None:
+    """First and last day of a day or ISO-week value; None for coarser values."""
+    if precision == "day":
+        day = date.fromisoformat(value)
+        return day, day
+    if precision == "week":
+        year, week = value.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+        return monday, monday + timedelta(days=6)
+    return None
+
+
+def date_from_narrative(events: Sequence[Mention], mentions: Sequence[Mention],
+                        quiet_dates: Sequence[TimeExpression], published_day: str) -> None:
+    """Undated events take the narrative time of the text told before them (in place).
+
+    Wire copy dates the happening in its lead ("clashed on Sunday") and tells the rest in
+    later sentences without a date ("52 were arrested", "the fighting broke out after troops
+    raided"); a list under "Incidents reported on Wednesday:" is dated by its heading. The
+    narrative time at a point of the text is the last date before it that dated an event
+    (not a statement: "the military said on Tuesday" is the time of the report) or opened a
+    sentence telling no event (`quiet_dates`: its first date; "fired missiles on Wednesday in
+    retaliation for a killing last week" tells its own time first), if it is recent: a day or an ISO week from
+    NARRATIVE_DAYS before publication up to the publication day ("in 2004", "last month"
+    are background, not the story's time). An event still on the `published_at` fallback
+    takes it, with source "text" and the anchor's own words; statements keep their date.
+    """
+    published = date.fromisoformat(published_day)
+    anchors = sorted([(m.evidence[0], m.date) for m in mentions
+                      if m.type != "statement" and m.date.source == "text"]
+                     + [(te.start, EventDate(te.value, te.precision, te.text, "text")) for te in quiet_dates],
+                     key=lambda a: a[0])
+    recent = [(at, d) for at, d in anchors if (span := _interval(d.value, d.precision)) is not None
+              and span[0] <= published and span[1] >= published - timedelta(days=NARRATIVE_DAYS)]
+    for event in events:
+        if event.type == "statement" or event.date.source != "published_at":
+            continue
+        before = [d for at, d in recent if at < event.evidence[0]]
+        if before:
+            event.date = before[-1]

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from workers.extract.codes import codes_for
 from workers.extract.dates import find_dates, parse_published_at
-from workers.extract.frames import MIN_CONFIDENCE, ArticleFrame, FrameBuilder, Mention, merge_mentions
+from workers.extract.frames import (MIN_CONFIDENCE, ArticleFrame, FrameBuilder, Mention, date_from_narrative,
+                                    merge_mentions)
 from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, sentence_case
 from workers.extract.triggers import Lexicon
 from workers.records import (Article, Event, Place, Record, Span, TimeExpression,
@@ -172,8 +173,13 @@ class Extractor:
         for s, doc in zip(p.parse, p.docs):
             mentions.extend(self.frames.build_mentions(doc, s.start, s.kind == "heading", art,
                                                        self.min_confidence))
+        merged = merge_mentions(mentions)
+        quiet = [next(d for d in dates if s.start <= d.start < s.end) for s in p.segments
+                 if any(s.start <= d.start < s.end for d in dates)
+                 and not any(s.start <= m.evidence[0] < s.end for m in mentions)]
+        date_from_narrative(merged, mentions, quiet, art.published_day)
         extracted_at = utc_now_iso()
-        events = [self._event(p, m, extracted_at) for m in merge_mentions(mentions)]
+        events = [self._event(p, m, extracted_at) for m in merged]
         return Annotations(p.article.id, events,
                            [_to_body(p.clean, q) for q in places],
                            [_to_body(p.clean, d) for d in dates])
