@@ -268,3 +268,43 @@ def test_date_inside_a_time_phrase_still_counts(extractor: Extractor) -> None:
     ann = extractor.annotate(article(
         "A bomb exploded at a mosque in Khost during Friday's prayers.", published_at="2018-11-26T15:00:00Z"))
     assert _dates(ann)["bomb"] == ("2018-11-23", "text", "Friday's")
+
+
+def _types(ann: Annotations) -> set[tuple[str, str]]:
+    return {(e.type, e.subtype) for e in ann.events}
+
+
+@pytest.mark.parametrize("body", [
+    "Soldiers and tanks took to the streets of the capital overnight in an attempted coup.",
+    "The rebel commander halted his fighters' march on the capital on Saturday.",
+])
+def test_armed_agents_make_no_protest(extractor: Extractor, body: str) -> None:
+    assert not any(e.type == "protest" for e in extractor.extract(article(body)))
+
+
+def test_civilians_taking_to_the_streets_still_protest(extractor: Extractor) -> None:
+    ann = extractor.annotate(article("Thousands of students took to the streets of Dhaka on Monday."))
+    assert ("protest", "demonstration") in _types(ann)
+
+
+def test_protesters_clashing_with_police_is_a_riot(extractor: Extractor) -> None:
+    ann = extractor.annotate(article("Protesters clashed with riot police in central Lyon on Saturday."))
+    assert _types(ann) == {("protest", "riot")}
+
+
+def test_police_clashing_with_protesters_stays_a_clash(extractor: Extractor) -> None:
+    ann = extractor.annotate(article("Police clashed with protesters in central Lyon on Saturday."))
+    assert _types(ann) == {("operation", "armed_clash")}
+
+
+@pytest.mark.parametrize("body", [
+    "The army said a wider ground offensive would follow in the coming weeks.",
+    "A new military operation will begin in the north next month, the minister said.",
+])
+def test_an_operation_announced_as_the_subject_of_a_future_is_not_asserted(extractor: Extractor, body: str) -> None:
+    assert not any(e.type == "operation" for e in extractor.extract(article(body)))
+
+
+def test_an_ongoing_offensive_that_will_continue_is_asserted(extractor: Extractor) -> None:
+    ann = extractor.annotate(article("The army's offensive in the north will continue, the minister said on Monday."))
+    assert ("operation", "offensive") in _types(ann)

@@ -57,6 +57,11 @@ TEMPORAL_PREPS = frozenset({"during", "on", "at", "before", "after", "since", "u
 # A narrative anchor dates later undated events only when recent: from a week before
 # publication to the publication day.
 NARRATIVE_DAYS = 7
+# Auxiliaries that put a happening named as a subject in the future ("the offensive will
+# begin"); "could", "may" are left out: "the blast could be heard" is told as fact.
+FUTURE_MODALS = frozenset({"will", "would", "shall", "'ll"})
+# ... except that "the offensive will continue" tells one already under way.
+CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
 PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
@@ -148,6 +153,12 @@ def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
     return not (noun.dep_ == "pobj" and noun.head.lower_ in TEMPORAL_PREPS)
 
 
+def _agent_in(head: Token, words: frozenset[str]) -> bool:
+    """Whether the trigger's subject or possessor ("his fighters' march") is one of `words`."""
+    return any(c.dep_ in SUBJECTS | {"poss"} and (c.lemma_.lower() in words or c.lower_ in words)
+               for c in head.children)
+
+
 def _object(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ in OBJECTS or c.dep_ in PASSIVE_SUBJECTS:
@@ -175,6 +186,7 @@ class FrameBuilder:
         self._deontic = lexicon.words("deontic")
         self._participants = lexicon.words("participant_nouns")
         self._state_forces = lexicon.words("state_forces")
+        self._armed = self._state_forces | self._military
         self._routes = lexicon.words("route_nouns")
 
     # ---- trigger choice ----------------------------------------------------------------
@@ -214,7 +226,15 @@ class FrameBuilder:
             obj = _object(head)
             return obj is not None and obj.lemma_.lower() in self._routes
         if requirement == "not_state_forces":
-            return not any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._state_forces for c in head.children)
+            return not _agent_in(head, self._state_forces)  # "police blocked the road"
+        if requirement == "civil_agent":
+            # "soldiers took to the streets", "his fighters' march": armed agents make no
+            # protest (rebels blocking a road still do: PLOVER PROTEST/obstruct).
+            return not _agent_in(head, self._armed)
+        if requirement == "participant_subject":
+            # "protesters clashed with riot police": a violent protest (CAMEO 145), not an
+            # armed clash; "police clashed with protesters" stays the force's clash.
+            return any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._participants for c in head.children)
         if requirement in ("object_person", "object_place"):
             obj = _object(head)
             if obj is None:
@@ -281,6 +301,10 @@ class FrameBuilder:
                 factor *= 0.85
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
                 factor *= 0.85
+        governor = head.head
+        if _is_nominal(head) and head.dep_ in SUBJECTS and governor.lemma_.lower() not in CONTINUATIVE \
+                and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in governor.children):
+            factor *= 0.3  # "a wider operation would follow": announced, not yet begun
         if entry.type != "statement" and not heading:
             if head.tag_ == "NNS" and not any(c.dep_ == "nummod" for c in head.children):
                 factor *= 0.75  # "attacks over the past two years": an aggregate
