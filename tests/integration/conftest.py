@@ -7,22 +7,26 @@ other's records and a re-run starts clean.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from workers.broker import LocalBroker
-from workers.clients import create_topics, producer
+from workers.clients import client_kwargs, create_topics, producer
 from workers.publish.topics import Topics
 from workers.settings import Settings
 
@@ -43,6 +47,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_port_pair() -> int:
+    """A port whose successor is free too: a `LocalBroker` listens on both (client, controller)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two consecutive free ports")
+
+
+@contextlib.contextmanager
+def own_broker(home: Path, **options: Any) -> Iterator[LocalBroker]:
+    """A second, private broker on free ports with its home in `home` (the jars are shared).
+
+    For tests that stop the broker or change its listeners; the shared broker stays up.
+    """
+    settings = Settings.from_env()
+    shared = LocalBroker(settings.broker_home_path)
+    shared.install()
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "jars").symlink_to(shared.jars, target_is_directory=True)
+    local = LocalBroker(home, port=free_port_pair(), heap="512m", **options)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+        shutil.rmtree(local.data_dir, ignore_errors=True)
 
 
 class Worker:
@@ -119,10 +156,11 @@ class Stack:
         self.workers.append(worker)
         return worker
 
-    def publish(self, records: list[bytes], topic: str | None = None, partition: int | None = None) -> None:
+    def publish(self, records: list[bytes], topic: str | None = None, partition: int | None = None,
+                keys: list[bytes] | None = None) -> None:
         prod = producer(self.settings)
-        for raw in records:
-            prod.send(topic or self.topics.articles, value=raw, partition=partition)
+        for raw, key in zip(records, keys or [None] * len(records)):
+            prod.send(topic or self.topics.articles, value=raw, key=key, partition=partition)
         prod.flush()
         prod.close()
 
@@ -132,16 +170,21 @@ class Stack:
 
         With `settle`, keep reading that many seconds longer, so extra records would show.
         """
+        return self.read_until(topics, lambda out: sum(map(len, out.values())) >= count, timeout, settle)
+
+    def read_until(self, topics: str | list[str], done: Callable[[dict[str, list[tuple[bytes | None, dict]]]], bool],
+                   timeout: float = 60.0, settle: float = 0.0) -> dict[str, list[tuple[bytes | None, dict]]]:
+        """Read committed records of `topics` from the start until `done(records by topic)` (or the timeout)."""
         names = [topics] if isinstance(topics, str) else topics
-        cons = KafkaConsumer(bootstrap_servers=self.settings.bootstrap_servers, enable_auto_commit=False,
-                             isolation_level="read_committed")
+        cons = KafkaConsumer(enable_auto_commit=False, isolation_level="read_committed",
+                             **client_kwargs(self.settings))
         partitions = [TopicPartition(t, p) for t in names for p in cons.partitions_for_topic(t) or []]
         cons.assign(partitions)
         cons.seek_to_beginning(*partitions)
         out: dict[str, list[tuple[bytes | None, dict]]] = {t: [] for t in names}
         deadline = time.monotonic() + timeout
         try:
-            while sum(map(len, out.values())) < count and time.monotonic() < deadline:
+            while not done(out) and time.monotonic() < deadline:
                 for tp, batch in cons.poll(timeout_ms=500).items():
                     out[tp.topic].extend((m.key, orjson.loads(m.value)) for m in batch)
             settle_until = time.monotonic() + settle
@@ -166,3 +209,71 @@ def stack(broker: str, tmp_path: Path) -> Iterator[Stack]:
 
 def load_jsonl(path: Path) -> list[bytes]:
     return [line for line in path.read_bytes().splitlines() if line.strip()]
+
+
+# -- generated news ------------------------------------------------------------------------
+# Pools for `generated_articles`: each article draws its place, actors, numbers and the
+# wording of every sentence independently, so two articles share few 3-word shingles.
+_PLACES = ["Kabul", "Mosul", "Aleppo", "Mogadishu", "Kharkiv", "Goma", "Maiduguri", "Sanaa", "Tripoli",
+           "Bamako", "Peshawar", "Quetta", "Juba", "Khartoum", "Benghazi", "Kandahar", "Homs", "Odesa",
+           "Niamey", "Ouagadougou", "Kirkuk", "Idlib", "Lahore", "Karachi", "Bogota", "Caracas", "Lima",
+           "Manila", "Yangon", "Dhaka", "Nairobi", "Addis Ababa", "Kinshasa", "Beirut", "Damascus"]
+_ATTACKERS = ["gunmen", "militants", "suspected insurgents", "armed men on motorbikes", "a suicide bomber",
+              "unidentified assailants", "fighters loyal to a local commander", "a group of attackers"]
+_TARGETS = ["a police station", "a military checkpoint", "a crowded market", "a village mosque",
+            "an army convoy", "a bus station", "a government office", "a refugee camp", "a border post"]
+_ATTACK_VERBS = ["attacked", "stormed", "bombed", "shelled", "raided", "ambushed"]
+_OFFICIALS = ["a provincial spokesman", "the interior ministry", "local police", "a hospital director",
+              "the regional governor", "a senior army officer", "witnesses", "a district official"]
+_FORCES = ["Security forces", "Government troops", "Police", "Soldiers", "Special forces"]
+_CROWDS = ["students", "farmers", "teachers", "taxi drivers", "health workers", "opposition supporters",
+           "market traders", "factory workers"]
+_GRIEVANCES = ["rising fuel prices", "unpaid wages", "the disputed election", "power cuts",
+               "a new tax on bread", "the arrest of a union leader", "water shortages"]
+_FIRST = ["Amina", "Omar", "Lena", "Viktor", "Grace", "Tariq", "Maria", "Kwame", "Sofia", "Hassan", "Ines",
+          "Dmitri", "Fatima", "Jorge", "Nadia", "Samuel", "Leila", "Pavel", "Chen", "Aisha"]
+_LAST = ["Haddad", "Mensah", "Petrenko", "Okafor", "Rahimi", "Silva", "Nasser", "Kovac", "Abubakar", "Mendez",
+         "Karimi", "Osei", "Farouk", "Lindqvist", "Ibrahim", "Castillo", "Yusuf", "Morozov", "Tembo", "Quispe"]
+_JOBS = ["shopkeeper", "nurse", "teacher", "driver", "student", "baker", "mechanic", "pharmacist", "farmer"]
+_QUOTES = ["we heard shooting for almost an hour", "nobody came to help us until the morning",
+           "my brother is still missing", "the whole street was covered in glass",
+           "people are afraid to leave their homes", "the prices have doubled since spring",
+           "we want the truth about what happened", "the soldiers told everyone to go inside"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_ASIDES = ["Roads into the {p} area were closed for several hours.",
+           "Shops in central {p} stayed shut for the rest of the day.",
+           "Residents of {p} described hearing {n} loud explosions before dawn.",
+           "Aid groups in {p} asked for {n} more ambulances and blood donors.",
+           "The mayor of {p} called an emergency meeting of the city council.",
+           "Schools across {p} cancelled classes until further notice.",
+           "Telephone lines around {p} were cut for {n} hours, residents said.",
+           "Television footage from {p} showed burned cars and broken windows."]
+
+
+def generated_articles(n: int, seed: int = 7, prefix: str = "gen") -> list[dict]:
+    """`n` distinct English news articles (attacks, arrests, protests, statements) as input records."""
+    rng = random.Random(seed)
+    articles = []
+    for i in range(n):
+        p, day, k = rng.choice(_PLACES), rng.choice(_DAYS), rng.randint(2, 90)
+        official, crowd = rng.choice(_OFFICIALS), rng.choice(_CROWDS)
+        sentences = [
+            f"{p.upper()} (Wire {i}) — {rng.choice(_ATTACKERS).capitalize()} {rng.choice(_ATTACK_VERBS)} "
+            f"{rng.choice(_TARGETS)} in {p} on {day}, killing {k} people, {official} said.",
+            f"{rng.choice(_FORCES)} arrested {rng.randint(2, 40)} suspects in a raid on the outskirts of {p} "
+            f"{rng.choice(['later that night', 'the next morning', 'on ' + rng.choice(_DAYS)])}.",
+            f"Hundreds of {crowd} protested in {p} against {rng.choice(_GRIEVANCES)} "
+            f"{rng.choice(['a week earlier', 'over the weekend', 'last month'])}.",
+            f"{rng.choice(_OFFICIALS).capitalize()} condemned the violence and promised an inquiry "
+            f"into report number {rng.randint(100, 99999)}.",
+            f"{rng.choice(_FIRST)} {rng.choice(_LAST)}, a {rng.choice(_JOBS)} from the {rng.choice(_LAST)} "
+            f"district, said {rng.choice(_QUOTES)}.",
+            *(rng.sample(_ASIDES, 3)),
+        ]
+        body = " ".join(s.format(p=p, n=rng.randint(2, 30)) for s in sentences[:4]) + "\n\n" + " ".join(
+            s.format(p=p, n=rng.randint(2, 30)) for s in sentences[4:])
+        articles.append({"id": f"{prefix}-{i:05d}", "url": f"https://generated.example/{prefix}/{i}",
+                         "source": "generated-wire", "title": f"Violence in {p}, report {i}",
+                         "body": body, "published_at": f"2026-10-{1 + i % 3:02d}T{i % 24:02d}:15:00Z",
+                         "language": "en"})
+    return articles

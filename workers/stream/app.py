@@ -80,6 +80,9 @@ def build_app(settings: Settings) -> Wiring:
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.session_timeout / 5,
         producer_acks=-1,
+        # exactly_once never committed a transaction with faust-streaming 0.15.3 + aiokafka 0.14
+        # (see README, Reliability and security); agents keep concurrency 1 for commit order.
+        processing_guarantee="at_least_once",
         producer_max_request_size=max_record_bytes(settings),
         broker_commit_every=100,
         broker_commit_interval=1.0,
