@@ -308,3 +308,11 @@ def test_an_operation_announced_as_the_subject_of_a_future_is_not_asserted(extra
 def test_an_ongoing_offensive_that_will_continue_is_asserted(extractor: Extractor) -> None:
     ann = extractor.annotate(article("The army's offensive in the north will continue, the minister said on Monday."))
     assert ("operation", "offensive") in _types(ann)
+
+
+def test_overnight_is_the_small_hours_of_the_reports_day(extractor: Extractor) -> None:
+    # Published Monday 2022-05-09; the governor spoke on Sunday about the night before it.
+    ann = extractor.annotate(article(
+        "Russian forces shelled the city of Sumy overnight, the regional governor said on Sunday.",
+        published_at="2022-05-09T12:00:00+03:00"))
+    assert _dates(ann)["shelled"] == ("2022-05-08", "text", "Sunday")

@@ -383,25 +383,6 @@ def _resolve_deictic(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _day(ctx.today + timedelta(days=_DEICTIC_OFFSETS[key]))
 
 
-# Words that may follow an adverbial "overnight" ("struck overnight in", "overnight, killing");
-# any other lower-case word after it makes it an adjective ("overnight losses").
-_AFTER_OVERNIGHT = frozenset(
-    "in on at to into from near across along around with and or as after before when while "
-    "but by for during amid than that which".split())
-
-
-def _resolve_overnight(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    """"overnight" as an adverb: the night before the report, dated like "last night" by the
-    evening it began (publication day - 1); with a future cue, the coming night (publication
-    day). "an overnight curfew", "overnight losses" (adjectives) are not dates."""
-    if re.search(r"(?:\b(?:an?|the)|'s)\s+$", ctx.text[max(0, m.start() - 5):m.start()], re.IGNORECASE):
-        return None
-    following = _WORD.match(ctx.text, m.end() + 1) if ctx.text[m.end():m.end() + 1] == " " else None
-    if following and following.group()[0].islower() and following.group() not in _AFTER_OVERNIGHT:
-        return None
-    return _day(ctx.today + timedelta(days=0 if ctx.tense(m) > 0 else -1))
-
-
 def _resolve_relative_unit(m: re.Match[str], ctx: _Context) -> Resolved | None:
     """last/this/next week, month, year (with "earlier", "the end of" ... in the span)."""
     if _is_title(m, ctx, "unit"):
@@ -523,7 +504,6 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
                 + "|".join(k.replace(" ", r"\s+") for k in sorted(_DEICTIC_OFFSETS, key=len,
                                                                     reverse=True))
                 + r")" + _TIME_OF_DAY + r"\b", re.IGNORECASE), _resolve_deictic),
-    (re.compile(r"\b[Oo]vernight\b"), _resolve_overnight),
     (re.compile(r"\b" + _MODIFIER + r"(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b",
                 re.IGNORECASE), _resolve_relative_unit),
     (re.compile(r"\b(?:(?P<which>last|this|next)\s+|the\s+(?:(?P<past>past)\s+)?)weekend\b",
