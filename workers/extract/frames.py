@@ -11,13 +11,15 @@ For each trigger the lexicon finds in a parsed sentence, `build_mentions()`:
    its vehicle, neither is a statement of its own; "X said Y must ..." is a demand; a raid
    under an arrest verb and protesters named inside another event are parts of that event;
 3. attaches actors (subject/agent as source, object or "on/against" as target), the date
-   expression closest to the trigger in the dependency tree (else published_at), and the
+   expression closest to the trigger in the dependency tree (not one that dates another
+   noun: "last month's coup"; else published_at), and the
    place that governs the trigger (else, for statements, the dateline or the speaker's
    country; for other events the dateline or the article's dominant place).
 
 `merge_mentions()` then folds mentions of one happening (a headline and a body sentence,
 a caption and a paragraph) into one frame, keeping the best evidence and the most
-specific subtype, date and place.
+specific subtype, date and place; `date_from_narrative()` gives events still undated the
+story's recent narrative time (the lead's or a heading's date).
 
 Offsets here are offsets into the cleaned text; the pipeline maps them to the body.
 """
