@@ -328,9 +328,9 @@ class Deployment:
         self.publish(records)
         self.collect(expected, timeout)
 
-    def worker_cpu(self) -> float:
-        """CPU seconds used so far by all workers together."""
-        return sum(cpu_seconds(w.pid) for w in self.workers)
+    def worker_cpu(self) -> list[float]:
+        """CPU seconds used so far by each worker."""
+        return [cpu_seconds(w.pid) for w in self.workers]
 
     def close(self, failed: bool = False) -> None:
         """Stop every worker, delete this deployment's topics; keep the logs after a failure."""
@@ -366,13 +366,15 @@ def stream_run(deployment: Deployment, records: Sequence[dict[str, Any]], expect
     cpu0, (busy0, total0) = deployment.worker_cpu(), machine_cpu()
     sent = deployment.publish(records, rate)
     got = deployment.collect(expected, timeout, since)
-    cpu, (busy1, total1) = deployment.worker_cpu() - cpu0, machine_cpu()
+    each = [round(after - before, 2) for after, before in zip(deployment.worker_cpu(), cpu0)]
+    cpu, (busy1, total1) = sum(each), machine_cpu()
     first, last = min(sent.values()), max(ts for ts, _ in got.values())
     seconds = (last - first) / 1000
     cores = total1 - total0
     return {"articles": len(records), "events": len(got), "seconds": round(seconds, 2),
             "articles_per_s": round(len(records) / seconds, 2),
-            "worker_cpu_s": round(cpu, 2), "articles_per_worker_cpu_s": round(len(records) / cpu, 2),
+            "worker_cpu_s": round(cpu, 2), "worker_cpu_s_each": each,
+            "articles_per_worker_cpu_s": round(len(records) / cpu, 2),
             # Cores busy on the whole machine (workers, broker, this process and everybody
             # else's jobs) over the run, read up to the end of collecting.
             "machine_busy_cores": round((busy1 - busy0) / cores * os.cpu_count(), 2) if cores else None,

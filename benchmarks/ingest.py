@@ -1,7 +1,7 @@
 """Ingest validation alone: records/s of `workers.ingest.validate.validate` on ~5 KB articles.
 
-    .venv/bin/python -m benchmarks.ingest                    # ~30 s: 20,000 records, 3 rounds, profile
-    .venv/bin/python -m benchmarks.ingest --quick            # 5,000 records, 1 round
+    .venv/bin/python -m benchmarks.ingest                    # ~1 min: 20,000 records, 3 rounds, profile
+    .venv/bin/python -m benchmarks.ingest --quick            # ~15 s: 5,000 records, 1 round
     .venv/bin/python -m benchmarks.ingest --size 20000 --json benchmarks/results/ingest.json
 
 Pure Python, no Kafka: the records are JSON article payloads as producers send them

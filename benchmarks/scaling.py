@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = stream_run(deployment, records, expected)
                 del result["latencies_ms"]
                 runs.append({"workers": workers, **result})
-                print(f"  {workers} worker(s): {result['articles_per_s']:.2f} articles/s, "
+                print(f"  {workers} worker(s): {result['articles_per_s']:.2f} articles/s, worker CPU s "
+                      f"{result['worker_cpu_s_each']} over {result['seconds']} s, "
                       f"machine busy {result['machine_busy_cores']} of 2 cores")
 
     by_workers: dict[int, list[float]] = {}
