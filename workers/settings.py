@@ -10,10 +10,17 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 SECRET = "secret"
+
+
+@lru_cache(maxsize=8)
+def _language_set(languages: str) -> frozenset[str]:
+    # read on every ingested record: parse the setting once
+    return frozenset(x.strip().lower() for x in languages.split(",") if x.strip())
 
 
 def _setting(default: Any, env: str, doc: str, *, secret: bool = False) -> Any:
@@ -93,7 +100,7 @@ class Settings:
 
     @property
     def languages_set(self) -> frozenset[str]:
-        return frozenset(x.strip().lower() for x in self.languages.split(",") if x.strip())
+        return _language_set(self.languages)
 
     @property
     def broker_home_path(self) -> Path:
