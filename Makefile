@@ -43,8 +43,10 @@ topics: broker-start
 evaluate: venv
 	$(BIN)/eventwire evaluate events
 
-bench: venv
+bench: broker-start
+	$(BIN)/python -m benchmarks.ingest --quick
 	$(BIN)/python -m benchmarks.dedup
+	$(BIN)/python -m benchmarks.extract --quick
 
 clean: broker-stop
 	rm -rf .cache
