@@ -302,6 +302,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     path = Path(args.input)
     extractor = Extractor()
+    extractor.nlp, extractor.geocoder  # load the models before the clock starts
     articles = _progress(read_articles(path), "extract", _count_lines(path))
     started = time.perf_counter()
     n_articles = 0
