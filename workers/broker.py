@@ -6,7 +6,9 @@ The official Kafka jars come from Maven Central: `broker/pom.xml` names them and
 (unless `reuse_data`), launches `java kafka.Kafka` in the background and waits until the
 broker answers a metadata request. `stop` ends it by pid. Both are idempotent.
 
-Extra listeners (a SASL one, for the security tests) are added with `extra_properties`.
+With `sasl_port`, a SASL_PLAINTEXT listener takes PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
+logins of `sasl_users` (PLAIN users in the listener's JAAS config, SCRAM credentials
+written into the storage at format time). Other listeners go in `extra_properties`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POM = REPO_ROOT / "broker" / "pom.xml"
 CLUSTER_ID = "ZXZlbnR3aXJlLWxvY2FsMQ"  # 22 chars of base64: any fixed id works for one node
+SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
 
 LOG4J2 = """\
 appender.file.type = File
@@ -52,6 +55,8 @@ class LocalBroker:
     port: int = 9092
     heap: str = "768m"
     extra_properties: dict[str, str] = field(default_factory=dict)
+    sasl_port: int | None = None
+    sasl_users: dict[str, str] = field(default_factory=dict, repr=False)  # user name -> password
 
     @property
     def jars(self) -> Path:
@@ -146,7 +151,9 @@ class LocalBroker:
         (self.run_dir / "log4j2.properties").write_text(LOG4J2.format(log=self.log_file))
         if not (reuse_data and (self.data_dir / "meta.properties").exists()):
             shutil.rmtree(self.data_dir, ignore_errors=True)
-            self._java("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID, "-c", str(config), check=True)
+            scram = [arg for user, password in self.sasl_users.items() for mechanism in SCRAM_MECHANISMS
+                     for arg in ("--add-scram", f"{mechanism}=[name={user},password={password}]")]
+            self._java("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID, "-c", str(config), *scram, check=True)
         stdout = open(self.run_dir / "stdout.log", "ab")
         proc = subprocess.Popen(
             self._java_cmd("kafka.Kafka", str(config)),
@@ -207,8 +214,26 @@ class LocalBroker:
             "auto.create.topics.enable": "true",
             "log.flush.interval.messages": "9223372036854775807",
         }
+        if self.sasl_port is not None:
+            props.update(self._sasl_properties(props))
         props.update(self.extra_properties)
         return "".join(f"{k}={v}\n" for k, v in props.items())
+
+    def _sasl_properties(self, props: dict[str, str]) -> dict[str, str]:
+        listener = f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}"
+        plain_users = " ".join(f'user_{user}="{password}"' for user, password in self.sasl_users.items())
+        sasl = {
+            "listeners": f"{props['listeners']},{listener}",
+            "advertised.listeners": f"{props['advertised.listeners']},{listener}",
+            "listener.security.protocol.map": f"{props['listener.security.protocol.map']},SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": ",".join(("PLAIN", *SCRAM_MECHANISMS)),
+            "listener.name.sasl_plaintext.plain.sasl.jaas.config":
+                f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
+        }
+        for mechanism in SCRAM_MECHANISMS:
+            sasl[f"listener.name.sasl_plaintext.{mechanism.lower()}.sasl.jaas.config"] = \
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        return sasl
 
     def _java_cmd(self, main: str, *args: str) -> list[str]:
         java = shutil.which("java")

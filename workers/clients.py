@@ -6,15 +6,60 @@ worker. Both get their connection and security settings from here, built from `S
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import ssl
+from collections.abc import Iterator
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaConnectionError, KafkaTimeoutError, TopicAlreadyExistsError
 
 from workers.publish.topics import Topics
 from workers.settings import Settings
+
+
+CONNECT_TIMEOUT_MS = 15_000  # a client that cannot bootstrap in this time gives up with the reason
+
+
+class KafkaUnavailable(RuntimeError):
+    """No connection to the brokers: unreachable, TLS refused or SASL login rejected (the reason says which)."""
+
+
+class _Reason(logging.Handler):
+    """The most telling record kafka-python logged while connecting: a rejected login or TLS
+    handshake beats any other error, an error beats a warning, the earliest wins a tie."""
+
+    DECISIVE = ("AuthenticationFailed", "AuthorizationFailed", "SSL", "certificate")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.rank = -1
+        self.message: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        rank = 2 if any(word in text for word in self.DECISIVE) else int(record.levelno >= logging.ERROR)
+        if rank > self.rank:
+            self.rank, self.message = rank, text
+
+
+@contextlib.contextmanager
+def connecting(settings: Settings) -> Iterator[None]:
+    """Turn kafka-python's bootstrap timeout into `KafkaUnavailable` with the reason it logged."""
+    problem = _Reason()
+    logger = logging.getLogger("kafka")
+    logger.addHandler(problem)
+    try:
+        yield
+    except (KafkaTimeoutError, KafkaConnectionError) as exc:
+        login = f", {settings.sasl_mechanism} as {settings.sasl_username!r}" \
+            if settings.security_protocol.startswith("SASL") else ""
+        raise KafkaUnavailable(f"cannot connect to {settings.bootstrap_servers} ({settings.security_protocol}"
+                               f"{login}): {problem.message or exc}") from None
+    finally:
+        logger.removeHandler(problem)
 
 
 def client_kwargs(settings: Settings) -> dict[str, Any]:
@@ -22,6 +67,7 @@ def client_kwargs(settings: Settings) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "bootstrap_servers": settings.bootstrap_servers.split(","),
         "security_protocol": settings.security_protocol,
+        "bootstrap_timeout_ms": CONNECT_TIMEOUT_MS,
     }
     if settings.security_protocol.startswith("SASL"):
         kwargs.update(
@@ -59,16 +105,19 @@ def max_record_bytes(settings: Settings) -> int:
 
 
 def admin(settings: Settings) -> KafkaAdminClient:
-    return KafkaAdminClient(client_id="eventwire-admin", **client_kwargs(settings))
+    with connecting(settings):
+        return KafkaAdminClient(client_id="eventwire-admin", **client_kwargs(settings))
 
 
 def producer(settings: Settings, **extra: Any) -> KafkaProducer:
-    return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5,
-                         max_request_size=max_record_bytes(settings), **client_kwargs(settings), **extra)
+    with connecting(settings):
+        return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5,
+                             max_request_size=max_record_bytes(settings), **client_kwargs(settings), **extra)
 
 
 def consumer(settings: Settings, *topics: str, **extra: Any) -> KafkaConsumer:
-    return KafkaConsumer(*topics, client_id="eventwire-cli", **client_kwargs(settings), **extra)
+    with connecting(settings):
+        return KafkaConsumer(*topics, client_id="eventwire-cli", **client_kwargs(settings), **extra)
 
 
 def create_topics(settings: Settings) -> list[str]:

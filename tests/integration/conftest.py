@@ -8,6 +8,7 @@ other's records and a re-run starts clean.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import random
 import shutil
@@ -129,14 +130,20 @@ class Worker:
 class Stack:
     """One isolated deployment on the shared broker: a prefix, settings, and its workers."""
 
-    def __init__(self, bootstrap: str, tmp: Path, partitions: int = 4) -> None:
+    def __init__(self, bootstrap: str, tmp: Path, partitions: int = 4, *, create: bool = True,
+                 **connection: str) -> None:
+        """`connection`: security settings (`security_protocol`, `sasl_mechanism`, …) for every client;
+        `create=False` leaves the topics to the test (e.g. when the credentials are wrong)."""
         self.prefix = f"t{uuid.uuid4().hex[:8]}."
         self.tmp = tmp
         self.settings = Settings.from_env(bootstrap_servers=bootstrap, topic_prefix=self.prefix,
-                                          partitions=partitions, app_id=f"eventwire-{self.prefix}")
+                                          partitions=partitions, app_id=f"eventwire-{self.prefix}", **connection)
+        self.connection_env = {f.metadata["env"]: str(getattr(self.settings, f.name))
+                               for f in dataclasses.fields(Settings) if f.name in connection}
         self.topics = Topics(self.prefix)
         self.workers: list[Worker] = []
-        create_topics(self.settings)
+        if create:
+            create_topics(self.settings)
 
     def worker_env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
@@ -146,6 +153,7 @@ class Stack:
             "EVENTWIRE_APP_ID": self.settings.app_id,
             "EVENTWIRE_PARTITIONS": str(self.settings.partitions),
             "EVENTWIRE_WEB_PORT": str(free_port()),
+            **self.connection_env,
         })
         env.update(extra)
         return env
