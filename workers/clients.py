@@ -63,11 +63,10 @@ def connecting(settings: Settings) -> Iterator[None]:
 
 
 def client_kwargs(settings: Settings) -> dict[str, Any]:
-    """Connection and security arguments for kafka-python clients."""
+    """Connection and security arguments for kafka-python clients (aiokafka takes them too, but `ssl_*`)."""
     kwargs: dict[str, Any] = {
         "bootstrap_servers": settings.bootstrap_servers.split(","),
         "security_protocol": settings.security_protocol,
-        "bootstrap_timeout_ms": CONNECT_TIMEOUT_MS,
     }
     if settings.security_protocol.startswith("SASL"):
         kwargs.update(
@@ -106,18 +105,21 @@ def max_record_bytes(settings: Settings) -> int:
 
 def admin(settings: Settings) -> KafkaAdminClient:
     with connecting(settings):
-        return KafkaAdminClient(client_id="eventwire-admin", **client_kwargs(settings))
+        return KafkaAdminClient(client_id="eventwire-admin", bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
+                                **client_kwargs(settings))
 
 
 def producer(settings: Settings, **extra: Any) -> KafkaProducer:
     with connecting(settings):
         return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5,
-                             max_request_size=max_record_bytes(settings), **client_kwargs(settings), **extra)
+                             bootstrap_timeout_ms=CONNECT_TIMEOUT_MS, max_request_size=max_record_bytes(settings),
+                             **client_kwargs(settings), **extra)
 
 
 def consumer(settings: Settings, *topics: str, **extra: Any) -> KafkaConsumer:
     with connecting(settings):
-        return KafkaConsumer(*topics, client_id="eventwire-cli", **client_kwargs(settings), **extra)
+        return KafkaConsumer(*topics, client_id="eventwire-cli", bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
+                             **client_kwargs(settings), **extra)
 
 
 def create_topics(settings: Settings) -> list[str]:
