@@ -225,7 +225,8 @@ class LocalBroker:
         sasl = {
             "listeners": f"{props['listeners']},{listener}",
             "advertised.listeners": f"{props['advertised.listeners']},{listener}",
-            "listener.security.protocol.map": f"{props['listener.security.protocol.map']},SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "listener.security.protocol.map":
+                f"{props['listener.security.protocol.map']},SASL_PLAINTEXT:SASL_PLAINTEXT",
             "sasl.enabled.mechanisms": ",".join(("PLAIN", *SCRAM_MECHANISMS)),
             "listener.name.sasl_plaintext.plain.sasl.jaas.config":
                 f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
