@@ -10,6 +10,7 @@ ingested article leaves dedup as a unique article or a duplicate notice.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 
 import orjson
@@ -53,6 +54,21 @@ def annotate_isolated(extractor: Extractor, articles: list[Article]) -> list[Ann
     return results
 
 
+async def finish(work: Awaitable[None]) -> None:
+    """Run `work` to its end even if the agent is cancelled meanwhile (shutdown, rebalance).
+
+    Faust acks a record in a `finally` once the agent moves past it, also when the agent was
+    cancelled halfway through it; without this, a stop in the middle of a batch commits the
+    offsets of articles whose events were never sent.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
+
+
 def register_agents(w: Wiring, metrics: Metrics, extractor: Extractor) -> None:
     """Attach the agents to the app in `w`; `extractor` should have its models loaded already."""
     metrics.describe(OUTCOMES, "articles by outcome: unique, update, replay, duplicate or dlq:<error code>")
@@ -64,9 +80,9 @@ def register_agents(w: Wiring, metrics: Metrics, extractor: Extractor) -> None:
             outcome = validate(event.value, record_meta(event), w.settings)
             if isinstance(outcome, DeadLetter):
                 metrics.inc(OUTCOMES, "outcome", f"dlq:{outcome.error}")
-                await w.dlq.send(key=event.key, value=outcome.to_dict())
+                await finish(w.dlq.send(key=event.key, value=outcome.to_dict()))
             else:
-                await w.ingested.send(key=outcome.id.encode(), value=outcome.to_dict())
+                await finish(w.ingested.send(key=outcome.id.encode(), value=outcome.to_dict()))
 
     table = w.app.Table("dedup-index", partitions=1, key_type=bytes)
     index = TableBackedIndex(table, DedupConfig.from_settings(w.settings))
@@ -79,29 +95,33 @@ def register_agents(w: Wiring, metrics: Metrics, extractor: Extractor) -> None:
             verdict = index.process(article, seen_at=event.message.timestamp)
             metrics.inc(OUTCOMES, "outcome", verdict.kind)
             if verdict.kind == "duplicate":
-                await w.duplicates.send(key=event.key, value=duplicate_notice(article.id, verdict).to_dict())
+                notice = duplicate_notice(article.id, verdict).to_dict()
+                await finish(w.duplicates.send(key=event.key, value=notice))
             else:
-                await w.unique.send(key=event.key, value=event.value)
+                await finish(w.unique.send(key=event.key, value=event.value))
 
     # spaCy runs in one worker thread so the event loop keeps heartbeats and fetches going.
     nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
 
+    async def extract_batch(events: list[EventT]) -> None:
+        articles = [Article(**event.value) for event in events]
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(nlp_thread, annotate_isolated, extractor, articles)
+        for event, result in zip(events, results):
+            if isinstance(result, Exception):
+                metrics.inc(OUTCOMES, "outcome", "dlq:processing_error")
+                letter = dead_letter(orjson.dumps(event.value), record_meta(event), "processing_error",
+                                     f"{type(result).__name__}: {result}", w.settings.max_article_bytes,
+                                     stage="extract")
+                await w.dlq.send(key=event.key, value=letter.to_dict())
+                continue
+            for extracted in result.events:
+                metrics.inc(EVENTS, "type", extracted.type)
+                key, value = extracted.event_id.encode(), extracted.to_dict()
+                await w.events.send(key=key, value=value)
+                await w.events_by_type[extracted.type].send(key=key, value=value)
+
     @w.app.agent(w.unique, name="extract")
     async def extract(stream):  # type: ignore[no-untyped-def]
-        loop = asyncio.get_running_loop()
         async for events in stream.take_events(EXTRACT_BATCH, within=0.2):
-            articles = [Article(**event.value) for event in events]
-            results = await loop.run_in_executor(nlp_thread, annotate_isolated, extractor, articles)
-            for event, result in zip(events, results):
-                if isinstance(result, Exception):
-                    metrics.inc(OUTCOMES, "outcome", "dlq:processing_error")
-                    letter = dead_letter(orjson.dumps(event.value), record_meta(event), "processing_error",
-                                         f"{type(result).__name__}: {result}", w.settings.max_article_bytes,
-                                         stage="extract")
-                    await w.dlq.send(key=event.key, value=letter.to_dict())
-                    continue
-                for extracted in result.events:
-                    metrics.inc(EVENTS, "type", extracted.type)
-                    key, value = extracted.event_id.encode(), extracted.to_dict()
-                    await w.events.send(key=key, value=value)
-                    await w.events_by_type[extracted.type].send(key=key, value=value)
+            await finish(extract_batch(events))
