@@ -11,6 +11,10 @@ broker_started=0
 worker_pid=""
 cleanup() {
   trap - INT TERM EXIT
+  # Ctrl-C may have closed the pipe our output goes to (`make run | tee log`): messages must
+  # not kill the cleanup before it has stopped the worker and the broker.
+  trap '' PIPE
+  set +e
   echo
   if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
     echo "stopping the worker"; kill -TERM "$worker_pid"; wait "$worker_pid" 2>/dev/null || true
@@ -36,5 +40,5 @@ done
 
 $BIN/eventwire publish samples/articles.jsonl --quiet
 $BIN/eventwire publish samples/broken.jsonl --quiet
-echo "events as they arrive (Ctrl-C to stop; duplicates and dead letters: eventwire subscribe --topic articles.duplicates|articles.dlq --from-beginning)"
+echo "events as they arrive (Ctrl-C to stop; duplicates and dead letters: eventwire subscribe --topic articles.duplicates|articles.dlq --since beginning; live map: http://127.0.0.1:${EVENTWIRE_WEB_PORT:-6066}/live)"
 $BIN/eventwire subscribe --since beginning --follow

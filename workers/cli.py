@@ -74,9 +74,13 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    width = max(len(env) for env, _, _ in Settings.describe())
-    for env, default, doc in Settings.describe():
-        print(f"{env:<{width}}  {default or '(empty)':<24}  {doc}")
+    current = Settings.from_env().redacted()
+    rows = [(env, str(value), default, doc)
+            for (env, default, doc), value in zip(Settings.describe(), current.values())]
+    width = max(len(env) for env, *_ in rows)
+    print(f"{'variable':<{width}}  {'in effect':<24}  {'default':<24}  meaning")
+    for env, value, default, doc in rows:
+        print(f"{env:<{width}}  {value or '(empty)':<24}  {default or '(empty)':<24}  {doc}")
     return 0
 
 
@@ -122,6 +126,11 @@ def iter_input_records(path: Path) -> Iterator[bytes]:
     A .txt file becomes an article whose body is the file's text and whose id is its name.
     Lines are sent as they are, broken ones included: the worker's ingest judges them.
     """
+    if str(path) == "-":
+        yield from (line for line in sys.stdin.buffer.read().splitlines() if line.strip())
+        return
+    if not path.exists():
+        raise SystemExit(f"error: {path} does not exist")
     files = sorted(p for p in path.iterdir() if p.suffix in {".json", ".jsonl", ".txt"}) if path.is_dir() else [path]
     for file in files:
         if file.suffix == ".txt":
@@ -294,7 +303,7 @@ def _progress(items: Iterable[Any], desc: str, total: int | None) -> Iterable[An
 
 
 def _count_lines(path: Path) -> int | None:
-    return sum(1 for _ in iter_input_records(path)) if path.is_file() else None
+    return sum(1 for _ in iter_input_records(path)) if str(path) != "-" and path.is_file() else None
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -373,10 +382,10 @@ def build_parser() -> argparse.ArgumentParser:
             _connection_flags(p)
         return p
 
-    p = add("worker", cmd_worker, "run the stream worker (ingest, dedup, extract agents)", connection=True)
+    p = add("worker", cmd_worker, "run the stream worker (ingest, dedup, extract and consolidate agents, HTTP endpoints)", connection=True)
     p.add_argument("--app-id", help="consumer group / app id (EVENTWIRE_APP_ID)")
     p.add_argument("--web-port", type=int, help="HTTP port (EVENTWIRE_WEB_PORT)")
-    p.add_argument("--loglevel", default="info")
+    p.add_argument("--loglevel", default="info", help="debug, info, warning or error (default: info)")
 
     p = add("publish", cmd_publish, "publish articles (JSONL file, or folder of .json/.txt) to the input topic",
             connection=True)
@@ -390,19 +399,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subtype", help="event subtype, e.g. suicide_bombing")
     p.add_argument("--country", help="ISO 3166-1 alpha-2 code of the event location, e.g. SY")
     p.add_argument("--near", metavar="LAT,LON,KM", help="events located within KM of a point")
-    p.add_argument("--since", metavar="T", help="RFC 3339 time, an age (30m, 2h, 7d) or 'beginning'")
+    p.add_argument("--since", metavar="T", help="RFC 3339 time, an age (30m, 2h, 7d) or 'beginning', compared with "
+                   "the time each event was published to the topic (default: now with --follow, else the beginning)")
     p.add_argument("--follow", action="store_true", help="keep printing new events until Ctrl-C")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
     p.add_argument("--topic", help="read another topic instead, e.g. articles.dlq (filters apply to events only)")
 
     p = add("replay", cmd_replay, "re-run a time window of the input topic through the pipeline, "
             "or rewind the live worker's group", connection=True)
-    p.add_argument("--from", dest="since", metavar="T1", help="start: RFC 3339 time or an age (2h, 7d)")
+    p.add_argument("--from", dest="since", metavar="T1", help="start: RFC 3339 time, an age (2h, 7d) or 'beginning'")
     p.add_argument("--to", dest="until", metavar="T2", help="end (exclusive); default: the end when the replay starts")
     p.add_argument("--topic", dest="source", help="source topic (default: the articles topic)")
     p.add_argument("--output-prefix", default="", help="publish events under this prefix instead of the live topics")
     p.add_argument("--group", help="consumer group of the replay's progress (default: derived from the window)")
-    p.add_argument("--batch", type=int, default=64, help="records per batch (and per progress commit)")
+    p.add_argument("--batch", type=int, default=64, help="records per batch and per progress commit (default: 64)")
     p.add_argument("--reset-group", action="store_true",
                    help="instead of replaying, rewind the live worker's group (refused while it has members)")
     p.add_argument("--to-datetime", metavar="T", help="with --reset-group: the time to rewind to")
@@ -414,7 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("broker", cmd_broker, "start, stop or check the local single-node Kafka broker")
     p.add_argument("action", choices=("start", "stop", "status"))
-    p.add_argument("--reuse-data", action="store_true", help="keep the data of the previous run")
+    p.add_argument("--reuse-data", action="store_true",
+                   help="keep the topics and records of the previous run (by default start formats fresh storage)")
 
     add("settings", cmd_settings, "list every setting: environment variable, default, meaning")
 
@@ -424,7 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotations", action="store_true",
                    help="one line per article: events, places and dates with offsets")
 
-    p = add("dedup", cmd_dedup, "deduplicate a JSONL file of articles, offline")
+    p = add("dedup", cmd_dedup, "deduplicate a JSONL file of articles, offline: one verdict line per article "
+            "{article_id, duplicate_of, method, similarity, verdict}")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
 
