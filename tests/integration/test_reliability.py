@@ -112,11 +112,11 @@ def committed_events(stack: Stack) -> int:
     return len(stack.read(t.events, 10**6, timeout=3)[t.events])
 
 
-# Known open bug, kept visible rather than hidden: on a loaded machine a worker killed with
-# SIGKILL mid-stream sometimes comes back with its committed offset on `articles.unique` past a
+# Known open bug, kept visible rather than hidden: a worker killed with SIGKILL mid-stream
+# sometimes (more often on a loaded machine) comes back with its committed offset on `articles.unique` past a
 # contiguous run of articles that never produced events (seen: 4 and 13 articles, one
 # partition, no error logged). Root cause not found yet; see README, Reliability and security.
-SIGKILL_LOSS = pytest.mark.xfail(reason="intermittent: articles skipped after SIGKILL under load (open bug)",
+SIGKILL_LOSS = pytest.mark.xfail(reason="intermittent: articles skipped after SIGKILL (open bug)",
                                  strict=False)
 
 
