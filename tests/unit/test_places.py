@@ -109,6 +109,19 @@ def test_people_and_organisations_are_not_places(geo: Geocoder, nlp: Language, w
     assert at(places, "Beijing").country_code == "CN"
 
 
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_feature_word_ending_a_name_is_no_place(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    text = ("Troops pushed into the Sambisa Forest area of Borno State, and oil spills in the "
+            "Niger Delta spread, while Delta State and Nigeria's Plateau State stayed calm.")
+    places = geo.resolve(text, nlp(text) if with_parse else None)
+    found = texts(places)
+    assert "Forest" not in found  # not the Guernsey parish
+    assert "Delta" not in found  # the Niger Delta is not Delta State
+    assert at(places, "Borno State").precision == "admin1"
+    for state in ("Delta State", "Plateau State"):
+        assert (at(places, state).country_code, at(places, state).precision) == ("NG", "admin1")
+
+
 def test_calendar_words_are_not_towns(geo: Geocoder) -> None:
     text = "On March 3, As the talks opened, May said the deal was close."
     assert geo.resolve(text) == []
@@ -180,6 +193,9 @@ def test_lookup(geo: Geocoder) -> None:
     ("DAMASCUS, March 12 (Reuters) - Two bombs exploded in the Old City.", "DAMASCUS", "SY"),
     ("Photo caption here\n\nMOSCOW, March 13 (Reuters) - The Kremlin said.", "MOSCOW", "RU"),
     ("By Staff Writer\n   CAIRO\u00a0(AFP)\u00a0— Egypt said.", "CAIRO", "EG"),
+    # A dateline names the city, not the state or province of the same name.
+    ("NEW YORK (Global Affairs) — The Secretary-General condemned the bombing.", "NEW YORK", "US"),
+    ("QUEBEC (CP) — The premier said on Monday that talks would resume.", "QUEBEC", "CA"),
 ])
 def test_dateline(geo: Geocoder, text: str, city: str, country: str) -> None:
     p = geo.dateline(text)

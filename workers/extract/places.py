@@ -85,6 +85,15 @@ _PLACE_HEADS = DESIGNATORS | {"city", "county", "district", "area", "airport", "
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Rev)\.?[ \u00a0]$")
 # A place name before one of these names a disease, not a place ("Marburg virus", "Lassa fever").
 _DISEASE_HEADS = re.compile(r"[ -](?:virus|fever|flu|influenza|disease|ebolavirus|encephalitis|syndrome)\b", re.I)
+# Words naming a natural feature or a reserve. Ending a run of capitalized words ("Sambisa
+# Forest", "Niger Delta", "Persian Gulf") they complete the feature's own name, which the
+# gazetteer lacks, so the word alone is no place there (Forest is a Guernsey parish, Delta and
+# Plateau are Nigerian states: "Delta State" keeps its designator and stays a place).
+_FEATURE_WORDS = frozenset(
+    "basin bay canyon coast creek delta desert falls forest forests gulf heights highlands hill hills "
+    "island islands jungle lake mountain mountains park peninsula plain plains plateau reserve ridge "
+    "river sea springs strait swamp valley woods".split()
+)
 # Entity labels whose spans are never places.
 _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW", "LANGUAGE"})
 # Words that may stand before a place inside an ORG entity without making it an organisation.
@@ -238,6 +247,9 @@ class Geocoder:
                 cands = [c for c in cands if self.gaz.entries[c[0]].country_code == hint] or cands
             if admin1:
                 cands = [c for c in cands if self.gaz.entries[c[0]].admin1 == admin1] or cands
+            # A dateline names a city: "NEW YORK", "TOKYO", "GAZA" are the cities, not the
+            # state, prefecture or governorate of the same name (a country stays a country).
+            cands = [c for c in cands if self.gaz.entries[c[0]].kind != "admin1"] or cands
             if not cands:
                 continue
             ctx = GeoContext(countries=Counter({hint: 1}) if hint else Counter())
@@ -332,6 +344,8 @@ class Geocoder:
                 cands = self.gaz.candidates(key)
                 if n == 1 and key in _COMMON_WORDS:
                     cands = tuple(c for c in cands if self.gaz.entries[c[0]].kind in ("country", "region"))
+                if n == 1 and _ends_feature_name(text, toks, i, key):
+                    cands = ()
                 if cands and (key in self.gaz.acronyms or not is_acronym(surface)):
                     found = _Mention(start, toks[last][1], key, list(cands))
                     i = last + 1
@@ -582,6 +596,19 @@ def _joinable(text: str, end: int, next_start: int) -> bool:
     """Two tokens may belong to one name when only a space, ", " or a possessive separates them
     ("Washington, D.C.", "People's Republic of China")."""
     return text[end:next_start] in (" ", "\u00a0", ", ", "-", "'s ", "’s ")
+
+
+def _ends_feature_name(text: str, toks: list[tuple[int, int]], k: int, key: str) -> bool:
+    """Whether the one-word match at token `k` is the feature word that ends a longer name
+    ("Sambisa Forest"): a capitalized word other than "The", "In", "Northern"... stands right
+    before it, and no designator follows ("Delta State")."""
+    if key not in _FEATURE_WORDS or k == 0 or text[toks[k - 1][1]:toks[k][0]] != " ":
+        return False
+    before = text[toks[k - 1][0]:toks[k - 1][1]]
+    if not before[:1].isupper() or before.lower() in _COMMON_WORDS | _PLACE_PREFIXES:
+        return False
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    return not (nxt and text[toks[k][1]:nxt[0]] == " " and text[nxt[0]:nxt[1]].lower() in DESIGNATORS)
 
 
 def _sentence_start(text: str, start: int) -> bool:
