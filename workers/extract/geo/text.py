@@ -26,9 +26,20 @@ _UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ":
                                "ı": "i", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "þ": "th"})
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _romanized(key: str) -> str:
+    """A key with the letters romanizations disagree on unified: y as i, doubled letters single."""
+    return _DOUBLED.sub(r"\1", key.replace("y", "i"))
+
+
 def same_spelling(name: str, key: str) -> bool:
-    """Whether `key` (a normalized mention) is `name` written without its special letters."""
-    return norm(name.translate(_UNDECOMPOSED)) == key
+    """Whether `key` (a normalized mention) is `name` written without its special letters, or
+    in another romanization of the same letters ("Kupiansk" for Kupyansk, "Avdiivka" for
+    Avdiyivka)."""
+    plain = norm(name.translate(_UNDECOMPOSED))
+    return plain == key or _romanized(plain) == _romanized(key)
 
 
 def norm(s: str) -> str:
