@@ -102,6 +102,18 @@ def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type:
     assert all(m.location is None for m in found)
 
 
+@pytest.mark.parametrize("text, subtype", [
+    ("Russian warplanes dropped guided bombs on the town on Thursday.", "airstrike"),
+    ("Bombs dropped from helicopters killed six people in the town.", "airstrike"),
+    ("The air force bombarded the port overnight.", "airstrike"),
+    ("Militants bombed a police station on Monday.", "bombing"),
+    ("A bomb exploded in the market on Monday as jets flew overhead.", "bombing"),
+])
+def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, subtype: str) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, text, frame())
+    assert {(m.type, m.subtype) for m in found} == {("attack", subtype)}
+
+
 def test_no_trigger_no_mention(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     assert mentions(nlp, builder, "Sunny spells are expected across the north this week.", frame()) == []
 

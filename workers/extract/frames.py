@@ -74,6 +74,10 @@ REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "declare", "state", "no
 # Subtypes that describe a lasting state as well as an event: as a participle adjective
 # ("the besieged town", "the occupied West Bank") they describe the state.
 STATE_SUBTYPES = frozenset({"siege", "occupation", "deployment"})
+# Subtypes that aircraft as agent or instrument make an air strike (CAMEO 195): "warplanes
+# dropped bombs", "jets bombarded". The subtype tree keeps them siblings of airstrike, so the
+# sentence-wide cues ("jets") cannot refine them sideways.
+AERIAL_SUBTYPES = frozenset({"bombing", "shelling"})
 
 
 
@@ -190,6 +194,7 @@ class FrameBuilder:
         self._state_forces = lexicon.words("state_forces")
         self._armed = self._state_forces | self._military
         self._routes = lexicon.words("route_nouns")
+        self._aircraft = lexicon.words("aircraft")
 
     # ---- trigger choice ----------------------------------------------------------------
 
@@ -264,6 +269,25 @@ class FrameBuilder:
             if best is None or entry.strength > best.strength:
                 best = entry
         return best
+
+    def _aerial(self, head: Token) -> bool:
+        """Whether aircraft deliver the happening: the trigger's agent or instrument, or
+        that of the verb whose object the trigger noun is ("warplanes dropped bombs", "bombs
+        were dropped by jets", "bombs dropped from helicopters", "the air force bombed")."""
+        verbs = [head]
+        if _is_nominal(head):
+            verbs.extend(c for c in head.children if c.dep_ == "acl")
+            if head.dep_ in ("dobj", "nsubjpass", "nsubj"):
+                verbs.append(head.head)
+        agents: list[Token] = []
+        for verb in verbs:
+            for c in verb.children:
+                if c.dep_ in SUBJECTS | {"poss", "compound"}:
+                    agents.append(c)
+                elif c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                    agents.extend(g for g in c.children if g.dep_ == "pobj")
+        return any(a.lemma_.lower() in self._aircraft or a.lower_ in self._aircraft
+                   or any(c.dep_ == "compound" and c.lower_ == "air" for c in a.children) for a in agents)
 
     # ---- assertion -----------------------------------------------------------------------
 
@@ -531,8 +555,9 @@ class FrameBuilder:
             actors = self._actors(head, entry, art)
             confidence = min(0.99, entry.strength * factor + (0.05 if actors else 0.0))
             location = self._location(n, heads, entry, actors, places, heading, art)
+            subtype = "airstrike" if entry.subtype in AERIAL_SUBTYPES and self._aerial(head) else entry.subtype
             mention = Mention(
-                entry.type, entry.subtype, entry.lemma,
+                entry.type, subtype, entry.lemma,
                 (base + match.start, base + match.end), (base, base + len(text)),
                 actors, location, self._date(n, heads, dates, art), confidence, heading,
                 lemmas={entry.lemma})
