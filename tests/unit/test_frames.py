@@ -114,6 +114,16 @@ def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, 
     assert {(m.type, m.subtype) for m in found} == {("attack", subtype)}
 
 
+def test_apposition_after_a_comma_is_not_the_object_of_an_intransitive_trigger(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Organisers said 20,000 people demonstrated in the capital in May against the new law, the largest turnout this year."
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "May", "2018-05", "month")]))
+    # The protest is asserted; "said" only attributes it.
+    assert [(m.type, m.subtype, m.date.value) for m in found] == [("protest", "demonstration", "2018-05")]
+    found = mentions(nlp, builder, "Farmers demonstrated in the capital against the tax, the largest turnout this year.", frame())
+    assert [(m.type, m.subtype) for m in found] == [("protest", "demonstration")]
+    assert mentions(nlp, builder, "The army demonstrated its resolve on Monday.", frame()) == []
+
+
 def test_no_trigger_no_mention(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     assert mentions(nlp, builder, "Sunny spells are expected across the north this week.", frame()) == []
 

@@ -159,6 +159,11 @@ def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
     return not (noun.dep_ == "pobj" and noun.head.lower_ in TEMPORAL_PREPS)
 
 
+def _after_comma(head: Token, dependent: Token) -> bool:
+    """Whether a comma attached to `head` stands between it and a dependent to its right."""
+    return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1:dependent.left_edge.i])
+
+
 def _agent_in(head: Token, words: frozenset[str]) -> bool:
     """Whether the trigger's subject or possessor ("his fighters' march") is one of `words`."""
     return any(c.dep_ in SUBJECTS | {"poss"} and (c.lemma_.lower() in words or c.lower_ in words)
@@ -224,7 +229,9 @@ class FrameBuilder:
         if requirement == "active":
             return "nsubj" in deps and "auxpass" not in deps
         if requirement == "intransitive":
-            return not deps & {"dobj", "ccomp"}
+            # An object after a comma is an apposition the parser hung on the verb
+            # ("demonstrated in the city, the largest turnout this year"), not its object.
+            return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
         if requirement == "with":
             return any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
         if requirement == "military":
