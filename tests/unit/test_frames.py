@@ -94,6 +94,22 @@ def test_date_belongs_to_the_trigger_it_governs(nlp, builder) -> None:  # type: 
     assert [(m.type, m.date.value) for m in found] == [("attack", "2019-03-08")]
 
 
+def test_event_does_not_take_the_date_of_the_statement_reacting_to_it(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "The Secretary-General on Wednesday condemned the car bombing in the city."
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "Wednesday", "2019-03-13")]))
+    assert [(m.type, m.date.value, m.date.source) for m in found] == [
+        ("statement", "2019-03-13", "text"), ("attack", "2019-03-12", "published_at")]
+    # The reaction takes the later of its dates, the event the other one.
+    text = "The foreign minister on Friday condemned the shelling of a hospital in the north last week."
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "Friday", "2019-03-15"),
+                                                      when(text, "last week", "2019-W10", "week")]))
+    assert [(m.type, m.date.value) for m in found] == [("statement", "2019-03-15"), ("attack", "2019-W10")]
+    # A report's date still bounds the events it reports.
+    text = "Police said on Thursday they had arrested four suspects."
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "Thursday", "2019-03-14")]))
+    assert [(m.type, m.date.value) for m in found] == [("arrest", "2019-03-14")]
+
+
 def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     text = "Police official Hyderabad Khan said a bomb exploded near the market."
     hyderabad = Place("Hyderabad", 0, 9, "Hyderabad", "IN", None, 17.38, 78.46, 1269843, "city", "city")

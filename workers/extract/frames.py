@@ -164,6 +164,34 @@ def _after_comma(head: Token, dependent: Token) -> bool:
     return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1:dependent.left_edge.i])
 
 
+def _reaction_to(head: Token, heads: list[tuple[Token, bool]]) -> int | None:
+    """Index of the statement trigger that reacts to an event noun ("condemned the car
+    bombing", "claimed responsibility for the attack", "condemnation of the raid"): reached
+    from it through nouns and prepositions only, not through a clause; else None."""
+    if not _is_nominal(head):
+        return None
+    statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
+    tok = head
+    while tok.head is not tok:
+        tok = tok.head
+        if tok.i in statements:
+            return statements[tok.i]
+        if tok.pos_ not in ("NOUN", "PROPN", "ADP"):
+            return None
+    return None
+
+
+def _last_day(te: TimeExpression) -> date:
+    """The last day a normalized date covers."""
+    span = _interval(te.value, te.precision)
+    if span is not None:
+        return span[1]
+    if te.precision == "month":
+        year, month = map(int, te.value.split("-"))
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date(int(te.value[:4]), 12, 31)
+
+
 def _agent_in(head: Token, words: frozenset[str]) -> bool:
     """Whether the trigger's subject or possessor ("his fighters' march") is one of `words`."""
     return any(c.dep_ in SUBJECTS | {"poss"} and (c.lemma_.lower() in words or c.lower_ in words)
@@ -486,16 +514,45 @@ class FrameBuilder:
               art: ArticleFrame) -> EventDate:
         """The date expression governing trigger `n`; events (not statements) may share the
         date of another event of their sentence ("clashed on Monday, and dozens were arrested")."""
+        te = self._own_date(n, heads, dates)
+        if te is None and not heads[n][1]:
+            te = self._shared_date(n, heads, dates)
+        if te is None:
+            return EventDate(art.published_day, "day", None, "published_at")
+        return EventDate(te.value, te.precision, te.text, "text")
+
+    def _own_date(self, n: int, heads: list[tuple[Token, bool]],
+                  dates: list[tuple[TimeExpression, SpacySpan]]) -> TimeExpression | None:
+        """The nearest date trigger `n` owns. A statement reacting to an event of its sentence
+        takes the latest it owns ("on Tuesday condemned the killing ... last week"): a reaction
+        comes after what it reacts to."""
         head, statement = heads[n]
         owned = [(te, sp) for te, sp in dates if self._owner(sp, heads) == n]
-        if not owned and not statement:
-            # Another event's date, else the report's date ("police said Thursday they had
-            # arrested"): the nearest bound the sentence gives.
-            owned = [(te, sp) for te, sp in dates if not heads[self._owner(sp, heads)][1]] or dates
         if not owned:
-            return EventDate(art.published_day, "day", None, "published_at")
-        te = min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
-        return EventDate(te.value, te.precision, te.text, "text")
+            return None
+        if statement and len(owned) > 1 and any(
+                not other and _reaction_to(h, heads) == n for h, other in heads):
+            return max(owned, key=lambda d: _last_day(d[0]))[0]
+        return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
+
+    def _shared_date(self, n: int, heads: list[tuple[Token, bool]],
+                     dates: list[tuple[TimeExpression, SpacySpan]]) -> TimeExpression | None:
+        """For an event without a date of its own: another event's date, else the report's
+        date ("police said Thursday they had arrested"), the nearest bound the sentence gives.
+        An event a statement reacts to ("on Wednesday condemned the car bombing") never takes
+        the reaction's own date, only another date the statement owns."""
+        head = heads[n][0]
+        owned = [(te, sp) for te, sp in dates if not heads[self._owner(sp, heads)][1]]
+        if not owned:
+            reaction = _reaction_to(head, heads)
+            if reaction is None:
+                owned = dates
+            else:
+                own = self._own_date(reaction, heads, dates)
+                owned = [(te, sp) for te, sp in dates if self._owner(sp, heads) == reaction and te is not own]
+        if not owned:
+            return None
+        return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
 
     def _location(self, n: int, heads: list[tuple[Token, bool]], entry: LexEntry, actors: list[Actor],
                   places: list[tuple[Place, SpacySpan]], heading: bool, art: ArticleFrame) -> EventLocation | None:
