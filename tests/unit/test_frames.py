@@ -69,6 +69,12 @@ def test_threat_and_modal_are_not_asserted_attacks(nlp, builder) -> None:  # typ
     assert [m.type for m in found] == []
 
 
+def test_planned_happenings_named_by_a_modifier_are_not_asserted(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, "Police detained five men suspected of planning attacks in the capital.", frame())
+    assert [m.type for m in found] == ["arrest"]
+    assert mentions(nlp, builder, "The army postponed a planned offensive in the north.", frame()) == []
+
+
 def test_negated_arrest_is_dropped(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     assert mentions(nlp, builder, "Police did not arrest anyone after the match.", frame()) == []
 

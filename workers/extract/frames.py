@@ -228,6 +228,7 @@ class FrameBuilder:
         self._armed = self._state_forces | self._military
         self._routes = lexicon.words("route_nouns")
         self._aircraft = lexicon.words("aircraft")
+        self._nonassertive_mods = lexicon.words("nonassertive_modifiers")
 
     # ---- trigger choice ----------------------------------------------------------------
 
@@ -340,6 +341,10 @@ class FrameBuilder:
         factor = 1.0
         if entry.subtype in STATE_SUBTYPES and head.dep_ == "amod":
             return NOT_ASSERTED
+        if _is_nominal(head) and any(c.dep_ in ("compound", "amod") and (
+                c.lower_ in self._nonassertive_mods or c.lemma_.lower() in self._nonassertive_mods)
+                for c in head.children):
+            return NOT_ASSERTED  # "suspected of planning attacks" parsed as a compound, "a planned offensive"
         chain = self._governor_chain(head)
         for n, tok in enumerate(chain):
             lemma = tok.lemma_.lower()
