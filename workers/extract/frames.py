@@ -5,14 +5,16 @@ For each trigger the lexicon finds in a parsed sentence, `build_mentions()`:
 1. picks the lexicon entry the parse supports (part of speech, requirements, exclusions);
 2. decides whether the happening is asserted: negation drops it, a non-assertive governor
    ("denied carrying out the attack", "threatened to strike", "plans to", modals, "if")
-   drops it, hedges, plurals (aggregates), habitual present tense and headlines lower the
-   confidence; a reporting verb whose clause reports another event is attribution, and
+   drops it, and so does a planning modifier ("planned offensive"); hedges, plurals
+   (aggregates), habitual present tense and headlines lower the confidence; bombs
+   delivered by aircraft are an air strike; a reporting verb whose clause reports another event is attribution, and
    one whose clause reports a happening we do not type (agreement, aid, concession...) is
    its vehicle, neither is a statement of its own; "X said Y must ..." is a demand; a raid
    under an arrest verb and protesters named inside another event are parts of that event;
 3. attaches actors (subject/agent as source, object or "on/against" as target), the date
    expression closest to the trigger in the dependency tree (not one that dates another
-   noun: "last month's coup"; else published_at), and the
+   noun: "last month's coup", nor the date of a statement reacting to the event: "on
+   Wednesday condemned the bombing"; else published_at), and the
    place that governs the trigger (else, for statements, the dateline or the speaker's
    country; for other events the dateline or the article's dominant place).
 
