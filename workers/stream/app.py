@@ -16,6 +16,7 @@ from faust.serializers import codecs
 from workers.clients import max_record_bytes, ssl_context
 from workers.publish.topics import EVENT_TYPES, Topics
 from workers.settings import Settings
+from workers.stream.consumer import App
 
 
 class OrjsonCodec(codecs.Codec):
@@ -61,7 +62,7 @@ def broker_credentials(settings: Settings) -> Any:
 def build_app(settings: Settings) -> Wiring:
     """A Faust app configured from `settings`, with every topic declared."""
     servers = ";".join(f"kafka://{s.strip()}" for s in settings.bootstrap_servers.split(","))
-    app = faust.App(
+    app = App(
         settings.app_id,
         broker=servers,
         broker_credentials=broker_credentials(settings),

@@ -1,0 +1,123 @@
+"""The offset guards of `SafeConsumer`, driven without a broker.
+
+Each test sets up the bookkeeping state that, in faust-streaming's own consumer, lets a
+commit move past a message no agent processed, and checks the guard holds it back. The
+restart tests in tests/integration/test_reliability.py exercise the same guards end to end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pytest
+from faust.transport import consumer as faust_consumer
+from faust.transport.drivers.aiokafka import Consumer as FaustConsumer
+from faust.types import TP
+from faust.types.tuples import Message
+
+from workers.settings import Settings
+from workers.stream.app import build_app
+from workers.stream.consumer import SafeConsumer
+
+TOPIC = "t.articles.unique"
+A, B = TP(TOPIC, 0), TP(TOPIC, 1)
+
+
+@pytest.fixture
+def consumer(tmp_path) -> Iterator[SafeConsumer]:
+    wiring = build_app(Settings.from_env(data_dir=str(tmp_path), topic_prefix="t."))
+    consumer = wiring.app.consumer
+    assert isinstance(consumer, SafeConsumer)
+    yield consumer
+
+
+def book(consumer: SafeConsumer, tp: TP, committed: int, acked: list[int]) -> None:
+    consumer._committed_offset[tp] = committed
+    consumer._acked[tp] = list(acked)
+    consumer._acked_index[tp] = set(acked)
+
+
+def test_commit_waits_for_the_message_at_the_committed_offset(consumer: SafeConsumer):
+    book(consumer, A, committed=3, acked=[4, 5, 6])
+    assert consumer._new_offset(A) is None
+    book(consumer, A, committed=3, acked=[4, 5, 6])
+    assert FaustConsumer._new_offset(consumer, A) == 7, "faust alone commits past offset 3"
+
+
+def test_commit_moves_once_the_committed_offset_is_acknowledged(consumer: SafeConsumer):
+    book(consumer, A, committed=3, acked=[3, 4, 5, 7])
+    assert consumer._new_offset(A) == 6
+
+
+def test_a_real_gap_at_the_committed_offset_still_commits(consumer: SafeConsumer):
+    book(consumer, A, committed=3, acked=[5, 6])
+    consumer._gap[A].addi(3, 5)  # offsets 3 and 4 hold no records (e.g. transaction markers)
+    assert consumer._new_offset(A) == 7
+
+
+def record(tp: TP, offset: int) -> SimpleNamespace:
+    return SimpleNamespace(topic=tp.topic, partition=tp.partition, offset=offset, timestamp=0,
+                           timestamp_type=0, headers=[], key=b"k", value=b"{}", checksum=None,
+                           serialized_key_size=1, serialized_value_size=2)
+
+
+def drain(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, *, seek_while_fetching: bool = False,
+          seek_after_first: bool = False) -> list[tuple[TP, int]]:
+    """Hand out one batch of records of A and B through `getmany`, seeking A at the given moment."""
+    batch = {A: [record(A, o) for o in range(10, 14)], B: [record(B, o) for o in range(20, 24)]}
+
+    async def fetch(self, timeout: float):  # the fetcher's answer, as faust's consumer receives it
+        if seek_while_fetching:
+            consumer._note_sought([A])
+        return batch, {A, B}
+
+    monkeypatch.setattr(faust_consumer.Consumer, "_wait_next_records", fetch)
+    consumer.highwater = lambda tp: 100  # type: ignore[method-assign]
+    consumer.flow_active = True
+
+    async def run() -> list[tuple[TP, int]]:
+        seen = []
+        async for tp, message in consumer.getmany(timeout=1.0):
+            seen.append((tp, message.offset))
+            if seek_after_first and len(seen) == 1:
+                consumer._note_sought([A])  # recovery seeks partition A back meanwhile
+        return seen
+
+    return asyncio.run(run())
+
+
+def test_a_batch_drops_the_records_of_a_partition_sought_while_it_is_handed_out(
+        consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch):
+    seen = drain(consumer, monkeypatch, seek_after_first=True)
+    assert seen[0][0] == A and len([s for s in seen if s[0] == A]) == 1, "A's later records must be dropped"
+    assert [o for tp, o in seen if tp == B] == [20, 21, 22, 23], "B was not sought: all its records pass"
+
+
+def test_a_batch_fetched_after_a_seek_is_kept_whole(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch):
+    seen = drain(consumer, monkeypatch, seek_while_fetching=True)
+    assert [o for tp, o in seen if tp == A] == [10, 11, 12, 13]
+    assert [o for tp, o in seen if tp == B] == [20, 21, 22, 23]
+
+
+def message(offset: int, generation: int) -> Message:
+    return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
+
+
+def test_acks_are_refused_while_the_flow_is_stopped_or_for_an_older_generation(consumer: SafeConsumer):
+    app = consumer.app
+    app.consumer_generation_id = 5
+    app.flow_control.resume()
+
+    stale = message(1, generation=4)
+    assert consumer.ack(stale) is False and not stale.acked
+
+    app.flow_control.suspend()
+    during_rebalance = message(2, generation=5)
+    assert consumer.ack(during_rebalance) is False and not during_rebalance.acked
+
+    app.flow_control.resume()
+    current = message(3, generation=5)
+    consumer.ack(current)
+    assert current.acked, "a message of the current generation is acknowledged"
