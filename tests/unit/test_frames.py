@@ -130,10 +130,24 @@ def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type:
     ("The air force bombarded the port overnight.", "airstrike"),
     ("Militants bombed a police station on Monday.", "bombing"),
     ("A bomb exploded in the market on Monday as jets flew overhead.", "bombing"),
+    # Munitions that are air-delivered by definition, whoever is named as dropping them.
+    ("Russian forces dropped a glide bomb on a supermarket in the town.", "airstrike"),
+    ("Government forces dropped barrel bombs on the district on Monday.", "airstrike"),
+    ("The army dropped guided aerial bombs on the village.", "airstrike"),
 ])
 def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, subtype: str) -> None:  # type: ignore[no-untyped-def]
     found = mentions(nlp, builder, text, frame())
     assert {(m.type, m.subtype) for m in found} == {("attack", subtype)}
+
+
+@pytest.mark.parametrize("text", [
+    "Five people died when a booby-trapped car blew up in the town on Saturday.",
+    "An explosives-laden truck exploded at a checkpoint on Monday.",
+    "A car rigged with explosives detonated near the market.",
+])
+def test_booby_trapped_or_explosives_laden_vehicles_are_car_bombings(nlp, builder, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, text, frame())
+    assert {(m.type, m.subtype) for m in found} == {("attack", "car_bombing")}
 
 
 def test_apposition_after_a_comma_is_not_the_object_of_an_intransitive_trigger(nlp, builder) -> None:  # type: ignore[no-untyped-def]

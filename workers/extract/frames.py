@@ -230,6 +230,7 @@ class FrameBuilder:
         self._armed = self._state_forces | self._military
         self._routes = lexicon.words("route_nouns")
         self._aircraft = lexicon.words("aircraft")
+        self._air_munitions = lexicon.words("air_munitions")
         self._nonassertive_mods = lexicon.words("nonassertive_modifiers")
 
     # ---- trigger choice ----------------------------------------------------------------
@@ -313,6 +314,9 @@ class FrameBuilder:
         that of the verb whose object the trigger noun is ("warplanes dropped bombs", "bombs
         were dropped by jets", "bombs dropped from helicopters", "the air force bombed")."""
         verbs = [head]
+        if _is_nominal(head) and any(c.dep_ in ("compound", "amod") and c.lower_ in self._air_munitions
+                                     for c in head.children):
+            return True  # "a glide bomb", "barrel bombs", "guided aerial bombs": dropped from the air
         if _is_nominal(head):
             verbs.extend(c for c in head.children if c.dep_ == "acl")
             if head.dep_ in ("dobj", "nsubjpass", "nsubj"):
