@@ -11,6 +11,7 @@ import pytest
 
 from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, consolidate_file
 from workers.consolidate.match import date_interval
+from workers.dedup.index import parse_time
 from workers.records import Actor, Event, EventDate, EventLocation, Span
 from workers.schemas import validator
 
@@ -180,14 +181,65 @@ def test_window_bounds_joins_expires_clusters_and_drops_late_events():
     config = ConsolidationConfig(window_days=2)
     c = Consolidator(config)
     first = c.process(event("a", published="2024-03-05T10:00:00Z"))
-    # Three days later a month-precise report of a Baghdad car bombing is another cluster.
-    later = c.process(event("b", published="2024-03-08T10:00:00Z", when=EventDate("2024-03", "month", None, "text")))
+    # Three days later a day-precise report of a Baghdad car bombing on March 4 is another
+    # cluster: a day-precise report is read only against the window of the latest report.
+    later = c.process(event("b", published="2024-03-08T10:00:00Z"))
     assert later.cluster_id != first.cluster_id
-    assert c.expire() == [first.cluster_id]
-    assert len(c) == 1
+    # Both are kept until March is over and the window after it (a month-precise report may
+    # still name them), not longer.
+    assert c.expire() == []
+    assert c.expire(now=epoch("2024-04-02T23:59:00Z")) == []
+    assert c.expire(now=epoch("2024-04-03T00:01:00Z")) == sorted([first.cluster_id, later.cluster_id])
+    assert len(c) == 0
     # Published before the window of the latest event: late, not consolidated.
     assert c.process(event("c", published="2024-03-05T12:00:00Z")) is None
-    assert len(c) == 1
+    assert len(c) == 0
+
+
+def epoch(iso: str) -> float:
+    return parse_time(iso)
+
+
+MONTH = EventDate("2024-03", "month", None, "text")
+
+
+def test_month_report_published_after_the_window_joins_the_cluster_it_contains():
+    # The bombing of March 4 is reported on March 5; "a car bombing in Baghdad in March" is
+    # reported 27 days later, long after the 3-day window of the last report but within the
+    # window after the end of March: it joins.
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
+                       event("b", published="2024-04-01T10:00:00Z", when=MONTH)) == [{"a", "b"}]
+    # Published more than the window after the end of March: nothing left to join.
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
+                       event("b", published="2024-04-04T10:00:00Z", when=MONTH)) == [{"a"}, {"b"}]
+    # A week-precise report within the window after its ISO week (March 4-10) joins too.
+    week = EventDate("2024-W10", "week", None, "text")
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
+                       event("b", published="2024-03-12T10:00:00Z", when=week)) == [{"a", "b"}]
+
+
+def test_late_wide_reports_join_only_clusters_their_days_contain():
+    # A month report of February does not reach a cluster of March 4 (the dates veto anyway),
+    # and a day-precise report 9 days after the last report stays out although the cluster
+    # is still kept for month reports.
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
+                       event("b", published="2024-03-14T10:00:00Z")) == [{"a"}, {"b"}]
+    # A cluster that only knows "March" (a month report) is contained by a later March report.
+    first_month = EventDate("2024-03", "month", None, "text")
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z", when=first_month),
+                       event("b", published="2024-03-25T10:00:00Z", when=MONTH)) == [{"a", "b"}]
+
+
+def test_kept_clusters_are_bounded_by_a_month_after_the_last_report():
+    c = Consolidator(ConsolidationConfig(window_days=3))
+    # A protest announced for a day four months ahead is not kept until then.
+    far = c.process(event("a", type_="protest", subtype="protest", when=day("2024-07-01"),
+                          published="2024-03-05T10:00:00Z"))
+    assert c.keep_until(c.cluster(far.cluster_id)) == epoch("2024-04-08T10:00:00Z")
+    # A year-precise cluster is kept only the window after its last report.
+    year = c.process(event("b", subtype="shelling", when=EventDate("2024", "year", None, "text"),
+                           published="2024-03-05T10:00:00Z"))
+    assert c.keep_until(c.cluster(year.cluster_id)) == epoch("2024-03-08T10:00:00Z")
 
 
 def test_expiry_does_not_change_results():

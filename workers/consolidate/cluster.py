@@ -11,9 +11,14 @@ narrowest date, and the intersection of its members' date intervals, against whi
 later events are compared (so a cluster never holds two different days or towns).
 
 Time is event time: every event counts at its `published_at`. The watermark is the latest
-such time seen; clusters whose last report is more than `window_days` older than the
-watermark are no longer candidates (and `expire()` drops them), and an event older than
-that is late: `process` returns None. So results depend only on the order of the input,
+such time seen; an event older than the watermark minus `window_days` is late: `process`
+returns None. A cluster is a candidate for a report published within the window after its
+last report; a week- or month-precise report ("in May") is also a candidate for the
+clusters whose days its own days contain, as long as it is published within the window
+after the end of its week or month. So a cluster is kept until the window after the later
+of its last report and the end of the calendar month (and ISO week) of its last possible
+day, at most `REACH_MAX_DAYS` after its last report (`Consolidator.keep_until`); `expire()`
+drops it after that. So results depend only on the order of the input,
 not on wall-clock time or on how often `expire()` runs, and a replay of the same events
 from empty state gives the same clusters with the same ids.
 
@@ -27,7 +32,7 @@ import hashlib
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +48,8 @@ from workers.extract.codes import codes_for
 from workers.records import Actor, Event, EventDate, EventLocation, utc_now_iso
 
 EXPIRE_EVERY = 3600.0  # seconds of event time between expiry sweeps in `consolidate()`
+WIDE_MIN_DAYS = 7  # a report whose date spans this many days or more (a week, a month) ...
+REACH_MAX_DAYS = 31  # ... and at most this many may join a cluster after the window (`_reach`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +191,30 @@ def _width(interval: Interval) -> int:
     return interval[1] - interval[0]
 
 
+def _day_start(ordinal: int) -> float:
+    """The epoch second at which the day `ordinal` (proleptic Gregorian) begins, UTC."""
+    return datetime.combine(date.fromordinal(ordinal), time(), timezone.utc).timestamp()
+
+
+def _reach(cluster: Cluster) -> float:
+    """The latest event time at which a report may still join `cluster`, before the window.
+
+    A report is read against the cluster's latest report (`last_seen`), and a week- or
+    month-precise report ("in May", "last week") also against the cluster's days: it may
+    name the calendar month or the ISO week that holds the cluster's last possible day, so
+    the cluster is kept until that month and that week are over. Clusters whose days span
+    more than `REACH_MAX_DAYS` (a year-precise report) are not kept longer, and no cluster is
+    kept more than `REACH_MAX_DAYS` after its last report (a date far in the future).
+    """
+    if _width(cluster.interval) + 1 > REACH_MAX_DAYS:
+        return cluster.last_seen
+    last = date.fromordinal(cluster.interval[1])
+    month_end = date(last.year + last.month // 12, last.month % 12 + 1, 1).toordinal()  # the day after
+    week_end = cluster.interval[1] + 8 - last.isoweekday()  # the Monday after
+    until = _day_start(max(month_end, week_end))
+    return max(cluster.last_seen, min(until, cluster.last_seen + REACH_MAX_DAYS * 86400.0))
+
+
 class Consolidator:
     """Clusters of events over a sliding window of event time (see the module docstring)."""
 
@@ -269,10 +300,15 @@ class Consolidator:
             score += ACTOR_COUNTRY_CONFLICT
         return score
 
+    def keep_until(self, cluster: Cluster) -> float:
+        """The event time after which `cluster` can take no more reports (see `_reach`)."""
+        return _reach(cluster) + self.config.window_seconds
+
     def expire(self, now: float | None = None) -> list[str]:
-        """Drop the clusters last reported more than the window before `now` (default: the watermark)."""
-        horizon = (self.watermark if now is None else now) - self.config.window_seconds
-        gone = [cid for cid, c in self._clusters.items() if c.last_seen < horizon]
+        """Drop the clusters that can take no more reports at `now` (default: the watermark):
+        those whose `keep_until` is before it."""
+        now = self.watermark if now is None else now
+        gone = [cid for cid, c in self._clusters.items() if self.keep_until(c) < now]
         for cid in gone:
             self._remove(cid)
         return gone
@@ -298,10 +334,21 @@ class Consolidator:
         else:
             ids = (*by_country.get(country, ()), *by_country.get(None, ()))
         window = self.config.window_seconds
-        oldest = max(self.watermark, seen) - window
+        now = max(self.watermark, seen)
+        oldest = now - window
+        # A week- or month-precise report ("in May") may come long after the happening: it
+        # also meets the live clusters whose days its own days contain, while it is published
+        # no later than the window after the end of its week or month (`_reach`).
+        interval = date_interval(event.date, self.config.report_lag_days)
+        wide = WIDE_MIN_DAYS <= _width(interval) + 1 <= REACH_MAX_DAYS and \
+            seen <= _day_start(interval[1] + 1) + window
         for cid in ids:
             cluster = self._clusters[cid]
-            if cluster.last_seen >= oldest and cluster.first_seen <= seen + window:
+            if cluster.first_seen > seen + window:
+                continue
+            if cluster.last_seen >= oldest or (wide and self.keep_until(cluster) >= now
+                                               and interval[0] <= cluster.interval[0]
+                                               and cluster.interval[1] <= interval[1]):
                 yield cluster
 
     def _start(self, event: Event, seen: float, interval: Interval) -> Cluster:
