@@ -159,6 +159,24 @@ def test_a_shared_actor_adds_evidence_and_opposed_actor_countries_remove_it():
     assert not joined(event("a", actors=russia, **kw), event("b", actors=ukraine, **kw))
 
 
+def test_a_report_that_fits_two_clusters_equally_joins_neither():
+    # Car bombings in Baghdad and in Tarmiyah (same governorate, 37 km apart) on March 4;
+    # "a car bombing in Baghdad governorate on March 4" scores 2 + 3 + 1 = 6 against both.
+    baghdad, tarmiyah = event("a"), event("b", location=TARMIYAH)
+    vague = event("c", location=BAGHDAD_GOV, published="2024-03-05T12:00:00Z")
+    assert clusters_of(baghdad, tarmiyah, vague) == [{"a"}, {"b"}, {"c"}]
+    # Still none when one of the two has more reports: size is no evidence of which one it is.
+    assert clusters_of(baghdad, tarmiyah, event("d", location=TARMIYAH), vague) == [{"a"}, {"b", "d"}, {"c"}]
+    # What separates them decides: the subtype (a roadside bombing in Tarmiyah) ...
+    assert clusters_of(baghdad, event("b", location=TARMIYAH, subtype="roadside_bombing"),
+                       vague) == [{"a", "c"}, {"b"}]
+    # ... or a shared source actor.
+    isis = [Actor("Islamic State", "source", "group")]
+    assert clusters_of(baghdad, event("b", location=TARMIYAH, actors=isis),
+                       event("c", location=BAGHDAD_GOV, published="2024-03-05T12:00:00Z", actors=isis)) == \
+        [{"a"}, {"b", "c"}]
+
+
 def test_events_of_one_article_join_only_when_they_are_really_the_same():
     assert not joined(event("a", article="x"), event("b", article="x", location=BAGHDAD_GOV))
     assert joined(event("a", article="x"), event("b", article="x", location=SADR_CITY))

@@ -261,15 +261,25 @@ class Consolidator:
         self.watermark = max(self.watermark, seen)
         interval = date_interval(event.date, self.config.report_lag_days)
         best: tuple[float, int, str] | None = None
+        tied = False  # another cluster scores as high as the best one
         for cluster in self._candidates(event, seen):
             score = self.score(cluster, event, interval)
             if score is None:
                 continue
             needed = self.config.same_article_score if cluster.has_article(event.article_id) else self.config.min_score
+            if score < needed:
+                continue
             key = (score, len(cluster.members), cluster.cluster_id)
-            if score >= needed and (best is None or key > best):
+            if best is not None and score == best[0]:
+                tied = True
+            elif best is None or score > best[0]:
+                tied = False
+            if best is None or key > best:
                 best = key
-        if best is None:
+        if best is None or tied:
+            # Nothing to join, or two clusters fit equally well and nothing in the report tells
+            # which one it is (an arrest "in Saxony" when Dresden and Leipzig both had one that
+            # day): a cluster of its own rather than a guess.
             cluster = self._start(event, seen, interval)
         else:
             cluster = self._clusters[best[2]]
