@@ -8,7 +8,11 @@ broker answers a metadata request. `stop` ends it by pid. Both are idempotent.
 
 With `sasl_port`, a SASL_PLAINTEXT listener takes PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
 logins of `sasl_users` (PLAIN users in the listener's JAAS config, SCRAM credentials
-written into the storage at format time). Other listeners go in `extra_properties`.
+written into the storage at format time). With `ssl_port`, an SSL listener serves TLS from the
+PKCS12 `ssl_keystore` (and checks client certificates against `ssl_truststore` when
+`ssl_client_auth` asks for them); with `sasl_ssl_port`, a SASL_SSL listener takes the same
+logins as the SASL_PLAINTEXT one over TLS. `workers.tls.broker_stores` makes such stores.
+The PLAINTEXT listener stays on `port` in every case. Other listeners go in `extra_properties`.
 """
 
 from __future__ import annotations
@@ -57,6 +61,12 @@ class LocalBroker:
     extra_properties: dict[str, str] = field(default_factory=dict)
     sasl_port: int | None = None
     sasl_users: dict[str, str] = field(default_factory=dict, repr=False)  # user name -> password
+    ssl_port: int | None = None
+    sasl_ssl_port: int | None = None
+    ssl_keystore: Path | None = None  # PKCS12: the broker's key pair and certificate chain
+    ssl_truststore: Path | None = None  # PKCS12: the CAs client certificates must come from
+    ssl_password: str = field(default="", repr=False)  # of both stores (and of the key)
+    ssl_client_auth: str = "none"  # of the SSL listener: none, requested or required
 
     @property
     def jars(self) -> Path:
@@ -216,25 +226,54 @@ class LocalBroker:
         }
         if self.sasl_port is not None:
             props.update(self._sasl_properties(props))
+        if self.ssl_port is not None:
+            props.update(self._listener(props, "SSL", self.ssl_port))
+            props.update(self._ssl_properties("ssl", client_auth=self.ssl_client_auth))
+        if self.sasl_ssl_port is not None:
+            props.update(self._sasl_properties(props, "SASL_SSL", self.sasl_ssl_port))
+            props.update(self._ssl_properties("sasl_ssl", client_auth="none"))
         props.update(self.extra_properties)
         return "".join(f"{k}={v}\n" for k, v in props.items())
 
-    def _sasl_properties(self, props: dict[str, str]) -> dict[str, str]:
-        listener = f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}"
-        plain_users = " ".join(f'user_{user}="{password}"' for user, password in self.sasl_users.items())
-        sasl = {
+    @staticmethod
+    def _listener(props: dict[str, str], name: str, port: int) -> dict[str, str]:
+        """One more listener `name` (also its security protocol) on 127.0.0.1:`port`."""
+        listener = f"{name}://127.0.0.1:{port}"
+        return {
             "listeners": f"{props['listeners']},{listener}",
             "advertised.listeners": f"{props['advertised.listeners']},{listener}",
-            "listener.security.protocol.map":
-                f"{props['listener.security.protocol.map']},SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "listener.security.protocol.map": f"{props['listener.security.protocol.map']},{name}:{name}",
+        }
+
+    def _sasl_properties(self, props: dict[str, str], name: str = "SASL_PLAINTEXT",
+                         port: int | None = None) -> dict[str, str]:
+        plain_users = " ".join(f'user_{user}="{password}"' for user, password in self.sasl_users.items())
+        prefix = f"listener.name.{name.lower()}"
+        sasl = {
+            **self._listener(props, name, self.sasl_port if port is None else port),
             "sasl.enabled.mechanisms": ",".join(("PLAIN", *SCRAM_MECHANISMS)),
-            "listener.name.sasl_plaintext.plain.sasl.jaas.config":
+            f"{prefix}.plain.sasl.jaas.config":
                 f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
         }
         for mechanism in SCRAM_MECHANISMS:
-            sasl[f"listener.name.sasl_plaintext.{mechanism.lower()}.sasl.jaas.config"] = \
+            sasl[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = \
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;"
         return sasl
+
+    def _ssl_properties(self, listener: str, client_auth: str) -> dict[str, str]:
+        if self.ssl_keystore is None or self.ssl_truststore is None:
+            raise BrokerError("a TLS listener needs ssl_keystore and ssl_truststore (see workers.tls.broker_stores)")
+        prefix = f"listener.name.{listener}.ssl"
+        return {
+            f"{prefix}.keystore.type": "PKCS12",
+            f"{prefix}.keystore.location": str(self.ssl_keystore),
+            f"{prefix}.keystore.password": self.ssl_password,
+            f"{prefix}.key.password": self.ssl_password,
+            f"{prefix}.truststore.type": "PKCS12",
+            f"{prefix}.truststore.location": str(self.ssl_truststore),
+            f"{prefix}.truststore.password": self.ssl_password,
+            f"{prefix}.client.auth": client_auth,
+        }
 
     def _java_cmd(self, main: str, *args: str) -> list[str]:
         java = shutil.which("java")
