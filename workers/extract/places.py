@@ -59,7 +59,7 @@ from workers.extract.geo.text import is_acronym, norm, same_spelling, tokens
 from workers.records import Place
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 MAX_WORDS = 6
 DESIGNATORS = frozenset({"province", "governorate", "region", "oblast", "state", "prefecture", "krai"})
@@ -121,6 +121,16 @@ _DATELINE = re.compile(
     rf"{_SP}?[—–_-]{{1,2}}{_SP}?(?=\S)"
 )
 _DATELINE_WINDOW = 2000
+# "the Georgian capital", "Kenya's capital", "the capital of Peru" (direct neighbours only:
+# "Pakistan's commercial capital" is not Islamabad).
+_CAPITAL_AFTER = re.compile(r"(?:'s|’s)?[ \u00a0]capital(?:[ \u00a0]city)?\b")
+_CAPITAL_BEFORE = re.compile(r"\bcapital(?:[ \u00a0]city)?[ \u00a0]of[ \u00a0](?:the[ \u00a0])?$")
+_DEMONYM_CAPITAL = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ \u00a0]capital(?:[ \u00a0]city)?\b")
+# A lower-case Arabic article joined by a hyphen ("al-Bab", "ad-Dour", "ash-Shaddadi"): the name
+# starts there; the gazetteer writes the article "Al", whatever letter it assimilates to.
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ad|ath|adh|ed|er|es|et|ez|en)[-‐‑][A-Z]")
+# Prepositions whose object is a location: a one-word PERSON there is a place ("in al-Bab").
+_LOCATIVE_PREPS = frozenset({"in", "near", "outside", "around", "into"})
 _BORDER = re.compile(r"\b[Bb]order(?:s|lands?)?\b")
 _NAME_SEPARATOR = re.compile(r"\s+[-–—]\s+|:\s+")
 
@@ -305,6 +315,7 @@ class Geocoder:
         mentions = [m for m in mentions if not _DISEASE_HEADS.match(text, m.end)]
         self._extend(text, toks, mentions)
         self._pair_with_qualifier(text, mentions)
+        mentions = self._capitals(text, mentions)
 
         readings: dict[str, int] = {}
         for m in sorted(mentions, key=lambda m: len(m.cands)):
@@ -329,7 +340,10 @@ class Geocoder:
         limit = min(MAX_WORDS, self.gaz.max_words)
         while i < len(toks):
             start = toks[i][0]
-            if not text[start].isupper():
+            # "Bab el-Oued": an article after a capitalized word continues that word's name.
+            article = bool(_ARABIC_ARTICLE.match(text, start)) and not (
+                i > 0 and text[toks[i - 1][0]].isupper() and text[toks[i - 1][1]:start] == " ")
+            if not (text[start].isupper() or article):
                 i += 1
                 continue
             found = None
@@ -342,6 +356,8 @@ class Geocoder:
                 surface = text[start:toks[last][1]]
                 key = norm(surface)
                 cands = self.gaz.candidates(key)
+                if article and not cands:
+                    cands = self.gaz.candidates("al " + key.split(" ", 1)[1])  # "ad-Dour": Al Dour
                 if n == 1 and key in _COMMON_WORDS:
                     cands = tuple(c for c in cands if self.gaz.entries[c[0]].kind in ("country", "region"))
                 if n == 1 and _ends_feature_name(text, toks, i, key):
@@ -413,6 +429,26 @@ class Geocoder:
                     b.cands = [(qi, 0)]
                     break
 
+    def _capitals(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        """"Kenya's capital", "the capital of Peru" and "the Georgian capital" name the capital
+        city of that country (a country mention becomes the city; a demonym adds one)."""
+        capitals = self.gaz.capitals
+        for m in mentions:
+            countries = [self.gaz.entries[i].country_code for i, _ in m.cands if self.gaz.entries[i].kind == "country"]
+            if len(countries) != 1 or countries[0] not in capitals or m.direction:
+                continue
+            after = _CAPITAL_AFTER.match(text, m.end)
+            before = _CAPITAL_BEFORE.search(text, max(0, m.start - 30), m.start)
+            start, end = (m.start, after.end()) if after else ((before.start(), m.end) if before else (0, 0))
+            if (after or before) and not _names_the_capital(text, start, end):
+                m.cands = [(capitals[countries[0]], gz.CURATED)]
+                m.start, m.end = (m.start, after.end()) if after else (before.start(), m.end)
+        for d in _DEMONYM_CAPITAL.finditer(text):
+            cc = self.demonym(d.group(1)) or self.demonym(d.group(1).split()[-1])  # "The Georgian"
+            if cc in capitals and not _names_the_capital(text, d.start(), d.end()) and not any(m.start < d.end() and d.start() < m.end for m in mentions):
+                mentions.append(_Mention(d.start(), d.end(), norm(d.group(0)), [(capitals[cc], gz.CURATED)]))
+        return mentions
+
     # ---- filters ------------------------------------------------------------------------
 
     def _apply_entities(self, text: str, doc: "Doc", mentions: list[_Mention], ctx: GeoContext) -> list[_Mention]:
@@ -420,10 +456,11 @@ class Geocoder:
         never = [e for e in doc.ents if e.label_ in _NOT_PLACE_LABELS]
         kept = []
         for m in mentions:
-            if any(e.start_char < m.end and m.start < e.end_char for e in never):
+            if any(e.start_char < m.end and m.start < e.end_char and not _time_after_name(text, m, e)
+                   for e in never):
                 continue
             for e in ents:
-                if e.start_char < m.end and m.start < e.end_char:
+                if e.start_char < m.end and m.start < e.end_char and not _located_name(e):
                     m.cands = self._inside_entity(text, m, e.label_, e.start_char, e.end_char, ctx)
             if m.cands and " " not in m.key and text[m.start:m.end] in ctx.person_words:
                 m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind != "city"]
@@ -590,6 +627,29 @@ class Geocoder:
             if p.start <= start < p.end and p.precision == "country":
                 return p.country_code
         return self.demonym(word)
+
+
+def _names_the_capital(text: str, start: int, end: int) -> bool:
+    """Whether the capital is named right beside the phrase ("Kenya's capital Nairobi",
+    "Kinshasa, the capital of the DRC"): that name is the place, the phrase stays the country."""
+    return bool(re.match(r"[ \u00a0]*,?[ \u00a0]*(?:of[ \u00a0]+)?[A-Z]", text[end:end + 8])
+                or re.search(r"[A-Z][\w'-]*,[ \u00a0]+(?:the[ \u00a0]+)?$", text[max(0, start - 40):start]))
+
+
+def _time_after_name(text: str, m: "_Mention", e: "Span") -> bool:
+    """A DATE/TIME entity that starts with the name and goes on with lower-case time words
+    ("Peshawar last night", "Kabul on Monday"): the recognizer ran the name into the time;
+    the name is still a place. ("Victoria Day" and "Jerusalem Day" stay no place.)"""
+    return m.start == e.start_char and m.end < e.end_char and bool(re.match(r"[ \u00a0]+[a-z]", text[m.end:e.end_char]))
+
+
+def _located_name(e: "Span") -> bool:
+    """A one-word PERSON that is the object of a locative preposition ("a car bomb exploded in
+    al-Bab"): the small model tags unfamiliar town names as people; nobody explodes in a person."""
+    if e.label_ != "PERSON" or any(c.isspace() for c in e.text.strip()):
+        return False
+    tok = e.root
+    return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS
 
 
 def _joinable(text: str, end: int, next_start: int) -> bool:

