@@ -140,6 +140,22 @@ def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, 
     assert {(m.type, m.subtype) for m in found} == {("attack", subtype)}
 
 
+def test_a_named_town_beats_a_region_or_border_in_the_trigger_phrases(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    azaz = Place("Azaz", 0, 4, "I‘zāz", "SY", "Aleppo", 36.59, 37.04, 170017, "city", "city")
+    border = Place("Turkish border", 0, 14, "Turkey border", "SY", None, 36.7, 37.0, None, "region", "region")
+    region = Place("northern Aleppo", 0, 15, "northern Ḩalab", "SY", None, 36.5, 37.5, None, "region", "region")
+    text = "Five people died when a booby-trapped car blew up in the town of Azaz near the Turkish border on Saturday."
+    found = mentions(nlp, builder, text, frame([at(text, "Azaz", azaz), at(text, "Turkish border", border)]))
+    assert {m.location.name for m in found if m.location} == {"I‘zāz"}
+    text = "A car bomb exploded near a roundabout in Azaz, in the northern Aleppo countryside, on Saturday."
+    found = mentions(nlp, builder, text, frame([at(text, "Azaz", azaz), at(text, "northern Aleppo", region)]))
+    assert {m.location.name for m in found if m.location} == {"I‘zāz"}  # the "car bomb" mention joins later
+    # Without a town there, the region stays the place.
+    text = "A car bomb exploded near the Turkish border on Saturday."
+    found = mentions(nlp, builder, text, frame([at(text, "Turkish border", border)]))
+    assert {m.location.name for m in found if m.location} == {"Turkey border"}
+
+
 @pytest.mark.parametrize("text", [
     "Five people died when a booby-trapped car blew up in the town on Saturday.",
     "An explosives-laden truck exploded at a checkpoint on Monday.",

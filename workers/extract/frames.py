@@ -578,10 +578,15 @@ class FrameBuilder:
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
-            scored.append((not in_subtree, _tree_path(head, root), not governed,
+            scored.append((not in_subtree, False, _tree_path(head, root), not governed,
                            -PRECISION_ORDER.get(place.precision, 0), abs(root.i - head.i), place))
+        # A named town in the trigger's own locative phrases beats a vaguer region there, however
+        # deep it hangs: "in the town of Azaz near the Turkish border", "in Azaz, in the northern
+        # Aleppo countryside" happened in Azaz, not at the border or in a region.
+        if any(not s[0] and not s[3] and s[6].precision == "city" for s in scored):
+            scored = [(s[0], s[6].precision == "region", *s[2:]) for s in scored]
         if scored:
-            return _event_location(min(scored, key=lambda s: s[:5])[5], precise=True, placed=True)
+            return _event_location(min(scored, key=lambda s: s[:6])[6], precise=True, placed=True)
         if entry.type == "statement":
             speaker_cc = next((a.country_code for a in actors if a.role == "source" and a.country_code), None)
             dateline = art.dateline
