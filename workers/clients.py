@@ -31,7 +31,9 @@ class _Reason(logging.Handler):
     """The most telling record kafka-python logged while connecting: a rejected login or TLS
     handshake beats any other error, an error beats a warning, the earliest wins a tie."""
 
-    DECISIVE = ("AuthenticationFailed", "AuthorizationFailed", "SSL", "certificate")
+    # "[SSL:" and not "SSL": every log line of kafka-python's KafkaSSLTransport names SSL
+    DECISIVE = ("AuthenticationFailed", "Authentication failed", "AuthorizationFailed", "[SSL:", "SSLError",
+                "certificate")
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -54,10 +56,15 @@ def connecting(settings: Settings) -> Iterator[None]:
     try:
         yield
     except (KafkaTimeoutError, KafkaConnectionError) as exc:
-        login = f", {settings.sasl_mechanism} as {settings.sasl_username!r}" \
-            if settings.security_protocol.startswith("SASL") else ""
+        sasl = settings.security_protocol.startswith("SASL")
+        login = f", {settings.sasl_mechanism} as {settings.sasl_username!r}" if sasl else ""
+        reason = problem.message or str(exc)
+        if sasl and problem.rank < 2 and "disconnected" in reason:
+            # kafka-python often loses the broker's "Authentication failed" reply when the broker
+            # closes the socket right behind it; a close during the login is that in practice
+            reason += " (the broker closed the connection during the SASL login: wrong user name, password or mechanism?)"
         raise KafkaUnavailable(f"cannot connect to {settings.bootstrap_servers} ({settings.security_protocol}"
-                               f"{login}): {problem.message or exc}") from None
+                               f"{login}): {reason}") from None
     finally:
         logger.removeHandler(problem)
 

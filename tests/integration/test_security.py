@@ -10,6 +10,7 @@ SSL and SASL_SSL listeners with a key pair made by `keytool` at test time (`work
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,8 @@ WRONG = "Pw-wrong-0b1d4e"
 MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 ARTICLES = load_jsonl(REPO / "samples" / "articles.jsonl")
 FAIL_FAST_SECONDS = 40  # the clients' bootstrap timeout is 15 s
+# the broker's answer, or (kafka-python often loses that answer) the close during the login
+LOGIN_REJECTED = re.compile(r"Authentication failed|closed the connection during the SASL login")
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +96,12 @@ def test_wrong_password_fails_fast_with_a_clear_error_and_no_secret(sasl_broker:
     result = cli(stack, "topics", "create")
     assert time.monotonic() - started < FAIL_FAST_SECONDS
     assert result.returncode == 1
-    assert "Authentication failed" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert LOGIN_REJECTED.search(result.stderr) and "Traceback" not in result.stderr, result.stderr
 
     stack = Stack(sasl_broker, tmp_path, create=False, **sasl("SCRAM-SHA-512", WRONG))
     worker = stack.worker()
     started = time.monotonic()
-    with pytest.raises(AssertionError, match="Authentication failed"):
+    with pytest.raises(AssertionError, match=LOGIN_REJECTED.pattern):
         worker.start(timeout=FAIL_FAST_SECONDS)
     assert worker.proc is not None and worker.proc.wait(10) == 1
     assert time.monotonic() - started < FAIL_FAST_SECONDS
@@ -239,9 +242,6 @@ def test_scram_over_tls(tls_broker: TlsBroker, tmp_path: Path):
     assert WRONG not in result.stdout + result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(reason="kafka-python 3.0.12 drops bytes read together with the broker's close "
-                          "(kafka/net/transport.py _read_from_sock aborts before data_received), so the "
-                          "'Authentication failed' response is often lost and 'socket disconnected' is the reason")
 def test_wrong_password_over_tls_names_the_rejected_login(tls_broker: TlsBroker, tmp_path: Path):
     result = cli(Stack(tls_broker.sasl_ssl, tmp_path, create=False, **sasl_ssl(tls_broker, WRONG)), "topics", "create")
-    assert result.returncode == 1 and "Authentication failed" in result.stderr, result.stderr
+    assert result.returncode == 1 and LOGIN_REJECTED.search(result.stderr), result.stderr
