@@ -105,19 +105,21 @@ def message(offset: int, generation: int) -> Message:
     return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
 
 
-def test_acks_are_refused_while_the_flow_is_stopped_or_for_an_older_generation(consumer: SafeConsumer):
+def test_acks_are_kept_out_of_the_commit_while_the_flow_is_stopped_or_for_an_older_generation(
+        consumer: SafeConsumer):
     app = consumer.app
+    app.topics._acking_topics.add(TOPIC)  # as when an agent reads the topic
     app.consumer_generation_id = 5
     app.flow_control.resume()
+    refused = [message(1, generation=4)]  # delivered before the last rebalance
+    assert consumer.ack(refused[0]) is False
 
-    stale = message(1, generation=4)
-    assert consumer.ack(stale) is False and not stale.acked
-
-    app.flow_control.suspend()
-    during_rebalance = message(2, generation=5)
-    assert consumer.ack(during_rebalance) is False and not during_rebalance.acked
+    app.flow_control.suspend()  # a rebalance or a stop is under way
+    refused.append(message(2, generation=5))
+    assert consumer.ack(refused[1]) is False
+    assert 1 not in consumer._acked_index[A] and 2 not in consumer._acked_index[A]
+    assert all(m.acked for m in refused), "done for the stream, so a stop does not wait for them"
 
     app.flow_control.resume()
     current = message(3, generation=5)
-    consumer.ack(current)
-    assert current.acked, "a message of the current generation is acknowledged"
+    assert consumer.ack(current) is True and 3 in consumer._acked_index[A], "this one goes into the commit"

@@ -17,9 +17,11 @@ mid-stream (tests/integration/test_reliability.py):
    still commits when the lowest acknowledged offset is C + 1, skipping C. This consumer
    commits only when C itself is acknowledged or inside a gap.
 3. **Acknowledgements of skipped messages.** While a rebalance is under way a stream skips
-   the messages in its queue and acknowledges them as if processed. This consumer refuses
-   acknowledgements while the flow is stopped or for messages of an older group generation;
-   those messages are read again from the committed offset once the rebalance ends.
+   the messages in its queue and acknowledges them as if processed. This consumer takes no
+   acknowledgement into the commit while the flow is stopped (a rebalance, or a shutdown) or
+   for messages of an older group generation; those messages are read again from the
+   committed offset after the rebalance or the restart. They still count as done for the
+   stream, or a stop would wait for them forever.
 
 Each guard errs towards reading a record again, which the delivery guarantee (at least once,
 with deterministic record keys) already allows.
@@ -61,9 +63,23 @@ class SafeConsumer(aiokafka_driver.Consumer):
             self.log.info("Dropped %d records fetched before a seek; they are read again", dropped)
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
-        offsets = await super().seek_to_committed()
-        # aiokafka moves only partitions with a committed offset above 0; the others' batches stay valid
+        offsets = await self._thread.call_thread(self._seek_all_to_committed)
         self._note_sought(tp for tp, offset in offsets.items() if offset and offset > 0)
+        return offsets
+
+    async def _seek_all_to_committed(self) -> Mapping[TP, int]:
+        """aiokafka's `seek_to_committed`, but every partition is moved at once, after all lookups.
+
+        aiokafka moves each partition as soon as its committed offset arrives, so a fetch in
+        between can return records of partitions already moved (valid) next to records of
+        partitions not yet moved (stale), and one batch could no longer be judged as a whole.
+        Runs in the consumer thread.
+        """
+        consumer = self._thread._ensure_consumer()
+        offsets = {tp: await consumer.committed(tp) for tp in consumer.assignment()}
+        for tp, offset in offsets.items():
+            if offset and offset > 0:  # as aiokafka: no committed offset, no move
+                consumer.seek(tp, offset)
         return offsets
 
     async def seek_wait(self, partitions: Mapping[TP, int]) -> None:
@@ -83,6 +99,9 @@ class SafeConsumer(aiokafka_driver.Consumer):
 
     def ack(self, message: Message) -> bool:
         if not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id:
+            # done as far as the stream goes (so a stop does not wait for it), but never committed
+            message.acked = True
+            self._unacked_messages.discard(message)
             return False
         return super().ack(message)
 
