@@ -32,6 +32,7 @@ import hashlib
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
@@ -208,11 +209,16 @@ def _reach(cluster: Cluster) -> float:
     """
     if _width(cluster.interval) + 1 > REACH_MAX_DAYS:
         return cluster.last_seen
-    last = date.fromordinal(cluster.interval[1])
+    return max(cluster.last_seen, min(_period_end(cluster.interval[1]), cluster.last_seen + REACH_MAX_DAYS * 86400.0))
+
+
+@lru_cache(maxsize=4096)
+def _period_end(ordinal: int) -> float:
+    """When the later of the calendar month and the ISO week that hold day `ordinal` is over."""
+    last = date.fromordinal(ordinal)
     month_end = date(last.year + last.month // 12, last.month % 12 + 1, 1).toordinal()  # the day after
-    week_end = cluster.interval[1] + 8 - last.isoweekday()  # the Monday after
-    until = _day_start(max(month_end, week_end))
-    return max(cluster.last_seen, min(until, cluster.last_seen + REACH_MAX_DAYS * 86400.0))
+    week_end = ordinal + 8 - last.isoweekday()  # the Monday after
+    return _day_start(max(month_end, week_end))
 
 
 class Consolidator:
