@@ -214,6 +214,18 @@ def test_window_bounds_joins_expires_clusters_and_drops_late_events():
     assert len(c) == 0
 
 
+def test_a_cluster_a_later_report_keeps_alive_expires_at_its_new_time_only():
+    c = Consolidator(ConsolidationConfig(window_days=5))
+    first = c.process(event("a", published="2024-03-31T10:00:00Z", when=day("2024-03-30")))
+    # alone it would be kept to the end of March plus 5 days (April 6); a report on April 4
+    # moves that to April 9, 10:00
+    assert c.process(event("b", published="2024-04-04T10:00:00Z", when=day("2024-03-30"))).cluster_id \
+        == first.cluster_id
+    assert c.expire(now=epoch("2024-04-07T00:00:00Z")) == []
+    assert c.expire(now=epoch("2024-04-09T09:59:00Z")) == []
+    assert c.expire(now=epoch("2024-04-09T10:01:00Z")) == [first.cluster_id]
+
+
 def epoch(iso: str) -> float:
     return parse_time(iso)
 

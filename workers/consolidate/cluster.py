@@ -29,6 +29,7 @@ State: one `Cluster` per live cluster, JSON-safe through `to_dict()`/`from_dict(
 from __future__ import annotations
 
 import hashlib
+import heapq
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -188,6 +189,10 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _day_of(epoch: float) -> int:
+    return int(epoch // 86400.0)
+
+
 def _width(interval: Interval) -> int:
     return interval[1] - interval[0]
 
@@ -228,9 +233,13 @@ class Consolidator:
         self.config = config or ConsolidationConfig()
         self._clusters: dict[str, Cluster] = {}
         self._member_of: dict[str, str] = {}  # event id -> cluster id
-        # type -> country (None: unknown) -> cluster ids; an event only meets clusters of its
-        # own type and of its country or of none.
-        self._buckets: dict[str, dict[str | None, set[str]]] = {}
+        # type -> country (None: unknown) -> day of last_seen -> cluster ids; an event only
+        # meets clusters of its own type and of its country or of none, and (unless it gives
+        # only a week or a month) of the days its window reaches.
+        self._buckets: dict[str, dict[str | None, dict[int, set[str]]]] = {}
+        # (keep_until, cluster id) for every index update; an entry whose cluster has moved on
+        # since is skipped when it comes up, so expiry costs a heap pop per update, not a walk
+        self._expiry: list[tuple[float, str]] = []
         self.watermark = float("-inf")
 
     def __len__(self) -> int:
@@ -249,7 +258,7 @@ class Consolidator:
         self._clusters[cluster.cluster_id] = cluster
         for member in cluster.members:
             self._member_of[member.event_id] = cluster.cluster_id
-        self._buckets.setdefault(cluster.type, {}).setdefault(cluster.country, set()).add(cluster.cluster_id)
+        self._index(cluster)
         self.watermark = max(self.watermark, cluster.last_seen)
 
     def process(self, event: Event) -> ConsolidatedEvent | None:
@@ -324,9 +333,13 @@ class Consolidator:
         """Drop the clusters that can take no more reports at `now` (default: the watermark):
         those whose `keep_until` is before it."""
         now = self.watermark if now is None else now
-        gone = [cid for cid, c in self._clusters.items() if self.keep_until(c) < now]
-        for cid in gone:
-            self._remove(cid)
+        gone = []
+        while self._expiry and self._expiry[0][0] < now:
+            until, cid = heapq.heappop(self._expiry)
+            cluster = self._clusters.get(cid)
+            if cluster is not None and self.keep_until(cluster) == until:
+                self._remove(cid)
+                gone.append(cid)
         return gone
 
     def to_dict(self) -> dict[str, Any]:
@@ -345,10 +358,7 @@ class Consolidator:
     def _candidates(self, event: Event, seen: float) -> Iterator[Cluster]:
         by_country = self._buckets.get(event.type, {})
         country = event.location.country_code if event.location is not None else None
-        if country is None:
-            ids: Iterable[str] = (cid for group in by_country.values() for cid in group)
-        else:
-            ids = (*by_country.get(country, ()), *by_country.get(None, ()))
+        groups = by_country.values() if country is None else (by_country.get(country, {}), by_country.get(None, {}))
         window = self.config.window_seconds
         now = max(self.watermark, seen)
         oldest = now - window
@@ -358,6 +368,8 @@ class Consolidator:
         interval = date_interval(event.date, self.config.report_lag_days)
         wide = WIDE_MIN_DAYS <= _width(interval) + 1 <= REACH_MAX_DAYS and \
             seen <= _day_start(interval[1] + 1) + window
+        first_day = _day_of(oldest)
+        ids = (cid for days in groups for day, cids in days.items() if wide or day >= first_day for cid in cids)
         for cid in ids:
             cluster = self._clusters[cid]
             if cluster.first_seen > seen + window:
@@ -385,7 +397,7 @@ class Consolidator:
         return cluster
 
     def _join(self, cluster: Cluster, event: Event, seen: float, interval: Interval) -> None:
-        old_country = cluster.country
+        self._unindex(cluster)  # its country and last_seen may change
         cluster.members.append(Member(event.event_id, event.article_id, source_key(event)))
         self._member_of[event.event_id] = cluster.cluster_id
         cluster.subtype = deeper_subtype(cluster.type, cluster.subtype, event.subtype)
@@ -402,9 +414,19 @@ class Consolidator:
         cluster.confidence = max(cluster.confidence, event.confidence)
         cluster.version += 1
         cluster.updated_at = utc_now_iso()
-        if cluster.country != old_country:
-            self._buckets[cluster.type][old_country].discard(cluster.cluster_id)
-            self._buckets[cluster.type].setdefault(cluster.country, set()).add(cluster.cluster_id)
+        self._index(cluster)
+
+    def _index(self, cluster: Cluster) -> None:
+        days = self._buckets.setdefault(cluster.type, {}).setdefault(cluster.country, {})
+        days.setdefault(_day_of(cluster.last_seen), set()).add(cluster.cluster_id)
+        heapq.heappush(self._expiry, (self.keep_until(cluster), cluster.cluster_id))
+
+    def _unindex(self, cluster: Cluster) -> None:
+        days = self._buckets[cluster.type][cluster.country]
+        day = _day_of(cluster.last_seen)
+        days[day].discard(cluster.cluster_id)
+        if not days[day]:
+            del days[day]
 
     def _merge_actors(self, cluster: Cluster, actors: list[Actor]) -> None:
         """Add the actors the cluster does not name yet ("Hamas" is named by "Hamas militants")."""
@@ -421,7 +443,7 @@ class Consolidator:
         for member in cluster.members:
             if self._member_of.get(member.event_id) == cluster_id:
                 del self._member_of[member.event_id]
-        self._buckets[cluster.type][cluster.country].discard(cluster_id)
+        self._unindex(cluster)
 
 
 def consolidate(events: Iterable[Event], config: ConsolidationConfig | None = None,
