@@ -112,17 +112,20 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
         partitions = []
         for tp in assigned:
             read, committed = monitor.tp_read_offsets.get(tp), monitor.tp_committed_offsets.get(tp)
+            if committed is None:  # nothing committed by this process yet: the group's offset
+                committed = app.consumer.committed_offset(tp)
             done = committed if committed is not None else (read + 1 if read is not None else None)
+            end = ends.get(tp)
+            lag = max(0, end - done) if done is not None and end is not None else (0 if end == 0 else None)
             partitions.append({
-                "topic": tp.topic, "partition": tp.partition, "end_offset": ends.get(tp),
-                "last_processed_offset": read, "committed_offset": committed,
-                "lag": None if done is None or ends.get(tp) is None else max(0, ends[tp] - done),
+                "topic": tp.topic, "partition": tp.partition, "end_offset": end,
+                "last_processed_offset": read, "committed_offset": committed, "lag": lag,
             })
         reachable = broker_reachable(w.settings.bootstrap_servers)
         body = {
             "status": "ok" if reachable else "broker_unreachable",
             "broker_reachable": reachable,
-            "lag": sum(p["lag"] or 0 for p in partitions),
+            "lag": None if any(p["lag"] is None for p in partitions) else sum(p["lag"] for p in partitions),
             "partitions": partitions,
             "recent_events": len(feed.recent),
         }

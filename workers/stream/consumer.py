@@ -90,6 +90,10 @@ class SafeConsumer(aiokafka_driver.Consumer):
         await super()._seek(partition, offset)
         self._note_sought([partition])
 
+    def committed_offset(self, tp: TP) -> int | None:
+        """The group's committed offset of `tp` as last read or written by this consumer (None: unknown)."""
+        return self._committed_offset.get(tp)
+
     def _new_offset(self, tp: TP) -> int | None:
         committed = self._committed_offset[tp]
         if (committed is not None and self._acked[tp] and committed not in self._acked_index[tp]
