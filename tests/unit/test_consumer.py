@@ -101,6 +101,39 @@ def test_a_batch_fetched_after_a_seek_is_kept_whole(consumer: SafeConsumer, monk
     assert [o for tp, o in seen if tp == B] == [20, 21, 22, 23]
 
 
+def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_expected_offset(
+        consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch):
+    sought: list[tuple[TP, int]] = []
+
+    async def seek(self, partition: TP, offset: int) -> None:  # the aiokafka consumer's seek
+        sought.append((partition, offset))
+
+    monkeypatch.setattr(faust_consumer.ThreadDelegateConsumer, "_seek", seek)
+    consumer.app.topics._acking_topics.add(TOPIC)
+    consumer._next[A] = 10  # committed offset 10: records 10 and 11 never arrived
+    batch = {A: [record(A, o) for o in (12, 13)], B: [record(B, o) for o in range(20, 24)]}
+
+    async def fetch(self, timeout: float):
+        return batch, {A, B}
+
+    monkeypatch.setattr(faust_consumer.Consumer, "_wait_next_records", fetch)
+    consumer.highwater = lambda tp: 100  # type: ignore[method-assign]
+    consumer.flow_active = True
+
+    async def run() -> list[tuple[TP, int]]:
+        return [(tp, m.offset) async for tp, m in consumer.getmany(timeout=1.0)]
+
+    seen = asyncio.run(run())
+    assert sought == [(A, 10)] and not [s for s in seen if s[0] == A], "A is read again from 10"
+    assert [o for tp, o in seen if tp == B] == [20, 21, 22, 23]
+    assert consumer._read_offset[A] == 10
+
+    # the broker answers with 12 again: the offsets really hold no records (compaction, markers)
+    seen = asyncio.run(run())
+    assert sought == [(A, 10)] and [o for tp, o in seen if tp == A] == [12, 13]
+    assert consumer._gap[A].at(10) and consumer._gap[A].at(11) and not consumer._gap[A].at(12)
+
+
 def message(offset: int, generation: int) -> Message:
     return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
 
