@@ -135,6 +135,22 @@ def test_northern_syria_is_a_region_of_syria(geo: Geocoder) -> None:
     assert (p.country_code, p.precision, p.geonames_id) == ("SY", "region", None)
 
 
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_direction_before_a_town_of_the_article_country_keeps_the_town(
+        geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    # Santiago is also a Dominican province; under a Chile dateline "central Santiago" is the
+    # capital's centre in a story datelined there, not a region of the Dominican Republic.
+    body = ("SANTIAGO (Andes Wire) — Thousands of people protested in central Santiago on "
+            "Thursday against a pension reform.")
+    ctx = geo.context(body)
+    p = at(geo.resolve(body, nlp(body) if with_parse else None, context=ctx), "Santiago")
+    assert (p.country_code, p.precision, p.name) == ("CL", "city", "Santiago")
+    # A direction before a name whose town and admin1 lie in one country stays a region.
+    text = "Rebels shelled villages in northern Aleppo on Sunday."
+    p = at(geo.resolve(text), "northern Aleppo")
+    assert (p.country_code, p.precision) == ("SY", "region")
+
+
 def test_border_between_two_countries(geo: Geocoder) -> None:
     text = ("Syria's army said on Sunday that militants had attacked its posts in Idlib. "
             "Hundreds of fighters were detained on the Turkish-Syrian border last year.")

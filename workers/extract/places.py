@@ -313,7 +313,7 @@ class Geocoder:
         else:
             mentions = [m for m in mentions if self._plausible_town(text, toks, m, ctx, parsed=False)]
         mentions = [m for m in mentions if not _DISEASE_HEADS.match(text, m.end)]
-        self._extend(text, toks, mentions)
+        self._extend(text, toks, mentions, ctx)
         self._pair_with_qualifier(text, mentions)
         mentions = self._capitals(text, mentions)
 
@@ -388,8 +388,15 @@ class Geocoder:
         else:
             m.designated = False
 
-    def _extend(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention]) -> None:
-        """Designators after a name ("Idlib province") and directions before it ("northern Syria")."""
+    def _extend(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention],
+                ctx: GeoContext) -> None:
+        """Designators after a name ("Idlib province") and directions before it ("northern Syria").
+
+        A direction word makes a region of a country or admin1 reading only when the name, read
+        with all its readings in this article's context, does not mean a town of another country:
+        "central Santiago" under a Santiago, Chile dateline is the Chilean city, not a part of
+        the Dominican province of Santiago. Where the town and an admin1 of its name lie in one
+        country ("northern Aleppo") the region reading stays."""
         starts = {s: k for k, (s, _) in enumerate(toks)}
         ends = {e: k for k, (_, e) in enumerate(toks)}
         for m in mentions:
@@ -406,9 +413,14 @@ class Geocoder:
             k = starts.get(m.start)
             if k is not None and k > 0 and text[toks[k - 1][1]:m.start] == " ":
                 word = text[toks[k - 1][0]:toks[k - 1][1]]
-                if word.lower() in DIRECTIONS and any(
-                        self.gaz.entries[i].kind in ("country", "admin1") for i, _ in m.cands):
-                    m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "admin1")]
+                regional = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "admin1")]
+                if word.lower() in DIRECTIONS and regional:
+                    best = self.gaz.entries[self._best(m.cands, ctx)]
+                    if best.kind == "city" and not any(
+                            self.gaz.entries[i].country_code == best.country_code for i, _ in regional):
+                        m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind == "city"]
+                        continue
+                    m.cands = regional
                     m.direction = word.lower()
                     m.start = toks[k - 1][0]
 
