@@ -116,6 +116,15 @@ def test_event_does_not_take_the_date_of_the_statement_reacting_to_it(nlp, build
     assert [(m.type, m.date.value) for m in found] == [("arrest", "2019-03-14")]
 
 
+def test_undated_event_reacted_to_is_no_later_than_the_reaction(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    # Filed on the 12th, condemned on Monday the 11th: the bombing happened by the 11th, so its
+    # publication fallback is the reaction's day (still source published_at: the day or before).
+    text = "The Secretary-General on Monday condemned the car bombing in the city."
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "Monday", "2019-03-11")]))
+    assert [(m.type, m.date.value, m.date.source) for m in found] == [
+        ("statement", "2019-03-11", "text"), ("attack", "2019-03-11", "published_at")]
+
+
 def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     text = "Police official Hyderabad Khan said a bomb exploded near the market."
     hyderabad = Place("Hyderabad", 0, 9, "Hyderabad", "IN", None, 17.38, 78.46, 1269843, "city", "city")

@@ -524,12 +524,22 @@ class FrameBuilder:
     def _date(self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]],
               art: ArticleFrame) -> EventDate:
         """The date expression governing trigger `n`; events (not statements) may share the
-        date of another event of their sentence ("clashed on Monday, and dozens were arrested")."""
+        date of another event of their sentence ("clashed on Monday, and dozens were arrested").
+        An undated event a statement reacts to is no later than the reaction: when the reaction
+        is dated to a day before publication ("on Wednesday condemned the car bombing", a story
+        filed on Thursday), the fallback is that day, still with source `published_at` (no date
+        of its own in the text: the day or shortly before it)."""
         te = self._own_date(n, heads, dates)
         if te is None and not heads[n][1]:
             te = self._shared_date(n, heads, dates)
         if te is None:
-            return EventDate(art.published_day, "day", None, "published_at")
+            day = art.published_day
+            reaction = None if heads[n][1] else _reaction_to(heads[n][0], heads)
+            if reaction is not None:
+                said = self._own_date(reaction, heads, dates)
+                if said is not None and said.precision == "day" and said.value < day:
+                    day = said.value
+            return EventDate(day, "day", None, "published_at")
         return EventDate(te.value, te.precision, te.text, "text")
 
     def _own_date(self, n: int, heads: list[tuple[Token, bool]],
