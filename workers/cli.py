@@ -103,7 +103,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings(args)
     extractor = Extractor()
     try:  # load the models before joining the group: a bad model path fails here, at once
-        extractor.nlp, extractor.geocoder
+        extractor.load()
     except OSError as exc:
         print(f"error: cannot load the extraction models: {exc}", file=sys.stderr)
         return 2
@@ -310,8 +310,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from workers.extract.pipeline import Extractor
 
     path = Path(args.input)
-    extractor = Extractor()
-    extractor.nlp, extractor.geocoder  # load the models before the clock starts
+    extractor = Extractor().load()  # the models load before the clock starts
     articles = _progress(read_articles(path), "extract", _count_lines(path))
     started = time.perf_counter()
     n_articles = 0

@@ -42,6 +42,8 @@ from workers.records import Actor, EventDate, EventLocation, Place, TimeExpressi
 
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
+_SUBJECT_OR_POSSESSOR = SUBJECTS | {"poss"}
+_AGENT_DEPS = SUBJECTS | {"poss", "compound"}
 PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "on", "over",
@@ -196,7 +198,7 @@ def _last_day(te: TimeExpression) -> date:
 
 def _agent_in(head: Token, words: frozenset[str]) -> bool:
     """Whether the trigger's subject or possessor ("his fighters' march") is one of `words`."""
-    return any(c.dep_ in SUBJECTS | {"poss"} and (c.lemma_.lower() in words or c.lower_ in words)
+    return any(c.dep_ in _SUBJECT_OR_POSSESSOR and (c.lemma_.lower() in words or c.lower_ in words)
                for c in head.children)
 
 
@@ -324,7 +326,7 @@ class FrameBuilder:
         agents: list[Token] = []
         for verb in verbs:
             for c in verb.children:
-                if c.dep_ in SUBJECTS | {"poss", "compound"}:
+                if c.dep_ in _AGENT_DEPS:
                     agents.append(c)
                 elif c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
                     agents.extend(g for g in c.children if g.dep_ == "pobj")

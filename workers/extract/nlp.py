@@ -142,10 +142,7 @@ def with_fast_attributes(nlp: Language) -> Language:
         nlp.replace_pipe("attribute_ruler", FAST_ATTRIBUTES, config={"patterns": patterns})
     lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
     if getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True):
-        index = nlp.pipe_names.index("lemmatizer")
-        nlp.remove_pipe("lemmatizer")
-        following = nlp.pipe_names[index] if index < len(nlp.pipe_names) else None
-        memo = nlp.add_pipe(MEMO_LEMMATIZER, name="lemmatizer", before=following)
+        memo = nlp.replace_pipe("lemmatizer", MEMO_LEMMATIZER)
         memo.lemmatizer = lemmatizer
     return nlp
 

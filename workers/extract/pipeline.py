@@ -98,6 +98,11 @@ class Extractor:
             self._geocoder = Geocoder.default()
         return self._geocoder
 
+    def load(self) -> "Extractor":
+        """Load the spaCy model and the gazetteer now rather than on the first article."""
+        self.nlp, self.geocoder  # noqa: B018 - the properties load on first access
+        return self
+
     # ---- public API --------------------------------------------------------------------
 
     def extract(self, article: Article) -> list[Event]:
@@ -174,9 +179,9 @@ class Extractor:
             mentions.extend(self.frames.build_mentions(doc, s.start, s.kind == "heading", art,
                                                        self.min_confidence))
         merged = merge_mentions(mentions)
-        quiet = [next(d for d in dates if s.start <= d.start < s.end) for s in p.segments
-                 if any(s.start <= d.start < s.end for d in dates)
-                 and not any(s.start <= m.evidence[0] < s.end for m in mentions)]
+        firsts = (next((d for d in dates if s.start <= d.start < s.end), None) for s in p.segments
+                  if not any(s.start <= m.evidence[0] < s.end for m in mentions))
+        quiet = [d for d in firsts if d is not None]
         date_from_narrative(merged, mentions, quiet, art.published_day)
         extracted_at = utc_now_iso()
         events = [self._event(p, m, extracted_at) for m in merged]
