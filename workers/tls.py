@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 BROKER_SAN = "IP:127.0.0.1,DNS:localhost"
@@ -25,6 +26,7 @@ class TlsError(RuntimeError):
     """A certificate or store could not be made."""
 
 
+@lru_cache(maxsize=None)  # one lookup, not one per keytool run
 def java_tool(name: str) -> str:
     """`name` (keytool, ...) next to the `java` on the PATH, the one `LocalBroker` runs."""
     java = shutil.which("java")

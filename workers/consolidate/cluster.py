@@ -50,6 +50,7 @@ from workers.extract.codes import codes_for
 from workers.records import Actor, Event, EventDate, EventLocation, utc_now_iso
 
 EXPIRE_EVERY = 3600.0  # seconds of event time between expiry sweeps in `consolidate()`
+DAY_SECONDS = 86400.0
 WIDE_MIN_DAYS = 7  # a report whose date spans this many days or more (a week, a month) ...
 REACH_MAX_DAYS = 31  # ... and at most this many may join a cluster after the window (`_reach`)
 
@@ -76,7 +77,7 @@ class ConsolidationConfig:
 
     @property
     def window_seconds(self) -> float:
-        return self.window_days * 86400.0
+        return self.window_days * DAY_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,7 @@ def _iso(epoch: float) -> str:
 
 
 def _day_of(epoch: float) -> int:
-    return int(epoch // 86400.0)
+    return int(epoch // DAY_SECONDS)
 
 
 def _width(interval: Interval) -> int:
@@ -214,7 +215,7 @@ def _reach(cluster: Cluster) -> float:
     """
     if _width(cluster.interval) + 1 > REACH_MAX_DAYS:
         return cluster.last_seen
-    return max(cluster.last_seen, min(_period_end(cluster.interval[1]), cluster.last_seen + REACH_MAX_DAYS * 86400.0))
+    return max(cluster.last_seen, min(_period_end(cluster.interval[1]), cluster.last_seen + REACH_MAX_DAYS * DAY_SECONDS))
 
 
 @lru_cache(maxsize=4096)
@@ -277,7 +278,7 @@ class Consolidator:
         interval = date_interval(event.date, self.config.report_lag_days)
         best: tuple[float, int, str] | None = None
         tied = False  # another cluster scores as high as the best one
-        for cluster in self._candidates(event, seen):
+        for cluster in self._candidates(event, seen, interval):
             score = self.score(cluster, event, interval)
             if score is None:
                 continue
@@ -355,7 +356,7 @@ class Consolidator:
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _candidates(self, event: Event, seen: float) -> Iterator[Cluster]:
+    def _candidates(self, event: Event, seen: float, interval: Interval) -> Iterator[Cluster]:
         by_country = self._buckets.get(event.type, {})
         country = event.location.country_code if event.location is not None else None
         groups = by_country.values() if country is None else (by_country.get(country, {}), by_country.get(None, {}))
@@ -365,7 +366,6 @@ class Consolidator:
         # A week- or month-precise report ("in May") may come long after the happening: it
         # also meets the live clusters whose days its own days contain, while it is published
         # no later than the window after the end of its week or month (`_reach`).
-        interval = date_interval(event.date, self.config.report_lag_days)
         wide = WIDE_MIN_DAYS <= _width(interval) + 1 <= REACH_MAX_DAYS and \
             seen <= _day_start(interval[1] + 1) + window
         first_day = _day_of(oldest)

@@ -157,13 +157,14 @@ def _check_fields(obj: dict) -> None:
 def _looks_binary(body: str) -> bool:
     # On UTF-8 bytes, control characters are single bytes below 0x20 (no multi-byte sequence
     # holds one), so bytes.translate counts them in one C pass.
-    raw = body[:20_000].encode("utf-8", "surrogatepass")
+    sample = body[:20_000]
+    raw = sample.encode("utf-8", "surrogatepass")
     if b"\x00" in raw:
         return True
     bad = len(raw) - len(raw.translate(None, _CONTROL_BYTES))
     if b"\xef\xbf" in raw:  # U+FFFE and U+FFFF are noncharacters, never text
         bad += raw.count(_U_FFFE) + raw.count(_U_FFFF)
-    return bad > max(3, len(body[:20_000]) // 100)
+    return bad > max(3, len(sample) // 100)
 
 
 def _reads_as_english(body: str) -> bool:

@@ -45,6 +45,11 @@ from faust.transport.drivers import aiokafka as aiokafka_driver
 from faust.types import TP, Message
 
 
+def _moved(committed: Mapping[TP, int | None]) -> dict[TP, int]:
+    """The partitions a seek to `committed` moves: as in aiokafka, those with an offset above 0."""
+    return {tp: offset for tp, offset in committed.items() if offset and offset > 0}
+
+
 class SafeConsumer(aiokafka_driver.Consumer):
     """Faust's aiokafka consumer with the four guards of the module docstring."""
 
@@ -86,10 +91,10 @@ class SafeConsumer(aiokafka_driver.Consumer):
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         offsets = await self._thread.call_thread(self._seek_all_to_committed)
-        for tp, offset in offsets.items():
-            if not offset or offset <= 0:
-                self._next.pop(tp, None)  # not moved, position unknown here
-        self._note_sought({tp: offset for tp, offset in offsets.items() if offset and offset > 0})
+        moved = _moved(offsets)
+        for tp in offsets.keys() - moved.keys():
+            self._next.pop(tp, None)  # not moved, position unknown here
+        self._note_sought(moved)
         return offsets
 
     async def _seek_all_to_committed(self) -> Mapping[TP, int]:
@@ -102,9 +107,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         """
         consumer = self._thread._ensure_consumer()
         offsets = {tp: await consumer.committed(tp) for tp in consumer.assignment()}
-        for tp, offset in offsets.items():
-            if offset and offset > 0:  # as aiokafka: no committed offset, no move
-                consumer.seek(tp, offset)
+        for tp, offset in _moved(offsets).items():
+            consumer.seek(tp, offset)
         return offsets
 
     async def seek_wait(self, partitions: Mapping[TP, int]) -> None:
