@@ -30,7 +30,7 @@ from typing import Any
 from spacy.language import Language
 
 from benchmarks.harness import (MACHINE_NOTE, REPO, Deployment, expected_events, make_corpus, print_table,
-                                stream_run, tempeval_records, to_articles, word_stats, write_json)
+                                stream_run, tempeval_records, to_articles, warm_set, word_stats, write_json)
 from workers.evaluate.events import evaluate_events
 from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Extractor
@@ -106,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     print(MACHINE_NOTE)
 
     records = make_corpus(args.articles, args.seed)
-    warm = make_corpus(32, args.seed + 1000, prefix="warm")
     articles = to_articles(records)
     stock, extractor = load_nlp(fast=False), Extractor()
     expected = expected_events(extractor, records)  # also warms b up
@@ -117,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict[str, float]]] = {"a": [], "b": [], "c": []}
     with Deployment() as deployment:
         deployment.start_workers(1)
-        deployment.warm_up(warm, expected_events(extractor, warm))
+        deployment.warm_up(*warm_set(extractor, args.seed))
         for _ in range(args.rounds):
             runs["a"].append(raw_spacy(stock, articles))
             runs["b"].append(offline(extractor, articles))

@@ -2,10 +2,11 @@
 real broker with `eventwire worker` subprocesses, reading results back, and the output.
 
     records = make_corpus(600, seed=1)                  # dedup-clean article records (dicts)
-    expected = expected_events(Extractor(), records)    # event ids per article, computed offline
+    extractor = Extractor()
+    expected = expected_events(extractor, records)      # event ids per article, computed offline
     with Deployment(partitions=4) as d:                 # fresh topic prefix and app id
         d.start_workers(1)                              # subprocesses, ready and in the group
-        d.warm_up(make_corpus(32, seed=99))
+        d.warm_up(*warm_set(extractor, seed=1))         # 32 other articles through the worker first
         sent = d.publish(records)                       # article id -> record timestamp (ms)
         got = d.collect(expected, timeout=120)          # event id -> (record timestamp, article id)
 
@@ -137,6 +138,12 @@ def word_stats(records: Sequence[dict[str, Any]]) -> dict[str, float]:
     counts = sorted(len(r["body"].split()) for r in records)
     return {"mean": round(sum(counts) / len(counts), 1), "median": counts[len(counts) // 2],
             "min": counts[0], "max": counts[-1], "total": sum(counts)}
+
+
+def warm_set(extractor: Extractor, seed: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """32 warm-up articles (ids apart from any measured corpus) and their expected events, for `warm_up`."""
+    warm = make_corpus(32, seed + 1000, prefix="warm")
+    return warm, expected_events(extractor, warm)
 
 
 def expected_events(extractor: Extractor, records: Sequence[dict[str, Any]]) -> dict[str, str]:

@@ -22,7 +22,7 @@ import math
 from typing import Any
 
 from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, percentile, print_table,
-                                stream_run, word_stats, write_json)
+                                stream_run, warm_set, word_stats, write_json)
 from workers.extract.pipeline import Extractor
 
 QUANTILES = {"p50": 0.50, "p95": 0.95, "p99": 0.99}
@@ -75,13 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     print(MACHINE_NOTE)
 
     extractor = Extractor()
-    warm = make_corpus(32, args.seed + 1000, prefix="warm")
+    warm = warm_set(extractor, args.seed)
     records = make_corpus(args.articles, args.seed)
-    expected_warm, expected = expected_events(extractor, warm), expected_events(extractor, records)
+    expected = expected_events(extractor, records)
     points: list[dict[str, Any]] = []
     with Deployment() as deployment:
         deployment.start_workers(1)
-        deployment.warm_up(warm, expected_warm)
+        deployment.warm_up(*warm)
         burst = None
         max_rate = args.max_rate
         if max_rate is None:

@@ -26,7 +26,7 @@ import random
 from typing import Any
 
 from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, rss_mb,
-                                stream_run, write_json)
+                                stream_run, warm_set, write_json)
 from workers.dedup import DedupConfig, DedupIndex
 from workers.extract.pipeline import Extractor
 from workers.records import Article
@@ -38,15 +38,15 @@ _VOCABULARY = [f"{a}{b}" for a in "bcdfghklmnprstvz" for b in ("al", "en", "ir",
 def worker_rss(articles: int, rounds: int, seed: int) -> list[dict[str, Any]]:
     """RSS of one worker when ready, after a warm-up and after each burst."""
     extractor = Extractor()
-    records, warm = make_corpus(articles, seed), make_corpus(32, seed + 1000, prefix="warm")
-    expected, expected_warm = expected_events(extractor, records), expected_events(extractor, warm)
+    records, warm = make_corpus(articles, seed), warm_set(extractor, seed)
+    expected = expected_events(extractor, records)
     samples: list[dict[str, Any]] = []
     with Deployment() as deployment:
         deployment.start_workers(1)
         pid = deployment.workers[0].pid
         samples.append({"when": "ready (models loaded, no article yet)", "rss_mb": round(rss_mb(pid), 1)})
-        deployment.warm_up(warm, expected_warm)
-        samples.append({"when": f"after warm-up ({len(warm)} articles)", "rss_mb": round(rss_mb(pid), 1)})
+        deployment.warm_up(*warm)
+        samples.append({"when": f"after warm-up ({len(warm[0])} articles)", "rss_mb": round(rss_mb(pid), 1)})
         for i in range(rounds):
             stream_run(deployment, records, expected)
             samples.append({"when": f"after burst {i + 1} ({len(records)} articles)", "rss_mb": round(rss_mb(pid), 1)})

@@ -19,7 +19,7 @@ import argparse
 from typing import Any
 
 from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, stream_run,
-                                word_stats, write_json)
+                                warm_set, word_stats, write_json)
 from workers.extract.pipeline import Extractor
 
 
@@ -62,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     print(MACHINE_NOTE)
 
     records = make_corpus(args.articles, args.seed)
-    warm = make_corpus(32, args.seed + 1000, prefix="warm")
     extractor = Extractor()
-    expected, expected_warm = expected_events(extractor, records), expected_events(extractor, warm)
-    print(f"corpus: {len(records)} articles, words per article {word_stats(records)}, {len(expected)} events; "
+    warm, expected = warm_set(extractor, args.seed), expected_events(extractor, records)
+    words = word_stats(records)
+    print(f"corpus: {len(records)} articles, words per article {words}, {len(expected)} events; "
           f"{args.partitions} partitions")
 
     runs: list[dict[str, Any]] = []
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             for workers in (1, 2):
                 deployment.scale_to(workers)
-                deployment.warm_up(warm, expected_warm)
+                deployment.warm_up(*warm)
                 result = stream_run(deployment, records, expected)
                 del result["latencies_ms"]
                 runs.append({"workers": workers, **result})
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                   [r["machine_busy_cores"] for r in runs if r["workers"] == n])
                  for n, v in sorted(by_workers.items())])
     print(f"ratio 2/1 workers: {ratio:.2f} (target {args.target}: {'met' if ratio >= args.target else 'missed'})")
-    write_json(args.json, {"corpus": word_stats(records), "partitions": args.partitions, "runs": runs,
+    write_json(args.json, {"corpus": words, "partitions": args.partitions, "runs": runs,
                            "ratio_2_1": round(ratio, 2)})
     if args.plot:
         plot(args.plot, by_workers, args.target)
