@@ -14,7 +14,9 @@ import json
 import orjson
 from hypothesis import strategies as st
 
-MAX_BYTES = 1_048_576  # the default EVENTWIRE_MAX_ARTICLE_BYTES
+from workers.settings import Settings
+
+MAX_BYTES = Settings().max_article_bytes  # the default EVENTWIRE_MAX_ARTICLE_BYTES
 ENGLISH = ("Police arrested four men after a bombing at the main market on Tuesday, the governor said. "
            "The attack killed three people and wounded eleven others, officials said.")
 

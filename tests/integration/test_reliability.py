@@ -34,10 +34,15 @@ IDS = {a["id"] for a in ARTICLES}
 OUTAGE_SECONDS = 30
 
 
+def event_ids(articles: list[dict]) -> set[str]:
+    """The ids of the events the offline pipeline finds in `articles`."""
+    return {e.event_id for ann in Extractor().annotate_many(Article(**a) for a in articles) for e in ann.events}
+
+
 @pytest.fixture(scope="module")
 def offline_event_ids() -> set[str]:
     """The event ids of an uninterrupted run: the offline pipeline on the same articles."""
-    ids = {e.event_id for ann in Extractor().annotate_many(Article(**a) for a in ARTICLES) for e in ann.events}
+    ids = event_ids(ARTICLES)
     assert len(ids) > N, "the generated articles must hold several events each"
     verdicts = {v.kind for _, v in dedup_articles(Article(**a) for a in ARTICLES)}
     assert verdicts == {"unique"}, "the generated articles must not be near-duplicates of each other"
@@ -174,7 +179,7 @@ def test_poison_pill_goes_to_the_dlq_and_its_partition_keeps_flowing(stack: Stac
     partitions = stack.settings.partitions
     same_partition = [a for a in followers if partition_of(a["id"], partitions) == partition_of(pill["id"], partitions)]
     assert same_partition, "some articles must follow the pill on its partition"
-    expected = {e.event_id for ann in Extractor().annotate_many(Article(**a) for a in followers) for e in ann.events}
+    expected = event_ids(followers)
 
     stack.worker().start()
     stack.publish([raw_pill] + [orjson.dumps(a) for a in followers])

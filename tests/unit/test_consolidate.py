@@ -206,8 +206,8 @@ def test_window_bounds_joins_expires_clusters_and_drops_late_events():
     # Both are kept until March is over and the window after it (a month-precise report may
     # still name them), not longer.
     assert c.expire() == []
-    assert c.expire(now=epoch("2024-04-02T23:59:00Z")) == []
-    assert c.expire(now=epoch("2024-04-03T00:01:00Z")) == sorted([first.cluster_id, later.cluster_id])
+    assert c.expire(now=parse_time("2024-04-02T23:59:00Z")) == []
+    assert c.expire(now=parse_time("2024-04-03T00:01:00Z")) == sorted([first.cluster_id, later.cluster_id])
     assert len(c) == 0
     # Published before the window of the latest event: late, not consolidated.
     assert c.process(event("c", published="2024-03-05T12:00:00Z")) is None
@@ -221,13 +221,9 @@ def test_a_cluster_a_later_report_keeps_alive_expires_at_its_new_time_only():
     # moves that to April 9, 10:00
     assert c.process(event("b", published="2024-04-04T10:00:00Z", when=day("2024-03-30"))).cluster_id \
         == first.cluster_id
-    assert c.expire(now=epoch("2024-04-07T00:00:00Z")) == []
-    assert c.expire(now=epoch("2024-04-09T09:59:00Z")) == []
-    assert c.expire(now=epoch("2024-04-09T10:01:00Z")) == [first.cluster_id]
-
-
-def epoch(iso: str) -> float:
-    return parse_time(iso)
+    assert c.expire(now=parse_time("2024-04-07T00:00:00Z")) == []
+    assert c.expire(now=parse_time("2024-04-09T09:59:00Z")) == []
+    assert c.expire(now=parse_time("2024-04-09T10:01:00Z")) == [first.cluster_id]
 
 
 MONTH = EventDate("2024-03", "month", None, "text")
@@ -255,8 +251,7 @@ def test_late_wide_reports_join_only_clusters_their_days_contain():
     assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
                        event("b", published="2024-03-14T10:00:00Z")) == [{"a"}, {"b"}]
     # A cluster that only knows "March" (a month report) is contained by a later March report.
-    first_month = EventDate("2024-03", "month", None, "text")
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z", when=first_month),
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z", when=MONTH),
                        event("b", published="2024-03-25T10:00:00Z", when=MONTH)) == [{"a", "b"}]
 
 
@@ -265,11 +260,11 @@ def test_kept_clusters_are_bounded_by_a_month_after_the_last_report():
     # A protest announced for a day four months ahead is not kept until then.
     far = c.process(event("a", type_="protest", subtype="protest", when=day("2024-07-01"),
                           published="2024-03-05T10:00:00Z"))
-    assert c.keep_until(c.cluster(far.cluster_id)) == epoch("2024-04-08T10:00:00Z")
+    assert c.keep_until(c.cluster(far.cluster_id)) == parse_time("2024-04-08T10:00:00Z")
     # A year-precise cluster is kept only the window after its last report.
     year = c.process(event("b", subtype="shelling", when=EventDate("2024", "year", None, "text"),
                            published="2024-03-05T10:00:00Z"))
-    assert c.keep_until(c.cluster(year.cluster_id)) == epoch("2024-03-08T10:00:00Z")
+    assert c.keep_until(c.cluster(year.cluster_id)) == parse_time("2024-03-08T10:00:00Z")
 
 
 def test_expiry_does_not_change_results():

@@ -8,7 +8,7 @@ restart tests in tests/integration/test_reliability.py exercise the same guards 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -63,14 +63,14 @@ def record(tp: TP, offset: int) -> SimpleNamespace:
                            serialized_key_size=1, serialized_value_size=2)
 
 
-def drain(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, *, seek_while_fetching: bool = False,
-          seek_after_first: bool = False) -> list[tuple[TP, int]]:
+def drain(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, *, a_offsets: Iterable[int] = range(10, 14),
+          seek_while_fetching: bool = False, seek_after_first: bool = False) -> list[tuple[TP, int]]:
     """Hand out one batch of records of A and B through `getmany`, seeking A at the given moment."""
-    batch = {A: [record(A, o) for o in range(10, 14)], B: [record(B, o) for o in range(20, 24)]}
+    batch = {A: [record(A, o) for o in a_offsets], B: [record(B, o) for o in range(20, 24)]}
 
     async def fetch(self, timeout: float):  # the fetcher's answer, as faust's consumer receives it
         if seek_while_fetching:
-            consumer._note_sought([A])
+            consumer._note_sought({A: 10})
         return batch, {A, B}
 
     monkeypatch.setattr(faust_consumer.Consumer, "_wait_next_records", fetch)
@@ -82,7 +82,7 @@ def drain(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, *, seek_while
         async for tp, message in consumer.getmany(timeout=1.0):
             seen.append((tp, message.offset))
             if seek_after_first and len(seen) == 1:
-                consumer._note_sought([A])  # recovery seeks partition A back meanwhile
+                consumer._note_sought({A: 10})  # recovery seeks partition A back meanwhile
         return seen
 
     return asyncio.run(run())
@@ -111,25 +111,14 @@ def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_e
     monkeypatch.setattr(faust_consumer.ThreadDelegateConsumer, "_seek", seek)
     consumer.app.topics._acking_topics.add(TOPIC)
     consumer._next[A] = 10  # committed offset 10: records 10 and 11 never arrived
-    batch = {A: [record(A, o) for o in (12, 13)], B: [record(B, o) for o in range(20, 24)]}
 
-    async def fetch(self, timeout: float):
-        return batch, {A, B}
-
-    monkeypatch.setattr(faust_consumer.Consumer, "_wait_next_records", fetch)
-    consumer.highwater = lambda tp: 100  # type: ignore[method-assign]
-    consumer.flow_active = True
-
-    async def run() -> list[tuple[TP, int]]:
-        return [(tp, m.offset) async for tp, m in consumer.getmany(timeout=1.0)]
-
-    seen = asyncio.run(run())
+    seen = drain(consumer, monkeypatch, a_offsets=(12, 13))
     assert sought == [(A, 10)] and not [s for s in seen if s[0] == A], "A is read again from 10"
     assert [o for tp, o in seen if tp == B] == [20, 21, 22, 23]
     assert consumer._read_offset[A] == 10
 
     # the broker answers with 12 again: the offsets really hold no records (compaction, markers)
-    seen = asyncio.run(run())
+    seen = drain(consumer, monkeypatch, a_offsets=(12, 13))
     assert sought == [(A, 10)] and [o for tp, o in seen if tp == A] == [12, 13]
     assert consumer._gap[A].at(10) and consumer._gap[A].at(11) and not consumer._gap[A].at(12)
 
