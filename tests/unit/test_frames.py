@@ -243,3 +243,33 @@ def test_fast_attribute_table_and_lemma_memo_match_the_stock_pipeline(nlp) -> No
     differ = [(t.text, t.pos_, s.pos_) for t, s in zip(fast_doc, stock_doc) if t.pos_ != s.pos_]
     assert differ in ([], [("was", "AUX", "VERB")])
     assert type(nlp.get_pipe("attribute_ruler")).__name__ == "AttributeTable"
+
+
+def _noun_rooted_doc():  # type: ignore[no-untyped-def]
+    """'Bombing of the market' with a hand-set parse: the root is a noun, as in headlines."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    return Doc(Vocab(), words=["Bombing", "of", "the", "market"], heads=[0, 0, 3, 1],
+               deps=["ROOT", "prep", "det", "pobj"], pos=["NOUN", "ADP", "DET", "NOUN"])
+
+
+def test_reaction_walk_ends_at_a_noun_root() -> None:
+    """The walk up the tree ends at the root (spaCy makes a new Token per access, so an
+    identity test never saw the root and a noun-rooted sentence looped for ever)."""
+    import signal
+
+    from workers.extract.frames import _reaction_to
+
+    def overrun(*_: object) -> None:
+        raise TimeoutError("the walk up the tree did not end")
+
+    doc = _noun_rooted_doc()
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, 2.0)
+    try:
+        assert _reaction_to(doc[3], [(doc[3], False)]) is None
+        assert _reaction_to(doc[3], [(doc[0], True)]) == 0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -176,7 +176,11 @@ def _reaction_to(head: Token, heads: list[tuple[Token, bool]]) -> int | None:
         return None
     statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
     tok = head
-    while tok.head is not tok:
+    # spaCy makes a new Token object on every access: compare positions, never identity.
+    # A tree has fewer arcs above any token than the doc has tokens.
+    for _ in range(len(head.doc)):
+        if tok.head.i == tok.i:
+            return None
         tok = tok.head
         if tok.i in statements:
             return statements[tok.i]
@@ -339,7 +343,7 @@ class FrameBuilder:
         """The trigger and the governors whose modality reaches it."""
         chain = [head]
         tok = head
-        while len(chain) <= limit and tok.dep_ in EMBEDDING_DEPS and tok.head is not tok:
+        while len(chain) <= limit and tok.dep_ in EMBEDDING_DEPS and tok.head.i != tok.i:
             tok = tok.head
             chain.append(tok)
         return chain
@@ -703,7 +707,7 @@ class FrameBuilder:
         the clause it comments on ("X agreed ..., officials said"), each with the verbs its
         xcomp/acomp chain leads to ("is willing to withdraw", "will support")."""
         main = [c for c in head.children if c.dep_ in ("ccomp", "xcomp")]
-        if head.dep_ in ("parataxis", "ccomp") and head.head is not head:
+        if head.dep_ in ("parataxis", "ccomp") and head.head.i != head.i:
             main.append(head.head)
         out: list[Token] = []
         frontier = main
