@@ -273,3 +273,13 @@ def test_reaction_walk_ends_at_a_noun_root() -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_tree_paths_count_arcs_whatever_was_asked_before() -> None:
+    from workers.extract.frames import _governs, _tree_path
+
+    doc = _noun_rooted_doc()  # Bombing <-prep- of <-pobj- market <-det- the
+    assert _tree_path(doc[3], doc[0]) == 2
+    assert _tree_path(doc[0], doc[2]) == 3
+    assert _tree_path(doc[2], doc[3]) == 1 and _tree_path(doc[1], doc[1]) == 0
+    assert _governs(doc[0], doc[2]) and not _governs(doc[2], doc[0]) and not _governs(doc[1], doc[1])

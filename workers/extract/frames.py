@@ -120,13 +120,51 @@ class ArticleFrame:
     speakers: list[Actor] = field(default_factory=list)  # last named statement sources
 
 
+class _Tree:
+    """A parsed doc's heads by position, with each token's ancestors computed once: paths in
+    the tree are asked for every (trigger, date or place) pair, so walking token objects up
+    each time made long sentences cubic."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.heads = [t.head.i for t in doc]
+        self._up: dict[int, dict[int, int]] = {}
+
+    def up(self, i: int) -> dict[int, int]:
+        """Token `i` and its ancestors, nearest first, with their distance from `i`."""
+        found = self._up.get(i)
+        if found is None:
+            found, n, j = {}, 0, i
+            while j not in found:  # the root is its own head; a malformed tree ends at its cycle
+                found[j], n, j = n, n + 1, self.heads[j]
+            self._up[i] = found
+        return found
+
+    def path(self, a: int, b: int) -> int:
+        up_a = self.up(a)
+        for ancestor, n in self.up(b).items():
+            if ancestor in up_a:
+                return n + up_a[ancestor]
+        return 99
+
+
+_TREE = "eventwire_tree"
+
+
+def _tree(doc: Doc) -> _Tree:
+    tree = doc.user_data.get(_TREE)
+    if tree is None:
+        tree = doc.user_data[_TREE] = _Tree(doc)
+    return tree
+
+
 def _tree_path(a: Token, b: Token) -> int:
     """Number of dependency arcs between two tokens of one sentence."""
-    up_a = {t.i: n for n, t in enumerate([a, *a.ancestors])}
-    for n, t in enumerate([b, *b.ancestors]):
-        if t.i in up_a:
-            return n + up_a[t.i]
-    return 99
+    return _tree(a.doc).path(a.i, b.i)
+
+
+def _governs(a: Token, b: Token) -> bool:
+    """Whether `a` is an ancestor of `b`."""
+    return a.i != b.i and a.i in _tree(b.doc).up(b.i)
 
 
 def _is_verbal(tok: Token) -> bool:
@@ -238,6 +276,7 @@ class FrameBuilder:
         self._aircraft = lexicon.words("aircraft")
         self._air_munitions = lexicon.words("air_munitions")
         self._nonassertive_mods = lexicon.words("nonassertive_modifiers")
+        self._owners: dict[tuple[int, int], int] = {}  # see _owner
 
     # ---- trigger choice ----------------------------------------------------------------
 
@@ -502,18 +541,22 @@ class FrameBuilder:
 
     # ---- date and place ----------------------------------------------------------------
 
-    @staticmethod
-    def _owner(span: SpacySpan, heads: list[tuple[Token, bool]]) -> int:
-        """Index of the trigger a date or place expression belongs to: the nearest in the
-        tree; a statement's trigger only claims what hangs right off it ("said Monday")."""
-        best, owner = (99, 99), -1
-        for n, (head, statement) in enumerate(heads):
-            path = _tree_path(head, span.root)
-            if statement and path > 2:
-                continue
-            key = (path, abs(span.root.i - head.i))
-            if key < best:
-                best, owner = key, n
+    def _owner(self, span: SpacySpan, heads: list[tuple[Token, bool]]) -> int:
+        """Index of the trigger a date or place expression belongs to (-1: none): the nearest
+        in the tree; a statement's trigger only claims what hangs right off it ("said Monday").
+        Memoized per sentence (`build_mentions` clears it): it is asked per trigger."""
+        key = (span.start, span.end)
+        owner = self._owners.get(key)
+        if owner is None:
+            best, owner = (99, 99), -1
+            for n, (head, statement) in enumerate(heads):
+                path = _tree_path(head, span.root)
+                if statement and path > 2:
+                    continue
+                rank = (path, abs(span.root.i - head.i))
+                if rank < best:
+                    best, owner = rank, n
+            self._owners[key] = owner
         return owner
 
     def _spans(self, items: Iterable[TimeExpression | Place], doc: Doc, base: int) -> list[tuple[Any, SpacySpan]]:
@@ -569,7 +612,7 @@ class FrameBuilder:
         An event a statement reacts to ("on Wednesday condemned the car bombing") never takes
         the reaction's own date, only another date the statement owns."""
         head = heads[n][0]
-        owned = [(te, sp) for te, sp in dates if not heads[self._owner(sp, heads)][1]]
+        owned = [(te, sp) for te, sp in dates if (o := self._owner(sp, heads)) >= 0 and not heads[o][1]]
         if not owned:
             reaction = _reaction_to(head, heads)
             if reaction is None:
@@ -588,7 +631,7 @@ class FrameBuilder:
         for place, span in places:
             root = span.root
             governed = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
-            in_subtree = head in root.ancestors
+            in_subtree = _governs(head, root)
             if entry.type == "statement":
                 if not (governed and root.head.lower_ in STATEMENT_LOCATIVE_PREPS and root.head.head == head):
                     continue
@@ -623,6 +666,7 @@ class FrameBuilder:
     def build_mentions(self, doc: Doc, base: int, heading: bool, art: ArticleFrame,
                        min_confidence: float = MIN_CONFIDENCE) -> list[Mention]:
         """The event mentions of one parsed sentence starting at clean offset `base`."""
+        self._owners = {}
         sent_words = {t.lower_ for t in doc}
         text = doc.text
         matches = self.lex.find(text)
@@ -740,7 +784,7 @@ class FrameBuilder:
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
 
         def governed_by(h: Token, kinds: Callable[[Mention], bool], within: int) -> bool:
-            return any(other is not h and kinds(o) and other in h.ancestors and _tree_path(h, other) <= within
+            return any(kinds(o) and _governs(other, h) and _tree_path(h, other) <= within
                        for o, other in heads)
         # Prepositional phrases attach loosely ("detained 24 people suspected of links to IS
         # in raids"): any depth under the arrest counts for a nominal raid.
