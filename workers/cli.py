@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Callable
@@ -32,7 +33,7 @@ def _connection_flags(parser: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     names = ("bootstrap_servers", "topic_prefix", "security_protocol", "sasl_mechanism", "sasl_username",
-             "partitions", "app_id", "web_port")
+             "partitions", "app_id", "web_port", "extract_jobs", "extract_timeout")
     return Settings.from_env(**{n: getattr(args, n, None) for n in names})
 
 
@@ -86,37 +87,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 # -- worker -------------------------------------------------------------------------------
 def cmd_worker(args: argparse.Namespace) -> int:
-    import faust
+    from workers.stream.worker import run_worker
 
-    from workers.publish.recent import RecentEvents
-    from workers.stream.agents import register_agents
-    from workers.stream.app import build_app
-    from workers.stream.consolidate import register_consolidation
-    from workers.stream.feed import EventFeed
-    from workers.stream.metrics import Metrics
-    from workers.web import register_web
-    from workers.webpage import register_page
-
-    from workers.clients import create_topics
-    from workers.extract.pipeline import Extractor
-
-    settings = _settings(args)
-    extractor = Extractor()
-    try:  # load the models before joining the group: a bad model path fails here, at once
-        extractor.load()
-    except OSError as exc:
-        print(f"error: cannot load the extraction models: {exc}", file=sys.stderr)
-        return 2
-    create_topics(settings)  # the consumer only subscribes to topics that exist when it starts
-    wiring = build_app(settings)
-    metrics = Metrics()
-    register_agents(wiring, metrics, extractor)
-    register_consolidation(wiring, metrics)
-    register_web(wiring, metrics, EventFeed(settings, wiring.names.events, RecentEvents()))
-    register_page(wiring)
-    worker = faust.Worker(wiring.app, loglevel=args.loglevel)
-    worker.execute_from_commandline()
-    return 0
+    return run_worker(_settings(args), args.loglevel)
 
 
 # -- publish ------------------------------------------------------------------------------
@@ -271,8 +244,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 # -- offline pipeline ---------------------------------------------------------------------
-def read_articles(path: Path) -> Iterator[Any]:
-    """Articles from a JSONL file, validated as ingest does; invalid lines are reported and skipped."""
+def read_articles(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, article) from a JSONL file, validated as ingest does; invalid lines are
+    reported and skipped."""
     from workers.ingest.validate import RecordMeta, validate
     from workers.records import DeadLetter
 
@@ -282,7 +256,7 @@ def read_articles(path: Path) -> Iterator[Any]:
         if isinstance(outcome, DeadLetter):
             print(f"{path}:{number}: skipped ({outcome.error}: {outcome.message})", file=sys.stderr)
             continue
-        yield outcome
+        yield number, outcome
 
 
 def write_jsonl(path: str, rows: Iterable[dict[str, Any]]) -> int:
@@ -306,28 +280,56 @@ def _count_lines(path: Path) -> int | None:
     return sum(1 for _ in iter_input_records(path)) if str(path) != "-" and path.is_file() else None
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = None) -> int:
+    """`eventwire extract`; `factory` makes the extractor of each extraction process (tests)."""
+    from workers.errors import fail
     from workers.extract.pipeline import Extractor
+    from workers.extract.pool import ExtractionPool, Failure
+    from workers.ingest.validate import RecordMeta
 
     path = Path(args.input)
-    extractor = Extractor().load()  # the models load before the clock starts
-    articles = _progress(read_articles(path), "extract", _count_lines(path))
-    started = time.perf_counter()
-    n_articles = 0
+    settings = _settings(args)
+    lines: deque[int] = deque()  # line numbers of the articles in flight, in order
 
-    def rows() -> Iterator[dict[str, Any]]:
-        nonlocal n_articles
-        for annotations in extractor.annotate_many(articles):
-            n_articles += 1
-            if args.annotations:
-                yield annotations.to_dict()
-            else:
-                yield from (event.to_dict() for event in annotations.events)
+    def articles() -> Iterator[Any]:
+        for number, article in read_articles(path):
+            lines.append(number)
+            yield article
 
-    written = write_jsonl(args.output, rows())
+    failed: list[dict[str, Any]] = []
+    # the models load before the clock starts
+    with ExtractionPool(settings.extract_jobs, settings.extract_timeout, factory=factory or Extractor) as pool:
+        started = time.perf_counter()
+        n_articles = 0
+
+        def rows() -> Iterator[dict[str, Any]]:
+            nonlocal n_articles
+            for article, outcome in _progress(pool.imap(articles()), "extract", _count_lines(path)):
+                n_articles += 1
+                line = lines.popleft()
+                if isinstance(outcome, Failure):
+                    meta = RecordMeta(topic=str(path), offset=line - 1)
+                    failed.append(fail("extract", meta, orjson.dumps(article.to_dict()), outcome.error,
+                                       f"line {line}, article {article.id}: {outcome.message}",
+                                       max_bytes=settings.max_article_bytes).to_dict())
+                elif args.annotations:
+                    yield outcome.to_dict()
+                else:
+                    yield from (event.to_dict() for event in outcome.events)
+
+        written = write_jsonl(args.output, rows())
     elapsed = time.perf_counter() - started
     print(f"{n_articles} articles, {written} lines in {elapsed:.1f}s "
           f"({n_articles / elapsed if elapsed else 0:.1f} articles/s)", file=sys.stderr)
+    if failed:
+        for letter in failed:
+            print(f"{path}: {letter['error']}: {letter['message']}", file=sys.stderr)
+        if args.dead_letters:
+            write_jsonl(args.dead_letters, failed)
+        print(f"{len(failed)} of {n_articles} articles failed"
+              f"{'' if args.dead_letters else ' (--dead-letters FILE keeps them)'}",
+              file=sys.stderr)
+        return 3
     return 0
 
 
@@ -335,7 +337,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     from workers.dedup.index import DedupConfig, dedup_articles
 
     path = Path(args.input)
-    articles = _progress(read_articles(path), "dedup", _count_lines(path))
+    articles = _progress((article for _, article in read_articles(path)), "dedup", _count_lines(path))
     config = DedupConfig.from_settings(Settings.from_env())
     rows = ({"article_id": article.id, "duplicate_of": verdict.duplicate_of, "method": verdict.method,
              "similarity": verdict.similarity, "verdict": verdict.kind}
@@ -431,6 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("extract", cmd_extract, "extract events from a JSONL file of articles, offline")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
+    p.add_argument("--jobs", dest="extract_jobs", type=int,
+                   help="extraction processes (EVENTWIRE_EXTRACT_JOBS); the output is the same for any number")
+    p.add_argument("--timeout", dest="extract_timeout", type=float,
+                   help="seconds one article may take (EVENTWIRE_EXTRACT_TIMEOUT); past it the article fails")
+    p.add_argument("--dead-letters", metavar="FILE",
+                   help="write the articles that failed (processing_timeout, processing_error) as dead letters")
     p.add_argument("--annotations", action="store_true",
                    help="one line per article: events, places and dates with offsets")
 
@@ -452,13 +460,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from workers.clients import KafkaUnavailable
+    from workers.errors import EventwireError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:
         return 0
-    except KafkaUnavailable as exc:  # wrong credentials, TLS or address: the reason, not a traceback
+    except (KafkaUnavailable, EventwireError) as exc:  # the reason, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -3,8 +3,10 @@
 `Replay` reads the source topic between two timestamps on every partition: the start
 offsets are looked up by time, and it stops at the end offsets found when the replay was
 first planned, so it always terminates. Each record goes through the same stages as in the
-worker (validate → dedup → extract) and the events are published with the same
-deterministic ids, to the live event topics or under an output prefix.
+worker (validate → dedup → extract, extraction in supervised processes with the per-article
+time budget) and the events are published with the same deterministic ids, to the live
+event topics or under an output prefix; a record that fails validation or extraction is
+published as a dead letter there, so one bad article never stops a replay.
 
 Progress is committed under the replay's own consumer group (never the worker's), after the
 events of each batch are acknowledged; the planned end offsets travel in the commit
@@ -32,16 +34,18 @@ from kafka.structs import OffsetAndMetadata
 
 from workers.clients import admin, client_kwargs, create_topics, producer
 from workers.dedup.index import DedupConfig, DedupIndex
+from workers.errors import EventwireError, fail
 from workers.extract.pipeline import Extractor
+from workers.extract.pool import ExtractionPool, Failure
 from workers.ingest.validate import RecordMeta, validate
 from workers.publish.topics import Topics
-from workers.records import Article
+from workers.records import Article, DeadLetter
 from workers.settings import Settings
 
 BATCH = 64  # default records per extract call and per commit
 
 
-class ReplayError(RuntimeError):
+class ReplayError(EventwireError):
     """A replay that cannot start; the message says why."""
 
 
@@ -83,7 +87,8 @@ class Progress:
 class Replay:
     def __init__(self, settings: Settings, *, since: datetime, until: datetime | None = None,
                  topic: str | None = None, output_prefix: str = "", group: str | None = None,
-                 extractor: Extractor | None = None, batch: int = BATCH) -> None:
+                 factory: Callable[[], Extractor] = Extractor, batch: int = BATCH) -> None:
+        """`factory` makes the extractor of each extraction process."""
         self.settings = settings
         self.source = topic or Topics(settings.topic_prefix).articles
         self.since, self.until = since, until
@@ -93,7 +98,7 @@ class Replay:
         self.group = group or f"{settings.app_id}-replay-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
         if self.group == settings.app_id:
             raise ReplayError("a replay must not use the live worker's consumer group")
-        self.extractor = extractor or Extractor()
+        self.factory = factory
         self.dedup = DedupIndex(DedupConfig.from_settings(settings))
         self.batch = batch
         self.interrupted = False  # set it (e.g. from a signal handler) to stop after the current batch
@@ -131,6 +136,7 @@ class Replay:
         """Replay until every partition reached its planned end (or `interrupted` is set)."""
         consumer = self._consumer()
         prod = producer(self.settings)
+        pool = ExtractionPool(self.settings.extract_jobs, self.settings.extract_timeout, factory=self.factory)
         try:
             start, end, position = self.plan(consumer)
             state = Progress(start, end, dict(position))
@@ -145,7 +151,7 @@ class Replay:
             while todo and not self.interrupted:
                 polled = consumer.poll(timeout_ms=1000, max_records=self.batch)
                 records = [m for tp, batch in polled.items() for m in batch if m.offset < end[tp.partition]]
-                self._process(records, prod)
+                self._process(records, prod, pool)
                 prod.flush()
                 for tp, batch in polled.items():
                     state.position[tp.partition] = min(batch[-1].offset + 1, end[tp.partition])
@@ -157,6 +163,7 @@ class Replay:
                     progress(state)
             return state
         finally:
+            pool.close()
             prod.close()
             consumer.close()
 
@@ -168,21 +175,28 @@ class Replay:
         }
         consumer.commit(offsets)
 
-    def _articles(self, records: Iterable) -> list[tuple[Article, float]]:
-        out = []
-        for m in records:
-            outcome = validate(m.value, RecordMeta(m.topic, m.partition, m.offset, m.timestamp), self.settings)
-            if isinstance(outcome, Article):
-                out.append((outcome, m.timestamp / 1000))
-        return out
+    def _validated(self, records: Iterable) -> list[tuple[Article | DeadLetter, float, object]]:
+        """(article or dead letter, receive time, record) for each record."""
+        return [(validate(m.value, self._meta(m), self.settings), m.timestamp / 1000, m) for m in records]
 
-    def _process(self, records: list, prod) -> None:  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _meta(m) -> RecordMeta:  # type: ignore[no-untyped-def]
+        return RecordMeta(m.topic, m.partition, m.offset, m.timestamp)
+
+    def _process(self, records: list, prod, pool: ExtractionPool) -> None:  # type: ignore[no-untyped-def]
         keep = []
-        for article, seen_at in self._articles(records):
-            if self.dedup.process(self.dedup.fingerprint(article, seen_at=seen_at)).kind != "duplicate":
-                keep.append(article)
-        for annotations in self.extractor.annotate_many(keep, batch_size=max(1, len(keep))):
-            for event in annotations.events:
+        for outcome, seen_at, m in self._validated(records):
+            if isinstance(outcome, DeadLetter):
+                prod.send(self.output.dlq, key=m.key, value=outcome.to_json())
+            elif self.dedup.process(self.dedup.fingerprint(outcome, seen_at=seen_at)).kind != "duplicate":
+                keep.append((outcome, m))
+        for (article, m), result in zip(keep, pool.annotate([a for a, _ in keep])):
+            if isinstance(result, Failure):
+                letter = fail("extract", self._meta(m), m.value, result.error, result.message,
+                              max_bytes=self.settings.max_article_bytes)
+                prod.send(self.output.dlq, key=m.key, value=letter.to_json())
+                continue
+            for event in result.events:
                 value = event.to_json()
                 for topic in self.output.event_routes(event):
                     prod.send(topic, key=event.event_id.encode(), value=value)
@@ -202,8 +216,9 @@ class Replay:
         while todo:
             polled = consumer.poll(timeout_ms=1000, max_records=1000)
             records = [m for tp, batch in polled.items() for m in batch if m.offset < start[tp.partition]]
-            for article, seen_at in self._articles(records):
-                self.dedup.process(self.dedup.fingerprint(article, seen_at=seen_at))
+            for outcome, seen_at, _ in self._validated(records):
+                if isinstance(outcome, Article):
+                    self.dedup.process(self.dedup.fingerprint(outcome, seen_at=seen_at))
             finished = [tp for tp in todo if consumer.position(tp) >= start[tp.partition]]
             consumer.pause(*finished)
             todo = [tp for tp in todo if tp not in finished]

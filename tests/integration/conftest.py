@@ -86,15 +86,18 @@ def own_broker(home: Path, **options: Any) -> Iterator[LocalBroker]:
 class Worker:
     """An `eventwire worker` subprocess with its own environment and log file."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, module: str = "workers.cli") -> None:
+        """`module`: what `python -m` runs with the argument `worker` (tests may run a worker
+        assembled with another extractor, see hang_worker.py)."""
         self.env = env
         self.log = log
+        self.module = module
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90.0) -> "Worker":
         offset = self.log.stat().st_size if self.log.exists() else 0
         out = open(self.log, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker", "--loglevel", "info"],
+        self.proc = subprocess.Popen([sys.executable, "-m", self.module, "worker", "--loglevel", "info"],
                                      env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
                                      start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -158,9 +161,9 @@ class Stack:
         env.update(extra)
         return env
 
-    def worker(self, name: str = "w1", **extra: str) -> Worker:
+    def worker(self, name: str = "w1", module: str = "workers.cli", **extra: str) -> Worker:
         env = self.worker_env(EVENTWIRE_DATA_DIR=str(self.tmp / f"data-{name}"), **extra)
-        worker = Worker(env, self.tmp / f"{name}.log")
+        worker = Worker(env, self.tmp / f"{name}.log", module)
         self.workers.append(worker)
         return worker
 

@@ -3,55 +3,51 @@
     articles ──ingest──► articles.ingested (1 partition) ──dedup──► articles.unique ──extract──► events, events.<type>
                  └─► articles.dlq                          └─► articles.duplicates
 
-Every input record leaves ingest as a dead letter or an ingested article, and every
-ingested article leaves dedup as a unique article or a duplicate notice.
+Every input record leaves ingest as a dead letter or an ingested article, every ingested
+article leaves dedup as a unique article or a duplicate notice, and every unique article
+leaves extract as its events or a dead letter. A record that makes a stage raise, run past
+its time budget (extraction) or produce a record the broker refuses becomes a dead letter
+through `workers.errors.fail`; a send that fails for a passing reason (broker down, buffer
+full) is retried with backoff until it goes through, never acknowledged unsent.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import logging
+import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import orjson
-from faust.types import EventT
+from aiokafka.errors import KafkaTimeoutError
+from faust.exceptions import ProducerSendError
+from faust.types import EventT, TopicT
 
 from workers.dedup.index import DedupConfig, duplicate_notice
-from workers.extract.pipeline import Annotations, Extractor
-from workers.ingest.validate import RecordMeta, dead_letter, validate
+from workers.errors import fail
+from workers.extract.pool import PROCESSING_ERROR, ExtractionPool, Failure
+from workers.ingest.validate import RecordMeta, validate
 from workers.records import Article, DeadLetter
 from workers.stream.app import Wiring
 from workers.stream.metrics import Metrics
 from workers.stream.state import TableBackedIndex
 
+log = logging.getLogger("eventwire.agents")
+
 OUTCOMES = "eventwire_articles_total"
 EVENTS = "eventwire_events_total"
-EXTRACT_BATCH = 16  # articles per nlp.pipe call; larger batches parse faster but hold the partition longer
+REPLACED = "eventwire_extract_processes_replaced_total"
+OUTPUT_REFUSED = "output_refused"
+EXTRACT_BATCH = 16  # articles per extraction call; larger batches parse faster but hold the partition longer
+RETRY_FIRST, RETRY_MAX = 0.1, 5.0  # seconds between attempts of a send that failed for a passing reason
 
 
 def record_meta(event: EventT) -> RecordMeta:
     message = event.message
     return RecordMeta(topic=message.topic, partition=message.partition, offset=message.offset,
                       timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None)
-
-
-def annotate_isolated(extractor: Extractor, articles: list[Article]) -> list[Annotations | Exception]:
-    """Annotations per article; an article that makes the pipeline raise gets its exception instead.
-
-    The whole batch goes through `nlp.pipe` at once; only when that fails is each article
-    retried alone, so one poison pill costs its batch a second pass, not the partition.
-    """
-    try:
-        return list(extractor.annotate_many(articles, batch_size=len(articles)))
-    except Exception:
-        pass
-    results: list[Annotations | Exception] = []
-    for article in articles:
-        try:
-            results.append(extractor.annotate(article))
-        except Exception as exc:
-            results.append(exc)
-    return results
 
 
 async def finish(work: Awaitable[None]) -> None:
@@ -69,20 +65,71 @@ async def finish(work: Awaitable[None]) -> None:
         raise
 
 
-def register_agents(w: Wiring, metrics: Metrics, extractor: Extractor) -> None:
-    """Attach the agents to the app in `w`; `extractor` should have its models loaded already."""
+class SendRefused(Exception):
+    """The producer refused a record for good (too large, not authorized ...)."""
+
+
+def _passing(error: BaseException | None) -> bool:
+    return isinstance(error, KafkaTimeoutError) or bool(getattr(error, "retriable", False))
+
+
+async def deliver(topic: TopicT, key: bytes | None, value: Any) -> None:
+    """Send one record. A failure for a passing reason is retried with backoff (logged when it
+    starts and when it ends, not per attempt); a final refusal raises `SendRefused`."""
+    delay, failing_since = RETRY_FIRST, None
+    while True:
+        try:
+            await topic.send(key=key, value=value)
+        except ProducerSendError as exc:
+            if not _passing(exc.__cause__):
+                raise SendRefused(str(exc.__cause__ or exc)) from exc
+            if failing_since is None:
+                failing_since = time.monotonic()
+                log.warning("sending to %s fails (%s); retrying with backoff", topic.get_topic_name(), exc.__cause__)
+            await asyncio.sleep(delay)
+            delay = min(2 * delay, RETRY_MAX)
+        else:
+            if failing_since is not None:
+                log.warning("sending to %s works again after %.1f s", topic.get_topic_name(),
+                            time.monotonic() - failing_since)
+            return
+
+
+def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool) -> None:
+    """Attach the agents to the app in `w`; `pool` should be started already."""
     metrics.describe(OUTCOMES, "articles by outcome: unique, update, replay, duplicate or dlq:<error code>")
     metrics.describe(EVENTS, "events published, by type")
+    metrics.describe(REPLACED, "extraction processes replaced after running past the time budget or dying")
+
+    def count(code: str) -> None:
+        metrics.inc(OUTCOMES, "outcome", f"dlq:{code}")
+
+    async def dead_letter(stage: str, event: EventT, payload: bytes, code: str, message: str) -> None:
+        letter = fail(stage, record_meta(event), payload, code, message,
+                      max_bytes=w.settings.max_article_bytes, count=count)
+        await deliver(w.dlq, event.key, letter.to_dict())
+
+    async def guarded(stage: str, event: EventT, work: Callable[[], Awaitable[None]]) -> None:
+        """`work` for one record; if it raises, the record's dead letter instead."""
+        payload = event.value if isinstance(event.value, bytes) else orjson.dumps(event.value)
+        try:
+            await work()
+        except SendRefused as exc:
+            await dead_letter(stage, event, payload, OUTPUT_REFUSED, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one record's failure must not stop its partition
+            await dead_letter(stage, event, payload, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
 
     @w.app.agent(w.articles, name="ingest")
     async def ingest(stream):  # type: ignore[no-untyped-def]
         async for event in stream.events():
-            outcome = validate(event.value, record_meta(event), w.settings)
-            if isinstance(outcome, DeadLetter):
-                metrics.inc(OUTCOMES, "outcome", f"dlq:{outcome.error}")
-                await finish(w.dlq.send(key=event.key, value=outcome.to_dict()))
-            else:
-                await finish(w.ingested.send(key=outcome.id.encode(), value=outcome.to_dict()))
+            async def work(event: EventT = event) -> None:
+                outcome = validate(event.value, record_meta(event), w.settings)
+                if isinstance(outcome, DeadLetter):
+                    count(outcome.error)
+                    await deliver(w.dlq, event.key, outcome.to_dict())
+                else:
+                    await deliver(w.ingested, outcome.id.encode(), outcome.to_dict())
+            await finish(guarded("ingest", event, work))
 
     table = w.app.Table("dedup-index", partitions=1, key_type=bytes)
     index = TableBackedIndex(table, DedupConfig.from_settings(w.settings))
@@ -90,36 +137,47 @@ def register_agents(w: Wiring, metrics: Metrics, extractor: Extractor) -> None:
     @w.app.agent(w.ingested, name="dedup")
     async def dedup(stream):  # type: ignore[no-untyped-def]
         async for event in stream.events():
-            index.sync(w.app.consumer_generation_id)
-            article = Article(**event.value)
-            verdict = index.process(article, seen_at=event.message.timestamp)
-            metrics.inc(OUTCOMES, "outcome", verdict.kind)
-            if verdict.kind == "duplicate":
-                notice = duplicate_notice(article.id, verdict).to_dict()
-                await finish(w.duplicates.send(key=event.key, value=notice))
-            else:
-                await finish(w.unique.send(key=event.key, value=event.value))
+            async def work(event: EventT = event) -> None:
+                index.sync(w.app.consumer_generation_id)
+                article = Article(**event.value)
+                verdict = index.process(article, seen_at=event.message.timestamp)
+                metrics.inc(OUTCOMES, "outcome", verdict.kind)
+                if verdict.kind == "duplicate":
+                    await deliver(w.duplicates, event.key, duplicate_notice(article.id, verdict).to_dict())
+                else:
+                    await deliver(w.unique, event.key, event.value)
+            await finish(guarded("dedup", event, work))
 
-    # spaCy runs in one worker thread so the event loop keeps heartbeats and fetches going.
-    nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+    # The pool is called from one thread, so the event loop keeps heartbeats and fetches going.
+    caller = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
 
     async def extract_batch(events: list[EventT]) -> None:
-        articles = [Article(**event.value) for event in events]
         loop = asyncio.get_running_loop()
-        results = await loop.run_in_executor(nlp_thread, annotate_isolated, extractor, articles)
-        for event, result in zip(events, results):
-            if isinstance(result, Exception):
-                metrics.inc(OUTCOMES, "outcome", "dlq:processing_error")
-                letter = dead_letter(orjson.dumps(event.value), record_meta(event), "processing_error",
-                                     f"{type(result).__name__}: {result}", w.settings.max_article_bytes,
-                                     stage="extract")
-                await w.dlq.send(key=event.key, value=letter.to_dict())
-                continue
-            for extracted in result.events:
-                metrics.inc(EVENTS, "type", extracted.type)
-                key, value = extracted.event_id.encode(), extracted.to_dict()
-                await w.events.send(key=key, value=value)
-                await w.events_by_type[extracted.type].send(key=key, value=value)
+        parsed: list[Article | Exception] = []
+        for event in events:
+            try:
+                parsed.append(Article(**event.value))
+            except TypeError as exc:  # not an article record
+                parsed.append(exc)
+        replaced = pool.replaced
+        annotated = iter(await loop.run_in_executor(
+            caller, pool.annotate, [a for a in parsed if isinstance(a, Article)]))
+        if pool.replaced > replaced:
+            metrics.inc(REPLACED, by=pool.replaced - replaced)
+        for event, item in zip(events, parsed):
+            async def work(event: EventT = event, outcome: Any = next(annotated) if isinstance(item, Article)
+                           else item) -> None:
+                if isinstance(outcome, Exception):
+                    raise outcome
+                if isinstance(outcome, Failure):
+                    await dead_letter("extract", event, orjson.dumps(event.value), outcome.error, outcome.message)
+                    return
+                for extracted in outcome.events:
+                    metrics.inc(EVENTS, "type", extracted.type)
+                    key, value = extracted.event_id.encode(), extracted.to_dict()
+                    for topic in (w.events, w.events_by_type[extracted.type]):
+                        await deliver(topic, key, value)
+            await guarded("extract", event, work)
 
     @w.app.agent(w.unique, name="extract")
     async def extract(stream):  # type: ignore[no-untyped-def]
