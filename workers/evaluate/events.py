@@ -13,6 +13,15 @@ Input files (JSON lines) are recognised by shape:
   its arrest/deport/restrict/confiscate modes, SUPPORT/DEMAND/ACCUSE/REJECT/THREATEN a
   statement).
 - a single article JSON (`../shared/samples/*.json`): no gold; its events are listed.
+- real-news gold (`eval/realnews/*.gold.jsonl`): our own annotation of real articles whose
+  text is not in the repo (it is not ours): per article {id, text_sha256, events[]} with the
+  trigger and evidence as [start, end] offsets of the body. The bodies are read from the
+  JSON lines files in `--texts` (default `../realnews`, rebuilt by `scripts/realnews.py`);
+  a body whose sha256 differs from the gold's is an error. Skipped when absent.
+
+Every set is reported with its kind: own dev, own held-out (synthetic or real news), or
+public dev (`../shared`). Held-out sets are scored only with `--heldout`, without their
+error lists, so that they stay held out.
 
 Usage: `python -m workers.evaluate.events eval/devset.jsonl [more files] [--no-shared]
 [--no-speed]`. Without --no-shared, the PLOVER file and the shared sample article are
@@ -22,6 +31,7 @@ added when `../shared` exists, and skipped cleanly when it does not.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from collections import defaultdict
@@ -39,6 +49,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
+REALNEWS = REPO.parent / "realnews"
 TYPES = ("attack", "statement", "operation", "arrest", "protest")
 WITHIN_KM = 161.0
 PLACEHOLDER_PUBLISHED = "2000-01-01T12:00:00Z"  # PLOVER sentences carry no date
@@ -49,6 +60,36 @@ def _read(path: Path) -> list[dict[str, Any]]:
     if path.suffix == ".json":
         return [json.loads(text)]
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def read_realnews(gold_path: Path, texts: Path) -> list[dict[str, Any]]:
+    """Dev-set records (body + gold with evidence strings) from a real-news gold file and
+    the bodies in `texts`; raises ValueError when a body is missing or differs."""
+    bodies: dict[str, dict[str, Any]] = {}
+    for path in sorted(texts.glob("*.jsonl")):
+        for record in _read(path):
+            bodies[record["id"]] = record
+    out = []
+    for gold in _read(gold_path):
+        record = bodies.get(gold["id"])
+        if record is None:
+            raise ValueError(f"{gold_path.name}: no text for {gold['id']} in {texts}")
+        if hashlib.sha256(record["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
+            raise ValueError(f"{gold_path.name}: the text of {gold['id']} in {texts} is not the annotated one")
+        body = record["body"]
+        events = [{**e, "trigger": body[slice(*e["trigger"])],
+                   "evidence": [body[start:end] for start, end in e["evidence"]]} for e in gold["events"]]
+        out.append({**record, "gold": {"events": events}})
+    return out
+
+
+def set_kind(path: Path) -> str:
+    """'own dev', 'own held-out' or 'public dev', with the text kind."""
+    if SHARED in path.resolve().parents:
+        return "public dev, real news"
+    held = "heldout" in path.name
+    real = path.name.endswith(".gold.jsonl")
+    return f"own {'held-out' if held else 'dev'}, {'real news' if real else 'written by us'}"
 
 
 def _article(record: dict[str, Any]) -> Article:
@@ -74,6 +115,11 @@ def _spans(body: str, needles: Iterable[str]) -> list[tuple[int, int]]:
             out.append((start, start + len(needle)))
             start = body.find(needle, start + 1)
     return out
+
+
+def _macro_f1(per_type: dict[str, dict[str, float | int]]) -> float:
+    """Mean F1 over the five event types (a type with no gold and no prediction counts 0)."""
+    return round(sum(float(per_type[t]["f1"]) for t in TYPES) / len(TYPES), 3)
 
 
 def _accuracy(hits: int, total: int) -> dict[str, float | int]:
@@ -108,7 +154,7 @@ def score_devset(records: list[dict[str, Any]], predictions: list[list[Event]]) 
     per_type = {t: _prf(*counts[t]) for t in sorted(set(TYPES) | set(counts))}
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
     return {
-        "articles": len(records), "per_type": per_type, "micro": _prf(*total),
+        "articles": len(records), "per_type": per_type, "micro": _prf(*total), "macro_f1": _macro_f1(per_type),
         "location_country": _accuracy(*attrs["country"]), "location_161km": _accuracy(*attrs["km"]),
         "date_value": _accuracy(*attrs["date"]), "date_precision": _accuracy(*attrs["precision"]),
         "subtype": _accuracy(*attrs["subtype"]), "errors": errors,
@@ -197,7 +243,8 @@ def score_sentences(records: list[dict[str, Any]], predictions: list[list[Event]
                 errors.append(f"FN {record['id']} {types[0]} (gold {raw}): {record['text'][:90]}")
     per_type = {t: _prf(*counts[t]) for t in sorted(set(TYPES) | set(counts))}
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return {"sentences": len(records), "per_type": per_type, "micro": _prf(*total), "errors": errors}
+    return {"sentences": len(records), "per_type": per_type, "micro": _prf(*total),
+            "macro_f1": _macro_f1(per_type), "errors": errors}
 
 
 def describe(events: list[Event]) -> list[str]:
@@ -255,22 +302,34 @@ def speed_comparison(articles: list[Article], selected: Extractor, everything: E
 
 
 def evaluate_events(paths: Iterable[str | Path], *, select_sentences: bool = True,
-                    extractor: Extractor | None = None) -> dict[str, Any]:
-    """Scores for every file in `paths`, keyed by file name."""
+                    extractor: Extractor | None = None, texts: Path | None = None) -> dict[str, Any]:
+    """Scores for every file in `paths`, keyed by "file name (kind)"; real-news gold files
+    read their bodies from `texts`."""
     extractor = extractor or Extractor(select_sentences=select_sentences)
     results: dict[str, Any] = {}
     for path in map(Path, paths):
-        records = _read(path)
+        records = read_realnews(path, texts or REALNEWS) if path.name.endswith(".gold.jsonl") else _read(path)
+        name = f"{path.name} ({set_kind(path)})"
         predictions = [a.events for a in extractor.annotate_many(_article(r) for r in records)]
         if "gold" not in records[0]:
-            results[path.name] = {"events": describe(predictions[0])}
+            results[name] = {"events": describe(predictions[0])}
         elif "body" in records[0]:
-            results[path.name] = score_devset(records, predictions)
+            results[name] = score_devset(records, predictions)
         else:
-            results[path.name] = score_sentences(records, predictions)
-            results[f"{path.name} (codes-table mapping)"] = score_sentences(records, predictions,
-                                                                            codes_mapping=True)
+            results[name] = score_sentences(records, predictions)
+            results[f"{path.name} ({set_kind(path)}, codes-table mapping)"] = score_sentences(
+                records, predictions, codes_mapping=True)
     return results
+
+
+def default_files(heldout: bool, texts: Path) -> list[Path]:
+    """Our own sets: the dev sets, and the held-out sets with `heldout`; real-news gold
+    only when its texts are present."""
+    names = ["devset.jsonl", "realnews/dev.gold.jsonl"]
+    if heldout:
+        names += ["heldout.jsonl", "heldout2.jsonl", "realnews/heldout.gold.jsonl"]
+    paths = [REPO / "eval" / n for n in names]
+    return [p for p in paths if p.is_file() and (not p.name.endswith(".gold.jsonl") or texts.is_dir())]
 
 
 def shared_files() -> list[Path]:
@@ -297,6 +356,7 @@ def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
     for t, s in [*result["per_type"].items(), ("micro", result["micro"])]:
         print(f"  {t:<10} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
               f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}")
+    print(f"  macro F1 over the five types {result['macro_f1']:.3f}")
     for key in ("location_country", "location_161km", "date_value", "date_precision", "subtype"):
         if key in result:
             print(f"  {key:<18} {result[key]['accuracy']:.3f} (n={result[key]['n']})")
@@ -306,16 +366,21 @@ def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", default=[str(REPO / "eval" / "devset.jsonl")])
+    parser.add_argument("paths", nargs="*", help="files to score (default: our dev sets, see --heldout)")
+    parser.add_argument("--heldout", action="store_true",
+                        help="also score our held-out sets (figures only: their errors are not listed)")
+    parser.add_argument("--texts", type=Path, default=REALNEWS,
+                        help="folder with the bodies of the real-news gold (default: ../realnews)")
     parser.add_argument("--no-shared", action="store_true", help="do not add ../shared files")
     parser.add_argument("--no-speed", action="store_true", help="skip the throughput runs")
     parser.add_argument("--all-sentences", action="store_true", help="parse every sentence")
-    parser.add_argument("--errors", action="store_true", help="list every error")
+    parser.add_argument("--errors", action="store_true", help="list every error (not for held-out sets)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    paths = [Path(p) for p in args.paths] + ([] if args.no_shared else shared_files())
+    own = [Path(p) for p in args.paths] or default_files(args.heldout, args.texts)
+    paths = own + ([] if args.no_shared else shared_files())
     selected = Extractor(select_sentences=not args.all_sentences)
-    results = evaluate_events(paths, extractor=selected)
+    results = evaluate_events(paths, extractor=selected, texts=args.texts)
     if not args.no_speed:
         name, articles = speed_corpus()
         everything = Extractor(select_sentences=False)
@@ -335,7 +400,7 @@ def main(argv: list[str] | None = None) -> None:
                       f"   runs {result['all_runs'][key]}")
             print(f"  b/a {result['ratio_b_a']}   c/a {result['ratio_c_a']}")
         else:
-            _print_table(name, result, args.errors)
+            _print_table(name, result, args.errors and "held-out" not in name)
 
 
 if __name__ == "__main__":
