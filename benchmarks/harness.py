@@ -117,6 +117,18 @@ def tempeval_records(limit: int | None = None) -> list[dict[str, Any]]:
             for r in read_jsonl(TEMPEVAL)[:limit]]
 
 
+def unique_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`records` without those the dedup stage (default config) would call duplicates, so that
+    every one reaches extraction in a stream run."""
+    index = DedupIndex(DedupConfig())
+    out = []
+    for n, record in enumerate(records):
+        entry = index.fingerprint(Article(id=record["id"], body=record["body"], published_at=""), seen_at=float(n))
+        if index.process(entry).kind == "unique":
+            out.append(record)
+    return out
+
+
 def _rfc3339(day: str | None) -> str | None:
     return f"{day}T12:00:00Z" if day and len(day) == 10 else day
 
@@ -164,10 +176,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds used so far by process `pid` (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds used so far by process `pid` and every live descendant (a
+    worker's or `eventwire extract`'s extraction processes), plus the children they reaped
+    (a replaced extraction process), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except (OSError, IndexError):
+                continue  # gone meanwhile
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier and child not in tree]
+        tree.update(frontier)
+    ticks = 0
+    for member in tree:
+        try:
+            fields = _stat(member)
+        except OSError:
+            continue
+        ticks += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_cpu() -> tuple[float, float]:
