@@ -387,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--app-id", help="consumer group / app id (EVENTWIRE_APP_ID)")
     p.add_argument("--web-port", type=int, help="HTTP port (EVENTWIRE_WEB_PORT)")
     p.add_argument("--loglevel", default="info", help="debug, info, warning or error (default: info)")
+    p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
+                   help="extraction processes (EVENTWIRE_EXTRACT_JOBS); each batch is spread over them")
 
     p = add("publish", cmd_publish, "publish articles (JSONL file, or folder of .json/.txt) to the input topic",
             connection=True)
@@ -414,6 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-prefix", default="", help="publish events under this prefix instead of the live topics")
     p.add_argument("--group", help="consumer group of the replay's progress (default: derived from the window)")
     p.add_argument("--batch", type=int, default=64, help="records per batch and per progress commit (default: 64)")
+    p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
+                   help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it")
     p.add_argument("--reset-group", action="store_true",
                    help="instead of replaying, rewind the live worker's group (refused while it has members)")
     p.add_argument("--to-datetime", metavar="T", help="with --reset-group: the time to rewind to")
@@ -433,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("extract", cmd_extract, "extract events from a JSONL file of articles, offline")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
-    p.add_argument("--jobs", dest="extract_jobs", type=int,
+    p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
                    help="extraction processes (EVENTWIRE_EXTRACT_JOBS); the output is the same for any number")
     p.add_argument("--timeout", dest="extract_timeout", type=float,
                    help="seconds one article may take (EVENTWIRE_EXTRACT_TIMEOUT); past it the article fails")
