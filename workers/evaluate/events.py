@@ -38,11 +38,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from workers.consolidate.match import date_interval
 from workers.extract.codes import code_table
 from workers.extract.frames import distance_km
 from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Extractor
-from workers.records import Article, Event
+from workers.records import Article, Event, EventDate
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,6 +158,7 @@ def score_devset(records: list[dict[str, Any]], predictions: list[list[Event]]) 
         "articles": len(records), "per_type": per_type, "micro": _prf(*total), "macro_f1": _macro_f1(per_type),
         "location_country": _accuracy(*attrs["country"]), "location_161km": _accuracy(*attrs["km"]),
         "date_value": _accuracy(*attrs["date"]), "date_precision": _accuracy(*attrs["precision"]),
+        "date_within": _accuracy(*attrs["date_within"]),
         "subtype": _accuracy(*attrs["subtype"]), "errors": errors,
     }
 
@@ -184,6 +186,12 @@ def _score_attributes(article_id: str, gold: dict[str, Any], event: Event,
         tally("date", event.date.value == when["value"], f"{event.date.value} != {when['value']}")
         tally("precision", event.date.precision == when["precision"],
               f"{event.date.precision} != {when['precision']}")
+        # The gold may give a week or a month where the text leaves the day open: a date
+        # inside the gold's days is right at the precision the gold can vouch for.
+        found = date_interval(event.date, 0)
+        gold_days = date_interval(EventDate(when["value"], when["precision"], None, "text"), 0)
+        tally("date_within", gold_days[0] <= found[0] and found[1] <= gold_days[1],
+              f"{event.date.value} not within {when['value']}")
 
 
 # The PLOVER gold records use the 2018 category names; our codes table the 2021 ones.
@@ -357,7 +365,7 @@ def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
         print(f"  {t:<10} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
               f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}")
     print(f"  macro F1 over the five types {result['macro_f1']:.3f}")
-    for key in ("location_country", "location_161km", "date_value", "date_precision", "subtype"):
+    for key in ("location_country", "location_161km", "date_value", "date_precision", "date_within", "subtype"):
         if key in result:
             print(f"  {key:<18} {result[key]['accuracy']:.3f} (n={result[key]['n']})")
     if show_errors:
