@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from workers.markup import fold_markup
+
 # Horizontal white space that becomes one ordinary space (NBSP, narrow NBSP, thin and
 # other typographic spaces, tabs, ideographic space).
 _SPACES = frozenset("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
@@ -32,13 +34,15 @@ class CleanText:
     text: str
     original: str
     index: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+    # Where each character's source ends, when it is not one character (a folded entity or tag).
+    ends: tuple[int, ...] | None = None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the clean span [start, end) to the span of the original it came from."""
         if end <= start:
             pos = self.index[start]
             return pos, pos
-        return self.index[start], self.index[end - 1] + 1
+        return self.index[start], self.ends[end - 1] if self.ends else self.index[end - 1] + 1
 
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
@@ -64,13 +68,24 @@ def _clean_line(body: str, start: int, end: int) -> list[tuple[str, int]]:
 
 
 def clean(body: str) -> CleanText:
-    """Normalize white space line by line; keep paragraph breaks; remember offsets.
+    """Fold HTML markup; normalize white space line by line; keep paragraph breaks; remember offsets.
 
-    Every line is stripped and its inner runs of spaces collapse to one space; runs of
-    blank lines collapse to one blank line. Nothing else changes, so words, punctuation
-    and quotes keep their characters and a clean span maps to a body span that reads the
-    same apart from white space.
+    Markup left by crawlers is folded first (`workers.markup`: tags dropped, block elements
+    become paragraph breaks, entities decoded). Then every line is stripped and its inner
+    runs of spaces collapse to one space; runs of blank lines collapse to one blank line.
+    Nothing else changes, so words, punctuation and quotes keep their characters and a clean
+    span maps to a body span that reads the same apart from white space and markup.
     """
+    folded = fold_markup(body)
+    if folded.starts is None or folded.ends is None:
+        return _collapse_spaces(body)
+    inner = _collapse_spaces(folded.text)
+    starts, ends = folded.starts, folded.ends
+    return CleanText(inner.text, body, tuple([starts[i] for i in inner.index[:-1]] + [len(body)]),
+                     tuple(ends[i] for i in inner.index[:-1]))
+
+
+def _collapse_spaces(body: str) -> CleanText:
     out: list[tuple[str, int]] = []
     blank = False
     pos = 0
