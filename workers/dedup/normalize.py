@@ -1,8 +1,11 @@
 """Text normalization for dedup: from an article body to the word tokens that get compared.
 
 Two copies of a story count as the same text when they differ only in case, whitespace,
-punctuation, Unicode compatibility forms (NFKC) or boilerplate lines (bylines, "Read more",
-share buttons, copyright and "Updated ..." lines). `tokenize()` drops those differences and
+punctuation, HTML markup left by a crawler (tags, entities: `workers.markup`), typography
+(curly quotes, dashes, non-breaking and other spaces, soft and non-breaking hyphens,
+zero-width characters, Unicode compatibility forms: NFKC) or boilerplate: whole lines
+(bylines, "Read more", share buttons, copyright and "Updated ..." lines) and ad or
+"continue reading" prompts inside a paragraph. `tokenize()` drops those differences and
 returns the words as UTF-8 `bytes`, ready for hashing; `exact_key()` hashes them for the
 exact-duplicate check.
 
@@ -18,8 +21,10 @@ import unicodedata
 
 import xxhash
 
+from workers.markup import markup_text
+
 # Bump when tokenization changes: fingerprints made by another version are not comparable.
-NORMALIZER_VERSION = 1
+NORMALIZER_VERSION = 2
 
 # Only short lines can be boilerplate; a long paragraph that starts with "By" is text.
 _MAX_BOILERPLATE_LINE = 160
@@ -55,6 +60,28 @@ _BOILERPLATE = re.compile(
 # so this is case-sensitive and "By the end of the week" (a sentence) is not a byline.
 _BYLINE = re.compile(r"(?:[Ww]ritten\s+)?[Bb][Yy]\s+(?:[A-Z][\w.'\-]*(?:\s+|,\s*|\s*[|/&]\s*|\s+and\s+)?){1,10}")
 
+# Prompts that stand as a sentence of their own inside a paragraph ("... said. Advertisement
+# Continue reading the main story The talks ..."): removed where they follow a sentence end
+# (or open the line) and precede a capital, a quote, a digit or the end of the line.
+_INLINE_BOILERPLATE = re.compile(
+    r"(?:^|(?<=[.!?:;\"'\u201d\u2019)\]]))\s*"
+    r"(?:(?i:advertisement|sponsored(?:\s+content)?|story\s+continues\s+below(?:\s+advertisement)?|"
+    r"continue\s+reading(?:\s+(?:the\s+main\s+story|below|here))?|read\s+more|(?:also\s+read|see\s+also)\s*:|"
+    r"(?:click|tap)\s+here\s+to\s+(?:read|see|watch|subscribe|sign\s+up)(?:\s+(?:more|it|the\s+(?:full\s+)?story))?)"
+    r"[\s:.!|>\u00bb\u203a-]*)+(?=[\"'\u201c\u2018A-Z0-9]|$)")
+
+# Typography folded before tokenizing. Invisible characters are deleted (a soft hyphen or a
+# zero-width space inside a word must not split it); quotes, dashes, hyphens and spaces
+# become their ASCII forms.
+_TYPOGRAPHY = str.maketrans({
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff"),
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    **dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                    "\u200a\u202f\u205f\u3000", " "),
+})
+
 # ASCII fast path: one C-level bytes.translate lowercases and turns every non-alphanumeric
 # byte into a space. It yields the same tokens as the Unicode path below does on ASCII text.
 _ASCII_TABLE = bytes(
@@ -65,9 +92,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def strip_boilerplate(text: str) -> str:
-    """`text` without its boilerplate lines (bylines, share buttons, copyright, ...)."""
-    if "\n" not in text and len(text) > _MAX_BOILERPLATE_LINE:
-        return text
+    """`text` without its boilerplate lines (bylines, share buttons, copyright, ...) and
+    without ad and "continue reading" prompts inside its lines."""
     kept = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -75,7 +101,7 @@ def strip_boilerplate(text: str) -> str:
             continue
         if len(stripped) <= _MAX_BOILERPLATE_LINE and _is_boilerplate(stripped):
             continue
-        kept.append(stripped)
+        kept.append(_INLINE_BOILERPLATE.sub(" ", stripped))
     return "\n".join(kept)
 
 
@@ -86,13 +112,17 @@ def _is_boilerplate(line: str) -> bool:
 def tokenize(body: str, max_chars: int) -> list[bytes]:
     """The normalized words of the first `max_chars` characters of `body`, as UTF-8 bytes.
 
-    Boilerplate lines are dropped, then the text is NFKC-normalized and case-folded and
-    split on everything that is not a letter or a digit (underscores split too).
+    Markup is folded, typography normalized, boilerplate dropped, then the text is
+    NFKC-normalized and case-folded and split on everything that is not a letter or a
+    digit (underscores split too).
     """
-    text = strip_boilerplate(body[:max_chars])
+    text = markup_text(body[:max_chars])
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHY))
+    text = strip_boilerplate(text)
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE).split()
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.casefold()
     return [w.encode("utf-8", "surrogatepass") for w in _WORD.findall(text)]
 
 
