@@ -10,7 +10,7 @@
 2. Dedup window: in a fresh forked process per layout, `DedupIndex.add` of synthetic
    fingerprints (random 150-word texts through `DedupIndex.fingerprint`; the entry size
    does not depend on the text length) with RSS read at each checkpoint. Two layouts: the
-   index alone, and the index plus one `entry.to_dict()` per article in a dict, which is
+   index alone, and the index plus its (key, packed record) pairs in a dict, which is
    what the worker's in-memory Faust table (`dedup-index`, memory:// store) also keeps.
    A least-squares line through the checkpoints gives bytes per article; the figure for
    1,000,000 articles is **extrapolated** from that slope, not measured.
@@ -57,7 +57,7 @@ def _fill(sizes: list[int], with_table: bool, seed: int) -> list[tuple[int, floa
     """(entries, RSS MiB) at each checkpoint, in this (forked) process."""
     rng = random.Random(seed)
     index = DedupIndex(DedupConfig())
-    table: dict[bytes, dict[str, Any]] = {}
+    table: dict[bytes, str] = {}
     gc.collect()
     points = [(0, rss_mb(os.getpid()))]
     n = 0
@@ -66,8 +66,9 @@ def _fill(sizes: list[int], with_table: bool, seed: int) -> list[tuple[int, floa
             article = Article(id=f"mem-{n:08d}", body=" ".join(rng.choices(_VOCABULARY, k=150)), published_at="")
             entry = index.fingerprint(article, seen_at=1_000_000.0 + n)
             index.add(entry)
-            if with_table:
-                table[article.id.encode()] = entry.to_dict()
+            if with_table:  # the worker's table shares the index's key and record objects
+                key, record = index.stored(entry.key)
+                table[key] = record
             n += 1
         gc.collect()
         points.append((n, rss_mb(os.getpid())))

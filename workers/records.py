@@ -16,7 +16,7 @@ import orjson
 
 PIPELINE_VERSION = "0.1.0"
 
-DedupMethod = Literal["exact", "near"]
+DedupMethod = Literal["exact", "near", "contained"]
 DatePrecision = Literal["day", "week", "month", "year"]
 PlacePrecision = Literal["city", "admin1", "country", "region"]
 

@@ -67,6 +67,10 @@ class Settings:
     # Dedup
     dedup_threshold: float = _setting(
         0.5, "EVENTWIRE_DEDUP_THRESHOLD", "Jaccard similarity at or above which an article is a near duplicate")
+    dedup_containment: float = _setting(
+        0.9, "EVENTWIRE_DEDUP_CONTAINMENT",
+        "share of an article's shingles found in an earlier one (a third of its length or more) "
+        "at or above which it is a shortened copy")
     dedup_shingle_size: int = _setting(3, "EVENTWIRE_DEDUP_SHINGLE", "words per shingle")
     dedup_permutations: int = _setting(128, "EVENTWIRE_DEDUP_PERMUTATIONS", "MinHash permutations")
     dedup_bands: int = _setting(32, "EVENTWIRE_DEDUP_BANDS", "LSH bands (permutations must divide evenly)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -160,15 +161,15 @@ def test_an_update_restarts_the_retention_of_its_id() -> None:
     assert idx.expire(1181.0) == ["a"]
 
 
-def test_rebuild_from_stored_entries_gives_the_same_verdicts(index: DedupIndex) -> None:
-    stored = {e.article_id: json.dumps(e.to_dict()) for e in index.entries()}
+def test_rebuild_from_stored_records_gives_the_same_verdicts(index: DedupIndex) -> None:
+    stored = {e.key: json.dumps(e.pack()) for e in index.entries()}
     rebuilt = DedupIndex(DedupConfig())
-    for raw in reversed(list(stored.values())):
-        rebuilt.add(IndexEntry.from_dict(json.loads(raw)))
+    assert rebuilt.load((key, json.loads(raw)) for key, raw in reversed(list(stored.items()))) == []
     probes = [
         article("a", QUAKE_A),
         article("c", QUAKE_A[:5]),
         article("d", QUAKE_B[1:]),
+        article("l", QUAKE_A[:3]),
         article("e", ["Something else entirely happened in the city council today."]),
     ]
     for probe in probes:
@@ -176,12 +177,20 @@ def test_rebuild_from_stored_entries_gives_the_same_verdicts(index: DedupIndex) 
     assert rebuilt.expire(1000.5 + 7 * 86400) == index.expire(1000.5 + 7 * 86400) == ["a"]
 
 
-def test_entry_round_trips_through_json_and_is_compact() -> None:
+def test_entry_round_trips_through_its_packed_record_and_is_compact() -> None:
     idx = DedupIndex(DedupConfig())
     entry = idx.fingerprint(article("a", QUAKE_A), seen_at=1234.5)
-    data = json.loads(json.dumps(entry.to_dict()))
-    assert IndexEntry.from_dict(data) == entry
-    assert len(entry.signature) == 4 * 128 and len(json.dumps(data)) < 1000
+    record = json.loads(json.dumps(entry.pack()))
+    back = IndexEntry.unpack(b"a", record, idx.config.scheme)
+    assert back == dataclasses.replace(entry, prefixes=b"")
+    assert len(entry.signature) == 2 * 128 and len(record) < 360
+
+
+def test_records_of_another_scheme_are_not_loaded() -> None:
+    entry = DedupIndex(DedupConfig(shingle_size=4)).fingerprint(article("a", QUAKE_A), seen_at=0.0)
+    idx = DedupIndex(DedupConfig(shingle_size=3))
+    assert idx.load([(b"a", entry.pack()), (b"old", {"id": "old", "sig": "AAAA"})]) == [b"a", b"old"]
+    assert len(idx) == 0
 
 
 def test_entries_of_another_scheme_are_refused() -> None:

@@ -42,7 +42,7 @@ def test_shingle_hashes_are_32_bit_and_follow_word_order() -> None:
 def test_signature_shape_dtype_and_determinism() -> None:
     shingles = np.arange(1, 500, dtype=np.uint64) * 7919
     s1 = MinHasher(3, 64, seed=7).signature(shingles)
-    assert s1.dtype == np.uint32 and s1.shape == (64,)
+    assert s1.dtype == np.uint16 and s1.shape == (64,)
     assert np.array_equal(s1, MinHasher(3, 64, seed=7).signature(shingles))
     assert not np.array_equal(s1, MinHasher(3, 64, seed=8).signature(shingles))
 
@@ -86,15 +86,15 @@ def test_identical_and_disjoint_sets() -> None:
 
 
 def test_band_keys_match_exactly_the_equal_bands() -> None:
-    sig = np.arange(32, dtype=np.uint32)
+    sig = np.arange(32, dtype=np.uint16)
     other = sig.copy()
     other[5] += 1  # slot 5 is in band 1 of 8 (4 slots per band)
     k1, k2 = band_keys(sig, 8), band_keys(other, 8)
     assert len(k1) == 8
     assert [i for i in range(8) if k1[i] != k2[i]] == [1]
-    assert all(0 <= k < 2**60 for k in k1)
+    assert all(0 <= k < 2**32 for k in k1)
 
 
 def test_band_keys_differ_between_bands_with_equal_slots() -> None:
-    keys = band_keys(np.zeros(32, dtype=np.uint32), 8)
+    keys = band_keys(np.zeros(32, dtype=np.uint16), 8)
     assert len(set(keys)) == 8

@@ -12,21 +12,32 @@ Verdicts (`Verdict.kind`):
 
 - ``unique``: first time this content is seen: the article goes on and is indexed.
 - ``duplicate``: a later copy of an indexed article (`duplicate_of`), found by the exact key
-  (`method="exact"`, similarity 1.0) or by MinHash/LSH (`method="near"`, similarity = the
-  full-signature Jaccard estimate of the best candidate). Not indexed: `duplicate_of`
-  always names an article that went on.
+  (`method="exact"`, similarity 1.0), by resemblance (`method="near"`: Jaccard estimate of
+  the shingle sets at least `threshold`) or by containment (`method="contained"`: at least
+  `containment` of its shingles are in the earlier article, and it is at least
+  `min_length_ratio` of that article's length: a shortened version). Not indexed:
+  `duplicate_of` always names an article that went on.
 - ``replay``: the same article id with the same normalized content as its indexed entry
   (a re-delivery or a reprocessing): the article goes on again, the index is unchanged.
-- ``update``: the same article id with new content that is not a copy of another article:
-  an updated version. It goes on like ``unique`` (its events must be re-extracted) and its
-  entry replaces the old one. An updated version that copies *another* article is a
-  ``duplicate`` of that article; the old entry of its id stays.
+- ``update``: an updated version. Either the same article id with new content that is not
+  a copy of another article, or (`update_of` set, `method="contained"`) a longer version of
+  an indexed article under another id: the earlier one is at least `containment` contained
+  in it and at most 1/`update_growth` of its length (the full story after its shortened
+  lead). It goes on like ``unique`` (its events must be extracted) and is indexed; an entry
+  of the same id is replaced.
 
 Empty texts (no words after normalization) are always ``unique`` and never indexed.
 
-State: one `IndexEntry` per indexed article, JSON-safe through `to_dict()`/`from_dict()`.
-A `DedupIndex` is rebuilt from stored entries by calling `add(entry)` for each, in any
-order; the band keys and the expiry order are derived from the entries.
+Candidates come from LSH: the article's band keys (resemblance); the keys of the *lead*
+(first 40 % of the shingles) of every indexed article, probed with the new article's own
+signature (a shortened version is close to the lead of the full one); and the signatures of
+the new article's leading parts probed against indexed articles (a full version after its
+shortened lead). Every candidate is verified on the full signatures. See docs/dedup.md.
+
+State: one packed record per indexed article (`IndexEntry.pack()`, a str of about 350
+characters, the value the Faust table stores, keyed by `IndexEntry.key`). The index keeps
+the record object itself, not a copy, and a numpy table of its LSH keys. `load()` rebuilds
+an index from stored records in any order.
 
 Time: every entry carries `seen_at`, the time the pipeline received the article (epoch
 seconds; the worker passes the Kafka record timestamp). The window is on that time, not on
@@ -37,17 +48,17 @@ often `expire()` runs.
 
 from __future__ import annotations
 
-import base64
-import heapq
-import sys
+import math
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import xxhash
 
-from workers.dedup.minhash import MinHasher, band_keys, similarity
+from workers.dedup.minhash import PREFIXES, MinHasher, band_keys, containment, similarity
 from workers.dedup.normalize import NORMALIZER_VERSION, exact_key, tokenize
 from workers.records import Article, DedupMethod, DuplicateNotice
 
@@ -57,6 +68,18 @@ if TYPE_CHECKING:
 VerdictKind = Literal["unique", "duplicate", "replay", "update"]
 
 _MAX_SLOTS = 1024  # the band-key weights in minhash cover this many slots
+# The lead's band keys: 16 bands of 4 slots over the first 64 slots, whatever `bands` is,
+# so that they can be stored and stay valid when `bands` changes.
+LEAD_BANDS, LEAD_ROWS = 16, 4
+_FULL, _LEAD, _ID = 0, 1, 2  # key namespaces of the LSH table
+# Record: format, scheme tag, seen_at, exact key, shingles; then the signature (uint16
+# slots) and the lead's band keys (uint32).
+_HEADER = struct.Struct("<BIdQI")
+_FORMAT = 1
+_U64 = np.uint64
+_LOW32 = _U64(0xFFFFFFFF)
+# LSH keys not yet merged into the sorted table, at most (then merged: see _merge).
+_FRESH_LIMIT = 1 << 17
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +90,13 @@ class DedupConfig:
     permutations: int = 128
     bands: int = 32
     threshold: float = 0.5
+    containment: float = 0.9
+    # A contained copy must be at least this share of the original's length.
+    min_length_ratio: float = 1 / 3
+    # A longer version under another id is an update when it is at least this many times
+    # as long as the article it contains (shorter: a near duplicate, as a copy with a
+    # paragraph added is).
+    update_growth: float = 1.5
     retention_seconds: float = 7 * 86400.0
     seed: int = 1
     # Only this many characters of a body are tokenized (about 16,000 words).
@@ -79,8 +109,12 @@ class DedupConfig:
             raise ValueError(f"need 1 <= bands <= permutations <= {_MAX_SLOTS}")
         if self.permutations % self.bands:
             raise ValueError("permutations must be a multiple of bands")
-        if not 0.0 < self.threshold <= 1.0:
-            raise ValueError("threshold must be in (0, 1]")
+        if self.permutations < LEAD_BANDS * LEAD_ROWS:
+            raise ValueError(f"permutations must be at least {LEAD_BANDS * LEAD_ROWS}")
+        if not 0.0 < self.threshold <= 1.0 or not 0.0 < self.containment <= 1.0:
+            raise ValueError("threshold and containment must be in (0, 1]")
+        if not 0.0 < self.min_length_ratio <= 1.0 or self.update_growth < 1.0:
+            raise ValueError("min_length_ratio must be in (0, 1] and update_growth at least 1")
         if self.retention_seconds <= 0 or self.max_chars < 1:
             raise ValueError("retention_seconds and max_chars must be positive")
 
@@ -92,6 +126,7 @@ class DedupConfig:
             permutations=settings.dedup_permutations,
             bands=settings.dedup_bands,
             threshold=settings.dedup_threshold,
+            containment=settings.dedup_containment,
             retention_seconds=settings.dedup_retention_days * 86400.0,
         )
         values.update(overrides)
@@ -101,54 +136,59 @@ class DedupConfig:
     def scheme(self) -> str:
         """Names everything a fingerprint depends on: entries of another scheme do not compare.
 
-        Bands, threshold and retention are not in it: changing them keeps stored entries valid.
+        Bands, thresholds and retention are not in it: changing them keeps stored entries valid.
         """
         return (
             f"n{NORMALIZER_VERSION}-k{self.shingle_size}-p{self.permutations}"
-            f"-s{self.seed}-c{self.max_chars}"
+            f"-s{self.seed}-c{self.max_chars}-r{_FORMAT}"
         )
+
+
+def scheme_tag(scheme: str) -> int:
+    """The 32-bit tag of a scheme that records carry."""
+    return xxhash.xxh32_intdigest(scheme.encode())
 
 
 @dataclass(frozen=True, slots=True)
 class IndexEntry:
     """The fingerprint of one article: what the index (and the Faust table) stores."""
 
-    article_id: str
+    key: bytes  # the article id, UTF-8
     seen_at: float
-    exact: bytes  # 16-byte hash of the normalized text
-    signature: bytes  # MinHash signature: permutations x uint32, little-endian
+    exact: int  # 64-bit hash of the normalized text
     shingles: int  # number of shingles; 0 for an empty text
+    signature: bytes  # permutations x uint16 codes, little-endian
+    lead: bytes  # LEAD_BANDS x uint32 band keys of the lead's signature, little-endian
     scheme: str
+    # Signatures of the leading parts (len(PREFIXES) x permutations x uint16), for lookups
+    # only: not stored, empty in entries read back from records.
+    prefixes: bytes = b""
+
+    @property
+    def article_id(self) -> str:
+        return self.key.decode("utf-8", "surrogatepass")
 
     @property
     def empty(self) -> bool:
         return self.shingles == 0
 
     def signature_array(self) -> np.ndarray:
-        return np.frombuffer(self.signature, dtype="<u4")
+        return np.frombuffer(self.signature, dtype="<u2")
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict (about 0.8 kB with 128 permutations)."""
-        return {
-            "id": self.article_id,
-            "seen_at": self.seen_at,
-            "exact": base64.b64encode(self.exact).decode("ascii"),
-            "sig": base64.b64encode(self.signature).decode("ascii"),
-            "shingles": self.shingles,
-            "scheme": self.scheme,
-        }
+    def pack(self) -> str:
+        """The stored form: a str of one character per byte (U+0000-U+00FF), JSON-safe."""
+        head = _HEADER.pack(_FORMAT, scheme_tag(self.scheme), self.seen_at, self.exact, self.shingles)
+        return (head + self.signature + self.lead).decode("latin-1")
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "IndexEntry":
-        return cls(
-            article_id=data["id"],
-            seen_at=float(data["seen_at"]),
-            exact=base64.b64decode(data["exact"]),
-            signature=base64.b64decode(data["sig"]),
-            shingles=int(data["shingles"]),
-            # Thousands of entries share a handful of schemes: keep one string of each.
-            scheme=sys.intern(data["scheme"]),
-        )
+    def unpack(cls, key: bytes, record: str, scheme: str) -> "IndexEntry":
+        """The entry stored as `record` under `key`. ValueError if made under another scheme."""
+        raw = record.encode("latin-1")
+        fmt, tag, seen_at, exact, shingles = _HEADER.unpack_from(raw)
+        if fmt != _FORMAT or tag != scheme_tag(scheme):
+            raise ValueError(f"record of {key!r} was made under another dedup scheme")
+        lead_at = len(raw) - 4 * LEAD_BANDS
+        return cls(key, seen_at, exact, shingles, raw[_HEADER.size:lead_at], raw[lead_at:], scheme)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +199,7 @@ class Verdict:
     duplicate_of: str | None = None
     method: DedupMethod | None = None
     similarity: float | None = None
+    update_of: str | None = None  # for an update of another article: its id
 
     @property
     def indexed(self) -> bool:
@@ -191,34 +232,54 @@ def parse_time(value: str) -> float:
     return parsed.timestamp()
 
 
-class DedupIndex:
-    """Exact and near-duplicate index over a sliding window of articles.
+def _id_key(key: bytes) -> int:
+    return xxhash.xxh3_64_intdigest(key) >> 32
 
-    Holds, per indexed article: its entry, its exact key and one LSH key per band. Memory
-    is bounded by the number of articles seen in `retention_seconds` (see docs/dedup.md
-    for the measured bytes per article).
+
+class DedupIndex:
+    """Exact, near and containment duplicate index over a sliding window of articles.
+
+    Per indexed article ("row"): its id key and packed record (the objects, shared with the
+    table that stores them), its `seen_at` in a numpy column, and 1 + bands + LEAD_BANDS
+    LSH entries. The LSH entries are uint64 `key32 << 32 | row` in one sorted numpy array,
+    searched with `searchsorted`; new entries wait in a dict until `_FRESH_LIMIT` of them
+    are merged in. Removed rows are skipped on lookup and dropped at the next merge; rows
+    are renumbered when more than half are removed. Memory per article: docs/dedup.md.
     """
 
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
         self._hasher = MinHasher(self.config.shingle_size, self.config.permutations, self.config.seed)
         self._scheme = self.config.scheme
-        self._entries: dict[str, IndexEntry] = {}
-        self._exact: dict[bytes, str] = {}
-        # LSH buckets: band key -> id, or a tuple of ids when several articles share the key
-        # (a tuple only where needed: most keys have one id, and a str costs nothing extra).
-        self._buckets: dict[int, str | tuple[str, ...]] = {}
-        # (seen_at, id) in expiry order; items of replaced entries are skipped when popped.
-        self._expiry: list[tuple[float, str]] = []
+        self._keys: list[bytes | None] = []
+        self._records: list[str | None] = []
+        self._seen = np.empty(1024, dtype=np.float64)
+        self._sorted = np.empty(0, dtype=_U64)
+        self._fresh: dict[int, int | list[int]] = {}
+        self._fresh_count = 0
+        self._live = 0
+        self._oldest = math.inf  # no live row is older (expire() scans only past it)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._live
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._entries
+        return isinstance(article_id, str) and self._row_of(article_id.encode("utf-8", "surrogatepass")) is not None
 
     def entries(self) -> Iterator[IndexEntry]:
-        return iter(self._entries.values())
+        for key, record in zip(self._keys, self._records):
+            if key is not None and record is not None:
+                yield IndexEntry.unpack(key, record, self._scheme)
+
+    def stored(self, article_id: str | bytes) -> tuple[bytes, str] | None:
+        """(key, record) as held for `article_id`: the very objects, so a table can share them."""
+        key = article_id if isinstance(article_id, bytes) else article_id.encode("utf-8", "surrogatepass")
+        row = self._row_of(key)
+        if row is None:
+            return None
+        return self._keys[row], self._records[row]  # type: ignore[return-value]
+
+    # ---- fingerprint, verdict ------------------------------------------------------------
 
     def fingerprint(self, article: Article, seen_at: float | None = None) -> IndexEntry:
         """The entry of `article`, received at `seen_at` (default: its `published_at`).
@@ -232,13 +293,17 @@ class DedupIndex:
         body = article.body or ""
         tokens = tokenize(body, cfg.max_chars)
         shingles = self._hasher.shingle_hashes(tokens)
+        signature, prefixes = self._hasher.sketch(shingles)
+        lead = band_keys(prefixes[0][: LEAD_BANDS * LEAD_ROWS], LEAD_BANDS, _LEAD)
         return IndexEntry(
-            article_id=article.id,
+            key=article.id.encode("utf-8", "surrogatepass"),
             seen_at=float(seen_at),
-            exact=exact_key(tokens, body, cfg.max_chars),
-            signature=self._hasher.signature(shingles).astype("<u4").tobytes(),
+            exact=int.from_bytes(exact_key(tokens, body, cfg.max_chars)[:8], "little"),
             shingles=len(shingles),
+            signature=signature.astype("<u2").tobytes(),
+            lead=lead.astype("<u4").tobytes(),
             scheme=self._scheme,
+            prefixes=prefixes.astype("<u2").tobytes(),
         )
 
     def check(self, entry: IndexEntry) -> Verdict:
@@ -246,51 +311,47 @@ class DedupIndex:
         self._require_scheme(entry)
         if entry.empty:
             return _UNIQUE
-        own = self._entries.get(entry.article_id)
-        if own is not None and own.exact == entry.exact:
+        own = self._row_of(entry.key)
+        if own is not None and self._entry(own).exact == entry.exact:
             return _REPLAY
         horizon = entry.seen_at - self.config.retention_seconds
+        rows = [r for r in self._candidates(entry) if r != own and self._seen[r] >= horizon]
+        if not rows:
+            return _UNIQUE if own is None else _UPDATE
+        cands = [self._entry(r) for r in rows]
+        exact = [c for c in cands if c.exact == entry.exact]
+        if exact:
+            first = min(exact, key=lambda c: c.seen_at)
+            return Verdict("duplicate", first.article_id, "exact", 1.0)
 
-        first = self._exact.get(entry.exact)
-        if first is not None and first != entry.article_id and self._entries[first].seen_at >= horizon:
-            return Verdict("duplicate", first, "exact", 1.0)
+        cfg = self.config
+        sig = entry.signature_array()
+        sigs = np.stack([c.signature_array() for c in cands])
+        sizes = np.array([c.shingles for c in cands], dtype=np.float64)
+        n = float(entry.shingles)
+        jaccard = similarity(sig, sigs)
+        in_earlier = containment(sig, sigs)  # share of this article found in each candidate
+        earlier_in = containment(sigs, sig[None, :])  # share of each candidate found in this one
+        extends = (earlier_in >= cfg.containment) & (sizes * cfg.update_growth <= n) & (
+            sizes >= n * cfg.min_length_ratio)
+        near = (jaccard >= cfg.threshold) & ~extends
+        contained = (in_earlier >= cfg.containment) & (n >= sizes * cfg.min_length_ratio) & ~extends
 
-        candidates = [
-            c
-            for c in self._candidates(entry)
-            if c.article_id != entry.article_id and c.seen_at >= horizon
-        ]
-        if candidates:
-            sims = similarity(
-                entry.signature_array(), np.stack([c.signature_array() for c in candidates])
-            )
-            # Best estimate first, then the earliest original.
-            best = max(range(len(candidates)), key=lambda i: (sims[i], -candidates[i].seen_at))
-            if sims[best] >= self.config.threshold:
-                return Verdict("duplicate", candidates[best].article_id, "near", float(sims[best]))
+        def best(mask: np.ndarray, score: np.ndarray) -> int:
+            # Best score first, then the earliest original.
+            return max(np.flatnonzero(mask), key=lambda i: (score[i], -cands[i].seen_at))
+
+        if near.any():
+            i = best(near, jaccard)
+            return Verdict("duplicate", cands[i].article_id, "near", float(jaccard[i]))
+        if contained.any():
+            i = best(contained, in_earlier)
+            return Verdict("duplicate", cands[i].article_id, "contained", float(in_earlier[i]))
+        if extends.any():
+            i = best(extends, earlier_in)
+            return Verdict("update", method="contained", similarity=float(earlier_in[i]),
+                           update_of=cands[i].article_id)
         return _UNIQUE if own is None else _UPDATE
-
-    def add(self, entry: IndexEntry) -> None:
-        """Index `entry`, replacing any entry with the same id. Empty entries are ignored."""
-        self._require_scheme(entry)
-        if entry.empty:
-            return
-        article_id = entry.article_id
-        if article_id in self._entries:
-            self._remove(article_id)
-        self._entries[article_id] = entry
-        # The first indexed holder of an exact key stays its canonical original.
-        self._exact.setdefault(entry.exact, article_id)
-        buckets = self._buckets
-        for key in band_keys(entry.signature_array(), self.config.bands):
-            held = buckets.get(key)
-            if held is None:
-                buckets[key] = article_id
-            elif isinstance(held, str):
-                buckets[key] = (held, article_id)
-            else:
-                buckets[key] = (*held, article_id)
-        heapq.heappush(self._expiry, (entry.seen_at, article_id))
 
     def process(self, entry: IndexEntry) -> Verdict:
         """`check(entry)`, then `add(entry)` when the verdict is ``unique`` or ``update``."""
@@ -299,44 +360,150 @@ class DedupIndex:
             self.add(entry)
         return verdict
 
+    # ---- changes -----------------------------------------------------------------------
+
+    def add(self, entry: IndexEntry) -> None:
+        """Index `entry`, replacing any entry with the same id. Empty entries are ignored."""
+        self._require_scheme(entry)
+        if entry.empty:
+            return
+        self._insert(entry.key, entry.pack(), entry.seen_at, entry.signature_array(),
+                     np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
+
+    def load(self, stored: Iterable[tuple[bytes, str]]) -> list[bytes]:
+        """Add stored (key, record) pairs, sharing the objects; the keys of records of
+        another scheme, which are skipped (the caller should drop them)."""
+        foreign = []
+        for key, record in stored:
+            try:
+                entry = IndexEntry.unpack(key, record, self._scheme)
+            except (ValueError, struct.error, UnicodeEncodeError, AttributeError):
+                foreign.append(key)
+                continue
+            if not entry.empty:
+                self._insert(key, record, entry.seen_at, entry.signature_array(),
+                             np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
+        return foreign
+
     def expire(self, now: float) -> list[str]:
         """Remove the entries seen more than `retention_seconds` before `now`; their ids."""
         horizon = now - self.config.retention_seconds
+        if horizon <= self._oldest:
+            return []
+        n = len(self._keys)
+        old = np.flatnonzero(self._seen[:n] < horizon)
         removed = []
-        expiry = self._expiry
-        while expiry and expiry[0][0] < horizon:
-            seen_at, article_id = heapq.heappop(expiry)
-            entry = self._entries.get(article_id)
-            if entry is not None and entry.seen_at == seen_at:
-                self._remove(article_id)
-                removed.append(article_id)
+        for row in old.tolist():
+            key = self._keys[row]
+            if key is not None:
+                removed.append(key.decode("utf-8", "surrogatepass"))
+                self._remove(row)
+        live = self._seen[:n][~np.isnan(self._seen[:n])]
+        self._oldest = float(live.min()) if len(live) else math.inf
         return removed
 
-    def _candidates(self, entry: IndexEntry) -> list[IndexEntry]:
-        ids: set[str] = set()
-        buckets = self._buckets
-        for key in band_keys(entry.signature_array(), self.config.bands):
-            held = buckets.get(key)
+    # ---- internals ---------------------------------------------------------------------
+
+    def _insert(self, key: bytes, record: str, seen_at: float, signature: np.ndarray, lead: np.ndarray) -> None:
+        old = self._row_of(key)
+        if old is not None:
+            self._remove(old)
+        row = len(self._keys)
+        if row == len(self._seen):
+            self._seen = np.concatenate([self._seen, np.empty(len(self._seen), dtype=np.float64)])
+        self._keys.append(key)
+        self._records.append(record)
+        self._seen[row] = seen_at
+        self._live += 1
+        self._oldest = min(self._oldest, seen_at)
+        fresh = self._fresh
+        for k in [*band_keys(signature, self.config.bands, _FULL).tolist(), *lead.tolist(), _id_key(key)]:
+            held = fresh.get(k)
+            if held is None:
+                fresh[k] = row
+            elif isinstance(held, int):
+                fresh[k] = [held, row]
+            else:
+                held.append(row)
+        self._fresh_count += self.config.bands + LEAD_BANDS + 1
+        if self._fresh_count >= _FRESH_LIMIT:
+            self._merge()
+
+    def _remove(self, row: int) -> None:
+        self._keys[row] = None
+        self._records[row] = None
+        self._seen[row] = np.nan
+        self._live -= 1
+
+    def _merge(self) -> None:
+        """Move the fresh LSH entries into the sorted array, dropping those of removed rows."""
+        n = len(self._keys)
+        alive = ~np.isnan(self._seen[:n])
+        parts = []
+        for k, held in self._fresh.items():
+            if isinstance(held, int):
+                parts.append((k << 32) | held)
+            else:
+                parts.extend((k << 32) | r for r in held)
+        fresh = np.array(parts, dtype=_U64)
+        fresh = fresh[alive[(fresh & _LOW32).astype(np.int64)]]
+        fresh.sort()
+        current = self._sorted
+        current = current[alive[(current & _LOW32).astype(np.int64)]]
+        self._sorted = np.insert(current, np.searchsorted(current, fresh), fresh)
+        self._fresh = {}
+        self._fresh_count = 0
+        if n - self._live > max(self._live, 1024):
+            self._renumber(alive)
+
+    def _renumber(self, alive: np.ndarray) -> None:
+        """Drop removed rows from the row arrays (the sorted array holds live rows only)."""
+        new_row = np.cumsum(alive) - 1
+        rows = (self._sorted & _LOW32).astype(np.int64)
+        self._sorted = (self._sorted & ~_LOW32) | new_row[rows].astype(_U64)
+        keep = np.flatnonzero(alive).tolist()
+        self._keys = [self._keys[r] for r in keep]
+        self._records = [self._records[r] for r in keep]
+        seen = self._seen[: len(alive)][alive]
+        self._seen = np.concatenate([seen, np.empty(max(len(seen), 1024), dtype=np.float64)])
+
+    def _lookup(self, keys: np.ndarray) -> set[int]:
+        """Rows of the live entries under any of `keys` (uint64 values below 2^32)."""
+        rows: set[int] = set()
+        fresh = self._fresh
+        for k in keys.tolist():
+            held = fresh.get(k)
             if held is None:
                 continue
-            if isinstance(held, str):
-                ids.add(held)
+            if isinstance(held, int):
+                rows.add(held)
             else:
-                ids.update(held)
-        return [self._entries[i] for i in ids]
+                rows.update(held)
+        table = self._sorted
+        if len(table):
+            lo = np.searchsorted(table, keys << _U64(32))
+            hi = np.searchsorted(table, (keys + _U64(1)) << _U64(32))
+            for a, b in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist()):
+                rows.update((table[a:b] & _LOW32).tolist())
+        return {r for r in rows if self._keys[r] is not None}
 
-    def _remove(self, article_id: str) -> None:
-        entry = self._entries.pop(article_id)
-        if self._exact.get(entry.exact) == article_id:
-            del self._exact[entry.exact]
-        buckets = self._buckets
-        for key in band_keys(entry.signature_array(), self.config.bands):
-            held = buckets.get(key)
-            rest = () if held is None or isinstance(held, str) else tuple(i for i in held if i != article_id)
-            if not rest:
-                buckets.pop(key, None)
-            else:
-                buckets[key] = rest[0] if len(rest) == 1 else rest
+    def _row_of(self, key: bytes) -> int | None:
+        for row in self._lookup(np.array([_id_key(key)], dtype=_U64)):
+            if self._keys[row] == key:
+                return row
+        return None
+
+    def _candidates(self, entry: IndexEntry) -> set[int]:
+        cfg = self.config
+        sig = entry.signature_array()
+        probes = [band_keys(sig, cfg.bands, _FULL), band_keys(sig[: LEAD_BANDS * LEAD_ROWS], LEAD_BANDS, _LEAD)]
+        if entry.prefixes:
+            prefixes = np.frombuffer(entry.prefixes, dtype="<u2").reshape(len(PREFIXES), -1)
+            probes.append(band_keys(prefixes, cfg.bands, _FULL).ravel())
+        return self._lookup(np.concatenate(probes))
+
+    def _entry(self, row: int) -> IndexEntry:
+        return IndexEntry.unpack(self._keys[row], self._records[row], self._scheme)  # type: ignore[arg-type]
 
     def _require_scheme(self, entry: IndexEntry) -> None:
         if entry.scheme != self._scheme:

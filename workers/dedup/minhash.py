@@ -1,4 +1,4 @@
-"""MinHash signatures of word shingles and their LSH band keys, vectorized with numpy.
+"""MinHash signatures of word shingles, of the text and of its leading parts, and LSH band keys.
 
 Hashing, in three vectorized steps (one Python-level call per token, none per shingle or
 per permutation):
@@ -6,29 +6,44 @@ per permutation):
 1. every token gets a 64-bit xxh3 hash;
 2. the hash of a shingle of k consecutive tokens is a polynomial of the k token hashes
    (mod 2^64), finalized with the murmur3 64-bit mixer and cut to its high 32 bits: x;
-3. permutation i maps x to h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32, with a_i odd and
-   b_i random 64-bit numbers. This is Dietzfelbinger's multiply-add-shift family, which is
-   2-independent for 32-bit keys: the same guarantee as the textbook (a*x + b) mod p with
-   a prime p, but the modulus comes free from uint64 wraparound, so one permutation over
-   all shingles is a multiply, an add and a min (a Mersenne-prime reduction measured 2.5x
-   slower). Signature slot i is min over shingles of h_i(x), a uint32.
+3. permutation i maps x to h_i(x) = (a_i * x + b_i) mod 2^64, with a_i odd and b_i random
+   64-bit numbers: Dietzfelbinger's multiply-add-shift family, 2-independent for 32-bit
+   keys in its high bits, which are the bits a minimum is decided by. Signature slot i
+   is min over shingles of h_i(x).
 
-The fraction of equal slots in two signatures estimates the Jaccard similarity of the two
-shingle sets; its standard error is sqrt(J(1-J)/permutations).
+Slots are stored in 16 bits, order-preserving: the position of the leading one bit (7
+bits) and the 9 bits after it, a float with a 10-bit significand. Minima of sets of any
+size keep a relative precision of 2^-10, so two different minima share a code with
+probability about 10^-3 per slot, and comparing codes still tells which minimum is smaller.
+That order is what containment needs (`containment`); plain b-bit MinHash loses it.
+
+Two signatures estimate, slot by slot: the Jaccard similarity |A∩B|/|A∪B| (share of equal
+slots; standard error sqrt(J(1-J)/permutations)) and the containment |A∩B|/|A| (equal slots
+among the slots where A's minimum is not above B's: those are the slots whose minimum over
+A∪B lies in A).
+
+`MinHasher.sketch` also gives the signatures of the text's leading parts (the first 40, 55
+and 75 % of its shingles), at no extra hashing: a shortened version of a story is its lead,
+and these let the index find one from the other (see docs/dedup.md).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import xxhash
 
 _U64 = np.uint64
 _SHIFT32 = _U64(32)
+_U64_MAX = np.iinfo(np.uint64).max
+# A slot of an empty text; real codes are at most 65 << 9 | 511.
+EMPTY_SLOT = 0xFFFF
+# The leading parts of a text that get signatures of their own, as shares of its shingles.
+PREFIXES = (0.4, 0.55, 0.75)
 # Shingles are hashed in chunks so that a huge body needs at most
 # permutations * _CHUNK * 8 bytes of scratch memory.
 _CHUNK = 4096
-# Band keys are cut to 60 bits: Python ints below 2^60 take 32 bytes, above 36.
-_BAND_KEY_SHIFT = _U64(4)
 
 
 def fmix64(h: np.ndarray) -> np.ndarray:
@@ -73,29 +88,51 @@ class MinHasher:
             h += t[j : j + m]
         return fmix64(h) >> _SHIFT32
 
-    def signature(self, shingles: np.ndarray) -> np.ndarray:
-        """The MinHash signature (uint32, one slot per permutation) of shingle hashes.
+    def sketch(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The 16-bit signature of all `shingles` and those of its leading parts.
 
-        Empty input gives all slots 0xFFFFFFFF; callers treat empty texts separately.
+        Returns (signature, prefixes): `prefixes[j]` is the signature of the first
+        `PREFIXES[j]` of the shingles (at least one). No shingles: all slots EMPTY_SLOT.
         """
-        sig = np.full(self.permutations, 0xFFFFFFFF, dtype=_U64)
-        for start in range(0, len(shingles), _CHUNK):
-            y = self._a * shingles[None, start : start + _CHUNK]
-            y += self._b
-            # (a*x + b) >> 32 is monotone in (a*x + b) mod 2^64: take the min first, shift once.
-            np.minimum(sig, y.min(axis=1) >> _SHIFT32, out=sig)
-        return sig.astype(np.uint32)
+        n = len(shingles)
+        if n == 0:
+            empty = np.full(self.permutations, EMPTY_SLOT, dtype=np.uint16)
+            return empty, np.tile(empty, (len(PREFIXES), 1))
+        ends = [max(1, math.ceil(f * n)) for f in PREFIXES] + [n]
+        mins = np.full((len(ends), self.permutations), _U64_MAX, dtype=_U64)
+        start = 0
+        for part, end in enumerate(ends):
+            for lo in range(start, end, _CHUNK):
+                y = self._a * shingles[None, lo : min(lo + _CHUNK, end)]
+                y += self._b
+                np.minimum(mins[part], y.min(axis=1), out=mins[part])
+            start = max(start, end)
+        codes = encode(np.minimum.accumulate(mins, axis=0))
+        return codes[-1], codes[:-1]
+
+    def signature(self, shingles: np.ndarray) -> np.ndarray:
+        """The 16-bit MinHash signature of `shingles` (see `sketch`)."""
+        return self.sketch(shingles)[0]
 
 
-def band_keys(signature: np.ndarray, bands: int) -> list[int]:
-    """One hash per LSH band of `signature` (rows = len(signature) // bands slots each).
+def encode(minima: np.ndarray) -> np.ndarray:
+    """uint64 minima -> order-preserving uint16 codes (leading-one position, 9 more bits)."""
+    mantissa, exponent = np.frexp(np.maximum(minima, _U64(1)).astype(np.float64))
+    return ((exponent.astype(np.int64) << 9) | ((mantissa - 0.5) * 1024).astype(np.int64)).astype(np.uint16)
 
-    The band index is mixed in, so keys of all bands can share one dictionary.
+
+def band_keys(signature: np.ndarray, bands: int, namespace: int = 0) -> np.ndarray:
+    """One 32-bit key per LSH band of `signature` (len(signature) // bands slots each), as uint64.
+
+    The band index and `namespace` are mixed in, so keys of all bands and of several
+    kinds of signature can share one table. `signature` may be a matrix: one row of keys
+    per signature.
     """
-    rows = signature.reshape(bands, -1).astype(_U64)
-    weights = _BAND_WEIGHTS[: rows.shape[1]]
-    combined = (rows * weights).sum(axis=1, dtype=_U64) + _BAND_SALTS[:bands]
-    return (fmix64(combined) >> _BAND_KEY_SHIFT).tolist()
+    sig = np.asarray(signature)
+    rows = sig.reshape(*sig.shape[:-1], bands, -1).astype(_U64)
+    combined = (rows * _BAND_WEIGHTS[: rows.shape[-1]]).sum(axis=-1, dtype=_U64)
+    combined += _BAND_SALTS[:bands] + _NAMESPACE_SALTS[namespace]
+    return fmix64(combined) >> _SHIFT32
 
 
 def similarity(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -103,7 +140,18 @@ def similarity(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
     return (others == signature).mean(axis=1)
 
 
+def containment(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Estimated share of the shingles of text A found in text B, per row of `b`.
+
+    A slot whose minimum over A∪B lies in A has a <= b there; it lies in A∩B when a == b.
+    """
+    equal = (b == a).sum(axis=-1)
+    in_a = (a <= b).sum(axis=-1)
+    return equal / np.maximum(in_a, 1)
+
+
 # Fixed, not seeded: band keys only need to be a good hash of the band's slots.
 _BAND_RNG = np.random.default_rng(0x5EED)
 _BAND_WEIGHTS = _BAND_RNG.integers(0, 2**64, 1024, dtype=_U64, endpoint=False) | _U64(1)
 _BAND_SALTS = _BAND_RNG.integers(0, 2**64, 1024, dtype=_U64, endpoint=False)
+_NAMESPACE_SALTS = _BAND_RNG.integers(0, 2**64, 8, dtype=_U64, endpoint=False)

@@ -1,7 +1,7 @@
 """State of the single-writer agents kept in Faust tables, so it survives restarts and moves with its partition.
 
-A changelog-backed table holds the state record by record (for dedup: one `IndexEntry` per
-indexed article, keyed by article id). The in-memory structure the pure stage works on is
+A changelog-backed table holds the state record by record (for dedup: one packed
+`IndexEntry` per indexed article, keyed by article id). The in-memory structure the pure stage works on is
 derived from it: rebuilt from the table whenever the consumer group generation changes
 (after start-up recovery or a rebalance), and every change is written to the table in the
 same step.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from workers.dedup.index import DedupConfig, DedupIndex, IndexEntry, Verdict
+from workers.dedup.index import DedupConfig, DedupIndex, Verdict
 from workers.records import Article
 
 
@@ -34,6 +34,12 @@ class TableMirror:
 
 
 class TableBackedIndex(TableMirror):
+    """The dedup index over a table of packed records (`IndexEntry.pack()`, keyed by article id).
+
+    The index holds the table's own key and value objects rather than copies, so with the
+    in-memory store an article costs its record once (see docs/dedup.md for the bytes).
+    """
+
     def __init__(self, table: MutableMapping[bytes, Any], config: DedupConfig) -> None:
         super().__init__(table)
         self.config = config
@@ -42,12 +48,10 @@ class TableBackedIndex(TableMirror):
 
     def rebuild(self) -> None:
         index = DedupIndex(self.config)
-        for key, value in list(self.table.items()):
-            entry = IndexEntry.from_dict(value)
-            if entry.scheme != self.config.scheme:
-                del self.table[key]  # made under another dedup configuration: cannot compare
-                continue
-            index.add(entry)
+        # Records made under another dedup configuration (or in an older format) cannot be
+        # compared: they are dropped from the table.
+        for key in index.load(list(self.table.items())):
+            del self.table[key]
         self.index = index
 
     def process(self, article: Article, seen_at: float) -> Verdict:
@@ -55,7 +59,10 @@ class TableBackedIndex(TableMirror):
         entry = self.index.fingerprint(article, seen_at=seen_at)
         verdict = self.index.process(entry)
         if verdict.indexed:
-            self.table[article.id.encode()] = entry.to_dict()
+            stored = self.index.stored(entry.key)
+            if stored is not None:  # None: an empty text, never indexed
+                key, record = stored
+                self.table[key] = record
         if seen_at - self._expired_up_to > 60:  # expiry is cheap but need not run per record
             for article_id in self.index.expire(seen_at):
                 self.table.pop(article_id.encode(), None)

@@ -1,0 +1,42 @@
+"""The dedup index over its Faust table: packed records shared with the table, rebuilds, foreign records."""
+
+from __future__ import annotations
+
+import orjson
+
+from tests.unit.test_dedup_index import QUAKE_A, QUAKE_B, article
+from workers.dedup import DedupConfig
+from workers.stream.state import TableBackedIndex
+
+
+def test_the_table_holds_packed_records_and_the_index_shares_them() -> None:
+    table: dict[bytes, object] = {}
+    state = TableBackedIndex(table, DedupConfig())
+    assert state.process(article("a", QUAKE_A), seen_at=1000.0).kind == "unique"
+    assert state.process(article("b", QUAKE_B), seen_at=1001.0).kind == "unique"
+    assert state.process(article("c", QUAKE_A[:3]), seen_at=1002.0).kind == "duplicate"
+    assert set(table) == {b"a", b"b"}
+    for key, value in table.items():
+        assert isinstance(value, str) and len(value) < 360
+        held_key, held_record = state.index.stored(key)
+        # The very objects, not equal copies: an article's record is in memory once.
+        assert held_key is key and held_record is value
+    state.process(article("d", ["An unrelated story about a new bridge over the river."]), seen_at=1000.0 + 8 * 86400)
+    assert set(table) == {b"d"} and "a" not in state.index
+
+
+def test_rebuild_after_a_restart_gives_the_same_verdicts_and_drops_foreign_records() -> None:
+    table: dict[bytes, object] = {}
+    state = TableBackedIndex(table, DedupConfig())
+    state.process(article("lead", QUAKE_A[:3]), seen_at=1000.0)
+    state.process(article("b", QUAKE_B), seen_at=1001.0)
+    # What recovery reads back from the changelog (orjson codec), plus an entry of an older format.
+    recovered = {k: orjson.loads(orjson.dumps(v)) for k, v in table.items()}
+    recovered[b"old"] = {"id": "old", "seen_at": 999.0, "sig": "AAAA", "shingles": 3, "scheme": "n1"}
+    restarted = TableBackedIndex(recovered, DedupConfig())
+    restarted.sync(generation=1)
+    assert b"old" not in recovered and len(restarted.index) == 2
+    full = restarted.process(article("full", QUAKE_A), seen_at=2000.0)
+    assert (full.kind, full.update_of) == ("update", "lead")
+    assert restarted.process(article("b2", QUAKE_B[:5]), seen_at=2001.0).duplicate_of == "b"
+    assert set(recovered) == {b"lead", b"b", b"full"}
