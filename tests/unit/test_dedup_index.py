@@ -250,3 +250,40 @@ def test_config_validation_and_settings() -> None:
         DedupConfig(threshold=0.0)
     cfg = DedupConfig.from_settings(Settings(dedup_retention_days=2.0, dedup_bands=16))
     assert cfg.retention_seconds == 2 * 86400 and cfg.bands == 16
+
+
+def test_merges_and_row_renumbering_keep_the_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    import workers.dedup.index as index_module
+
+    rng = random.Random(3)
+    words = " ".join(QUAKE_A + QUAKE_B).split()
+    stories = [" ".join(rng.choices(words, k=120)) for _ in range(60)]
+    stream = []
+    for i, story in enumerate(stories):
+        stream.append(Article(id=f"s{i}", body=story, published_at=""))
+        if i % 3 == 0:
+            stream.append(Article(id=f"c{i}", body=story[: len(story) * 9 // 20], published_at=""))
+        if i % 5 == 0:
+            stream.append(Article(id=f"s{i}", body=story + " Later the toll rose.", published_at=""))
+    cfg = DedupConfig(retention_seconds=30.0)
+
+    def verdicts() -> list[Verdict]:
+        idx = DedupIndex(cfg)
+        out = []
+        for t, art in enumerate(stream):
+            idx.expire(float(t))
+            out.append(idx.process(idx.fingerprint(art, seen_at=float(t))))
+        out.append(Verdict("unique", similarity=float(len(idx))))
+        return out
+
+    expected = verdicts()  # nothing merged: every LSH key stays in the fresh dict
+    monkeypatch.setattr(index_module, "_FRESH_LIMIT", 64)  # merge every article or so
+    monkeypatch.setattr(index_module, "_RENUMBER_MIN", 8)
+    renumbered = []
+    monkeypatch.setattr(DedupIndex, "_renumber", lambda self, alive, f=DedupIndex._renumber: (
+        renumbered.append(len(alive)), f(self, alive))[1])
+    assert verdicts() == expected
+    assert renumbered and {v.method for v in expected} >= {"contained"}
+    assert sum(v.kind == "update" for v in expected) >= 10

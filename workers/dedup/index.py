@@ -80,6 +80,8 @@ _U64 = np.uint64
 _LOW32 = _U64(0xFFFFFFFF)
 # LSH keys not yet merged into the sorted table, at most (then merged: see _merge).
 _FRESH_LIMIT = 1 << 17
+# Rows are renumbered when more than this many (and more than half) are removed ones.
+_RENUMBER_MIN = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +257,7 @@ class DedupIndex:
         self._records: list[str | None] = []
         self._seen = np.empty(1024, dtype=np.float64)
         self._sorted = np.empty(0, dtype=_U64)
+        self._recent = np.empty(0, dtype=_U64)
         self._fresh: dict[int, int | list[int]] = {}
         self._fresh_count = 0
         self._live = 0
@@ -371,9 +374,14 @@ class DedupIndex:
                      np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
 
     def load(self, stored: Iterable[tuple[bytes, str]]) -> list[bytes]:
-        """Add stored (key, record) pairs, sharing the objects; the keys of records of
-        another scheme, which are skipped (the caller should drop them)."""
-        foreign = []
+        """Add stored (key, record) pairs, sharing the objects; returns the keys of records of
+        another scheme, which are skipped (the caller should drop them).
+
+        Into an empty index (a rebuild) this is one vectorized pass: the LSH keys of all
+        records are computed together and sorted once.
+        """
+        foreign: list[bytes] = []
+        rows: dict[bytes, tuple[str, IndexEntry]] = {}
         for key, record in stored:
             try:
                 entry = IndexEntry.unpack(key, record, self._scheme)
@@ -381,8 +389,28 @@ class DedupIndex:
                 foreign.append(key)
                 continue
             if not entry.empty:
+                rows[key] = (record, entry)
+        if self._keys:
+            for key, (record, entry) in rows.items():
                 self._insert(key, record, entry.seen_at, entry.signature_array(),
                              np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
+            return foreign
+        n = len(rows)
+        self._keys = list(rows)
+        self._records = [record for record, _ in rows.values()]
+        entries = [entry for _, entry in rows.values()]
+        self._seen = np.array([e.seen_at for e in entries] + [0.0] * max(n, 1024), dtype=np.float64)
+        self._live = n
+        self._oldest = float(self._seen[:n].min()) if n else math.inf
+        if n:
+            lsh = np.empty((n, self.config.bands + LEAD_BANDS + 1), dtype=_U64)
+            sigs = np.frombuffer(b"".join(e.signature for e in entries), dtype="<u2").reshape(n, -1)
+            lsh[:, : self.config.bands] = band_keys(sigs, self.config.bands, _FULL)
+            lsh[:, self.config.bands : -1] = np.frombuffer(b"".join(e.lead for e in entries), dtype="<u4").reshape(n, -1)
+            lsh[:, -1] = [_id_key(k) for k in self._keys]
+            lsh <<= _U64(32)
+            lsh |= np.arange(n, dtype=_U64)[:, None]
+            self._sorted = np.sort(lsh, axis=None)
         return foreign
 
     def expire(self, now: float) -> list[str]:
@@ -436,7 +464,12 @@ class DedupIndex:
         self._live -= 1
 
     def _merge(self) -> None:
-        """Move the fresh LSH entries into the sorted array, dropping those of removed rows."""
+        """Move the fresh LSH entries into the sorted arrays, dropping those of removed rows.
+
+        Two sorted arrays, like a small LSM tree: fresh entries are merged into `_recent`
+        (small, cheap to rewrite), and `_recent` into `_sorted` once it holds an eighth as
+        many entries, so the big array is rewritten only every so often.
+        """
         n = len(self._keys)
         alive = ~np.isnan(self._seen[:n])
         parts = []
@@ -445,22 +478,21 @@ class DedupIndex:
                 parts.append((k << 32) | held)
             else:
                 parts.extend((k << 32) | r for r in held)
-        fresh = np.array(parts, dtype=_U64)
-        fresh = fresh[alive[(fresh & _LOW32).astype(np.int64)]]
-        fresh.sort()
-        current = self._sorted
-        current = current[alive[(current & _LOW32).astype(np.int64)]]
-        self._sorted = np.insert(current, np.searchsorted(current, fresh), fresh)
         self._fresh = {}
         self._fresh_count = 0
-        if n - self._live > max(self._live, 1024):
-            self._renumber(alive)
+        self._recent = _merged(self._recent, np.sort(np.array(parts, dtype=_U64)), alive)
+        if len(self._recent) * 8 >= len(self._sorted):
+            self._sorted = _merged(self._sorted, self._recent, alive)
+            self._recent = np.empty(0, dtype=_U64)
+            if n - self._live > max(self._live, _RENUMBER_MIN):
+                self._renumber(alive)
 
     def _renumber(self, alive: np.ndarray) -> None:
-        """Drop removed rows from the row arrays (the sorted array holds live rows only)."""
+        """Drop removed rows from the row arrays (called when `_sorted` holds live rows only and
+        `_recent` and the fresh entries are empty)."""
         new_row = np.cumsum(alive) - 1
         rows = (self._sorted & _LOW32).astype(np.int64)
-        self._sorted = (self._sorted & ~_LOW32) | new_row[rows].astype(_U64)
+        self._sorted = (self._sorted & ~_LOW32) | new_row[rows].astype(_U64)  # order is kept
         keep = np.flatnonzero(alive).tolist()
         self._keys = [self._keys[r] for r in keep]
         self._records = [self._records[r] for r in keep]
@@ -479,12 +511,12 @@ class DedupIndex:
                 rows.add(held)
             else:
                 rows.update(held)
-        table = self._sorted
-        if len(table):
-            lo = np.searchsorted(table, keys << _U64(32))
-            hi = np.searchsorted(table, (keys + _U64(1)) << _U64(32))
-            for a, b in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist()):
-                rows.update((table[a:b] & _LOW32).tolist())
+        for table in (self._recent, self._sorted):
+            if len(table):
+                lo = np.searchsorted(table, keys << _U64(32))
+                hi = np.searchsorted(table, (keys + _U64(1)) << _U64(32))
+                for a, b in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist()):
+                    rows.update((table[a:b] & _LOW32).tolist())
         return {r for r in rows if self._keys[r] is not None}
 
     def _row_of(self, key: bytes) -> int | None:
@@ -511,6 +543,13 @@ class DedupIndex:
                 f"entry {entry.article_id!r} was made with scheme {entry.scheme!r}, "
                 f"this index uses {self._scheme!r}: drop stored entries after a config change"
             )
+
+
+def _merged(table: np.ndarray, new: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Sorted `table` and sorted `new` in one sorted array, without entries of removed rows."""
+    table = table[alive[(table & _LOW32).astype(np.int64)]]
+    new = new[alive[(new & _LOW32).astype(np.int64)]]
+    return np.insert(table, np.searchsorted(table, new), new)
 
 
 def dedup_articles(
