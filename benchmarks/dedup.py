@@ -23,15 +23,20 @@ from __future__ import annotations
 
 import argparse
 import gc
+import html
+import json
 import random
+import re
 import statistics
 import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+import orjson
 
 from workers.dedup import DedupConfig, DedupIndex, IndexEntry, Verdict
 from workers.dedup.normalize import tokenize
@@ -152,9 +157,9 @@ class Item:
 
     article: Article
     seen_at: float
-    truth: str  # unique | duplicate | replay
+    truth: str  # unique | duplicate | replay | update (of another article: `original`)
     transform: str  # base, follow-up (...), replay, or the name of the copy transform
-    original: str | None = None  # for a duplicate: the id it copies
+    original: str | None = None  # for a duplicate: the id it copies; for an update: the id it extends
 
 
 def _change_words(r: random.Random, paragraphs: list[str], rate: float) -> list[str]:
@@ -185,6 +190,90 @@ def _combined(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | No
     return _with_boilerplate(w, topic, edited)[0], w.title(topic)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+AD_LINES = ["Advertisement", "ADVERTISEMENT", "Advertisement Continue reading the main story",
+            "Story continues below advertisement", "Continue reading below", "Read more:"]
+
+
+def _lead(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
+    """The first 40-60 % of the story's words, cut at a sentence end, as papers run it to fit."""
+    target = sum(len(p.split()) for p in ps) * w.rng.uniform(0.4, 0.6)
+    out: list[str] = []
+    count = 0
+    for p in ps:
+        kept = []
+        for sentence in _SENTENCE_END.split(p):
+            if count >= target:
+                break
+            kept.append(sentence)
+            count += len(sentence.split())
+        if kept:
+            out.append(" ".join(kept))
+        if count >= target:
+            break
+    return out, None
+
+
+def _html(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
+    """Markup left in by a crawler: <p>, entities, inline links and emphasis, a <br>, a script."""
+    r = w.rng
+
+    def inline(p: str) -> str:
+        words = html.escape(p, quote=True).replace("&#x27;", "&#39;").split(" ")
+        for _ in range(r.randint(0, 2)):
+            i = r.randrange(len(words))
+            words[i] = r.choice(("<b>{}</b>", "<em>{}</em>", '<a href="https://example.org/t?a=1&amp;b=2">{}</a>')).format(words[i])
+        if r.random() < 0.3:
+            words.insert(r.randrange(len(words)), "<br>")
+        return " ".join(words)
+
+    body = "".join(f"<p>{inline(p)}</p>" for p in ps)
+    return ['<div class="article-body">' + body + "<script>window.ads = [];</script></div>"], None
+
+
+_TYPO = {'"': ("\u201c", "\u201d"), "'": ("\u2019", "\u2019")}
+
+
+def _typographic(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
+    """Curly quotes, non-breaking spaces, non-breaking and soft hyphens, dashes, ellipses."""
+    r = w.rng
+
+    def word(x: str) -> str:
+        x = x.replace("-", "\u2011")
+        if len(x) > 8 and r.random() < 0.3:
+            cut = r.randrange(3, len(x) - 3)
+            x = x[:cut] + "\u00ad" + x[cut:]
+        return x
+
+    out = []
+    for p in ps:
+        p = p.replace("...", "\u2026").replace(" - ", " \u2014 ")
+        quote_open = False
+        chars = []
+        for ch in p:
+            if ch == '"':
+                chars.append(_TYPO[ch][quote_open])
+                quote_open = not quote_open
+            elif ch == "'":
+                chars.append("\u2019")
+            else:
+                chars.append(ch)
+        words = [word(x) for x in "".join(chars).split(" ")]
+        out.append("".join(x + (r.choice(("\u00a0", "\u202f")) if r.random() < 0.15 else " ") for x in words).strip())
+    return out, None
+
+
+def _ad_inside(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
+    """An ad or "continue reading" line placed between two sentences of a paragraph."""
+    out = list(ps)
+    for _ in range(w.rng.randint(1, 2)):
+        i = w.rng.randrange(len(out))
+        sentences = _SENTENCE_END.split(out[i])
+        cut = w.rng.randrange(1, len(sentences)) if len(sentences) > 1 else 1
+        out[i] = " ".join(sentences[:cut] + [w.rng.choice(AD_LINES)] + sentences[cut:])
+    return out, None
+
+
 TRANSFORMS: dict[str, TransformFn] = {
     "exact+boilerplate": _with_boilerplate,
     "retitled": lambda w, topic, ps: (ps, w.title(topic)),
@@ -195,37 +284,80 @@ TRANSFORMS: dict[str, TransformFn] = {
     "truncated (70-90%)": lambda w, topic, ps: (_truncate(w.rng, ps, 0.7, 0.9), None),
     "truncated (50-70%)": lambda w, topic, ps: (_truncate(w.rng, ps, 0.5, 0.7), None),
     "combined": _combined,
+    "lead (first 40-60%)": _lead,
+    "HTML markup": _html,
+    "typographic Unicode": _typographic,
+    "ad line inside a paragraph": _ad_inside,
 }
-EXACT_TRANSFORMS = {"exact+boilerplate", "retitled"}
+NEW_TRANSFORMS = {"lead (first 40-60%)", "HTML markup", "typographic Unicode", "ad line inside a paragraph"}
+EXACT_TRANSFORMS = {"exact+boilerplate", "retitled", "HTML markup", "typographic Unicode", "ad line inside a paragraph"}
+FULL_AFTER_LEAD = "full story after its lead"
 
 
-def make_stream(n_articles: int, words: int, seed: int) -> list[Item]:
-    """`n_articles` base stories over three days, with copies, follow-ups and replays."""
+REAL_FILES = ("geovirus.dev.jsonl", "meantime.dev.jsonl", "tempeval3-train.dev.jsonl")
+
+
+def real_stories(directory: Path) -> list[list[str]]:
+    """Real news texts from ../shared/dev as paragraph lists (read, never copied into the repo).
+
+    Texts without paragraph breaks get paragraphs of three sentences. Empty when absent.
+    """
+    stories = []
+    for name in REAL_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line)["text"]
+            paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+            if len(paragraphs) < 3:
+                sentences = _SENTENCE_END.split(" ".join(paragraphs))
+                paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+            if len(paragraphs) >= 2 and len(text.split()) >= 60:
+                stories.append(paragraphs)
+    return stories
+
+
+def make_stream(n_articles: int, words: int, seed: int, real: list[list[str]] | None = None) -> list[Item]:
+    """`n_articles` synthetic base stories plus the `real` ones over three days, with copies,
+    follow-ups, replays, and leads published before their full story."""
     r = random.Random(seed)
     writer = Writer(r)
     items: list[Item] = []
     span = 3 * DAY
-    for i in range(n_articles):
-        topic = r.choice(list(TOPICS))
-        paragraphs = writer.story(topic, words)
+    bases: list[tuple[str, str, list[str]]] = [(f"s{i}", r.choice(list(TOPICS)), []) for i in range(n_articles)]
+    bases += [(f"r{i}", r.choice(list(TOPICS)), story) for i, story in enumerate(real or [])]
+    r.shuffle(bases)
+    for base_id, topic, given in bases:
+        paragraphs = given or writer.story(topic, words)
+        prefix = "real: " if given else ""
         t0 = r.uniform(0, span)
-        base_id = f"s{i}"
-        items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at="",
-                                  title=writer.title(topic)), t0, "unique", "base"))
+        if r.random() < 0.08:
+            # A lead published first (as a paper runs it), then the full story: an update of it.
+            lead, _ = _lead(writer, topic, paragraphs)
+            items.append(Item(Article(id=f"{base_id}l", body="\n\n".join(lead), published_at=""),
+                              t0 - r.uniform(60, 3600), "unique", f"{prefix}lead published first"))
+            items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at=""), t0,
+                              "update", f"{prefix}{FULL_AFTER_LEAD}", f"{base_id}l"))
+        else:
+            items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at="",
+                                      title=writer.title(topic)), t0, "unique", f"{prefix}base"))
         for j in range(r.choice((0, 0, 1, 1, 2, 3))):
             name = r.choice(list(TRANSFORMS))
             body, title = TRANSFORMS[name](writer, topic, paragraphs)
             items.append(Item(Article(id=f"{base_id}c{j}", body="\n\n".join(body), published_at="", title=title),
-                              t0 + r.uniform(60, DAY), "duplicate", name, base_id))
+                              t0 + r.uniform(60, DAY), "duplicate", prefix + name, base_id))
         if r.random() < 0.2:
             # A follow-up: a new story on the same topic that reuses background paragraphs of this one.
             reused = r.choice((1, 2))
-            follow = writer.story(topic, words // 2) + r.sample(paragraphs, reused)
+            other = r.choice(real) if given and real else writer.story(topic, words)
+            follow = other[: max(1, len(other) // 2)] + r.sample(paragraphs, min(reused, len(paragraphs)))
             items.append(Item(Article(id=f"{base_id}f", body="\n\n".join(follow), published_at=""),
-                              t0 + r.uniform(60, DAY), "unique", f"follow-up ({reused} paragraph{'s' if reused > 1 else ''} reused)"))
+                              t0 + r.uniform(60, DAY), "unique",
+                              f"{prefix}follow-up ({reused} paragraph{'s' if reused > 1 else ''} reused)"))
         if r.random() < 0.05:
             items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at=""),
-                              t0 + r.uniform(60, DAY), "replay", "replay"))
+                              t0 + r.uniform(60, DAY), "replay", f"{prefix}replay"))
     items.sort(key=lambda it: it.seen_at)
     return items
 
@@ -234,8 +366,8 @@ def make_stream(n_articles: int, words: int, seed: int) -> list[Item]:
 
 
 def family(article_id: str | None) -> str | None:
-    """The id of the base story of a copy or follow-up id (`s12c0` -> `s12`)."""
-    return None if article_id is None else article_id.split("c")[0].split("f")[0]
+    """The id of the base story of a copy, lead or follow-up id (`s12c0` -> `s12`)."""
+    return None if article_id is None else re.match(r"[a-z]\d+", article_id).group()  # type: ignore[union-attr]
 
 
 @dataclass
@@ -248,7 +380,7 @@ class Score:
     by_transform: Counter[str] = field(default_factory=Counter)
     totals: Counter[str] = field(default_factory=Counter)
 
-    def add(self, item: Item, kind: str, duplicate_of: str | None) -> None:
+    def add(self, item: Item, kind: str, duplicate_of: str | None, of_update: str | None = None) -> None:
         self.totals[item.transform] += 1
         if item.truth == "replay":
             self.replays += 1
@@ -256,6 +388,12 @@ class Score:
             self.by_transform[item.transform] += kind == "replay"
             return
         said_dup = kind == "duplicate"
+        if item.truth == "update":
+            # A longer version of an earlier lead: it must go on (extracted), as an update of it.
+            right = kind == "update" and family(of_update) == family(item.original)
+            self.by_transform[item.transform] += right
+            self.fp += said_dup
+            return
         # Naming any copy of the same story is right: a copy that was missed before (an
         # error counted then) is indexed and may be the closest match of a later copy.
         right = said_dup == (item.truth == "duplicate") and (not said_dup or family(duplicate_of) == item.original)
@@ -288,6 +426,7 @@ class Run:
     seconds: float
     articles: int
     bytes_per_article: float
+    real: Score = field(default_factory=Score)
 
     @property
     def rate(self) -> float:
@@ -296,36 +435,64 @@ class Run:
 
 def run_eventwire(items: list[Item], config: DedupConfig) -> tuple[Run, Counter[str]]:
     index = DedupIndex(config)
-    score, methods = Score(), Counter[str]()
+    score, real, methods = Score(), Score(), Counter[str]()
     gc.collect()
     started = time.perf_counter()
     for item in items:
         entry = index.fingerprint(item.article, seen_at=item.seen_at)
         index.expire(item.seen_at)
         verdict = index.process(entry)
-        score.add(item, verdict.kind, verdict.duplicate_of)
+        for s in (score, real) if item.transform.startswith("real: ") else (score,):
+            s.add(item, verdict.kind, verdict.duplicate_of, verdict.update_of)
         if verdict.kind == "duplicate":
             methods[f"{item.transform}:{verdict.method}"] += 1
     seconds = time.perf_counter() - started
-    return Run("eventwire", score, seconds, len(items), _index_memory(items, config)), methods
+    stored = [index.stored(e.key) for e in index.entries()]
+    return Run("eventwire", score, seconds, len(items), table_memory(stored, config), real), methods
 
 
-def _index_memory(items: list[Item], config: DedupConfig) -> float:
-    """Bytes held by an index of the unique articles of `items`, per indexed article."""
-    index = DedupIndex(config)
-    entries = [index.fingerprint(it.article, seen_at=it.seen_at) for it in items if it.truth == "unique"]
-    # The entries are rebuilt from their stored form inside the trace, as after a restart,
-    # so that their bytes count and nothing else of the benchmark does.
-    stored = [e.to_dict() for e in entries]
-    del entries
+def table_memory(stored: list[tuple[bytes, str] | None], config: DedupConfig) -> float:
+    """Bytes per article of an index rebuilt from stored records plus the table holding them.
+
+    As after a restart: the table's keys and values are decoded from their serialized form
+    (the orjson codec of the worker's table) inside the trace, then `DedupIndex.load`
+    shares them. Counted: table dict, keys, records, and everything the index holds.
+    """
+    serialized = [(bytes(k), orjson.dumps(v)) for k, v in (p for p in stored if p is not None)]
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    for data in stored:
-        index.add(IndexEntry.from_dict(data))
+    table = {bytes(k): orjson.loads(v) for k, v in serialized}
+    index = DedupIndex(config)
+    index.load(table.items())
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     return held / max(len(index), 1)
+
+
+def rebuild(n: int, config: DedupConfig, seed: int) -> tuple[float, float]:
+    """(seconds, bytes per article) to rebuild an index of `n` stored records after a restart.
+
+    The records are made from random signatures (what `load` does with a record does not
+    depend on its text), in the stored form; the time is `DedupIndex.load` over the table.
+    """
+    rng = np.random.default_rng(seed)
+    scheme = config.scheme
+    table: dict[bytes, str] = {}
+    for i in range(n):
+        sig = rng.integers(0, 33_000, config.permutations, dtype=np.uint16)
+        lead = rng.integers(0, 2**32, 16, dtype=np.uint32)
+        entry = IndexEntry(f"rebuild-{i:09d}".encode(), 1e9 + i, int(rng.integers(0, 2**63)), 300,
+                           sig.astype("<u2").tobytes(), lead.astype("<u4").tobytes(), scheme)
+        table[entry.key] = entry.pack()
+    gc.collect()
+    started = time.perf_counter()
+    index = DedupIndex(config)
+    index.load(table.items())
+    seconds = time.perf_counter() - started
+    del index
+    gc.collect()
+    return seconds, table_memory(list(table.items())[: min(n, 200_000)], config)
 
 
 def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
@@ -361,9 +528,11 @@ def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
                     kept[art_id] = m
             if score is not None:
                 score.add(item, kind, of)
+                if item.transform.startswith("real: "):
+                    real.add(item, kind, of)
         return lsh, kept
 
-    score = Score()
+    score, real = Score(), Score()
     gc.collect()
     started = time.perf_counter()
     index_all(items, score)
@@ -375,7 +544,7 @@ def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
     lsh, kept = index_all(uniques, None)
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    return Run("datasketch 2.0.0", score, seconds, len(items), held / max(len(kept), 1))
+    return Run("datasketch 2.0.0", score, seconds, len(items), held / max(len(kept), 1), real)
 
 
 def similarity_profile(items: list[Item], shingle_size: int, sample: int, seed: int) -> dict[str, list[float]]:
@@ -387,7 +556,9 @@ def similarity_profile(items: list[Item], shingle_size: int, sample: int, seed: 
     def jaccard(a: set[bytes], b: set[bytes]) -> float:
         return len(a & b) / len(a | b) if a or b else 1.0
 
-    bases = {it.article.id: it.article for it in items if it.transform == "base"}
+    bases: dict[str, Article] = {}
+    for it in items:  # the first article under each id (replays and updates come later)
+        bases.setdefault(it.article.id, it.article)
     r = random.Random(seed)
     profile: dict[str, list[float]] = {}
     for it in r.sample(items, min(sample, len(items))):
@@ -398,7 +569,7 @@ def similarity_profile(items: list[Item], shingle_size: int, sample: int, seed: 
         else:
             continue
         profile.setdefault(it.transform, []).append(jaccard(shingles(it.article), shingles(source)))
-    ids = list(bases)
+    ids = [i for i in bases if family(i) == i]
     for _ in range(sample // 4):
         a, b = bases[r.choice(ids)], bases[r.choice(ids)]
         if a.id != b.id:
@@ -415,11 +586,11 @@ def s_curve(jaccard: float, bands: int, rows: int) -> float:
 
 
 def print_runs(runs: list[Run]) -> None:
-    print("| implementation | precision | recall | articles/s | index bytes/article |")
-    print("|---|---|---|---|---|")
+    print("| implementation | precision | recall | real-news precision | real-news recall | articles/s | bytes/article |")
+    print("|---|---|---|---|---|---|---|")
     for run in runs:
-        print(f"| {run.name} | {run.score.precision:.4f} | {run.score.recall:.4f} | "
-              f"{run.rate:,.0f} | {run.bytes_per_article:,.0f} |")
+        print(f"| {run.name} | {run.score.precision:.4f} | {run.score.recall:.4f} | {run.real.precision:.4f} | "
+              f"{run.real.recall:.4f} | {run.rate:,.0f} | {run.bytes_per_article:,.0f} |")
 
 
 def print_transforms(runs: list[Run]) -> None:
@@ -477,12 +648,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bands", type=int, default=default.bands)
     p.add_argument("--threshold", type=float, default=default.threshold)
     p.add_argument("--no-baseline", action="store_true", help="skip datasketch")
+    p.add_argument("--real", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "dev",
+                   help="directory of real news (../shared/dev) used as originals too; skipped when absent")
+    p.add_argument("--no-real", action="store_true", help="synthetic stories only")
+    p.add_argument("--rebuild", type=int, default=0, metavar="N",
+                   help="only time the rebuild of an index of N stored records (and its memory)")
     p.add_argument("--sweep", action="store_true", help="sweep shingle/permutations/bands/threshold instead")
     args = p.parse_args(argv)
 
     config = DedupConfig(shingle_size=args.shingle, permutations=args.permutations, bands=args.bands,
                          threshold=args.threshold)
-    items = make_stream(args.articles, args.words, args.seed)
+    if args.rebuild:
+        seconds, per_article = rebuild(args.rebuild, config, args.seed)
+        print(f"rebuild of {args.rebuild:,} stored records: {seconds:.1f} s "
+              f"({args.rebuild / seconds:,.0f} records/s); index + table: {per_article:,.0f} bytes/article")
+        return 0
+    real = [] if args.no_real else real_stories(args.real)
+    print(f"real news originals: {len(real)} from {args.real}" if real else "real news originals: none")
+    items = make_stream(args.articles, args.words, args.seed, real)
     counts = Counter(it.truth for it in items)
     print(f"stream: {len(items)} articles ({dict(counts)}), {args.words} words per base story, seed {args.seed}")
     print(f"config: {config}\n")

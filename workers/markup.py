@@ -30,7 +30,7 @@ _BLOCK = frozenset(
 _LINE = frozenset(("br",))
 # Elements whose content is not text for the reader.
 _HIDDEN = frozenset(("script", "style", "noscript", "template", "head", "title", "iframe", "svg"))
-_SPACE_RUN = re.compile(r"\s+")
+_WHITE_TO_SPACE = str.maketrans("\n\r\t\f\v", "     ")
 _REFERENCE = re.compile(r"&#?[A-Za-z0-9]+;?")
 
 
@@ -48,30 +48,36 @@ class Folded:
 
 def has_markup(body: str) -> bool:
     """Whether `body` contains anything that looks like an HTML tag or entity."""
-    return _MARKUP.search(body) is not None
+    return ("<" in body or "&" in body) and _MARKUP.search(body) is not None
 
 
 def fold_markup(body: str) -> Folded:
     """`body` as a reader sees it, with the map back to the body (see the module docstring)."""
     if not has_markup(body):
         return Folded(body)
-    folder = _Folder(body)
+    folder = _Folder(body, track=True)
     folder.feed(body)
     folder.close()
     return Folded("".join(folder.chars), folder.starts, folder.ends)
 
 
 def markup_text(body: str) -> str:
-    """The folded text alone (what `fold_markup(body).text` is)."""
-    return fold_markup(body).text
+    """The folded text alone (what `fold_markup(body).text` is), without building the map."""
+    if not has_markup(body):
+        return body
+    folder = _Folder(body, track=False)
+    folder.feed(body)
+    folder.close()
+    return "".join(folder.chars)
 
 
 class _Folder(HTMLParser):
     """Collects the folded characters and their source spans while the parser walks the body."""
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, track: bool) -> None:
         super().__init__(convert_charrefs=False)
         self.body = body
+        self.track = track
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", body)]
         # In a document with block tags, source line breaks are only white space (as a
         # browser renders them); in running text with a few inline tags they stay breaks.
@@ -87,11 +93,15 @@ class _Folder(HTMLParser):
         return self._line_starts[line - 1] + col
 
     def _emit(self, text: str, start: int, end: int) -> None:
-        self.chars.extend(text)
-        self.starts.extend([start] * len(text))
-        self.ends.extend([end] * len(text))
+        self.chars.append(text)
+        if self.track:
+            self.starts.extend([start] * len(text))
+            self.ends.extend([end] * len(text))
 
     def _break(self, text: str) -> None:
+        if not self.track:
+            self.chars.append(text)
+            return
         at = self._offset()
         end = self.body.find(">", at)
         self._emit(text, at, at if end < 0 else end + 1)
@@ -119,23 +129,13 @@ class _Folder(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._hidden:
             return
-        start = self._offset()
-        if not self._blocks:
-            self.chars.extend(data)
+        if self._blocks:  # source line breaks and tabs are spaces; one character each
+            data = data.translate(_WHITE_TO_SPACE)
+        self.chars.append(data)
+        if self.track:
+            start = self._offset()
             self.starts.extend(range(start, start + len(data)))
             self.ends.extend(range(start + 1, start + len(data) + 1))
-            return
-        pos = 0
-        for m in _SPACE_RUN.finditer(data):
-            self._copy(data, pos, m.start(), start)
-            self._emit(" ", start + m.start(), start + m.end())
-            pos = m.end()
-        self._copy(data, pos, len(data), start)
-
-    def _copy(self, data: str, lo: int, hi: int, base: int) -> None:
-        self.chars.extend(data[lo:hi])
-        self.starts.extend(range(base + lo, base + hi))
-        self.ends.extend(range(base + lo + 1, base + hi + 1))
 
     def _reference(self) -> None:
         if self._hidden:
@@ -145,7 +145,10 @@ class _Folder(HTMLParser):
         raw = m.group() if m else "&"
         decoded = html.unescape(raw)
         if decoded == raw:
-            self._copy(raw, 0, len(raw), start)
+            self.chars.append(raw)
+            if self.track:
+                self.starts.extend(range(start, start + len(raw)))
+                self.ends.extend(range(start + 1, start + len(raw) + 1))
         else:
             self._emit(decoded, start, start + len(raw))
 

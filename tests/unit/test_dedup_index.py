@@ -182,7 +182,7 @@ def test_entry_round_trips_through_its_packed_record_and_is_compact() -> None:
     entry = idx.fingerprint(article("a", QUAKE_A), seen_at=1234.5)
     record = json.loads(json.dumps(entry.pack()))
     back = IndexEntry.unpack(b"a", record, idx.config.scheme)
-    assert back == dataclasses.replace(entry, prefixes=b"")
+    assert back == dataclasses.replace(entry, probes=b"")
     assert len(entry.signature) == 2 * 128 and len(record) < 360
 
 

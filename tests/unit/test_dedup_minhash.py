@@ -98,3 +98,30 @@ def test_band_keys_match_exactly_the_equal_bands() -> None:
 def test_band_keys_differ_between_bands_with_equal_slots() -> None:
     keys = band_keys(np.zeros(32, dtype=np.uint16), 8)
     assert len(set(keys)) == 8
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 600, 9000])
+def test_prefix_signatures_are_the_signatures_of_the_leading_shingles(n: int) -> None:
+    import math
+
+    from workers.dedup.minhash import PREFIXES
+
+    h = MinHasher(3, 64, seed=2)
+    shingles = np.random.default_rng(n).choice(2**32, n, replace=False).astype(np.uint64)
+    full, prefixes = h.sketch(shingles)
+    assert np.array_equal(full, h.signature(shingles))
+    for share, prefix in zip(PREFIXES, prefixes):
+        assert np.array_equal(prefix, h.signature(shingles[: max(1, math.ceil(share * n))]))
+
+
+def test_containment_estimates_the_share_of_a_found_in_b() -> None:
+    from workers.dedup.minhash import containment
+
+    rng = np.random.default_rng(5)
+    values = rng.choice(2**32, 3000, replace=False).astype(np.uint64)
+    big, half, mixed = values[:2000], values[:1000], np.concatenate([values[:900], values[2000:2100]])
+    h = MinHasher(3, 256, seed=3)
+    sb, sh, sm = h.signature(big), h.signature(half), h.signature(mixed)
+    assert containment(sh, sb[None, :])[0] == 1.0  # all of `half` is in `big`
+    assert abs(containment(sm, sb[None, :])[0] - 0.9) < 0.08
+    assert abs(containment(sb, sh[None, :])[0] - 0.5) < 0.1  # half of `big` is in `half`

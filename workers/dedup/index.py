@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import xxhash
 
-from workers.dedup.minhash import PREFIXES, MinHasher, band_keys, containment, similarity
+from workers.dedup.minhash import MinHasher, band_keys, band_salts
 from workers.dedup.normalize import NORMALIZER_VERSION, exact_key, tokenize
 from workers.records import Article, DedupMethod, DuplicateNotice
 
@@ -162,9 +162,10 @@ class IndexEntry:
     signature: bytes  # permutations x uint16 codes, little-endian
     lead: bytes  # LEAD_BANDS x uint32 band keys of the lead's signature, little-endian
     scheme: str
-    # Signatures of the leading parts (len(PREFIXES) x permutations x uint16), for lookups
-    # only: not stored, empty in entries read back from records.
-    prefixes: bytes = b""
+    # The LSH keys to look up (uint32: the bands of the signature, then of its leading parts,
+    # then the lead bands of the signature), computed with the fingerprint: not stored,
+    # empty in entries read back from records.
+    probes: bytes = b""
 
     @property
     def article_id(self) -> str:
@@ -253,6 +254,7 @@ class DedupIndex:
         self.config = config or DedupConfig()
         self._hasher = MinHasher(self.config.shingle_size, self.config.permutations, self.config.seed)
         self._scheme = self.config.scheme
+        self._salts: dict[tuple[int, int], np.ndarray] = {}
         self._keys: list[bytes | None] = []
         self._records: list[str | None] = []
         self._seen = np.empty(1024, dtype=np.float64)
@@ -297,28 +299,37 @@ class DedupIndex:
         tokens = tokenize(body, cfg.max_chars)
         shingles = self._hasher.shingle_hashes(tokens)
         signature, prefixes = self._hasher.sketch(shingles)
-        lead = band_keys(prefixes[0][: LEAD_BANDS * LEAD_ROWS], LEAD_BANDS, _LEAD)
+        full, leads = self._probe_keys(signature, prefixes)
         return IndexEntry(
             key=article.id.encode("utf-8", "surrogatepass"),
             seen_at=float(seen_at),
             exact=int.from_bytes(exact_key(tokens, body, cfg.max_chars)[:8], "little"),
             shingles=len(shingles),
             signature=signature.astype("<u2").tobytes(),
-            lead=lead.astype("<u4").tobytes(),
+            lead=leads[0].astype("<u4").tobytes(),
             scheme=self._scheme,
-            prefixes=prefixes.astype("<u2").tobytes(),
+            probes=np.concatenate([full.ravel(), leads[1]]).astype("<u4").tobytes(),
         )
 
     def check(self, entry: IndexEntry) -> Verdict:
         """The verdict on `entry` against the index, without changing the index."""
+        return self._check(entry)[0]
+
+    def _check(self, entry: IndexEntry) -> tuple[Verdict, int | None]:
+        """The verdict and the row of `entry`'s id, if indexed."""
         self._require_scheme(entry)
         if entry.empty:
-            return _UNIQUE
-        own = self._row_of(entry.key)
+            return _UNIQUE, None
+        found = self._candidates(entry)
+        own = next((r for r in found if self._keys[r] == entry.key), None)
         if own is not None and self._entry(own).exact == entry.exact:
-            return _REPLAY
+            return _REPLAY, own
         horizon = entry.seen_at - self.config.retention_seconds
-        rows = [r for r in self._candidates(entry) if r != own and self._seen[r] >= horizon]
+        seen = self._seen
+        rows = [r for r in found if r != own and seen[r] >= horizon]
+        return self._judge(entry, rows, own), own
+
+    def _judge(self, entry: IndexEntry, rows: list[int], own: int | None) -> Verdict:
         if not rows:
             return _UNIQUE if own is None else _UPDATE
         cands = [self._entry(r) for r in rows]
@@ -332,9 +343,12 @@ class DedupIndex:
         sigs = np.stack([c.signature_array() for c in cands])
         sizes = np.array([c.shingles for c in cands], dtype=np.float64)
         n = float(entry.shingles)
-        jaccard = similarity(sig, sigs)
-        in_earlier = containment(sig, sigs)  # share of this article found in each candidate
-        earlier_in = containment(sigs, sig[None, :])  # share of each candidate found in this one
+        # Slot by slot (see minhash.containment): equal, or the minimum over both texts lies
+        # in this article (sig <= theirs), or in the candidate (theirs <= sig).
+        equal = (sigs == sig).sum(axis=1)
+        jaccard = equal / cfg.permutations
+        in_earlier = equal / np.maximum((sig <= sigs).sum(axis=1), 1)  # share of this article in each candidate
+        earlier_in = equal / np.maximum((sigs <= sig).sum(axis=1), 1)  # share of each candidate in this one
         extends = (earlier_in >= cfg.containment) & (sizes * cfg.update_growth <= n) & (
             sizes >= n * cfg.min_length_ratio)
         near = (jaccard >= cfg.threshold) & ~extends
@@ -358,9 +372,12 @@ class DedupIndex:
 
     def process(self, entry: IndexEntry) -> Verdict:
         """`check(entry)`, then `add(entry)` when the verdict is ``unique`` or ``update``."""
-        verdict = self.check(entry)
-        if verdict.indexed:
-            self.add(entry)
+        verdict, own = self._check(entry)
+        if verdict.indexed and not entry.empty:
+            if own is not None:
+                self._remove(own)
+            self._insert(entry.key, entry.pack(), entry.seen_at, self._band_keys(entry),
+                         np.frombuffer(entry.lead, dtype="<u4").astype(_U64), replace=False)
         return verdict
 
     # ---- changes -----------------------------------------------------------------------
@@ -370,7 +387,7 @@ class DedupIndex:
         self._require_scheme(entry)
         if entry.empty:
             return
-        self._insert(entry.key, entry.pack(), entry.seen_at, entry.signature_array(),
+        self._insert(entry.key, entry.pack(), entry.seen_at, self._band_keys(entry),
                      np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
 
     def load(self, stored: Iterable[tuple[bytes, str]]) -> list[bytes]:
@@ -392,7 +409,7 @@ class DedupIndex:
                 rows[key] = (record, entry)
         if self._keys:
             for key, (record, entry) in rows.items():
-                self._insert(key, record, entry.seen_at, entry.signature_array(),
+                self._insert(key, record, entry.seen_at, self._band_keys(entry),
                              np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
             return foreign
         n = len(rows)
@@ -432,8 +449,14 @@ class DedupIndex:
 
     # ---- internals ---------------------------------------------------------------------
 
-    def _insert(self, key: bytes, record: str, seen_at: float, signature: np.ndarray, lead: np.ndarray) -> None:
-        old = self._row_of(key)
+    def _band_keys(self, entry: IndexEntry) -> np.ndarray:
+        if entry.probes:
+            return np.frombuffer(entry.probes, dtype="<u4", count=self.config.bands).astype(_U64)
+        return band_keys(entry.signature_array(), self.config.bands, _FULL)
+
+    def _insert(self, key: bytes, record: str, seen_at: float, bands: np.ndarray, lead: np.ndarray,
+                replace: bool = True) -> None:
+        old = self._row_of(key) if replace else None
         if old is not None:
             self._remove(old)
         row = len(self._keys)
@@ -445,7 +468,7 @@ class DedupIndex:
         self._live += 1
         self._oldest = min(self._oldest, seen_at)
         fresh = self._fresh
-        for k in [*band_keys(signature, self.config.bands, _FULL).tolist(), *lead.tolist(), _id_key(key)]:
+        for k in [*bands.tolist(), *lead.tolist(), _id_key(key)]:
             held = fresh.get(k)
             if held is None:
                 fresh[k] = row
@@ -503,10 +526,8 @@ class DedupIndex:
         """Rows of the live entries under any of `keys` (uint64 values below 2^32)."""
         rows: set[int] = set()
         fresh = self._fresh
-        for k in keys.tolist():
-            held = fresh.get(k)
-            if held is None:
-                continue
+        for k in fresh.keys() & keys.tolist():
+            held = fresh[k]
             if isinstance(held, int):
                 rows.add(held)
             else:
@@ -526,13 +547,30 @@ class DedupIndex:
         return None
 
     def _candidates(self, entry: IndexEntry) -> set[int]:
-        cfg = self.config
-        sig = entry.signature_array()
-        probes = [band_keys(sig, cfg.bands, _FULL), band_keys(sig[: LEAD_BANDS * LEAD_ROWS], LEAD_BANDS, _LEAD)]
-        if entry.prefixes:
-            prefixes = np.frombuffer(entry.prefixes, dtype="<u2").reshape(len(PREFIXES), -1)
-            probes.append(band_keys(prefixes, cfg.bands, _FULL).ravel())
-        return self._lookup(np.concatenate(probes))
+        """Rows under any LSH key of `entry` or under its id."""
+        if entry.probes:
+            keys = np.frombuffer(entry.probes, dtype="<u4").astype(_U64)
+        else:
+            full, leads = self._probe_keys(entry.signature_array(), None)
+            keys = np.concatenate([full.ravel(), leads[-1]])
+        return self._lookup(np.append(keys, _U64(_id_key(entry.key))))
+
+    def _probe_keys(self, signature: np.ndarray, prefixes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Band keys of the signature and its leading parts (rows: signature first), and lead
+        keys of the lead (first row, when `prefixes` are given) and of the signature (last row)."""
+        sigs = signature[None, :] if prefixes is None else np.vstack([signature[None, :], prefixes])
+        leads = sigs[[1, 0] if prefixes is not None else [0], : LEAD_BANDS * LEAD_ROWS]
+        if self.config.permutations // self.config.bands != LEAD_ROWS:
+            return band_keys(sigs, self.config.bands, _FULL), band_keys(leads, LEAD_BANDS, _LEAD)
+        # Same rows per band: both kinds of keys in one pass.
+        salts = self._salts.get((len(sigs), len(leads)))
+        if salts is None:
+            salts = self._salts[len(sigs), len(leads)] = np.concatenate(
+                [np.tile(band_salts(self.config.bands, _FULL), len(sigs)),
+                 np.tile(band_salts(LEAD_BANDS, _LEAD), len(leads))])
+        keys = band_keys(np.concatenate([sigs.ravel(), leads.ravel()]), len(salts), salts=salts)
+        cut = len(sigs) * self.config.bands
+        return keys[:cut].reshape(len(sigs), -1), keys[cut:].reshape(len(leads), -1)
 
     def _entry(self, row: int) -> IndexEntry:
         return IndexEntry.unpack(self._keys[row], self._records[row], self._scheme)  # type: ignore[arg-type]

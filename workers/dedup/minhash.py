@@ -99,14 +99,19 @@ class MinHasher:
             empty = np.full(self.permutations, EMPTY_SLOT, dtype=np.uint16)
             return empty, np.tile(empty, (len(PREFIXES), 1))
         ends = [max(1, math.ceil(f * n)) for f in PREFIXES] + [n]
-        mins = np.full((len(ends), self.permutations), _U64_MAX, dtype=_U64)
-        start = 0
-        for part, end in enumerate(ends):
-            for lo in range(start, end, _CHUNK):
-                y = self._a * shingles[None, lo : min(lo + _CHUNK, end)]
-                y += self._b
-                np.minimum(mins[part], y.min(axis=1), out=mins[part])
-            start = max(start, end)
+        starts = [0, *ends[:-1]]
+        if n <= _CHUNK and all(a < b for a, b in zip(starts, ends)):
+            # The common case: one product matrix, the minimum of each part in one call.
+            y = self._a * shingles[None, :]
+            y += self._b
+            mins = np.minimum.reduceat(y, starts, axis=1).T
+        else:
+            mins = np.full((len(ends), self.permutations), _U64_MAX, dtype=_U64)
+            for part, (start, end) in enumerate(zip(starts, ends)):
+                for lo in range(start, end, _CHUNK):
+                    y = self._a * shingles[None, lo : min(lo + _CHUNK, end)]
+                    y += self._b
+                    np.minimum(mins[part], y.min(axis=1), out=mins[part])
         codes = encode(np.minimum.accumulate(mins, axis=0))
         return codes[-1], codes[:-1]
 
@@ -116,22 +121,32 @@ class MinHasher:
 
 
 def encode(minima: np.ndarray) -> np.ndarray:
-    """uint64 minima -> order-preserving uint16 codes (leading-one position, 9 more bits)."""
-    mantissa, exponent = np.frexp(np.maximum(minima, _U64(1)).astype(np.float64))
-    return ((exponent.astype(np.int64) << 9) | ((mantissa - 0.5) * 1024).astype(np.int64)).astype(np.uint16)
+    """uint64 minima -> order-preserving uint16 codes (leading-one position, 9 more bits).
+
+    The float64 of a value >= 1 has the exponent and then the leading significand bits in
+    its bit pattern: bits 43 and up, minus 1.0's exponent, give (position << 9 | 9 bits).
+    """
+    bits = (minima | _U64(1)).astype(np.float64).view(_U64) >> _U64(43)
+    return (bits - _U64(1023 << 9)).astype(np.uint16)
 
 
-def band_keys(signature: np.ndarray, bands: int, namespace: int = 0) -> np.ndarray:
+def band_salts(bands: int, namespace: int = 0) -> np.ndarray:
+    """What `band_keys` mixes into each of `bands` bands of a signature in `namespace`."""
+    return _BAND_SALTS[:bands] + _NAMESPACE_SALTS[namespace]
+
+
+def band_keys(signature: np.ndarray, bands: int, namespace: int = 0, salts: np.ndarray | None = None) -> np.ndarray:
     """One 32-bit key per LSH band of `signature` (len(signature) // bands slots each), as uint64.
 
     The band index and `namespace` are mixed in, so keys of all bands and of several
     kinds of signature can share one table. `signature` may be a matrix: one row of keys
-    per signature.
+    per signature. `salts` (concatenated `band_salts`) replaces the band index and namespace,
+    so that bands of several signatures and namespaces are hashed in one call.
     """
     sig = np.asarray(signature)
     rows = sig.reshape(*sig.shape[:-1], bands, -1).astype(_U64)
     combined = (rows * _BAND_WEIGHTS[: rows.shape[-1]]).sum(axis=-1, dtype=_U64)
-    combined += _BAND_SALTS[:bands] + _NAMESPACE_SALTS[namespace]
+    combined += band_salts(bands, namespace) if salts is None else salts
     return fmix64(combined) >> _SHIFT32
 
 
