@@ -196,20 +196,22 @@ AD_LINES = ["Advertisement", "ADVERTISEMENT", "Advertisement Continue reading th
 
 
 def _lead(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
-    """The first 40-60 % of the story's words, cut at a sentence end, as papers run it to fit."""
+    """The first 40-60 % of the story's words, cut at the sentence end nearest to that, as
+    papers run a story to fit."""
     target = sum(len(p.split()) for p in ps) * w.rng.uniform(0.4, 0.6)
     out: list[str] = []
     count = 0
     for p in ps:
         kept = []
         for sentence in _SENTENCE_END.split(p):
-            if count >= target:
+            n = len(sentence.split())
+            if count and abs(count + n - target) > abs(count - target):
                 break
             kept.append(sentence)
-            count += len(sentence.split())
+            count += n
         if kept:
             out.append(" ".join(kept))
-        if count >= target:
+        if len(kept) < len(_SENTENCE_END.split(p)):
             break
     return out, None
 
@@ -294,13 +296,18 @@ EXACT_TRANSFORMS = {"exact+boilerplate", "retitled", "HTML markup", "typographic
 FULL_AFTER_LEAD = "full story after its lead"
 
 
+def _words(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
 REAL_FILES = ("geovirus.dev.jsonl", "meantime.dev.jsonl", "tempeval3-train.dev.jsonl")
 
 
 def real_stories(directory: Path) -> list[list[str]]:
     """Real news texts from ../shared/dev as paragraph lists (read, never copied into the repo).
 
-    Texts without paragraph breaks get paragraphs of three sentences. Empty when absent.
+    Texts without paragraph breaks get paragraphs of three sentences; texts sharing half their
+    shingles with an earlier one are left out. Empty when absent.
     """
     stories = []
     for name in REAL_FILES:
@@ -315,7 +322,22 @@ def real_stories(directory: Path) -> list[list[str]]:
                 paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
             if len(paragraphs) >= 2 and len(text.split()) >= 60:
                 stories.append(paragraphs)
-    return stories
+    return _distinct(stories)
+
+
+def _distinct(stories: list[list[str]]) -> list[list[str]]:
+    """The stories that are no copy of another one: the corpora hold a few versions of the
+    same wire story, which would be true duplicates with no truth to score them by."""
+    def shingles(paragraphs: list[str]) -> set[bytes]:
+        t = tokenize("\n\n".join(paragraphs), DedupConfig().max_chars)
+        return {b" ".join(t[i:i + 3]) for i in range(max(len(t) - 2, 1))}
+
+    kept: list[tuple[list[str], set[bytes]]] = []
+    for story in stories:
+        mine = shingles(story)
+        if all(len(mine & other) < 0.5 * min(len(mine), len(other)) for _, other in kept):
+            kept.append((story, mine))
+    return [story for story, _ in kept]
 
 
 def make_stream(n_articles: int, words: int, seed: int, real: list[list[str]] | None = None) -> list[Item]:
@@ -332,9 +354,9 @@ def make_stream(n_articles: int, words: int, seed: int, real: list[list[str]] | 
         paragraphs = given or writer.story(topic, words)
         prefix = "real: " if given else ""
         t0 = r.uniform(0, span)
-        if r.random() < 0.08:
+        lead, _ = _lead(writer, topic, paragraphs)
+        if r.random() < 0.08 and _words(lead) * 1.5 <= _words(paragraphs):
             # A lead published first (as a paper runs it), then the full story: an update of it.
-            lead, _ = _lead(writer, topic, paragraphs)
             items.append(Item(Article(id=f"{base_id}l", body="\n\n".join(lead), published_at=""),
                               t0 - r.uniform(60, 3600), "unique", f"{prefix}lead published first"))
             items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at=""), t0,
@@ -345,13 +367,20 @@ def make_stream(n_articles: int, words: int, seed: int, real: list[list[str]] | 
         for j in range(r.choice((0, 0, 1, 1, 2, 3))):
             name = r.choice(list(TRANSFORMS))
             body, title = TRANSFORMS[name](writer, topic, paragraphs)
+            ratio = _words(body) / _words(paragraphs)
+            if ratio < 0.4 or ratio >= 1.5:
+                # Short real stories: a dropped paragraph can leave less than a third, an added
+                # one can make a version half as long again (an update by definition): neither
+                # is the copy this transform means, so it is not made.
+                continue
             items.append(Item(Article(id=f"{base_id}c{j}", body="\n\n".join(body), published_at="", title=title),
                               t0 + r.uniform(60, DAY), "duplicate", prefix + name, base_id))
         if r.random() < 0.2:
             # A follow-up: a new story on the same topic that reuses background paragraphs of this one.
             reused = r.choice((1, 2))
-            other = r.choice(real) if given and real else writer.story(topic, words)
-            follow = other[: max(1, len(other) // 2)] + r.sample(paragraphs, min(reused, len(paragraphs)))
+            # New text written for it (a real story's half would itself be a shortened copy).
+            follow = writer.story(topic, max(words, _words(paragraphs)) // 2) + r.sample(
+                paragraphs, min(reused, len(paragraphs)))
             items.append(Item(Article(id=f"{base_id}f", body="\n\n".join(follow), published_at=""),
                               t0 + r.uniform(60, DAY), "unique",
                               f"{prefix}follow-up ({reused} paragraph{'s' if reused > 1 else ''} reused)"))
