@@ -89,3 +89,27 @@ def test_replayed_article_goes_on_again_instead_of_being_its_own_duplicate(stack
     out = stack.read([t.unique, t.duplicates], 2, settle=2.0)
     assert [r["id"] for _, r in out[t.unique]] == ["replayed", "replayed"]
     assert out[t.duplicates] == []
+
+
+def test_shortened_copies_are_contained_and_a_full_story_after_its_lead_goes_on_once(stack: Stack):
+    from tests.unit.test_dedup_index import QUAKE_A, QUAKE_B
+
+    stack.worker().start()
+    base = BY_ID["s01-jalalabad-bombing"]
+
+    def story(id_: str, body: str) -> bytes:
+        return orjson.dumps(dict(base, id=id_, url=f"https://copies.example/{id_}", body=body))
+
+    # The full story, then its first three of seven paragraphs as a crawler left them (HTML).
+    stack.publish([story("quake-full", "\n\n".join(QUAKE_A)), story("harbour-lead", "\n\n".join(QUAKE_B[:3]))])
+    assert outputs(stack, 2)[0].keys() == {"quake-full", "harbour-lead"}
+    lead_html = "".join(f"<p>{p}</p>" for p in QUAKE_A[:3]).replace('"', "&quot;")
+    # A shortened copy of the full story, and the full story after its lead (another id).
+    stack.publish([story("quake-lead-html", lead_html), story("harbour-full", "\n\n".join(QUAKE_B))])
+    unique, dups = outputs(stack, 4)
+    assert (dups["quake-lead-html"]["duplicate_of"], dups["quake-lead-html"]["method"]) == ("quake-full", "contained")
+    assert dups["quake-lead-html"]["similarity"] >= 0.9
+    assert "harbour-full" in unique and "harbour-full" not in dups
+    t = stack.topics
+    on_unique = [r["id"] for _, r in stack.read([t.unique], 3, settle=2.0)[t.unique]]
+    assert sorted(on_unique) == ["harbour-full", "harbour-lead", "quake-full"]
