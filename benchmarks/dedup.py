@@ -462,7 +462,7 @@ class Run:
         return self.articles / self.seconds
 
 
-def run_eventwire(items: list[Item], config: DedupConfig) -> tuple[Run, Counter[str]]:
+def run_eventwire(items: list[Item], config: DedupConfig, memory: bool = True) -> tuple[Run, Counter[str]]:
     index = DedupIndex(config)
     score, real, methods = Score(), Score(), Counter[str]()
     gc.collect()
@@ -476,8 +476,45 @@ def run_eventwire(items: list[Item], config: DedupConfig) -> tuple[Run, Counter[
         if verdict.kind == "duplicate":
             methods[f"{item.transform}:{verdict.method}"] += 1
     seconds = time.perf_counter() - started
-    stored = [index.stored(e.key) for e in index.entries()]
-    return Run("eventwire", score, seconds, len(items), table_memory(stored, config), real), methods
+    stored = [index.stored(e.key) for e in index.entries()] if memory else []
+    return Run("eventwire", score, seconds, len(items), table_memory(stored, config) if memory else 0.0,
+               real), methods
+
+
+_AGAINST = """
+import pickle, sys, time
+from workers.dedup import DedupConfig, DedupIndex
+from workers.records import Article
+stream = pickle.load(open(sys.argv[1], "rb"))
+articles = [(Article(**a), t) for a, t in stream]
+index = DedupIndex(DedupConfig())
+started = time.perf_counter()
+for article, t in articles:
+    entry = index.fingerprint(article, seen_at=t)
+    index.expire(t)
+    index.process(entry)
+print(len(articles) / (time.perf_counter() - started))
+"""
+
+
+def against(items: list[Item], checkout: Path, config: DedupConfig, rounds: int) -> tuple[list[float], list[float]]:
+    """Articles/s of this checkout's dedup stage and of the one in `checkout` (another git
+    worktree, e.g. the commit before a change) on the same stream, in alternating runs."""
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as f:
+        pickle.dump([(it.article.to_dict(), it.seen_at) for it in items], f)
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(run_eventwire(items, config, memory=False)[0].rate)
+        out = subprocess.run([sys.executable, "-c", _AGAINST, f.name], cwd=checkout, check=True,
+                             capture_output=True, text=True, env={"PYTHONPATH": str(checkout), "PATH": ""})
+        theirs.append(float(out.stdout.strip().splitlines()[-1]))
+    Path(f.name).unlink()
+    return ours, theirs
 
 
 def table_memory(stored: list[tuple[bytes, str] | None], config: DedupConfig) -> float:
@@ -660,7 +697,7 @@ def sweep(items: list[Item], base: DedupConfig) -> None:
                     started = time.perf_counter()
                     for it, entry in zip(items, entries):
                         verdict: Verdict = index.process(entry)
-                        score.add(it, verdict.kind, verdict.duplicate_of)
+                        score.add(it, verdict.kind, verdict.duplicate_of, verdict.update_of)
                     ops_rate = len(items) / (time.perf_counter() - started)
                     print(f"| {k} | {perms} | {bands} | {perms // bands} | {threshold} | {score.precision:.4f} | "
                           f"{score.recall:.4f} | {score.fp} | {score.fn} | {fp_rate:,.0f} | {ops_rate:,.0f} |")
@@ -680,6 +717,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--real", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "dev",
                    help="directory of real news (../shared/dev) used as originals too; skipped when absent")
     p.add_argument("--no-real", action="store_true", help="synthetic stories only")
+    p.add_argument("--against", type=Path, metavar="CHECKOUT",
+                   help="also time the dedup stage of another checkout (a git worktree) on the same stream, "
+                        "alternating runs")
     p.add_argument("--rebuild", type=int, default=0, metavar="N",
                    help="only time the rebuild of an index of N stored records (and its memory)")
     p.add_argument("--sweep", action="store_true", help="sweep shingle/permutations/bands/threshold instead")
@@ -708,6 +748,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nLSH S-curve, {config.bands} bands x {rows} rows: P(candidate | J)")
     print("  " + "  ".join(f"J={j:.1f}:{s_curve(j, config.bands, rows):.3f}" for j in np.arange(0.2, 1.0, 0.1)))
 
+    if args.against:
+        mine, theirs = against(items, args.against, config, rounds=3)
+        print(f"articles/s, alternating runs on this stream: this checkout {[round(x) for x in mine]}, "
+              f"{args.against} {[round(x) for x in theirs]}; median ratio "
+              f"{statistics.median(mine) / statistics.median(theirs):.2f}")
+        return 0
     ours, methods = run_eventwire(items, config)
     runs = [ours]
     if not args.no_baseline:
