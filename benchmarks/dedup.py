@@ -482,24 +482,29 @@ def run_eventwire(items: list[Item], config: DedupConfig, memory: bool = True) -
 
 
 _AGAINST = """
-import pickle, sys, time
+import json, pickle, sys, time
 from workers.dedup import DedupConfig, DedupIndex
 from workers.records import Article
 stream = pickle.load(open(sys.argv[1], "rb"))
 articles = [(Article(**a), t) for a, t in stream]
 index = DedupIndex(DedupConfig())
+verdicts = []
 started = time.perf_counter()
 for article, t in articles:
     entry = index.fingerprint(article, seen_at=t)
     index.expire(t)
-    index.process(entry)
-print(len(articles) / (time.perf_counter() - started))
+    verdicts.append(index.process(entry))
+rate = len(articles) / (time.perf_counter() - started)
+print(json.dumps([[v.kind, v.duplicate_of, getattr(v, "update_of", None)] for v in verdicts]))
+print(rate)
 """
 
 
-def against(items: list[Item], checkout: Path, config: DedupConfig, rounds: int) -> tuple[list[float], list[float]]:
+def against(items: list[Item], checkout: Path, config: DedupConfig,
+            rounds: int) -> tuple[list[float], list[float], Score]:
     """Articles/s of this checkout's dedup stage and of the one in `checkout` (another git
-    worktree, e.g. the commit before a change) on the same stream, in alternating runs."""
+    worktree, e.g. the commit before a change) on the same stream, in alternating runs, and
+    the score of the other checkout's verdicts (its default config)."""
     import pickle
     import subprocess
     import sys
@@ -512,9 +517,13 @@ def against(items: list[Item], checkout: Path, config: DedupConfig, rounds: int)
         ours.append(run_eventwire(items, config, memory=False)[0].rate)
         out = subprocess.run([sys.executable, "-c", _AGAINST, f.name], cwd=checkout, check=True,
                              capture_output=True, text=True, env={"PYTHONPATH": str(checkout), "PATH": ""})
-        theirs.append(float(out.stdout.strip().splitlines()[-1]))
+        lines = out.stdout.strip().splitlines()
+        theirs.append(float(lines[-1]))
     Path(f.name).unlink()
-    return ours, theirs
+    score = Score()
+    for item, (kind, duplicate_of, update_of) in zip(items, json.loads(lines[-2])):
+        score.add(item, kind, duplicate_of, update_of)
+    return ours, theirs, score
 
 
 def table_memory(stored: list[tuple[bytes, str] | None], config: DedupConfig) -> float:
@@ -682,13 +691,14 @@ def sweep(items: list[Item], base: DedupConfig) -> None:
         # Two rows per band (64/32, 128/64) were measured too: candidates flood the
         # verification and the index runs ~10x slower for no gain in recall.
         for perms, band_choices in ((64, (16,)), (128, (16, 32))):
-            cfg0 = DedupConfig(shingle_size=k, permutations=perms, bands=band_choices[0], threshold=base.threshold,
-                               seed=base.seed, max_chars=base.max_chars)
-            index0 = DedupIndex(cfg0)
-            started = time.perf_counter()
-            entries = [index0.fingerprint(it.article, seen_at=it.seen_at) for it in items]
-            fp_rate = len(items) / (time.perf_counter() - started)
             for bands in band_choices:
+                # Fingerprints carry the band keys to look up: one set per (permutations, bands).
+                cfg0 = DedupConfig(shingle_size=k, permutations=perms, bands=bands, threshold=base.threshold,
+                                   seed=base.seed, max_chars=base.max_chars)
+                index0 = DedupIndex(cfg0)
+                started = time.perf_counter()
+                entries = [index0.fingerprint(it.article, seen_at=it.seen_at) for it in items]
+                fp_rate = len(items) / (time.perf_counter() - started)
                 for threshold in (0.4, 0.45, 0.5, 0.6, 0.7):
                     cfg = DedupConfig(shingle_size=k, permutations=perms, bands=bands, threshold=threshold,
                                       seed=base.seed, max_chars=base.max_chars)
@@ -718,8 +728,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="directory of real news (../shared/dev) used as originals too; skipped when absent")
     p.add_argument("--no-real", action="store_true", help="synthetic stories only")
     p.add_argument("--against", type=Path, metavar="CHECKOUT",
-                   help="also time the dedup stage of another checkout (a git worktree) on the same stream, "
-                        "alternating runs")
+                   help="instead: time the dedup stage of this and another checkout (a git worktree) on the "
+                        "same stream in alternating runs, and score the other one's verdicts")
+    p.add_argument("--rounds", type=int, default=3, help="runs of each checkout with --against")
     p.add_argument("--rebuild", type=int, default=0, metavar="N",
                    help="only time the rebuild of an index of N stored records (and its memory)")
     p.add_argument("--sweep", action="store_true", help="sweep shingle/permutations/bands/threshold instead")
@@ -742,18 +753,22 @@ def main(argv: list[str] | None = None) -> int:
         sweep(items, config)
         return 0
 
+    if args.against:
+        mine, theirs, before = against(items, args.against, config, rounds=args.rounds)
+        print(f"articles/s, alternating runs on this stream: this checkout {[round(x) for x in mine]}, "
+              f"{args.against} {[round(x) for x in theirs]}; median ratio "
+              f"{statistics.median(mine) / statistics.median(theirs):.2f}\n")
+        print(f"{args.against}: precision {before.precision:.4f}, recall {before.recall:.4f}\n")
+        print("| truth | count | right |\n|---|---|---|")
+        for name, total in sorted(before.totals.items()):
+            print(f"| {name} | {total} | {before.by_transform[name] / total:.3f} |")
+        return 0
     print("True Jaccard of shingle sets (what the threshold has to separate):\n")
     print_profile(similarity_profile(items, config.shingle_size, 2000, args.seed))
     rows = config.permutations // config.bands
     print(f"\nLSH S-curve, {config.bands} bands x {rows} rows: P(candidate | J)")
     print("  " + "  ".join(f"J={j:.1f}:{s_curve(j, config.bands, rows):.3f}" for j in np.arange(0.2, 1.0, 0.1)))
 
-    if args.against:
-        mine, theirs = against(items, args.against, config, rounds=3)
-        print(f"articles/s, alternating runs on this stream: this checkout {[round(x) for x in mine]}, "
-              f"{args.against} {[round(x) for x in theirs]}; median ratio "
-              f"{statistics.median(mine) / statistics.median(theirs):.2f}")
-        return 0
     ours, methods = run_eventwire(items, config)
     runs = [ours]
     if not args.no_baseline:

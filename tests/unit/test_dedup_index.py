@@ -198,7 +198,10 @@ def test_entries_of_another_scheme_are_refused() -> None:
     with pytest.raises(ValueError, match="scheme"):
         DedupIndex(DedupConfig(shingle_size=3)).add(entry)
     # Bands and threshold are not part of the fingerprint: entries stay valid across them.
-    DedupIndex(DedupConfig(shingle_size=4, bands=16, threshold=0.7)).add(entry)
+    other = DedupIndex(DedupConfig(shingle_size=4, bands=16, threshold=0.7))
+    other.add(entry)
+    copy = other.fingerprint(article("c", QUAKE_A[:6]), seen_at=1.0)
+    assert other.check(copy).duplicate_of == "a"
 
 
 def test_empty_text_is_unique_and_not_indexed() -> None:

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import xxhash
 
-from workers.dedup.minhash import MinHasher, band_keys, band_salts
+from workers.dedup.minhash import PREFIXES, MinHasher, band_keys, band_salts
 from workers.dedup.normalize import NORMALIZER_VERSION, exact_key, tokenize
 from workers.records import Article, DedupMethod, DuplicateNotice
 
@@ -449,9 +449,15 @@ class DedupIndex:
 
     # ---- internals ---------------------------------------------------------------------
 
+    def _probes(self, entry: IndexEntry) -> np.ndarray | None:
+        """The entry's probe keys, if they were made for this index's bands."""
+        n = (1 + len(PREFIXES)) * self.config.bands + LEAD_BANDS
+        return np.frombuffer(entry.probes, dtype="<u4").astype(_U64) if len(entry.probes) == 4 * n else None
+
     def _band_keys(self, entry: IndexEntry) -> np.ndarray:
-        if entry.probes:
-            return np.frombuffer(entry.probes, dtype="<u4", count=self.config.bands).astype(_U64)
+        probes = self._probes(entry)
+        if probes is not None:
+            return probes[: self.config.bands]
         return band_keys(entry.signature_array(), self.config.bands, _FULL)
 
     def _insert(self, key: bytes, record: str, seen_at: float, bands: np.ndarray, lead: np.ndarray,
@@ -548,9 +554,8 @@ class DedupIndex:
 
     def _candidates(self, entry: IndexEntry) -> set[int]:
         """Rows under any LSH key of `entry` or under its id."""
-        if entry.probes:
-            keys = np.frombuffer(entry.probes, dtype="<u4").astype(_U64)
-        else:
+        keys = self._probes(entry)
+        if keys is None:  # an entry read back from a record, or made for other bands
             full, leads = self._probe_keys(entry.signature_array(), None)
             keys = np.concatenate([full.ravel(), leads[-1]])
         return self._lookup(np.append(keys, _U64(_id_key(entry.key))))
