@@ -332,16 +332,19 @@ class DedupIndex:
     def _judge(self, entry: IndexEntry, rows: list[int], own: int | None) -> Verdict:
         if not rows:
             return _UNIQUE if own is None else _UPDATE
-        cands = [self._entry(r) for r in rows]
-        exact = [c for c in cands if c.exact == entry.exact]
+        raws = [self._records[r].encode("latin-1") for r in rows]  # type: ignore[union-attr]
+        heads = [_HEADER.unpack_from(raw) for raw in raws]  # (format, tag, seen_at, exact, shingles)
+        exact = [i for i, head in enumerate(heads) if head[3] == entry.exact]
         if exact:
-            first = min(exact, key=lambda c: c.seen_at)
-            return Verdict("duplicate", first.article_id, "exact", 1.0)
+            first = min(exact, key=lambda i: heads[i][2])
+            return Verdict("duplicate", self._id(rows[first]), "exact", 1.0)
 
         cfg = self.config
         sig = entry.signature_array()
-        sigs = np.stack([c.signature_array() for c in cands])
-        sizes = np.array([c.shingles for c in cands], dtype=np.float64)
+        width = 2 * cfg.permutations
+        sigs = np.frombuffer(b"".join(raw[_HEADER.size:_HEADER.size + width] for raw in raws),
+                             dtype="<u2").reshape(len(rows), -1)
+        sizes = np.array([head[4] for head in heads], dtype=np.float64)
         n = float(entry.shingles)
         # Slot by slot (see minhash.containment): equal, or the minimum over both texts lies
         # in this article (sig <= theirs), or in the candidate (theirs <= sig).
@@ -356,18 +359,18 @@ class DedupIndex:
 
         def best(mask: np.ndarray, score: np.ndarray) -> int:
             # Best score first, then the earliest original.
-            return max(np.flatnonzero(mask), key=lambda i: (score[i], -cands[i].seen_at))
+            return max(np.flatnonzero(mask).tolist(), key=lambda i: (score[i], -heads[i][2]))
 
         if near.any():
             i = best(near, jaccard)
-            return Verdict("duplicate", cands[i].article_id, "near", float(jaccard[i]))
+            return Verdict("duplicate", self._id(rows[i]), "near", float(jaccard[i]))
         if contained.any():
             i = best(contained, in_earlier)
-            return Verdict("duplicate", cands[i].article_id, "contained", float(in_earlier[i]))
+            return Verdict("duplicate", self._id(rows[i]), "contained", float(in_earlier[i]))
         if extends.any():
             i = best(extends, earlier_in)
             return Verdict("update", method="contained", similarity=float(earlier_in[i]),
-                           update_of=cands[i].article_id)
+                           update_of=self._id(rows[i]))
         return _UNIQUE if own is None else _UPDATE
 
     def process(self, entry: IndexEntry) -> Verdict:
@@ -576,6 +579,9 @@ class DedupIndex:
         keys = band_keys(np.concatenate([sigs.ravel(), leads.ravel()]), len(salts), salts=salts)
         cut = len(sigs) * self.config.bands
         return keys[:cut].reshape(len(sigs), -1), keys[cut:].reshape(len(leads), -1)
+
+    def _id(self, row: int) -> str:
+        return self._keys[row].decode("utf-8", "surrogatepass")  # type: ignore[union-attr]
 
     def _entry(self, row: int) -> IndexEntry:
         return IndexEntry.unpack(self._keys[row], self._records[row], self._scheme)  # type: ignore[arg-type]
