@@ -340,7 +340,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     articles = _progress((article for _, article in read_articles(path)), "dedup", _count_lines(path))
     config = DedupConfig.from_settings(Settings.from_env())
     rows = ({"article_id": article.id, "duplicate_of": verdict.duplicate_of, "method": verdict.method,
-             "similarity": verdict.similarity, "verdict": verdict.kind}
+             "similarity": verdict.similarity, "update_of": verdict.update_of, "verdict": verdict.kind}
             for article, verdict in dedup_articles(articles, config))
     written = write_jsonl(args.output, rows)
     print(f"{written} articles", file=sys.stderr)
@@ -447,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one line per article: events, places and dates with offsets")
 
     p = add("dedup", cmd_dedup, "deduplicate a JSONL file of articles, offline: one verdict line per article "
-            "{article_id, duplicate_of, method, similarity, verdict}")
+            "{article_id, duplicate_of, method, similarity, update_of, verdict}")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
 
