@@ -363,3 +363,55 @@ def test_arabic_names_with_a_lower_case_article(geo: Geocoder, nlp: Language, wi
     places = geo.resolve(text, nlp(text) if with_parse else None)
     assert at(places, "al-Hasakah").country_code == "SY"
     assert "el-Oued" not in texts(places)  # part of the Algiers district's name, not El Oued
+
+
+# --- event locations: honest precision ----------------------------------------------------
+
+# An article about one town of a country that names other towns too: the stabbing's own
+# sentence names no place, so its location falls back on the article, which may only claim
+# the country.
+FALLBACK = ("Protesters marched through Bordeaux on Saturday and gathered outside the town hall in "
+            "Toulouse, organisers said.\n\nA police officer was stabbed and wounded, a spokesman said. "
+            "The suspect was arrested.\n\nLyon and Lille also saw marches.")
+
+
+def _country_precision_is_a_country(geo: Geocoder, events: list) -> int:
+    """Every event location with precision country is that country: its name, id and point."""
+    checked = 0
+    for event in events:
+        loc = event.location
+        if loc is None or loc.precision != "country":
+            continue
+        country = geo.country(loc.country_code)
+        assert country is not None, loc
+        assert (loc.name, loc.geonames_id, loc.lat, loc.lon) == (
+            country.name, country.geonames_id, country.lat, country.lon), loc
+        checked += 1
+    return checked
+
+
+def test_an_event_at_country_precision_carries_the_country() -> None:
+    from workers.extract.pipeline import Extractor
+    from workers.records import Article
+
+    geo = Geocoder.default()
+    events = Extractor().extract(Article(id="fallback", body=FALLBACK, published_at="2024-05-04T10:00:00Z"))
+    stabbing = [e for e in events if e.type == "attack"]
+    assert stabbing and stabbing[0].location is not None
+    assert stabbing[0].location.precision == "country" and stabbing[0].location.name == "France"
+    assert _country_precision_is_a_country(geo, events) >= 1
+
+
+def test_real_news_event_locations_at_country_precision_are_countries(shared_dir: Path) -> None:
+    """The invariant over real articles (the MEANTIME half in ../shared: WikiNews)."""
+    from workers.extract.pipeline import Extractor
+    from workers.records import Article
+
+    path = shared_dir / "dev" / "meantime.dev.jsonl"
+    if not path.is_file():
+        pytest.skip("../shared/dev/meantime.dev.jsonl is absent")
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = [Article(id=r["id"], body=r["text"], published_at=r.get("published_at") or "2010-01-01T12:00:00Z")
+                for r in records]
+    events = [e for a in Extractor().annotate_many(articles) for e in a.events]
+    assert _country_precision_is_a_country(Geocoder.default(), events) > 10

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable, Sequence
@@ -114,7 +115,7 @@ class ArticleFrame:
     dates: list[TimeExpression]  # every normalized date, clean offsets
     dateline: Place | None
     dominant: Place | None
-    country_place: Callable[[str], Place | None]  # a country's Place from its ISO code
+    country_place: Callable[[str], Place | None]  # a country's Place from its ISO code (mention, else gazetteer)
     demonym: Callable[[str], str | None]
     lookup: Callable[[str], Place | None]
     speakers: list[Actor] = field(default_factory=list)  # last named statement sources
@@ -645,20 +646,20 @@ class FrameBuilder:
         if any(not s[0] and not s[3] and s[6].precision == "city" for s in scored):
             scored = [(s[0], s[6].precision == "region", *s[2:]) for s in scored]
         if scored:
-            return _event_location(min(scored, key=lambda s: s[:6])[6], precise=True, placed=True)
+            return _event_location(min(scored, key=lambda s: s[:6])[6], placed=True)
         if entry.type == "statement":
             speaker_cc = next((a.country_code for a in actors if a.role == "source" and a.country_code), None)
             dateline = art.dateline
             if dateline and not heading and (speaker_cc is None or speaker_cc == dateline.country_code):
-                return _event_location(dateline, precise=True)
+                return _event_location(dateline)
             if speaker_cc:
                 country = art.country_place(speaker_cc)
                 if country is not None:
-                    return _event_location(country, precise=False)
+                    return _event_location(country)
         elif art.dateline and (art.dominant is None or art.dominant.country_code == art.dateline.country_code):
-            return _event_location(art.dateline, precise=True)
+            return _event_location(art.dateline)
         if art.dominant is not None:
-            return _event_location(art.dominant, precise=False)
+            return _country_location(art.dominant, art, entry.type == "statement")
         return None
 
     # ---- mentions ----------------------------------------------------------------------
@@ -811,12 +812,33 @@ class _Located(EventLocation):
     __slots__ = ("placed",)
 
 
-def _event_location(place: Place, precise: bool, placed: bool = False) -> EventLocation:
-    precision = place.precision if precise else ("country" if place.precision == "city" else place.precision)
-    loc = _Located(place.text, place.name, place.country_code, place.admin1, place.lat, place.lon,
-                   place.geonames_id, precision)  # type: ignore[arg-type]
+def _event_location(place: Place, placed: bool = False) -> EventLocation:
+    """The location of an event at `place`, with the place's own name, id, point and precision
+    (no text when the place is not a mention: a country the article does not name)."""
+    loc = _Located(place.text if place.end > place.start else None, place.name, place.country_code, place.admin1, place.lat, place.lon,
+                   place.geonames_id, place.precision)
     loc.placed = placed
     return loc
+
+
+def _country_location(place: Place, art: ArticleFrame, statement: bool) -> EventLocation:
+    """Where an event the text does not place happened, from the article's dominant `place`.
+
+    The article is about that town (or, for an event that is no statement, that province)
+    when it is the only town or province of its country the article names, or the one named
+    most, at least twice: the event keeps it at its own precision. Otherwise the event is
+    only known to be in the country: the country's own name, GeoNames id and point, with
+    precision country (never a town's name or point labelled country). A place with no
+    country (a continent, a sea) stays itself."""
+    if place.precision == "city" or place.precision == "admin1" and not statement:
+        named = Counter(q.name for q in art.places if q.precision in ("city", "admin1")
+                        and q.country_code == place.country_code)
+        if len(named) == 1 or named[place.name] >= 2 and all(
+                n < named[place.name] for name, n in named.items() if name != place.name):
+            return _event_location(place)
+    country = art.country_place(place.country_code) if place.country_code and place.precision in (
+        "city", "admin1") else None
+    return _event_location(country if country is not None else place)
 
 
 def _placed(loc: EventLocation | None) -> bool:

@@ -172,7 +172,7 @@ class Extractor:
         art = ArticleFrame(
             published_day=p.published.date().isoformat(), places=places, dates=dates,
             dateline=context.dateline, dominant=_dominant(places),
-            country_place=lambda cc: _country_place(places, cc), demonym=self.geocoder.demonym,
+            country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc), demonym=self.geocoder.demonym,
             lookup=self.geocoder.lookup)
         mentions: list[Mention] = []
         for s, doc in zip(p.parse, p.docs):

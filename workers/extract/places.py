@@ -212,6 +212,12 @@ class Geocoder:
             cc = self.gaz.demonyms.get(key[:-1])
         return cc
 
+    def country(self, country_code: str) -> Place | None:
+        """The country with ISO code `country_code` as a Place that is no mention (empty
+        text and span), or None when the code is unknown."""
+        ix = self.gaz.countries.get(country_code)
+        return None if ix is None else self._place("", 0, 0, ix)
+
     def lookup(self, name: str, country_hint: str | None = None) -> Place | None:
         """The most likely place called `name` (a bare name, e.g. "Homs province"), or None.
 
