@@ -415,3 +415,55 @@ def test_real_news_event_locations_at_country_precision_are_countries(shared_dir
                 for r in records]
     events = [e for a in Extractor().annotate_many(articles) for e in a.events]
     assert _country_precision_is_a_country(Geocoder.default(), events) > 10
+
+
+# --- small places, counties, US datelines and state abbreviations ---------------------------
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_a_small_town_with_its_state(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    text = "A tornado tore roofs off homes in Cave City, Kentucky, on Sunday night."
+    cave = at(geo.resolve(text, nlp(text) if with_parse else None), "Cave City")
+    assert (cave.country_code, cave.admin1, cave.geonames_id) == ("US", "Kentucky", 4287235)
+
+
+def test_a_us_county_is_a_second_level_division(geo: Geocoder) -> None:
+    county = at(geo.resolve("Deputies in Barren County searched the river banks for a missing boy."),
+                "Barren County")
+    assert (county.feature, county.precision, county.admin1, county.geonames_id) == (
+        "admin2", "admin1", "Kentucky", 4283268)
+    assert km(county.lat, county.lon, 37.0, -85.95) < 40
+
+
+def test_a_tiny_town_needs_support_from_the_text(geo: Geocoder) -> None:
+    assert geo.resolve("Dugway told reporters that the test had been safe.") == []
+    near = at(geo.resolve("The army tested the agent near Dugway, Utah, last year."), "Dugway")
+    assert (near.country_code, near.admin1) == ("US", "Utah")
+    # Beside a big city of the same name, a tiny one needs its state named.
+    glasgow = at(geo.resolve("She flew from Paris to Glasgow on Monday."), "Glasgow")
+    assert glasgow.country_code == "GB"
+
+
+@pytest.mark.parametrize(("dateline", "country", "admin1"), [
+    ("GLASGOW, Ky. (AP) — ", "US", "Kentucky"),
+    ("GLASGOW, KY — ", "US", "Kentucky"),
+    ("GLASGOW, Mont. (AP) — ", "US", "Montana"),
+    ("GLASGOW, Scotland (AP) — ", "GB", "Scotland"),
+])
+def test_a_us_style_dateline_names_the_state(geo: Geocoder, dateline: str, country: str, admin1: str) -> None:
+    place = geo.dateline(dateline + "A fire destroyed a warehouse near the river on Tuesday.")
+    assert place is not None and (place.name, place.country_code, place.admin1) == ("Glasgow", country, admin1)
+
+
+def test_the_dateline_state_steers_the_towns_of_the_article(geo: Geocoder) -> None:
+    body = "GLASGOW, Ky. (AP) — A barn burned near Cave City on Tuesday, the fire chief said."
+    cave = at(geo.resolve(body, context=geo.context(body)), "Cave City")
+    assert cave.admin1 == "Kentucky"
+
+
+def test_an_abbreviated_state_after_a_town(geo: Geocoder) -> None:
+    places = geo.resolve("A man from Rockville, Md., was arrested in Paris, TX, on Monday.")
+    assert (at(places, "Rockville").admin1, at(places, "Md.").name) == ("Maryland", "Maryland")
+    assert (at(places, "Paris").admin1, at(places, "TX").precision) == ("Texas", "admin1")
+    # Alone, the abbreviations are ordinary words.
+    assert texts(geo.resolve("Miss. Grant said IN OR OUT was the question.")) <= {"Grant"}

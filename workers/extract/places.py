@@ -102,6 +102,11 @@ _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that ar
 # Score of a reading = kind prior (a town: log10(population) / 2, 1.5 to 3.5) + name quality
 # + context. Tuned on the GeoVirus dev set's failure classes, not on single sentences.
 _KIND_PRIOR = {"country": 5.0, "region": 4.5, "admin1": 3.2}
+# A second-level division scores as a town of its towns' total population, less this, and
+# never above an admin1.
+_ADMIN2_PENALTY = 0.2
+# Kinds of places below admin1 whose names collide with people's and organisations' names.
+_LOCAL = ("city", "admin2")
 _QUALITY_BONUS = {gz.CURATED: 1.0, gz.PRIMARY: 0.0, gz.ALIAS: -0.5, gz.ALTERNATE: -1.0}
 _CONTEXT_BONUS = 2.5
 _TOP_COUNTRY_BONUS = 0.5
@@ -132,6 +137,12 @@ _DEMONYM_CAPITAL = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ \u00a0]capi
 _ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ath|adh|ed|er|es|et|ez|en)[-‐‑][A-Z]")
 # Prepositions whose object is a location: a one-word PERSON there is a place ("in al-Bab").
 _LOCATIVE_PREPS = frozenset({"in", "near", "outside", "around", "into"})
+# Words before a name that say it is a town ("the village of X", "the town of X").
+_DESCRIPTOR_BEFORE = re.compile(
+    r"\b(?:city|town|village|hamlet|community|municipality|suburb|settlement|township|borough|"
+    r"neighbou?rhood|district)[ \u00a0]+of[ \u00a0]+$", re.I)
+# A locative preposition right before a name ("in X", "near X").
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|from|to|into|around|through)[ \u00a0]+$")
 _BORDER = re.compile(r"\b[Bb]order(?:s|lands?)?\b")
 _NAME_SEPARATOR = re.compile(r"\s+[-–—]\s+|:\s+")
 
@@ -142,7 +153,8 @@ class GeoContext:
 
     `countries`: weight of each ISO country code named unambiguously (country names,
     admin1 and towns whose every reading lies in one country; demonyms count half).
-    `admin1`: gazetteer indexes of admin1 regions named. `dateline`: the dateline place.
+    `admin1`, `admin2`: gazetteer indexes of the first- and second-level divisions named
+    unambiguously, and those the dateline's town lies in. `dateline`: the dateline place.
     `person_words`: single words the parse tagged as parts of person names.
     `common_words`: words the article also writes in lower case ("police", "media",
     "union"): capitalized alone, they start a sentence or a name rather than name a town.
@@ -150,13 +162,14 @@ class GeoContext:
 
     countries: Counter[str] = field(default_factory=Counter)
     admin1: set[int] = field(default_factory=set)
+    admin2: set[int] = field(default_factory=set)
     dateline: Place | None = None
     person_words: set[str] = field(default_factory=set)
     common_words: set[str] = field(default_factory=set)
 
     def merged(self, other: "GeoContext") -> "GeoContext":
         return GeoContext(self.countries + other.countries, self.admin1 | other.admin1,
-                          self.dateline or other.dateline, self.person_words | other.person_words,
+                          self.admin2 | other.admin2, self.dateline or other.dateline, self.person_words | other.person_words,
                           self.common_words | other.common_words)
 
     @property
@@ -173,6 +186,7 @@ class _Mention:
     cands: list[tuple[int, int]]  # (entry index, name quality)
     direction: str | None = None  # "northern" in "northern Syria"
     designated: bool = False      # "Homs province": admin1 readings only
+    qualified: bool = False       # "Glasgow, Ky.": readings restricted by the qualifier
     resolved: int | None = None
 
 
@@ -186,6 +200,8 @@ class Geocoder:
 
     def __init__(self, gazetteer: gz.Gazetteer) -> None:
         self.gaz = gazetteer
+        alternatives = "|".join(re.escape(a) for a in sorted(gazetteer.abbreviations, key=len, reverse=True))
+        self._abbreviation_after = re.compile(rf",[ \u00a0]+({alternatives})(?![A-Za-z])")
 
     @classmethod
     def default(cls, cache_dir: Path | None = None) -> "Geocoder":
@@ -251,7 +267,10 @@ class Geocoder:
             if not (at_line_start or m.group("agency")):
                 continue
             hint, admin1 = None, None
-            if m.group("qual"):
+            abbreviated = self.gaz.abbreviations.get(m.group("qual") or "")
+            if abbreviated is not None:  # "GLASGOW, Ky. --": the state the abbreviation names
+                hint, admin1 = self.gaz.entries[abbreviated].country_code, self.gaz.entries[abbreviated].name
+            elif m.group("qual"):
                 q = self.lookup(m.group("qual"))
                 if q is not None and q.precision == "country":
                     hint = q.country_code
@@ -266,7 +285,7 @@ class Geocoder:
                 cands = [c for c in cands if self.gaz.entries[c[0]].admin1 == admin1] or cands
             # A dateline names a city: "NEW YORK", "TOKYO", "GAZA" are the cities, not the
             # state, prefecture or governorate of the same name (a country stays a country).
-            cands = [c for c in cands if self.gaz.entries[c[0]].kind != "admin1"] or cands
+            cands = [c for c in cands if self.gaz.entries[c[0]].kind not in ("admin1", "admin2")] or cands
             if not cands:
                 continue
             ctx = GeoContext(countries=Counter({hint: 1}) if hint else Counter())
@@ -283,6 +302,10 @@ class Geocoder:
         ctx = GeoContext(dateline=dateline)
         if ctx.dateline is not None and ctx.dateline.country_code:
             ctx.countries[ctx.dateline.country_code] += 1
+            where = next((self.gaz.entries[i] for i, _ in self.gaz.candidates(norm(ctx.dateline.name))
+                          if self.gaz.entries[i].geonames_id == ctx.dateline.geonames_id), None)
+            if where is not None and where.admin1_ix is not None:
+                ctx.admin1.add(where.admin1_ix)
         if doc is not None:
             ctx.person_words = _person_words(doc)
         ctx.person_words |= _name_tails(text, toks, mentions, self._kinds)
@@ -290,10 +313,16 @@ class Geocoder:
         for m in mentions:
             kinds = self._kinds(m)
             ccs = {self.gaz.entries[i].country_code for i, _ in m.cands}
-            if len(ccs) == 1 and None not in ccs and kinds & {"country", "admin1", "region"}:
+            if len(ccs) == 1 and None not in ccs and kinds & {"country", "admin1", "admin2", "region"}:
                 ctx.countries[ccs.pop()] += 1
-            if len(m.cands) == 1 and self.gaz.entries[m.cands[0][0]].kind == "admin1":
-                ctx.admin1.add(m.cands[0][0])
+            if len(m.cands) == 1:
+                e = self.gaz.entries[m.cands[0][0]]
+                if e.kind == "admin1":
+                    ctx.admin1.add(m.cands[0][0])
+                elif e.kind == "admin2":  # "Barren County": its state too
+                    ctx.admin2.add(m.cands[0][0])
+                    if e.admin1_ix is not None:
+                        ctx.admin1.add(e.admin1_ix)
         for start, end in toks:
             cc = self.demonym(text[start:end]) if text[start].isupper() else None
             if cc:
@@ -311,6 +340,7 @@ class Geocoder:
             if self._common_word(text, doc, m):
                 m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "region")]
         mentions = [m for m in mentions if m.cands]
+        places_by_parse: set[tuple[int, int]] = set()
         if doc is not None:
             places_by_parse = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
             mentions = self._apply_entities(text, doc, mentions, ctx)
@@ -322,6 +352,8 @@ class Geocoder:
         mentions = [m for m in mentions if not _DISEASE_HEADS.match(text, m.end)]
         self._extend(text, toks, mentions, ctx)
         self._pair_with_qualifier(text, mentions)
+        mentions = self._abbreviated_qualifiers(text, mentions)
+        mentions = self._small_places(text, mentions, ctx, places_by_parse)
         mentions = self._capitals(text, mentions)
 
         readings: dict[str, int] = {}
@@ -444,9 +476,70 @@ class Geocoder:
                 inside = [c for c in a.cands if self.gaz.entries[c[0]].country_code == q.country_code
                           and (q.kind == "country" or self.gaz.entries[c[0]].admin1_ix == qi)]
                 if inside:
-                    a.cands = inside
+                    a.cands, a.qualified = inside, True
                     b.cands = [(qi, 0)]
                     break
+
+    def _abbreviated_qualifiers(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        """"Glasgow, Ky.", "Kingston, Ont.", "Paris, TX": an abbreviated state or province right
+        after a town with a reading in it picks that reading and is a mention of the state.
+        Elsewhere the abbreviations are left alone ("Miss.", "IN", "OR")."""
+        entries = self.gaz.entries
+        added = []
+        for m in mentions:
+            after = self._abbreviation_after.match(text, m.end)
+            if after is None:
+                continue
+            state = self.gaz.abbreviations[after.group(1)]
+            inside = [c for c in m.cands if entries[c[0]].admin1_ix == state]
+            if not inside:
+                continue
+            m.cands, m.qualified = inside, True
+            start, end = after.span(1)
+            if not any(o.start < end and start < o.end for o in mentions):
+                added.append(_Mention(start, end, norm(after.group(1)), [(state, gz.CURATED)]))
+            else:
+                for o in mentions:
+                    if o.start < end and start < o.end:
+                        o.cands = [(state, gz.CURATED)]
+        return sorted(mentions + added, key=lambda m: m.start)
+
+    def _small_places(self, text: str, mentions: list[_Mention], ctx: GeoContext,
+                      places_by_parse: set[tuple[int, int]]) -> list[_Mention]:
+        """Towns under `gazetteer.SMALL_TOWN` people need support from the text: a tiny
+        homonym never wins on its country alone.
+
+        A small reading beside bigger ones stays only when it lies in a state, province or
+        county the article names (or the dateline's), or a qualifier picked it ("Paris, Ky.").
+        A name whose readings are all small is a place when the recognizer tags it as one, a
+        qualifier follows, a descriptor comes before ("the village of X"), a reading lies in a
+        division the article names, or a locative preposition comes before ("in X", "near X")
+        and a reading lies in a country the article names."""
+        entries = self.gaz.entries
+
+        def small(ix: int) -> bool:
+            return entries[ix].kind in _LOCAL and entries[ix].population < gz.SMALL_TOWN
+
+        def in_named_division(ix: int) -> bool:
+            e = entries[ix]
+            return e.admin1_ix in ctx.admin1 or e.admin2_ix in ctx.admin2
+
+        kept = []
+        for m in mentions:
+            if m.qualified or not any(small(i) for i, _ in m.cands):
+                kept.append(m)
+                continue
+            big = [c for c in m.cands if not small(c[0])]
+            if big:
+                m.cands = big + [c for c in m.cands if small(c[0]) and in_named_division(c[0])]
+                kept.append(m)
+                continue
+            if ((m.start, m.end) in places_by_parse or _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start)
+                    or any(in_named_division(i) for i, _ in m.cands)
+                    or _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start)
+                    and any(ctx.countries[entries[i].country_code] > 0 for i, _ in m.cands)):
+                kept.append(m)
+        return kept
 
     def _capitals(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """"Kenya's capital", "the capital of Peru" and "the Georgian capital" name the capital
@@ -482,7 +575,7 @@ class Geocoder:
                 if e.start_char < m.end and m.start < e.end_char:
                     m.cands = self._inside_entity(text, m, e.label_, e.start_char, e.end_char, ctx)
             if m.cands and " " not in m.key and text[m.start:m.end] in ctx.person_words:
-                m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind != "city"]
+                m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind not in _LOCAL]
             if m.cands:
                 kept.append(m)
         return kept
@@ -524,7 +617,7 @@ class Geocoder:
                     or same_spelling(entries[ix].name, m.key) or ctx.countries[entries[ix].country_code] > 0]
         if all(w.lower() in _PLACE_PREFIXES for w in before + after):
             return m.cands
-        return [c for c in m.cands if entries[c[0]].kind != "city"]
+        return [c for c in m.cands if entries[c[0]].kind not in _LOCAL]
 
     def _unmatched_entities(self, text: str, doc: "Doc", mentions: list[_Mention]) -> list[_Mention]:
         """GPE/LOC/FAC entities the scan missed ("the Golan Heights" typed lowercase "the")."""
@@ -545,7 +638,7 @@ class Geocoder:
                         *, parsed: bool) -> bool:
         """Whether a mention that can only be a town is one, from the words around it."""
         entries = self.gaz.entries
-        if any(entries[i].kind != "city" for i, _ in m.cands):
+        if any(entries[i].kind not in _LOCAL for i, _ in m.cands):
             return True
         if " " not in m.key and (text[m.start:m.end] in ctx.person_words or self.demonym(m.key)
                                  or text[m.start:m.end].lower() in ctx.common_words):
@@ -571,7 +664,9 @@ class Geocoder:
     def _score(self, ix: int, quality: int, ctx: GeoContext) -> float:
         e = self.gaz.entries[ix]
         if e.kind == "city":
-            score = math.log10(max(e.population, 1000)) / 2
+            score = math.log10(max(e.population, 100)) / 2
+        elif e.kind == "admin2":
+            score = min(math.log10(max(e.population, 100)) / 2 - _ADMIN2_PENALTY, _KIND_PRIOR["admin1"] - 0.1)
         else:
             score = _KIND_PRIOR[e.kind]
         score += _QUALITY_BONUS[quality]
@@ -585,6 +680,8 @@ class Geocoder:
             score += _DATELINE_BONUS
         if e.admin1_ix is not None and e.admin1_ix in ctx.admin1:
             score += _ADMIN1_BONUS
+        if e.admin2_ix is not None and e.admin2_ix in ctx.admin2:
+            score += _ADMIN1_BONUS
         return score
 
     def _best(self, cands: Iterable[tuple[int, int]], ctx: GeoContext) -> int:
@@ -594,10 +691,12 @@ class Geocoder:
 
     def _place(self, text: str, start: int, end: int, ix: int) -> Place:
         e = self.gaz.entries[ix]
-        precision = "region" if e.kind == "region" else e.kind
+        # A second-level division (feature admin2) is reported at precision admin1, the finest
+        # division level the records know; its name and point are its own.
+        precision = "admin1" if e.kind == "admin2" else e.kind
         return Place(text=text, start=start, end=end, name=e.name, country_code=e.country_code,
                      admin1=e.admin1, lat=e.lat, lon=e.lon, geonames_id=e.geonames_id,
-                     feature=precision, precision=precision)  # type: ignore[arg-type]
+                     feature=e.kind, precision=precision)  # type: ignore[arg-type]
 
     def _mention_place(self, text: str, m: _Mention) -> Place:
         assert m.resolved is not None
@@ -700,7 +799,7 @@ def _name_tails(text: str, toks: list[tuple[int, int]], mentions: list["_Mention
     """Last words of capitalized runs that are not places ("Dunn" in "Anita Dunn"): surnames and
     name heads, which alone later are not towns either."""
     # Town-only matches may be surnames themselves ("Joe Dunn"); stronger places break a run.
-    taken = [(m.start, m.end) for m in mentions if any(kind != "city" for kind in kinds(m))]
+    taken = [(m.start, m.end) for m in mentions if any(kind not in _LOCAL for kind in kinds(m))]
     out = set()
     run: list[tuple[int, int]] = []
     for k, (s, e) in enumerate(toks + [(len(text), len(text))]):

