@@ -467,3 +467,50 @@ def test_an_abbreviated_state_after_a_town(geo: Geocoder) -> None:
     assert (at(places, "Paris").admin1, at(places, "TX").precision) == ("Texas", "admin1")
     # Alone, the abbreviations are ordinary words.
     assert texts(geo.resolve("Miss. Grant said IN OR OUT was the question.")) <= {"Grant"}
+
+
+# --- descriptors, town qualifiers and locative chains ---------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb went off in the northern city of Kirkuk on Monday.",
+    "Rebels shelled the town of Idlib overnight.",
+    "Residents fled Raqqa city as the fighting drew near.",
+])
+def test_a_name_the_text_calls_a_town_is_the_town(geo: Geocoder, nlp: Language, text: str) -> None:
+    for doc in (nlp(text), None):
+        places = [p for p in geo.resolve(text, doc) if p.country_code in ("IQ", "SY")]
+        assert len(places) == 1 and places[0].precision == "city", places
+
+
+def test_a_qualifier_before_a_town_keeps_the_town(geo: Geocoder, nlp: Language) -> None:
+    text = "Shells fell on the residential quarter of Ancient Palmyra in Homs Governorate, Syria."
+    for doc in (nlp(text), None):
+        palmyra = at(geo.resolve(text, doc), "Ancient Palmyra")
+        assert (palmyra.country_code, palmyra.precision) == ("SY", "city")
+    old = at(geo.resolve("Crowds filled the lanes of Old Damascus at dawn."), "Old Damascus")
+    assert old.geonames_id == 170654
+    # Before a country it is a direction, not a town: "central Mali" is no Chinese town.
+    mali = at(geo.resolve("A roadside bomb hit a convoy in central Mali."), "central Mali")
+    assert (mali.country_code, mali.precision) == ("ML", "region")
+
+
+def test_a_designator_makes_the_article_context(geo: Geocoder) -> None:
+    ctx = geo.context("Shelling damaged houses on the outskirts of Palmyra in Homs province on Sunday.")
+    assert ctx.countries["SY"] >= 1
+
+
+def test_a_country_name_votes_for_its_country_beside_tiny_homonyms(geo: Geocoder) -> None:
+    assert geo.context("Officials in India and in Mali said so.").countries.keys() >= {"IN", "ML"}
+
+
+def test_the_most_specific_place_of_a_locative_chain_is_the_event_location() -> None:
+    from workers.extract.pipeline import Extractor
+    from workers.records import Article
+
+    extractor = Extractor()
+    for body, town in [("Shelling damaged houses on the outskirts of Palmyra in Homs province on Sunday.", "Tadmur"),
+                       ("Shelling destroyed homes in the eastern part of Ancient Palmyra in Homs Governorate, Syria.",
+                        "Tadmur")]:
+        events = extractor.extract(Article(id="chain", body=body, published_at="2024-05-04T10:00:00Z"))
+        assert events and all(e.location is not None and e.location.name == town for e in events), events

@@ -71,6 +71,8 @@ FUTURE_MODALS = frozenset({"will", "would", "shall", "'ll"})
 CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
+# What links a place to the larger place it lies in: "Kenosha, Wisconsin", "Palmyra in Homs".
+_CHAIN_LINK = re.compile(r"[ \u00a0]*,[ \u00a0]*(?:in[ \u00a0]+)?|[ \u00a0]+in[ \u00a0]+(?:the[ \u00a0]+)?")
 PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
 SAME_PLACE_KM = 50.0
 ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
@@ -640,6 +642,7 @@ class FrameBuilder:
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
             scored.append((not in_subtree, False, _tree_path(head, root), not governed,
                            -PRECISION_ORDER.get(place.precision, 0), abs(root.i - head.i), place))
+        scored = _most_specific_in_chains(scored, places)
         # A named town in the trigger's own locative phrases beats a vaguer region there, however
         # deep it hangs: "in the town of Azaz near the Turkish border", "in Azaz, in the northern
         # Aleppo countryside" happened in Azaz, not at the border or in a region.
@@ -810,6 +813,34 @@ class _Located(EventLocation):
     """An EventLocation that remembers whether the trigger's own sentence placed it."""
 
     __slots__ = ("placed",)
+
+
+def _most_specific_in_chains(scored: list[tuple[Any, ...]], places: list[tuple[Place, SpacySpan]]) -> list[tuple[Any, ...]]:
+    """`scored` candidates (place last in each tuple) with each place replaced by the most
+    specific place of the sentence that lies in it and is chained to it by ", " or " in ":
+    "in the residential part of Ancient Palmyra in Homs Governorate, Syria", "on the outskirts
+    of Kenosha, Wisconsin" happened in the town, not in its province or country, however the
+    parser attached the phrases (the rank of the candidate is kept)."""
+    spans = {id(place): span for place, span in places}
+
+    def inner(big: Place) -> Place | None:
+        for small, span in places:
+            b = spans[id(big)]
+            if (small.precision == "city" and small is not big and small.country_code == big.country_code
+                    and (big.precision in ("country", "region") or big.precision == "admin1" and big.name == small.admin1)
+                    and span.end_char <= b.start_char
+                    and _CHAIN_LINK.fullmatch(span.doc.text, span.end_char, b.start_char) is not None):
+                return small
+        return None
+
+    out = []
+    for s in scored:
+        place, seen = s[-1], set()
+        while (smaller := inner(place)) is not None and id(smaller) not in seen:
+            seen.add(id(smaller))
+            place = smaller
+        out.append((*s[:-1], place))
+    return out
 
 
 def _event_location(place: Place, placed: bool = False) -> EventLocation:

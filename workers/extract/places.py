@@ -137,7 +137,14 @@ _DEMONYM_CAPITAL = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ \u00a0]capi
 _ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ath|adh|ed|er|es|et|ez|en)[-‐‑][A-Z]")
 # Prepositions whose object is a location: a one-word PERSON there is a place ("in al-Bab").
 _LOCATIVE_PREPS = frozenset({"in", "near", "outside", "around", "into"})
-# Words before a name that say it is a town ("the village of X", "the town of X").
+# A word before or after a name that says it is a town: "the northern city of Kirkuk", "the
+# town of Idlib", "Raqqa city" are the towns, not their provinces.
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|suburb|settlement)[ \u00a0]+of[ \u00a0]+$", re.I)
+_TOWN_AFTER = re.compile(r"[ \u00a0]+(?:city|town)\b(?![ \u00a0]+(?:of|council|hall|centre|center)\b)")
+# Capitalized words before a town's name that are part of how news names the town itself:
+# "Ancient Palmyra", "Old Damascus", "Greater London", "Downtown Beirut", "Central Baghdad".
+_TOWN_QUALIFIERS = frozenset({"ancient", "old", "greater", "downtown", "central", "inner"})
+# Words before a name that say it is a place ("the village of X", "the district of X").
 _DESCRIPTOR_BEFORE = re.compile(
     r"\b(?:city|town|village|hamlet|community|municipality|suburb|settlement|township|borough|"
     r"neighbou?rhood|district)[ \u00a0]+of[ \u00a0]+$", re.I)
@@ -310,9 +317,20 @@ class Geocoder:
             ctx.person_words = _person_words(doc)
         ctx.person_words |= _name_tails(text, toks, mentions, self._kinds)
         ctx.common_words = {text[s:e] for s, e in toks if text[s].islower()}
+        ends = {e: k for k, (_, e) in enumerate(toks)}
         for m in mentions:
+            # "Homs province" names the Syrian governorate, whatever else Homs may be.
+            m = _Mention(m.start, m.end, m.key, m.cands)
+            self._designate_by_word(text, toks, ends, m)
             kinds = self._kinds(m)
-            ccs = {self.gaz.entries[i].country_code for i, _ in m.cands}
+            # A country's name with no other country or division of that name votes for it
+            # ("India", beside a Gambian village and a Serbian town; not "Georgia", also a US
+            # state); otherwise the readings that are no small places must lie in one country.
+            wide = [self.gaz.entries[i] for i, _ in m.cands if self.gaz.entries[i].kind in ("country", "admin1", "region")]
+            if len(wide) == 1 and wide[0].kind == "country":
+                ccs = {wide[0].country_code}
+            else:
+                ccs = {self.gaz.entries[i].country_code for i, _ in m.cands if not self._small(i)} or {None}
             if len(ccs) == 1 and None not in ccs and kinds & {"country", "admin1", "admin2", "region"}:
                 ctx.countries[ccs.pop()] += 1
             if len(m.cands) == 1:
@@ -350,6 +368,7 @@ class Geocoder:
         else:
             mentions = [m for m in mentions if self._plausible_town(text, toks, m, ctx, parsed=False)]
         mentions = [m for m in mentions if not _DISEASE_HEADS.match(text, m.end)]
+        self._towns_named_as_towns(text, toks, mentions)
         self._extend(text, toks, mentions, ctx)
         self._pair_with_qualifier(text, mentions)
         mentions = self._abbreviated_qualifiers(text, mentions)
@@ -411,14 +430,24 @@ class Geocoder:
                 out.append(found)
         return out
 
+    def _small(self, ix: int) -> bool:
+        """A town of under `gazetteer.SMALL_TOWN` people, or a division whose towns add up to less."""
+        e = self.gaz.entries[ix]
+        return e.kind in _LOCAL and e.population < gz.SMALL_TOWN
+
     def _kinds(self, m: _Mention) -> set[str]:
         return {self.gaz.entries[i].kind for i, _ in m.cands}
 
     def _designate(self, m: _Mention) -> None:
-        """Keep admin1 readings of "<name> province": admin1 entries and the admin1 of towns."""
+        """Keep admin1 readings of "<name> province": admin1 entries and the admin1 of towns
+        (not of a town known by that name only as an alternate name when a division has it:
+        "Homs province" is not the Libyan district of Al Khums)."""
         admin1 = []
+        direct = any(self.gaz.entries[ix].kind == "admin1" for ix, _ in m.cands)
         for ix, q in m.cands:
             e = self.gaz.entries[ix]
+            if direct and e.kind == "city" and q == gz.ALTERNATE:
+                continue
             target = ix if e.kind == "admin1" else e.admin1_ix
             if target is not None and all(target != a for a, _ in admin1):
                 admin1.append((target, q))
@@ -426,6 +455,19 @@ class Geocoder:
             m.cands, m.designated = admin1, True
         else:
             m.designated = False
+
+    def _designate_by_word(self, text: str, toks: list[tuple[int, int]], ends: dict[int, int], m: _Mention) -> None:
+        """"Idlib province": a designator after the name keeps its admin1 readings and joins it."""
+        k = ends.get(m.end)
+        if m.designated or k is None or k + 1 >= len(toks) or text[m.end:toks[k + 1][0]] != " ":
+            return
+        if text[toks[k + 1][0]:toks[k + 1][1]].lower() in DESIGNATORS:
+            saved = m.cands
+            self._designate(m)
+            if m.designated:
+                m.end = toks[k + 1][1]
+            else:
+                m.cands = saved
 
     def _extend(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention],
                 ctx: GeoContext) -> None:
@@ -439,16 +481,7 @@ class Geocoder:
         starts = {s: k for k, (s, _) in enumerate(toks)}
         ends = {e: k for k, (_, e) in enumerate(toks)}
         for m in mentions:
-            k = ends.get(m.end)
-            if k is not None and k + 1 < len(toks) and text[m.end:toks[k + 1][0]] == " ":
-                word = text[toks[k + 1][0]:toks[k + 1][1]]
-                if word.lower() in DESIGNATORS:
-                    saved = m.cands
-                    self._designate(m)
-                    if m.designated:
-                        m.end = toks[k + 1][1]
-                    else:
-                        m.cands = saved
+            self._designate_by_word(text, toks, ends, m)
             k = starts.get(m.start)
             if k is not None and k > 0 and text[toks[k - 1][1]:m.start] == " ":
                 word = text[toks[k - 1][0]:toks[k - 1][1]]
@@ -462,6 +495,34 @@ class Geocoder:
                     m.cands = regional
                     m.direction = word.lower()
                     m.start = toks[k - 1][0]
+
+    def _towns_named_as_towns(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention]) -> None:
+        """A name the text calls a town is the town: "the northern city of Kirkuk", "the town of
+        Idlib", "Raqqa city" keep only town readings (not the province of the same name); so
+        does a town qualifier before it ("Ancient Palmyra", "Old Damascus", "central Baghdad"),
+        which joins the mention when capitalized (it is part of the name there); before a
+        country it stays a direction ("central Mali")."""
+        starts = {s: k for k, (s, _) in enumerate(toks)}
+        for m in mentions:
+            towns = [c for c in m.cands if self.gaz.entries[c[0]].kind == "city"]
+            if not towns or len(towns) == len(m.cands):
+                if towns and (k := starts.get(m.start)) is not None and k > 0:
+                    self._join_qualifier(text, toks, k, m)
+                continue
+            k = starts.get(m.start)
+            word = text[toks[k - 1][0]:toks[k - 1][1]] if k and text[toks[k - 1][1]:m.start] == " " else ""
+            country = any(self.gaz.entries[i].kind == "country" for i, _ in m.cands)
+            if (_TOWN_BEFORE.search(text, max(0, m.start - 30), m.start) or _TOWN_AFTER.match(text, m.end)
+                    or word.lower() in _TOWN_QUALIFIERS and not country):
+                m.cands = towns
+                if k:
+                    self._join_qualifier(text, toks, k, m)
+
+    @staticmethod
+    def _join_qualifier(text: str, toks: list[tuple[int, int]], k: int, m: _Mention) -> None:
+        s, e = toks[k - 1]
+        if text[e:m.start] == " " and text[s].isupper() and text[s:e].lower() in _TOWN_QUALIFIERS - {"central"}:
+            m.start = s
 
     def _pair_with_qualifier(self, text: str, mentions: list[_Mention]) -> None:
         """"Rockville, Maryland" / "Damascus, Syria": the qualifier picks the town's readings."""
@@ -516,9 +577,7 @@ class Geocoder:
         division the article names, or a locative preposition comes before ("in X", "near X")
         and a reading lies in a country the article names."""
         entries = self.gaz.entries
-
-        def small(ix: int) -> bool:
-            return entries[ix].kind in _LOCAL and entries[ix].population < gz.SMALL_TOWN
+        small = self._small
 
         def in_named_division(ix: int) -> bool:
             e = entries[ix]
@@ -808,6 +867,9 @@ def _name_tails(text: str, toks: list[tuple[int, int]], mentions: list["_Mention
             run = run + [(s, e)] if joined else [(s, e)]
             continue
         titled = len(run) == 1 and _TITLE_BEFORE.search(text, max(0, run[0][0] - 6), run[0][0])
+        # "Ancient Palmyra", "Greater Manchester": a place prefix does not make a person's name.
+        while len(run) >= 2 and text[run[0][0]:run[0][1]].lower() in _PLACE_PREFIXES:
+            run = run[1:]
         if (len(run) >= 2 and not _sentence_start(text, run[-1][0])) or titled:
             out.add(text[run[-1][0]:run[-1][1]])
         run = []
