@@ -514,3 +514,19 @@ def test_the_most_specific_place_of_a_locative_chain_is_the_event_location() -> 
                         "Tadmur")]:
         events = extractor.extract(Article(id="chain", body=body, published_at="2024-05-04T10:00:00Z"))
         assert events and all(e.location is not None and e.location.name == town for e in events), events
+
+
+def test_a_hyphenated_capital_name_is_no_dateline(geo: Geocoder) -> None:
+    assert geo.dateline("ABS-CBN Corporation runs twelve stations in the Philippines.") is None
+    assert geo.dateline("PESHAWAR (AP) -- A bomb went off.") is not None
+
+
+def test_an_all_capital_entity_is_no_town(geo: Geocoder, nlp: Language) -> None:
+    """The recognizer's places go through the scan's rule: an all-capital word only matches
+    acronym keys (the small model does tag such words GPE)."""
+    from spacy.tokens import Doc, Span
+
+    doc = Doc(nlp.vocab, words=["Viewers", "of", "ABS", "said", "the", "channel", "went", "dark", "."],
+              spaces=[True, True, True, True, True, True, True, False, False])
+    doc.ents = [Span(doc, 2, 3, label="GPE")]
+    assert "ABS" not in texts(geo.resolve(doc.text, doc))

@@ -124,7 +124,8 @@ _DATELINE = re.compile(
     rf"(?:,{_SP}(?P<qual>[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){{0,3}}))?"
     rf"(?:,{_SP}[A-Z][a-z]{{2,8}}\.?{_SP}\d{{1,2}})?"
     rf"(?P<agency>{_SP}?\([A-Za-z][A-Za-z .&/-]{{1,40}}\))?"
-    rf"{_SP}?[—–_-]{{1,2}}{_SP}?(?=\S)"
+    # a hyphen or underscore needs a space before it: "ABS-CBN Corporation" is no dateline
+    rf"(?:{_SP}[—–_-]{{1,2}}|[—–]{{1,2}}|--){_SP}?(?=\S)"
 )
 _DATELINE_WINDOW = 2000
 # "the Georgian capital", "Kenya's capital", "the capital of Peru" (direct neighbours only:
@@ -689,8 +690,8 @@ class Geocoder:
             if key.startswith("the "):
                 key, start = key[4:], start + 4
             cands = self.gaz.candidates(key)
-            if cands:
-                out.append(_Mention(start, e.end_char, key, list(cands)))
+            if cands and (key in self.gaz.acronyms or not is_acronym(text[start:e.end_char])):
+                out.append(_Mention(start, e.end_char, key, list(cands)))  # "ABS" (ABS-CBN) is no town Abs
         return out
 
     def _plausible_town(self, text: str, toks: list[tuple[int, int]], m: _Mention, ctx: GeoContext,
