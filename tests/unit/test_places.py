@@ -530,3 +530,13 @@ def test_an_all_capital_entity_is_no_town(geo: Geocoder, nlp: Language) -> None:
               spaces=[True, True, True, True, True, True, True, False, False])
     doc.ents = [Span(doc, 2, 3, label="GPE")]
     assert "ABS" not in texts(geo.resolve(doc.text, doc))
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_a_foreign_division_running_into_a_name_is_an_organisation(geo: Geocoder, nlp: Language,
+                                                                   with_parse: bool) -> None:
+    text = "A sailor of the Coast Guard was among the dead in Jolo, the Philippine army said."
+    places = geo.resolve(text, nlp(text) if with_parse else None)
+    assert "Coast" not in texts(places) and at(places, "Jolo").country_code == "PH"
+    twice = text + " The Coast Guard named him on Monday."
+    assert "Coast" not in texts(geo.resolve(twice, context=geo.context(twice)))

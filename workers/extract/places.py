@@ -160,7 +160,8 @@ class GeoContext:
     """What an article says about where it is, gathered once from the whole body.
 
     `countries`: weight of each ISO country code named unambiguously (country names,
-    admin1 and towns whose every reading lies in one country; demonyms count half).
+    admin1 and towns whose every reading lies in one country; demonyms count half); `votes`:
+    the share of each name in it (what the rest of the article says is the difference).
     `admin1`, `admin2`: gazetteer indexes of the first- and second-level divisions named
     unambiguously, and those the dateline's town lies in. `dateline`: the dateline place.
     `person_words`: single words the parse tagged as parts of person names.
@@ -169,6 +170,7 @@ class GeoContext:
     """
 
     countries: Counter[str] = field(default_factory=Counter)
+    votes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, country): its share
     admin1: set[int] = field(default_factory=set)
     admin2: set[int] = field(default_factory=set)
     dateline: Place | None = None
@@ -176,7 +178,7 @@ class GeoContext:
     common_words: set[str] = field(default_factory=set)
 
     def merged(self, other: "GeoContext") -> "GeoContext":
-        return GeoContext(self.countries + other.countries, self.admin1 | other.admin1,
+        return GeoContext(self.countries + other.countries, self.votes + other.votes, self.admin1 | other.admin1,
                           self.admin2 | other.admin2, self.dateline or other.dateline, self.person_words | other.person_words,
                           self.common_words | other.common_words)
 
@@ -333,7 +335,9 @@ class Geocoder:
             else:
                 ccs = {self.gaz.entries[i].country_code for i, _ in m.cands if not self._small(i)} or {None}
             if len(ccs) == 1 and None not in ccs and kinds & {"country", "admin1", "admin2", "region"}:
-                ctx.countries[ccs.pop()] += 1
+                cc = ccs.pop()
+                ctx.countries[cc] += 1
+                ctx.votes[(m.key, cc)] += 1
             if len(m.cands) == 1:
                 e = self.gaz.entries[m.cands[0][0]]
                 if e.kind == "admin1":
@@ -696,17 +700,22 @@ class Geocoder:
 
     def _plausible_town(self, text: str, toks: list[tuple[int, int]], m: _Mention, ctx: GeoContext,
                         *, parsed: bool) -> bool:
-        """Whether a mention that can only be a town is one, from the words around it."""
+        """Whether a mention that can only be a town is one, from the words around it; and
+        whether one that can only be a division of countries the article does not name is
+        one: running into a capitalized word, it starts an organisation's name ("Coast
+        Guard", "Central Command"), not Kenya's Coast province."""
         entries = self.gaz.entries
         if any(entries[i].kind not in _LOCAL for i, _ in m.cands):
-            return True
+            if any(entries[i].kind not in ("admin1", "admin2") or ctx.countries[entries[i].country_code]
+                   > ctx.votes[(m.key, entries[i].country_code)] for i, _ in m.cands):
+                return True
+            return not _runs_into_name(text, m.end)
         if " " not in m.key and (text[m.start:m.end] in ctx.person_words or self.demonym(m.key)
                                  or text[m.start:m.end].lower() in ctx.common_words):
             return False  # "Dunn said" after "Anita Dunn"; "German"; "Police said" (Police, Poland)
         if _TITLE_BEFORE.search(text, max(0, m.start - 6), m.start):
             return False
-        nxt = re.match(r"[ \u00a0]([A-Z][\w-]*)", text[m.end:m.end + 40])
-        if nxt and nxt.group(1).lower() not in _PLACE_HEADS:
+        if _runs_into_name(text, m.end):
             return False  # part of a longer proper name: "Hua Chunying", "Phoenix TV"
         before = [t for t in toks if t[1] <= m.start][-1:]
         if before and text[before[0][1]:m.start] == " ":
@@ -805,6 +814,13 @@ class Geocoder:
             if p.start <= start < p.end and p.precision == "country":
                 return p.country_code
         return self.demonym(word)
+
+
+def _runs_into_name(text: str, end: int) -> bool:
+    """Whether a capitalized word other than a place word ("city", "province", "airport")
+    follows right after `end`: the name goes on ("Hua Chunying", "Coast Guard")."""
+    nxt = re.match(r"[ \u00a0]([A-Z][\w-]*)", text[end:end + 40])
+    return bool(nxt and nxt.group(1).lower() not in _PLACE_HEADS)
 
 
 def _names_the_capital(text: str, start: int, end: int) -> bool:
