@@ -31,7 +31,8 @@ builds it once per article from the full body with `context()` and passes it to 
 Precision semantics (`Place.precision`, also `Place.feature`):
 - city: a populated place (GeoNames P feature), the point is the town.
 - admin1: a first-level division (state, province, governorate, oblast); the point is the
-  median of its towns' coordinates.
+  middle of its towns' coordinates. A second-level division (county, district) has feature
+  admin2 and precision admin1 (the records know no finer division level), its own name and point.
 - country: the point is a representative centre of the country.
 - region: no single administrative unit: continents, curated regions ("Donbas", "Middle East"),
   directional parts ("northern Syria") and border areas ("the Turkish-Syrian border").
