@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from workers.evaluate.dates import evaluate_dates, main, value_precision
-from workers.extract.dates import find_dates, parse_published_at
+from workers.extract.dates import find_dates, interval, parse_published_at
 
 UTC = timezone.utc
 WEDNESDAY = datetime(2017, 3, 15, 10, 0, tzinfo=timezone(timedelta(hours=3)))
@@ -366,3 +367,109 @@ def test_a_future_or_next_weekend_is_the_coming_one() -> None:
 ])
 def test_overnight_is_not_a_date_of_its_own(text: str) -> None:
     assert found(text) == []
+
+
+# --- happenings told as past never lie after their report ---------------------------------
+
+DECEMBER_SATURDAY = datetime(2026, 12, 5, 18, 0, tzinfo=UTC)  # 2026-12-05 is a Saturday
+
+
+def test_a_detonation_set_off_on_a_weekday_is_not_a_schedule() -> None:
+    # "set" alone tells what was done; only "set to" / "set for" schedule.
+    assert values("A bomb set off Wednesday killed five people.", DECEMBER_SATURDAY) == ["2026-12-02"]
+    assert values("Rebels set fire Monday to the depot.", DECEMBER_SATURDAY) == ["2026-11-30"]
+    assert values("The vote is set for Monday.", DECEMBER_SATURDAY) == ["2026-12-07"]
+
+
+def test_past_reading_takes_the_latest_choice_on_or_before_publication() -> None:
+    text = ("Gunmen shot two men on March 4; a rally this Friday, the weekend, in March, "
+            "tomorrow, next week and on March 4, 2027.")
+    near = [(e.text, e.value) for e in find_dates(text, DECEMBER_SATURDAY)]
+    past = [(e.text, e.value) for e in find_dates(text, DECEMBER_SATURDAY, past=True)]
+    # March 4 is 89 days ahead: the nearest reading without `past`.
+    assert near[0] == ("March 4", "2027-03-04")
+    # Words that fix a later time themselves have no past reading.
+    assert past == [("March 4", "2026-03-04"), ("this Friday", "2026-12-04"),
+                    ("the weekend", "2026-W49"), ("March", "2026-03")]
+    # Nor have words a future cue puts ahead.
+    assert find_dates("He said they would travel on Thursday.", DECEMBER_SATURDAY, past=True) == []
+    assert values("He said they would travel on Thursday.", DECEMBER_SATURDAY) == ["2026-12-10"]
+
+
+def test_interval_of_each_value_format() -> None:
+    assert interval("2017-03-13") == (date(2017, 3, 13), date(2017, 3, 13))
+    assert interval("2017-W11") == (date(2017, 3, 13), date(2017, 3, 19))
+    assert interval("2016-02") == (date(2016, 2, 1), date(2016, 2, 29))
+    assert interval("2016-12") == (date(2016, 12, 1), date(2016, 12, 31))
+    assert interval("2016") == (date(2016, 1, 1), date(2016, 12, 31))
+
+
+_GUESSED = st.one_of(
+    st.sampled_from(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                     "Sunday"]).flatmap(lambda d: st.sampled_from([d, f"this {d}", f"{d} night"])),
+    st.tuples(st.sampled_from(["January", "March", "June", "Sept.", "Dec."]),
+              st.integers(1, 28)).map(lambda md: f"{md[0]} {md[1]}"),
+    st.sampled_from(["in April", "in November", "the weekend", "over the weekend",
+                     "earlier this month", "this week", "Christmas Day"]),
+)
+
+
+@given(expression=_GUESSED, day=st.dates(date(1990, 1, 1), date(2035, 12, 31)),
+       cue=st.sampled_from(["", "will ", "is scheduled ", "until "]))
+@settings(max_examples=300, deadline=None)
+def test_past_readings_never_start_after_publication(expression: str, day: date, cue: str) -> None:
+    published = datetime.combine(day, datetime.min.time(), UTC)
+    text = f"The fighting {cue}ended {expression}; talks resume tomorrow and on {expression}, 2040."
+    for e in find_dates(text, published, past=True):
+        assert interval(e.value)[0] <= day, (text, day, e)
+
+
+_PAST_HAPPENINGS = [
+    "two men were shot dead in {place}", "a bomb set off {date} killed five people in {place}",
+    "gunmen attacked a police checkpoint in {place}", "police arrested three protesters in {place}",
+    "thousands of people marched through {place}", "troops shelled the outskirts of {place}",
+    "a suicide bomber blew himself up at a market in {place}",
+    "the minister condemned the killing of a journalist in {place}",
+]
+_EVENT_DATES = st.one_of(
+    _GUESSED,
+    st.sampled_from(["yesterday", "last Friday", "two days ago", "last month", "earlier this week"]),
+    st.tuples(st.integers(1, 12), st.integers(1, 12), st.integers(0, 30)).map(
+        lambda dmy: f"{dmy[0]}/{dmy[1]}/{dmy[2]:02d}"),
+)
+
+
+_NO_PREPOSITION = frozenset({"in", "over", "the", "this", "last", "two", "earlier", "yesterday"})
+
+
+@pytest.fixture(scope="module")
+def extractor():  # type: ignore[no-untyped-def]
+    from workers.extract.pipeline import Extractor
+
+    return Extractor().load()
+
+
+@given(happening=st.sampled_from(_PAST_HAPPENINGS), expression=_EVENT_DATES,
+       place=st.sampled_from(["Kabul", "Salisbury", "Mosul", "Lagos"]),
+       front=st.booleans(), day=st.dates(date(1995, 1, 1), date(2035, 12, 31)),
+       hour=st.integers(0, 23))
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_event_told_as_past_is_dated_after_its_report(extractor, happening: str, expression: str,  # type: ignore[no-untyped-def]
+                                                         place: str, front: bool, day: date,
+                                                         hour: int) -> None:
+    """The invariant: a happening the text tells as done starts on or before the publication
+    (local) day, whatever the date words would mean on their own."""
+    from workers.records import Article
+
+    clause = happening.format(place=place, date=expression)
+    when = expression if expression.split()[0] in _NO_PREPOSITION else f"on {expression}"
+    if "{date}" in happening:
+        body = clause[0].upper() + clause[1:] + ", officials said."
+    elif front:
+        body = f"{when[0].upper()}{when[1:]}, {clause}."
+    else:
+        body = f"{clause[0].upper()}{clause[1:]} {when}, officials said."
+    published = datetime.combine(day, datetime.min.time()).replace(hour=hour, tzinfo=UTC)
+    article = Article(id="p", body=body, published_at=published.isoformat())
+    for event in extractor.extract(article):
+        assert interval(event.date.value)[0] <= day, (body, published.date(), event.date)

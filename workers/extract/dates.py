@@ -21,7 +21,7 @@ from typing import Callable
 
 from workers.records import DatePrecision, TimeExpression
 
-__all__ = ["find_dates", "parse_published_at"]
+__all__ = ["find_dates", "interval", "parse_published_at"]
 
 # --- vocabulary -----------------------------------------------------------------------
 
@@ -83,9 +83,11 @@ _FUTURE_WORDS = frozenset(
 # through the capital on Sunday", "set fire", "due to"), so only the last two words before
 # the expression are read for them.
 _FUTURE_ADJACENT = frozenset(
-    "due till until coming set slated payable effective expire expires through starting".split())
+    "due till until coming slated payable effective expire expires through starting".split())
 _ADJACENT_WORDS = 2
-# ... except "set to begin", "slated for": scheduled, wherever they stand in the clause.
+# ... except "set to begin", "slated for": scheduled, wherever they stand in the clause. "set"
+# alone is no cue: "a bomb set off Wednesday", "set fire on Sunday", "set Friday as the
+# deadline" tell what was done.
 _SCHEDULED = frozenset({"set", "slated"})
 # Past cues that cannot be a participle after "will be" / "would have".
 _PAST_FINITE = frozenset("said told was were did ago since last yesterday".split())
@@ -143,16 +145,21 @@ _FAR_AHEAD_MONTHS = 3
 
 
 def _pick_year(today: date, month: int, day: int, direction: int,
-               weekday: int | None = None) -> date | None:
+               weekday: int | None = None, latest: bool = False) -> date | None:
     """The year for a month and day written without one.
 
     A weekday written beside it ("Friday, Oct. 13") decides between years. Otherwise the
     occurrence nearest publication, except that one more than `_FAR_AHEAD_DAYS` ahead is
     only taken with a future cue (and then also over a nearer one that far back). Plain
-    tense did worse: "extended to Nov. 6" has a past verb and a coming date.
+    tense did worse: "extended to Nov. 6" has a past verb and a coming date. With `latest`,
+    the latest occurrence on or before publication (a weekday beside it still decides).
     """
     candidates = [d for y in (today.year - 1, today.year, today.year + 1)
                   if (d := _safe_date(y, month, day)) is not None]
+    if latest:
+        candidates = [d for d in candidates if d <= today] or [
+            d for y in (today.year - 2, today.year - 3, today.year - 4)
+            if (d := _safe_date(y, month, day)) is not None]
     if weekday is not None:
         matching = [d for d in candidates if d.weekday() == weekday]
         if matching:
@@ -228,9 +235,14 @@ Resolved = tuple[str, DatePrecision]
 class _Context:
     text: str
     today: date
+    past: bool = False  # every guessed reading on or before `today` (see find_dates)
 
     def tense(self, match: re.Match[str]) -> int:
-        return _tense(self.text, match.start())
+        return -1 if self.past else _tense(self.text, match.start())
+
+    def pick_year(self, match: re.Match[str], month: int, day: int,
+                  weekday: int | None = None) -> date | None:
+        return _pick_year(self.today, month, day, self.tense(match), weekday, latest=self.past)
 
 
 Resolver = Callable[[re.Match[str], _Context], "Resolved | None"]
@@ -279,7 +291,7 @@ def _resolve_month_day(m: re.Match[str], ctx: _Context) -> Resolved | None:
     if (year := _shared_year(m, ctx)) is not None:
         return _day(_safe_date(year, month, day))
     weekday = _weekday_number(m["weekday"]) if m["weekday"] else None
-    return _day(_pick_year(ctx.today, month, day, ctx.tense(m), weekday))
+    return _day(ctx.pick_year(m, month, day, weekday))
 
 
 def _resolve_month_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
@@ -436,7 +448,7 @@ def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
     month, day = _FIXED_HOLIDAYS[name]
     if m["year"]:
         return _day(_safe_date(int(m["year"]), month, day))
-    return _day(_pick_year(ctx.today, month, day, ctx.tense(m)))
+    return _day(ctx.pick_year(m, month, day))
 
 
 # A bare four-digit number is a year unless its neighbours say it is a count, a time, a
@@ -518,13 +530,20 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
 )
 
 
-def find_dates(text: str, published_at: datetime) -> list[TimeExpression]:
+def find_dates(text: str, published_at: datetime, *, past: bool = False) -> list[TimeExpression]:
     """Every date expression in `text`, in order, resolved against `published_at`.
 
     `published_at` should be timezone-aware; its own calendar date (in its offset) is the
     anchor for "today", "Monday", "last week" ... A naive datetime is taken as UTC.
+
+    With `past`, the text is read as telling what has happened: every reading that is a
+    choice (the year of "March 4", the week of "Wednesday" or "the weekend", the year of a
+    bare month) is the latest one on or before the publication day, and an expression with
+    no such reading is left out: one that fixes a later time itself ("March 4, 2027",
+    "tomorrow", "next week") or that a future cue puts ahead ("would travel on Thursday",
+    "payable Dec. 1"): it tells a time to come, not when something happened.
     """
-    ctx = _Context(text, published_at.date())
+    ctx = _Context(text, published_at.date(), past)
     found: list[tuple[int, int, str, DatePrecision]] = []
     for pattern, resolve in _RULES:
         for match in pattern.finditer(text):
@@ -538,7 +557,25 @@ def find_dates(text: str, published_at: datetime) -> list[TimeExpression]:
         if all(candidate[1] <= t[0] or candidate[0] >= t[1] for t in taken):
             taken.append(candidate)
     taken.sort()
+    if past:
+        taken = [t for t in taken if interval(t[2])[0] <= ctx.today and _tense(text, t[0]) <= 0]
     return [TimeExpression(text[s:e], s, e, value, precision) for s, e, value, precision in taken]
+
+
+def interval(value: str) -> tuple[date, date]:
+    """The first and last day a value of `find_dates` covers ("2017-W11": Monday to Sunday)."""
+    if len(value) == 10:
+        day = date.fromisoformat(value)
+        return day, day
+    year = int(value[:4])
+    if value[5:6] == "W":
+        monday = date.fromisocalendar(year, int(value[6:]), 1)
+        return monday, monday + timedelta(days=6)
+    if len(value) == 7:
+        month = int(value[5:])
+        next_year, next_month = _add_months(year, month, 1)
+        return date(year, month, 1), date(next_year, next_month, 1) - timedelta(days=1)
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def parse_published_at(value: str) -> datetime:

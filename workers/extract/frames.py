@@ -32,12 +32,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Iterable, Sequence
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from workers.extract.codes import is_refinement, specificity
+from workers.extract.dates import find_dates, interval
 from workers.extract.triggers import LexEntry, LexMatch, Lexicon
 from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression
 
@@ -69,6 +70,9 @@ NARRATIVE_DAYS = 7
 FUTURE_MODALS = frozenset({"will", "would", "shall", "'ll"})
 # ... except that "the offensive will continue" tells one already under way.
 CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
+# Governors that put what they govern ahead of the report ("is set to begin", "planned to
+# march", "due to start"); see FrameBuilder._told_ahead.
+SCHEDULE_LEMMAS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "intend", "prepare"})
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
 # What links a place to the larger place it lies in: "Kenosha, Wisconsin", "Palmyra in Homs".
@@ -228,17 +232,6 @@ def _reaction_to(head: Token, heads: list[tuple[Token, bool]]) -> int | None:
         if tok.pos_ not in ("NOUN", "PROPN", "ADP"):
             return None
     return None
-
-
-def _last_day(te: TimeExpression) -> date:
-    """The last day a normalized date covers."""
-    span = _interval(te.value, te.precision)
-    if span is not None:
-        return span[1]
-    if te.precision == "month":
-        year, month = map(int, te.value.split("-"))
-        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    return date(int(te.value[:4]), 12, 31)
 
 
 def _agent_in(head: Token, words: frozenset[str]) -> bool:
@@ -580,10 +573,18 @@ class FrameBuilder:
         An undated event a statement reacts to is no later than the reaction: when the reaction
         is dated to a day before publication ("on Wednesday condemned the car bombing", a story
         filed on Thursday), the fallback is that day, still with source `published_at` (no date
-        of its own in the text: the day or shortly before it)."""
+        of its own in the text: the day or shortly before it).
+
+        A happening the text does not tell as ahead (`_told_ahead`) never starts after the
+        publication day: a date read forward ("shot dead on March 4" in a December story, "a
+        bomb set off Wednesday") takes its latest reading on or before publication, and one
+        that names a later time itself ("March 4, 2027", "tomorrow") is not its date."""
         te = self._own_date(n, heads, dates)
         if te is None and not heads[n][1]:
             te = self._shared_date(n, heads, dates)
+        if te is not None and interval(te.value)[0] > date.fromisoformat(art.published_day) \
+                and not self._told_ahead(heads[n][0]):
+            te = _past_reading(te, dates, art.published_day)
         if te is None:
             day = art.published_day
             reaction = None if heads[n][1] else _reaction_to(heads[n][0], heads)
@@ -593,6 +594,21 @@ class FrameBuilder:
                     day = said.value
             return EventDate(day, "day", None, "published_at")
         return EventDate(te.value, te.precision, te.text, "text")
+
+    def _told_ahead(self, head: Token) -> bool:
+        """Whether the text puts the happening after its report: a future modal or "going
+        to" on the trigger or a governor whose modality reaches it ("will march", "are going
+        to strike"), a schedule word governing it ("set to begin", "planned to march"), or a
+        nominal trigger that is the subject of a future verb ("the offensive will begin")."""
+        chain = self._governor_chain(head)
+        if _is_nominal(head) and head.dep_ in SUBJECTS:
+            chain.append(head.head)
+        for n, tok in enumerate(chain):
+            if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in tok.children):
+                return True
+            if n > 0 and (tok.lemma_.lower() in SCHEDULE_LEMMAS or tok.lower_ == "going"):
+                return True
+        return False
 
     def _own_date(self, n: int, heads: list[tuple[Token, bool]],
                   dates: list[tuple[TimeExpression, SpacySpan]]) -> TimeExpression | None:
@@ -605,7 +621,7 @@ class FrameBuilder:
             return None
         if statement and len(owned) > 1 and any(
                 not other and _reaction_to(h, heads) == n for h, other in heads):
-            return max(owned, key=lambda d: _last_day(d[0]))[0]
+            return max(owned, key=lambda d: interval(d[0].value)[1])[0]
         return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
 
     def _shared_date(self, n: int, heads: list[tuple[Token, bool]],
@@ -991,15 +1007,16 @@ def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     return sorted(groups, key=lambda m: m.trigger[0])
 
 
-def _interval(value: str, precision: str) -> tuple[date, date] | None:
-    """First and last day of a day or ISO-week value; None for coarser values."""
-    if precision == "day":
-        day = date.fromisoformat(value)
-        return day, day
-    if precision == "week":
-        year, week = value.split("-W")
-        monday = date.fromisocalendar(int(year), int(week), 1)
-        return monday, monday + timedelta(days=6)
+def _past_reading(te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]],
+                  published_day: str) -> TimeExpression | None:
+    """The same words read as a time on or before `published_day` (`find_dates` with `past`
+    over the sentence); None when they tell a time to come ("March 4, 2027", "will meet on
+    Monday")."""
+    span = next(sp for d, sp in dates if d is te)
+    published = datetime.combine(date.fromisoformat(published_day), time(), timezone.utc)
+    for reading in find_dates(span.doc.text, published, past=True):
+        if reading.start < span.end_char and span.start_char < reading.end:
+            return replace(te, value=reading.value, precision=reading.precision)
     return None
 
 
@@ -1023,8 +1040,9 @@ def date_from_narrative(events: Sequence[Mention], mentions: Sequence[Mention],
                       if m.type != "statement" and m.date.source == "text"]
                      + [(te.start, EventDate(te.value, te.precision, te.text, "text")) for te in quiet_dates],
                      key=lambda a: a[0])
-    recent = [(at, d) for at, d in anchors if (span := _interval(d.value, d.precision)) is not None
-              and span[0] <= published and span[1] >= published - timedelta(days=NARRATIVE_DAYS)]
+    recent = [(at, d) for at, d in anchors if d.precision in ("day", "week")
+              and (span := interval(d.value))[0] <= published
+              and span[1] >= published - timedelta(days=NARRATIVE_DAYS)]
     for event in events:
         if event.type == "statement" or event.date.source != "published_at":
             continue
