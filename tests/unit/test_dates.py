@@ -171,6 +171,36 @@ def test_ambiguous_numeric_dates_are_read_only_when_one_reading_is_near() -> Non
     assert values("Filed 03/04/2017 at the court.") == []
 
 
+JULY_2007 = datetime(2007, 7, 20, tzinfo=UTC)
+
+
+def test_numeric_dates_follow_the_order_of_the_texts_own_dates() -> None:
+    # 7 August and 8 July are both within two months of 20 July: the text decides.
+    # An unambiguous sibling: 13/7 can only be day first, 7/13 only month first.
+    assert values("Filed 13/7/2007; heard 7/8/2007.", JULY_2007) == ["2007-07-13", "2007-08-07"]
+    assert values("Filed 7/13/2007; heard 7/8/2007.", JULY_2007) == ["2007-07-13", "2007-07-08"]
+    # Dates in words: "July 8" is written month first, "8 July" day first.
+    assert values("The jet flew on July 8, written 7/8/07.", JULY_2007) == ["2007-07-08", "2007-07-08"]
+    assert values("The jet flew on 7 August, written 7/8/07.", JULY_2007) == ["2007-08-07", "2007-08-07"]
+
+
+def test_numeric_dates_follow_the_source_when_the_text_does_not_tell() -> None:
+    text = "The contract was signed on 7/8/07 in the capital."
+    assert values(text, JULY_2007) == []
+    assert [e.value for e in find_dates(text, JULY_2007, month_first=True)] == ["2007-07-08"]
+    assert [e.value for e in find_dates(text, JULY_2007, month_first=False)] == ["2007-08-07"]
+    # The text's own dates overrule the source.
+    assert [e.value for e in find_dates("Signed 13/7/2007 and 7/8/2007.", JULY_2007,
+                                        month_first=True)] == ["2007-07-13", "2007-08-07"]
+
+
+def test_dotted_and_dashed_numeric_dates() -> None:
+    # Dots are written day first; dashes follow the text like slashes.
+    assert values("Signed 8.7.2007 in Bern.", JULY_2007) == ["2007-07-08"]
+    assert values("Signed 13-07-2007 and 08-07-2007.", JULY_2007) == ["2007-07-13", "2007-07-08"]
+    assert found("Scores of 2-1 and 10-2-3, a ratio of 1.2.3") == []
+
+
 def test_months_with_and_without_years() -> None:
     assert found("Fighting has continued since August 2016.") == [
         ("August 2016", "2016-08", "month")]
@@ -473,3 +503,13 @@ def test_no_event_told_as_past_is_dated_after_its_report(extractor, happening: s
     article = Article(id="p", body=body, published_at=published.isoformat())
     for event in extractor.extract(article):
         assert interval(event.date.value)[0] <= day, (body, published.date(), event.date)
+
+
+@pytest.mark.parametrize(("dateline", "value"), [
+    ("WASHINGTON (AP) —", "2007-07-08"), ("LONDON (Reuters) —", "2007-08-07")])
+def test_the_dateline_country_orders_numeric_dates(extractor, dateline: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    from workers.records import Article
+
+    body = f"{dateline} The contract was signed on 7/8/07, the ministry said."
+    dates = extractor.annotate(Article(id="d", body=body, published_at="2007-08-20T09:00:00Z")).dates
+    assert [(d.text, d.value) for d in dates] == [("7/8/07", value)]

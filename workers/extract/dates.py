@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable
 
 from workers.records import DatePrecision, TimeExpression
 
-__all__ = ["find_dates", "interval", "parse_published_at"]
+__all__ = ["MONTH_FIRST_COUNTRIES", "find_dates", "interval", "parse_published_at"]
 
 # --- vocabulary -----------------------------------------------------------------------
 
@@ -231,11 +232,16 @@ def _weekday_number(name: str) -> int:
 Resolved = tuple[str, DatePrecision]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class _Context:
     text: str
     today: date
     past: bool = False  # every guessed reading on or before `today` (see find_dates)
+    month_first: bool | None = None  # the source's numeric date order, if known
+
+    @cached_property
+    def numeric_order(self) -> bool | None:
+        return _numeric_order(self.text, self.month_first)
 
     def tense(self, match: re.Match[str]) -> int:
         return -1 if self.past else _tense(self.text, match.start())
@@ -252,20 +258,61 @@ def _resolve_iso(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _day(_safe_date(int(m["year"]), int(m["month"]), int(m["day"])))
 
 
-def _resolve_numeric(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    """d/m/y or m/d/y: taken when only one reading is a valid date near enough to matter.
+# d/m/y or m/d/y with a four-digit year ("8/7/2007", "08-07-2007", "8.7.2007"), or a
+# two-digit one after a slash ("7/8/07").
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)"
+    r"(?P<y>(?:1[89]|20)\d\d|(?<=/)\d\d)(?![\d/]|[.-]\d)")
+# How the text writes dates in words: "March 13" (month first) or "13 March" (day first).
+_WORDS_MONTH_FIRST = re.compile(r"\b" + _MONTH_ANY + r"\s+[0-3]?\d(?:st|nd|rd|th)?(?![\d:])\b")
+_WORDS_DAY_FIRST = re.compile(r"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_ANY + r"(?!\w)")
+# Where numeric dates are written month first: the United States (with its territories) and
+# the states that follow its usage. Everywhere else writes the day first.
+MONTH_FIRST_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "PH", "FM", "MH", "PW"})
+# Without a convention, an ambiguous reading is taken only when it is this near publication
+# and the other one is not.
+_NUMERIC_NEAR_DAYS = 60
 
-    When both readings are valid, the one within 60 days of publication wins if the other
-    is not; otherwise the expression is skipped as ambiguous.
+
+def _numeric_order(text: str, month_first: bool | None) -> bool | None:
+    """Whether the text writes numeric dates month first (True), day first (False), or None.
+
+    In order: its own unambiguous numeric dates ("13/7/2007" is day first, "7/13/2007" month
+    first), if they agree; the order of its dates in words, if one order is more frequent;
+    else `month_first`, the caller's knowledge of the source (the dateline's country).
+    """
+    day_first = month_first_seen = 0
+    for m in _NUMERIC_DATE.finditer(text):
+        if m["sep"] == ".":
+            continue
+        first, second = int(m["a"]), int(m["b"])
+        day_first += first > 12 >= second
+        month_first_seen += second > 12 >= first
+    if bool(day_first) != bool(month_first_seen):
+        return month_first_seen > 0
+    in_words = (len(_WORDS_MONTH_FIRST.findall(text)), len(_WORDS_DAY_FIRST.findall(text)))
+    if in_words[0] != in_words[1]:
+        return in_words[0] > in_words[1]
+    return month_first
+
+
+def _resolve_numeric(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """d/m/y or m/d/y. When both readings are valid dates, the writer's convention decides:
+    dots are day first ("8.7.2007"); slashes and dashes follow `_numeric_order`. Without one,
+    the reading within `_NUMERIC_NEAR_DAYS` of publication wins if the other is not;
+    otherwise the expression is skipped as ambiguous.
     """
     first, second, year = int(m["a"]), int(m["b"]), int(m["y"])
     if year < 100:
         year += 2000 if year <= (ctx.today.year % 100) + 1 else 1900
-    readings = {d for d in (_safe_date(year, second, first), _safe_date(year, first, second)) if d}
-    if len(readings) == 2:
-        near = {d for d in readings if abs((d - ctx.today).days) <= 60}
-        readings = near if len(near) == 1 else set()
-    return _day(readings.pop()) if len(readings) == 1 else None
+    day_first, month_first = _safe_date(year, second, first), _safe_date(year, first, second)
+    if day_first is None or month_first is None or day_first == month_first:
+        return _day(day_first or month_first)
+    order = False if m["sep"] == "." else ctx.numeric_order
+    if order is not None:
+        return _day(month_first if order else day_first)
+    near = [d for d in (day_first, month_first) if abs((d - ctx.today).days) <= _NUMERIC_NEAR_DAYS]
+    return _day(near[0]) if len(near) == 1 else None
 
 
 # "between September and October of 2007", "on April 24 and 25, 1999": the year written
@@ -492,8 +539,7 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (re.compile(r"(?<![\d-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
                 r"(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
                 r"(?![\d-])"), _resolve_iso),
-    (re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)([/.])(?P<b>[0-3]?\d)\2(?P<y>(?:1[89]|20)\d\d"
-                r"|(?<=/)\d\d)(?![\d/]|\.\d)"), _resolve_numeric),
+    (_NUMERIC_DATE, _resolve_numeric),
     (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?(?P<month>"
                 + _MONTH_ANY + r")\s+" + _DAY + r"(?!\d|[:.]\d)\b" + _YEAR_SUFFIX),
      _resolve_month_day),
@@ -530,7 +576,8 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
 )
 
 
-def find_dates(text: str, published_at: datetime, *, past: bool = False) -> list[TimeExpression]:
+def find_dates(text: str, published_at: datetime, *, past: bool = False,
+               month_first: bool | None = None) -> list[TimeExpression]:
     """Every date expression in `text`, in order, resolved against `published_at`.
 
     `published_at` should be timezone-aware; its own calendar date (in its offset) is the
@@ -542,8 +589,12 @@ def find_dates(text: str, published_at: datetime, *, past: bool = False) -> list
     no such reading is left out: one that fixes a later time itself ("March 4, 2027",
     "tomorrow", "next week") or that a future cue puts ahead ("would travel on Thursday",
     "payable Dec. 1"): it tells a time to come, not when something happened.
+
+    `month_first` is what the caller knows of the source's numeric dates ("7/8/07"): True
+    for month first (a US dateline, `MONTH_FIRST_COUNTRIES`), False for day first; the text's
+    own dates overrule it (see `_numeric_order`).
     """
-    ctx = _Context(text, published_at.date(), past)
+    ctx = _Context(text, published_at.date(), past, month_first)
     found: list[tuple[int, int, str, DatePrecision]] = []
     for pattern, resolve in _RULES:
         for match in pattern.finditer(text):

@@ -20,7 +20,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from workers.extract.codes import codes_for
-from workers.extract.dates import find_dates, parse_published_at
+from workers.extract.dates import MONTH_FIRST_COUNTRIES, find_dates, parse_published_at
 from workers.extract.frames import (MIN_CONFIDENCE, ArticleFrame, FrameBuilder, Mention, date_from_narrative,
                                     merge_mentions)
 from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, sentence_case
@@ -71,7 +71,7 @@ class Extractor:
 
     def __init__(self, nlp: "Language | None" = None, geocoder: "Geocoder | None" = None, *,
                  lexicon: Lexicon | None = None,
-                 date_finder: Callable[[str, "datetime"], list[TimeExpression]] = find_dates,
+                 date_finder: Callable[..., list[TimeExpression]] = find_dates,
                  select_sentences: bool = True, min_confidence: float = MIN_CONFIDENCE) -> None:
         self._nlp = nlp
         self._geocoder = geocoder
@@ -168,7 +168,9 @@ class Extractor:
     def _finish(self, p: _Prepared) -> Annotations:
         context = self.geocoder.context(p.clean.text)
         places = self._places(p, context)
-        dates = self.find_dates(p.clean.text, p.published)
+        country = context.dateline.country_code if context.dateline is not None else None
+        dates = self.find_dates(p.clean.text, p.published,  # "7/8/07": the dateline's usage
+                                month_first=None if country is None else country in MONTH_FIRST_COUNTRIES)
         art = ArticleFrame(
             published_day=p.published.date().isoformat(), places=places, dates=dates,
             dateline=context.dateline, dominant=_dominant(places),
