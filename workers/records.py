@@ -109,7 +109,7 @@ class TimeExpression(Record):
     text: str
     start: int
     end: int
-    value: str  # YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY
+    value: str  # YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY, or YYYY-Q1..4 | YYYY-H1..2 | YYYY-SP/SU/FA/WI (precision "year")
     precision: DatePrecision
 
 

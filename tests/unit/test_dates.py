@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from workers.evaluate.dates import evaluate_dates, main, value_precision
-from workers.extract.dates import find_dates, interval, parse_published_at
+from workers.extract.dates import event_value, find_dates, interval, parse_published_at
 
 UTC = timezone.utc
 WEDNESDAY = datetime(2017, 3, 15, 10, 0, tzinfo=timezone(timedelta(hours=3)))
@@ -311,17 +311,21 @@ def test_value_precision() -> None:
     assert value_precision("2017-W11") == "week"
     assert value_precision("2017-03") == "month"
     assert value_precision("2017") == "year"
-    assert value_precision("2017-Q1") is None
+    # quarters, halves and seasons fix no month
+    assert value_precision("2017-Q1") == value_precision("2017-H2") == "year"
+    assert value_precision("2017-SU") == value_precision("2017-WI") == "year"
     assert value_precision("PRESENT_REF") is None
+    assert value_precision("1998-WXX") is None
 
 
 def _gold_file(tmp_path: Path) -> Path:
-    text = "Police said Monday that a march in 2015 ended. The talks last quarter failed."
+    text = "Police said Monday that a march in 2015 ended. The talks last quarter failed now."
     timexes = [
         {"text": "Monday", "start": 12, "end": 18, "type": "DATE", "value": "2017-03-13"},
         # We say 2015 (year); gold says a day, so the value and the precision are wrong.
         {"text": "2015", "start": 35, "end": 39, "type": "DATE", "value": "2015-06-01"},
-        {"text": "last quarter", "start": 56, "end": 68, "type": "DATE", "value": "2017-Q4"},
+        {"text": "last quarter", "start": 56, "end": 68, "type": "DATE", "value": "2016-Q4"},
+        {"text": "now", "start": 76, "end": 79, "type": "DATE", "value": "PRESENT_REF"},
     ]
     row = {"corpus": "toy", "id": "1", "text": text, "published_at": "2017-03-15",
            "gold": {"timexes": timexes}}
@@ -332,11 +336,11 @@ def _gold_file(tmp_path: Path) -> Path:
 
 def test_evaluate_dates_counts_matches_values_and_precisions(tmp_path: Path) -> None:
     figures = evaluate_dates(_gold_file(tmp_path), baseline=False)["systems"]["eventwire"]
-    assert figures["gold"] == 2  # "last quarter" has no value we can express
-    assert figures["matched"] == 2
+    assert figures["gold"] == 3  # "now" has no value we can express
+    assert figures["matched"] == 3
     assert figures["false_positives"] == 0
-    assert figures["value_accuracy"] == 0.5
-    assert figures["precision_field_accuracy"] == 0.5
+    assert figures["value_accuracy"] == 0.667
+    assert figures["precision_field_accuracy"] == 0.667
 
 
 def test_main_skips_cleanly_without_gold_files(tmp_path: Path,
@@ -513,3 +517,69 @@ def test_the_dateline_country_orders_numeric_dates(extractor, dateline: str, val
     body = f"{dateline} The contract was signed on 7/8/07, the ministry said."
     dates = extractor.annotate(Article(id="d", body=body, published_at="2007-08-20T09:00:00Z")).dates
     assert [(d.text, d.value) for d in dates] == [("7/8/07", value)]
+
+
+# --- quarters, halves, seasons ------------------------------------------------------------
+
+OCTOBER_THURSDAY = datetime(2019, 10, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Sales fell in the third quarter of 2018.", "2018-Q3"),
+    ("Q3 2018 sales fell.", "2018-Q3"),
+    ("Sales fell in 2018 Q3.", "2018-Q3"),
+    ("Deliveries start in the first quarter of next year.", "2020-Q1"),
+    ("Deliveries start in next year's first quarter.", "2020-Q1"),
+    ("It lost money in the 2017 fourth quarter.", "2017-Q4"),
+    ("Output rose in the first half of 2012.", "2012-H1"),
+    ("Output rose in H1 2012.", "2012-H1"),
+    ("Output will rise in the second half of the year.", "2019-H2"),
+    ("It was the worst winter 2010 had seen.", "2010-WI"),
+    ("Talks broke down in the summer of 2008.", "2008-SU"),
+])
+def test_quarters_halves_and_seasons_with_their_year(text: str, value: str) -> None:
+    assert [(v, p) for _, v, p in found(text, OCTOBER_THURSDAY)] == [(value, "year")]
+
+
+def test_quarters_without_a_year_are_the_latest_begun() -> None:
+    # 24 October 2019: the fourth quarter is under way, the third just ended.
+    assert values("Third-quarter profit rose 8%.", OCTOBER_THURSDAY) == ["2019-Q3"]
+    assert values("Profit will rise in the fourth quarter.", OCTOBER_THURSDAY) == ["2019-Q4"]
+    assert values("The plant closed in the first quarter.", OCTOBER_THURSDAY) == ["2019-Q1"]
+    # A future cue looks ahead, except to the quarter that has just ended (results come late).
+    assert values("The plant will reopen in the first quarter.", OCTOBER_THURSDAY) == ["2020-Q1"]
+    assert values("It expects to report third-quarter results soon.", OCTOBER_THURSDAY) == ["2019-Q3"]
+    assert values("Profit rose this quarter but fell last quarter.", OCTOBER_THURSDAY) == [
+        "2019-Q4", "2019-Q3"]
+    assert values("Profit in the year-ago third quarter was lower.", OCTOBER_THURSDAY) == ["2018-Q3"]
+    # One that begins within two months is meant without a cue (late August: the coming Q4).
+    assert values("Ten plants close during the fourth quarter.",
+                  datetime(2019, 8, 20, tzinfo=UTC)) == ["2019-Q4"]
+
+
+def test_seasons_without_a_year() -> None:
+    assert values("Protests began last summer.", OCTOBER_THURSDAY) == ["2019-SU"]
+    assert values("Fighting stopped last fall.", datetime(2019, 4, 2, tzinfo=UTC)) == ["2018-FA"]
+    assert values("The dam will be finished next spring.", OCTOBER_THURSDAY) == ["2020-SP"]
+    assert values("Elections are due this summer.", datetime(2019, 3, 2, tzinfo=UTC)) == ["2019-SU"]
+    assert values("Rebels regrouped in the spring.", OCTOBER_THURSDAY) == ["2019-SP"]
+    # A winter is named by the year it begins in.
+    assert values("Aid ran short this winter.", datetime(2020, 1, 15, tzinfo=UTC)) == ["2019-WI"]
+    assert interval("2019-WI") == (date(2019, 12, 1), date(2020, 2, 29))
+
+
+@pytest.mark.parametrize("text", [
+    "A quarter of the staff left.", "In the last quarter century the city grew.",
+    "He scored twice in the fourth quarter of the game.", "The Arab Spring began in Tunisia.",
+    "Prices fell after the fall of the government.", "There was a fall in prices.",
+    "Residents could spring into action.", "A winter storm hit the coast.",
+    "The Summer Olympics opened.",
+])
+def test_not_quarters_or_seasons(text: str) -> None:
+    assert found(text, OCTOBER_THURSDAY) == []
+
+
+def test_periods_become_the_year_they_begin_in_on_event_records() -> None:
+    assert event_value("2019-Q4") == event_value("2019-H2") == event_value("2019-WI") == "2019"
+    assert event_value("2019-10-24") == "2019-10-24"
+    assert event_value("2019-W43") == "2019-W43"

@@ -7,7 +7,7 @@ YYYY-Www, YYYY-MM, YYYY). For each system and corpus:
 - span recall: scored gold overlapped by a prediction (one-to-one, greedy in text order);
 - span precision: matched predictions / (matched + false positives). A prediction that
   overlaps no gold timex, or only DURATION/SET ones, is a false positive; one that overlaps
-  only a DATE/TIME whose value we cannot express ("1989-Q3", "PRESENT_REF", a time of day)
+  only a DATE/TIME whose value we cannot express ("PRESENT_REF", "1998-WXX", a time of day)
   is neutral and left out;
 - value accuracy on matched pairs (exact value) and precision-field accuracy on matched
   pairs; `end_to_end` = gold with a matched prediction of the right value / gold.
@@ -41,6 +41,8 @@ _FORMATS = (
     (re.compile(r"\d{4}-W\d\d"), "week"),
     (re.compile(r"\d{4}-\d\d"), "month"),
     (re.compile(r"\d{4}"), "year"),
+    # quarters, halves and seasons fix no month: precision "year" (docs/dates.md)
+    (re.compile(r"\d{4}-(?:Q[1-4]|H[12]|SP|SU|FA|WI)"), "year"),
 )
 _DATE_PREFIX = re.compile(r"\d{4}-\d\d-\d\d")
 # Corpora annotated only at the top of each document: how many lines/sentences.
@@ -58,7 +60,8 @@ def annotated_end(text: str, corpus: str) -> int:
 
 
 def value_precision(value: str) -> str | None:
-    """'day', 'week', 'month' or 'year' for a value in one of our formats, else None."""
+    """'day', 'week', 'month' or 'year' for a value in one of our formats, else None
+    (quarters, halves and seasons: 'year')."""
     for pattern, precision in _FORMATS:
         if pattern.fullmatch(value):
             return precision

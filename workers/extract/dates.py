@@ -22,7 +22,7 @@ from typing import Callable
 
 from workers.records import DatePrecision, TimeExpression
 
-__all__ = ["MONTH_FIRST_COUNTRIES", "find_dates", "interval", "parse_published_at"]
+__all__ = ["MONTH_FIRST_COUNTRIES", "event_value", "find_dates", "interval", "parse_published_at"]
 
 # --- vocabulary -----------------------------------------------------------------------
 
@@ -531,6 +531,209 @@ def _resolve_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _year(year)
 
 
+# --- quarters, halves and seasons -------------------------------------------------------
+#
+# TimeML values `2019-Q4`, `2012-H1`, `2010-SP|SU|FA|WI`. eventwire's precisions are day,
+# week, month and year; these fix no month, so they carry precision "year", and
+# `event_value()` gives the year they begin in for event records.
+
+_PERIOD_MONTHS = {"Q": 3, "H": 6}
+# Meteorological seasons of the northern hemisphere, by their first month; a winter is
+# named by the year it begins in (2010-WI: December 2010 to February 2011).
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4, "final": 4, "last": 4, "latter": 2}
+
+
+def _period_bounds(year: int, code: str) -> tuple[date, date]:
+    """First and last day of a quarter (`Q1`..`Q4`), half (`H1`, `H2`) or season of `year`."""
+    if code in _SEASON_START:
+        start, length = _SEASON_START[code], 3
+    else:
+        length = _PERIOD_MONTHS[code[0]]
+        start = (int(code[1]) - 1) * length + 1
+    end_year, end_month = _add_months(year, start, length)
+    return date(year, start, 1), date(end_year, end_month, 1) - timedelta(days=1)
+
+
+def _pick_period(today: date, code: str, mode: str) -> str:
+    """The year of a quarter, half or season written without one.
+
+    `mode`: 'begun' the latest that has begun on or before `today`; 'begun or imminent' the
+    same unless the next begins within `_RECENT_PERIOD_DAYS` ("the fourth quarter" in late
+    August); 'ended' the latest that
+    ended before it; 'coming' the first that has not ended, unless the latest ended less than
+    `_RECENT_PERIOD_DAYS` ago ("expects to report third-quarter results" in October); 'next'
+    the first that begins after it; 'this' the one under way, else this year's; 'near' the
+    one under way, else the next if it begins within `_FAR_AHEAD_DAYS`, else the last ended
+    (as for months: news looks back further than ahead).
+    """
+    spans = [(y, *_period_bounds(y, code)) for y in range(today.year - 2, today.year + 2)]
+    ended = [s for s in spans if s[2] < today]
+    ahead = [s for s in spans if s[1] > today]
+    under_way = [s for s in spans if s[1] <= today <= s[2]]
+    if mode == "begun":
+        year = (under_way or ended)[-1][0]
+    elif mode == "begun or imminent":
+        imminent = (ahead[0][1] - today).days <= _RECENT_PERIOD_DAYS
+        year = (under_way or (ahead[:1] if imminent else ended[-1:]))[0][0]
+    elif mode == "ended":
+        year = ended[-1][0]
+    elif mode == "coming":
+        recent = (today - ended[-1][2]).days <= _RECENT_PERIOD_DAYS
+        year = (under_way or ended[-1:] if recent else under_way or ahead)[0][0]
+    elif mode == "next":
+        year = ahead[0][0]
+    elif under_way:
+        year = under_way[0][0]
+    elif mode == "this":
+        year = today.year
+    else:
+        year = ahead[0][0] if (ahead[0][1] - today).days <= _FAR_AHEAD_DAYS else ended[-1][0]
+    return f"{year:04d}-{code}"
+
+
+def _period_code(m: re.Match[str]) -> str:
+    """Q1..Q4 / H1, H2 / SP..WI from the match's `season`, `qn*`, `hn*` or `ord` + `unit`."""
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    if "season" in groups:
+        return _SEASON_CODES[groups["season"].lower()]
+    for name, letter in (("qn", "Q"), ("qn2", "Q"), ("qn3", "Q"), ("hn", "H"), ("hn2", "H")):
+        if name in groups:
+            return letter + groups[name]
+    ordinal = _ORDINALS[groups["ord"].lower()]
+    return f"H{min(ordinal, 2)}" if groups["unit"].lower() == "half" else f"Q{ordinal}"
+
+
+def _written_year(m: re.Match[str], today: date) -> int | None:
+    """The year written with a period: "2019", "'19", "last/this/next year", "the year"."""
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    written = groups.get("year") or groups.get("year2") or groups.get("year3")
+    if written:
+        year = int(written.lstrip("'"))
+        if year < 100:
+            year += 2000 if year <= today.year % 100 + 1 else 1900
+        return year
+    if "rel" in groups:
+        return _relative_year(today, groups["rel"])
+    return today.year if "the_year" in groups else None
+
+
+def _resolve_period(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """A quarter, half or season with its year ("the third quarter of 2019", "Q3 2019",
+    "next year's first half", "the summer of 2010") or without ("the fourth quarter", "last
+    fall", "this spring"). Without a year: a quarter is the latest begun (a future cue: the
+    first not ended); a season "last" / "next" the latest ended / the next to begin, else
+    the one under way, else by the cue as for a quarter, else the nearer one."""
+    if _SPORT.search(ctx.text, max(0, m.start() - 60), m.end() + 60):
+        return None
+    code = _period_code(m)
+    year = _written_year(m, ctx.today)
+    if year is not None:
+        return f"{year:04d}-{code}", "year"
+    which = _SPACES.sub(" ", (m.groupdict().get("which") or "").lower())
+    direction = ctx.tense(m)
+    if which in ("last", "this past"):
+        mode = "ended"
+    elif which in ("next", "this coming"):
+        mode = "next"
+    elif which == "this":
+        mode = "begun" if ctx.past else "this"
+    elif direction > 0:
+        mode = "coming"
+    elif direction < 0:
+        mode = "begun"
+    elif code not in _SEASON_START:
+        mode = "begun or imminent"
+    else:
+        mode = "near"
+    value = _pick_period(ctx.today, code, mode)
+    if m.groupdict().get("ago"):  # "the year-ago third quarter"
+        value = f"{int(value[:4]) - 1:04d}{value[4:]}"
+    return value, "year"
+
+
+def _resolve_relative_quarter(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    """"this quarter", "the current quarter" / "last quarter", "the latest quarter", "the
+    past quarter" / "next quarter": the quarter of publication, the one before, the one after."""
+    if _SPORT.search(ctx.text, max(0, m.start() - 60), m.end() + 60):
+        return None
+    which = m["which"].lower().split()[-1]
+    step = {"this": 0, "current": 0, "present": 0, "next": 1, "coming": 1}.get(which, -1)
+    year, month = _add_months(ctx.today.year, (ctx.today.month - 1) // 3 * 3 + 1, 3 * step)
+    return f"{year:04d}-Q{(month - 1) // 3 + 1}", "year"
+
+
+# A season named alone is a date only after a preposition of time; "fall" only after "in"
+# ("after the fall" of a city, "could spring", "a winter storm" are no dates).
+_SEASON_CUE_BEFORE = re.compile(r"\b(?:in|during|over|through|until|till|since|by|before|after"
+                                r"|throughout|from|to)\s+$", re.IGNORECASE)
+_FALL_CUE_BEFORE = re.compile(r"\bin\s+$", re.IGNORECASE)
+
+
+def _resolve_bare_season(m: re.Match[str], ctx: _Context) -> Resolved | None:
+    before = ctx.text[max(0, m.start() - 12):m.start()]
+    cue = _FALL_CUE_BEFORE if m["season"] == "fall" else _SEASON_CUE_BEFORE
+    return _resolve_period(m, ctx) if cue.search(before) else None
+
+
+# The quarters and halves of a game are not dates.
+# A quarter that ended this recently is still the one meant after a future cue (results are
+# reported weeks after the quarter ends); one that begins this soon is meant without a cue.
+_RECENT_PERIOD_DAYS = 62
+_SPORT = re.compile(r"\b(?:touchdowns?|field goals?|overtime|half-?time|innings|kick-?off|playoffs?"
+                    r"|the (?:game|match)|scored|scoring)\b", re.IGNORECASE)
+_YEAR = r"(?:1[89]|20)\d\d"
+_ORDINAL = r"(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+_HALF_ORDINAL = r"(?P<ord>first|second|latter|last|1st|2nd)"
+_OF_YEAR = (r"(?:\s+of)?(?:\s+fiscal)?\s+(?:(?P<year>" + _YEAR + r")\b|(?:the\s+)?(?P<rel>last|this"
+            r"|next)\s+year\b|(?P<the_year>the\s+(?:current\s+)?year)\b)")
+_YEAR_BEFORE = (r"(?:(?P<year>" + _YEAR + r")(?:'s)?|(?P<rel>[Ll]ast|[Tt]his|[Nn]ext)\s+year's)\s+"
+                r"(?:fiscal\s+)?")
+_NOT_A_QUARTER = r"(?![\s-]+(?:century|centuries|mile|hour|point|final|of\s+(?:a|an)\b))"
+_SEASON = r"(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter|[Ff]all)"
+_SEASON_MOD = r"(?:(?:early|late|mid|the\s+(?:end|start|beginning|middle)\s+of)[\s-]+)?"
+
+_PERIOD_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
+    # "the third quarter of 2019", "fourth-quarter 2019", "the first half of next year"
+    (re.compile(r"\b(?:the\s+)?(?:fiscal\s+)?" + _ORDINAL + r"[\s-]+(?P<unit>quarter)" + _OF_YEAR,
+                re.IGNORECASE), _resolve_period),
+    (re.compile(r"\b(?:the\s+)?" + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)" + _OF_YEAR,
+                re.IGNORECASE), _resolve_period),
+    # "the 2019 third quarter", "2019's fourth quarter", "next year's first half"
+    (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _ORDINAL + r"[\s-]+(?P<unit>quarter)\b"),
+     _resolve_period),
+    (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)\b"),
+     _resolve_period),
+    # "Q3 2019", "Q3/2019", "Q3 '19", "3Q 2019", "2019 Q3", "H1 2012", "1H 2012"
+    (re.compile(r"\b(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)[\s/-]?(?P<year>" + _YEAR + r"|'\d\d)\b"
+                r"|\b(?P<year2>" + _YEAR + r")[\s/-]?Q(?P<qn3>[1-4])\b"
+                r"|\b(?:H(?P<hn>[12])|(?P<hn2>[12])H)[\s/-]?(?P<year3>" + _YEAR + r"|'\d\d)\b"),
+     _resolve_period),
+    # "the fourth quarter", "third-quarter profit", "Q4": the year from publication; "the
+    # year-ago third quarter" a year before
+    (re.compile(r"\b(?:(?P<ago>year-ago|year-earlier|prior-year|year-before)\s+)?"
+                r"(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)"
+                r"[\s-]+(?P<unit>quarter)\b" + _NOT_A_QUARTER, re.IGNORECASE), _resolve_period),
+    (re.compile(r"(?<![\w-])Q(?P<qn>[1-4])(?![\w-])"), _resolve_period),
+    (re.compile(r"\b(?P<which>this|the\s+(?:current|present|latest|previous|past|most\s+recent"
+                r"|last|prior|preceding)|last|next|the\s+(?:next|coming))\s+quarter\b"
+                + _NOT_A_QUARTER, re.IGNORECASE), _resolve_relative_quarter),
+    # "the summer of 2010", "winter 2010", "spring of last year"
+    (re.compile(r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"(?:\s+of)?,?\s+(?P<year>" + _YEAR
+                + r")(?![\d,.]\d)\b"), _resolve_period),
+    (re.compile(r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"\s+of\s+(?P<rel>last|this|next)"
+                r"\s+year\b"), _resolve_period),
+    # "last fall", "this spring", "this past summer", "early next winter"
+    (re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?(?P<which>[Ll]ast|[Tt]his(?:\s+(?:past|coming))?"
+                r"|[Nn]ext)\s+" + _SEASON + r"\b(?!\s+[A-Z])"), _resolve_period),
+    # "in the summer", "during winter", "by early spring" (see _resolve_bare_season)
+    (re.compile(r"\b(?:the\s+)?" + _SEASON_MOD + r"(?P<season>spring|summer|autumn|winter|fall)\b"
+                r"(?!\s+(?:[A-Z]|of\s+\w*[a-z]|in\b))"), _resolve_bare_season),
+)
+
+
 _MODIFIER = (r"(?:(?:early|late|mid|earlier|later|the\s+(?:end|start|beginning|middle)\s+of)"
              r"[\s-]+)?")
 
@@ -573,6 +776,7 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
                 r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday),
     (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"),
      _resolve_year),
+    *_PERIOD_RULES,
 )
 
 
@@ -614,7 +818,10 @@ def find_dates(text: str, published_at: datetime, *, past: bool = False,
 
 
 def interval(value: str) -> tuple[date, date]:
-    """The first and last day a value of `find_dates` covers ("2017-W11": Monday to Sunday)."""
+    """The first and last day a value of `find_dates` covers ("2017-W11": Monday to Sunday,
+    "2017-Q1": January to March, "2010-WI": December 2010 to February 2011)."""
+    if value[5:6] in ("Q", "H", "S", "F") or value[5:7] == "WI":
+        return _period_bounds(int(value[:4]), value[5:])
     if len(value) == 10:
         day = date.fromisoformat(value)
         return day, day
@@ -627,6 +834,12 @@ def interval(value: str) -> tuple[date, date]:
         next_year, next_month = _add_months(year, month, 1)
         return date(year, month, 1), date(next_year, next_month, 1) - timedelta(days=1)
     return date(year, 1, 1), date(year, 12, 31)
+
+
+def event_value(value: str) -> str:
+    """A value of `find_dates` in the formats of event records (day, ISO week, month, year):
+    a quarter, half or season becomes the year it begins in ("2019-Q4" -> "2019")."""
+    return value[:4] if value[5:6] in ("Q", "H", "S", "F") or value[5:7] == "WI" else value
 
 
 def parse_published_at(value: str) -> datetime:

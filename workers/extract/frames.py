@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Sequence
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from workers.extract.codes import is_refinement, specificity
-from workers.extract.dates import find_dates, interval
+from workers.extract.dates import event_value, find_dates, interval
 from workers.extract.triggers import LexEntry, LexMatch, Lexicon
 from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression
 
@@ -593,7 +593,7 @@ class FrameBuilder:
                 if said is not None and said.precision == "day" and said.value < day:
                     day = said.value
             return EventDate(day, "day", None, "published_at")
-        return EventDate(te.value, te.precision, te.text, "text")
+        return EventDate(event_value(te.value), te.precision, te.text, "text")
 
     def _told_ahead(self, head: Token) -> bool:
         """Whether the text puts the happening after its report: a future modal or "going
@@ -1038,7 +1038,8 @@ def date_from_narrative(events: Sequence[Mention], mentions: Sequence[Mention],
     published = date.fromisoformat(published_day)
     anchors = sorted([(m.evidence[0], m.date) for m in mentions
                       if m.type != "statement" and m.date.source == "text"]
-                     + [(te.start, EventDate(te.value, te.precision, te.text, "text")) for te in quiet_dates],
+                     + [(te.start, EventDate(event_value(te.value), te.precision, te.text, "text"))
+                        for te in quiet_dates],
                      key=lambda a: a[0])
     recent = [(at, d) for at, d in anchors if d.precision in ("day", "week")
               and (span := interval(d.value))[0] <= published
