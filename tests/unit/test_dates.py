@@ -583,3 +583,19 @@ def test_periods_become_the_year_they_begin_in_on_event_records() -> None:
     assert event_value("2019-Q4") == event_value("2019-H2") == event_value("2019-WI") == "2019"
     assert event_value("2019-10-24") == "2019-10-24"
     assert event_value("2019-W43") == "2019-W43"
+
+
+# --- parts of a year or month keep the precision of what they modify ----------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mid-2011 is the target for the new plant.", ("Mid-2011", "2011", "year")),
+    ("The plant opens in mid-2011.", ("mid-2011", "2011", "year")),
+    ("Early 2012, rebels took the town.", ("Early 2012", "2012", "year")),
+    ("Late March 2015 saw the first strikes.", ("Late March 2015", "2015-03", "month")),
+    ("Late last year, talks failed.", ("Late last year", "2009", "year")),
+    ("Later this year the vote will be held.", ("Later this year", "2010", "year")),
+    ("Earlier this month police raided the office.", ("Earlier this month", "2010-10", "month")),
+])
+def test_early_mid_late_keep_the_precision_of_what_they_modify(text: str, expected: tuple) -> None:
+    assert found(text, datetime(2010, 10, 23, tzinfo=UTC)) == [expected]

@@ -734,7 +734,9 @@ _PERIOD_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
 )
 
 
-_MODIFIER = (r"(?:(?:early|late|mid|earlier|later|the\s+(?:end|start|beginning|middle)\s+of)"
+# "mid-2011", "early March 2015", "the end of 2011": the value of what they modify (TimeML
+# puts the part in `mod`; eventwire's precisions have no part of a year).
+_MODIFIER = (r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he\s+(?:end|start|beginning|middle)\s+of)"
              r"[\s-]+)?")
 
 # Order matters only for equal spans; overlapping matches keep the longest.
