@@ -599,3 +599,36 @@ def test_periods_become_the_year_they_begin_in_on_event_records() -> None:
 ])
 def test_early_mid_late_keep_the_precision_of_what_they_modify(text: str, expected: tuple) -> None:
     assert found(text, datetime(2010, 10, 23, tzinfo=UTC)) == [expected]
+
+
+# --- dates told relative to the text's own time --------------------------------------------
+
+
+def test_the_following_day_and_that_year_follow_the_last_date_given() -> None:
+    text = ("The rebels took the town on May 3, 2004. Earlier that day, the army had left. "
+            "The following day the mayor fled, and the next month the governor resigned. "
+            "In 1998 the mine closed; the following year it reopened.")
+    assert found(text, OCTOBER_THURSDAY)[1:4] == [
+        ("Earlier that day", "2004-05-03", "day"), ("The following day", "2004-05-04", "day"),
+        ("the next month", "2004-06", "month")]
+    assert values(text, OCTOBER_THURSDAY)[-1] == "1999"
+    # Without a date to follow, or as a span of time, they are skipped.
+    assert found("The following day was calm.", OCTOBER_THURSDAY) == []
+    assert values("Prices rose in 2010 and kept rising over the following year.", OCTOBER_THURSDAY) == ["2010"]
+
+
+def test_comparisons_with_the_same_period_a_year_before() -> None:
+    text = ("Third-quarter profit rose to $5 million from $4 million a year earlier. In the "
+            "year-ago quarter, sales were lower. Sales rose 4% in September compared with "
+            "the same month last year.")
+    assert values(text, OCTOBER_THURSDAY) == ["2019-Q3", "2018-Q3", "2018-Q3", "2019-09", "2018-09"]
+    # With no period named before it, "a year ago" is a year before publication.
+    assert values("Prices are up 3% from a year ago.", OCTOBER_THURSDAY) == ["2018"]
+
+
+def test_the_day_a_market_closed_and_the_end_of_the_year() -> None:
+    assert found("Stocks fell on Monday, and the index ended the day 2% lower.", OCTOBER_THURSDAY) == [
+        ("Monday", "2019-10-21", "day"), ("the day", "2019-10-21", "day")]
+    assert values("The index rose 30 points to end the day at 8,000.", OCTOBER_THURSDAY) == ["2019-10-24"]
+    assert values("The deal should close by the end of the year.", OCTOBER_THURSDAY) == ["2019"]
+    assert found("He spent the day at home.", OCTOBER_THURSDAY) == []

@@ -782,6 +782,181 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
 )
 
 
+# --- dates told relative to the text's own time ---------------------------------------------
+#
+# "the following day", "that year", "a year earlier", "the year-ago quarter", "ended the day"
+# name a time relative to the last date the text gave (its reference time), not to
+# publication. They are resolved after the other expressions, against the latest of those
+# that ends before them within `_REFERENCE_CHARS` and is of a unit they can refer to.
+
+_REFERENCE_CHARS = 400
+Found = tuple[int, int, str, DatePrecision]
+
+
+def _unit_of(value: str) -> str:
+    """'day', 'week', 'month', 'quarter' (a quarter or half), 'season' or 'year'."""
+    if len(value) == 4:
+        return "year"
+    if len(value) == 10:
+        return "day"
+    code = value[5:]
+    if code.isdigit():
+        return "month"
+    if code[0] in "QH":
+        return "quarter"
+    return "season" if code in _SEASON_START else "week"
+
+
+def _shift(value: str, unit: str, step: int) -> str:
+    """`value` moved by `step` days, months or years (`unit`), in its own format."""
+    if unit == "day":
+        return (date.fromisoformat(value) + timedelta(days=step)).isoformat()
+    if unit == "month":
+        year, month = _add_months(int(value[:4]), int(value[5:7]), step)
+        return f"{year:04d}-{month:02d}" + value[7:]
+    year = int(value[:4]) + step
+    kind = _unit_of(value)
+    if kind == "day":
+        month, day = int(value[5:7]), int(value[8:10])
+        return (_safe_date(year, month, day) or date(year, month, day - 1)).isoformat()
+    if kind == "week":
+        return f"{year:04d}-W{min(int(value[6:]), date(year, 12, 28).isocalendar()[1]):02d}"
+    return f"{year:04d}{value[4:]}"
+
+
+def _truncate(value: str, unit: str) -> str:
+    """The day, month or year (`unit`) of a value at least that fine."""
+    return value[:{"day": 10, "month": 7, "year": 4}[unit]]
+
+
+_UNITS_OF = {"day": ("day",), "month": ("day", "month"),
+             "year": ("day", "week", "month", "quarter", "season", "year")}
+# What a comparison with the period a year before refers to: the reporting period.
+_PERIOD_NOUNS = {"quarter": ("quarter",), "month": ("month",), "period": ("quarter", "month"),
+                 "": ("quarter", "month")}
+_PRECISIONS: dict[str, DatePrecision] = {"day": "day", "week": "week", "month": "month",
+                                          "quarter": "year", "season": "year", "year": "year"}
+_SENTENCE_END = re.compile(r"[.!?]['\"”’]?\s")
+_SPAN_BEFORE = re.compile(r"\b(?:in|over|within|during|for|throughout)\s+$", re.IGNORECASE)
+_MARKET_VERB_BEFORE = re.compile(r"\b(?:end|ends|ended|ending|finish|finished|finishing|close|closed"
+                                 r"|closing|start|started|starting|open|opened|opening)\s+$")
+
+
+def _reference(text: str, taken: list[Found], position: int, units: tuple[str, ...],
+               same_sentence: bool = False) -> str | None:
+    """The value of the latest expression of one of `units` ending before `position`, within
+    `_REFERENCE_CHARS` (and, with `same_sentence`, in the same sentence)."""
+    for _, end, value, _ in reversed(taken):
+        if end <= position:
+            if position - end > _REFERENCE_CHARS or (
+                    same_sentence and _SENTENCE_END.search(text, end, position)):
+                return None
+            if _unit_of(value) in units:
+                return value
+    return None
+
+
+Anaphor = Callable[[re.Match[str], str, list[Found], date], "str | None"]
+
+
+def _step(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
+    """"the following day", "the next month", "the previous year", "the year before"; not a
+    span of time ("in the next year", "over the following month")."""
+    if _SPAN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None
+    unit = m["unit"].lower()
+    ref = _reference(text, taken, m.start(), _UNITS_OF[unit])
+    step = 1 if m["step"] and m["step"].lower() in ("following", "next") else -1
+    return None if ref is None else _shift(_truncate(ref, unit), unit, step)
+
+
+def _same(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
+    """"that day", "the same month", "later that year": the reference's day, month, year."""
+    unit = m["unit"].lower()
+    ref = _reference(text, taken, m.start(), _UNITS_OF[unit])
+    return None if ref is None else _truncate(ref, unit)
+
+
+def _own(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
+    """"later in the day", "ended the day": the day of the story, else the report's; "the end
+    of the year", "earlier in the month": the year or month of a date in the same sentence,
+    else the report's."""
+    if m["market"] and not _MARKET_VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None
+    unit = m["unit"].lower()
+    ref = _reference(text, taken, m.start(), _UNITS_OF[unit], same_sentence=unit != "day")
+    return _truncate(ref or today.isoformat(), unit)
+
+
+def _period(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
+    """"the quarter", "the latest period", "the 1988 quarter", "last year's quarter", "the
+    quarter a year ago": the reporting period the text last named (a quarter or a half)."""
+    ref = _reference(text, taken, m.start(), ("quarter",))
+    if ref is None:
+        return None
+    if m["year"]:
+        return m["year"] + ref[4:]
+    return _shift(ref, "year", -1) if m["ago"] or m.group().lower().startswith("last") else ref
+
+
+def _year_before(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
+    """"the same period last year", "the year-ago quarter", "year-earlier (profit)", "a year
+    ago", "a year earlier" after a quarter or a month: that period a year before."""
+    noun = (m["noun"] or "").lower()
+    units = _PERIOD_NOUNS[noun]
+    ref = _reference(text, taken, m.start(), units)
+    return None if ref is None else _shift(ref, "year", -1)
+
+
+_NOT_A_TIME_AFTER = r"(?!\s+(?:before|after|of|when|that|in\s+which|ended|ending)\b)"
+_YEAR_AGO = r"(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year|of\s+the\s+(?:previous|prior|last)\s+year)"
+_ANAPHORA: tuple[tuple[re.Pattern[str], Anaphor], ...] = (
+    (re.compile(r"\b[Tt]he\s+(?P<step>following|next|previous|preceding|prior)\s+(?P<unit>day|month"
+                r"|year)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"), _step),
+    (re.compile(r"\b[Tt]he\s+(?P<unit>day|month|year)\s+before\b(?!\s+(?:last|yesterday|the|a|an|his"
+                r"|her|their|its|\w+ing|[A-Z\d])\b)(?P<step>)"), _step),
+    (re.compile(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+that\s+|[Tt]hat\s+(?:same\s+)?|[Tt]he\s+same\s+)"
+                r"(?P<unit>day|month|year)\b" + _NOT_A_TIME_AFTER), _same),
+    (re.compile(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+in\s+the\s+|[Tt]he\s+(?:end|start|beginning|middle"
+                r"|rest|remainder)\s+of\s+the\s+|(?P<market>the\s+(?:trading\s+)?))(?P<unit>day|month"
+                r"|year)\b(?!\s+(?:after|of|when|that|in\s+which|ended|ending)\b)"), _own),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:same|corresponding|comparable)\s+(?P<noun>period|quarter|month)"
+                r"\s+" + _YEAR_AGO + r"\b"), _year_before),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:comparable\s+|corresponding\s+)?(?:[Yy]ear-(?:ago|earlier|before)"
+                r"|[Pp]rior-year|[Pp]revious-year)(?:\s+(?P<noun>quarter|period|month))?\b"), _year_before),
+    (re.compile(r"\b[Aa]\s+year\s+(?:ago|earlier|before)\b(?!\s+(?:than|that|when)\b)(?P<noun>)"),
+     _year_before),
+    (re.compile(r"\b(?:[Tt]he|[Tt]hat|[Ii]ts)\s+(?:same\s+quarter|quarter|(?:latest\s+|same\s+)?period)"
+                r"(?P<ago>\s+a\s+year\s+(?:ago|earlier|before))?\b(?!\s+(?:of|ended|ending|to|from|in"
+                r"|when)\b)(?P<year>)"), _period),
+    (re.compile(r"\b[Tt]he\s+(?P<year>(?:1[89]|20)\d\d)\s+(?:quarter|period)\b(?P<ago>)"), _period),
+    (re.compile(r"\b[Ll]ast\s+year's\s+(?:quarter|period)\b(?P<ago>)(?P<year>)"), _period),
+)
+
+
+def _with_anaphora(text: str, taken: list[Found], today: date) -> list[Found]:
+    """`taken` (in text order) with the expressions told relative to it; an anaphor replaces
+    the expressions it covers ("the same period last year" over "last year", "a year ago"
+    read against the quarter before it over the year before publication), and is dropped
+    where it overlaps one only in part."""
+    resolved = []
+    for pattern, resolve in _ANAPHORA:
+        for m in pattern.finditer(text):
+            value = resolve(m, text, taken, today)
+            if value is not None:
+                resolved.append((m.start(), m.end(), value, _PRECISIONS[_unit_of(value)]))
+    if not resolved:
+        return taken
+    resolved.sort(key=lambda f: (f[0] - f[1], f[0]))
+    chosen: list[Found] = []
+    for candidate in resolved:
+        if all(candidate[1] <= c[0] or candidate[0] >= c[1] for c in chosen):
+            chosen.append(candidate)
+    kept = [t for t in taken if not any(a[0] <= t[0] and t[1] <= a[1] for a in chosen)]
+    kept += [a for a in chosen if not any(t[0] < a[1] and a[0] < t[1] for t in kept)]
+    return sorted(kept)
+
+
 def find_dates(text: str, published_at: datetime, *, past: bool = False,
                month_first: bool | None = None) -> list[TimeExpression]:
     """Every date expression in `text`, in order, resolved against `published_at`.
@@ -814,6 +989,7 @@ def find_dates(text: str, published_at: datetime, *, past: bool = False,
         if all(candidate[1] <= t[0] or candidate[0] >= t[1] for t in taken):
             taken.append(candidate)
     taken.sort()
+    taken = _with_anaphora(text, taken, ctx.today)
     if past:
         taken = [t for t in taken if interval(t[2])[0] <= ctx.today and _tense(text, t[0]) <= 0]
     return [TimeExpression(text[s:e], s, e, value, precision) for s, e, value, precision in taken]
