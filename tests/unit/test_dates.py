@@ -444,7 +444,9 @@ _GUESSED = st.one_of(
     st.tuples(st.sampled_from(["January", "March", "June", "Sept.", "Dec."]),
               st.integers(1, 28)).map(lambda md: f"{md[0]} {md[1]}"),
     st.sampled_from(["in April", "in November", "the weekend", "over the weekend",
-                     "earlier this month", "this week", "Christmas Day"]),
+                     "earlier this month", "this week", "Christmas Day", "in the fourth quarter",
+                     "in the first quarter", "this summer", "in the spring", "last winter",
+                     "this winter", "in Q2"]),
 )
 
 
@@ -622,8 +624,13 @@ def test_comparisons_with_the_same_period_a_year_before() -> None:
             "year-ago quarter, sales were lower. Sales rose 4% in September compared with "
             "the same month last year.")
     assert values(text, OCTOBER_THURSDAY) == ["2019-Q3", "2018-Q3", "2018-Q3", "2019-09", "2018-09"]
-    # With no period named before it, "a year ago" is a year before publication.
+    # With no period named before it, "a year ago" / "a year earlier" is a year before publication.
     assert values("Prices are up 3% from a year ago.", OCTOBER_THURSDAY) == ["2018"]
+    assert values("Prices are up 3% from a year earlier.", OCTOBER_THURSDAY) == ["2018"]
+    # The reporting period is the article's: "the quarter" far below it still means it.
+    filler = "Analysts had expected more, and shares fell in early trading on the news. " * 8
+    assert values("Third-quarter profit fell. " + filler + "Costs rose in the quarter.",
+                  OCTOBER_THURSDAY) == ["2019-Q3", "2019-Q3"]
 
 
 def test_the_day_a_market_closed_and_the_end_of_the_year() -> None:

@@ -843,12 +843,12 @@ _MARKET_VERB_BEFORE = re.compile(r"\b(?:end|ends|ended|ending|finish|finished|fi
 
 
 def _reference(text: str, taken: list[Found], position: int, units: tuple[str, ...],
-               same_sentence: bool = False) -> str | None:
+               same_sentence: bool = False, within: int = _REFERENCE_CHARS) -> str | None:
     """The value of the latest expression of one of `units` ending before `position`, within
-    `_REFERENCE_CHARS` (and, with `same_sentence`, in the same sentence)."""
+    `within` characters (and, with `same_sentence`, in the same sentence)."""
     for _, end, value, _ in reversed(taken):
         if end <= position:
-            if position - end > _REFERENCE_CHARS or (
+            if position - end > within or (
                     same_sentence and _SENTENCE_END.search(text, end, position)):
                 return None
             if _unit_of(value) in units:
@@ -891,7 +891,7 @@ def _own(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | 
 def _period(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
     """"the quarter", "the latest period", "the 1988 quarter", "last year's quarter", "the
     quarter a year ago": the reporting period the text last named (a quarter or a half)."""
-    ref = _reference(text, taken, m.start(), ("quarter",))
+    ref = _reference(text, taken, m.start(), ("quarter",), within=len(text))
     if ref is None:
         return None
     if m["year"]:
@@ -905,6 +905,8 @@ def _year_before(m: re.Match[str], text: str, taken: list[Found], today: date) -
     noun = (m["noun"] or "").lower()
     units = _PERIOD_NOUNS[noun]
     ref = _reference(text, taken, m.start(), units)
+    if ref is None and m.group().lower().startswith("a year"):
+        ref = str(today.year)
     return None if ref is None else _shift(ref, "year", -1)
 
 
