@@ -201,6 +201,11 @@ def test_dotted_and_dashed_numeric_dates() -> None:
     assert found("Scores of 2-1 and 10-2-3, a ratio of 1.2.3") == []
 
 
+def test_a_month_of_next_year() -> None:
+    assert found("Dealers will close after October of next year.") == [
+        ("October of next year", "2018-10", "month")]
+
+
 def test_months_with_and_without_years() -> None:
     assert found("Fighting has continued since August 2016.") == [
         ("August 2016", "2016-08", "month")]

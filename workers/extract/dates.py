@@ -755,7 +755,7 @@ _RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
                 + r"),?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)\b"),
      _resolve_month_year),
     (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_FULL
-                + r")\s+(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year),
+                + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year),
     (re.compile(r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+(?P<month>"
                 + _MONTH_FULL + r")\b"), _resolve_modified_month),
     (re.compile(r"(?<![\w-])(?P<month>" + _MONTH_FULL + r")\b(?!-)"),
