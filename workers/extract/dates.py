@@ -420,6 +420,7 @@ def _resolve_weekday(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _day(_weekday_date(ctx.today, weekday, "future" if direction > 0 else "past"))
 
 
+_DEICTIC_WORDS = ("today", "tonight", "morning", "afternoon", "evening", "yesterday", "night", "tomorrow")
 _DEICTIC_OFFSETS = {
     "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
     "earlier today": 0, "later today": 0, "yesterday": -1, "last night": -1,
@@ -695,42 +696,51 @@ _NOT_A_QUARTER = r"(?![\s-]+(?:century|centuries|mile|hour|point|final|of\s+(?:a
 _SEASON = r"(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter|[Ff]all)"
 _SEASON_MOD = r"(?:(?:early|late|mid|the\s+(?:end|start|beginning|middle)\s+of)[\s-]+)?"
 
-_PERIOD_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
+# Rules whose words do not occur in a text are not run (`find_dates` lowers the text once):
+# most texts name no quarter, half or season.
+_QUARTER = ("quarter",)
+_HALF = ("half",)
+_Q_CODES = ("q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q", "h1", "h2", "1h", "2h")
+_SEASONS = ("spring", "summer", "autumn", "winter", "fall")
+Rule = tuple[re.Pattern[str], Resolver, tuple[str, ...]]
+
+_PERIOD_RULES: tuple[Rule, ...] = (
     # "the third quarter of 2019", "fourth-quarter 2019", "the first half of next year"
     (re.compile(r"\b(?:the\s+)?(?:fiscal\s+)?" + _ORDINAL + r"[\s-]+(?P<unit>quarter)" + _OF_YEAR,
-                re.IGNORECASE), _resolve_period),
+                re.IGNORECASE), _resolve_period, _QUARTER),
     (re.compile(r"\b(?:the\s+)?" + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)" + _OF_YEAR,
-                re.IGNORECASE), _resolve_period),
+                re.IGNORECASE), _resolve_period, _HALF),
     # "the 2019 third quarter", "2019's fourth quarter", "next year's first half"
     (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _ORDINAL + r"[\s-]+(?P<unit>quarter)\b"),
-     _resolve_period),
+     _resolve_period, _QUARTER),
     (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)\b"),
-     _resolve_period),
+     _resolve_period, _HALF),
     # "Q3 2019", "Q3/2019", "Q3 '19", "3Q 2019", "2019 Q3", "H1 2012", "1H 2012"
     (re.compile(r"\b(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)[\s/-]?(?P<year>" + _YEAR + r"|'\d\d)\b"
                 r"|\b(?P<year2>" + _YEAR + r")[\s/-]?Q(?P<qn3>[1-4])\b"
                 r"|\b(?:H(?P<hn>[12])|(?P<hn2>[12])H)[\s/-]?(?P<year3>" + _YEAR + r"|'\d\d)\b"),
-     _resolve_period),
+     _resolve_period, _Q_CODES),
     # "the fourth quarter", "third-quarter profit", "Q4": the year from publication; "the
     # year-ago third quarter" a year before
     (re.compile(r"\b(?:(?P<ago>year-ago|year-earlier|prior-year|year-before)\s+)?"
                 r"(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)"
-                r"[\s-]+(?P<unit>quarter)\b" + _NOT_A_QUARTER, re.IGNORECASE), _resolve_period),
-    (re.compile(r"(?<![\w-])Q(?P<qn>[1-4])(?![\w-])"), _resolve_period),
+                r"[\s-]+(?P<unit>quarter)\b" + _NOT_A_QUARTER, re.IGNORECASE), _resolve_period,
+     _QUARTER),
+    (re.compile(r"(?<![\w-])Q(?P<qn>[1-4])(?![\w-])"), _resolve_period, _Q_CODES),
     (re.compile(r"\b(?P<which>this|the\s+(?:current|present|latest|previous|past|most\s+recent"
                 r"|last|prior|preceding)|last|next|the\s+(?:next|coming))\s+quarter\b"
-                + _NOT_A_QUARTER, re.IGNORECASE), _resolve_relative_quarter),
+                + _NOT_A_QUARTER, re.IGNORECASE), _resolve_relative_quarter, _QUARTER),
     # "the summer of 2010", "winter 2010", "spring of last year"
     (re.compile(r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"(?:\s+of)?,?\s+(?P<year>" + _YEAR
-                + r")(?![\d,.]\d)\b"), _resolve_period),
+                + r")(?![\d,.]\d)\b"), _resolve_period, _SEASONS),
     (re.compile(r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"\s+of\s+(?P<rel>last|this|next)"
-                r"\s+year\b"), _resolve_period),
+                r"\s+year\b"), _resolve_period, _SEASONS),
     # "last fall", "this spring", "this past summer", "early next winter"
     (re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?(?P<which>[Ll]ast|[Tt]his(?:\s+(?:past|coming))?"
-                r"|[Nn]ext)\s+" + _SEASON + r"\b(?!\s+[A-Z])"), _resolve_period),
+                r"|[Nn]ext)\s+" + _SEASON + r"\b(?!\s+[A-Z])"), _resolve_period, _SEASONS),
     # "in the summer", "during winter", "by early spring" (see _resolve_bare_season)
     (re.compile(r"\b(?:the\s+)?" + _SEASON_MOD + r"(?P<season>spring|summer|autumn|winter|fall)\b"
-                r"(?!\s+(?:[A-Z]|of\s+\w*[a-z]|in\b))"), _resolve_bare_season),
+                r"(?!\s+(?:[A-Z]|of\s+\w*[a-z]|in\b))"), _resolve_bare_season, _SEASONS),
 )
 
 
@@ -740,44 +750,44 @@ _MODIFIER = (r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he\s+(?:end
              r"[\s-]+)?")
 
 # Order matters only for equal spans; overlapping matches keep the longest.
-_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
+_RULES: tuple[Rule, ...] = (
     (re.compile(r"(?<![\d-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
                 r"(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
-                r"(?![\d-])"), _resolve_iso),
-    (_NUMERIC_DATE, _resolve_numeric),
+                r"(?![\d-])"), _resolve_iso, ()),
+    (_NUMERIC_DATE, _resolve_numeric, ()),
     (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?(?P<month>"
                 + _MONTH_ANY + r")\s+" + _DAY + r"(?!\d|[:.]\d)\b" + _YEAR_SUFFIX),
-     _resolve_month_day),
+     _resolve_month_day, ()),
     (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?" + _DAY
                 + r"(?:\s+of)?\s+(?P<month>" + _MONTH_ANY + r")(?!\w)" + _YEAR_SUFFIX),
-     _resolve_month_day),
+     _resolve_month_day, ()),
     (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_ANY
                 + r"),?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)\b"),
-     _resolve_month_year),
+     _resolve_month_year, ()),
     (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_FULL
-                + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year),
+                + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year, ("year",)),
     (re.compile(r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+(?P<month>"
-                + _MONTH_FULL + r")\b"), _resolve_modified_month),
+                + _MONTH_FULL + r")\b"), _resolve_modified_month, ()),
     (re.compile(r"(?<![\w-])(?P<month>" + _MONTH_FULL + r")\b(?!-)"),
-     _resolve_bare_month),
+     _resolve_bare_month, ()),
     (re.compile(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Ee]arlier)\s+)?"
                 r"(?P<weekday>" + _WEEKDAY + r")(?:'s)?" + _TIME_OF_DAY + r"\b"),
-     _resolve_weekday),
+     _resolve_weekday, ("day",)),
     (re.compile(r"\b(?:(?:early|late|earlier|later)\s+)?(?P<deictic>"
                 + "|".join(k.replace(" ", r"\s+") for k in sorted(_DEICTIC_OFFSETS, key=len,
                                                                     reverse=True))
-                + r")" + _TIME_OF_DAY + r"\b", re.IGNORECASE), _resolve_deictic),
+                + r")" + _TIME_OF_DAY + r"\b", re.IGNORECASE), _resolve_deictic, _DEICTIC_WORDS),
     (re.compile(r"\b" + _MODIFIER + r"(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b",
-                re.IGNORECASE), _resolve_relative_unit),
+                re.IGNORECASE), _resolve_relative_unit, ("last", "this", "next")),
     (re.compile(r"\b(?:(?P<which>last|this|next)\s+|the\s+(?:(?P<past>past)\s+)?)weekend\b",
-                re.IGNORECASE), _resolve_weekend),
+                re.IGNORECASE), _resolve_weekend, ("weekend",)),
     (re.compile(r"\b" + _NUMBER + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
-                re.IGNORECASE), _resolve_ago),
+                re.IGNORECASE), _resolve_ago, ("ago",)),
     (re.compile(r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
                 r"|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth)"
-                r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday),
+                r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday, ("new year", "christmas", "fourth")),
     (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"),
-     _resolve_year),
+     _resolve_year, ()),
     *_PERIOD_RULES,
 )
 
@@ -912,27 +922,32 @@ def _year_before(m: re.Match[str], text: str, taken: list[Found], today: date) -
 
 _NOT_A_TIME_AFTER = r"(?!\s+(?:before|after|of|when|that|in\s+which|ended|ending)\b)"
 _YEAR_AGO = r"(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year|of\s+the\s+(?:previous|prior|last)\s+year)"
-_ANAPHORA: tuple[tuple[re.Pattern[str], Anaphor], ...] = (
+# As for _RULES, each with the words without which it is not run.
+_ANAPHORA: tuple[tuple[re.Pattern[str], Anaphor, tuple[str, ...]], ...] = (
     (re.compile(r"\b[Tt]he\s+(?P<step>following|next|previous|preceding|prior)\s+(?P<unit>day|month"
-                r"|year)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"), _step),
+                r"|year)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"), _step,
+     ("following", "next", "previous", "preceding", "prior")),
     (re.compile(r"\b[Tt]he\s+(?P<unit>day|month|year)\s+before\b(?!\s+(?:last|yesterday|the|a|an|his"
-                r"|her|their|its|\w+ing|[A-Z\d])\b)(?P<step>)"), _step),
+                r"|her|their|its|\w+ing|[A-Z\d])\b)(?P<step>)"), _step, ("before",)),
     (re.compile(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+that\s+|[Tt]hat\s+(?:same\s+)?|[Tt]he\s+same\s+)"
-                r"(?P<unit>day|month|year)\b" + _NOT_A_TIME_AFTER), _same),
+                r"(?P<unit>day|month|year)\b" + _NOT_A_TIME_AFTER), _same, ("that", "same")),
     (re.compile(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+in\s+the\s+|[Tt]he\s+(?:end|start|beginning|middle"
                 r"|rest|remainder)\s+of\s+the\s+|(?P<market>the\s+(?:trading\s+)?))(?P<unit>day|month"
-                r"|year)\b(?!\s+(?:after|of|when|that|in\s+which|ended|ending)\b)"), _own),
+                r"|year)\b(?!\s+(?:after|of|when|that|in\s+which|ended|ending)\b)"), _own,
+     ("the day", "the month", "the year", "trading day")),
     (re.compile(r"\b(?:[Tt]he\s+)?(?:same|corresponding|comparable)\s+(?P<noun>period|quarter|month)"
-                r"\s+" + _YEAR_AGO + r"\b"), _year_before),
+                r"\s+" + _YEAR_AGO + r"\b"), _year_before, ("same", "corresponding", "comparable")),
     (re.compile(r"\b(?:[Tt]he\s+)?(?:comparable\s+|corresponding\s+)?(?:[Yy]ear-(?:ago|earlier|before)"
-                r"|[Pp]rior-year|[Pp]revious-year)(?:\s+(?P<noun>quarter|period|month))?\b"), _year_before),
+                r"|[Pp]rior-year|[Pp]revious-year)(?:\s+(?P<noun>quarter|period|month))?\b"), _year_before,
+     ("year-", "prior-year", "previous-year")),
     (re.compile(r"\b[Aa]\s+year\s+(?:ago|earlier|before)\b(?!\s+(?:than|that|when)\b)(?P<noun>)"),
-     _year_before),
+     _year_before, ("a year",)),
     (re.compile(r"\b(?:[Tt]he|[Tt]hat|[Ii]ts)\s+(?:same\s+quarter|quarter|(?:latest\s+|same\s+)?period)"
                 r"(?P<ago>\s+a\s+year\s+(?:ago|earlier|before))?\b(?!\s+(?:of|ended|ending|to|from|in"
-                r"|when)\b)(?P<year>)"), _period),
-    (re.compile(r"\b[Tt]he\s+(?P<year>(?:1[89]|20)\d\d)\s+(?:quarter|period)\b(?P<ago>)"), _period),
-    (re.compile(r"\b[Ll]ast\s+year's\s+(?:quarter|period)\b(?P<ago>)(?P<year>)"), _period),
+                r"|when)\b)(?P<year>)"), _period, ("quarter", "period")),
+    (re.compile(r"\b[Tt]he\s+(?P<year>(?:1[89]|20)\d\d)\s+(?:quarter|period)\b(?P<ago>)"), _period,
+     ("quarter", "period")),
+    (re.compile(r"\b[Ll]ast\s+year's\s+(?:quarter|period)\b(?P<ago>)(?P<year>)"), _period, ("year's",)),
 )
 
 
@@ -942,7 +957,10 @@ def _with_anaphora(text: str, taken: list[Found], today: date) -> list[Found]:
     read against the quarter before it over the year before publication), and is dropped
     where it overlaps one only in part."""
     resolved = []
-    for pattern, resolve in _ANAPHORA:
+    lower = text.lower()
+    for pattern, resolve, words in _ANAPHORA:
+        if not any(word in lower for word in words):
+            continue
         for m in pattern.finditer(text):
             value = resolve(m, text, taken, today)
             if value is not None:
@@ -979,7 +997,10 @@ def find_dates(text: str, published_at: datetime, *, past: bool = False,
     """
     ctx = _Context(text, published_at.date(), past, month_first)
     found: list[tuple[int, int, str, DatePrecision]] = []
-    for pattern, resolve in _RULES:
+    lower = text.lower()
+    for pattern, resolve, words in _RULES:
+        if words and not any(word in lower for word in words):
+            continue
         for match in pattern.finditer(text):
             resolved = resolve(match, ctx)
             if resolved is not None:
