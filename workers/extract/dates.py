@@ -746,7 +746,8 @@ _PERIOD_RULES: tuple[Rule, ...] = (
 
 # "mid-2011", "early March 2015", "the end of 2011": the value of what they modify (TimeML
 # puts the part in `mod`; eventwire's precisions have no part of a year).
-_MODIFIER = (r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater|[Tt]he\s+(?:end|start|beginning|middle)\s+of)"
+_MODIFIER = (r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater"
+             r"|[Tt]he\s+(?:end|start|beginning|middle)\s+of)"
              r"[\s-]+)?")
 
 # Order matters only for equal spans; overlapping matches keep the longest.
@@ -765,7 +766,8 @@ _RULES: tuple[Rule, ...] = (
                 + r"),?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)\b"),
      _resolve_month_year, ()),
     (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_FULL
-                + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year, ("year",)),
+                + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year,
+     ("year",)),
     (re.compile(r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+(?P<month>"
                 + _MONTH_FULL + r")\b"), _resolve_modified_month, ()),
     (re.compile(r"(?<![\w-])(?P<month>" + _MONTH_FULL + r")\b(?!-)"),
@@ -785,7 +787,8 @@ _RULES: tuple[Rule, ...] = (
                 re.IGNORECASE), _resolve_ago, ("ago",)),
     (re.compile(r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
                 r"|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth)"
-                r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday, ("new year", "christmas", "fourth")),
+                r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday,
+     ("new year", "christmas", "fourth")),
     (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"),
      _resolve_year, ()),
     *_PERIOD_RULES,
@@ -921,7 +924,8 @@ def _year_before(m: re.Match[str], text: str, taken: list[Found], today: date) -
 
 
 _NOT_A_TIME_AFTER = r"(?!\s+(?:before|after|of|when|that|in\s+which|ended|ending)\b)"
-_YEAR_AGO = r"(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year|of\s+the\s+(?:previous|prior|last)\s+year)"
+_YEAR_AGO = (r"(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year"
+             r"|of\s+the\s+(?:previous|prior|last)\s+year)")
 # As for _RULES, each with the words without which it is not run.
 _ANAPHORA: tuple[tuple[re.Pattern[str], Anaphor, tuple[str, ...]], ...] = (
     (re.compile(r"\b[Tt]he\s+(?P<step>following|next|previous|preceding|prior)\s+(?P<unit>day|month"
