@@ -606,7 +606,10 @@ class FrameBuilder:
         for n, tok in enumerate(chain):
             if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in tok.children):
                 return True
-            if n > 0 and (tok.lemma_.lower() in SCHEDULE_LEMMAS or tok.lower_ == "going"):
+            # only as the governor of an infinitive or of a passive subject: "police set up
+            # checkpoints and arrested" is no schedule
+            if n > 0 and chain[n - 1].dep_ in ("xcomp", "nsubjpass") and (
+                    tok.lemma_.lower() in SCHEDULE_LEMMAS or tok.lower_ == "going"):
                 return True
         return False
 
