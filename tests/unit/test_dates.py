@@ -430,6 +430,10 @@ def test_past_reading_takes_the_latest_choice_on_or_before_publication() -> None
     # Words that fix a later time themselves have no past reading.
     assert past == [("March 4", "2026-03-04"), ("this Friday", "2026-12-04"),
                     ("the weekend", "2026-W49"), ("March", "2026-03")]
+    # "this summer" in March is this year's, which has not begun: no past reading either.
+    march = datetime(2026, 3, 20, tzinfo=UTC)
+    assert find_dates("Protests are planned for this summer.", march, past=True) == []
+    assert [e.value for e in find_dates("Protests continued this winter.", march, past=True)] == ["2025-WI"]
     # Nor have words a future cue puts ahead.
     assert find_dates("He said they would travel on Thursday.", DECEMBER_SATURDAY, past=True) == []
     assert values("He said they would travel on Thursday.", DECEMBER_SATURDAY) == ["2026-12-10"]

@@ -566,7 +566,8 @@ def _pick_period(today: date, code: str, mode: str) -> str:
     August); 'ended' the latest that
     ended before it; 'coming' the first that has not ended, unless the latest ended less than
     `_RECENT_PERIOD_DAYS` ago ("expects to report third-quarter results" in October); 'next'
-    the first that begins after it; 'this' the one under way, else this year's; 'near' the
+    the first that begins after it; 'this' the one under way, else the one of this calendar
+    year (for a winter, the nearer of the two that touch it); 'near' the
     one under way, else the next if it begins within `_FAR_AHEAD_DAYS`, else the last ended
     (as for months: news looks back further than ahead).
     """
@@ -588,8 +589,10 @@ def _pick_period(today: date, code: str, mode: str) -> str:
         year = ahead[0][0]
     elif under_way:
         year = under_way[0][0]
-    elif mode == "this":
-        year = today.year
+    elif mode == "this":  # of this calendar year; a winter touches two, take the nearer
+        this_year = [sp for sp in spans if sp[1].year <= today.year <= sp[2].year]
+        year = min(this_year, key=lambda sp: min(abs((sp[1] - today).days),
+                                                 abs((sp[2] - today).days)))[0]
     else:
         year = ahead[0][0] if (ahead[0][1] - today).days <= _FAR_AHEAD_DAYS else ended[-1][0]
     return f"{year:04d}-{code}"
@@ -640,7 +643,7 @@ def _resolve_period(m: re.Match[str], ctx: _Context) -> Resolved | None:
     elif which in ("next", "this coming"):
         mode = "next"
     elif which == "this":
-        mode = "begun" if ctx.past else "this"
+        mode = "this"  # this year's: no past reading before it begins
     elif direction > 0:
         mode = "coming"
     elif direction < 0:

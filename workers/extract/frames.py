@@ -598,7 +598,7 @@ class FrameBuilder:
     def _told_ahead(self, head: Token) -> bool:
         """Whether the text puts the happening after its report: a future modal or "going
         to" on the trigger or a governor whose modality reaches it ("will march", "are going
-        to strike"), a schedule word governing it ("set to begin", "planned to march"), or a
+        to strike"), a schedule word governing it ("set to begin", "planned a march"), or a
         nominal trigger that is the subject of a future verb ("the offensive will begin")."""
         chain = self._governor_chain(head)
         if _is_nominal(head) and head.dep_ in SUBJECTS:
@@ -606,9 +606,9 @@ class FrameBuilder:
         for n, tok in enumerate(chain):
             if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in tok.children):
                 return True
-            # only as the governor of an infinitive or of a passive subject: "police set up
-            # checkpoints and arrested" is no schedule
-            if n > 0 and chain[n - 1].dep_ in ("xcomp", "nsubjpass") and (
+            # only as the governor of an infinitive, an object or a passive subject ("planned a
+            # march"): "police set up checkpoints and arrested" is no schedule
+            if n > 0 and chain[n - 1].dep_ in ("xcomp", "dobj", "nsubjpass") and (
                     tok.lemma_.lower() in SCHEDULE_LEMMAS or tok.lower_ == "going"):
                 return True
         return False
