@@ -162,7 +162,7 @@ def read_topic(settings: Settings, topic: str, since: Any, follow: bool) -> Iter
         while follow or pending:
             for tp, batch in consumer.poll(timeout_ms=500).items():
                 for message in batch:
-                    if follow or message.offset < end[tp]:
+                    if (follow or message.offset < end[tp]) and message.value is not None:  # not a tombstone
                         yield orjson.loads(message.value)
             pending = {tp for tp in pending if consumer.position(tp) < end[tp]}
     finally:
@@ -195,13 +195,20 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
 
 
 def format_row(record: dict[str, Any]) -> str:
-    """One readable line for an event, a duplicate notice, a dead letter or an article."""
+    """One readable line for an event, a cluster, a duplicate notice, a dead letter or an article."""
     if "event_id" in record:
         loc = record.get("location") or {}
         where = f"{loc.get('name')}, {loc.get('country_code')} ({loc.get('precision')})" if loc else "-"
         date = record["date"]
         return (f"{record['type']:<9} {record['subtype']:<22} {date['value']:<10} {where:<32} "
                 f"{record['evidence']['text'][:90]!r}")
+    if "merged_into" in record:
+        return f"cluster {record['cluster_id']} v{record['version']} merged into {record['merged_into']}"
+    if "cluster_id" in record:
+        loc = record.get("location") or {}
+        return (f"cluster {record['cluster_id']} v{record['version']} {record['type']} {record['subtype']} "
+                f"{record['date']['value']} {loc.get('name', '-')}: {record['num_articles']} articles, "
+                f"{record['num_sources']} sources")
     if "duplicate_of" in record:
         return f"duplicate {record['article_id']} of {record['duplicate_of']} ({record['method']}, {record['similarity']:.2f})"
     if "payload_b64" in record:

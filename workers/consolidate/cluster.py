@@ -1,29 +1,41 @@
 """The consolidation stage without Kafka: events in, one evolving record per real-world event out.
 
     consolidator = Consolidator(ConsolidationConfig())
-    record = consolidator.process(event)   # ConsolidatedEvent (new version of its cluster) or None
-    removed_ids = consolidator.expire()     # clusters that left the window
+    update = consolidator.process(event)   # Update (the records to publish) or None for a late event
+    gone = consolidator.expire()            # ids of clusters no report within the horizon can meet any more
 
-An event joins the best-scoring live cluster of its type that it agrees with (see
-`workers.consolidate.match` for the scores and vetoes), or starts a new one. A cluster
-keeps its best knowledge: the most specific subtype, the most precise location, the
-narrowest date, and the intersection of its members' date intervals, against which
-later events are compared (so a cluster never holds two different days or towns).
+**What the clusters are.** Reports are decided in a fixed *decision order*: the most precise
+first (a city and a day before a country or a month, `vagueness`), then by `published_at`,
+then by event id. Each report joins the best-scoring cluster of the reports decided before it
+that it agrees with (`workers.consolidate.match` has the scores and vetoes), or starts a new
+one; when two clusters tie for the best score it joins neither (precision first). Deciding the
+precise reports first means a vague report ("in Baghdad province", "in May") is weighed against
+every precise cluster it could belong to, whatever came first. A cluster keeps its best
+knowledge: the most specific subtype, the most precise location, the narrowest date, and the
+intersection of its members' date intervals, against which later reports are compared.
+The clusters are therefore a function of the *set* of reports, not of the order they arrive in.
 
-Time is event time: every event counts at its `published_at`. The watermark is the latest
-such time seen; an event older than the watermark minus `window_days` is late: `process`
-returns None. A cluster is a candidate for a report published within the window after its
-last report; a week- or month-precise report ("in May") is also a candidate for the
-clusters whose days its own days contain, as long as it is published within the window
-after the end of its week or month. So a cluster is kept until the window after the later
-of its last report and the end of the calendar month (and ISO week) of its last possible
-day, at most `REACH_MAX_DAYS` after its last report (`Consolidator.keep_until`); `expire()`
-drops it after that. So results depend only on the order of the input,
-not on wall-clock time or on how often `expire()` runs, and a replay of the same events
-from empty state gives the same clusters with the same ids.
+**How arrival order stops mattering.** A report that arrives after reports that follow it in
+the decision order is put at its place: the reports after it whose candidate clusters changed
+are decided again, in decision order, until nothing changes any more (only reports of the same
+type whose days overlap the changed clusters' and whose place and subtype could agree are
+looked at). A precise report that arrives in publication order is decided once.
 
-State: one `Cluster` per live cluster, JSON-safe through `to_dict()`/`from_dict()`; a
-`Consolidator` is rebuilt by `add()`-ing the stored clusters in any order.
+**Ids.** A cluster's id is derived from its earliest member by `published_at`, then event id
+(`cluster_id_for`), never from arrival: the same members have the same id in every order.
+When that member moves to another cluster, or an earlier-published report joins, the id is
+retired: `process` returns a `RetiredCluster` record (`merged_into`: the cluster that holds
+the member the id was named after) after the new versions of the clusters that changed.
+
+**Time.** Candidates are found through the report's own date interval. The watermark is the
+latest `published_at` seen; a report whose every possible day lies more than `lateness_days`
+before it is late (`process` returns None). A cluster is dropped by `expire()` once all its
+members' days lie more than `lateness_days` + `REACH_MAX_DAYS` before the watermark: no report
+that is not late can overlap them. So for reports within the horizon of each other the result
+does not depend on arrival order, on wall-clock time or on when `expire()` runs.
+
+State: one `Cluster` (with its members' reports) per live cluster and one entry per retired id,
+JSON-safe through `Consolidator.stored()` and `Consolidator.from_dict()`.
 """
 
 from __future__ import annotations
@@ -31,10 +43,10 @@ from __future__ import annotations
 import hashlib
 import heapq
 import sys
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,22 +56,25 @@ import orjson
 from workers.consolidate.match import (ACTOR_COUNTRY_CONFLICT, PRECISION_RANK, SHARED_ACTOR, Interval,
                                        actor_countries_conflict, actor_words, actors_share, date_interval,
                                        date_score, deeper_subtype, intersect, place_score, subtype_score)
-from workers.consolidate.records import ConsolidatedEvent, event_from_dict
+from workers.consolidate.records import ConsolidatedEvent, RetiredCluster, event_from_dict
 from workers.dedup.index import parse_time
 from workers.extract.codes import codes_for
 from workers.records import Actor, Event, EventDate, EventLocation, utc_now_iso
 
 EXPIRE_EVERY = 3600.0  # seconds of event time between expiry sweeps in `consolidate()`
 DAY_SECONDS = 86400.0
-WIDE_MIN_DAYS = 7  # a report whose date spans this many days or more (a week, a month) ...
-REACH_MAX_DAYS = 31  # ... and at most this many may join a cluster after the window (`_reach`)
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+REACH_MAX_DAYS = 31  # a report whose date spans more days than this (a year) meets no other report
+
+Key = tuple[int, float, str]  # the decision order: vagueness, published_at (epoch seconds), event id
+PLACE_VAGUENESS = {"city": 0, "admin1": 1, "country": 2, "region": 2}
 
 
 @dataclass(frozen=True, slots=True)
 class ConsolidationConfig:
     """Parameters of consolidation. See docs/consolidation.md for the reasons of the defaults."""
 
-    window_days: float = 3.0
+    lateness_days: float = 30.0  # reports whose days all lie further before the watermark are late
     same_place_km: float = 25.0  # two city-precise places closer than this are one place
     admin1_km: float = 150.0  # a city this close to an admin1's point may lie in it (when admin1 names are missing)
     report_lag_days: int = 1  # an undated report tells of its publication day or up to this many days before
@@ -72,110 +87,221 @@ class ConsolidationConfig:
     max_actors: int = 12
 
     def __post_init__(self) -> None:
-        if self.window_days <= 0 or self.same_place_km < 0 or self.admin1_km < 0 or self.report_lag_days < 0:
-            raise ValueError("window_days must be positive; distances and report_lag_days not negative")
+        if self.lateness_days <= 0 or self.same_place_km < 0 or self.admin1_km < 0 or self.report_lag_days < 0:
+            raise ValueError("lateness_days must be positive; distances and report_lag_days not negative")
 
-    @property
-    def window_seconds(self) -> float:
-        return self.window_days * DAY_SECONDS
+    @classmethod
+    def from_settings(cls, settings: Any) -> "ConsolidationConfig":
+        """The configuration the `EVENTWIRE_CONSOLIDATION_*` settings give (`workers.settings`)."""
+        return cls(lateness_days=settings.consolidation_lateness_days)
 
 
 @dataclass(frozen=True, slots=True)
-class Member:
-    """One event in a cluster: what the counts need."""
+class Report:
+    """One member event: what the scores, the cluster's best knowledge and its counts need."""
 
     event_id: str
     article_id: str
     source: str  # the outlet; the URL's host or the article when the outlet is unknown
-
-
-@dataclass(slots=True)
-class Cluster:
-    """The live state of one consolidated event."""
-
-    cluster_id: str
+    seen: float  # published_at, epoch seconds
     type: str
     subtype: str
     location: EventLocation | None
     date: EventDate
-    interval: Interval  # the days every member's date allows
-    actors: list[Actor]
-    members: list[Member]
-    first_seen: float
-    last_seen: float
+    interval: Interval  # the days the date may mean
+    actors: tuple[Actor, ...]
     confidence: float
-    version: int = 1
-    updated_at: str = field(default_factory=utc_now_iso)
+    key: Key = field(init=False, repr=False, compare=False)  # the decision order
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.vagueness, self.seen, self.event_id))
+
+    @property
+    def vagueness(self) -> int:
+        """0 for a city and a day; one more for each step of place (admin1, country or none) and of
+        date (two or three days, a week, a month, longer)."""
+        place = PLACE_VAGUENESS[self.location.precision] if self.location is not None else 2
+        days = _width(self.interval) + 1
+        return place + (0 if days == 1 else 1 if days <= 3 else 2 if days <= 7 else 3 if days <= REACH_MAX_DAYS else 4)
+
+    @property
+    def born(self) -> tuple[float, str]:
+        """The naming order: the earliest member by published_at, then event id, names its cluster."""
+        return (self.seen, self.event_id)
 
     @property
     def country(self) -> str | None:
         return self.location.country_code if self.location is not None else None
 
-    def has_article(self, article_id: str) -> bool:
-        return any(m.article_id == article_id for m in self.members)
+    @property
+    def wide(self) -> bool:
+        """A date too vague to tell one happening from another (a year): meets no other report."""
+        return _width(self.interval) + 1 > REACH_MAX_DAYS
 
-    def record(self) -> ConsolidatedEvent:
+    @classmethod
+    def of(cls, event: Event, report_lag_days: int) -> "Report":
+        return cls(event.event_id, event.article_id, source_key(event), parse_time(event.published_at), event.type,
+                   event.subtype, event.location, event.date, date_interval(event.date, report_lag_days),
+                   tuple(event.actors), event.confidence)
+
+    def to_list(self) -> list[Any]:
+        return [self.event_id, self.article_id, self.source, self.seen, self.type, self.subtype,
+                self.location.to_dict() if self.location is not None else None, self.date.to_dict(),
+                list(self.interval), [a.to_dict() for a in self.actors], self.confidence]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> "Report":
+        event_id, article_id, source, seen, type_, subtype, location, when, interval, actors, confidence = data
+        return cls(event_id, article_id, source, float(seen), type_, subtype,
+                   EventLocation(**location) if location is not None else None, EventDate(**when),
+                   (int(interval[0]), int(interval[1])), tuple(Actor(**a) for a in actors), float(confidence))
+
+
+@dataclass(slots=True)
+class View:
+    """The best knowledge of some members of a cluster, folded in canonical order."""
+
+    type: str
+    subtype: str
+    location: EventLocation | None
+    date: EventDate
+    date_width: int
+    interval: Interval  # the days every member's date allows
+    actors: list[Actor]
+    articles: set[str]
+    last: Key  # the key of the last member folded in
+
+    @classmethod
+    def of(cls, members: Iterable[Report], max_actors: int) -> "View | None":
+        view: View | None = None
+        for report in members:
+            if view is None:
+                view = cls(report.type, report.subtype, report.location, report.date, _width(report.interval),
+                           report.interval, list(report.actors[:max_actors]), {report.article_id}, report.key)
+            else:
+                view.add(report, max_actors)
+        return view
+
+    def add(self, report: Report, max_actors: int) -> None:
+        """Fold in a member that comes after every member folded so far."""
+        self.subtype = deeper_subtype(self.type, self.subtype, report.subtype)
+        self.interval = intersect(self.interval, report.interval) or self.interval
+        width = _width(report.interval)
+        if (width, report.date.source != "text") < (self.date_width, self.date.source != "text"):
+            self.date, self.date_width = report.date, width
+        if report.location is not None and (self.location is None or PRECISION_RANK[report.location.precision]
+                                            > PRECISION_RANK[self.location.precision]):
+            self.location = report.location
+        _merge_actors(self.actors, report.actors, max_actors)
+        self.articles.add(report.article_id)
+        self.last = report.key
+
+
+@dataclass(slots=True)
+class Cluster:
+    """The live state of one consolidated event: its members in decision order."""
+
+    members: list[Report]
+    version: int = 0  # of the last record published under its id
+    updated_at: str = field(default_factory=utc_now_iso)
+    _view: View | None = None  # of all members, cached
+    _id: str | None = None  # cached
+
+    @property
+    def head(self) -> str:
+        """The event id of the first member in decision order: the cluster's name inside the stage."""
+        return self.members[0].event_id
+
+    @property
+    def cluster_id(self) -> str:
+        """The published id: from the earliest member by published_at, then event id."""
+        if self._id is None:
+            self._id = cluster_id_for(min(self.members, key=_born).event_id)
+        return self._id
+
+    @property
+    def type(self) -> str:
+        return self.members[0].type
+
+    @property
+    def last_day(self) -> int:
+        """The latest day any member's date may mean."""
+        return max(m.interval[1] for m in self.members)
+
+    def view(self, max_actors: int, before: Key | None = None) -> View | None:
+        """The best knowledge of the members that come before `before` (all members when None)."""
+        if before is None or self.members[-1].key < before:
+            if self._view is None:
+                self._view = View.of(self.members, max_actors)
+            return self._view
+        return View.of(self.members[:bisect_left(self.members, before, key=_key)], max_actors)
+
+    def insert(self, report: Report, max_actors: int) -> None:
+        if self._view is not None and self.members and report.key > self.members[-1].key:
+            self._view.add(report, max_actors)
+        else:
+            self._view = None
+        insort(self.members, report, key=_key)
+        self._id = None
+
+    def remove(self, report: Report) -> None:
+        self.members.remove(report)
+        self._view = self._id = None
+
+    def record(self, max_actors: int) -> ConsolidatedEvent:
         """The record published for the cluster's current version."""
+        view = self.view(max_actors)
+        assert view is not None
+        sources = {m.source for m in self.members}
         return ConsolidatedEvent(
             cluster_id=self.cluster_id,
             version=self.version,
-            type=self.type,
-            subtype=self.subtype,
-            codes=codes_for(self.type, self.subtype),
-            location=self.location,
-            date=self.date,
-            actors=list(self.actors),
-            event_ids=[m.event_id for m in self.members],
-            sources=sorted({m.source for m in self.members}),
+            type=view.type,
+            subtype=view.subtype,
+            codes=codes_for(view.type, view.subtype),
+            location=view.location,
+            date=view.date,
+            actors=list(view.actors),
+            event_ids=[m.event_id for m in sorted(self.members, key=_born)],
+            sources=sorted(sources),
             num_events=len(self.members),
-            num_articles=len({m.article_id for m in self.members}),
-            num_sources=len({m.source for m in self.members}),
-            first_seen=_iso(self.first_seen),
-            last_seen=_iso(self.last_seen),
-            confidence=self.confidence,
+            num_articles=len(view.articles),
+            num_sources=len(sources),
+            first_seen=_iso(min(m.seen for m in self.members)),
+            last_seen=_iso(max(m.seen for m in self.members)),
+            confidence=max(m.confidence for m in self.members),
             updated_at=self.updated_at,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.cluster_id,
-            "type": self.type,
-            "subtype": self.subtype,
-            "location": self.location.to_dict() if self.location is not None else None,
-            "date": self.date.to_dict(),
-            "interval": list(self.interval),
-            "actors": [a.to_dict() for a in self.actors],
-            "members": [[m.event_id, m.article_id, m.source] for m in self.members],
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "confidence": self.confidence,
-            "version": self.version,
-            "updated_at": self.updated_at,
-        }
+        return {"id": self.cluster_id, "members": [m.to_list() for m in self.members], "version": self.version,
+                "updated_at": self.updated_at}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Cluster":
-        location = data["location"]
-        start, end = data["interval"]
-        return cls(
-            cluster_id=data["id"],
-            type=data["type"],
-            subtype=data["subtype"],
-            location=EventLocation(**location) if location is not None else None,
-            date=EventDate(**data["date"]),
-            interval=(int(start), int(end)),
-            actors=[Actor(**a) for a in data["actors"]],
-            members=[Member(*m) for m in data["members"]],
-            first_seen=float(data["first_seen"]),
-            last_seen=float(data["last_seen"]),
-            confidence=float(data["confidence"]),
-            version=int(data["version"]),
-            updated_at=data["updated_at"],
-        )
+        members = sorted((Report.from_list(m) for m in data["members"]), key=_key)
+        return cls(members, int(data["version"]), data["updated_at"])
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What one event changed: the records to publish, in order, and the event's cluster.
+
+    A `RetiredCluster` among the records ends its id: publish it, then a tombstone.
+    """
+
+    cluster_id: str
+    records: list[ConsolidatedEvent | RetiredCluster]
+
+    @property
+    def cluster(self) -> ConsolidatedEvent | None:
+        """The event's cluster, when this update publishes it."""
+        return next((r for r in self.records if isinstance(r, ConsolidatedEvent) and r.cluster_id == self.cluster_id),
+                    None)
 
 
 def cluster_id_for(event_id: str) -> str:
-    """The id of a cluster started by `event_id`: the same on every replay."""
+    """The id of a cluster whose earliest member is `event_id`: the same on every run."""
     return "c-" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:20]
 
 
@@ -186,279 +312,418 @@ def source_key(event: Event) -> str:
     return host or f"article:{event.article_id}"
 
 
+def _key(report: Report) -> Key:
+    return report.key
+
+
+def _born(report: Report) -> tuple[float, str]:
+    return report.born
+
+
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _day_of(epoch: float) -> int:
-    return int(epoch // DAY_SECONDS)
+def _day(epoch: float) -> int:
+    """The day (proleptic Gregorian ordinal, UTC) of an epoch second."""
+    return int(epoch // DAY_SECONDS) + EPOCH_ORDINAL
 
 
 def _width(interval: Interval) -> int:
     return interval[1] - interval[0]
 
 
-def _day_start(ordinal: int) -> float:
-    """The epoch second at which the day `ordinal` (proleptic Gregorian) begins, UTC."""
-    return datetime.combine(date.fromordinal(ordinal), time(), timezone.utc).timestamp()
+def _days(*intervals: Interval) -> range:
+    return range(min(i[0] for i in intervals), max(i[1] for i in intervals) + 1)
 
 
-def _reach(cluster: Cluster) -> float:
-    """The latest event time at which a report may still join `cluster`, before the window.
-
-    A report is read against the cluster's latest report (`last_seen`), and a week- or
-    month-precise report ("in May", "last week") also against the cluster's days: it may
-    name the calendar month or the ISO week that holds the cluster's last possible day, so
-    the cluster is kept until that month and that week are over. Clusters whose days span
-    more than `REACH_MAX_DAYS` (a year-precise report) are not kept longer, and no cluster is
-    kept more than `REACH_MAX_DAYS` after its last report (a date far in the future).
-    """
-    if _width(cluster.interval) + 1 > REACH_MAX_DAYS:
-        return cluster.last_seen
-    return max(cluster.last_seen, min(_period_end(cluster.interval[1]), cluster.last_seen + REACH_MAX_DAYS * DAY_SECONDS))
+def _merge_actors(known: list[Actor], actors: Iterable[Actor], max_actors: int) -> None:
+    """Add the actors `known` does not name yet ("Hamas" is named by "Hamas militants")."""
+    for actor in actors:
+        if len(known) >= max_actors:
+            return
+        words = actor_words(actor.text)
+        if words and not any(a.role == actor.role and (words <= (have := actor_words(a.text)) or have <= words)
+                             for a in known):
+            known.append(actor)
 
 
-@lru_cache(maxsize=4096)
-def _period_end(ordinal: int) -> float:
-    """When the later of the calendar month and the ISO week that hold day `ordinal` is over."""
-    last = date.fromordinal(ordinal)
-    month_end = date(last.year + last.month // 12, last.month % 12 + 1, 1).toordinal()  # the day after
-    week_end = ordinal + 8 - last.isoweekday()  # the Monday after
-    return _day_start(max(month_end, week_end))
+class _DayIndex:
+    """Ids by (type, country) and by day: what overlaps some days, of a type, in some countries."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[str, str | None], dict[int, set[str]]] = {}
+        self._countries: dict[str, set[str | None]] = {}
+
+    def add(self, type_: str, countries: Iterable[str | None], days: range, item: str) -> None:
+        for country in countries:
+            self._countries.setdefault(type_, set()).add(country)
+            by_day = self._days.setdefault((type_, country), {})
+            for d in days:
+                by_day.setdefault(d, set()).add(item)
+
+    def remove(self, type_: str, countries: Iterable[str | None], days: range, item: str) -> None:
+        for country in countries:
+            by_day = self._days[(type_, country)]
+            for d in days:
+                held = by_day[d]
+                held.discard(item)
+                if not held:
+                    del by_day[d]
+
+    def find(self, type_: str, countries: Iterable[str | None] | None, days: range) -> set[str]:
+        """Items of `type_` in `countries` (None: every country) on any of `days`."""
+        out: set[str] = set()
+        for country in self._countries.get(type_, ()) if countries is None else countries:
+            by_day = self._days.get((type_, country))
+            if by_day:
+                for d in days:
+                    out.update(by_day.get(d, ()))
+        return out
+
+
+def _countries_met(country: str | None) -> tuple[str | None, ...] | None:
+    """The countries whose clusters a report in `country` may join (None: all of them)."""
+    return None if country is None else (country, None)
 
 
 class Consolidator:
-    """Clusters of events over a sliding window of event time (see the module docstring)."""
+    """Clusters of reports, independent of arrival order within the lateness horizon (module docstring)."""
 
     def __init__(self, config: ConsolidationConfig | None = None) -> None:
         self.config = config or ConsolidationConfig()
-        self._clusters: dict[str, Cluster] = {}
-        self._member_of: dict[str, str] = {}  # event id -> cluster id
-        # type -> country (None: unknown) -> day of last_seen -> cluster ids; an event only
-        # meets clusters of its own type and of its country or of none, and (unless it gives
-        # only a week or a month) of the days its window reaches.
-        self._buckets: dict[str, dict[str | None, dict[int, set[str]]]] = {}
-        # (keep_until, cluster id) for every index update; an entry whose cluster has moved on
-        # since is skipped when it comes up, so expiry costs a heap pop per update, not a walk
-        self._expiry: list[tuple[float, str]] = []
+        # Inside the stage a cluster is named by its head (first member in decision order): a
+        # report only ever joins clusters whose head comes before it, so the head does not change.
+        self._clusters: dict[str, Cluster] = {}  # head event id -> cluster
+        self._head_of: dict[str, str] = {}  # event id -> head of its cluster
+        self._ids: dict[str, str] = {}  # published cluster id -> head
+        self._reports: dict[str, Report] = {}
+        # Clusters by the days of their head and every member's country: the clusters a report
+        # may join (a cluster's interval lies within its head's days).
+        self._heads = _DayIndex()
+        self._head_entries: dict[str, tuple[frozenset[str | None], range]] = {}
+        # Reports by their own days: those a change to a cluster may concern.
+        self._by_day = _DayIndex()
+        # (last day, head or retired id); stale entries are skipped
+        self._expiry: list[tuple[int, str]] = []
+        self._retired: dict[str, tuple[int, int]] = {}  # retired id -> (its last version, last day)
+        self._newest: Key = (-1, float("-inf"), "")  # the largest key of any report added
         self.watermark = float("-inf")
 
     def __len__(self) -> int:
         return len(self._clusters)
 
     def cluster(self, cluster_id: str) -> Cluster:
-        return self._clusters[cluster_id]
+        return self._clusters[self._ids[cluster_id]]
 
     def clusters(self) -> Iterator[Cluster]:
         return iter(self._clusters.values())
 
-    def add(self, cluster: Cluster) -> None:
-        """Put a stored cluster back (rebuilding from a table or a snapshot), replacing one with its id."""
-        if cluster.cluster_id in self._clusters:
-            self._remove(cluster.cluster_id)
-        self._clusters[cluster.cluster_id] = cluster
-        for member in cluster.members:
-            self._member_of[member.event_id] = cluster.cluster_id
-        self._index(cluster)
-        self.watermark = max(self.watermark, cluster.last_seen)
+    def record(self, cluster_id: str) -> ConsolidatedEvent:
+        return self.cluster(cluster_id).record(self.config.max_actors)
 
-    def process(self, event: Event) -> ConsolidatedEvent | None:
-        """Add `event` and return the new version of its cluster; None for a late event.
+    # ---- the stage ----------------------------------------------------------------------
 
-        An event already in a cluster (a replay) returns that cluster's current record unchanged.
+    def process(self, event: Event) -> Update | None:
+        """Add `event`; the records that changed, or None for a late event.
+
+        An event already in a cluster (a re-delivery) gives its cluster's current record again.
         """
-        seen = parse_time(event.published_at)
-        window = self.config.window_seconds
-        if seen < self.watermark - window:
-            return None
-        known = self._member_of.get(event.event_id)
+        self.watermark = max(self.watermark, parse_time(event.published_at))
+        known = self._head_of.get(event.event_id)
         if known is not None:
-            return self._clusters[known].record()
-        self.watermark = max(self.watermark, seen)
-        interval = date_interval(event.date, self.config.report_lag_days)
-        best: tuple[float, int, str] | None = None
-        tied = False  # another cluster scores as high as the best one
-        for cluster in self._candidates(event, seen, interval):
-            score = self.score(cluster, event, interval)
-            if score is None:
-                continue
-            needed = self.config.same_article_score if cluster.has_article(event.article_id) else self.config.min_score
-            if score < needed:
-                continue
-            key = (score, len(cluster.members), cluster.cluster_id)
-            if best is not None and score == best[0]:
-                tied = True
-            elif best is None or score > best[0]:
-                tied = False
-            if best is None or key > best:
-                best = key
-        if best is None or tied:
-            # Nothing to join, or two clusters fit equally well and nothing in the report tells
-            # which one it is (an arrest "in Saxony" when Dresden and Leipzig both had one that
-            # day): a cluster of its own rather than a guess.
-            cluster = self._start(event, seen, interval)
-        else:
-            cluster = self._clusters[best[2]]
-            self._join(cluster, event, seen, interval)
-        return cluster.record()
-
-    def score(self, cluster: Cluster, event: Event, interval: Interval | None = None) -> float | None:
-        """How well `event` agrees with `cluster`: None when it cannot be the same happening."""
-        cfg = self.config
-        if event.type != cluster.type:
+            cluster = self._clusters[known]
+            return Update(cluster.cluster_id, [cluster.record(self.config.max_actors)])
+        report = Report.of(event, self.config.report_lag_days)
+        if report.interval[1] < self.cutoff_day():
             return None
-        when = date_score(interval or date_interval(event.date, cfg.report_lag_days), cluster.interval)
+        self._reports[report.event_id] = report
+        if not report.wide:
+            self._by_day.add(report.type, (report.country,), _days(report.interval), report.event_id)
+        before: dict[str, tuple[tuple[Report, ...], str | None, int]] = {}
+        self._settle(report, before)
+        self._newest = max(self._newest, report.key)
+        records = self._publish(before)
+        return Update(self._clusters[self._head_of[report.event_id]].cluster_id, records)
+
+    def cutoff_day(self, now: float | None = None) -> int:
+        """The first day a report's date must reach not to be late at `now` (default: the watermark)."""
+        now = self.watermark if now is None else now
+        return _day(now - self.config.lateness_days * DAY_SECONDS) if now != float("-inf") else -sys.maxsize
+
+    def expire(self, now: float | None = None) -> list[str]:
+        """Drop the clusters (and forget the retired ids) whose days all lie more than the horizon
+        and `REACH_MAX_DAYS` before `now` (default: the watermark); returns their ids."""
+        limit = self.cutoff_day(now) - REACH_MAX_DAYS
+        gone = []
+        while self._expiry and self._expiry[0][0] < limit:
+            day, name = heapq.heappop(self._expiry)
+            cluster = self._clusters.get(name)
+            if cluster is not None and cluster.last_day == day:
+                gone.append(cluster.cluster_id)
+                self._drop(name)
+            elif name in self._retired and self._retired[name][1] == day:
+                del self._retired[name]
+                gone.append(name)
+        return gone
+
+    def score(self, view: View, report: Report) -> float | None:
+        """How well `report` agrees with what a cluster knows: None when it cannot be the same happening."""
+        cfg = self.config
+        if report.type != view.type:
+            return None
+        when = date_score(report.interval, view.interval)
         if when is None:  # the cheapest veto first: most candidates fail on the date
             return None
-        subtype = subtype_score(event.type, cluster.subtype, event.subtype)
+        subtype = subtype_score(report.type, view.subtype, report.subtype)
         if subtype is None:
             return None
-        where = place_score(event.location, cluster.location, cfg.same_place_km, cfg.admin1_km)
+        where = place_score(report.location, view.location, cfg.same_place_km, cfg.admin1_km)
         if where is None:
             return None
-        shared = actors_share(event.actors, cluster.actors)
-        if shared is False and event.type in cfg.actor_defined_types:
+        shared = actors_share(report.actors, view.actors)
+        if shared is False and report.type in cfg.actor_defined_types:
             return None
         score = subtype + when + where
         if shared:
             score += SHARED_ACTOR
-        if actor_countries_conflict(event.actors, cluster.actors):
+        if actor_countries_conflict(report.actors, view.actors):
             score += ACTOR_COUNTRY_CONFLICT
         return score
 
-    def keep_until(self, cluster: Cluster) -> float:
-        """The event time after which `cluster` can take no more reports (see `_reach`)."""
-        return _reach(cluster) + self.config.window_seconds
+    # ---- state ---------------------------------------------------------------------------
 
-    def expire(self, now: float | None = None) -> list[str]:
-        """Drop the clusters that can take no more reports at `now` (default: the watermark):
-        those whose `keep_until` is before it."""
-        now = self.watermark if now is None else now
-        gone = []
-        while self._expiry and self._expiry[0][0] < now:
-            until, cid = heapq.heappop(self._expiry)
-            cluster = self._clusters.get(cid)
-            if cluster is not None and self.keep_until(cluster) == until:
-                self._remove(cid)
-                gone.append(cid)
-        return gone
+    def add(self, cluster: Cluster) -> None:
+        """Put a stored cluster back (rebuilding from a table), replacing one with its id."""
+        self._retired.pop(cluster.cluster_id, None)
+        if cluster.cluster_id in self._ids:
+            self._drop(self._ids[cluster.cluster_id])
+        members, cluster.members = cluster.members, []
+        head = members[0].event_id
+        self._clusters[head] = cluster
+        for report in members:
+            self._reports[report.event_id] = report
+            if not report.wide:
+                self._by_day.add(report.type, (report.country,), _days(report.interval), report.event_id)
+            self._enter(head, report)
+            self._newest = max(self._newest, report.key)
+            self.watermark = max(self.watermark, report.seen)
+        self._ids[cluster.cluster_id] = head
+
+    def stored(self, cluster_id: str) -> dict[str, Any] | None:
+        """The state kept for an id: a live cluster, a retired id, or None (expired)."""
+        if cluster_id in self._ids:
+            return self.cluster(cluster_id).to_dict()
+        if cluster_id in self._retired:
+            version, day = self._retired[cluster_id]
+            return {"id": cluster_id, "retired": True, "version": version, "last_day": day}
+        return None
 
     def to_dict(self) -> dict[str, Any]:
-        """The whole state; the watermark is the latest `last_seen` of the clusters."""
-        return {"clusters": [c.to_dict() for c in sorted(self._clusters.values(), key=lambda c: c.cluster_id)]}
+        """The whole state; the watermark is the latest `published_at` of the members."""
+        return {"clusters": [self.stored(cid) for cid in sorted(self._ids) + sorted(self._retired)]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], config: ConsolidationConfig | None = None) -> "Consolidator":
         consolidator = cls(config)
         for item in data["clusters"]:
-            consolidator.add(Cluster.from_dict(item))
+            if item.get("retired"):
+                consolidator._retire(item["id"], int(item["version"]), int(item["last_day"]))
+            else:
+                consolidator.add(Cluster.from_dict(item))
         return consolidator
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _candidates(self, event: Event, seen: float, interval: Interval) -> Iterator[Cluster]:
-        by_country = self._buckets.get(event.type, {})
-        country = event.location.country_code if event.location is not None else None
-        groups = by_country.values() if country is None else (by_country.get(country, {}), by_country.get(None, {}))
-        window = self.config.window_seconds
-        now = max(self.watermark, seen)
-        oldest = now - window
-        # A week- or month-precise report ("in May") may come long after the happening: it
-        # also meets the live clusters whose days its own days contain, while it is published
-        # no later than the window after the end of its week or month (`_reach`).
-        wide = WIDE_MIN_DAYS <= _width(interval) + 1 <= REACH_MAX_DAYS and \
-            seen <= _day_start(interval[1] + 1) + window
-        first_day = _day_of(oldest)
-        ids = (cid for days in groups for day, cids in days.items() if wide or day >= first_day for cid in cids)
-        for cid in ids:
-            cluster = self._clusters[cid]
-            if cluster.first_seen > seen + window:
+    def _settle(self, first: Report, before: dict[str, tuple[tuple[Report, ...], str | None, int]]) -> None:
+        """Decide `first`, then again every later report whose candidate clusters changed, in decision order."""
+        queue: list[tuple[Key, str]] = [(first.key, first.event_id)]
+        queued = {first.event_id}
+        while queue:
+            key, event_id = heapq.heappop(queue)
+            queued.discard(event_id)
+            report = self._reports[event_id]
+            old = self._head_of.get(event_id)
+            if old is not None:
+                self._touch(old, before)
+                self._leave(old, report)
+            new = self._decide(report)
+            self._touch(new, before)
+            self._enter(new, report)
+            if new == old or key >= self._newest:  # nothing changed, or no report comes after it
                 continue
-            if cluster.last_seen >= oldest or (wide and self.keep_until(cluster) >= now
-                                               and interval[0] <= cluster.interval[0]
-                                               and cluster.interval[1] <= interval[1]):
-                yield cluster
+            for head in (old, new):
+                if head is not None:
+                    for later in self._concerned(head, report, queued):
+                        heapq.heappush(queue, (later.key, later.event_id))
+                        queued.add(later.event_id)
 
-    def _start(self, event: Event, seen: float, interval: Interval) -> Cluster:
-        cluster = Cluster(
-            cluster_id=cluster_id_for(event.event_id),
-            type=event.type,
-            subtype=event.subtype,
-            location=event.location,
-            date=event.date,
-            interval=interval,
-            actors=list(event.actors[: self.config.max_actors]),
-            members=[Member(event.event_id, event.article_id, source_key(event))],
-            first_seen=seen,
-            last_seen=seen,
-            confidence=event.confidence,
-        )
-        self.add(cluster)
-        return cluster
+    def _decide(self, report: Report) -> str:
+        """The head of the cluster `report` joins among the clusters before it (itself: a new cluster)."""
+        if report.wide:
+            return report.event_id
+        cfg = self.config
+        best: float | None = None
+        chosen: list[str] = []
+        for head in self._heads.find(report.type, _countries_met(report.country), _days(report.interval)):
+            view = self._clusters[head].view(cfg.max_actors, before=report.key)
+            if view is None:
+                continue
+            score = self.score(view, report)
+            if score is None or score < (cfg.same_article_score if report.article_id in view.articles
+                                         else cfg.min_score):
+                continue
+            if best is None or score > best:
+                best, chosen = score, [head]
+            elif score == best:
+                chosen.append(head)
+        # Nothing to join, or two clusters fit equally well and nothing in the report tells which
+        # one it is (an arrest "in Saxony" when Dresden and Leipzig both had one that day): a
+        # cluster of its own rather than a guess.
+        return chosen[0] if len(chosen) == 1 else report.event_id
 
-    def _join(self, cluster: Cluster, event: Event, seen: float, interval: Interval) -> None:
-        self._unindex(cluster)  # its country and last_seen may change
-        cluster.members.append(Member(event.event_id, event.article_id, source_key(event)))
-        self._member_of[event.event_id] = cluster.cluster_id
-        cluster.subtype = deeper_subtype(cluster.type, cluster.subtype, event.subtype)
-        cluster.interval = intersect(cluster.interval, interval) or cluster.interval
-        best_width = _width(date_interval(cluster.date, self.config.report_lag_days))
-        if (_width(interval), event.date.source != "text") < (best_width, cluster.date.source != "text"):
-            cluster.date = event.date
-        if event.location is not None and (cluster.location is None or PRECISION_RANK[event.location.precision]
-                                           > PRECISION_RANK[cluster.location.precision]):
-            cluster.location = event.location
-        self._merge_actors(cluster, event.actors)
-        cluster.first_seen = min(cluster.first_seen, seen)
-        cluster.last_seen = max(cluster.last_seen, seen)
-        cluster.confidence = max(cluster.confidence, event.confidence)
-        cluster.version += 1
-        cluster.updated_at = utc_now_iso()
-        self._index(cluster)
+    def _concerned(self, head: str, changed: Report, queued: set[str]) -> Iterator[Report]:
+        """The reports after `changed`, not queued yet, that may have had the cluster as a candidate
+        before or after `changed` moved: those of its type whose days overlap its head's, then or
+        now, in a country it is indexed under, and whose place and subtype agree with some
+        member's (what the cluster knows is some member's place and subtype)."""
+        cfg = self.config
+        now = self._clusters[head].members
+        if not now:
+            heads = [changed]
+        elif now[0] is changed:  # it came in first: the head was the next one
+            heads = now[:2]
+        elif changed.key < now[0].key:  # it left, and it was the head
+            heads = [changed, now[0]]
+        else:
+            heads = [now[0]]
+        members = [changed, *now]
+        countries = {r.country for r in members}
+        days = _days(*(r.interval for r in heads))
+        for event_id in self._by_day.find(changed.type, None if None in countries else countries | {None}, days):
+            report = self._reports[event_id]
+            if report.key <= changed.key or event_id in queued:
+                continue
+            if any(subtype_score(report.type, m.subtype, report.subtype) is not None and
+                   place_score(report.location, m.location, cfg.same_place_km, cfg.admin1_km) is not None
+                   for m in members):
+                yield report
 
-    def _index(self, cluster: Cluster) -> None:
-        days = self._buckets.setdefault(cluster.type, {}).setdefault(cluster.country, {})
-        days.setdefault(_day_of(cluster.last_seen), set()).add(cluster.cluster_id)
-        heapq.heappush(self._expiry, (self.keep_until(cluster), cluster.cluster_id))
+    def _touch(self, head: str, before: dict[str, tuple[tuple[Report, ...], str | None, int]]) -> None:
+        """Remember how a cluster was before this update (once): its members, id and version."""
+        if head not in before:
+            cluster = self._clusters.get(head)
+            if cluster is not None and cluster.members:
+                before[head] = (tuple(cluster.members), cluster.cluster_id, cluster.version)
+            else:
+                before[head] = ((), None, 0)
 
-    def _unindex(self, cluster: Cluster) -> None:
-        days = self._buckets[cluster.type][cluster.country]
-        day = _day_of(cluster.last_seen)
-        days[day].discard(cluster.cluster_id)
-        if not days[day]:
-            del days[day]
+    def _enter(self, head: str, report: Report) -> None:
+        cluster = self._clusters.get(head)
+        if cluster is None:
+            cluster = self._clusters[head] = Cluster([])
+        self._unindex(head, cluster)
+        cluster.insert(report, self.config.max_actors)
+        self._head_of[report.event_id] = head
+        self._index(head, cluster)
 
-    def _merge_actors(self, cluster: Cluster, actors: list[Actor]) -> None:
-        """Add the actors the cluster does not name yet ("Hamas" is named by "Hamas militants")."""
-        for actor in actors:
-            if len(cluster.actors) >= self.config.max_actors:
-                return
-            words = actor_words(actor.text)
-            if words and not any(a.role == actor.role and (words <= (known := actor_words(a.text)) or known <= words)
-                                 for a in cluster.actors):
-                cluster.actors.append(actor)
+    def _leave(self, head: str, report: Report) -> None:
+        """Take a report out of its cluster; an emptied cluster stays (unindexed) until the caller drops it."""
+        cluster = self._clusters[head]
+        self._unindex(head, cluster)
+        cluster.remove(report)
+        del self._head_of[report.event_id]
+        if cluster.members:
+            self._index(head, cluster)
 
-    def _remove(self, cluster_id: str) -> None:
-        cluster = self._clusters.pop(cluster_id)
-        for member in cluster.members:
-            if self._member_of.get(member.event_id) == cluster_id:
-                del self._member_of[member.event_id]
-        self._unindex(cluster)
+    def _drop(self, head: str) -> None:
+        """Remove a cluster and its reports."""
+        cluster = self._clusters[head]
+        self._ids.pop(cluster.cluster_id, None)
+        for report in list(cluster.members):
+            self._leave(head, report)
+            del self._reports[report.event_id]
+            if not report.wide:
+                self._by_day.remove(report.type, (report.country,), _days(report.interval), report.event_id)
+        del self._clusters[head]
+
+    def _index(self, head: str, cluster: Cluster) -> None:
+        first = cluster.members[0]
+        if not first.wide:
+            entry = (frozenset(m.country for m in cluster.members), _days(first.interval))
+            self._heads.add(first.type, *entry, head)
+            self._head_entries[head] = entry
+        heapq.heappush(self._expiry, (cluster.last_day, head))
+
+    def _unindex(self, head: str, cluster: Cluster) -> None:
+        entry = self._head_entries.pop(head, None)
+        if entry is not None:
+            self._heads.remove(cluster.type, *entry, head)
+
+    def _retire(self, cluster_id: str, version: int, last_day: int) -> None:
+        self._retired[cluster_id] = (version, last_day)
+        heapq.heappush(self._expiry, (last_day, cluster_id))
+
+    def _publish(self, before: dict[str, tuple[tuple[Report, ...], str | None, int]]
+                 ) -> list[ConsolidatedEvent | RetiredCluster]:
+        """The new versions of the clusters whose members changed, then a record per retired id."""
+        was: dict[str, tuple[tuple[Report, ...], int]] = {}  # published id -> (members, version) before
+        for members, cluster_id, version in before.values():
+            if cluster_id is not None:
+                was[cluster_id] = (members, version)
+                del self._ids[cluster_id]
+        now: dict[str, Cluster] = {}
+        for head in before:
+            cluster = self._clusters.get(head)
+            if cluster is not None and not cluster.members:
+                del self._clusters[head]
+            elif cluster is not None:
+                now[cluster.cluster_id] = cluster
+                self._ids[cluster.cluster_id] = head
+        stamp = utc_now_iso()
+        changed: list[Cluster] = []
+        for cluster_id, cluster in now.items():
+            members, version = was.get(cluster_id) or ((), self._retired.pop(cluster_id, (0, 0))[0])
+            if tuple(cluster.members) != members:
+                cluster.version, cluster.updated_at = version + 1, stamp
+                changed.append(cluster)
+            else:
+                cluster.version = version
+        retired = []
+        for cluster_id in sorted(set(was) - set(now)):
+            members, version = was[cluster_id]
+            namer = min(members, key=_born).event_id
+            survivor = self._clusters[self._head_of[namer]].cluster_id
+            retired.append(RetiredCluster(cluster_id, version + 1, survivor, updated_at=stamp))
+            self._retire(cluster_id, version + 1, max(m.interval[1] for m in members))
+        changed.sort(key=lambda c: c.cluster_id)
+        return [*(c.record(self.config.max_actors) for c in changed), *retired]
 
 
 def consolidate(events: Iterable[Event], config: ConsolidationConfig | None = None,
-                consolidator: Consolidator | None = None) -> Iterator[ConsolidatedEvent]:
-    """Every cluster update, in input order (late events yield nothing)."""
+                consolidator: Consolidator | None = None) -> Iterator[ConsolidatedEvent | RetiredCluster]:
+    """Every record published, in input order (late events yield nothing)."""
     if consolidator is None:
         consolidator = Consolidator(config)
     swept = consolidator.watermark
     for event in events:
-        record = consolidator.process(event)
-        if record is not None:
-            yield record
+        update = consolidator.process(event)
+        if update is not None:
+            yield from update.records
         if consolidator.watermark - swept >= EXPIRE_EVERY:
             consolidator.expire()
             swept = consolidator.watermark
+
+
+def current(records: Iterable[ConsolidatedEvent | RetiredCluster]) -> dict[str, ConsolidatedEvent]:
+    """The clusters a consumer holds after upserting `records` by id and dropping retired ids."""
+    table: dict[str, ConsolidatedEvent] = {}
+    for record in records:
+        if isinstance(record, RetiredCluster):
+            table.pop(record.cluster_id, None)
+        else:
+            table[record.cluster_id] = record
+    return table
 
 
 def read_events(path: str | Path) -> Iterator[Event]:
@@ -472,10 +737,8 @@ def read_events(path: str | Path) -> Iterator[Event]:
 def consolidate_file(in_path: str | Path, out_path: str | Path, config: ConsolidationConfig | None = None) -> int:
     """Consolidate a JSONL file of events; write the final version of every cluster, in order
     of first report, to `out_path` ("-": stdout). Returns the number of clusters written."""
-    latest: dict[str, ConsolidatedEvent] = {}
-    for record in consolidate(read_events(in_path), config):
-        latest[record.cluster_id] = record
-    rows = sorted(latest.values(), key=lambda r: (r.first_seen, r.cluster_id))
+    rows = sorted(current(consolidate(read_events(in_path), config)).values(),
+                  key=lambda r: (r.first_seen, r.cluster_id))
     out = sys.stdout.buffer if str(out_path) == "-" else open(out_path, "wb")
     try:
         for row in rows:

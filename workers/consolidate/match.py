@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Sequence
 
 from workers.extract.codes import code_table, is_refinement
@@ -30,6 +31,7 @@ SAME_SUBTYPE = 1.0
 SHARED_ACTOR = 1.0
 ACTOR_COUNTRY_CONFLICT = -2.0
 
+KM_PER_DEGREE_LAT = 111.0  # a degree of latitude is at least this long on the sphere `distance_km` uses
 _ADMIN_WORDS = {"governorate", "province", "state", "region", "oblast", "district", "county", "prefecture"}
 
 
@@ -110,26 +112,32 @@ def place_score(a: EventLocation | None, b: EventLocation | None, same_place_km:
     """
     if a is None or b is None:
         return UNKNOWN_PLACE
+    if a == b:  # the same place (the common case, and no distance to compute)
+        return PLACE_SCORES[a.precision]
     if a.country_code and b.country_code and a.country_code != b.country_code:
         return None
     coarse = min(a.precision, b.precision, key=PRECISION_RANK.__getitem__)
     if coarse in ("country", "region"):
         return PLACE_SCORES[coarse]
-    km = _km(a, b)
     if coarse == "city":
         if a.geonames_id is not None and a.geonames_id == b.geonames_id:
             return PLACE_SCORES["city"]
+        if a.lat is not None and b.lat is not None and abs(a.lat - b.lat) * KM_PER_DEGREE_LAT > same_place_km:
+            return None  # further apart in latitude alone: no distance to compute
+        km = _km(a, b)
         if km is not None:
             return PLACE_SCORES["city"] if km <= same_place_km else None
         return PLACE_SCORES["city"] if _name_key(a.name) == _name_key(b.name) else None
     admin_a, admin_b = _admin1_of(a), _admin1_of(b)
     if admin_a and admin_b:
         return PLACE_SCORES["admin1"] if admin_a == admin_b else None
+    km = _km(a, b)
     if km is not None:
         return PLACE_SCORES["admin1"] if km <= admin1_km else None
     return PLACE_SCORES["country"]  # nothing to check the nesting with: only the country agrees
 
 
+@lru_cache(maxsize=4096)
 def subtype_score(type_: str, a: str, b: str) -> float | None:
     """Same subtype (below the type's root) scores; a subtype and its refinement agree; others veto."""
     table = code_table()
@@ -142,6 +150,7 @@ def subtype_score(type_: str, a: str, b: str) -> float | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def deeper_subtype(type_: str, a: str, b: str) -> str:
     """Of two compatible subtypes, the more specific one (`a` on a tie)."""
     if (type_, b) in code_table() and a != b and is_refinement(type_, a, b):

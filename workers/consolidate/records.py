@@ -1,6 +1,7 @@
-"""The consolidated event record (topic `events.consolidated`) and reading events back from JSON.
+"""The records of `events.consolidated` (a cluster's version, a retired id) and reading events back from JSON.
 
-`schemas/consolidated.schema.json` is the contract of `ConsolidatedEvent.to_dict()`.
+`schemas/consolidated.schema.json` is the contract of `ConsolidatedEvent.to_dict()` and
+`RetiredCluster.to_dict()`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ class ConsolidatedEvent(Record):
     """One real-world event as reported by one or more articles, in its latest version.
 
     Keyed by `cluster_id`; every change is a new record with the same key and a higher
-    `version`, so the last record of a key is the current state.
+    `version`, so the last record of a key is the current state. Members may also leave
+    (to another cluster published in the same update).
     """
 
     cluster_id: str
@@ -37,6 +39,21 @@ class ConsolidatedEvent(Record):
     first_seen: str  # earliest published_at of a member event
     last_seen: str  # latest published_at of a member event
     confidence: float
+    pipeline_version: str = PIPELINE_VERSION
+    updated_at: str = field(default_factory=utc_now_iso)
+
+
+@dataclass(slots=True)
+class RetiredCluster(Record):
+    """The end of a cluster id: the report it was named after now belongs to `merged_into`.
+
+    Published after the new versions of the clusters that changed, then followed by a
+    tombstone (a null value) for the id on the compacted topic.
+    """
+
+    cluster_id: str
+    version: int
+    merged_into: str
     pipeline_version: str = PIPELINE_VERSION
     updated_at: str = field(default_factory=utc_now_iso)
 

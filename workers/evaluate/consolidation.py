@@ -26,7 +26,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Iterable
 
-from workers.consolidate import ConsolidationConfig, Consolidator, consolidate
+from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, current
 from workers.extract.codes import codes_for
 from workers.extract.pipeline import Extractor
 from workers.records import Article, Event, EventDate, EventLocation, Span
@@ -95,7 +95,7 @@ def match_gold(record: dict[str, Any], events: list[Event]) -> dict[str, GoldKey
 
 def final_clusters(events: Iterable[Event], config: ConsolidationConfig) -> dict[str, str]:
     """Event id -> the id of the cluster it ends in."""
-    latest = {r.cluster_id: r for r in consolidate(events, consolidator=Consolidator(config))}
+    latest = current(consolidate(events, consolidator=Consolidator(config)))
     return {event_id: r.cluster_id for r in latest.values() for event_id in r.event_ids}
 
 

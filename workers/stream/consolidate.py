@@ -11,10 +11,12 @@ equality is a hard rule) and is the next step if one writer stops keeping up; pa
 by (type, country) was rejected because events with no country may join any country's
 clusters. See docs/consolidation.md for the throughput of the single writer.
 
-The index lives in a changelog-backed Faust table, one entry per live cluster, keyed by
-cluster id: rebuilt into a `Consolidator` whenever the group generation changes (start-up
-recovery, rebalance), written in the same step as every change, deleted on expiry.
-`events.consolidated` is compacted: the last record of a cluster id is its current state.
+The index lives in a changelog-backed Faust table, one entry per live cluster (with its
+members' reports) and per retired id, keyed by cluster id: rebuilt into a `Consolidator`
+whenever the group generation changes (start-up recovery, rebalance), written in the same
+step as every change, deleted on expiry. `events.consolidated` is compacted: the last record
+of a cluster id is its current state; a retired id gets a record naming the cluster it
+merged into, then a tombstone.
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from workers.consolidate import ConsolidatedEvent, ConsolidationConfig, Consolidator, event_from_dict
+from workers.consolidate import ConsolidationConfig, Consolidator, RetiredCluster, Update, event_from_dict
 from workers.records import Event
 from workers.stream.app import Wiring
 from workers.stream.metrics import Metrics
 from workers.stream.state import TableMirror
 
 CONSOLIDATED = "eventwire_consolidated_total"
+MERGED = "eventwire_clusters_merged_total"
 EXPIRE_EVERY = 60.0  # seconds of event time between expiry sweeps: expiry need not run per record
 
 
 class TableBackedConsolidator(TableMirror):
-    """A `Consolidator` whose clusters are mirrored in a table (cluster id -> `Cluster.to_dict()`)."""
+    """A `Consolidator` whose state is mirrored in a table (cluster id -> `Consolidator.stored()`)."""
 
     def __init__(self, table: MutableMapping[bytes, Any], config: ConsolidationConfig) -> None:
         super().__init__(table)
@@ -45,27 +48,29 @@ class TableBackedConsolidator(TableMirror):
         self.consolidator = Consolidator.from_dict({"clusters": list(self.table.values())}, self.config)
         self._swept = self.consolidator.watermark
 
-    def process(self, event: Event) -> ConsolidatedEvent | None:
-        """`Consolidator.process`, with the changed cluster written to the table and expired ones deleted."""
-        record = self.consolidator.process(event)
-        if record is not None:
-            self.table[record.cluster_id.encode()] = self.consolidator.cluster(record.cluster_id).to_dict()
+    def process(self, event: Event) -> Update | None:
+        """`Consolidator.process`, with every changed id written to the table and expired ones deleted."""
+        update = self.consolidator.process(event)
+        if update is not None:
+            for record in update.records:
+                self.table[record.cluster_id.encode()] = self.consolidator.stored(record.cluster_id)
         if self.consolidator.watermark - self._swept > EXPIRE_EVERY:
             for cluster_id in self.consolidator.expire():
                 self.table.pop(cluster_id.encode(), None)
             self._swept = self.consolidator.watermark
-        return record
+        return update
 
 
 def register_consolidation(w: Wiring, metrics: Metrics) -> None:
     """Attach the route and consolidate agents and the cluster table to the app in `w`."""
     metrics.describe(CONSOLIDATED, "events consolidated, by outcome: new cluster, update, late or invalid")
+    metrics.describe(MERGED, "cluster ids retired because their first report now belongs to another cluster")
     internal = w.app.topic(w.names.consolidate_input, key_type=bytes, value_type=None,
                            value_serializer="orjson", partitions=1)
-    output = w.app.topic(w.names.consolidated, key_type=bytes, value_type=None,
-                         value_serializer="orjson")
+    # Raw bytes: a retired id's tombstone must be a null value, which the orjson codec would encode.
+    output = w.app.topic(w.names.consolidated, key_type=bytes, value_type=bytes, value_serializer="raw")
     table = w.app.Table("consolidation-clusters", partitions=1, key_type=bytes)
-    state = TableBackedConsolidator(table, ConsolidationConfig())
+    state = TableBackedConsolidator(table, ConsolidationConfig.from_settings(w.settings))
 
     @w.app.agent(w.events, name="consolidate-route")
     async def route(stream):  # type: ignore[no-untyped-def]
@@ -81,9 +86,15 @@ def register_consolidation(w: Wiring, metrics: Metrics) -> None:
             except (KeyError, TypeError, ValueError):
                 metrics.inc(CONSOLIDATED, "outcome", "invalid")
                 continue
-            record = state.process(extracted)
-            if record is None:
+            update = state.process(extracted)
+            if update is None:
                 metrics.inc(CONSOLIDATED, "outcome", "late")
                 continue
-            metrics.inc(CONSOLIDATED, "outcome", "new" if record.version == 1 else "update")
-            await output.send(key=record.cluster_id.encode(), value=record.to_dict())
+            own = update.cluster
+            metrics.inc(CONSOLIDATED, "outcome", "new" if own is not None and own.num_events == 1 else "update")
+            for record in update.records:
+                key = record.cluster_id.encode()
+                await output.send(key=key, value=record.to_json())
+                if isinstance(record, RetiredCluster):
+                    metrics.inc(MERGED)
+                    await output.send(key=key, value=None)

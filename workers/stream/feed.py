@@ -85,6 +85,8 @@ class EventFeed:
                 consumer.seek(tp, resume + 1 if resume is not None else found.offset if found else ends[tp])
             async for message in consumer:
                 self.last_offsets[message.partition] = message.offset
+                if message.value is None:  # a tombstone (a retired cluster id): nothing to add
+                    continue
                 event = orjson.loads(message.value)
                 self.recent.add(event, datetime.fromtimestamp(message.timestamp / 1000, timezone.utc))
                 for queue in list(self.subscribers):
