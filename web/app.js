@@ -39,6 +39,7 @@
     events: new Map(), // event id -> event, for the current filters
     fresh: new Set(), // ids that arrived on the stream since the last render
     clusters: new Map(), // event id -> cluster summary (clusters of more than one event)
+    clusterMembers: new Map(), // cluster id -> the event ids it was last shown with
     clusterSeq: 0,
     clusterEpoch: "",
     countries: new Set(), // country codes known to the worker, for the filter
@@ -511,13 +512,25 @@
   async function pollClusters() {
     try {
       const found = await getJSON(`/clusters?${queryOf({ after: state.clusterSeq, epoch: state.clusterEpoch })}`);
-      if (found.epoch !== state.clusterEpoch) state.clusters.clear();
+      if (found.epoch !== state.clusterEpoch) {
+        state.clusters.clear();
+        state.clusterMembers.clear();
+      }
       state.clusterEpoch = found.epoch;
       state.clusterSeq = found.seq;
       let changed = false;
       for (const cluster of found.clusters) {
-        for (const id of cluster.event_ids) state.clusters.set(id, cluster);
-        changed = changed || cluster.event_ids.some((id) => state.events.has(id));
+        // A cluster may lose members or be retired (merged_into: its events are in a cluster
+        // sent before it), so first forget what it was shown with.
+        const before = state.clusterMembers.get(cluster.cluster_id) || [];
+        for (const id of before) {
+          if (state.clusters.get(id)?.cluster_id === cluster.cluster_id) state.clusters.delete(id);
+        }
+        const members = cluster.merged_into || cluster.num_events < 2 ? [] : cluster.event_ids;
+        if (members.length) state.clusterMembers.set(cluster.cluster_id, members);
+        else state.clusterMembers.delete(cluster.cluster_id);
+        for (const id of members) state.clusters.set(id, cluster);
+        changed = changed || before.concat(members).some((id) => state.events.has(id));
       }
       if (changed) queueRender();
     } catch {

@@ -3,7 +3,8 @@
     GET /live                      the page (web/index.html)
     GET /live/<asset>              its script and style sheet, the TopoJSON decoder and the country
                                    boundaries (Natural Earth 1:110m), the last two from web/node_modules
-    GET /clusters?after=SEQ&epoch=E   clusters of more than one event that changed after SEQ
+    GET /clusters?after=SEQ&epoch=E   clusters of more than one event that changed after SEQ (and
+                                      those that had more: shrunk, or retired with `merged_into`)
 
 The page reads events from `GET /events` and `GET /events/stream` (workers/web.py); this
 module adds only what those do not serve: which events are reports of one real-world event
@@ -44,13 +45,15 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 CLUSTER_FIELDS = ("cluster_id", "version", "num_events", "num_articles", "num_sources", "event_ids")
+RETIRED_FIELDS = ("cluster_id", "version", "merged_into")
 
 
 class ClusterIndex:
     """The latest version of each recent cluster, in the order the clusters last changed.
 
     Fed by an `EventFeed` on `events.consolidated`, which calls `add` for every record and
-    reads `max_age` to know where to start.
+    reads `max_age` to know where to start. A retired id (`merged_into`) is kept as such, so
+    a page drops it; the cluster it merged into was published before it.
     """
 
     def __init__(self, max_age: timedelta = timedelta(days=1), max_count: int = 20_000) -> None:
@@ -71,7 +74,11 @@ class ClusterIndex:
             return  # a re-delivery, or an older version read after a newer one
         self.seq += 1
         self._clusters.pop(cluster_id, None)
-        self._clusters[cluster_id] = (self.seq, published, {k: record[k] for k in CLUSTER_FIELDS})
+        fields = RETIRED_FIELDS if "merged_into" in record else CLUSTER_FIELDS
+        kept = {k: record[k] for k in fields}
+        # a page may show the cluster (it had more than one event): it must hear of every change
+        kept["shown"] = held is not None and (held[2]["shown"] or held[2].get("num_events", 0) > 1)
+        self._clusters[cluster_id] = (self.seq, published, kept)
         horizon = published - self.max_age
         while self._clusters:
             _, oldest, _ = next(iter(self._clusters.values()))
@@ -80,13 +87,14 @@ class ClusterIndex:
             self._clusters.popitem(last=False)
 
     def changed_after(self, after: int) -> list[dict[str, Any]]:
-        """Clusters of more than one event whose latest version came after number `after`, oldest first."""
+        """Clusters whose latest version came after number `after`, oldest first: those of more
+        than one event, and those that had more before (shrunk, or retired with `merged_into`)."""
         out = []
         for seq, _, cluster in reversed(self._clusters.values()):
             if seq <= after:
                 break
-            if cluster["num_events"] > 1:
-                out.append(cluster)
+            if cluster.get("num_events", 0) > 1 or cluster["shown"]:
+                out.append({k: v for k, v in cluster.items() if k != "shown"})
         out.reverse()
         return out
 

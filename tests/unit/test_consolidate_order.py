@@ -200,3 +200,29 @@ def test_a_late_report_can_take_a_member_away_and_the_id_comes_back_with_a_highe
     assert sorted((r.cluster_id, r.version, r.event_ids) for r in records) == sorted([
         (cluster_id_for("t"), 1, ["t"]), (cluster_id_for("g"), 2, ["g"]), (cluster_id_for("a"), 3, ["a"])])
     assert clusters([tarmiyah, vague, baghdad]) == {cluster_id_for(x): frozenset(x) for x in "tga"}
+
+
+def test_the_live_views_cluster_index_passes_on_shrunk_and_retired_clusters() -> None:
+    """`GET /clusters` leaves one-event clusters out, but not those a page may show with more."""
+    from workers.webpage import ClusterIndex
+
+    index, t, c = ClusterIndex(), parse("2024-03-05T12:00:00Z"), Consolidator()
+
+    def feed(e: Event) -> list[dict]:
+        seen = index.seq
+        for record in c.process(e).records:
+            index.add(record.to_dict(), t)
+        return index.changed_after(seen)
+
+    feed(event("a", published="2024-03-05T10:00:00Z"))
+    assert [r["event_ids"] for r in feed(event("b", published="2024-03-05T11:00:00Z"))] == [["a", "b"]]
+    # "Baghdad governorate", published the evening before, joins and names the cluster: the
+    # page gets the new cluster, then the old id with merged_into.
+    merged = feed(event("g", published="2024-03-04T21:00:00Z", location=BAGHDAD_GOV))
+    assert [(r["cluster_id"], r.get("event_ids"), r.get("merged_into")) for r in merged] == [
+        (cluster_id_for("g"), ["g", "a", "b"], None), (cluster_id_for("a"), None, cluster_id_for("g"))]
+    # Tarmiyah had a car bombing that day too: "g" fits both and leaves, alone: still sent,
+    # so that a page stops showing it with three reports.
+    shrunk = feed(event("t", published="2024-03-04T20:00:00Z", location=TARMIYAH))
+    assert sorted((r["cluster_id"], r.get("event_ids"), r.get("merged_into")) for r in shrunk) == sorted([
+        (cluster_id_for("g"), ["g"], None), (cluster_id_for("a"), ["a", "b"], None)])
