@@ -1,15 +1,20 @@
-"""Consolidation benchmark: events/s of the single writer and how many clusters it keeps live.
+"""Consolidation benchmark: events/s of the single writer, live clusters, state memory, in time order and shuffled.
 
     .venv/bin/python -m benchmarks.consolidate                      # 40 days, 1,000 attacks a day
     .venv/bin/python -m benchmarks.consolidate --days 10 --per-day 500
 
-Synthetic attacks in time order: each real-world happening (a random city of a random country
-on a random day) is reported by one to four articles over the next two days; a share of the
-reports give only the month ("in May"), as late round-ups do. Every event goes through
-`Consolidator.process` with expiry swept every 60 s of event time, as the stream agent does.
-Reported: events/s (one core, the pure stage only), the most live clusters, and the clusters
-formed against the happenings generated (a sanity check, not a quality figure: the quality
-figures come from `eventwire evaluate consolidation`).
+Synthetic attacks: each real-world happening (a random city of a random country on a random
+day) is reported by one to three articles over the next two days; a share of the reports give
+only the month ("in May"), as late round-ups do. Every event goes through
+`Consolidator.process` with expiry swept every 60 s of event time, as the stream agent does,
+in four orders: by publication time; shuffled within each day (partitions and crawlers
+interleaving); shuffled over the whole run (a backfill in no order); and newest first.
+Reported per order: events/s (one core, the pure stage only), late events, the most live
+clusters, the clusters formed, whether they are the clusters of the time-ordered run (for the
+orders in which nothing is late), and the peak memory the stage allocated (tracemalloc, in a
+second pass so that tracing does not slow the timed one). The clusters formed against the
+happenings generated are a sanity check, not a quality figure: the quality figures come from
+`eventwire evaluate consolidation`.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ from __future__ import annotations
 import argparse
 import random
 import time
+import tracemalloc
 from datetime import datetime, timedelta, timezone
 
-from workers.consolidate import ConsolidationConfig, Consolidator
+from workers.consolidate import ConsolidationConfig, Consolidator, RetiredCluster
 from workers.records import Event, EventDate, EventLocation, Span
 
 EXPIRE_EVERY = 60.0  # seconds of event time, as in workers/stream/consolidate.py
@@ -27,6 +33,7 @@ SUBTYPES = ["bombing", "armed_assault", "shelling", "airstrike"]
 
 
 def synthetic_events(days: int, per_day: int, month_share: float, seed: int) -> list[Event]:
+    """The events in publication order."""
     rng = random.Random(seed)
     countries = [f"C{i:02d}" for i in range(20)]
     cities = [(rng.choice(countries), f"City {i}", rng.uniform(-40, 60), rng.uniform(-100, 140)) for i in range(400)]
@@ -52,20 +59,60 @@ def synthetic_events(days: int, per_day: int, month_share: float, seed: int) -> 
     return [event for _, event in events]
 
 
-def run(events: list[Event]) -> tuple[float, int, int]:
-    consolidator = Consolidator(ConsolidationConfig())
-    swept, most, clusters = float("-inf"), 0, set()
+def orders(events: list[Event], seed: int) -> dict[str, list[Event]]:
+    rng = random.Random(seed)
+    by_day: dict[str, list[Event]] = {}
+    for event in events:
+        by_day.setdefault(event.published_at[:10], []).append(event)
+    within_day = []
+    for day in sorted(by_day):
+        rng.shuffle(by_day[day])
+        within_day.extend(by_day[day])
+    shuffled = events[:]
+    rng.shuffle(shuffled)
+    return {"time order": events, "shuffled within a day": within_day, "shuffled": shuffled,
+            "newest first": events[::-1]}
+
+
+def run(events: list[Event], config: ConsolidationConfig) -> tuple[float, int, int, dict[str, frozenset[str]]]:
+    """(events/s, late events, most live clusters, the final clusters by id)."""
+    consolidator = Consolidator(config)
+    swept, most, late = float("-inf"), 0, 0
+    table: dict[str, frozenset[str]] = {}
     started = time.perf_counter()
     for event in events:
-        record = consolidator.process(event)
-        if record is not None:
-            clusters.add(record.cluster_id)
+        update = consolidator.process(event)
+        if update is None:
+            late += 1
+        else:
+            for record in update.records:
+                if isinstance(record, RetiredCluster):
+                    table.pop(record.cluster_id, None)
+                else:
+                    table[record.cluster_id] = frozenset(record.event_ids)
         if consolidator.watermark - swept > EXPIRE_EVERY:
             consolidator.expire()
             swept = consolidator.watermark
             most = max(most, len(consolidator))
     elapsed = time.perf_counter() - started
-    return len(events) / elapsed, most, len(clusters)
+    most = max(most, len(consolidator))
+    return len(events) / elapsed, late, most, table
+
+
+def peak_memory(events: list[Event], config: ConsolidationConfig) -> int:
+    """Bytes allocated at most while consolidating `events` (the state and the records made)."""
+    consolidator = Consolidator(config)
+    swept = float("-inf")
+    tracemalloc.start()
+    try:
+        for event in events:
+            consolidator.process(event)
+            if consolidator.watermark - swept > EXPIRE_EVERY:
+                consolidator.expire()
+                swept = consolidator.watermark
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def main() -> None:
@@ -73,12 +120,22 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=40)
     parser.add_argument("--per-day", type=int, default=1000, help="events a day")
     parser.add_argument("--month-share", type=float, default=0.05, help="share of month-only reports")
+    parser.add_argument("--lateness", type=float, default=30.0, help="EVENTWIRE_CONSOLIDATION_LATENESS in days")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    config = ConsolidationConfig(lateness_days=args.lateness)
     events = synthetic_events(args.days, args.per_day, args.month_share, args.seed)
-    rate, most, clusters = run(events)
-    print(f"{len(events):,} events over {args.days} days: {rate:,.0f} events/s, "
-          f"at most {most:,} live clusters, {clusters:,} clusters formed")
+    print(f"{len(events):,} events over {args.days} days, lateness {args.lateness:g} days")
+    reference: dict[str, frozenset[str]] | None = None
+    for name, ordered in orders(events, args.seed).items():
+        rate, late, most, table = run(ordered, config)
+        if reference is None:
+            reference = table
+        same = "same clusters as time order" if table == reference else \
+            "other clusters (late events left out)" if late else "OTHER CLUSTERS"
+        memory = peak_memory(ordered, config)
+        print(f"  {name:<22} {rate:>7,.0f} events/s  {late:>6,} late  at most {most:>6,} live clusters  "
+              f"{len(table):>6,} clusters  peak {memory / 2**20:6.1f} MiB  {same}")
 
 
 if __name__ == "__main__":
