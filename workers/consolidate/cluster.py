@@ -5,12 +5,12 @@
     gone = consolidator.expire()            # ids of clusters no report within the horizon can meet any more
 
 **What the clusters are.** Reports are decided in a fixed *decision order*: the most precise
-first (a city and a day before a country or a month, `vagueness`), then by `published_at`,
-then by event id. Each report joins the best-scoring cluster of the reports decided before it
+place first (a city, then an admin1, then a country or none: `Report.vagueness`), then by
+`published_at`, then by event id. Each report joins the best-scoring cluster of the reports decided before it
 that it agrees with (`workers.consolidate.match` has the scores and vetoes), or starts a new
 one; when two clusters tie for the best score it joins neither (precision first). Deciding the
-precise reports first means a vague report ("in Baghdad province", "in May") is weighed against
-every precise cluster it could belong to, whatever came first. A cluster keeps its best
+precise reports first means a vague report ("in Baghdad province", "in Iraq") is weighed against
+every precise cluster it could belong to, whatever was published first. A cluster keeps its best
 knowledge: the most specific subtype, the most precise location, the narrowest date, and the
 intersection of its members' date intervals, against which later reports are compared.
 The clusters are therefore a function of the *set* of reports, not of the order they arrive in.
@@ -67,7 +67,7 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 REACH_MAX_DAYS = 31  # a report whose date spans more days than this (a year) meets no other report
 
 Key = tuple[int, float, str]  # the decision order: vagueness, published_at (epoch seconds), event id
-PLACE_VAGUENESS = {"city": 0, "admin1": 1, "country": 2, "region": 2}
+PLACE_VAGUENESS = {"city": 0, "admin1": 1, "country": 2, "region": 2}  # the decision order's first key
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +118,12 @@ class Report:
 
     @property
     def vagueness(self) -> int:
-        """0 for a city and a day; one more for each step of place (admin1, country or none) and of
-        date (two or three days, a week, a month, longer)."""
-        place = PLACE_VAGUENESS[self.location.precision] if self.location is not None else 2
-        days = _width(self.interval) + 1
-        return place + (0 if days == 1 else 1 if days <= 3 else 2 if days <= 7 else 3 if days <= REACH_MAX_DAYS else 4)
+        """How coarse the place is: 0 for a city, 1 for an admin1, 2 for a country, a region or none.
+
+        Dates do not count: a report that says "in March" can only mean what happened before it
+        was published, and reports published before it are decided before it anyway.
+        """
+        return PLACE_VAGUENESS[self.location.precision] if self.location is not None else 2
 
     @property
     def born(self) -> tuple[float, str]:
