@@ -1,12 +1,21 @@
 """Consolidation through the real broker: reports of one event on different partitions meet in
-one cluster on `events.consolidated`; the cluster index survives SIGKILL and restart."""
+one cluster on `events.consolidated`; the cluster index survives SIGKILL and restart; a backfill
+published newest first gives the clusters (and ids) of one published in time order, retiring
+ids with `merged_into` and a tombstone on the way; events beyond the horizon are counted late."""
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.request
+from pathlib import Path
+
 import orjson
 import pytest
+from kafka import KafkaConsumer, TopicPartition
 
-from tests.integration.conftest import Stack
+from tests.integration.conftest import REPO, Stack
+from workers.clients import client_kwargs
 
 pytestmark = pytest.mark.integration
 
@@ -29,15 +38,44 @@ def event(event_id: str, article_id: str, source: str, published_at: str, day: s
     })
 
 
-def current(stack: Stack, count: int) -> dict[bytes, dict]:
-    """The latest record per key on events.consolidated, after at least `count` records."""
-    topic = stack.topics.consolidated
-    latest: dict[bytes, dict] = {}
-    for key, record in stack.read(topic, count, settle=3.0)[topic]:
-        assert key is not None and key.decode() == record["cluster_id"]
-        if key not in latest or record["version"] > latest[key]["version"]:
-            latest[key] = record
-    return latest
+def consolidated(stack: Stack, settle: float = 3.0, timeout: float = 90.0) -> list[tuple[int, bytes, dict | None]]:
+    """Every record of events.consolidated as (partition, key, value; None for a tombstone), in the
+    order of each partition, once nothing new came for `settle` seconds."""
+    cons = KafkaConsumer(enable_auto_commit=False, isolation_level="read_committed", **client_kwargs(stack.settings))
+    partitions = [TopicPartition(stack.topics.consolidated, p)
+                  for p in cons.partitions_for_topic(stack.topics.consolidated) or []]
+    cons.assign(partitions)
+    cons.seek_to_beginning(*partitions)
+    out: list[tuple[int, bytes, dict | None]] = []
+    deadline, quiet_since = time.monotonic() + timeout, time.monotonic()
+    try:
+        while time.monotonic() < deadline and (not out or time.monotonic() - quiet_since < settle):
+            for batch in cons.poll(timeout_ms=500).values():
+                out.extend((m.partition, m.key, orjson.loads(m.value) if m.value is not None else None)
+                           for m in batch)
+                quiet_since = time.monotonic()
+    finally:
+        cons.close()
+    return out
+
+
+def current(stack: Stack, events: int | set[str] = 1) -> dict[bytes, dict]:
+    """The clusters a consumer holds after reading events.consolidated: the latest version per
+    key, without retired ids (a `merged_into` record, then a tombstone). Read again until the
+    clusters hold `events` (that many events, or these event ids)."""
+    deadline = time.monotonic() + 120
+    while True:
+        latest: dict[bytes, dict] = {}
+        for _, key, record in consolidated(stack):
+            if record is None or "merged_into" in record:
+                latest.pop(key, None)
+                continue
+            assert key.decode() == record["cluster_id"]
+            if key not in latest or record["version"] > latest[key]["version"]:
+                latest[key] = record
+        held = {e for r in latest.values() for e in r["event_ids"]}
+        if (len(held) >= events if isinstance(events, int) else held == events) or time.monotonic() > deadline:
+            return latest
 
 
 def test_reports_on_different_partitions_join_one_cluster(stack: Stack):
@@ -50,9 +88,9 @@ def test_reports_on_different_partitions_join_one_cluster(stack: Stack):
     stack.publish([event("e-next-day", "a-ap", "ap", "2024-03-06T08:00:00Z", "2024-03-05")],
                   topic=stack.topics.events, partition=1)
     clusters = sorted(current(stack, 3).values(), key=lambda r: r["num_events"])
-    assert [sorted(r["event_ids"]) for r in clusters] == [["e-next-day"], ["e-afp", "e-reuters"]]
+    assert [r["event_ids"] for r in clusters] == [["e-next-day"], ["e-reuters", "e-afp"]]
     joined = clusters[1]
-    assert (joined["version"], joined["num_articles"], joined["num_sources"]) == (2, 2, 2)
+    assert (joined["num_articles"], joined["num_sources"]) == (2, 2)
     assert joined["sources"] == ["afp", "reuters"]
     assert joined["date"]["value"] == "2024-03-04"
 
@@ -62,14 +100,66 @@ def test_clusters_survive_sigkill_and_restart(stack: Stack):
     worker.start()
     stack.publish([event("e-first", "a-first", "reuters", "2024-03-05T09:00:00Z", "2024-03-04")],
                   topic=stack.topics.events, partition=2)
-    (before,) = current(stack, 1).values()
+    (before,) = current(stack).values()
     worker.kill()
     worker.start()
     stack.publish([event("e-later", "a-later", "bbc", "2024-03-05T15:00:00Z", "2024-03-04",
                          subtype="bombing", city=("Baghdad", 33.30, 44.38))],
                   topic=stack.topics.events, partition=0)
-    latest = current(stack, 2)
+    time.sleep(2)
+    latest = current(stack)
     assert set(latest) == {before["cluster_id"].encode()}
     after = latest[before["cluster_id"].encode()]
     assert after["event_ids"] == ["e-first", "e-later"]
     assert (after["version"], after["num_sources"], after["subtype"]) == (2, 2, "car_bombing")
+
+
+def articles(path: Path) -> list[dict]:
+    """The articles of an evaluation file, as input records, in time order."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return sorted(({k: r[k] for k in ("id", "source", "url", "published_at", "body")} for r in records),
+                  key=lambda a: (a["published_at"], a["id"]))
+
+
+def test_a_backfill_newest_first_gives_the_clusters_of_time_order(stack: Stack, broker: str, tmp_path: Path):
+    feed = articles(REPO / "eval" / "consolidation-heldout.jsonl")  # 27 reports over 28 days
+    (tmp_path / "in-order").mkdir()
+    in_order = Stack(broker, tmp_path / "in-order")
+    try:
+        for s, batch in ((in_order, feed), (stack, feed[::-1])):
+            s.worker().start()
+            s.publish([orjson.dumps(a) for a in batch], partition=0)
+        event_ids = {r["event_id"] for _, r in stack.read(stack.topics.events, 27, settle=5.0)[stack.topics.events]}
+        newest_first, time_ordered = current(stack, event_ids), current(in_order, event_ids)
+        # the same clusters with the same ids, and every event in one of them (none is late)
+        assert {k: sorted(r["event_ids"]) for k, r in newest_first.items()} == \
+            {k: sorted(r["event_ids"]) for k, r in time_ordered.items()}
+        assert sorted(e for r in newest_first.values() for e in r["event_ids"]) == sorted(event_ids)
+        # Newest first, reports published earlier came later and took over clusters: each id
+        # they retired got a record naming the cluster it merged into, then a tombstone.
+        records = consolidated(stack)
+        retired = [(p, key, r["merged_into"]) for p, key, r in records if r and "merged_into" in r]
+        assert retired
+        for partition, key, survivor in retired:
+            after = [(k, r) for p, k, r in records if p == partition]
+            at = after.index((key, next(r for k, r in after if k == key and r and "merged_into" in r)))
+            assert after[at + 1] == (key, None)
+            assert any(k == survivor.encode() and r and "event_ids" in r for _, k, r in records)
+    finally:
+        in_order.close()
+
+
+def test_events_beyond_the_horizon_are_counted_late_and_stay_on_events(stack: Stack):
+    worker = stack.worker(EVENTWIRE_CONSOLIDATION_LATENESS="10")
+    worker.start()
+    stack.publish([event("e-new", "a-new", "reuters", "2024-03-25T09:00:00Z", "2024-03-24")],
+                  topic=stack.topics.events, partition=0)
+    current(stack)
+    stack.publish([event("e-old", "a-old", "afp", "2024-03-25T10:00:00Z", "2024-03-04"),
+                   event("e-within", "a-within", "ap", "2024-03-16T10:00:00Z", "2024-03-15")],
+                  topic=stack.topics.events, partition=0)
+    latest = current(stack, {"e-new", "e-within"})
+    assert sorted(e for r in latest.values() for e in r["event_ids"]) == ["e-new", "e-within"]
+    port = worker.env["EVENTWIRE_WEB_PORT"]
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    assert 'eventwire_consolidated_total{outcome="late"} 1' in metrics
