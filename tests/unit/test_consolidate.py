@@ -112,9 +112,47 @@ def test_country_precision_is_weaker_evidence():
     # "in March" and only the country: not enough.
     assert not joined(event("a", location=BAGHDAD),
                       event("b", location=IRAQ, when=EventDate("2024-03", "month", None, "text")))
-    # Same day, but only the root subtype: not enough either.
-    assert not joined(event("a", subtype="attack", location=BAGHDAD), event("b", subtype="attack", location=IRAQ))
+    # Same day, but only the root subtype: 4, not enough on its own (two country-level reports
+    # of "an attack in Iraq on Monday" stay apart) ...
+    undated_iraq = dict(subtype="attack", location=IRAQ)
+    assert not joined(event("a", **undated_iraq), event("b", **undated_iraq))
     assert not joined(event("a", location=BAGHDAD), event("b", location=SYRIA))
+
+
+def test_a_vaguer_report_joins_the_one_cluster_it_agrees_with_when_nothing_else_competes():
+    # "An attack in Iraq on March 4" scores 4 against the Baghdad car bombing (country 1, the day
+    # 3, the root subtype 0), one short: it is the only cluster it agrees with, so it joins ...
+    country = event("c", subtype="attack", location=IRAQ, published="2024-03-05T12:00:00Z")
+    assert clusters_of(event("a"), country) == [{"a", "c"}]
+    # ... but not when a shooting in Fallujah that day fits it too, nor a cluster no more precise
+    # than itself (another country-level report).
+    fallujah = event("f", subtype="armed_assault", location=FALLUJAH)
+    assert clusters_of(event("a"), fallujah, country) == [{"a"}, {"c"}, {"f"}]
+    assert not joined(event("a", subtype="attack", location=IRAQ), country)
+    # A month report of an offensive in an admin1 whose only offensive that month was on the 10th.
+    offensive = dict(type_="operation", subtype="offensive", location=ANBAR)
+    assert joined(event("o", when=day("2024-03-10"), **offensive),
+                  event("p", when=EventDate("2024-03", "month", None, "text"), published="2024-03-29T10:00:00Z",
+                        **offensive))
+
+
+def test_a_day_told_relative_to_publication_may_be_the_next_day_at_the_place():
+    # Published at 22:30 UTC on March 5, already 01:30 on March 6 in Baghdad (UTC+3 by its
+    # longitude): "yesterday" (March 4 by the reporter's calendar) may be March 5 there.
+    late = event("y", published="2024-03-05T22:30:00Z", when=EventDate("2024-03-04", "day", "yesterday", "text"))
+    assert joined(event("a", when=day("2024-03-05")), late)
+    assert joined(event("a", when=day("2024-03-04")), late)
+    assert not joined(event("a", when=day("2024-03-03")), late)
+    # Published at 10:00 UTC, the same date in Baghdad: consecutive days stay apart.
+    morning = event("m", published="2024-03-05T10:00:00Z", when=EventDate("2024-03-04", "day", "yesterday", "text"))
+    assert not joined(event("a", when=day("2024-03-05")), morning)
+    # A date with its day written out is the place's date: no slack.
+    written = event("w", published="2024-03-05T22:30:00Z", when=EventDate("2024-03-04", "day", "March 4", "text"))
+    assert not joined(event("a", when=day("2024-03-05")), written)
+    # Still a day: "an attack in Iraq yesterday" scores the day against a day (1 + 3 + 1 = 5).
+    assert joined(event("a", when=day("2024-03-05")),
+                  event("i", location=IRAQ, published="2024-03-05T22:30:00Z",
+                        when=EventDate("2024-03-04", "day", "yesterday", "text")))
 
 
 def test_the_cluster_keeps_the_most_precise_location():

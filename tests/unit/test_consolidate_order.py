@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_consolidate import BAGHDAD, BAGHDAD_GOV, IRAQ, SADR_CITY, TARMIYAH, event
+from tests.unit.test_consolidate import BAGHDAD, BAGHDAD_GOV, FALLUJAH, IRAQ, SADR_CITY, TARMIYAH, event
 from workers.consolidate import Consolidator, RetiredCluster, consolidate, current
 from workers.consolidate.cluster import cluster_id_for
 from workers.evaluate.consolidation import article_of, gold_as_event, read_records
@@ -165,22 +165,24 @@ ISIS = [Actor("Islamic State", "source", "group")]
 
 def test_a_late_report_first_in_time_bridges_two_clusters_and_retires_their_ids() -> None:
     city = event("a", published="2024-03-05T10:00:00Z")  # a car bombing in Baghdad on March 4
-    # "an attack in Iraq" claimed by the Islamic State: country 1 + day 3 + the root subtype 0 = 4, apart
+    shooting = event("f", published="2024-03-05T10:30:00Z", subtype="armed_assault", location=FALLUJAH)
+    # "an attack in Iraq" claimed by the Islamic State agrees with both (country 1 + day 3 +
+    # the root subtype 0 = 4 each): it joins neither
     country = event("b", published="2024-03-05T11:00:00Z", subtype="attack", location=IRAQ, actors=ISIS)
     # a bombing in Baghdad governorate claimed by the Islamic State, published the evening before
     bridge = event("x", published="2024-03-04T22:00:00Z", subtype="bombing", location=BAGHDAD_GOV, actors=ISIS)
     c = Consolidator()
-    assert c.process(city).cluster_id != c.process(country).cluster_id
+    assert len({c.process(e).cluster_id for e in (city, shooting, country)}) == 3
     update = c.process(bridge)
     first, *retired = update.records
     assert (first.cluster_id, first.version, first.event_ids) == (cluster_id_for("x"), 1, ["x", "a", "b"])
     assert [(r.cluster_id, r.version, r.merged_into) for r in retired] == \
         sorted([(cluster_id_for("a"), 2, first.cluster_id), (cluster_id_for("b"), 2, first.cluster_id)])
     assert (first.location, first.subtype) == (BAGHDAD, "car_bombing")
-    # In time order, the same cluster with the same id, and nothing retired.
-    records = list(consolidate([bridge, city, country]))
-    assert not any(isinstance(r, RetiredCluster) for r in records)
-    assert clusters([bridge, city, country]) == {cluster_id_for("x"): frozenset("xab")}
+    # In time order, the same clusters with the same ids, and nothing retired.
+    in_order = [bridge, city, shooting, country]
+    assert not any(isinstance(r, RetiredCluster) for r in consolidate(in_order))
+    assert clusters(in_order) == {cluster_id_for("x"): frozenset("xab"), cluster_id_for("f"): frozenset("f")}
 
 
 def test_a_late_report_can_take_a_member_away_and_the_id_comes_back_with_a_higher_version() -> None:

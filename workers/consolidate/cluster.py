@@ -54,8 +54,8 @@ from urllib.parse import urlsplit
 import orjson
 
 from workers.consolidate.match import (ACTOR_COUNTRY_CONFLICT, PRECISION_RANK, SHARED_ACTOR, Interval,
-                                       actor_countries_conflict, actor_words, actors_share, date_interval,
-                                       date_score, deeper_subtype, intersect, place_score, subtype_score)
+                                       actor_countries_conflict, actor_words, actors_share, date_score,
+                                       deeper_subtype, intersect, place_score, report_interval, subtype_score)
 from workers.consolidate.records import ConsolidatedEvent, RetiredCluster, event_from_dict
 from workers.dedup.index import parse_time
 from workers.extract.codes import codes_for
@@ -79,6 +79,8 @@ class ConsolidationConfig:
     admin1_km: float = 150.0  # a city this close to an admin1's point may lie in it (when admin1 names are missing)
     report_lag_days: int = 1  # an undated report tells of its publication day or up to this many days before
     min_score: float = 5.0
+    # A report that agrees with one cluster only, a more precise one, joins it with this much less.
+    sole_match_slack: float = 1.0
     # Two events of one article are already merged by extraction when they are one happening;
     # they join one cluster only with this much evidence.
     same_article_score: float = 7.0
@@ -139,10 +141,17 @@ class Report:
         """A date too vague to tell one happening from another (a year): meets no other report."""
         return _width(self.interval) + 1 > REACH_MAX_DAYS
 
+    @property
+    def day(self) -> bool:
+        """The text names a day."""
+        return _names_day(self.date)
+
     @classmethod
     def of(cls, event: Event, report_lag_days: int) -> "Report":
+        lon = event.location.lon if event.location is not None else None
         return cls(event.event_id, event.article_id, source_key(event), parse_time(event.published_at), event.type,
-                   event.subtype, event.location, event.date, date_interval(event.date, report_lag_days),
+                   event.subtype, event.location, event.date,
+                   report_interval(event.date, event.published_at, lon, report_lag_days),
                    tuple(event.actors), event.confidence)
 
     def to_list(self) -> list[Any]:
@@ -317,6 +326,10 @@ def _key(report: Report) -> Key:
     return report.key
 
 
+def _names_day(d: EventDate) -> bool:
+    return d.precision == "day" and d.source == "text"
+
+
 def _born(report: Report) -> tuple[float, str]:
     return report.born
 
@@ -381,6 +394,16 @@ class _DayIndex:
                 for d in days:
                     out.update(by_day.get(d, ()))
         return out
+
+
+def _rank(location: EventLocation | None) -> int:
+    return PRECISION_RANK[location.precision] if location is not None else -1
+
+
+def _vaguer(report: Report, view: View) -> bool:
+    """The report's place or date is coarser than the cluster's, and neither is finer."""
+    place, days = _rank(report.location) - _rank(view.location), _width(report.interval) - _width(view.interval)
+    return place <= 0 and days >= 0 and (place < 0 or days > 0)
 
 
 def _countries_met(country: str | None) -> tuple[str | None, ...] | None:
@@ -473,7 +496,7 @@ class Consolidator:
         cfg = self.config
         if report.type != view.type:
             return None
-        when = date_score(report.interval, view.interval)
+        when = date_score(report.interval, view.interval, report.day and _names_day(view.date))
         if when is None:  # the cheapest veto first: most candidates fail on the date
             return None
         subtype = subtype_score(report.type, view.subtype, report.subtype)
@@ -566,22 +589,34 @@ class Consolidator:
         cfg = self.config
         best: float | None = None
         chosen: list[str] = []
+        agreeing: list[tuple[float, str, View]] = []  # every cluster the report is compatible with
         for head in self._heads.find(report.type, _countries_met(report.country), _days(report.interval)):
             view = self._clusters[head].view(cfg.max_actors, before=report.key)
             if view is None:
                 continue
             score = self.score(view, report)
-            if score is None or score < (cfg.same_article_score if report.article_id in view.articles
-                                         else cfg.min_score):
+            if score is None:
+                continue
+            agreeing.append((score, head, view))
+            if score < (cfg.same_article_score if report.article_id in view.articles else cfg.min_score):
                 continue
             if best is None or score > best:
                 best, chosen = score, [head]
             elif score == best:
                 chosen.append(head)
+        if len(chosen) == 1:
+            return chosen[0]
+        # A vaguer report ("an attack in Greece on Monday", "the offensive in Arauca in May") that
+        # agrees with one cluster only, and scores just short, joins it: nothing else competes.
+        if not chosen and len(agreeing) == 1:
+            score, head, view = agreeing[0]
+            if score >= cfg.min_score - cfg.sole_match_slack and report.article_id not in view.articles and \
+                    _vaguer(report, view):
+                return head
         # Nothing to join, or two clusters fit equally well and nothing in the report tells which
         # one it is (an arrest "in Saxony" when Dresden and Leipzig both had one that day): a
         # cluster of its own rather than a guess.
-        return chosen[0] if len(chosen) == 1 else report.event_id
+        return report.event_id
 
     def _concerned(self, head: str, changed: Report, queued: set[str]) -> Iterator[Report]:
         """The reports after `changed`, not queued yet, that may have had the cluster as a candidate

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Sequence
 
@@ -58,21 +58,49 @@ def date_interval(d: EventDate, report_lag_days: int) -> Interval:
     return start, last.toordinal()
 
 
+def local_day_shift(published_at: str, lon: float | None) -> int:
+    """How many days the calendar date at the place (its solar time zone, from the longitude)
+    is ahead of the reporter's date (the `published_at` offset) at publication: -1, 0 or 1.
+
+    A report dated relative to its publication ("today", "yesterday", "on Wednesday") counts
+    in the reporter's days; the place may already be in the next day, or still in the last.
+    """
+    if lon is None:
+        return 0
+    published = datetime.fromisoformat(published_at.replace("Z", "+00:00"))
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    there = published.astimezone(timezone(timedelta(hours=max(-12, min(14, round(lon / 15))))))
+    return (there.date() - published.date()).days
+
+
+def report_interval(d: EventDate, published_at: str, lon: float | None, report_lag_days: int) -> Interval:
+    """The days a report's date may mean: `date_interval`, and for a day told relative to the
+    publication (no digit in its text: "yesterday", "on Wednesday") also the neighbouring day
+    the place's own calendar gives it when the place's date differs from the reporter's."""
+    first, last = date_interval(d, report_lag_days)
+    if d.precision == "day" and d.source == "text" and d.text and not any(c.isdigit() for c in d.text):
+        shift = local_day_shift(published_at, lon)
+        first, last = min(first, first + shift), max(last, last + shift)
+    return first, last
+
+
 def intersect(a: Interval, b: Interval) -> Interval | None:
     start, end = max(a[0], b[0]), min(a[1], b[1])
     return (start, end) if start <= end else None
 
 
-def date_score(event: Interval, cluster: Interval) -> float | None:
+def date_score(event: Interval, cluster: Interval, days: bool = False) -> float | None:
     """Agreement of an event's days with a cluster's: None when they do not overlap.
 
     The score follows the wider of the two: a day-precise cluster tells nothing more about a
-    report that only says "in May" than that the month fits.
+    report that only says "in May" than that the month fits. `days`: both name a day (one of
+    them may be read on either side of a time-zone line, `report_interval`): they score as one.
     """
     if intersect(event, cluster) is None:
         return None
     width = max(event[1] - event[0], cluster[1] - cluster[0]) + 1
-    if width == 1:
+    if width == 1 or days:
         return DAY
     if width <= 3:
         return FEW_DAYS
@@ -146,6 +174,8 @@ def subtype_score(type_: str, a: str, b: str) -> float | None:
     if a == b:
         return SAME_SUBTYPE if table[(type_, a)].parent else 0.0
     if is_refinement(type_, a, b) or is_refinement(type_, b, a):
+        # they agree, but less than the same subtype does: "a car bombing in March" is the car
+        # bombing of March 4, not the bombing of March 5 (cons-a4)
         return 0.0
     return None
 
