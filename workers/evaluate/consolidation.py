@@ -15,12 +15,21 @@ Two figures:
 - gold events: the gold events themselves, as events, through `Consolidator`: the errors
   left are the consolidator's own.
 
-Usage: `python -m workers.evaluate.consolidation eval/consolidation.jsonl [--errors]`.
+Real multi-outlet reporting (`eval/consolidation-realnews.jsonl`, `--split dev|heldout`): our
+annotation of real WikiNews articles whose text is not in the repo: per article {id, happening,
+split, text_sha256}; the bodies come from `--texts` (default `../realnews/multi.jsonl`, rebuilt by
+`scripts/realnews.py`), a body whose sha256 differs is an error. Two documents are predicted to
+report one happening when an event of one and an event of the other end in one cluster; the
+figure is pairwise precision and recall over document pairs.
+
+Usage: `python -m workers.evaluate.consolidation eval/consolidation.jsonl [--errors]`,
+`python -m workers.evaluate.consolidation eval/consolidation-realnews.jsonl --split dev [--errors]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from itertools import combinations
 from pathlib import Path
@@ -32,6 +41,7 @@ from workers.extract.pipeline import Extractor
 from workers.records import Article, Event, EventDate, EventLocation, Span
 
 GoldKey = tuple[str, int]  # (article id, index in gold.events)
+REALNEWS = Path(__file__).resolve().parents[3] / "realnews" / "multi.jsonl"
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -138,14 +148,63 @@ def from_gold(records: list[dict[str, Any]], config: ConsolidationConfig) -> dic
                     gold)
 
 
+def read_documents(gold_path: Path, texts: Path, split: str) -> list[dict[str, Any]]:
+    """The articles of one split of a document-level gold file, with their bodies from `texts`;
+    raises ValueError when a body is missing or is not the annotated one."""
+    bodies = {r["id"]: r for r in (json.loads(line) for line in texts.read_text(encoding="utf-8").splitlines()
+                                   if line.strip())}
+    out = []
+    for gold in (json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()):
+        if gold["split"] != split:
+            continue
+        record = bodies.get(gold["id"])
+        if record is None:
+            raise ValueError(f"{gold_path.name}: no text for {gold['id']} in {texts}")
+        if hashlib.sha256(record["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
+            raise ValueError(f"{gold_path.name}: the text of {gold['id']} in {texts} is not the annotated one")
+        out.append({**record, "happening": gold["happening"]})
+    return sorted(out, key=lambda r: (r["published_at"], r["id"]))
+
+
+def document_pairs(records: list[dict[str, Any]], extractor: Extractor, config: ConsolidationConfig) -> dict[str, Any]:
+    """Pairwise precision/recall over documents: predicted together when two of their events share a cluster."""
+    events = [e for a in extractor.annotate_many(article_of(r) for r in records) for e in a.events]
+    cluster_of = final_clusters(events, config)
+    docs_of: dict[str, set[str]] = {}
+    for event in events:
+        if event.event_id in cluster_of:  # not late
+            docs_of.setdefault(cluster_of[event.event_id], set()).add(event.article_id)
+    predicted = {frozenset(p) for docs in docs_of.values() for p in combinations(sorted(docs), 2)}
+    gold = {frozenset((a["id"], b["id"])) for a, b in combinations(records, 2) if a["happening"] == b["happening"]}
+    tp = len(predicted & gold)
+    precision = tp / len(predicted) if predicted else 1.0
+    recall = tp / len(gold) if gold else 1.0
+    return {
+        "precision": round(precision, 3), "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "pairs": {"gold": len(gold), "predicted": len(predicted), "correct": tp},
+        "events": {"documents": len(records), "extracted": len(events), "late": len(events) - len(cluster_of),
+                   "clusters": len(set(cluster_of.values()))},
+        "wrong_pairs": sorted(sorted(p) for p in predicted - gold),
+        "missed_pairs": sorted(sorted(p) for p in gold - predicted),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default="eval/consolidation.jsonl")
     parser.add_argument("--errors", action="store_true", help="list the wrong and the missed pairs")
+    parser.add_argument("--split", choices=("dev", "heldout"),
+                        help="a document-level gold file (real news): the split to score")
+    parser.add_argument("--texts", type=Path, default=REALNEWS, help="JSON lines with the bodies of the real news")
     args = parser.parse_args(argv)
-    records = read_records(Path(args.path))
     config = ConsolidationConfig()
-    results = {"end_to_end": end_to_end(records, Extractor(), config), "gold_events": from_gold(records, config)}
+    if args.split:
+        records = read_documents(Path(args.path), args.texts, args.split)
+        results = {f"documents ({args.split})": document_pairs(records, Extractor(), config)}
+    else:
+        records = read_records(Path(args.path))
+        results = {"end_to_end": end_to_end(records, Extractor(), config), "gold_events": from_gold(records, config)}
     for name, result in results.items():
         print(f"{name:<11} precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
               f"f1 {result['f1']:.3f}  pairs {result['pairs']}" + (f"  events {result['events']}"
