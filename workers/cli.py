@@ -235,7 +235,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if since is None:
             raise FilterError("replay needs --from T1")
         replay = Replay(settings, since=since, until=parse_since(args.until), topic=args.source,
-                        output_prefix=args.output_prefix, group=args.group, batch=args.batch)
+                        output_prefix=args.output_prefix, group=args.group, batch=args.batch, new=args.new)
     except (FilterError, ReplayError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -243,6 +243,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: setattr(replay, "interrupted", True))
     state = replay.run(print_progress)
+    if state.complete_before:
+        print(f"{state.line()}: this window's plan (group {replay.group}) is already complete; nothing was "
+              "replayed. Records that arrived since it was planned are not in it: add --new to plan the "
+              "window again", file=sys.stderr)
+        return 0
     if replay.interrupted and state.done < state.total:
         print(f"\ninterrupted; run the same command again to resume (group {replay.group})", file=sys.stderr)
         return 130
@@ -423,6 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-prefix", default="", help="publish events under this prefix instead of the live topics")
     p.add_argument("--group", help="consumer group of the replay's progress (default: derived from the window)")
     p.add_argument("--batch", type=int, default=64, help="records per batch and per progress commit (default: 64)")
+    p.add_argument("--new", action="store_true",
+                   help="plan the window again (its end is now) instead of resuming the plan of a previous run")
     p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
                    help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it")
     p.add_argument("--reset-group", action="store_true",

@@ -38,12 +38,13 @@ def event(event_id: str, article_id: str, source: str, published_at: str, day: s
     })
 
 
-def consolidated(stack: Stack, settle: float = 3.0, timeout: float = 90.0) -> list[tuple[int, bytes, dict | None]]:
-    """Every record of events.consolidated as (partition, key, value; None for a tombstone), in the
-    order of each partition, once nothing new came for `settle` seconds."""
+def consolidated(stack: Stack, topic: str | None = None, settle: float = 3.0,
+                 timeout: float = 90.0) -> list[tuple[int, bytes, dict | None]]:
+    """Every record of events.consolidated (or `topic`) as (partition, key, value; None for a
+    tombstone), in the order of each partition, once nothing new came for `settle` seconds."""
     cons = KafkaConsumer(enable_auto_commit=False, isolation_level="read_committed", **client_kwargs(stack.settings))
-    partitions = [TopicPartition(stack.topics.consolidated, p)
-                  for p in cons.partitions_for_topic(stack.topics.consolidated) or []]
+    topic = topic or stack.topics.consolidated
+    partitions = [TopicPartition(topic, p) for p in cons.partitions_for_topic(topic) or []]
     cons.assign(partitions)
     cons.seek_to_beginning(*partitions)
     out: list[tuple[int, bytes, dict | None]] = []
@@ -59,14 +60,14 @@ def consolidated(stack: Stack, settle: float = 3.0, timeout: float = 90.0) -> li
     return out
 
 
-def current(stack: Stack, events: int | set[str] = 1) -> dict[bytes, dict]:
-    """The clusters a consumer holds after reading events.consolidated: the latest version per
-    key, without retired ids (a `merged_into` record, then a tombstone). Read again until the
-    clusters hold `events` (that many events, or these event ids)."""
+def current(stack: Stack, events: int | set[str] = 1, topic: str | None = None) -> dict[bytes, dict]:
+    """The clusters a consumer holds after reading events.consolidated (or `topic`): the latest
+    version per key, without retired ids (a `merged_into` record, then a tombstone). Read again
+    until the clusters hold `events` (that many events, or these event ids)."""
     deadline = time.monotonic() + 120
     while True:
         latest: dict[bytes, dict] = {}
-        for _, key, record in consolidated(stack):
+        for _, key, record in consolidated(stack, topic):
             if record is None or "merged_into" in record:
                 latest.pop(key, None)
                 continue
