@@ -15,6 +15,7 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from tests.integration.conftest import REPO, Stack
+from tests.integration.test_live_view import browser_page  # noqa: F401  (a fixture)
 from workers.clients import client_kwargs
 
 pytestmark = pytest.mark.integration
@@ -164,3 +165,32 @@ def test_events_beyond_the_horizon_are_counted_late_and_stay_on_events(stack: St
     port = worker.env["EVENTWIRE_WEB_PORT"]
     metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
     assert 'eventwire_consolidated_total{outcome="late"} 1' in metrics
+
+
+def test_the_live_view_stops_counting_a_report_that_left_the_cluster(stack: Stack, browser_page):  # type: ignore[no-untyped-def]
+    """A late report takes a member away from a cluster: its marker goes back to one report."""
+    from datetime import datetime, timedelta, timezone
+
+    from playwright.sync_api import expect
+
+    from tests.integration.test_live_view import WAIT_MS, make_event
+
+    def report(place: tuple[str, str, float, float], hours_ago: float, precision: str = "city") -> dict:
+        e = make_event("attack", "car_bombing", place, "exploded", f"A car bomb exploded in {place[0]} today.",
+                       f"wire-{place[0].split()[0].lower()}")
+        e["published_at"] = (datetime.now(timezone.utc) - timedelta(hours=hours_ago)).isoformat()
+        e["location"].update(admin1="Baghdad", precision=precision)
+        return e
+
+    baghdad, governorate = report(("Baghdad", "IQ", 33.34, 44.40), 1), report(("Baghdad governorate", "IQ", 33.2, 44.29),
+                                                                               3, "admin1")
+    tarmiyah = report(("Tarmiyah", "IQ", 33.67, 44.39), 4)  # 37 km away, in the same governorate
+    worker = stack.worker().start()
+    page = browser_page
+    page.goto(f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}/live")
+    marker = page.locator(f'#map circle.marker[data-event-id="{baghdad["event_id"]}"]')
+    stack.publish([orjson.dumps(baghdad), orjson.dumps(governorate)], topic=stack.topics.events)
+    expect(marker).to_have_attribute("data-reports", "2", timeout=WAIT_MS)
+    # the governorate report now fits Baghdad and Tarmiyah alike: it leaves, Baghdad is alone
+    stack.publish([orjson.dumps(tarmiyah)], topic=stack.topics.events)
+    expect(marker).to_have_attribute("data-reports", "1", timeout=WAIT_MS)
