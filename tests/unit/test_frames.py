@@ -269,8 +269,8 @@ def test_reaction_walk_ends_at_a_noun_root() -> None:
     previous = signal.signal(signal.SIGALRM, overrun)
     signal.setitimer(signal.ITIMER_REAL, 2.0)
     try:
-        assert _reaction_to(doc[3], [(doc[3], False)]) is None
-        assert _reaction_to(doc[3], [(doc[0], True)]) == 0
+        assert _reaction_to(doc[3], {}, {}) is None
+        assert _reaction_to(doc[3], {0: 0}, {}) == 0
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

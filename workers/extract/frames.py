@@ -213,25 +213,34 @@ def _after_comma(head: Token, dependent: Token) -> bool:
     return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1:dependent.left_edge.i])
 
 
-def _reaction_to(head: Token, heads: list[tuple[Token, bool]]) -> int | None:
+def _reaction_to(head: Token, statements: dict[int, int], memo: dict[int, int | None]) -> int | None:
     """Index of the statement trigger that reacts to an event noun ("condemned the car
     bombing", "claimed responsibility for the attack", "condemnation of the raid"): reached
-    from it through nouns and prepositions only, not through a clause; else None."""
-    if not _is_nominal(head):
+    from it through nouns and prepositions only, not through a clause; else None.
+    `statements` maps the sentence's statement trigger heads (token index) to their index;
+    `memo` remembers the answer per token of the walk (one walk per sentence, not per noun: a
+    chain of nouns made it quadratic)."""
+    if not _is_nominal(head) or not statements:
         return None
-    statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
-    tok = head
-    # spaCy makes a new Token object on every access: compare positions, never identity.
-    # A tree has fewer arcs above any token than the doc has tokens.
-    for _ in range(len(head.doc)):
-        if tok.head.i == tok.i:
-            return None
-        tok = tok.head
-        if tok.i in statements:
-            return statements[tok.i]
-        if tok.pos_ not in ("NOUN", "PROPN", "ADP"):
-            return None
-    return None
+    doc, heads = head.doc, _tree(head.doc).heads
+    # Walk up from the noun's head: a statement ends the walk with that statement; a token
+    # that is not a noun or preposition, or the root, ends it with None.
+    path: list[int] = []
+    j, found = heads[head.i], None
+    while j != head.i:
+        if j in memo:
+            found = memo[j]
+            break
+        if j in statements:
+            found = statements[j]
+            break
+        if doc[j].pos_ not in ("NOUN", "PROPN", "ADP") or heads[j] == j or j in path:
+            break
+        path.append(j)
+        j = heads[j]
+    for k in path:
+        memo[k] = found
+    return found
 
 
 def _agent_in(head: Token, words: frozenset[str]) -> bool:
@@ -273,6 +282,8 @@ class FrameBuilder:
         self._air_munitions = lexicon.words("air_munitions")
         self._nonassertive_mods = lexicon.words("nonassertive_modifiers")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
+        self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
+        self._reactions: dict[int, int | None] = {}  # memo of _reaction_to for the sentence
 
     # ---- trigger choice ----------------------------------------------------------------
 
@@ -587,7 +598,7 @@ class FrameBuilder:
             te = _past_reading(te, dates, art.published_day)
         if te is None:
             day = art.published_day
-            reaction = None if heads[n][1] else _reaction_to(heads[n][0], heads)
+            reaction = None if heads[n][1] else _reaction_to(heads[n][0], self._statements, self._reactions)
             if reaction is not None:
                 said = self._own_date(reaction, heads, dates)
                 if said is not None and said.precision == "day" and said.value < day:
@@ -623,7 +634,7 @@ class FrameBuilder:
         if not owned:
             return None
         if statement and len(owned) > 1 and any(
-                not other and _reaction_to(h, heads) == n for h, other in heads):
+                not other and _reaction_to(h, self._statements, self._reactions) == n for h, other in heads):
             return max(owned, key=lambda d: interval(d[0].value)[1])[0]
         return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
 
@@ -636,7 +647,7 @@ class FrameBuilder:
         head = heads[n][0]
         owned = [(te, sp) for te, sp in dates if (o := self._owner(sp, heads)) >= 0 and not heads[o][1]]
         if not owned:
-            reaction = _reaction_to(head, heads)
+            reaction = _reaction_to(head, self._statements, self._reactions)
             if reaction is None:
                 owned = dates
             else:
@@ -708,6 +719,8 @@ class FrameBuilder:
                 head = span.root.head if span.root.dep_ == "compound" else span.root
                 triggers.append((match, entry, head))
         heads = [(h, e.type == "statement") for _, e, h in triggers]
+        self._statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
+        self._reactions = {}
         trigger_heads = {h.i for h, _ in heads}
         dates = [(te, sp) for te, sp in self._spans(art.dates, doc, base)
                  if not _dates_other_noun(sp, trigger_heads)]
