@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Annotations, Extractor
@@ -312,3 +314,45 @@ def test_overnight_is_the_small_hours_of_the_reports_day(extractor: Extractor) -
         "Russian forces shelled the city of Sumy overnight, the regional governor said on Sunday.",
         published_at="2022-05-09T12:00:00+03:00"))
     assert _dates(ann)["shelled"] == ("2022-05-08", "text", "Sunday")
+
+
+# --- hard-wrapped bodies ---------------------------------------------------------------------
+
+WRAPPED_SOURCE = (
+    "ISLAMABAD (AP) \u2014 Militants attacked a police post in the northwest of Pakistan on Monday night, "
+    "killing three officers, a security official said. The army later sent troops to the district.\n\n"
+    "Prime Minister Imran Khan condemned the attack and urged the provincial government to protect "
+    "police stations along the Afghan border.")
+
+
+def _wrap(body: str, width: int) -> str:
+    """`body` with every line hard-wrapped at `width` columns (words kept whole)."""
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
+                     for line in body.split("\n"))
+
+
+def _types_and_triggers(ex: Extractor, body: str) -> list[tuple[str, str, str]]:
+    return sorted((e.type, e.subtype, " ".join(e.trigger.text.split())) for e in ex.extract(article(body)))
+
+
+def test_a_hard_wrapped_body_gives_whole_sentences_as_evidence(extractor: Extractor) -> None:
+    body = _wrap(WRAPPED_SOURCE, 60)
+    assert "three\nofficers" in body
+    events = extractor.extract(article(body))
+    assert _types_and_triggers(extractor, body) == _types_and_triggers(extractor, WRAPPED_SOURCE)
+    attack = next(e for e in events if e.type == "attack")
+    assert " ".join(attack.evidence.text.split()).endswith("killing three officers, a security official said.")
+    assert body[attack.evidence.start:attack.evidence.end] == attack.evidence.text
+    assert not any(e.evidence.text.startswith("officers") for e in events)
+
+
+def _own_bodies() -> list[str]:
+    path = Path(__file__).resolve().parents[2] / "eval" / "devset.jsonl"
+    return [json.loads(line)["body"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(index=st.integers(0, len(_own_bodies()) - 1), width=st.integers(60, 80))
+def test_wrapping_a_body_changes_no_event_type_or_trigger(extractor: Extractor, index: int, width: int) -> None:
+    body = _own_bodies()[index]
+    assert _types_and_triggers(extractor, _wrap(body, width)) == _types_and_triggers(extractor, body)

@@ -64,3 +64,64 @@ def test_sentence_case_lowers_only_listed_words_and_keeps_length() -> None:
     lowered = sentence_case(title, frozenset({"condemns", "bombing"}))
     assert lowered == "Germany condemns Deadly Twin bombing in Syria"
     assert len(lowered) == len(title)
+
+
+def _segments(text: str) -> list[tuple[str, str]]:
+    return [(text[s.start:s.end], s.kind) for s in segment(text)]
+
+
+def test_a_line_cut_inside_a_sentence_joins_the_next() -> None:
+    text = ("Gunmen attacked a checkpoint near the border on Monday, killing three\n"
+            "officers, a security official said.\n"
+            "Relief convoys were delayed by the\n"
+            "closure of the crossing.")
+    assert _segments(text) == [
+        ("Gunmen attacked a checkpoint near the border on Monday, killing three\n"
+         "officers, a security official said.", "prose"),
+        ("Relief convoys were delayed by the\nclosure of the crossing.", "prose"),
+    ]
+
+
+def test_a_hard_wrapped_paragraph_joins_lines_that_start_with_a_name() -> None:
+    text = ("Rebels fired mortars and heavy machine guns at the positions of\n"
+            "government troops near the town on Tuesday, a monitoring group\n"
+            "said. The army answered with artillery, according to residents,\n"
+            "and the United Nations envoy asked both sides to stop. Shops in\n"
+            "Aleppo stayed shut through the afternoon and into the evening.")
+    assert [t for t, _ in _segments(text)] == [
+        "Rebels fired mortars and heavy machine guns at the positions of\n"
+        "government troops near the town on Tuesday, a monitoring group\nsaid.",
+        "The army answered with artillery, according to residents,\n"
+        "and the United Nations envoy asked both sides to stop.",
+        "Shops in\nAleppo stayed shut through the afternoon and into the evening."]
+
+
+def test_headings_captions_list_items_and_datelines_stay_lines_of_their_own() -> None:
+    text = ("Smoke rises over the harbour after the strike, in a photo taken\n"
+            "from a boat on Tuesday\n"
+            "Navy Says Drones Hit Two Cargo Ships Near the Port of Odesa Overnight\n"
+            "ODESA, Ukraine (AP) \u2014 Two ships were hit overnight, the navy said.\n"
+            "Key facts:\n"
+            "- two ships were hit\n"
+            "- nobody was hurt")
+    assert _segments(text) == [
+        ("Smoke rises over the harbour after the strike, in a photo taken\nfrom a boat on Tuesday", "heading"),
+        ("Navy Says Drones Hit Two Cargo Ships Near the Port of Odesa Overnight", "heading"),
+        ("ODESA, Ukraine (AP) \u2014 Two ships were hit overnight, the navy said.", "prose"),
+        ("Key facts:", "prose"),
+        ("- two ships were hit", "heading"),
+        ("- nobody was hurt", "heading"),
+    ]
+
+
+def test_short_lines_are_not_taken_for_a_hard_wrapped_text() -> None:
+    table = "Casualties\nDead: 14\nInjured: 52\nMissing: 3\nHomes destroyed: 120"
+    text = "The ministry gave these figures for the\nweek on Friday.\n\n" + table
+    assert [t for t, _ in _segments(text)] == ["The ministry gave these figures for the\nweek on Friday.",
+                                               *table.split("\n")]
+
+
+def test_a_title_abbreviation_at_the_end_of_a_line_does_not_end_the_sentence() -> None:
+    text = "The talks were led by Gen.\nIbrahim Musa and an envoy of the U.N.\nThey ended on Friday."
+    assert [t for t, _ in _segments(text)] == [
+        "The talks were led by Gen.\nIbrahim Musa and an envoy of the U.N.", "They ended on Friday."]

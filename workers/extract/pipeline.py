@@ -23,7 +23,7 @@ from workers.extract.codes import codes_for
 from workers.extract.dates import MONTH_FIRST_COUNTRIES, find_dates, parse_published_at
 from workers.extract.frames import (MIN_CONFIDENCE, ArticleFrame, FrameBuilder, Mention, date_from_narrative,
                                     merge_mentions)
-from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, sentence_case
+from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, segment_text, sentence_case
 from workers.extract.triggers import Lexicon
 from workers.records import (Article, Event, Place, Record, Span, TimeExpression,
                              utc_now_iso)
@@ -146,7 +146,7 @@ class Extractor:
         return _Prepared(article, text, parse_published_at(article.published_at), segments, parse, light)
 
     def _parse_text(self, p: _Prepared, s: Segment) -> str:
-        text = p.clean.text[s.start:s.end]
+        text = segment_text(p.clean.text, s)
         return sentence_case(text, self._title_words) if s.kind == "heading" else text
 
     def _places(self, p: _Prepared, context: "GeoContext") -> list[Place]:
@@ -154,7 +154,7 @@ class Extractor:
         places: list[Place] = []
         for s in p.segments:
             doc, light = docs.get((s.start, s.end), (None, False))
-            text = doc.text if doc is not None else p.clean.text[s.start:s.end]
+            text = doc.text if doc is not None else segment_text(p.clean.text, s)
             # Without entities the parse cannot veto names; the gazetteer-only path is better.
             for place in self.geocoder.resolve(text, None if light else doc, context=context):
                 place.start += s.start

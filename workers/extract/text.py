@@ -140,16 +140,91 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
-def segment(text: str) -> list[Segment]:
-    """Split a clean text into sentences and heading lines, cheaply (no model)."""
-    segments: list[Segment] = []
-    pos = 0
-    for line in text.split("\n"):
-        line_start, pos = pos, pos + len(line) + 1
+# A line runs on into the next when the next starts in lower case or with punctuation that
+# continues a sentence, ...
+_CONTINUATION_START = re.compile(r"[a-z,;)\]%]")
+# ... or when it ends on a word no heading or caption ends with.
+_OPEN_WORDS = frozenset(
+    "a an the of to in on at by for from with without into onto over under about after before "
+    "between during against among across along around near via per and or but nor as than that "
+    "which who whom whose where when while if because although though its their his her our "
+    "this these those".split())
+# A line that starts a list item (or a dateline) never continues the line above.
+_ITEM_START = re.compile(r"[•·*\-]\s|\d{1,2}[.)]\s")
+_TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep st".split())
+# Hard-wrapped bodies break their lines at a fixed column, seen in wire copy and crawls.
+_WRAP_MIN, _WRAP_MAX, _WRAP_SLACK = 40, 100, 20
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column at which a hard-wrapped text breaks its lines, or None when it is not
+    hard-wrapped: of the lines followed by another line of their paragraph (at least three),
+    most end within `_WRAP_SLACK` columns of the longest of them, which is a usual width."""
+    inner = [len(a) for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
+    if len(inner) < 3:
+        return None
+    width = max(inner)
+    if not _WRAP_MIN <= width <= _WRAP_MAX:
+        return None
+    return width if sum(n >= width - _WRAP_SLACK for n in inner) >= 0.6 * len(inner) else None
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in line.split() if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
+
+
+def _continues(line: str, nxt: str, width: int | None) -> bool:
+    """Whether `line` is cut by a line break inside a sentence that `nxt` carries on
+    ("... killing three\nofficers, a security official said.")."""
+    if not nxt or _ITEM_START.match(nxt) or _DATELINE.match(nxt):
+        return False
+    lower_next = _CONTINUATION_START.match(nxt) is not None
+    if _FINAL.search(line):
+        if not (line.endswith(".") and _is_abbreviation(line, len(line) - 1)):
+            return False
+        # "Gen." or "W." never ends a sentence; "U.S." does unless the next line goes on in lower case
+        last = line.rsplit(None, 1)[-1].rstrip(".").lstrip("(\"'“‘").lower()
+        return last in _TITLE_ABBREVIATIONS or len(last) == 1 or lower_next
+    if lower_next or line.endswith((",", "-")) or line.rsplit(None, 1)[-1].lower() in _OPEN_WORDS:
+        return True
+    return (width is not None and len(line) + 1 + len(nxt.split(None, 1)[0]) > width
+            and not _title_case(line) and not _title_case(nxt))
+
+
+def _logical_lines(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each line of `text`, lines cut inside a sentence joined with the next
+    (the line break stays in the span: offsets are the text's own)."""
+    lines = text.split("\n")
+    width = _wrap_width(lines)
+    out: list[tuple[int, int]] = []
+    pos, joined = 0, False
+    for n, line in enumerate(lines):
+        start, pos = pos, pos + len(line) + 1
         if not line.strip():
+            joined = False
             continue
+        if joined:
+            out[-1] = (out[-1][0], start + len(line))
+        else:
+            out.append((start, start + len(line)))
+        joined = n + 1 < len(lines) and _continues(line, lines[n + 1], width)
+    return out
+
+
+def segment(text: str) -> list[Segment]:
+    """Split a clean text into sentences and heading lines, cheaply (no model).
+
+    A line cut inside a sentence (a lower-case or continuing next line, a line ending on a
+    comma or a function word, or, in a hard-wrapped text, a next line whose first word would
+    not have fitted) is joined with the next; headings, captions, list items and datelines
+    stay lines of their own. A joined segment keeps its line break: offsets stay exact, and
+    `segment_text()` gives the text to parse."""
+    segments: list[Segment] = []
+    for line_start, line_end in _logical_lines(text):
+        line = text[line_start:line_end]
         if not _FINAL.search(line):
-            segments.append(Segment(line_start, line_start + len(line), "heading"))
+            segments.append(Segment(line_start, line_end, "heading"))
             continue
         start = 0
         for m in _SENT_END.finditer(line):
@@ -161,6 +236,11 @@ def segment(text: str) -> list[Segment]:
         if start < len(line):
             segments.append(Segment(line_start + start, line_start + len(line), "prose"))
     return segments
+
+
+def segment_text(text: str, s: Segment) -> str:
+    """The text of a segment as one line (line breaks inside it become spaces; same length)."""
+    return text[s.start:s.end].replace("\n", " ")
 
 
 # "BEIJING (Sputnik) —", "KABUL, Afghanistan (AP) -", "GAZA CITY —", "MOSCOW, March 13 (Reuters) -"
