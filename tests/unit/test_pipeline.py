@@ -172,6 +172,38 @@ def test_statement_verbs_outside_the_first_lexicon(extractor: Extractor, body: s
     assert kinds(extractor, body) == [expected]
 
 
+def test_only_political_actors_make_statements(extractor: Extractor) -> None:
+    body = ("Bosnian Serbs demanded a truce with government forces on Monday.\n\n"
+            "A local shopkeeper said the market had been closed all week.\n\n"
+            "Prime Minister Elena Markovic arrived in the town in the afternoon.\n\n"
+            "Markovic said the talks would resume in Geneva next month.\n\n"
+            "The mining company said its quarterly profits had fallen sharply.\n\n"
+            "Professor Lena Strom, who led the survey, said the river was cleaner than expected.")
+    statements = [(e.subtype, e.trigger.text) for e in extractor.extract(article(body)) if e.type == "statement"]
+    assert statements == [("demand", "demanded"), ("statement", "said")]
+    assert "Markovic" in next(e for e in extractor.extract(article(body)) if e.trigger.text == "said").evidence.text
+
+
+@pytest.mark.parametrize("body", [
+    "Officials said three people died and twelve were injured in the blaze.",
+    "The regional governor said the victims were taken to the city hospital.",
+    "The teenager was accused of stealing a car from the station.",
+])
+def test_reports_of_incident_facts_and_private_accusations_are_no_statements(extractor: Extractor,
+                                                                              body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("Senator Maria Lopez congratulated the new prime minister on Tuesday.", ("statement", "praise")),
+    ("The Supreme Court declined the government's request for a delay.", ("statement", "rejection")),
+    ("Defence Minister Karl Berg wrote that the troops would stay until the spring.", ("statement", "statement")),
+    ("The ruling party issued a statement on the new election law.", ("statement", "statement")),
+])
+def test_statements_told_with_other_verbs(extractor: Extractor, body: str, expected: tuple[str, str]) -> None:
+    assert kinds(extractor, body) == [expected]
+
+
 def test_raid_told_as_the_circumstance_of_arrests_is_the_arrest(extractor: Extractor) -> None:
     assert kinds(extractor, "Police detained 12 people suspected of links to the group in raids across "
                             "the capital on Monday.") == [("arrest", "arrest")]

@@ -81,7 +81,6 @@ PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
 SAME_PLACE_KM = 50.0
 ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen"})
-REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "declare", "state", "note", "claim", "reiterate"})
 # Subtypes that describe a lasting state as well as an event: as a participle adjective
 # ("the besieged town", "the occupied West Bank") they describe the state.
 STATE_SUBTYPES = frozenset({"siege", "occupation", "deployment"})
@@ -125,6 +124,7 @@ class ArticleFrame:
     demonym: Callable[[str], str | None]
     lookup: Callable[[str], Place | None]
     speakers: list[Actor] = field(default_factory=list)  # last named statement sources
+    titled: frozenset[str] = frozenset()  # names the article gives next to a political title (lower case)
 
 
 class _Tree:
@@ -155,6 +155,14 @@ class _Tree:
 
 
 _TREE = "eventwire_tree"
+_NAME_WORD = re.compile(r"[A-Za-z]+")
+_NAME = r"(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]*"
+# After a title, the name ("Minister John Baird", "the mayor of London, Sadiq Khan"); before it, a
+# name in apposition ("Mike Pompeo, the secretary", "Pompeo, who is the secretary").
+_NAME_STOPWORDS = frozenset("the a an and of in on for to by with from at as".split())
+_NAME_AFTER_TITLE = re.compile(rf"(?:\s+(?:of|for|from)\s+(?:the\s+)?{_NAME})?,?\s+(?P<name>{_NAME})")
+_NAME_BEFORE_TITLE = re.compile(
+    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[a-z'’\-]+\s+){{0,3}}$")
 
 
 def _tree(doc: Doc) -> _Tree:
@@ -281,6 +289,9 @@ class FrameBuilder:
         self._aircraft = lexicon.words("aircraft")
         self._air_munitions = lexicon.words("air_munitions")
         self._nonassertive_mods = lexicon.words("nonassertive_modifiers")
+        self._reporting = lexicon.reporting_lemmas()
+        self._political = lexicon.words("political_actors")
+        self._incident_facts = lexicon.words("incident_facts")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
         self._reactions: dict[int, int | None] = {}  # memo of _reaction_to for the sentence
@@ -437,6 +448,43 @@ class FrameBuilder:
         if heading:
             factor *= 0.9
         return factor
+
+    # ---- statements ----------------------------------------------------------------------
+
+    def titled_names(self, text: str) -> frozenset[str]:
+        """Names the text gives with a political title or office, lower case: the name after
+        the title ("Environment Minister John Baird", "the mayor of London, Sadiq Khan") or
+        in apposition before it ("Mike Pompeo, the secretary of state", "Pompeo, who is
+        secretary of state"). A later "Baird said" is then a political actor's statement."""
+        out: set[str] = set()
+        for word in _NAME_WORD.finditer(text):
+            if word.group().lower() not in self._political:
+                continue
+            after = _NAME_AFTER_TITLE.match(text, word.end())
+            before = _NAME_BEFORE_TITLE.search(text, max(0, word.start() - 80), word.start())
+            for m in (after, before):
+                if m is not None:
+                    out.update(w.lower() for w in _NAME_WORD.findall(m.group("name"))
+                               if w.lower() not in self._political and w.lower() not in _NAME_STOPWORDS)
+        return frozenset(out)
+
+    def _political_source(self, actor: Actor, art: ArticleFrame) -> bool:
+        """Whether a statement's speaker is a political actor: a state, a national group
+        ("the Albanians of southern Serbia", "Bosnian Serbs"), a title, office or institution in its words
+        (`political_actors`: minister, ministry, party, army, court, embassy, union...), or a
+        name the article gives next to one of them."""
+        if actor.kind == "country" or actor.kind == "group" and actor.country_code:
+            return True
+        words = _NAME_WORD.findall(actor.text)
+        return bool(words) and (not self._political.isdisjoint(w.lower() for w in words) or any(
+            w[0].isupper() and w.lower() in art.titled for w in words) or art.demonym(words[-1]) is not None)
+
+    def _incident_report(self, head: Token, actors: list[Actor]) -> bool:
+        """Whether a plain report tells the facts of an incident ("officials said three
+        people died", "police said the man was 45"): a word of `incident_facts` in what is
+        reported (the sentence without the speaker)."""
+        speaker = {w.lower() for a in actors if a.role == "source" for w in _NAME_WORD.findall(a.text)}
+        return any(t.lower_ in self._incident_facts and t.lower_ not in speaker for t in head.sent)
 
     # ---- actors --------------------------------------------------------------------------
 
@@ -749,23 +797,49 @@ class FrameBuilder:
         for mention, _ in found:
             if mention.type == "statement":
                 art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
+        found = self._drop_unqualified(found, art)
         return [m for m, _ in found if m.confidence >= min_confidence]
+
+    def _drop_unqualified(self, found: list[tuple[Mention, Token]],
+                          art: ArticleFrame) -> list[tuple[Mention, Token]]:
+        """Statements that are not a political actor's statement on a public matter go.
+
+        A statement event is a political, governmental, security, judicial, militant,
+        religious or international actor's public statement (CAMEO 01-05, 10-13): a company,
+        a scientist, a relative, a witness or a sports star saying something is not one, nor
+        is a plain report of an incident's facts ("officials said three people died", "police
+        said the man was 45"). It needs an identifiable speaker ("analysts said" is none); a
+        pronoun speaker is the previous speaker (already resolved). Without a speaker, only an
+        accusation of a political actor told in the passive stays ("the former minister has
+        been accused of embezzling"), not one of a private person ("was accused of murder")."""
+        kept = []
+        for m, h in found:
+            if m.type == "statement":
+                sources = [a for a in m.actors if a.role == "source"]
+                if not sources:
+                    if not (m.subtype == "accusation" and any(c.dep_ in PASSIVE_SUBJECTS for c in h.children)
+                            and any(a.role == "target" and self._political_source(a, art) for a in m.actors)):
+                        continue
+                elif not any(self._political_source(a, art) for a in sources):
+                    continue
+                elif m.subtype == "statement" and m.lemma in self._reporting and self._incident_report(h, m.actors):
+                    continue
+            kept.append((m, h))
+        return kept
 
     def _drop_attribution(self, found: list[tuple[Mention, Token]],
                           min_confidence: float) -> list[tuple[Mention, Token]]:
-        """Reporting verbs that are attribution or a vehicle, and statements without a
-        speaker, go.
+        """Reporting verbs that are attribution or a vehicle go.
 
         "Police said gunmen attacked", "a spokesman said: 'we reject ...'": the plain
         reporting verb only attributes the asserted event or the specific statement in its
         sentence. "X agreed to ..., officials said", "Y said it would allow ...": the report
         is the vehicle of a happening we do not type (agreement, aid, concession, sanction,
         investigation...), which CAMEO codes by that happening, not as a statement. "Y said
-        X must ..." is a demand. A statement needs an identifiable speaker ("analysts said"
-        is not one), except an accusation-like act told in the passive ("was accused of").
+        X must ..." is a demand.
         """
         def generic(m: Mention) -> bool:
-            return m.subtype == "statement" and m.lemma in REPORTING_LEMMAS
+            return m.subtype == "statement" and m.lemma in self._reporting
         kept = []
         for m, h in found:
             if generic(m):
@@ -776,10 +850,7 @@ class FrameBuilder:
                     continue
             kept.append((m, h))
         reported_event = any(m.confidence >= min_confidence and not generic(m) for m, _ in kept)
-        return [(m, h) for m, h in kept
-                if not (m.type == "statement" and not any(a.role == "source" for a in m.actors)
-                        and not (not generic(m) and any(c.dep_ == "nsubjpass" for c in h.children)))
-                and not (reported_event and generic(m))]
+        return [(m, h) for m, h in kept if not (reported_event and generic(m))]
 
     @staticmethod
     def _reported(head: Token) -> list[Token]:

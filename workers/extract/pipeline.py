@@ -175,7 +175,7 @@ class Extractor:
             published_day=p.published.date().isoformat(), places=places, dates=dates,
             dateline=context.dateline, dominant=_dominant(places),
             country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc), demonym=self.geocoder.demonym,
-            lookup=self.geocoder.lookup)
+            lookup=self.geocoder.lookup, titled=self.frames.titled_names(p.clean.text))
         mentions: list[Mention] = []
         for s, doc in zip(p.parse, p.docs):
             mentions.extend(self.frames.build_mentions(doc, s.start, s.kind == "heading", art,

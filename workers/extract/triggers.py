@@ -206,6 +206,12 @@ class Lexicon:
         return bool(before and before.group(1).lower() in _PRONOUNS
                     or after and after.group(1).lower() in _PRONOUNS)
 
+    def reporting_lemmas(self) -> frozenset[str]:
+        """Lemmas of the plain reporting triggers ("say", "announce", "write"): statements of
+        no specific kind, whose report may only attribute another event."""
+        return frozenset(e.lemma for entries in self._by_form["trigger"].values() for e in entries
+                         if e.type == "statement" and e.subtype == "statement")
+
     def words(self, name: str) -> frozenset[str]:
         """A context word set from trigger_context.json (empty when unknown)."""
         return self.context.get(name, frozenset())
