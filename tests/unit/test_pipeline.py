@@ -388,3 +388,55 @@ def _own_bodies() -> list[str]:
 def test_wrapping_a_body_changes_no_event_type_or_trigger(extractor: Extractor, index: int, width: int) -> None:
     body = _own_bodies()[index]
     assert _types_and_triggers(extractor, _wrap(body, width)) == _types_and_triggers(extractor, body)
+
+
+# --- conflict reporting: fire, bodies, non-events --------------------------------------------
+
+@pytest.mark.parametrize("body,expected", [
+    ("Government forces fired mortars and heavy machine guns at the positions of the rebels near the town"
+     " on Monday.", [("operation", "armed_clash")]),
+    ("Rebel fighters fired heavy machine guns at army posts in the hills on Tuesday.", [("operation", "armed_clash")]),
+    ("The two sides exchanged artillery fire across the border overnight.", [("operation", "armed_clash")]),
+    ("Troops fired mortar rounds at residential areas of the town on Monday.", [("attack", "shelling")]),
+])
+def test_firing_at_the_other_sides_positions_is_an_armed_clash(extractor: Extractor, body: str,
+                                                               expected: list[tuple[str, str]]) -> None:
+    assert kinds(extractor, body) == expected
+
+
+def test_bodies_found_with_marks_of_violence_are_killings(extractor: Extractor) -> None:
+    assert kinds(extractor, "The bodies of three men were found in a ditch near the village, their hands tied"
+                            " and bearing gunshot wounds.") == [("attack", "armed_assault")]
+    assert kinds(extractor, "A local councillor was found dead in his car with signs of torture.") == [
+        ("attack", "attack")]
+    assert kinds(extractor, "A man was found dead in his flat; his family said he had been ill for years.") == []
+
+
+@pytest.mark.parametrize("body", [
+    "Russia has military operations in several neighbouring countries.",
+    "The company's Polish operation was sold to a rival chain last year.",
+    "The country's most capable fighting force took part in the parade.",
+    "An attack helicopter flew low over the town on Monday.",
+    "His resemblance to the late king was striking.",
+    "A pedestrian was killed after being struck by a car on the main road.",
+    "Three former residents remain in detention at the camp.",
+    "Iran issued arrest warrants for 36 people on Monday.",
+    "More than 1,000 people have been arrested since the unrest began in June.",
+    "Nine men were jailed on Wednesday for fraud.",
+    "Student protester Anna Lee was interviewed by local radio.",
+])
+def test_states_names_accidents_and_running_totals_are_no_events(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+def test_an_attack_on_a_policy_is_a_condemnation(extractor: Extractor) -> None:
+    assert kinds(extractor, "The opposition leader attacked the government's economic policy in a speech.") == [
+        ("statement", "condemnation")]
+
+
+def test_the_attack_told_later_refers_back_to_the_shelling(extractor: Extractor) -> None:
+    # The anaphor's own sentence names no place: its fallback (the Nairobi dateline) must not
+    # keep it apart from the Mogadishu shelling.
+    body = ("NAIROBI, Kenya (AP) \u2014 Insurgents shelled the airport in Mogadishu on Thursday.\n\n"
+            "The president was not hurt in the attack, his spokesman said.")
+    assert kinds(extractor, body) == [("attack", "shelling")]

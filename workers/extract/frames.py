@@ -53,6 +53,11 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "
                             "towards", "of", "to"})
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
+FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
+# Lexicon lemmas of firing and striking that become an armed clash when aimed at armed forces.
+FIRE_LEMMAS = frozenset({"fire", "fire rockets", "open fire", "shoot", "shell", "shelling", "artillery fire",
+                         "rocket fire", "attack", "assault", "mortar attack", "rocket attack", "bombard",
+                         "bombardment"})
 # Dependency arcs along which a governor's negation or modality reaches the trigger. Not
 # prepositions: in "no group claimed responsibility for the attack" only the claim is negated.
 EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp",
@@ -79,6 +84,10 @@ MIN_CONFIDENCE = 0.4
 _CHAIN_LINK = re.compile(r"[ \u00a0]*,[ \u00a0]*(?:in[ \u00a0]+)?|[ \u00a0]+in[ \u00a0]+(?:the[ \u00a0]+)?")
 PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
 SAME_PLACE_KM = 50.0
+# Entities whose proper nouns inside the name are names, not events ("the ruling Democratic
+# Rally", "Combined Joint Task Force Operation Inherent Resolve"); a name that opens with the
+# event word names the event ("Operation Euphrates Shield").
+NAME_ENTITIES = frozenset({"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
 ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
 PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen"})
 # Subtypes that describe a lasting state as well as an event: as a participle adjective
@@ -289,10 +298,22 @@ class FrameBuilder:
         self._aircraft = lexicon.words("aircraft")
         self._air_munitions = lexicon.words("air_munitions")
         self._nonassertive_mods = lexicon.words("nonassertive_modifiers")
+        self._modified_nonevents = lexicon.words("modified_nonevents")
+        self._weapons = lexicon.words("weapons")
+        self._heavy_weapons = lexicon.words("heavy_weapons")
+        self._military_targets = lexicon.words("military_targets")
+        self._attack_targets = lexicon.words("attack_targets")
+        self._violence_marks = lexicon.words("violence_marks")
+        self._discovery_verbs = lexicon.words("discovery_verbs")
+        self._fire_nouns = lexicon.words("fire_nouns")
+        self._abstract_targets = lexicon.words("abstract_targets")
+        self._media_nouns = lexicon.words("media_nouns")
+        self._state_nouns = lexicon.words("state_nouns")
         self._reporting = lexicon.reporting_lemmas()
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
+        self._sent_counts: Counter[str] = Counter()  # the sentence's words (lower case)
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
         self._reactions: dict[int, int | None] = {}  # memo of _reaction_to for the sentence
 
@@ -301,6 +322,9 @@ class FrameBuilder:
     def _fits_pos(self, entry: LexEntry, head: Token, heading: bool) -> bool:
         if head.ent_type_ in ("DATE", "TIME", "PERSON", "GPE"):
             return False
+        if head.pos_ == "PROPN" and head.ent_type_ in NAME_ENTITIES and head.ent_iob_ != "B" and not (
+                head.i > 0 and head.doc[head.i - 1].ent_iob_ == "B" and head.doc[head.i - 1].pos_ == "DET"):
+            return False  # "the ruling Democratic Rally", "Task Force Operation Inherent Resolve": a name
         if heading and head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "AUX"):
             return True
         if entry.allows_verb and (_is_verbal(head) or (head.pos_ == "ADJ" and head.lower_.endswith("ed"))):
@@ -308,7 +332,7 @@ class FrameBuilder:
         return entry.allows_noun and _is_nominal(head) and head.pos_ != "PROPN" or (
             entry.allows_noun and head.pos_ == "PROPN" and head.is_title and head.i > head.sent.start)
 
-    def _meets(self, requirement: str, head: Token, sent_words: set[str]) -> bool:
+    def _meets(self, requirement: str, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
         deps = {c.dep_ for c in head.children}
         if requirement == "subject":
             return bool(deps & (SUBJECTS | PASSIVE_SUBJECTS)) or head.dep_ in ("parataxis", "relcl")
@@ -329,8 +353,13 @@ class FrameBuilder:
             return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
         if requirement == "with":
             return any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
-        if requirement == "military":
-            return bool(sent_words & self._military)
+        if requirement in ("military", "armed"):
+            # a military word other than the trigger's own ("operation" does not vouch for itself)
+            own = Counter(t.lower_ for t in span)
+            if any(self._sent_counts[w] > own[w] for w in sent_words & self._military):
+                return True
+            # "fighting between Azerbaijanis and Armenians": nations fight too
+            return requirement == "armed" and any(t.ent_type_ in ("NORP", "GPE") for t in head.sent)
         if requirement == "object_route":
             obj = _object(head)
             return obj is not None and obj.lemma_.lower() in self._routes
@@ -344,6 +373,32 @@ class FrameBuilder:
             # "protesters clashed with riot police": a violent protest (CAMEO 145), not an
             # armed clash; "police clashed with protesters" stays the force's clash.
             return any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._participants for c in head.children)
+        if requirement == "plural":
+            # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit"
+            return head.tag_ in ("NNS", "NNPS")
+        if requirement == "target":
+            # "missiles struck the port", "jets struck in Gaza"; not "the resemblance was striking"
+            return bool(deps & ({"dobj"} | PASSIVE_SUBJECTS)) or any(
+                c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"in", "near", "into"} for c in head.children)
+        if requirement == "weapon_or_target":
+            # "fired mortars", "fired heavy machine guns", "fired at the positions"; not "fired
+            # the coach", nor "fired tear gas at the crowd"
+            objects = [c for c in head.children if c.dep_ == "dobj"]
+            if objects:
+                return any(self._words_of(c, 1) & self._weapons for c in objects)
+            return any(c.dep_ == "prep" and c.lower_ in FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
+                       for c in head.children)
+        if requirement == "object_fire":
+            return any(c.dep_ == "dobj" and c.lemma_.lower() in self._fire_nouns for c in head.children)
+        if requirement == "violent_death":
+            # a body found with marks of violence: "bodies bearing gunshot wounds were found",
+            # "found dead, hands tied"
+            if not sent_words & self._violence_marks:
+                return False
+            return head.lemma_.lower() == "find" or (
+                head.dep_ in ("nsubjpass", "dobj", "nsubj") and head.head.lemma_.lower() in self._discovery_verbs)
+        if requirement == "verbal_target":
+            return self._verbal_target(head)
         if requirement in ("object_person", "object_place"):
             obj = _object(head)
             if obj is None:
@@ -366,7 +421,7 @@ class FrameBuilder:
                 continue
             if near & self.lex.exclusions.get(entry.lemma, frozenset()):
                 continue
-            if not all(self._meets(r, head, sent_words) for r in entry.requires):
+            if not all(self._meets(r, head, span, sent_words) for r in entry.requires):
                 continue
             if best is None or entry.strength > best.strength:
                 best = entry
@@ -393,6 +448,47 @@ class FrameBuilder:
                     agents.extend(g for g in c.children if g.dep_ == "pobj")
         return any(a.lemma_.lower() in self._aircraft or a.lower_ in self._aircraft
                    or any(c.dep_ == "compound" and c.lower_ == "air" for c in a.children) for a in agents)
+
+    @staticmethod
+    def _words_of(tok: Token, depth: int) -> set[str]:
+        """Lower-case words and lemmas of a token and its dependents down to `depth` arcs."""
+        out, frontier = {tok.lower_, tok.lemma_.lower()}, [tok]
+        for _ in range(depth):
+            frontier = [c for t in frontier for c in t.children]
+            out.update(w for t in frontier for w in (t.lower_, t.lemma_.lower()))
+        return out
+
+    @staticmethod
+    def _targets(head: Token) -> list[Token]:
+        """What a violent act is aimed at: its object, its passive subject, and the objects of
+        at/on/against/upon/toward(s)/into ("fired at the positions", "an attack on the base");
+        for a means ("with artillery fire"), those of the verb it serves."""
+        if head.dep_ == "pobj" and head.head.lower_ in ("with", "by") and head.head.head.i != head.head.i:
+            head = head.head.head  # "targeted the positions with artillery fire": the verb's target
+        out = [c for c in head.children if c.dep_ == "dobj" or c.dep_ in PASSIVE_SUBJECTS]
+        out.extend(g for c in head.children if c.dep_ == "prep" and c.lower_ in FIRE_PREPS
+                   for g in c.children if g.dep_ == "pobj")
+        return out
+
+    def _military_target(self, head: Token) -> bool:
+        """Whether a violent act is aimed at the other side's armed forces and at nothing
+        civilian, police or peacekeeping (`attack_targets`: "fired mortars and heavy machine
+        guns at the positions of the rebels", "shelled army posts"; not "a police checkpoint",
+        "residential areas"): an armed clash, not an attack. A weapon object is the means, not
+        the target ("fired rockets at the rebels")."""
+        words: set[str] = set()
+        for t in self._targets(head):
+            if not (t.dep_ == "dobj" and t.lemma_.lower() in self._weapons):
+                words |= self._words_of(t, 2)
+        return bool(words & self._military_targets) and not words & self._attack_targets
+
+    def _verbal_target(self, head: Token) -> bool:
+        """Whether an attack is made with words: aimed at a policy, decision, plan or remark
+        ("attacked the government's economic policy", "an attack on the reform"), or made by
+        a medium ("the magazine attacked"): a condemnation (CAMEO 111)."""
+        if any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._media_nouns for c in head.children):
+            return True
+        return any(t.lemma_.lower() in self._abstract_targets for t in self._targets(head))
 
     # ---- assertion -----------------------------------------------------------------------
 
@@ -440,11 +536,22 @@ class FrameBuilder:
         if _is_nominal(head) and head.dep_ in SUBJECTS and governor.lemma_.lower() not in CONTINUATIVE \
                 and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in governor.children):
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
+        if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
+            return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
+        if _is_nominal(head) and head.dep_ == "pobj" and governor.lower_ == "in" and \
+                head.lemma_.lower() in self._state_nouns and not any(c.dep_ in ("det", "poss") for c in head.children):
+            return NOT_ASSERTED  # "remain in detention", "in operation since 1970", "resigned in protest"
+        if entry.type != "statement" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in chain[0].children) \
+                and any(c.dep_ == "prep" and c.lower_ == "since" or c.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ == "since" for m in c.children) for c in head.children):
+            return NOT_ASSERTED  # "1,000 have been arrested since the protests began": a running total
         if entry.type != "statement" and not heading:
             if head.tag_ == "NNS" and not any(c.dep_ == "nummod" for c in head.children):
                 factor *= 0.75  # "attacks over the past two years": an aggregate
-            if head.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
-                factor *= 0.6  # "militants fight in Syria": habitual
+            verb = governor if _is_nominal(head) and head.dep_ == "dobj" and \
+                governor.lemma_.lower() in self._light else head
+            if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+                factor *= 0.6  # "militants fight in Syria", "the army conducts raids": habitual
         if heading:
             factor *= 0.9
         return factor
@@ -750,6 +857,7 @@ class FrameBuilder:
         """The event mentions of one parsed sentence starting at clean offset `base`."""
         self._owners = {}
         sent_words = {t.lower_ for t in doc}
+        self._sent_counts = Counter(t.lower_ for t in doc)
         text = doc.text
         matches = self.lex.find(text)
         triggers: list[tuple[LexMatch, LexEntry, Token]] = []
@@ -763,8 +871,12 @@ class FrameBuilder:
                     if m.start != match.start and e.role == "trigger"):
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
             if entry is not None:
+                root = span.root
+                if root.dep_ in ("compound", "amod") and (
+                        root.head.lemma_.lower() in self._modified_nonevents or root.head.lower_ in self._modified_nonevents):
+                    continue  # "attack helicopter", "fighting force", "combat troops": equipment and units
                 # "combat activities": the phrase's head carries the attachments.
-                head = span.root.head if span.root.dep_ == "compound" else span.root
+                head = root.head if root.dep_ == "compound" else root
                 triggers.append((match, entry, head))
         heads = [(h, e.type == "statement") for _, e, h in triggers]
         self._statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
@@ -780,13 +892,16 @@ class FrameBuilder:
             confidence = min(0.99, entry.strength * factor + (0.05 if actors else 0.0))
             location = self._location(n, heads, entry, actors, places, heading, art)
             subtype = "airstrike" if entry.subtype in AERIAL_SUBTYPES and self._aerial(head) else entry.subtype
+            if entry.lemma == "fire" and any(c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons
+                                             for c in head.children):
+                subtype = "shelling"  # "fired mortars", "fired artillery shells"
             mention = Mention(
                 entry.type, subtype, entry.lemma,
                 (base + match.start, base + match.end), (base, base + len(text)),
                 actors, location, self._date(n, heads, dates, art), confidence, heading,
                 lemmas={entry.lemma})
             mention.anaphoric = _is_nominal(head) and head.is_lower and any(
-                c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
+                c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                 for c in head.children)
             mention.quality = mention.confidence + 0.1 * (mention.date.source == "text") + 0.1 * any(
                 p[0].text == (location.text if location else None) for p in places)
@@ -794,6 +909,10 @@ class FrameBuilder:
         found = self._drop_attribution(found, min_confidence)
         found = self._drop_parts(found, min_confidence)
         self._refine_with_cues(text, [m for m, _ in found])
+        for mention, head in found:
+            if mention.type == "attack" and mention.subtype in ("attack", "shelling", "armed_assault") \
+                    and mention.lemma in FIRE_LEMMAS and self._military_target(head):
+                mention.type, mention.subtype = "operation", "armed_clash"
         for mention, _ in found:
             if mention.type == "statement":
                 art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
@@ -884,8 +1003,9 @@ class FrameBuilder:
 
         A raid told as the circumstance of arrests ("police detained 24 people in raids
         across Istanbul") is the arrest (CAMEO 173); a raid told as an action of its own
-        ("troops raided the camp and arrested four") stays a second event. People named
-        as protesters in another event ("police clashed with protesters", "protesters
+        ("troops raided the camp and arrested four") stays a second event. The fire two sides
+        exchange ("exchanged artillery fire") is the clash. People named as protesters in
+        another event ("police clashed with protesters", "protesters
         blocked roads") are its participants, not a protest event of their own.
         """
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
@@ -898,6 +1018,8 @@ class FrameBuilder:
         return [(m, h) for m, h in found
                 if not (m.subtype == "raid" and _is_nominal(h)
                         and governed_by(h, lambda o: o.type == "arrest", 99))
+                and not (m.type == "attack" and h.dep_ == "dobj"
+                         and governed_by(h, lambda o: o.subtype == "armed_clash", 1))
                 and not (m.type == "protest" and m.lemma in self._participants
                          and governed_by(h, lambda o: o.type != "statement", 3))]
 
@@ -1067,6 +1189,19 @@ def _compatible(a: Mention, b: Mention) -> bool:
         and _dates_compatible(a.date, b.date) and _places_compatible(a.location, b.location)
 
 
+def _anaphor_fits(antecedent: Mention, anaphor: Mention) -> bool:
+    """Whether "the attack" can refer back to `antecedent`: same type, subtypes on one branch,
+    and the date and place the anaphor's own sentence gives (not its fallbacks: the
+    publication day, the dateline or dominant place) compatible. "The president was not
+    hurt in the attack" refers to the shelling told before whatever its fallbacks say."""
+    if anaphor.type != antecedent.type or not (is_refinement(anaphor.type, anaphor.subtype, antecedent.subtype)
+                                               or is_refinement(anaphor.type, antecedent.subtype, anaphor.subtype)):
+        return False
+    if anaphor.date.source == "text" and not _dates_compatible(anaphor.date, antecedent.date):
+        return False
+    return not _placed(anaphor.location) or _places_compatible(anaphor.location, antecedent.location)
+
+
 def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     """One mention per happening.
 
@@ -1077,7 +1212,7 @@ def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     for m in sorted(mentions, key=lambda m: m.evidence[0]):
         antecedent = next((i for i in range(len(resolved) - 1, -1, -1)
                            if m.anaphoric and resolved[i].evidence != m.evidence
-                           and _compatible(resolved[i], m)), None)
+                           and _anaphor_fits(resolved[i], m)), None)
         if antecedent is None:
             resolved.append(m)
         else:
