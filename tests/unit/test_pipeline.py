@@ -440,3 +440,23 @@ def test_the_attack_told_later_refers_back_to_the_shelling(extractor: Extractor)
     body = ("NAIROBI, Kenya (AP) \u2014 Insurgents shelled the airport in Mogadishu on Thursday.\n\n"
             "The president was not hurt in the attack, his spokesman said.")
     assert kinds(extractor, body) == [("attack", "shelling")]
+
+
+@pytest.mark.parametrize("body", [
+    "Kenya announced on Monday that it will withdraw its peacekeepers from Somalia unless talks resume.",
+    "The interim government said it is prepared to impose a curfew on the capital.",
+])
+def test_a_coercive_action_announced_for_the_future_is_a_threat(extractor: Extractor, body: str) -> None:
+    assert ("statement", "threat") in kinds(extractor, body)
+
+
+def test_a_killing_told_in_the_passive_with_a_violent_agent_is_an_attack(extractor: Extractor) -> None:
+    assert kinds(extractor, "Two farmers were killed by a sniper near the front line on Sunday.") == [
+        ("attack", "attack")]
+    assert kinds(extractor, "Two farmers were killed by a falling tree near the village on Sunday.") == []
+
+
+def test_a_state_charging_another_is_an_accusation_not_an_arrest(extractor: Extractor) -> None:
+    found = kinds(extractor, "Serbia lodged a formal protest with Albania, charging its neighbour with arming rebels.")
+    assert found == [("statement", "condemnation")]
+    assert kinds(extractor, "Police charged three men with murder on Friday.") == [("arrest", "arrest")]

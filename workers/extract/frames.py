@@ -309,6 +309,9 @@ class FrameBuilder:
         self._abstract_targets = lexicon.words("abstract_targets")
         self._media_nouns = lexicon.words("media_nouns")
         self._state_nouns = lexicon.words("state_nouns")
+        self._coercive = lexicon.words("coercive_actions")
+        self._intent_governors = lexicon.words("intent_governors")
+        self._violent_agents = lexicon.words("violent_agents")
         self._reporting = lexicon.reporting_lemmas()
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
@@ -345,8 +348,17 @@ class FrameBuilder:
             return bool(deps & {"ccomp", "dobj"})
         if requirement == "alone":
             return True  # checked against the sentence's other triggers in build_mentions
-        if requirement == "active":
-            return "nsubj" in deps and "auxpass" not in deps
+        if requirement == "active_or_violent_agent":
+            # "gunmen killed two", "were killed by a sniper"; not "were killed in the crash"
+            if "nsubj" in deps and "auxpass" not in deps:
+                return True
+            return any(c.dep_ == "agent" and any(g.dep_ == "pobj" and self._words_of(g, 1) & self._violent_agents
+                                                 for g in c.children) for c in head.children)
+        if requirement == "not_state_agent":
+            # "Serbia lodged a protest, charging its neighbour with ...": an accusation, not an arrest
+            subjects = [c for c in head.children if c.dep_ in SUBJECTS] or [
+                c for c in head.head.children if c.dep_ in SUBJECTS and head.dep_ in ("advcl", "xcomp", "conj")]
+            return not any(t.ent_type_ == "GPE" for t in subjects)
         if requirement == "intransitive":
             # An object after a comma is an apposition the parser hung on the verb
             # ("demonstrated in the city, the largest turnout this year"), not its object.
@@ -955,7 +967,8 @@ class FrameBuilder:
         sentence. "X agreed to ..., officials said", "Y said it would allow ...": the report
         is the vehicle of a happening we do not type (agreement, aid, concession, sanction,
         investigation...), which CAMEO codes by that happening, not as a statement. "Y said
-        X must ..." is a demand.
+        X must ..." is a demand; "Y said it will withdraw/impose/cut ..." (a coercive action
+        announced for the future) is a threat.
         """
         def generic(m: Mention) -> bool:
             return m.subtype == "statement" and m.lemma in self._reporting
@@ -965,6 +978,8 @@ class FrameBuilder:
                 reported = self._reported(h)
                 if any(c.dep_ == "aux" and c.lower_ in self._deontic for v in reported[:1] for c in v.children):
                     m.subtype = "demand"
+                elif any(self._coercive_intent(v) for v in reported):
+                    m.subtype = "threat"
                 elif any(self._untyped_happening(v) for v in reported):
                     continue
             kept.append((m, h))
@@ -985,6 +1000,19 @@ class FrameBuilder:
             out.extend(frontier)
             frontier = [c for t in frontier for c in t.children if c.dep_ in ("xcomp", "acomp")]
         return out
+
+    def _coercive_intent(self, verb: Token) -> bool:
+        """Whether a reported verb announces a coercive action for the future: "will withdraw
+        its peacekeepers unless ...", "would tighten the blockade", "is prepared to impose
+        martial law" (CAMEO 13: a threat)."""
+        lemma = verb.lemma_.lower()
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+        if not (lemma in self._coercive or particle and f"{lemma} {particle}" in self._coercive):
+            return False
+        if any(c.dep_ == "neg" for c in verb.children):
+            return False
+        return any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in verb.children) or (
+            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self._intent_governors)
 
     def _untyped_happening(self, verb: Token) -> bool:
         """Whether an asserted verb tells a happening of a kind we do not type."""
