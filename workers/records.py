@@ -8,8 +8,9 @@ code builds the records. `to_dict()` gives exactly the JSON object that goes on 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 import orjson
@@ -24,6 +25,46 @@ PlacePrecision = Literal["city", "admin1", "country", "region"]
 def utc_now_iso() -> str:
     """The current time as an RFC 3339 string in UTC, to the millisecond."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# RFC 3339, section 5.6, with each part optional so that a near miss can be told what it lacks
+_TIMESTAMP = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:(?P<sep>[Tt ])(?P<hm>\d{2}:\d{2})"
+                        r"(?P<seconds>:\d{2}(?:\.\d+)?)?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?", re.ASCII)
+_RFC3339_FORMS = "an RFC 3339 date-time such as 2016-12-19T12:00:00Z, or a date such as 2016-12-19"
+
+
+def parse_timestamp(value: str) -> datetime:
+    """An RFC 3339 `date-time` (its offset kept) or `full-date` (00:00 UTC of that day), as an aware datetime.
+
+    The one parser of timestamps that come from outside (`published_at` on input, `since`).
+    A time of day without an offset is refused, not taken as UTC: it could be in any zone.
+    The ValueError says what is missing, e.g. "has no UTC offset (add Z or +HH:MM)".
+    """
+    match = _TIMESTAMP.fullmatch(value)
+    if match is None:
+        raise ValueError(f"{value[:60]!r} is not RFC 3339: expected {_RFC3339_FORMS}")
+    day, sep, hm, seconds, offset = match.group("date", "sep", "hm", "seconds", "offset")
+    missing = _missing_part(sep, hm, seconds, offset)
+    if missing:
+        raise ValueError(f"{value[:60]!r} {missing}: expected {_RFC3339_FORMS}")
+    try:
+        if hm is None:
+            return datetime.combine(date.fromisoformat(day), datetime.min.time(), timezone.utc)
+        return datetime.fromisoformat(f"{day}T{hm}{seconds}{'+00:00' if offset in 'Zz' else offset}")
+    except ValueError as exc:
+        raise ValueError(f"{value[:60]!r} is not a real date or time ({exc})") from None
+
+
+def _missing_part(sep: str | None, hm: str | None, seconds: str | None, offset: str | None) -> str | None:
+    if hm is None:
+        return None if offset is None else "has an offset but no time of day"
+    if sep == " ":
+        return "separates date and time with a space, not 'T'"
+    if seconds is None:
+        return "has no seconds (RFC 3339 needs HH:MM:SS)"
+    if offset is None:
+        return "has no UTC offset (add Z or +HH:MM; a time without one could be in any zone)"
+    return None
 
 
 class Record:

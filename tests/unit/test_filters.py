@@ -26,8 +26,14 @@ def test_parse_since_forms():
     assert parse_since("2026-11-01T10:00:00+03:00", NOW) == datetime(2026, 11, 1, 7, tzinfo=timezone.utc)
     assert parse_since("beginning", NOW).year == 1970
     assert parse_since(None) is None and parse_since("") is None
+    assert parse_since("2026-11-01", NOW) == datetime(2026, 11, 1, tzinfo=timezone.utc)
     with pytest.raises(FilterError):
         parse_since("last tuesday", NOW)
+
+
+def test_a_since_time_without_offset_is_refused_not_taken_as_utc():
+    with pytest.raises(FilterError, match="no UTC offset"):
+        parse_since("2026-11-01T10:00:00", NOW)
 
 
 def test_distance_between_known_cities():

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import orjson
 
-from workers.records import Article, DeadLetter
+from workers.records import Article, DeadLetter, parse_timestamp
 from workers.settings import Settings
 
 # Years outside this range are typos or garbage, not news.
@@ -178,11 +178,10 @@ def _reads_as_english(body: str) -> bool:
 
 def _parse_date(value: str, received: datetime) -> datetime:
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise Rejected("invalid_date", f"published_at {value[:60]!r} is not an RFC 3339 date-time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parse_timestamp(value)
+    except ValueError as exc:
+        raise Rejected("invalid_date", f"published_at {exc}") from None
     if parsed.year < MIN_YEAR or parsed > max(received, datetime.now(timezone.utc)) + FUTURE_SLACK:
-        raise Rejected("invalid_date", f"published_at {value[:60]!r} is out of range")
+        raise Rejected("invalid_date", f"published_at {value[:60]!r} is out of range (from {MIN_YEAR} "
+                                       f"to two days ahead)")
     return parsed

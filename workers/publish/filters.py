@@ -1,8 +1,8 @@
 """Event filters shared by `eventwire subscribe`, `GET /events` and `GET /events/stream`.
 
 A filter works on the JSON form of an event (what the topics carry), so readers need no
-extraction code. `parse_since` reads the `--since` / `since=` forms: RFC 3339, a relative
-age such as `90s`, `15m`, `2h`, `7d`, or `beginning`.
+extraction code. `parse_since` reads the `--since` / `since=` forms: RFC 3339 (a date-time
+with its offset, or a date), a relative age such as `90s`, `15m`, `2h`, `7d`, or `beginning`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
+
+from workers.records import parse_timestamp
 
 EARTH_RADIUS_KM = 6371.0088
 _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
@@ -34,10 +36,9 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
     if match:
         return now - timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise FilterError(f"since: {value!r} is neither RFC 3339 nor an age like 2h or 7d") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parse_timestamp(value.strip())
+    except ValueError as exc:
+        raise FilterError(f"since: {exc}; or an age like 2h or 7d, or 'beginning'") from None
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
