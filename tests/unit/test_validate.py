@@ -63,6 +63,10 @@ def test_missing_published_at_comes_from_record_timestamp_and_is_flagged():
         (b'{"body": "police said", "published_at": "Tuesday"}', "invalid_date"),
         (b'{"body": "police said", "published_at": "2016-12-19T12:00:00"}', "invalid_date"),
         (b'{"body": "police said", "published_at": "Mon, 19 Dec 2016 12:00:00 +0000"}', "invalid_date"),
+        (b'{"body": "\\ud83d\\udd25\\ud83d\\udd25 \\ud83d\\udca5 !!"}', "empty_body"),
+        (b'{"body": "<div><p></p><img src=\\"x.jpg\\" alt=\\"\\"/><br/></div>"}', "empty_body"),
+        ('{"body": "\u0639\u0627\u062c\u0644: \u0627\u0646\u0641\u062c\u0627\u0631", "language": "en"}'.encode(),
+         "unsupported_language"),
         (b'{"body": "police said", "published_at": "0999-01-01T00:00:00Z"}', "invalid_date"),
         (b'{"body": "police said", "published_at": "2999-01-01T00:00:00Z"}', "invalid_date"),
         (b'{"body": "la police", "language": "fr"}', "unsupported_language"),
@@ -95,6 +99,59 @@ def test_text_in_another_language_labelled_english_is_rejected():
     assert isinstance(out, DeadLetter) and out.error == "unsupported_language"
     english = _validate({"body": BODY * 3, "language": "en"})
     assert isinstance(english, Article)
+
+
+BODIES_WITHOUT_TEXT = [
+    "\U0001F525\U0001F525\U0001F4A5 \U0001F62D\u2764\ufe0f",  # emoji only
+    "<div class=\"article\"><p></p><img src=\"/photo.jpg\" alt=\"\"><br/></div>",  # markup only
+    "<script>var story = loadStory();</script><style>p { color: red }</style><!-- body goes here -->",
+    "&nbsp;&nbsp;&#8212;&#x2014; <p>&amp;</p>",  # character references only
+    "*** --- 2016 / 12 / 19 --- ***",  # digits and punctuation
+]
+
+
+@pytest.mark.parametrize("body", BODIES_WITHOUT_TEXT)
+def test_a_body_without_text_is_an_empty_body(body):
+    out = _validate({"body": body})
+    assert isinstance(out, DeadLetter) and out.error == "empty_body", out
+    assert "no letter" in out.message
+
+
+# One headline-sized sentence per script: too short for the English function-word check.
+OTHER_SCRIPTS = {
+    "Arabic": "\u0627\u0646\u0641\u062c\u0627\u0631 \u0641\u064a \u0628\u063a\u062f\u0627\u062f "
+              "\u064a\u0642\u062a\u0644 \u062b\u0644\u0627\u062b\u0629",
+    "Cyrillic": "\u0412\u0437\u0440\u044b\u0432 \u0432 \u041a\u0438\u0435\u0432\u0435 "
+                "\u0443\u0431\u0438\u043b \u0442\u0440\u043e\u0438\u0445",
+    "Cjk": "\u5df4\u683c\u8fbe\u53d1\u751f\u7206\u70b8\uff0c\u4e09\u4eba\u6b7b\u4ea1",
+    "Hebrew": "\u05e4\u05d9\u05e6\u05d5\u05e5 \u05d1\u05d1\u05d2\u05d3\u05d3",
+    "Devanagari": "\u092c\u0917\u093c\u0926\u093e\u0926 \u092e\u0947\u0902 \u0935\u093f\u0938\u094d"
+                  "\u092b\u094b\u091f",
+}
+
+
+@pytest.mark.parametrize("script", sorted(OTHER_SCRIPTS))
+def test_a_body_in_another_script_labelled_english_is_rejected_however_short(script):
+    out = _validate({"body": OTHER_SCRIPTS[script], "language": "en"})
+    assert isinstance(out, DeadLetter) and out.error == "unsupported_language", out
+    assert f"{script} script" in out.message
+    html = _validate({"body": f"<p>{OTHER_SCRIPTS[script]}</p>", "language": "en"})
+    assert isinstance(html, DeadLetter) and html.error == "unsupported_language"
+
+
+def test_the_script_check_follows_the_declared_language():
+    arabic = OTHER_SCRIPTS["Arabic"]
+    both = Settings(languages="en,ar")
+    assert isinstance(_validate({"body": arabic, "language": "ar"}, both), Article)
+    latin = _validate({"body": BODY, "language": "ar"}, both)
+    assert isinstance(latin, DeadLetter) and latin.error == "unsupported_language"
+    assert "Latin script" in latin.message
+
+
+def test_english_with_markup_or_a_phrase_in_another_script_is_accepted():
+    quoted = BODY + " The group calls itself " + OTHER_SCRIPTS["Arabic"] + " in its statements."
+    for body in (f"<article><h1>Arrests</h1><p>{BODY}</p>&nbsp;</article>", quoted, "Police said. \U0001F525"):
+        assert isinstance(_validate({"body": body, "language": "en"}), Article), body
 
 
 @pytest.mark.parametrize(("value", "missing"), [
