@@ -1,5 +1,5 @@
-"""Bad input through the real worker: over 10,000 malformed records, drawn by Hypothesis,
-interleaved with valid articles. The worker never stops, every malformed record lands on the
+"""Bad input through the real worker: over 10,000 distinct malformed payloads, drawn by Hypothesis
+with every kind of defect, interleaved with valid articles. The worker never stops, every malformed record lands on the
 dead-letter topic with the reason its defect calls for, and every valid article goes on."""
 
 from __future__ import annotations
@@ -7,51 +7,46 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from typing import TypeVar
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from tests.integration.conftest import Stack, generated_articles
-from tests.malformed import CATEGORIES, Labelled, too_large
+from tests.malformed import CATEGORIES, Labelled, draw_many, too_large
 
 pytestmark = pytest.mark.integration
 
-T = TypeVar("T")
-PER_CATEGORY = 1_750  # malformed records of each kind: 10,500 in all, drawn 25 distinct at a time
+PER_CATEGORY = 1_750  # distinct malformed payloads of each category: 10,500 in all
 N_TOO_LARGE = 8  # each is over 1 MiB
 N_VALID = 150
 
 
-def draw_many(strategy: st.SearchStrategy[T], n: int, random_seed: int) -> list[T]:
-    """`n` examples of `strategy`, drawn the way `@given` draws them (generation only, no shrinking)."""
-    drawn: list[T] = []
-
-    @seed(random_seed)  # the same records every run
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def collect(example: T) -> None:
-        drawn.append(example)
-
-    collect()
-    return drawn
+def distinct(category: st.SearchStrategy[Labelled], n: int, random_seed: int) -> list[Labelled]:
+    """`n` records of `category` with distinct payloads (Hypothesis repeats simple examples)."""
+    found: dict[bytes, Labelled] = {}
+    batch = 0
+    while len(found) < n:
+        for record in draw_many(category, n, random_seed * 1000 + batch):
+            found.setdefault(record[0], record)
+        batch += 1
+    return list(found.values())[:n]
 
 
 def test_malformed_records_go_to_the_dlq_with_their_reason_and_valid_ones_go_on(stack: Stack):
     started = time.monotonic()
-    bad: list[Labelled] = [(b"", "empty_payload")] + draw_many(too_large(), N_TOO_LARGE, 0)
-    for n, category in enumerate(CATEGORIES, 1):
-        batches = draw_many(st.lists(category, min_size=25, max_size=25, unique=True), PER_CATEGORY // 25, n)
-        bad += [record for batch in batches for record in batch]
-    assert len(bad) >= 10_000
+    bad: list[Labelled] = [(b"", "empty_payload", "no_value")] + draw_many(too_large(), N_TOO_LARGE, 0)
+    for n, (category, kinds) in enumerate(CATEGORIES.items(), 1):
+        drawn = distinct(category, PER_CATEGORY, n)
+        assert {kind for _, _, kind in drawn} == set(kinds), f"{category} must draw every kind it names"
+        bad += drawn
+    payloads = {raw for raw, _, _ in bad}
+    assert len(payloads) == len(bad) >= 10_000, "distinct payloads, not repeats of a few"
     valid = generated_articles(N_VALID, seed=3, prefix="valid")
-    records = [(f"bad-{i}".encode(), raw, code) for i, (raw, code) in enumerate(bad)]
+    records = [(f"bad-{i}".encode(), raw, code) for i, (raw, code, _) in enumerate(bad)]
     records += [(f"ok-{a['id']}".encode(), orjson.dumps(a), None) for a in valid]
     random.Random(4).shuffle(records)
-    drawn = time.monotonic()
+    drawn_at = time.monotonic()
 
     worker = stack.worker().start()
     stack.publish([raw for _, raw, _ in records], keys=[key for key, _, _ in records])
@@ -72,6 +67,8 @@ def test_malformed_records_go_to_the_dlq_with_their_reason_and_valid_ones_go_on(
     assert not wrong, f"{len(wrong)} malformed records without their dead letter, e.g. {list(wrong.items())[:5]}"
     assert all(letter["message"] and letter["stage"] == "ingest" for _, letter in out[t.dlq])
     assert {r["id"] for _, r in out[t.unique]} | {r["article_id"] for _, r in out[t.duplicates]} == valid_ids
-    print(f"{len(bad)} malformed + {len(valid)} valid records; drawn in {drawn - started:.1f}s, "
-          f"through the worker in {time.monotonic() - drawn:.1f}s; dead letters by reason: "
-          f"{sorted(Counter(letters.values()).items())}")
+    print(f"{len(payloads)} distinct malformed payloads + {len(valid)} valid records; drawn in "
+          f"{drawn_at - started:.1f}s, through the worker in {time.monotonic() - drawn_at:.1f}s; dead letters "
+          f"by reason: {sorted(Counter(letters.values()).items())}; by kind: "
+          f"{sorted(Counter(kind for _, _, kind in bad).items())}")
+

@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 from datetime import datetime, timezone
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.malformed import ENGLISH, Labelled, dumps, malformed, too_large
+from tests.malformed import CATEGORIES, ENGLISH, Labelled, draw_many, dumps, malformed, too_large
 from workers.ingest.validate import RecordMeta, validate
 from workers.records import Article, DeadLetter
 from workers.schemas import validator
@@ -44,7 +45,7 @@ def test_any_json_object_gives_an_article_or_a_dead_letter(obj: dict):
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(malformed())
 def test_malformed_records_are_dead_letters_with_the_reason_and_the_payload(record: Labelled):
-    payload, code = record
+    payload, code, _ = record
     out = check(payload)
     assert isinstance(out, DeadLetter) and out.error == code, (out, code)
     assert base64.b64decode(out.payload_b64) == payload
@@ -55,10 +56,20 @@ def test_malformed_records_are_dead_letters_with_the_reason_and_the_payload(reco
                                                  HealthCheck.data_too_large])
 @given(too_large())
 def test_oversized_records_keep_the_first_megabyte_of_their_payload(record: Labelled):
-    payload, code = record
+    payload, code, _ = record
     out = check(payload)
     assert isinstance(out, DeadLetter) and out.error == code
     assert base64.b64decode(out.payload_b64) == payload[:SETTINGS.max_article_bytes]
+
+
+@pytest.mark.parametrize("category", list(CATEGORIES), ids=lambda c: repr(c).rstrip("()"))
+def test_every_kind_of_defect_is_drawn_and_gets_its_code(category: st.SearchStrategy[Labelled]):
+    """300 drawn records of a category hold every kind it names, and each one is a dead letter with its code."""
+    drawn = draw_many(category, 300, 1)
+    assert {kind for _, _, kind in drawn} == set(CATEGORIES[category])
+    wrong = [(kind, code, out) for payload, code, kind in drawn
+             if not isinstance(out := check(payload), DeadLetter) or out.error != code]
+    assert not wrong, wrong[:3]
 
 
 # Letters, digits, punctuation and spaces added to an English body: its Latin letters stay the
