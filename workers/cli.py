@@ -94,42 +94,89 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 # -- publish ------------------------------------------------------------------------------
 def iter_input_records(path: Path) -> Iterator[bytes]:
-    """Raw records from a JSONL file (one per line) or a folder of .json/.jsonl/.txt files.
+    """Raw records from a JSONL file (one per line) or a folder of .json/.jsonl/.txt files (see `located_records`)."""
+    for _, raw in located_records(path):
+        yield raw
+
+
+def located_records(path: Path) -> Iterator[tuple[str, bytes]]:
+    """(where, raw record) from a JSONL file (one per line, `where` is FILE:LINE) or a folder of
+    .json/.jsonl/.txt files; `-` reads JSONL from stdin.
 
     A .txt file becomes an article whose body is the file's text and whose id is its name.
     Lines are sent as they are, broken ones included: the worker's ingest judges them.
     """
     if str(path) == "-":
-        yield from (line for line in sys.stdin.buffer.read().splitlines() if line.strip())
+        for number, line in enumerate(sys.stdin.buffer.read().splitlines(), 1):
+            if line.strip():
+                yield f"-:{number}", line
         return
     if not path.exists():
         raise SystemExit(f"error: {path} does not exist")
     files = sorted(p for p in path.iterdir() if p.suffix in {".json", ".jsonl", ".txt"}) if path.is_dir() else [path]
     for file in files:
         if file.suffix == ".txt":
-            yield orjson.dumps({"id": file.stem, "body": file.read_text(encoding="utf-8")})
+            yield str(file), orjson.dumps({"id": file.stem, "body": file.read_text(encoding="utf-8")})
         elif file.suffix == ".json":
-            yield file.read_bytes().strip()
+            yield str(file), file.read_bytes().strip()
         else:
-            for line in file.read_bytes().splitlines():
+            for number, line in enumerate(file.read_bytes().splitlines(), 1):
                 if line.strip():
-                    yield line
+                    yield f"{file}:{number}", line
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from workers.clients import producer
+    """Send every record; one that cannot be sent is reported with its line and skipped.
+
+    Exits 1 when any record was refused, or when the broker stopped answering (the lines
+    not sent are counted).
+    """
+    from kafka.errors import KafkaError, MessageSizeTooLargeError, RetriableError
+
+    from workers.clients import max_record_bytes, producer
     from workers.publish.topics import Topics
 
     settings = _settings(args)
     topic = args.topic or Topics(settings.topic_prefix).articles
     prod = producer(settings)
-    records = list(iter_input_records(Path(args.path)))
-    for raw in tqdm(records, desc=f"publish → {topic}", unit="rec", file=sys.stderr, disable=args.quiet):
-        prod.send(topic, value=raw)
+    records = list(located_records(Path(args.path)))
+    limit = max_record_bytes(settings)
+    sent: list[tuple[str, Any]] = []
+    refused: list[str] = []
+
+    def refuse(where: str, raw: bytes, exc: KafkaError) -> None:
+        reason = (f"{len(raw):,} bytes, more than a record may hold ({limit:,} bytes; ingest refuses articles "
+                  f"over EVENTWIRE_MAX_ARTICLE_BYTES = {settings.max_article_bytes:,} anyway)"
+                  if isinstance(exc, MessageSizeTooLargeError) else f"{type(exc).__name__}: {exc}")
+        refused.append(where)
+        tqdm.write(f"{where}: not sent: {reason}", file=sys.stderr)
+
+    progress = tqdm(records, desc=f"publish → {topic}", unit="rec", file=sys.stderr, disable=args.quiet)
+    stopped_at = None
+    for number, (where, raw) in enumerate(progress):
+        try:
+            sent.append((where, prod.send(topic, value=raw)))
+        except RetriableError as exc:  # the broker does not answer: every line after this would wait too
+            tqdm.write(f"{where}: not sent: {type(exc).__name__}: {exc}; stopping", file=sys.stderr)
+            stopped_at = number
+            break
+        except KafkaError as exc:
+            refuse(where, raw, exc)
+    progress.close()
     prod.flush()
     prod.close()
-    print(f"published {len(records)} records to {topic}", file=sys.stderr)
-    return 0
+    payloads = dict(records)
+    for where, future in sent:
+        if future.failed():  # refused by the broker (e.g. over the topic's own max.message.bytes)
+            refuse(where, payloads[where], future.exception)
+    published = len(sent) - sum(future.failed() for _, future in sent)
+    summary = f"published {published} of {len(records)} records to {topic}"
+    if refused:
+        summary += f"; {len(refused)} refused ({', '.join(refused[:5])}{', …' if len(refused) > 5 else ''})"
+    if stopped_at is not None:
+        summary += f"; {len(records) - stopped_at} not sent: the broker stopped answering at {records[stopped_at][0]}"
+    print(summary, file=sys.stderr)
+    return 1 if refused or stopped_at is not None else 0
 
 
 # -- subscribe ----------------------------------------------------------------------------

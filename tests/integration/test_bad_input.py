@@ -5,15 +5,19 @@ dead-letter topic with the reason its defect calls for, and every valid article 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import orjson
 import pytest
 from hypothesis import strategies as st
 
-from tests.integration.conftest import Stack, generated_articles
+from tests.integration.conftest import REPO, Stack, generated_articles
 from tests.malformed import CATEGORIES, Labelled, draw_many, too_large
+from workers.clients import max_record_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -72,3 +76,23 @@ def test_malformed_records_go_to_the_dlq_with_their_reason_and_valid_ones_go_on(
           f"by reason: {sorted(Counter(letters.values()).items())}; by kind: "
           f"{sorted(Counter(kind for _, _, kind in bad).items())}")
 
+
+def test_publish_reports_a_line_it_cannot_send_and_goes_on(stack: Stack, tmp_path: Path):
+    """A line too large for any record is reported with its line number; the lines after it are sent."""
+    articles = [orjson.dumps(a) for a in generated_articles(4, seed=9, prefix="pub")]
+    oversized = orjson.dumps({"id": "huge", "body": "word " * (max_record_bytes(stack.settings) // 5 + 10)})
+    over_ingest_limit = orjson.dumps({"id": "big", "body": "x" * (stack.settings.max_article_bytes + 10)})
+    lines = [articles[0], oversized, articles[1], b"", over_ingest_limit, articles[2], oversized, articles[3]]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    done = subprocess.run([sys.executable, "-m", "workers.cli", "publish", str(path), "--quiet"],
+                          env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{path}:2: not sent: {len(oversized):,} bytes, more than a record may hold" in done.stderr
+    assert f"{path}:7: not sent" in done.stderr
+    assert f"published 5 of 7 records to {stack.topics.articles}; 2 refused ({path}:2, {path}:7)" in done.stderr
+    topic = stack.topics.articles
+    received = [record["id"] for _, record in stack.read(topic, 5, timeout=30, settle=1.0)[topic]]
+    assert sorted(received) == ["big", "pub-00000", "pub-00001", "pub-00002", "pub-00003"]
