@@ -23,6 +23,7 @@ from workers.settings import Settings
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 1000  # events buffered per SSE client; a client slower than that misses events
+RETRY_BACKOFF_MS = 1000  # between retries of a request while the broker is away (aiokafka: 100)
 
 
 def aiokafka_kwargs(settings: Settings) -> dict[str, Any]:
@@ -70,7 +71,8 @@ class EventFeed:
     async def _consume(self) -> None:
         # Without a group id, aiokafka assigns every partition of the subscribed topic.
         consumer = AIOKafkaConsumer(self.topic, enable_auto_commit=False, auto_offset_reset="earliest",
-                                    client_id="eventwire-feed", **aiokafka_kwargs(self.settings))
+                                    client_id="eventwire-feed", retry_backoff_ms=RETRY_BACKOFF_MS,
+                                    **aiokafka_kwargs(self.settings))
         await consumer.start()
         try:
             while not consumer.assignment():
