@@ -1,0 +1,37 @@
+"""/metrics shows every counter of the worker from the start, at zero, in the Prometheus text format."""
+
+from __future__ import annotations
+
+from workers.publish.topics import EVENT_TYPES
+from workers.schemas import load_schema
+from workers.stream.metrics import ARTICLES, CONSOLIDATED, EVENTS, Metrics
+
+
+def samples(text: str) -> dict[str, int]:
+    return {line.rsplit(" ", 1)[0]: int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            if line and not line.startswith("#")}
+
+
+def test_every_counter_is_there_at_zero_before_the_first_record():
+    shown = samples(Metrics().render())
+    codes = load_schema("deadletter")["properties"]["error"]["enum"]
+    expected = {f'{ARTICLES}{{outcome="dlq:{code}"}}' for code in codes}
+    expected |= {f'{ARTICLES}{{outcome="{kind}"}}' for kind in ("unique", "update", "replay", "duplicate")}
+    expected |= {f'{EVENTS}{{type="{t}"}}' for t in EVENT_TYPES}
+    expected |= {f'{CONSOLIDATED}{{outcome="{o}"}}' for o in ("new", "update", "late", "invalid")}
+    assert set(shown) == expected
+    assert set(shown.values()) == {0}
+
+
+def test_counts_add_up_and_each_counter_has_one_help_and_type_line():
+    metrics = Metrics()
+    metrics.inc(ARTICLES, "outcome", "dlq:invalid_date")
+    metrics.inc(ARTICLES, "outcome", "dlq:invalid_date")
+    metrics.inc(EVENTS, "type", "attack", by=3)
+    text = metrics.render()
+    shown = samples(text)
+    assert shown[f'{ARTICLES}{{outcome="dlq:invalid_date"}}'] == 2
+    assert shown[f'{EVENTS}{{type="attack"}}'] == 3
+    assert shown[f'{EVENTS}{{type="protest"}}'] == 0
+    for name in (ARTICLES, EVENTS, CONSOLIDATED):
+        assert text.count(f"# TYPE {name} counter") == 1 and text.count(f"# HELP {name} ") == 1
