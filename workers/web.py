@@ -5,6 +5,9 @@
     GET /stats                                                          counts by type and country, last hour and day
     GET /health                                                         broker reachability, lag, offsets
     GET /metrics                                                        Prometheus text format
+
+A parameter that cannot be understood (an unknown event type, a limit out of range) is a 400
+with `{"error": <what and why>}`, never an empty answer.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from workers.stream.feed import EventFeed
 from workers.stream.metrics import Metrics
 
 KEEPALIVE_SECONDS = 15.0
+DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 
@@ -32,6 +36,19 @@ def _bad_request(message: str) -> aioweb.Response:
 
 def _filter_from(query: Any) -> tuple[EventFilter, datetime | None]:
     return EventFilter.from_query(query), parse_since(query.get("since"))
+
+
+def _limit_from(query: Any) -> int:
+    text = query.get("limit")
+    if text is None:
+        return DEFAULT_LIMIT
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise FilterError(f"limit: expected a whole number from 1 to {MAX_LIMIT}, got {text!r}")
+    return limit
 
 
 def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool:
@@ -62,12 +79,13 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
     async def events(self, request):  # type: ignore[no-untyped-def]
         try:
             where, since = _filter_from(request.query)
-            limit = min(int(request.query.get("limit", 100)), MAX_LIMIT)
-        except (FilterError, ValueError) as exc:
+            limit = _limit_from(request.query)
+        except FilterError as exc:
             return _bad_request(str(exc))
-        found = feed.recent.query(where, since=since, limit=limit)
-        return aioweb.Response(body=orjson.dumps({"count": len(found), "events": found}),
-                               content_type="application/json")
+        found = feed.recent.query(where, since=since, limit=limit + 1)
+        body = {"count": min(len(found), limit), "limit": limit, "truncated": len(found) > limit,
+                "events": found[:limit]}
+        return aioweb.Response(body=orjson.dumps(body), content_type="application/json")
 
     @app.page("/events/stream")
     async def stream(self, request):  # type: ignore[no-untyped-def]

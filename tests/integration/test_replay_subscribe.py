@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
@@ -162,6 +163,65 @@ def test_http_events_stats_health_and_sse_stream(stack: Stack):
     assert {p["topic"] for p in health["partitions"]} >= {stack.topics.articles}
     metrics = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
     assert metrics.endswith("\n")
+
+
+def test_group_reset_refuses_while_the_worker_runs(stack: Stack):
+    worker = stack.worker().start()
+    stack.publish(ARTICLES[:2])
+    stack.read(stack.topics.unique, 2)
+    refused = cli(stack, "replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
+    assert refused.returncode == 2 and "active member" in refused.stderr
+    worker.stop()
+    deadline = time.monotonic() + 30
+    while True:  # the group empties once the worker has left it
+        done = cli(stack, "replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
+        if done.returncode == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert done.returncode == 0, done.stderr
+    assert "p0@0" in done.stdout
+
+
+def http_error(url: str) -> tuple[int, dict]:
+    try:
+        urllib.request.urlopen(url, timeout=10)
+    except urllib.error.HTTPError as error:
+        return error.code, orjson.loads(error.read())
+    raise AssertionError(f"{url} answered 200")
+
+
+def test_http_parameters_that_cannot_be_understood_are_400_and_truncation_is_said(stack: Stack):
+    worker = stack.worker().start()
+    base = f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}"
+    metrics = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
+    # every counter, at zero, before the first record
+    assert 'eventwire_articles_total{outcome="dlq:invalid_date"} 0' in metrics
+    assert 'eventwire_events_total{type="protest"} 0' in metrics
+    assert 'eventwire_consolidated_total{outcome="late"} 0' in metrics
+
+    for query, message in [("type=bogus", "type: 'bogus' is not an event type"),
+                           ("limit=0", "limit: expected a whole number from 1 to 1000"),
+                           ("limit=-1", "limit: expected"), ("limit=1001", "limit: expected"),
+                           ("limit=ten", "limit: expected"), ("country=Syria", "country: expected"),
+                           ("since=2026-11-20T08:00:00", "no UTC offset")]:
+        code, body = http_error(f"{base}/events?{query}")
+        assert code == 400 and message in body["error"], (query, body)
+    assert http_error(f"{base}/events/stream?type=bogus")[0] == 400
+    refused = cli(stack, "subscribe", "--type", "bogus", timeout=60)
+    assert refused.returncode == 2 and "type: 'bogus' is not an event type" in refused.stderr
+
+    events = [synthetic_event(f"ev-{i:03d}", "protest", "demonstration", "KE", -1.28, 36.82) for i in range(105)]
+    stack.publish(events, topic=stack.topics.events, partition=0)
+    deadline = time.monotonic() + 60
+    while (listed := orjson.loads(urllib.request.urlopen(f"{base}/events?limit=1000", timeout=10).read()))[
+            "count"] < 105 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert (listed["count"], listed["truncated"]) == (105, False)
+    default = orjson.loads(urllib.request.urlopen(f"{base}/events", timeout=10).read())
+    assert (default["count"], default["limit"], default["truncated"]) == (100, 100, True)
+    assert [e["event_id"] for e in default["events"]] == [f"ev-{i:03d}" for i in range(104, 4, -1)]
+    exact = orjson.loads(urllib.request.urlopen(f"{base}/events?limit=105", timeout=10).read())
+    assert (exact["count"], exact["truncated"]) == (105, False)
 
 
 def test_group_reset_refuses_while_the_worker_runs(stack: Stack):

@@ -88,3 +88,13 @@ def test_stats_by_type_and_country_per_window():
     assert stats["last_hour"] == {"total": 2, "by_type": {"attack": 1, "protest": 1},
                                   "by_country": {"SY": 1, "unknown": 1}}
     assert stats["last_day"]["total"] == 3 and stats["last_day"]["by_type"]["attack"] == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ({"type": "bogus"}, "type: 'bogus' is not an event type; one of attack, statement"),
+    ({"country": "Syria"}, "country: expected an ISO 3166-1 alpha-2 code"),
+    ({"country": "S1"}, "country: expected an ISO 3166-1 alpha-2 code"),
+])
+def test_a_filter_that_can_match_nothing_is_an_error_not_an_empty_answer(args, message):
+    with pytest.raises(FilterError, match=message):
+        EventFilter.from_args(**args)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
+from workers.publish.topics import EVENT_TYPES
 from workers.records import parse_timestamp
 
 EARTH_RADIUS_KM = 6371.0088
@@ -62,6 +63,10 @@ class EventFilter:
     def from_args(cls, *, type: str | None = None, subtype: str | None = None, country: str | None = None,
                   near: str | None = None) -> "EventFilter":
         """A filter from the string forms of the CLI and the query string (`near=LAT,LON,KM`)."""
+        if type and type not in EVENT_TYPES:
+            raise FilterError(f"type: {type!r} is not an event type; one of {', '.join(EVENT_TYPES)}")
+        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+            raise FilterError(f"country: expected an ISO 3166-1 alpha-2 code such as SY, got {country!r}")
         circle = None
         if near:
             try:
