@@ -3,17 +3,17 @@
     GET /events?type=&subtype=&country=&near=LAT,LON,KM&since=&limit=   recent events, newest first
     GET /events/stream?<same filters>                                   Server-Sent Events, live
     GET /stats                                                          counts by type and country, last hour and day
-    GET /health                                                         broker reachability, lag, offsets
+    GET /health                                                         readiness, broker reachability, lag, offsets
     GET /metrics                                                        Prometheus text format
 
 A parameter that cannot be understood (an unknown event type, a limit out of range) is a 400
-with `{"error": <what and why>}`, never an empty answer.
+with `{"error": <what and why>}`, never an empty answer. `/health` is 200 only when the worker
+is ready: its first partition assignment done, no rebalance under way, the broker reachable.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 from datetime import datetime, timezone
 from typing import Any
 
@@ -28,6 +28,8 @@ from workers.stream.metrics import Metrics
 KEEPALIVE_SECONDS = 15.0
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+BROKER_CHECK_SECONDS = 1.0  # per bootstrap server: /health answers fast during an outage
+END_OFFSETS_SECONDS = 3.0  # then lag is unknown (null), not a hang
 
 
 def _bad_request(message: str) -> aioweb.Response:
@@ -51,16 +53,44 @@ def _limit_from(query: Any) -> int:
     return limit
 
 
-def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> bool:
-    """True when at least one bootstrap server accepts a TCP connection."""
+async def broker_reachable(bootstrap_servers: str, timeout: float = BROKER_CHECK_SECONDS) -> bool:
+    """True when at least one bootstrap server accepts a TCP connection within `timeout`."""
     for server in bootstrap_servers.split(","):
         host, _, port = server.strip().rpartition(":")
         try:
-            with socket.create_connection((host, int(port)), timeout=timeout):
-                return True
-        except (OSError, ValueError):
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), timeout)
+        except (OSError, ValueError, asyncio.TimeoutError):
             continue
+        writer.close()
+        return True
     return False
+
+
+def input_topics(app: Any) -> set[str]:
+    """The topics the worker's agents read (the internal one-partition topics included)."""
+    return {name for agent in app.agents.values() for name in agent.get_topic_names()}
+
+
+def partition_health(app: Any, assigned: list[Any], ends: dict[Any, int]) -> list[dict[str, Any]]:
+    """Offsets and lag of each assigned input partition.
+
+    Lag is the group's: the end offset minus the committed offset (records read but not yet
+    committed are still to do, as after a crash). None while either is unknown: before the
+    end offsets arrive, or while neither this process nor the group has committed the partition.
+    """
+    monitor = app.monitor
+    partitions = []
+    for tp in assigned:
+        read, committed = monitor.tp_read_offsets.get(tp), monitor.tp_committed_offsets.get(tp)
+        if committed is None:  # nothing committed by this process yet: the group's offset
+            committed = app.consumer.committed_offset(tp)
+        end = ends.get(tp)
+        lag = max(0, end - committed) if committed is not None and end is not None else (0 if end == 0 else None)
+        partitions.append({
+            "topic": tp.topic, "partition": tp.partition, "end_offset": end,
+            "last_processed_offset": read, "committed_offset": committed, "lag": lag,
+        })
+    return partitions
 
 
 def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
@@ -123,32 +153,32 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
 
     @app.page("/health")
     async def health(self, request):  # type: ignore[no-untyped-def]
-        monitor = app.monitor
-        sources = {t.get_topic_name() for t in (w.articles, w.ingested, w.unique)}
-        assigned = sorted(tp for tp in app.consumer.assignment() if tp.topic in sources)
-        ends = await app.consumer.highwaters(*assigned) if assigned else {}
-        partitions = []
-        for tp in assigned:
-            read, committed = monitor.tp_read_offsets.get(tp), monitor.tp_committed_offsets.get(tp)
-            if committed is None:  # nothing committed by this process yet: the group's offset
-                committed = app.consumer.committed_offset(tp)
-            done = committed if committed is not None else (read + 1 if read is not None else None)
-            end = ends.get(tp)
-            lag = max(0, end - done) if done is not None and end is not None else (0 if end == 0 else None)
-            partitions.append({
-                "topic": tp.topic, "partition": tp.partition, "end_offset": end,
-                "last_processed_offset": read, "committed_offset": committed, "lag": lag,
-            })
-        reachable = broker_reachable(w.settings.bootstrap_servers)
+        # reachability first, with a short timeout: the end offsets would wait for a broker that is gone
+        reachable = await broker_reachable(w.settings.bootstrap_servers)
+        inputs = input_topics(app)
+        assigned = sorted(tp for tp in app.consumer.assignment() if tp.topic in inputs)
+        ends: dict[Any, int] = {}
+        if reachable and assigned:
+            try:
+                ends = await asyncio.wait_for(app.consumer.highwaters(*assigned), END_OFFSETS_SECONDS)
+            except Exception:  # noqa: BLE001 - a timeout or a lost connection: the ends stay unknown
+                ends = {}
+        partitions = partition_health(app, assigned, ends)
+        # Faust counts a rebalance from its start and clears `rebalancing` once the partitions
+        # are assigned, the tables recovered and the streams resumed
+        first_pending = app.rebalancing_count == 0 or (app.rebalancing and app.rebalancing_count == 1)
+        status = ("broker_unreachable" if not reachable else "starting" if first_pending
+                  else "rebalancing" if app.rebalancing else "ok")
+        known = status == "ok" and all(p["lag"] is not None for p in partitions)
         body = {
-            "status": "ok" if reachable else "broker_unreachable",
+            "status": status,
             "broker_reachable": reachable,
-            "lag": None if any(p["lag"] is None for p in partitions) else sum(p["lag"] for p in partitions),
+            "lag": sum(p["lag"] for p in partitions) if known else None,
             "partitions": partitions,
             "recent_events": len(feed.recent),
         }
         return aioweb.Response(body=orjson.dumps(body), content_type="application/json",
-                               status=200 if reachable else 503)
+                               status=200 if status == "ok" else 503)
 
     @app.page("/metrics")
     async def prometheus(self, request):  # type: ignore[no-untyped-def]
