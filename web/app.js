@@ -1,10 +1,11 @@
 // The live view of eventwire: a world map and a list of the events a worker extracts, live.
 //
 // Data: GET /events (what the worker holds, newest first), GET /events/stream (Server-Sent
-// Events, one `event` per new event), GET /clusters (which events are reports of one
-// real-world event, to size markers), GET /stats (the countries of the last day, for the
-// country filter). The map is drawn in SVG from Natural Earth boundaries (world-atlas,
-// decoded by topojson-client), both served by the worker from local files.
+// Events, one `event` per new event, `missed` when the page read too slowly and the worker
+// dropped some for it), GET /clusters (which events are reports of one real-world event, to
+// size markers), GET /stats (the countries of the last day, for the country filter). The map
+// is drawn in SVG from Natural Earth boundaries (world-atlas, decoded by topojson-client),
+// both served by the worker from local files.
 "use strict";
 
 (() => {
@@ -580,6 +581,8 @@
       }
     });
     source.addEventListener("event", (message) => addEvent(JSON.parse(message.data), true));
+    // the page fell behind and the worker dropped events for it: fetch what it holds again
+    source.addEventListener("missed", () => loadRecent());
     source.addEventListener("error", () => {
       if (generation !== state.generation) return;
       state.dropped = true;

@@ -126,24 +126,27 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
         response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream",
                                                   "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         await response.prepare(request)
-        queue = feed.subscribe()
+        subscription = feed.subscribe(where)
         try:
             await response.write(b": connected\n\n")
             while True:
                 try:
-                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                    event = await asyncio.wait_for(subscription.queue.get(), KEEPALIVE_SECONDS)
                 except asyncio.TimeoutError:
                     await response.write(b": keepalive\n\n")
                     continue
                 if event is None:  # the worker is stopping
                     break
-                if where.matches(event):
-                    await response.write(b"id: " + event["event_id"].encode() + b"\nevent: event\ndata: "
-                                         + orjson.dumps(event) + b"\n\n")
+                await response.write(b"id: " + event["event_id"].encode() + b"\nevent: event\ndata: "
+                                     + orjson.dumps(event) + b"\n\n")
+                if subscription.missed and subscription.queue.empty():
+                    # the client read too slowly: say how many it missed (it can ask /events again)
+                    missed = orjson.dumps({"count": subscription.take_missed()})
+                    await response.write(b"event: missed\ndata: " + missed + b"\n\n")
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
-            feed.unsubscribe(queue)
+            feed.unsubscribe(subscription)
         return response
 
     @app.page("/stats")

@@ -4,7 +4,9 @@ A worker (`stack`) serves /live; events go straight onto the stack's `events` to
 extraction needed), and the page must show them on the map and in the list, grow a marker
 when a second article reports the same happening (its cluster on `events.consolidated`),
 show the trigger inside the evidence, hide them under a filter that a reload keeps, and say
-when the stream drops and when it is back. `ClusterIndex`, behind `GET /clusters`, is also
+when the stream drops and when it is back. With more than 1,000 events, the page holds the
+newest 1,000 (`/events` caps its answer there and says so), and a stream client too slow to
+keep up is told how many events it missed. `ClusterIndex`, behind `GET /clusters`, is also
 tested on its own.
 
 Skips only outside CI when Chromium is missing; with CI=true a missing browser fails.
@@ -14,6 +16,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -194,3 +199,111 @@ def test_events_reach_map_and_list_and_filters_hide_them(stack, browser_page) ->
     expect(page.locator("#stream-state")).to_have_class("state live", timeout=60_000)
     expect(page.locator("#notice")).to_be_hidden()
     expect(marker(first)).to_have_count(1)
+
+
+def numbered_events(first: int, count: int, start: datetime, evidence_chars: int = 0) -> list[dict[str, Any]]:
+    """Events `first`… of one article each, spread over the map, extracted one second apart from `start`."""
+    events = []
+    for i in range(first, first + count):
+        place = (f"Town {i}", "KE", -40.0 + i % 80, -170.0 + (i * 7) % 340)
+        sentence = f"Protesters marched in Town {i} today." + " More." * (evidence_chars // 6)
+        event = make_event("protest", "demonstration", place, "marched", sentence, "wire-bulk")
+        event["event_id"] = f"bulk-{i:05d}"
+        event["extracted_at"] = (start + timedelta(seconds=i)).isoformat()
+        events.append(event)
+    return events
+
+
+def get_json(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return orjson.loads(response.read())
+
+
+def wait_until(check: Any, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.5)
+
+
+def test_the_page_keeps_the_newest_thousand_events(stack, browser_page) -> None:  # type: ignore[no-untyped-def]
+    """1,250 events: /events gives the page its 1,000-event cap and says it cut the answer; the page
+    shows 1,000, and live events push out the oldest, not the newest."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    worker = stack.worker().start()
+    base = f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}"
+    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    stack.publish([orjson.dumps(e) for e in numbered_events(0, 1200, start)], topic=stack.topics.events, partition=0)
+    wait_until(lambda: get_json(f"{base}/stats")["last_hour"]["total"] >= 1200)
+    capped = get_json(f"{base}/events?limit=1000")
+    assert (capped["count"], capped["truncated"]) == (1000, True)
+    assert capped["events"][0]["event_id"] == "bulk-01199" and capped["events"][-1]["event_id"] == "bulk-00200"
+
+    marker = lambda i: page.locator(f'#map circle.marker[data-event-id="bulk-{i:05d}"]')  # noqa: E731
+    page.goto(f"{base}/live")
+    expect(page.locator("#stream-state")).to_have_class("state live", timeout=WAIT_MS)
+    expect(page.locator("#total")).to_have_text("1000", timeout=WAIT_MS)
+    expect(page.locator("#map circle.marker")).to_have_count(1000)
+    expect(marker(1199)).to_have_count(1)
+    expect(marker(200)).to_have_count(1)
+    expect(marker(199)).to_have_count(0)
+
+    # 50 more arrive on the stream: the page stays at 1,000 and drops the 50 oldest it holds
+    stack.publish([orjson.dumps(e) for e in numbered_events(1200, 50, start)], topic=stack.topics.events,
+                  partition=0)
+    expect(marker(1249)).to_have_count(1, timeout=WAIT_MS)
+    expect(page.locator("#total")).to_have_text("1000")
+    expect(marker(249)).to_have_count(0)
+    expect(marker(250)).to_have_count(1)
+    expect(page.locator("#events li").first).to_have_attribute("data-event-id", "bulk-01249")
+
+
+def read_sse(sock: socket.socket, idle: float = 3.0) -> list[tuple[str, dict[str, Any]]]:
+    """(event name, data) of every Server-Sent Event on `sock` until it has been quiet for `idle` seconds."""
+    sock.settimeout(idle)
+    raw = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        raw += chunk
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    messages = []
+    for block in body.split(b"\n\n"):
+        fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if b": " in line and not line.startswith(b":"))
+        if b"event" in fields:
+            messages.append((fields[b"event"].decode(), orjson.loads(fields[b"data"])))
+    return messages
+
+
+def test_a_slow_stream_client_is_told_how_many_events_it_missed(stack) -> None:  # type: ignore[no-untyped-def]
+    """A client that does not read: the worker keeps at most 999 events for it (the SSE queue), drops
+    the rest rather than holding them, and then says how many it dropped; nothing is counted twice."""
+    worker = stack.worker().start()
+    port = int(worker.env["EVENTWIRE_WEB_PORT"])
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the server's writes block soon
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(b"GET /events/stream?type=protest HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    time.sleep(1.0)  # subscribed before the events come
+    n = 3000
+    # 5 KB each: far more than the socket buffers hold, so the queue fills
+    events = numbered_events(0, n, datetime.now(timezone.utc), evidence_chars=5000)
+    stack.publish([orjson.dumps(e) for e in events], topic=stack.topics.events, partition=0)
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: get_json(f"{base}/stats")["last_hour"]["total"] >= n, timeout=120)
+    messages = read_sse(sock)
+    sock.close()
+
+    received = [data["event_id"] for name, data in messages if name == "event"]
+    missed = sum(data["count"] for name, data in messages if name == "missed")
+    assert len(received) < n, "the client must have fallen behind for this test to mean anything"
+    assert missed == n - len(received), f"{n - len(received)} events dropped, {missed} reported"
+    assert len(received) == len(set(received)) and received == sorted(received), "in order, each once"
+    assert received[:999] == [f"bulk-{i:05d}" for i in range(999)], "the queued events come first"
+    print(f"{n} events to a client that did not read: {len(received)} delivered, {missed} dropped and counted")

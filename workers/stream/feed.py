@@ -4,13 +4,15 @@ Every worker reads *all* partitions of `events` with its own group-less consumer
 `max_age` ago, into a `RecentEvents` table and fans new events out to Server-Sent-Event
 subscribers. A Faust table would be partitioned with the consumer group (each worker would
 see a part); the topic is the source of truth, so a restarted worker rebuilds its view by
-reading it again.
+reading it again. A subscriber that reads too slowly misses events rather than holding
+them all in memory; it is told how many (`Subscription.missed`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,6 +20,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 
 from workers.clients import client_kwargs, ssl_context
+from workers.publish.filters import EventFilter
 from workers.publish.recent import RecentEvents
 from workers.settings import Settings
 
@@ -35,27 +38,53 @@ def aiokafka_kwargs(settings: Settings) -> dict[str, Any]:
     return kwargs
 
 
+@dataclass(eq=False)
+class Subscription:
+    """The new events matching `where` for one client, and how many it missed by reading too slowly.
+
+    The queue holds at most QUEUE_SIZE - 1 events; the last slot is kept for the end marker
+    (None: the feed stopped).
+    """
+
+    where: EventFilter
+    queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    missed: int = 0
+
+    def offer(self, event: dict[str, Any]) -> None:
+        if not self.where.matches(event):
+            return
+        if self.queue.qsize() < QUEUE_SIZE - 1:
+            self.queue.put_nowait(event)
+        else:
+            self.missed += 1
+
+    def take_missed(self) -> int:
+        """The events missed since the last call."""
+        missed, self.missed = self.missed, 0
+        return missed
+
+
 class EventFeed:
     def __init__(self, settings: Settings, topic: str, recent: RecentEvents) -> None:
         self.settings = settings
         self.topic = topic
         self.recent = recent
-        self.subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
+        self.subscribers: set[Subscription] = set()
         self.last_offsets: dict[int, int] = {}
 
-    def subscribe(self) -> asyncio.Queue[dict[str, Any] | None]:
-        """A queue of new events for one client; None in it means the feed stopped."""
-        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_SIZE)
-        self.subscribers.add(queue)
-        return queue
+    def subscribe(self, where: EventFilter) -> Subscription:
+        """New events matching `where`, for one client, from now on."""
+        subscription = Subscription(where)
+        self.subscribers.add(subscription)
+        return subscription
 
-    def unsubscribe(self, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
-        self.subscribers.discard(queue)
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self.subscribers.discard(subscription)
 
     def close(self) -> None:
         """End every open stream (the web server waits for open connections when it stops)."""
-        for queue in list(self.subscribers):
-            queue.put_nowait(None)
+        for subscription in list(self.subscribers):
+            subscription.queue.put_nowait(None)
 
     async def run(self) -> None:
         """Read the topic for ever (restarting the consumer after errors)."""
@@ -91,8 +120,7 @@ class EventFeed:
                     continue
                 event = orjson.loads(message.value)
                 self.recent.add(event, datetime.fromtimestamp(message.timestamp / 1000, timezone.utc))
-                for queue in list(self.subscribers):
-                    if queue.qsize() < QUEUE_SIZE - 1:  # the last slot is kept for the end marker
-                        queue.put_nowait(event)
+                for subscription in list(self.subscribers):
+                    subscription.offer(event)
         finally:
             await consumer.stop()
