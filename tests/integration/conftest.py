@@ -64,8 +64,8 @@ def free_port_pair() -> int:
 
 
 @contextlib.contextmanager
-def own_broker(home: Path, **options: Any) -> Iterator[LocalBroker]:
-    """A second, private broker on free ports with its home in `home` (the jars are shared).
+def own_broker(home: Path, port: int | None = None, **options: Any) -> Iterator[LocalBroker]:
+    """A second, private broker on free ports (or `port` and the next) with its home in `home` (the jars are shared).
 
     For tests that stop the broker or change its listeners; the shared broker stays up.
     """
@@ -74,7 +74,7 @@ def own_broker(home: Path, **options: Any) -> Iterator[LocalBroker]:
     shared.install()
     home.mkdir(parents=True, exist_ok=True)
     (home / "jars").symlink_to(shared.jars, target_is_directory=True)
-    local = LocalBroker(home, port=free_port_pair(), heap="512m", **options)
+    local = LocalBroker(home, port=port or free_port_pair(), heap="512m", **options)
     local.start()
     try:
         yield local

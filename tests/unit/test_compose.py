@@ -46,5 +46,26 @@ def test_ports_match_settings():
     port = worker["environment"]["EVENTWIRE_WEB_PORT"]
     assert f"127.0.0.1:{port}:{port}" in worker["ports"]
     host_port = Settings().broker_port
-    assert f"{host_port}:{host_port}" in COMPOSE["services"]["kafka"]["ports"]
+    assert f"127.0.0.1:{host_port}:{host_port}" in COMPOSE["services"]["kafka"]["ports"]
     assert (REPO / "Dockerfile").exists()
+
+
+def test_every_published_port_is_bound_to_loopback():
+    """The broker's HOST listener is unauthenticated PLAINTEXT: published on every interface, any
+    machine that reaches the host could read and write every topic."""
+    published = [(name, entry) for name, service in COMPOSE["services"].items() for entry in service.get("ports", [])]
+    assert published
+    for name, entry in published:
+        assert isinstance(entry, str) and entry.startswith("127.0.0.1:"), (name, entry)
+
+
+def test_the_sasl_override_asks_the_host_listener_for_a_login_with_the_password_from_the_environment():
+    override = yaml.safe_load((REPO / "docker-compose.sasl.yml").read_text())
+    env = {**COMPOSE["services"]["kafka"]["environment"], **override["services"]["kafka"]["environment"]}
+    protocols = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert protocols["HOST"] == "SASL_PLAINTEXT"
+    assert protocols["PLAINTEXT"] == "PLAINTEXT"  # the stack's private listener, not published
+    assert "PLAIN" in env["KAFKA_SASL_ENABLED_MECHANISMS"].split(",")
+    jaas = env["KAFKA_LISTENER_NAME_HOST_PLAIN_SASL_JAAS_CONFIG"]
+    assert 'user_eventwire="${EVENTWIRE_SASL_PASSWORD:?' in jaas, "the password comes from the environment"
+    assert set(override["services"]) == {"kafka"}
