@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import signal
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +51,24 @@ def offline_event_ids() -> set[str]:
     return ids
 
 
+# Fields that say when a record was made: a record made again after a restart differs in them only.
+MADE_AT = ("extracted_at", "detected_at", "updated_at")
+
+
+def stable(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in MADE_AT}
+
+
+def latest_clusters(records: list[dict]) -> dict[str, dict]:
+    """The last version of each cluster on `events.consolidated`."""
+    latest: dict[str, dict] = {}
+    for record in records:
+        held = latest.get(record["cluster_id"])
+        if held is None or record["version"] > held["version"]:
+            latest[record["cluster_id"]] = record
+    return latest
+
+
 @dataclass
 class Outcome:
     """What the worker published for a stream, as a consumer reading committed records sees it."""
@@ -59,31 +79,41 @@ class Outcome:
     events: Counter[str]
     routed: Counter[str]  # events as the consolidation agent's input topic holds them
     letters: list[dict]
+    records: dict[str, dict[str, list[dict]]]  # topic -> record id -> every record of that id
+    clusters: list[dict]  # every record on events.consolidated
 
     @classmethod
     def read(cls, stack: Stack, ids: set[str], event_ids: set[str], timeout: float = 120.0,
              settle: float = 3.0) -> "Outcome":
         t = stack.topics
+        id_of = {t.unique: lambda r: r["id"], t.duplicates: lambda r: r["article_id"], t.dlq: letter_article_id,
+                 t.events: lambda r: r["event_id"], t.consolidate_input: lambda r: r["event_id"],
+                 t.consolidated: lambda r: f"{r['cluster_id']} v{r['version']}"}
 
         def build(out: dict[str, list[tuple[bytes | None, dict]]]) -> Outcome:
-            return cls(Counter(r["id"] for _, r in out[t.unique]),
-                       Counter(r["article_id"] for _, r in out[t.duplicates]),
-                       Counter(letter_article_id(r) for _, r in out[t.dlq]),
-                       Counter(r["event_id"] for _, r in out[t.events]),
-                       Counter(r["event_id"] for _, r in out[t.consolidate_input]),
-                       [r for _, r in out[t.dlq]])
+            records: dict[str, dict[str, list[dict]]] = {topic: {} for topic in id_of}
+            for topic, of in id_of.items():
+                for _, record in out[topic]:
+                    records[topic].setdefault(of(record), []).append(record)
+            return cls(*(Counter({i: len(rs) for i, rs in records[topic].items()})
+                         for topic in (t.unique, t.duplicates, t.dlq, t.events, t.consolidate_input)),
+                       [r for _, r in out[t.dlq]], records, [r for _, r in out[t.consolidated]])
 
         def done(out: dict[str, list[tuple[bytes | None, dict]]]) -> bool:
             outcome = build(out)
             return outcome.article_ids >= ids and outcome.events.keys() >= event_ids \
-                and outcome.routed.keys() >= event_ids
+                and outcome.routed.keys() >= event_ids and outcome.clustered >= event_ids
 
-        return build(stack.read_until([t.unique, t.duplicates, t.dlq, t.events, t.consolidate_input], done,
-                                      timeout, settle))
+        return build(stack.read_until(list(id_of), done, timeout, settle))
 
     @property
     def article_ids(self) -> set[str | None]:
         return set(self.unique) | set(self.duplicates) | set(self.dlq)
+
+    @property
+    def clustered(self) -> set[str]:
+        """The events in the current version of some cluster."""
+        return {e for cluster in latest_clusters(self.clusters).values() for e in cluster["event_ids"]}
 
     @property
     def redelivered(self) -> int:
@@ -98,6 +128,16 @@ class Outcome:
         assert set(self.events) == event_ids, (f"{len(event_ids - set(self.events))} events missing, "
                                                f"{len(set(self.events) - event_ids)} unexpected")
         assert set(self.routed) == event_ids, f"{len(event_ids - set(self.routed))} events never reached consolidation"
+        # a record delivered again must be the same record, not another result under the same id
+        for topic, by_id in self.records.items():
+            for record_id, copies in by_id.items():
+                assert all(stable(c) == stable(copies[0]) for c in copies[1:]), \
+                    f"{topic}: {len(copies)} different records for {record_id}"
+        latest = latest_clusters(self.clusters).values()
+        members = [e for cluster in latest for e in cluster["event_ids"]]
+        assert set(members) == event_ids, f"{len(event_ids - set(members))} events in no cluster"
+        assert len(members) == len(set(members)), "an event in two clusters, or twice in one"
+        assert all(c["num_events"] == len(c["event_ids"]) for c in latest)
 
 
 def letter_article_id(letter: dict) -> str | None:
@@ -117,9 +157,13 @@ def start_mid_stream(stack: Stack, articles: list[bytes] = RAW) -> Worker:
     return worker
 
 
-def committed_events(stack: Stack) -> int:
+def committed_now(stack: Stack) -> tuple[int, int, int]:
+    """Events on `events`, on the consolidation input and in some cluster, as committed now."""
     t = stack.topics
-    return len(stack.read(t.events, 10**6, timeout=3)[t.events])
+    out = stack.read([t.events, t.consolidate_input, t.consolidated], 10**6, timeout=3)
+    clustered = {e for c in latest_clusters([r for _, r in out[t.consolidated]]).values() for e in c["event_ids"]}
+    return (len({r["event_id"] for _, r in out[t.events]}), len({r["event_id"] for _, r in out[t.consolidate_input]}),
+            len(clustered))
 
 
 # A stop mid-stream used to lose articles after the restart (faust's commit could pass
@@ -133,8 +177,9 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
         worker.kill()
     else:
         assert worker.stop() == 0, "SIGTERM must end the worker cleanly"
-    at_stop = committed_events(stack)
-    assert at_stop < len(offline_event_ids), "the worker must stop mid-stream for this test to mean anything"
+    at_stop = committed_now(stack)
+    assert max(at_stop) < len(offline_event_ids), \
+        "the worker must stop mid-stream, with extraction and consolidation work left, for this test to mean anything"
 
     worker.start()
     # generous: the restarted worker first waits out the killed member's session, and a loaded
@@ -142,8 +187,18 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
     outcome = Outcome.read(stack, IDS, offline_event_ids, timeout=300)
     outcome.assert_each_accounted_once(IDS, offline_event_ids)
     assert not outcome.duplicates and not outcome.dlq
-    print(f"{signal.Signals(sig).name}: {at_stop} of {len(offline_event_ids)} events committed at the stop, "
-          f"{outcome.redelivered} records delivered again after the restart")
+    print(f"{signal.Signals(sig).name}: of {len(offline_event_ids)} events, {at_stop[0]} extracted, {at_stop[1]} "
+          f"routed and {at_stop[2]} clustered at the stop; {outcome.redelivered} records delivered again after "
+          f"the restart")
+
+
+def get_health(port: str) -> tuple[int, dict]:
+    """Status and body of the worker's /health; a hang past 10 s fails the test."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as response:
+            return response.status, orjson.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, orjson.loads(error.read())
 
 
 def test_worker_rides_out_a_broker_outage(tmp_path: Path, offline_event_ids: set[str]):
@@ -151,14 +206,29 @@ def test_worker_rides_out_a_broker_outage(tmp_path: Path, offline_event_ids: set
         stack = Stack(local.bootstrap, tmp_path)
         try:
             worker = start_mid_stream(stack)
+            worker.signal(signal.SIGSTOP)  # frozen for a moment: what is committed now is all there is
+            at_outage = committed_now(stack)
             local.stop()
-            time.sleep(OUTAGE_SECONDS)
+            worker.signal(signal.SIGCONT)
+            assert max(at_outage) < len(offline_event_ids), "work must be pending when the broker goes down"
+            log_at_outage = worker.log.stat().st_size
+            time.sleep(OUTAGE_SECONDS / 2)
+            status, health = get_health(worker.env["EVENTWIRE_WEB_PORT"])
+            assert (status, health["status"], health["lag"]) == (503, "broker_unreachable", None), health
+            time.sleep(OUTAGE_SECONDS / 2)
             assert worker.proc is not None and worker.proc.poll() is None, "the worker must outlive the outage"
+            outage_log = worker.log.read_bytes()[log_at_outage:].decode(errors="replace").splitlines()
             local.start(reuse_data=True)
             outcome = Outcome.read(stack, IDS, offline_event_ids, timeout=180)
             assert worker.proc.poll() is None, "the worker reconnects by itself, no restart"
             outcome.assert_each_accounted_once(IDS, offline_event_ids)
-            print(f"broker outage of {OUTAGE_SECONDS}s: {outcome.redelivered} records delivered again")
+            # the outage is logged as state changes, not one line per failed attempt
+            assert any("Kafka connection lost" in line for line in outage_log), outage_log[:20]
+            assert len(outage_log) < 30, f"{len(outage_log)} log lines in a {OUTAGE_SECONDS} s outage"
+            back = worker.log.read_bytes()[log_at_outage:].decode(errors="replace")
+            assert "Kafka connection back after" in back
+            print(f"broker outage of {OUTAGE_SECONDS}s with {len(offline_event_ids) - at_outage[0]} events to "
+                  f"extract: {len(outage_log)} log lines, {outcome.redelivered} records delivered again")
         finally:
             stack.close()
 
