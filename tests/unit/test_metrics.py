@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from workers.extract.pool import PROCESSING_ERROR, PROCESSING_TIMEOUT
 from workers.publish.topics import EVENT_TYPES
 from workers.schemas import load_schema
-from workers.stream.metrics import ARTICLES, CONSOLIDATED, EVENTS, Metrics
+from workers.stream import agents, consolidate
+from workers.stream.metrics import ARTICLES, CONSOLIDATED, EVENTS, REPLACED, Metrics, worker_counters
 
 
 def samples(text: str) -> dict[str, int]:
@@ -19,6 +21,7 @@ def test_every_counter_is_there_at_zero_before_the_first_record():
     expected |= {f'{ARTICLES}{{outcome="{kind}"}}' for kind in ("unique", "update", "replay", "duplicate")}
     expected |= {f'{EVENTS}{{type="{t}"}}' for t in EVENT_TYPES}
     expected |= {f'{CONSOLIDATED}{{outcome="{o}"}}' for o in ("new", "update", "late", "invalid")}
+    expected |= {REPLACED}
     assert set(shown) == expected
     assert set(shown.values()) == {0}
 
@@ -35,3 +38,13 @@ def test_counts_add_up_and_each_counter_has_one_help_and_type_line():
     assert shown[f'{EVENTS}{{type="protest"}}'] == 0
     for name in (ARTICLES, EVENTS, CONSOLIDATED):
         assert text.count(f"# TYPE {name} counter") == 1 and text.count(f"# HELP {name} ") == 1
+
+
+def test_the_counters_and_codes_the_agents_use_are_declared():
+    """A counter or a dead-letter code the agents use but nobody declared would be missing from
+    /metrics until it first happens (and the dead letter would break its schema)."""
+    declared = worker_counters()
+    for name in (agents.OUTCOMES, agents.EVENTS, agents.REPLACED, consolidate.CONSOLIDATED):
+        assert name in declared, name
+    codes = load_schema("deadletter")["properties"]["error"]["enum"]
+    assert {PROCESSING_ERROR, PROCESSING_TIMEOUT, agents.OUTPUT_REFUSED} <= set(codes)

@@ -22,6 +22,7 @@ from workers.schemas import load_schema
 ARTICLES = "eventwire_articles_total"
 EVENTS = "eventwire_events_total"
 CONSOLIDATED = "eventwire_consolidated_total"
+REPLACED = "eventwire_extract_processes_replaced_total"
 CONSOLIDATION_OUTCOMES = ("new", "update", "late", "invalid")
 
 
@@ -34,6 +35,7 @@ def worker_counters() -> dict[str, tuple[str, str, tuple[str, ...]]]:
         EVENTS: ("events published, by type", "type", EVENT_TYPES),
         CONSOLIDATED: ("events consolidated, by outcome: new cluster, update, late or invalid", "outcome",
                        CONSOLIDATION_OUTCOMES),
+        REPLACED: ("extraction processes replaced after running past the time budget or dying", "", ("",)),
     }
 
 
