@@ -31,6 +31,7 @@ def utc_now_iso() -> str:
 _TIMESTAMP = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:(?P<sep>[Tt ])(?P<hm>\d{2}:\d{2})"
                         r"(?P<seconds>:\d{2}(?:\.\d+)?)?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?", re.ASCII)
 _RFC3339_FORMS = "an RFC 3339 date-time such as 2016-12-19T12:00:00Z, or a date such as 2016-12-19"
+_COMMON = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII)
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -40,6 +41,11 @@ def parse_timestamp(value: str) -> datetime:
     A time of day without an offset is refused, not taken as UTC: it could be in any zone.
     The ValueError says what is missing, e.g. "has no UTC offset (add Z or +HH:MM)".
     """
+    if _COMMON.fullmatch(value):  # the usual form, which fromisoformat reads as it is
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value[:60]!r} is not a real date or time ({exc})") from None
     match = _TIMESTAMP.fullmatch(value)
     if match is None:
         raise ValueError(f"{value[:60]!r} is not RFC 3339: expected {_RFC3339_FORMS}")

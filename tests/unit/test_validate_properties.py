@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.malformed import CATEGORIES, ENGLISH, Labelled, draw_many, dumps, malformed, too_large
+from workers.ingest.scripts import mostly_ascii_letters, script_counts
 from workers.ingest.validate import RecordMeta, validate
 from workers.records import Article, DeadLetter
 from workers.schemas import validator
@@ -87,3 +88,11 @@ def test_english_articles_with_plausible_fields_are_accepted(extra: str, publish
     assert isinstance(out, Article), out
     expected = datetime.combine(published.date(), datetime.min.time(), timezone.utc) if date_only else published
     assert out.body == body and datetime.fromisoformat(out.published_at) == expected
+
+
+@given(st.text(max_size=300), st.sampled_from([0.3, 0.5, 0.8]))
+def test_the_fast_latin_check_never_passes_a_text_the_exact_count_refuses(text: str, share: float):
+    counts = script_counts(text)
+    letters = sum(counts.values())
+    if mostly_ascii_letters(text, share) and letters:
+        assert counts["LATIN"] >= share * letters, (counts, share)

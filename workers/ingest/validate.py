@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 import orjson
 
-from workers.ingest.scripts import has_letters, script_counts, scripts_of, visible_text
+from workers.ingest.scripts import has_letters, mostly_ascii_letters, script_counts, scripts_of, visible_text
 from workers.records import Article, DeadLetter, parse_timestamp
 from workers.settings import Settings
 
@@ -180,8 +180,8 @@ def _looks_binary(body: str) -> bool:
 
 def _check_script(sample: str, language: str) -> None:
     expected = scripts_of(language)
-    if expected is None or (sample.isascii() and "LATIN" in expected):
-        return  # a script not known here, or ASCII letters (Latin) for a Latin-script language
+    if expected is None or ("LATIN" in expected and mostly_ascii_letters(sample, MIN_SCRIPT_SHARE)):
+        return  # a script not known here, or enough ASCII letters (Latin) for a Latin-script language
     counts = script_counts(sample)
     letters = sum(counts.values())
     if letters and sum(counts[s] for s in expected) < MIN_SCRIPT_SHARE * letters:
