@@ -44,6 +44,24 @@ def broker() -> str:
     return local.bootstrap
 
 
+def _decoded(value: bytes | None) -> Any:
+    """A record's JSON value; None for a tombstone (a retired cluster id on events.consolidated)."""
+    return None if value is None else orjson.loads(value)
+
+
+def current_clusters(records: list[tuple[bytes | None, dict | None]]) -> dict[bytes | None, dict]:
+    """The clusters a consumer of events.consolidated holds after `records` (key, value) in
+    partition order: the latest version per key, retired ids (a `merged_into` record, then a
+    tombstone) left out."""
+    latest: dict[bytes | None, dict] = {}
+    for key, record in records:
+        if record is None or "merged_into" in record:
+            latest.pop(key, None)
+        elif key not in latest or record["version"] > latest[key]["version"]:
+            latest[key] = record
+    return latest
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -197,11 +215,11 @@ class Stack:
         try:
             while not done(out) and time.monotonic() < deadline:
                 for tp, batch in cons.poll(timeout_ms=500).items():
-                    out[tp.topic].extend((m.key, orjson.loads(m.value)) for m in batch)
+                    out[tp.topic].extend((m.key, _decoded(m.value)) for m in batch)
             settle_until = time.monotonic() + settle
             while time.monotonic() < settle_until:
                 for tp, batch in cons.poll(timeout_ms=500).items():
-                    out[tp.topic].extend((m.key, orjson.loads(m.value)) for m in batch)
+                    out[tp.topic].extend((m.key, _decoded(m.value)) for m in batch)
         finally:
             cons.close()
         return out

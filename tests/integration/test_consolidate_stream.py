@@ -14,7 +14,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from tests.integration.conftest import REPO, Stack
+from tests.integration.conftest import REPO, Stack, current_clusters
 from tests.integration.test_live_view import browser_page  # noqa: F401  (a fixture)
 from workers.clients import client_kwargs
 
@@ -67,14 +67,9 @@ def current(stack: Stack, events: int | set[str] = 1, topic: str | None = None) 
     until the clusters hold `events` (that many events, or these event ids)."""
     deadline = time.monotonic() + 120
     while True:
-        latest: dict[bytes, dict] = {}
-        for _, key, record in consolidated(stack, topic):
-            if record is None or "merged_into" in record:
-                latest.pop(key, None)
-                continue
-            assert key.decode() == record["cluster_id"]
-            if key not in latest or record["version"] > latest[key]["version"]:
-                latest[key] = record
+        records = [(key, record) for _, key, record in consolidated(stack, topic)]
+        assert all(record is None or key.decode() == record["cluster_id"] for key, record in records)
+        latest = current_clusters(records)
         held = {e for r in latest.values() for e in r["event_ids"]}
         if (len(held) >= events if isinstance(events, int) else held == events) or time.monotonic() > deadline:
             return latest

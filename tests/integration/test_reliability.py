@@ -21,7 +21,7 @@ import orjson
 import pytest
 from kafka.partitioner.default import murmur2
 
-from tests.integration.conftest import Stack, Worker, generated_articles, own_broker
+from tests.integration.conftest import Stack, Worker, current_clusters, generated_articles, own_broker
 from workers.dedup.index import dedup_articles
 from workers.extract.pipeline import Extractor
 from workers.records import Article
@@ -59,16 +59,6 @@ def stable(record: dict) -> dict:
     return {k: v for k, v in record.items() if k not in MADE_AT}
 
 
-def latest_clusters(records: list[dict]) -> dict[str, dict]:
-    """The last version of each cluster on `events.consolidated`."""
-    latest: dict[str, dict] = {}
-    for record in records:
-        held = latest.get(record["cluster_id"])
-        if held is None or record["version"] > held["version"]:
-            latest[record["cluster_id"]] = record
-    return latest
-
-
 @dataclass
 class Outcome:
     """What the worker published for a stream, as a consumer reading committed records sees it."""
@@ -80,7 +70,7 @@ class Outcome:
     routed: Counter[str]  # events as the consolidation agent's input topic holds them
     letters: list[dict]
     records: dict[str, dict[str, list[dict]]]  # topic -> record id -> every record of that id
-    clusters: list[dict]  # every record on events.consolidated
+    clusters: list[tuple[bytes | None, dict | None]]  # every (key, record) on events.consolidated
 
     @classmethod
     def read(cls, stack: Stack, ids: set[str], event_ids: set[str], timeout: float = 120.0,
@@ -94,10 +84,11 @@ class Outcome:
             records: dict[str, dict[str, list[dict]]] = {topic: {} for topic in id_of}
             for topic, of in id_of.items():
                 for _, record in out[topic]:
-                    records[topic].setdefault(of(record), []).append(record)
+                    if record is not None:  # a tombstone of a retired cluster id
+                        records[topic].setdefault(of(record), []).append(record)
             return cls(*(Counter({i: len(rs) for i, rs in records[topic].items()})
                          for topic in (t.unique, t.duplicates, t.dlq, t.events, t.consolidate_input)),
-                       [r for _, r in out[t.dlq]], records, [r for _, r in out[t.consolidated]])
+                       [r for _, r in out[t.dlq]], records, out[t.consolidated])
 
         def done(out: dict[str, list[tuple[bytes | None, dict]]]) -> bool:
             outcome = build(out)
@@ -113,7 +104,7 @@ class Outcome:
     @property
     def clustered(self) -> set[str]:
         """The events in the current version of some cluster."""
-        return {e for cluster in latest_clusters(self.clusters).values() for e in cluster["event_ids"]}
+        return {e for cluster in current_clusters(self.clusters).values() for e in cluster["event_ids"]}
 
     @property
     def redelivered(self) -> int:
@@ -133,7 +124,7 @@ class Outcome:
             for record_id, copies in by_id.items():
                 assert all(stable(c) == stable(copies[0]) for c in copies[1:]), \
                     f"{topic}: {len(copies)} different records for {record_id}"
-        latest = latest_clusters(self.clusters).values()
+        latest = current_clusters(self.clusters).values()
         members = [e for cluster in latest for e in cluster["event_ids"]]
         assert set(members) == event_ids, f"{len(event_ids - set(members))} events in no cluster"
         assert len(members) == len(set(members)), "an event in two clusters, or twice in one"
@@ -161,7 +152,7 @@ def committed_now(stack: Stack) -> tuple[int, int, int]:
     """Events on `events`, on the consolidation input and in some cluster, as committed now."""
     t = stack.topics
     out = stack.read([t.events, t.consolidate_input, t.consolidated], 10**6, timeout=3)
-    clustered = {e for c in latest_clusters([r for _, r in out[t.consolidated]]).values() for e in c["event_ids"]}
+    clustered = {e for c in current_clusters(out[t.consolidated]).values() for e in c["event_ids"]}
     return (len({r["event_id"] for _, r in out[t.events]}), len({r["event_id"] for _, r in out[t.consolidate_input]}),
             len(clustered))
 

@@ -67,7 +67,7 @@ def test_cli_creates_topics_and_publishes_with_the_right_credentials(sasl_broker
     created = cli(stack, "topics", "create")
     published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
-    assert f"published {len(ARTICLES)} records" in published.stderr
+    assert f"published {len(ARTICLES)} of {len(ARTICLES)} records" in published.stderr
     raw = stack.read(stack.topics.articles, len(ARTICLES), timeout=20)[stack.topics.articles]
     assert len(raw) == len(ARTICLES)
     for result in (created, published):
@@ -157,7 +157,7 @@ def test_cli_creates_topics_and_publishes_over_tls(tls_broker: TlsBroker, tmp_pa
     created = cli(stack, "topics", "create")
     published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
-    assert f"published {len(ARTICLES)} records" in published.stderr
+    assert f"published {len(ARTICLES)} of {len(ARTICLES)} records" in published.stderr
     raw = stack.read(stack.topics.articles, len(ARTICLES), timeout=20, settle=1.0)[stack.topics.articles]
     assert sorted(r["id"] for _, r in raw) == sorted(orjson.loads(a)["id"] for a in ARTICLES)
 

@@ -13,8 +13,9 @@ from workers.settings import Settings
 
 def run_worker(settings: Settings, loglevel: str = "info",
                factory: Callable[[], Extractor] = Extractor) -> int:
-    """Run a worker until it is stopped; the exit code. The extraction processes load their
-    models before the worker joins the group, so a bad model path fails here, at once."""
+    """Run a worker until it is stopped; the exit code. The broker is checked first, then the
+    extraction processes load their models before the worker joins the group, so a wrong
+    address or login and a bad model path each fail here, at once."""
     import faust
 
     from workers.clients import create_topics
@@ -28,6 +29,9 @@ def run_worker(settings: Settings, loglevel: str = "info",
     from workers.web import register_web
     from workers.webpage import register_page
 
+    # The broker first (a wrong address or login fails in seconds, before any model loads);
+    # the consumer only subscribes to topics that exist when it starts.
+    create_topics(settings)
     pool = ExtractionPool(settings.extract_jobs, settings.extract_timeout, factory=factory)
     try:
         pool.start()
@@ -35,7 +39,6 @@ def run_worker(settings: Settings, loglevel: str = "info",
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        create_topics(settings)  # the consumer only subscribes to topics that exist when it starts
         wiring = build_app(settings)
         metrics = Metrics()
         register_agents(wiring, metrics, pool)
