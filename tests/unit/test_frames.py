@@ -93,6 +93,36 @@ def test_statement_needs_a_speaker_and_gets_the_dateline(nlp, builder) -> None: 
     assert mentions(nlp, builder, "Analysts said the decision was expected.", frame()) == []
 
 
+def test_statement_speakers_named_by_office_institution_or_affiliation(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    def kinds(text: str, art: ArticleFrame | None = None) -> list[tuple[str, str]]:
+        return [(m.type, m.subtype) for m in mentions(nlp, builder, text, art or frame())]
+    # A country whose name holds a trigger form ("States"), an institution or title as a
+    # common noun, a partitive or named speaker with the body it belongs to.
+    assert kinds("On Tuesday the United States announced new visa rules for students.") == [("statement", "statement")]
+    assert kinds("The palace issued a statement saying the princess would not stand for office.") \
+        == [("statement", "statement")]
+    assert kinds("A number of senators condemned the new licensing rules.") == [("statement", "condemnation")]
+    assert kinds("Rafael Ortiz of the interior ministry said the border rules were unacceptable.") \
+        == [("statement", "statement")]
+    # The "of" of a follower is not an affiliation; a modifier alone makes no speaker.
+    assert ("statement", "demand") not in kinds(
+        "Hundreds of supporters of the former president blocked roads demanding his return.")
+    assert kinds("Military sources said the convoy reached the capital.") == []
+    # A name in apposition to a title with capitalised modifiers is a titled name.
+    text = "Anna Berg, an Oslo Labour Party MP, raised the matter. Berg said the budget cuts were unfair."
+    art = frame()
+    art.titled = builder.titled_names(text)
+    assert kinds(text[text.index("Berg said"):], art) == [("statement", "statement")]
+
+
+def test_report_attributes_only_the_event_it_reports(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    kinds = lambda text: sorted(m.type for m in mentions(nlp, builder, text, frame()))  # noqa: E731
+    assert kinds("The rally drew national attention after the president claimed both sides were to blame.") \
+        == ["protest", "statement"]
+    assert kinds("Gunmen killed three villagers near the border, a regional council said.") == ["attack"]
+    assert kinds("The minister said rebels had attacked the market.") == ["attack"]
+
+
 def test_date_belongs_to_the_trigger_it_governs(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     text = "An official said Sunday that 27 people were killed in the blast during Friday prayers."
     dates = [when(text, "Sunday", "2019-03-10"), when(text, "Friday", "2019-03-08")]

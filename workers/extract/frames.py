@@ -167,11 +167,11 @@ _TREE = "eventwire_tree"
 _NAME_WORD = re.compile(r"[A-Za-z]+")
 _NAME = r"(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]*"
 # After a title, the name ("Minister John Baird", "the mayor of London, Sadiq Khan"); before it, a
-# name in apposition ("Mike Pompeo, the secretary", "Pompeo, who is the secretary").
+# name in apposition ("Mike Pompeo, the secretary", "Paul Dewar, an Ottawa New Democrat MP").
 _NAME_STOPWORDS = frozenset("the a an and of in on for to by with from at as".split())
 _NAME_AFTER_TITLE = re.compile(rf"(?:\s+(?:of|for|from)\s+(?:the\s+)?{_NAME})?,?\s+(?P<name>{_NAME})")
 _NAME_BEFORE_TITLE = re.compile(
-    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[a-z'’\-]+\s+){{0,3}}$")
+    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}$")
 
 
 def _tree(doc: Doc) -> _Tree:
@@ -315,6 +315,7 @@ class FrameBuilder:
         self._reporting = lexicon.reporting_lemmas()
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
+        self._affiliation_nouns = lexicon.words("affiliation_nouns")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
         self._sent_counts: Counter[str] = Counter()  # the sentence's words (lower case)
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
@@ -595,8 +596,13 @@ class FrameBuilder:
         if actor.kind == "country" or actor.kind == "group" and actor.country_code:
             return True
         words = _NAME_WORD.findall(actor.text)
-        return bool(words) and (not self._political.isdisjoint(w.lower() for w in words) or any(
+        return bool(words) and (self._political_words(words) or any(
             w[0].isupper() and w.lower() in art.titled for w in words) or art.demonym(words[-1]) is not None)
+
+    def _political_words(self, words: Iterable[str]) -> bool:
+        """Whether a word is a political title, office or institution (a plural too: "senators")."""
+        return any(w in self._political or w.endswith("s") and w[:-1] in self._political
+                   for w in map(str.lower, words))
 
     def _incident_report(self, head: Token, actors: list[Actor]) -> bool:
         """Whether a plain report tells the facts of an incident ("officials said three
@@ -628,10 +634,18 @@ class FrameBuilder:
 
     def _actor(self, tok: Token, role: str, art: ArticleFrame) -> Actor | None:
         phrase = self._phrase(tok)
+        affiliated = role == "source" and (tok.pos_ == "PROPN" or tok.lower_ in self._affiliation_nouns)
+        if affiliated:
+            # "Arnel Vega of the army's command", "members of the European Union": the "of"
+            # complement of a named or partitive speaker says whom it speaks for (not that
+            # of "supporters of the former president").
+            of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+            if of is not None and of.right_edge.i > phrase.end - 1:
+                phrase = tok.doc[phrase.start:of.right_edge.i + 1]
         labels = {t.ent_type_ for t in phrase if t.ent_type_}
         lemma = tok.lemma_.lower()
-        if self.lex.has_trigger(tok.text):
-            return None  # "condemns the bombing": the object is an event, not an actor
+        if tok.pos_ != "PROPN" and self.lex.has_trigger(tok.text):
+            return None  # "condemns the bombing": the object is an event, not "the United States"
         if lemma in self._pronouns or tok.lower_ in self._pronouns:
             if role == "source" and art.speakers and tok.lower_ in ("he", "she"):
                 return replace(art.speakers[-1], role="source")
@@ -644,8 +658,10 @@ class FrameBuilder:
             kind = "organization"
         elif lemma in self._group_nouns or tok.lower_ in self._group_nouns or tok.ent_type_ == "NORP":
             kind = "group"
-        elif not labels and any(t.pos_ == "PROPN" for t in phrase):
+        elif not labels and any(t.pos_ == "PROPN" or t.is_title and t.lower_ in art.titled for t in phrase):
             kind = self._unlabelled_kind(phrase, art)
+        elif role == "source" and self._political_words([tok.text] if not affiliated else _NAME_WORD.findall(phrase.text)):
+            kind = "organization"  # "the palace issued a statement", "a number of senators"
         else:
             return None
         country = None
@@ -983,8 +999,27 @@ class FrameBuilder:
                 elif any(self._untyped_happening(v) for v in reported):
                     continue
             kept.append((m, h))
-        reported_event = any(m.confidence >= min_confidence and not generic(m) for m, _ in kept)
-        return [(m, h) for m, h in kept if not (reported_event and generic(m))]
+        events = [h for m, h in kept if m.confidence >= min_confidence and not generic(m)]
+        return [(m, h) for m, h in kept if not (generic(m) and any(self._attributes(h, e) for e in events))]
+
+    @staticmethod
+    def _attributes(report: Token, event: Token) -> bool:
+        """Whether a reporting verb attributes an event of its sentence: the event is told in
+        what it reports ("police said gunmen attacked", "a spokesman said: 'we reject'") or
+        the report comments on the clause of the event ("gunmen attacked, police said"). A
+        report elsewhere in the sentence ("the rally drew attention because the president
+        claimed ...", "X said ...; he described the attacks as ...") is a statement of its own."""
+        if report.i == event.i:
+            return False
+        clauses = [c for c in report.children if c.dep_ in ("ccomp", "xcomp", "parataxis", "dobj")]
+        if any(c.i == event.i or _governs(c, event) for c in clauses):
+            return True
+        # "gunmen killed three, a council said": the parser may coordinate the trailing report
+        # (conj without "and"); "killed three and said" is two clauses.
+        trailing = report.dep_ == "conj" and report.i > report.head.i and not any(
+            c.dep_ == "cc" and report.head.i < c.i < report.i for c in report.head.children)
+        return (report.dep_ in ("parataxis", "ccomp") or trailing) and (
+            report.head.i == event.i or _governs(report.head, event) and not _governs(report, event))
 
     @staticmethod
     def _reported(head: Token) -> list[Token]:
