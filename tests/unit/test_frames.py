@@ -123,6 +123,17 @@ def test_report_attributes_only_the_event_it_reports(nlp, builder) -> None:  # t
     assert kinds("The minister said rebels had attacked the market.") == ["attack"]
 
 
+def test_rulings_and_condemnations_by_political_actors(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    def kinds(text: str) -> list[tuple[str, str]]:
+        return [(m.type, m.subtype) for m in mentions(nlp, builder, text, frame())]
+    assert kinds("The appeals court ruled that the new voting law was unconstitutional.") == [("statement", "statement")]
+    assert kinds("The supreme court issued a ruling on the border dispute.") == [("statement", "statement")]
+    assert kinds("The generals ruled the province had been pacified.") == []  # governing, not a ruling
+    assert kinds("The senator decried the decision to close the naval base.") == [("statement", "condemnation")]
+    assert kinds("The foreign minister lashed out at the new tariffs.") == [("statement", "condemnation")]
+    assert kinds("The opposition leader repeated his allegations of vote rigging.") == [("statement", "accusation")]
+
+
 def test_date_belongs_to_the_trigger_it_governs(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     text = "An official said Sunday that 27 people were killed in the blast during Friday prayers."
     dates = [when(text, "Sunday", "2019-03-10"), when(text, "Friday", "2019-03-08")]

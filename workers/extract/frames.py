@@ -316,6 +316,7 @@ class FrameBuilder:
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
         self._affiliation_nouns = lexicon.words("affiliation_nouns")
+        self._judicial = lexicon.words("judicial")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
         self._sent_counts: Counter[str] = Counter()  # the sentence's words (lower case)
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
@@ -364,6 +365,9 @@ class FrameBuilder:
             # An object after a comma is an apposition the parser hung on the verb
             # ("demonstrated in the city, the largest turnout this year"), not its object.
             return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
+        if requirement == "judicial_subject":
+            # "the court ruled that ...", "Judge Ito ruled"; not "the Taliban ruled Afghanistan"
+            return any(c.dep_ in SUBJECTS and self._words_of(c, 2) & self._judicial for c in head.children)
         if requirement == "with":
             return any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
         if requirement in ("military", "armed"):
