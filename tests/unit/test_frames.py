@@ -134,6 +134,15 @@ def test_rulings_and_condemnations_by_political_actors(nlp, builder) -> None:  #
     assert kinds("The opposition leader repeated his allegations of vote rigging.") == [("statement", "accusation")]
 
 
+def test_a_person_charged_is_an_arrest_a_fee_is_not(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    def types(text: str) -> list[str]:
+        return [m.type for m in mentions(nlp, builder, text, frame())]
+    assert types("A second suspect has been charged for supplying the rifle.") == ["arrest"]
+    assert types("He was charged twice before a military tribunal.") == ["arrest"]
+    assert types("Police charged the driver with dangerous driving.") == ["arrest"]
+    assert types("Customers were charged five dollars for each bag.") == []
+
+
 def test_date_belongs_to_the_trigger_it_governs(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     text = "An official said Sunday that 27 people were killed in the blast during Friday prayers."
     dates = [when(text, "Sunday", "2019-03-10"), when(text, "Friday", "2019-03-08")]

@@ -368,8 +368,14 @@ class FrameBuilder:
         if requirement == "judicial_subject":
             # "the court ruled that ...", "Judge Ito ruled"; not "the Taliban ruled Afghanistan"
             return any(c.dep_ in SUBJECTS and self._words_of(c, 2) & self._judicial for c in head.children)
-        if requirement == "with":
-            return any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
+        if requirement == "with_or_person_passive":
+            # "charged with murder"; "a suspect has been charged", "he was charged twice";
+            # not "customers were charged $5", "the battery was charged"
+            if any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children):
+                return True
+            return "auxpass" in deps and "dobj" not in deps and any(
+                c.dep_ == "nsubjpass" and (c.ent_type_ == "PERSON" or c.lower_ in ("he", "she", "they")
+                                           or c.lemma_.lower() in self._person_nouns) for c in head.children)
         if requirement in ("military", "armed"):
             # a military word other than the trigger's own ("operation" does not vouch for itself)
             own = Counter(t.lower_ for t in span)
