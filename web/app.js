@@ -9,13 +9,15 @@
 "use strict";
 
 (() => {
-  const TYPE_COLOURS = {
-    attack: "#d1495b",
-    statement: "#3a7ca5",
-    operation: "#8e6cc2",
-    arrest: "#e8871e",
-    protest: "#2e9e6a",
-  };
+  // The event types are the options the worker wrote into the type filter, from its code table;
+  // each gets a colour of this palette in that order.
+  const PALETTE = ["#d1495b", "#3a7ca5", "#2e9e6a", "#e8871e", "#8e6cc2", "#b8860b", "#5f6b7a", "#c2185b"];
+  const TYPE_COLOURS = Object.fromEntries(
+    [...document.querySelectorAll("#filters select[name=type] option")]
+      .map((option) => option.value)
+      .filter(Boolean)
+      .map((type, i) => [type, PALETTE[i % PALETTE.length]]),
+  );
   const SINCE_MS = { "15m": 15 * 60e3, "1h": 60 * 60e3, "6h": 6 * 60 * 60e3, "": 24 * 60 * 60e3 };
   const MAX_EVENTS = 1000; // the most the worker's GET /events returns
   const LIST_SIZE = 60;

@@ -18,6 +18,7 @@ installs the boundary data from the npm registry with `npm ci` in web/.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import OrderedDict
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from typing import Any
 import orjson
 from aiohttp import web as aioweb
 
+from workers.extract.codes import event_types
 from workers.stream.app import Wiring
 from workers.stream.feed import EventFeed
 
@@ -44,6 +46,7 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
+TYPES_SLOT = re.compile(r"[ \t]*<!--event-types:[^>]*-->")
 CLUSTER_FIELDS = ("cluster_id", "version", "num_events", "num_articles", "num_sources", "event_ids")
 RETIRED_FIELDS = ("cluster_id", "version", "merged_into")
 
@@ -99,6 +102,12 @@ class ClusterIndex:
         return out
 
 
+def live_page_html(template: str) -> bytes:
+    """The page with one type filter option per event type of the code table."""
+    options = "\n".join(f'          <option value="{t}">{t.replace("_", " ")}</option>' for t in event_types())
+    return TYPES_SLOT.sub(lambda _: options, template, count=1).encode()
+
+
 def register_page(w: Wiring, root: Path = WEB_ROOT) -> None:
     """Serve the live view from `root` and `GET /clusters` from a feed of `events.consolidated`."""
     app = w.app
@@ -117,7 +126,11 @@ def register_page(w: Wiring, root: Path = WEB_ROOT) -> None:
 
     @app.page("/live")
     async def live_page(self, request):  # type: ignore[no-untyped-def]
-        return serve("index.html", "text/html; charset=utf-8")
+        path = root / "index.html"
+        if not path.is_file():
+            return serve("index.html", "text/html; charset=utf-8")  # says what is missing
+        return aioweb.Response(body=live_page_html(path.read_text(encoding="utf-8")),
+                               headers={**PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"})
 
     @app.page("/live/{name}")
     async def live_asset(self, request, name):  # type: ignore[no-untyped-def]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from workers.extract.codes import event_types
 from workers.extract.pool import PROCESSING_ERROR, PROCESSING_TIMEOUT
-from workers.publish.topics import EVENT_TYPES
 from workers.schemas import load_schema
 from workers.stream import agents, consolidate
 from workers.stream.metrics import ARTICLES, CONSOLIDATED, EVENTS, REPLACED, Metrics, worker_counters
@@ -19,7 +19,7 @@ def test_every_counter_is_there_at_zero_before_the_first_record():
     codes = load_schema("deadletter")["properties"]["error"]["enum"]
     expected = {f'{ARTICLES}{{outcome="dlq:{code}"}}' for code in codes}
     expected |= {f'{ARTICLES}{{outcome="{kind}"}}' for kind in ("unique", "update", "replay", "duplicate")}
-    expected |= {f'{EVENTS}{{type="{t}"}}' for t in EVENT_TYPES}
+    expected |= {f'{EVENTS}{{type="{t}"}}' for t in event_types()}
     expected |= {f'{CONSOLIDATED}{{outcome="{o}"}}' for o in ("new", "update", "late", "invalid")}
     expected |= {REPLACED}
     assert set(shown) == expected

@@ -19,10 +19,11 @@ The table lives in `data/event_codes.tsv`, one row per (type, subtype):
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from workers.extract.tables import read_tsv
 
 DATA = Path(__file__).resolve().parent / "data" / "event_codes.tsv"
 
@@ -46,12 +47,17 @@ class EventCode:
 def code_table() -> dict[tuple[str, str], EventCode]:
     """Every known (type, subtype) and its codes, read once from the data table."""
     table: dict[tuple[str, str], EventCode] = {}
-    with DATA.open(encoding="utf-8") as fh:
-        rows = csv.reader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        for type_, subtype, parent, cameo, plover, mode, meaning in rows:
-            table[(type_, subtype)] = EventCode(
-                type_, subtype, parent, cameo, f"{plover}/{mode}" if plover and mode else plover, meaning)
+    for type_, subtype, parent, cameo, plover, mode, meaning in read_tsv(DATA, 7):
+        table[(type_, subtype)] = EventCode(
+            type_, subtype, parent, cameo, f"{plover}/{mode}" if plover and mode else plover, meaning)
     return table
+
+
+@lru_cache(maxsize=1)
+def event_types() -> tuple[str, ...]:
+    """The event types, in the order the table first names them: topics, schema enums,
+    metrics, filters and the live view's legend all follow this."""
+    return tuple(dict.fromkeys(type_ for type_, _ in code_table()))
 
 
 def codes_for(type_: str, subtype: str) -> dict[str, str | None]:

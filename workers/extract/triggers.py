@@ -15,7 +15,6 @@ sit next to it in the parse ("heart attack", "fight against corruption");
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
 
+from workers.extract.codes import code_table
+from workers.extract.tables import read_tsv
 from workers.extract.text import Segment
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -151,16 +152,18 @@ class Lexicon:
     @classmethod
     def from_files(cls, directory: Path = DATA) -> "Lexicon":
         rows = []
-        with (directory / "trigger_lexicon.tsv").open(encoding="utf-8") as fh:
-            for row in csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"):
-                role, lemma, pos, type_, subtype, strength, forms, requires = row
-                entry = LexEntry(role, lemma, pos, type_, subtype, float(strength),  # type: ignore[arg-type]
-                                 tuple(r for r in requires.split(",") if r))
-                rows.append((entry, [f.strip() for f in forms.split(",") if f.strip()]))
+        known = code_table()
+        for role, lemma, pos, type_, subtype, strength, forms, requires in read_tsv(
+                directory / "trigger_lexicon.tsv", 8):
+            if (type_, subtype) not in known:
+                raise ValueError(f"trigger_lexicon.tsv: {lemma!r} has ({type_}, {subtype}), "
+                                 "which event_codes.tsv does not list")
+            entry = LexEntry(role, lemma, pos, type_, subtype, float(strength),  # type: ignore[arg-type]
+                             tuple(r for r in requires.split(",") if r))
+            rows.append((entry, [f.strip() for f in forms.split(",") if f.strip()]))
         exclusions: dict[str, frozenset[str]] = {}
-        with (directory / "trigger_exclusions.tsv").open(encoding="utf-8") as fh:
-            for row in csv.reader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"):
-                exclusions[row[0]] = frozenset(w.strip() for w in row[1].split(","))
+        for word, excluded in read_tsv(directory / "trigger_exclusions.tsv", 2):
+            exclusions[word] = frozenset(w.strip() for w in excluded.split(","))
         raw = json.loads((directory / "trigger_context.json").read_text(encoding="utf-8"))
         context = {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}
         return cls(rows, exclusions, context)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workers.extract.codes import event_types
 from workers.records import Event
-
-EVENT_TYPES = ("attack", "statement", "operation", "arrest", "protest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +68,7 @@ class Topics:
     def all(self) -> list[str]:
         """Every topic to create, internal ones included."""
         return [self.articles, self.ingested, self.unique, self.duplicates, self.dlq, self.events,
-                *(self.events_of(t) for t in EVENT_TYPES), self.consolidate_input, self.consolidated]
+                *(self.events_of(t) for t in event_types()), self.consolidate_input, self.consolidated]
 
     def single_partition(self) -> set[str]:
         """Topics that must have exactly one partition (their reader is a single writer)."""

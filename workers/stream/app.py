@@ -14,7 +14,8 @@ import orjson
 from faust.serializers import codecs
 
 from workers.clients import max_record_bytes, ssl_context
-from workers.publish.topics import EVENT_TYPES, Topics
+from workers.extract.codes import event_types
+from workers.publish.topics import Topics
 from workers.settings import Settings
 from workers.stream.consumer import App
 
@@ -104,5 +105,5 @@ def build_app(settings: Settings) -> Wiring:
         duplicates=topic(names.duplicates),
         dlq=topic(names.dlq),
         events=topic(names.events),
-        events_by_type={t: topic(names.events_of(t)) for t in EVENT_TYPES},
+        events_by_type={t: topic(names.events_of(t)) for t in event_types()},
     )

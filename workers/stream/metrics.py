@@ -5,7 +5,7 @@ shows all of them, at zero, from the start: a dashboard or an alert on
 `eventwire_articles_total{outcome="dlq:invalid_date"}` finds the series before the first
 such record. The label values come from where they are defined: the dead-letter codes from
 `schemas/deadletter.schema.json`, the dedup verdicts from `workers.dedup.index`, the event
-types from `workers.publish.topics`.
+types from the code table (`workers.extract.codes.event_types`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from threading import Lock
 from typing import get_args
 
 from workers.dedup.index import VerdictKind
-from workers.publish.topics import EVENT_TYPES
+from workers.extract.codes import event_types
 from workers.schemas import load_schema
 
 ARTICLES = "eventwire_articles_total"
@@ -32,7 +32,7 @@ def worker_counters() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     return {
         ARTICLES: ("articles by outcome: unique, update, replay, duplicate or dlq:<error code>", "outcome",
                    (*get_args(VerdictKind), *(f"dlq:{code}" for code in codes))),
-        EVENTS: ("events published, by type", "type", EVENT_TYPES),
+        EVENTS: ("events published, by type", "type", event_types()),
         CONSOLIDATED: ("events consolidated, by outcome: new cluster, update, late or invalid", "outcome",
                        CONSOLIDATION_OUTCOMES),
         REPLACED: ("extraction processes replaced after running past the time budget or dying", "", ("",)),
