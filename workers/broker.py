@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workers.errors import EventwireError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POM = REPO_ROOT / "broker" / "pom.xml"
 CLUSTER_ID = "ZXZlbnR3aXJlLWxvY2FsMQ"  # 22 chars of base64: any fixed id works for one node
@@ -47,7 +49,7 @@ logger.state.level = WARN
 """
 
 
-class BrokerError(RuntimeError):
+class BrokerError(EventwireError):
     """The local broker could not be installed, started or reached."""
 
 

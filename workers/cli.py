@@ -185,12 +185,12 @@ def read_topic(settings: Settings, topic: str, since: Any, follow: bool) -> Iter
 
     Without `follow`, stops at the end offsets found when it started.
     """
-    from kafka import KafkaConsumer, TopicPartition
+    from kafka import TopicPartition
 
-    from workers.clients import client_kwargs
+    from workers.clients import consumer as connect
 
-    consumer = KafkaConsumer(client_id="eventwire-subscribe", enable_auto_commit=False,
-                             isolation_level="read_committed", **client_kwargs(settings))
+    consumer = connect(settings, client_id="eventwire-subscribe", enable_auto_commit=False,
+                       isolation_level="read_committed")
     try:
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not tps:
@@ -306,7 +306,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def read_articles(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, article) from a JSONL file, validated as ingest does; invalid lines are
     reported and skipped."""
-    from workers.ingest.validate import RecordMeta, validate
+    from workers.errors import RecordMeta
+    from workers.ingest.validate import validate
     from workers.records import DeadLetter
 
     settings = Settings.from_env()
@@ -341,10 +342,9 @@ def _count_lines(path: Path) -> int | None:
 
 def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = None) -> int:
     """`eventwire extract`; `factory` makes the extractor of each extraction process (tests)."""
-    from workers.errors import fail
+    from workers.errors import RecordMeta, fail
     from workers.extract.pipeline import Extractor
     from workers.extract.pool import ExtractionPool, Failure
-    from workers.ingest.validate import RecordMeta
 
     path = Path(args.input)
     settings = _settings(args)
@@ -524,7 +524,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from workers.clients import KafkaUnavailable
     from workers.errors import EventwireError
 
     args = build_parser().parse_args(argv)
@@ -532,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BrokenPipeError:
         return 0
-    except (KafkaUnavailable, EventwireError) as exc:  # the reason, not a traceback
+    except EventwireError as exc:  # the reason, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

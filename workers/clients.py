@@ -16,14 +16,14 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaConnectionError, KafkaTimeoutError, TopicAlreadyExistsError
 
+from workers.errors import EventwireError
 from workers.publish.topics import Topics
 from workers.settings import Settings
-
 
 CONNECT_TIMEOUT_MS = 15_000  # a client that cannot bootstrap in this time gives up with the reason
 
 
-class KafkaUnavailable(RuntimeError):
+class KafkaUnavailable(EventwireError):
     """No connection to the brokers: unreachable, TLS refused or SASL login rejected (the reason says which)."""
 
 
@@ -123,9 +123,10 @@ def producer(settings: Settings, **extra: Any) -> KafkaProducer:
                              **client_kwargs(settings), **extra)
 
 
-def consumer(settings: Settings, *topics: str, **extra: Any) -> KafkaConsumer:
+def consumer(settings: Settings, *topics: str, client_id: str = "eventwire-cli", **extra: Any) -> KafkaConsumer:
+    """A kafka-python consumer; an unreachable broker raises `KafkaUnavailable` with the reason."""
     with connecting(settings):
-        return KafkaConsumer(*topics, client_id="eventwire-cli", bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
+        return KafkaConsumer(*topics, client_id=client_id, bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
                              **client_kwargs(settings), **extra)
 
 

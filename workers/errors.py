@@ -9,10 +9,12 @@ is then done and its partition goes on.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
-from workers.ingest.validate import RecordMeta, dead_letter
 from workers.records import DeadLetter
 
 log = logging.getLogger("eventwire.errors")
@@ -20,6 +22,38 @@ log = logging.getLogger("eventwire.errors")
 
 class EventwireError(Exception):
     """An error eventwire reports by its message (no traceback)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMeta:
+    """Where a raw record came from (None offline)."""
+
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    timestamp_ms: int | None = None
+
+    @property
+    def timestamp(self) -> datetime:
+        if self.timestamp_ms is None:
+            return datetime.now(timezone.utc)
+        return datetime.fromtimestamp(self.timestamp_ms / 1000, timezone.utc)
+
+
+def dead_letter(payload: bytes | None, meta: RecordMeta, code: str, message: str,
+                max_bytes: int, stage: str = "ingest") -> DeadLetter:
+    """A dead letter carrying the raw payload (cut to `max_bytes`) and where it came from."""
+    raw = payload or b""
+    return DeadLetter(
+        error=code,
+        message=message[:2000],
+        topic=meta.topic,
+        partition=meta.partition,
+        offset=meta.offset,
+        timestamp=meta.timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        payload_b64=base64.b64encode(raw[:max_bytes]).decode("ascii"),
+        stage=stage,
+    )
 
 
 def fail(stage: str, meta: RecordMeta, payload: bytes | None, code: str, message: str, *,

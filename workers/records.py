@@ -20,6 +20,9 @@ PIPELINE_VERSION = "0.1.0"
 DedupMethod = Literal["exact", "near", "contained"]
 DatePrecision = Literal["day", "week", "month", "year"]
 PlacePrecision = Literal["city", "admin1", "country", "region"]
+# How specific a place is, coarsest first: a region ("the Middle East", "northern Syria") says
+# less than a country for matching, since many regions cross borders or have no admin unit.
+PRECISION_RANK: dict[str, int] = {"region": 0, "country": 1, "admin1": 2, "city": 3}
 
 
 def utc_now_iso() -> str:

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from workers.errors import EventwireError
+
 BROKER_SAN = "IP:127.0.0.1,DNS:localhost"
 VALIDITY_DAYS = "2"
 KEY = ("-keyalg", "EC", "-groupname", "secp256r1")  # P-256: generated in a blink, unlike RSA
 FAST_JVM = ("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC")  # keytool runs briefly, ~10 times
 
 
-class TlsError(RuntimeError):
+class TlsError(EventwireError):
     """A certificate or store could not be made."""
 
 

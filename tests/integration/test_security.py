@@ -180,12 +180,13 @@ def test_worker_extracts_events_over_tls(tls_broker: TlsBroker, tmp_path: Path):
 def test_an_unrelated_ca_fails_fast_with_a_clear_error(tls_broker: TlsBroker, tmp_path: Path):
     """The CLI and the worker trusting a CA that did not sign the broker's certificate."""
     stack = Stack(tls_broker.ssl, tmp_path, create=False, **tls(tls_broker.unrelated.pem))
-    started = time.monotonic()
-    result = cli(stack, "topics", "create")
-    assert time.monotonic() - started < FAIL_FAST_SECONDS
-    assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith(f"error: cannot connect to {tls_broker.ssl} (SSL): "), result.stderr
-    assert "CERTIFICATE_VERIFY_FAILED" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    for command in (("topics", "create"), ("subscribe",)):
+        started = time.monotonic()
+        result = cli(stack, *command)
+        assert time.monotonic() - started < FAIL_FAST_SECONDS, command
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(f"error: cannot connect to {tls_broker.ssl} (SSL): "), result.stderr
+        assert "CERTIFICATE_VERIFY_FAILED" in result.stderr and "Traceback" not in result.stderr, result.stderr
 
     worker = stack.worker()
     started = time.monotonic()

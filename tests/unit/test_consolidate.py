@@ -10,12 +10,17 @@ from datetime import date
 import orjson
 import pytest
 
-from workers.consolidate import (ConsolidationConfig, Consolidator, RetiredCluster, consolidate, consolidate_file,
-                                 current)
+from workers.consolidate import (
+    ConsolidationConfig,
+    Consolidator,
+    RetiredCluster,
+    consolidate,
+    consolidate_file,
+    current,
+)
 from workers.consolidate.cluster import cluster_id_for
 from workers.consolidate.match import date_interval
-from workers.dedup.index import parse_time
-from workers.records import Actor, Event, EventDate, EventLocation, Span
+from workers.records import Actor, Event, EventDate, EventLocation, Span, parse_timestamp
 from workers.schemas import validator
 
 BAGHDAD = EventLocation("Baghdad", "Baghdad", "IQ", "Baghdad", 33.34, 44.40, 98182, "city")
@@ -67,6 +72,17 @@ def test_date_intervals_cover_the_days_a_date_can_mean():
     # an undated report: the publication day or the day before
     assert date_interval(EventDate("2024-03-05", "day", None, "published_at"), 1) == (
         d("2024-03-04").toordinal(), d("2024-03-05").toordinal())
+
+
+def test_quarters_halves_and_seasons_are_intervals_and_consolidate():
+    # Extraction dates "the fourth quarter", "the first half", "last winter" at year precision.
+    d = date.fromisoformat
+    assert date_interval(EventDate("2023-Q4", "year", None, "text"), 0) == (
+        d("2023-10-01").toordinal(), d("2023-12-31").toordinal())
+    assert date_interval(EventDate("2024-H1", "year", None, "text"), 0)[1] == d("2024-06-30").toordinal()
+    assert date_interval(EventDate("2023-WI", "year", None, "text"), 0)[0] == d("2023-12-01").toordinal()
+    quarter = EventDate("2024-Q1", "year", "the first quarter", "text")
+    assert sum(map(len, clusters_of(event("q1", when=quarter), event("q2", when=quarter)))) == 2
 
 
 def test_same_day_from_a_weekday_and_from_a_full_date_joins():
@@ -278,10 +294,10 @@ def test_expiry_drops_clusters_no_report_within_the_horizon_can_meet():
     month = c.process(event("b", subtype="shelling", published="2024-03-05T10:00:00Z", when=MONTH)).cluster_id
     # A report not late on April 10 (days from March 31 on) could still be "in March" and meet
     # a March 4 report's days: the day cluster is kept while (March 4) + 10 + 31 days >= now.
-    assert c.expire(now=parse_time("2024-04-14T12:00:00Z")) == []
-    assert c.expire(now=parse_time("2024-04-15T12:00:00Z")) == [first]
-    assert c.expire(now=parse_time("2024-05-11T12:00:00Z")) == []
-    assert c.expire(now=parse_time("2024-05-12T12:00:00Z")) == [month]
+    assert c.expire(now=parse_timestamp("2024-04-14T12:00:00Z").timestamp()) == []
+    assert c.expire(now=parse_timestamp("2024-04-15T12:00:00Z").timestamp()) == [first]
+    assert c.expire(now=parse_timestamp("2024-05-11T12:00:00Z").timestamp()) == []
+    assert c.expire(now=parse_timestamp("2024-05-12T12:00:00Z").timestamp()) == [month]
     assert len(c) == 0
 
 

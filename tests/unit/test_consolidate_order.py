@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from tests.unit.test_consolidate import BAGHDAD, BAGHDAD_GOV, FALLUJAH, IRAQ, SADR_CITY, TARMIYAH, event
 from workers.consolidate import Consolidator, RetiredCluster, consolidate, current
 from workers.consolidate.cluster import cluster_id_for
+from workers.errors import RecordMeta
 from workers.evaluate.consolidation import article_of, gold_as_event, read_records
 from workers.extract.pipeline import Extractor
-from workers.ingest.validate import RecordMeta, validate
+from workers.ingest.validate import validate
 from workers.records import Actor, Article, Event, EventDate, EventLocation
 from workers.settings import Settings
 

@@ -12,10 +12,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workers.evaluate.dates import evaluate_dates, main, value_precision
-from workers.extract.dates import event_value, find_dates, interval, parse_published_at
+from workers.extract.dates import event_value, find_dates, interval
 
 UTC = timezone.utc
 WEDNESDAY = datetime(2017, 3, 15, 10, 0, tzinfo=timezone(timedelta(hours=3)))
@@ -292,20 +293,6 @@ def test_speed_is_well_above_100_kb_per_second() -> None:
     started = time.process_time()  # CPU time: other work on the machine does not count
     find_dates(text, WEDNESDAY)
     assert time.process_time() - started < 2.0  # 200 KB in under 2 s
-
-
-# --- parse_published_at -------------------------------------------------------------------
-
-
-def test_parse_published_at() -> None:
-    assert parse_published_at("2017-03-15T10:00:00Z") == datetime(2017, 3, 15, 10, tzinfo=UTC)
-    assert parse_published_at("2017-03-15") == datetime(2017, 3, 15, tzinfo=UTC)
-    with_offset = parse_published_at("2017-03-15T10:00:00+03:00")
-    assert with_offset.utcoffset() == timedelta(hours=3)
-    assert parse_published_at("Wed, 15 Mar 2017 10:00:00 +0300") == with_offset
-    assert parse_published_at("2017-03-15T10:00:00").tzinfo is not None
-    with pytest.raises(ValueError):
-        parse_published_at("next Tuesday")
 
 
 # --- evaluation ----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from workers.publish.filters import EventFilter, FilterError, distance_km, parse_since
+from workers.geo import distance_km
+from workers.publish.filters import EventFilter, FilterError, parse_since
 from workers.publish.recent import RecentEvents
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
@@ -38,8 +39,8 @@ def test_a_since_time_without_offset_is_refused_not_taken_as_utc():
 
 def test_distance_between_known_cities():
     # Damascus (33.51N 36.29E) to Beirut (33.89N 35.50E) is about 85 km by great circle.
-    assert 80 < distance_km(33.51, 36.29, 33.89, 35.50) < 90
-    assert distance_km(10, 10, 10, 10) == 0
+    assert 80 < distance_km((33.51, 36.29), (33.89, 35.50)) < 90
+    assert distance_km((10, 10), (10, 10)) == 0
 
 
 def test_filter_fields_combine():

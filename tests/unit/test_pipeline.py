@@ -7,7 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Annotations, Extractor

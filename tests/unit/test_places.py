@@ -10,7 +10,7 @@ import pytest
 from spacy.language import Language
 
 from workers.extract.nlp import load_nlp
-from workers.extract.places import GeoContext, Geocoder
+from workers.extract.places import Geocoder, GeoContext
 from workers.records import Place
 
 

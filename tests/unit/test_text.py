@@ -51,8 +51,20 @@ def test_find_dateline_shapes() -> None:
         text = "Related story\n" + line
         found = find_dateline(text)
         assert found is not None
-        assert text[found.place_start:found.place_end] == place
+        assert text[found.place_start:(found.qualifier or (0, found.place_end))[1]] == place
         assert text[found.end:] == rest
+
+
+def test_wire_shapes_the_geocoder_places_are_datelines_to_the_segmenter_too() -> None:
+    # One finder: a dateline the geocoder places is also cut from the first sentence.
+    for text, place in [("NAIROBI, Kenya (AP) _ Police fired tear gas.", "NAIROBI"),
+                        ("KABUL\u00a0\u2014 A convoy was hit.", "KABUL"),
+                        ("GLASGOW, Ky. -- A plant closed.", "GLASGOW"),
+                        ("Headline here. ISLAMABAD (Reuters) - Talks began.", "ISLAMABAD")]:
+        found = find_dateline(text)
+        assert found is not None, text
+        assert text[found.place_start:found.place_end] == place
+        assert text[found.end:].split()[0][0].isupper()
 
 
 def test_no_dateline_in_ordinary_prose() -> None:

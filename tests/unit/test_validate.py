@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import orjson
 import pytest
 
-from workers.ingest.validate import RecordMeta, derive_id, validate
+from workers.errors import RecordMeta
+from workers.ingest.validate import derive_id, validate
 from workers.records import Article, DeadLetter
 from workers.schemas import validator
 from workers.settings import Settings

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.malformed import CATEGORIES, ENGLISH, Labelled, draw_many, dumps, malformed, too_large
+from workers.errors import RecordMeta
 from workers.ingest.scripts import mostly_ascii_letters, script_counts
-from workers.ingest.validate import RecordMeta, validate
+from workers.ingest.validate import validate
 from workers.records import Article, DeadLetter
 from workers.schemas import validator
 from workers.settings import Settings

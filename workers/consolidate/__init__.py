@@ -9,8 +9,16 @@ articles and sources reported it; a `RetiredCluster` says which cluster an id me
 The stream agent (`workers.stream.consolidate`) and `consolidate_file` call the same code.
 """
 
-from workers.consolidate.cluster import (Cluster, ConsolidationConfig, Consolidator, Update, consolidate,
-                                         consolidate_file, current, read_events)
+from workers.consolidate.cluster import (
+                                         Cluster,
+                                         ConsolidationConfig,
+                                         Consolidator,
+                                         Update,
+                                         consolidate,
+                                         consolidate_file,
+                                         current,
+                                         read_events,
+)
 from workers.consolidate.records import ConsolidatedEvent, RetiredCluster, event_from_dict
 
 __all__ = ["Cluster", "ConsolidatedEvent", "ConsolidationConfig", "Consolidator", "RetiredCluster", "Update",

@@ -53,13 +53,23 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from workers.consolidate.match import (ACTOR_COUNTRY_CONFLICT, PRECISION_RANK, SHARED_ACTOR, Interval,
-                                       actor_countries_conflict, actor_words, actors_share, date_score,
-                                       deeper_subtype, intersect, place_score, report_interval, subtype_score)
+from workers.consolidate.match import (
+    ACTOR_COUNTRY_CONFLICT,
+    SHARED_ACTOR,
+    Interval,
+    actor_countries_conflict,
+    actor_words,
+    actors_share,
+    date_score,
+    deeper_subtype,
+    intersect,
+    place_score,
+    report_interval,
+    subtype_score,
+)
 from workers.consolidate.records import ConsolidatedEvent, RetiredCluster, event_from_dict
-from workers.dedup.index import parse_time
 from workers.extract.codes import codes_for
-from workers.records import Actor, Event, EventDate, EventLocation, utc_now_iso
+from workers.records import PRECISION_RANK, Actor, Event, EventDate, EventLocation, parse_timestamp, utc_now_iso
 
 EXPIRE_EVERY = 3600.0  # seconds of event time between expiry sweeps in `consolidate()`
 DAY_SECONDS = 86400.0
@@ -149,7 +159,7 @@ class Report:
     @classmethod
     def of(cls, event: Event, report_lag_days: int) -> "Report":
         lon = event.location.lon if event.location is not None else None
-        return cls(event.event_id, event.article_id, source_key(event), parse_time(event.published_at), event.type,
+        return cls(event.event_id, event.article_id, source_key(event), parse_timestamp(event.published_at).timestamp(), event.type,
                    event.subtype, event.location, event.date,
                    report_interval(event.date, event.published_at, lon, report_lag_days),
                    tuple(event.actors), event.confidence)
@@ -453,7 +463,7 @@ class Consolidator:
 
         An event already in a cluster (a re-delivery) gives its cluster's current record again.
         """
-        self.watermark = max(self.watermark, parse_time(event.published_at))
+        self.watermark = max(self.watermark, parse_timestamp(event.published_at).timestamp())
         known = self._head_of.get(event.event_id)
         if known is not None:
             cluster = self._clusters[known]

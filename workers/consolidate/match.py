@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from functools import lru_cache
 from typing import Sequence
 
 from workers.extract.codes import code_table, is_refinement
-from workers.extract.frames import distance_km
-from workers.records import Actor, EventDate, EventLocation
+from workers.extract.dates import interval
+from workers.geo import distance_km
+from workers.records import PRECISION_RANK, Actor, EventDate, EventLocation, parse_timestamp
 
 Interval = tuple[int, int]  # first and last day (proleptic Gregorian ordinals), inclusive
-
-PRECISION_RANK = {"region": 0, "country": 1, "admin1": 2, "city": 3}
 
 # Scores of agreement. A join needs `ConsolidationConfig.min_score` in all, so these set
 # which combinations suffice alone: see docs/consolidation.md for the table.
@@ -41,19 +40,7 @@ def date_interval(d: EventDate, report_lag_days: int) -> Interval:
     A date taken from the publication time (no date in the text) means that day or up to
     `report_lag_days` before it: news reports what happened today or yesterday.
     """
-    value = d.value
-    if len(value) == 10:
-        first = last = date.fromisoformat(value)
-    elif "-W" in value:
-        year, week = value.split("-W")
-        first = date.fromisocalendar(int(year), int(week), 1)
-        last = first + timedelta(days=6)
-    elif len(value) == 7:
-        year, month = int(value[:4]), int(value[5:])
-        first = date(year, month, 1)
-        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    else:
-        first, last = date(int(value), 1, 1), date(int(value), 12, 31)
+    first, last = interval(d.value)
     start = first.toordinal() - (report_lag_days if d.source == "published_at" else 0)
     return start, last.toordinal()
 
@@ -67,9 +54,7 @@ def local_day_shift(published_at: str, lon: float | None) -> int:
     """
     if lon is None:
         return 0
-    published = datetime.fromisoformat(published_at.replace("Z", "+00:00"))
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+    published = parse_timestamp(published_at)
     there = published.astimezone(timezone(timedelta(hours=max(-12, min(14, round(lon / 15))))))
     return (there.date() - published.date()).days
 

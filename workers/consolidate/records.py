@@ -9,9 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workers.dedup.index import parse_time
-from workers.records import (PIPELINE_VERSION, Actor, EventDate, EventLocation, Event, Record, Span,
-                             utc_now_iso)
+from workers.records import (
+    PIPELINE_VERSION,
+    Actor,
+    Event,
+    EventDate,
+    EventLocation,
+    Record,
+    Span,
+    parse_timestamp,
+    utc_now_iso,
+)
 
 
 @dataclass(slots=True)
@@ -64,7 +72,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     Raises KeyError, TypeError or ValueError for a record that is not one (a missing field,
     a `published_at` that is not an ISO time).
     """
-    parse_time(data["published_at"])
+    parse_timestamp(data["published_at"])
     location = data.get("location")
     return Event(
         event_id=data["event_id"],

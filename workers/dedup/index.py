@@ -52,7 +52,6 @@ import math
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -60,7 +59,7 @@ import xxhash
 
 from workers.dedup.minhash import PREFIXES, MinHasher, band_keys, band_salts
 from workers.dedup.normalize import NORMALIZER_VERSION, exact_key, tokenize
-from workers.records import Article, DedupMethod, DuplicateNotice
+from workers.records import Article, DedupMethod, DuplicateNotice, parse_timestamp
 
 if TYPE_CHECKING:
     from workers.settings import Settings
@@ -227,14 +226,6 @@ def duplicate_notice(article_id: str, verdict: Verdict) -> DuplicateNotice:
     )
 
 
-def parse_time(value: str) -> float:
-    """Epoch seconds of an RFC 3339 / ISO 8601 time; a time without zone is taken as UTC."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.timestamp()
-
-
 def _id_key(key: bytes) -> int:
     return xxhash.xxh3_64_intdigest(key) >> 32
 
@@ -293,7 +284,7 @@ class DedupIndex:
         `published_at` that is not an ISO time when `seen_at` is not given.
         """
         if seen_at is None:
-            seen_at = parse_time(article.published_at)
+            seen_at = parse_timestamp(article.published_at).timestamp()
         cfg = self.config
         body = article.body or ""
         tokens = tokenize(body, cfg.max_chars)

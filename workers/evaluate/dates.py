@@ -34,7 +34,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from workers.extract.dates import find_dates, parse_published_at
+from workers.extract.dates import find_dates
+from workers.records import parse_timestamp
 
 _FORMATS = (
     (re.compile(r"\d{4}-\d\d-\d\d"), "day"),
@@ -213,7 +214,7 @@ def _documents(path: Path) -> Iterator[tuple[dict[str, Any], datetime]]:
             if line.strip():
                 row = json.loads(line)
                 if row.get("published_at"):
-                    yield row, parse_published_at(row["published_at"])
+                    yield row, parse_timestamp(row["published_at"])
 
 
 def evaluate_dates(path: Path, *, baseline: bool = True,

@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from workers.consolidate.match import date_interval
 from workers.extract.codes import code_table
-from workers.extract.frames import distance_km
 from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Extractor
+from workers.geo import distance_km
 from workers.records import Article, Event, EventDate
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 REALNEWS = REPO.parent / "realnews"
-TYPES = ("attack", "statement", "operation", "arrest", "protest")
+TYPES = ("attack", "statement", "operation", "arrest", "protest")  # the types our gold annotates
 WITHIN_KM = 161.0
 PLACEHOLDER_PUBLISHED = "2000-01-01T12:00:00Z"  # PLOVER sentences carry no date
 

@@ -26,15 +26,10 @@ from typing import Any
 import numpy as np
 
 from workers.extract.places import Geocoder
+from workers.geo import distance_km
 from workers.records import Place
 
 ACCURACY_KM = 161.0
-
-
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat), np.radians(lats)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 class _CountryOfPoint:
@@ -42,12 +37,17 @@ class _CountryOfPoint:
 
     def __init__(self, geo: Geocoder) -> None:
         located = [e for e in geo.gaz.entries if e.country_code and e.lat is not None and e.lon is not None]
-        self.lats = np.array([e.lat for e in located])
-        self.lons = np.array([e.lon for e in located])
+        self.points = _unit_vectors(np.array([e.lat for e in located]), np.array([e.lon for e in located]))
         self.codes = [e.country_code for e in located]
 
     def __call__(self, lat: float, lon: float) -> str:
-        return self.codes[int(np.argmin(_haversine_km(lat, lon, self.lats, self.lons)))]
+        # The nearest point on the sphere is the one whose unit vector is most aligned.
+        return self.codes[int(np.argmax(self.points @ _unit_vectors(np.array([lat]), np.array([lon]))[0]))]
+
+
+def _unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    phi, lam = np.radians(lats), np.radians(lons)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=1)
 
 
 def _match(pred: list[Place], gold: list[dict[str, Any]]) -> list[tuple[Place, dict[str, Any]]]:
@@ -76,7 +76,7 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         missed.update(g["text"] for g in gold if id(g) not in matched_gold)
         spurious.update(p.text for p in pred if id(p) not in matched_pred)
         for p, g in pairs:
-            ok = p.lat is not None and float(_haversine_km(g["lat"], g["lon"], np.array([p.lat]), np.array([p.lon]))[0]) <= ACCURACY_KM
+            ok = p.lat is not None and distance_km((g["lat"], g["lon"]), (p.lat, p.lon)) <= ACCURACY_KM
             near += ok
             tally = by_precision.setdefault(p.precision, [0, 0])
             tally[0] += 1

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cached_property
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from typing import Callable
 
 from workers.records import DatePrecision, TimeExpression
 
-__all__ = ["MONTH_FIRST_COUNTRIES", "event_value", "find_dates", "interval", "parse_published_at"]
+__all__ = ["MONTH_FIRST_COUNTRIES", "event_value", "find_dates", "interval"]
 
 # --- vocabulary -----------------------------------------------------------------------
 
@@ -1048,20 +1047,3 @@ def event_value(value: str) -> str:
     """A value of `find_dates` in the formats of event records (day, ISO week, month, year):
     a quarter, half or season becomes the year it begins in ("2019-Q4" -> "2019")."""
     return value[:4] if value[5:6] in ("Q", "H", "S", "F") or value[5:7] == "WI" else value
-
-
-def parse_published_at(value: str) -> datetime:
-    """An RFC 3339 / ISO 8601 (or RFC 2822, as in RSS) timestamp as an aware datetime.
-
-    A date alone is midnight; a timestamp without an offset is taken as UTC. Raises
-    ValueError when the string is none of these.
-    """
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError) as error:
-            raise ValueError(f"not an ISO 8601 / RFC 3339 timestamp: {value!r}") from error
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)

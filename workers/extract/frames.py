@@ -28,19 +28,20 @@ Offsets here are offsets into the cleaned text; the pipeline maps them to the bo
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Iterable, Sequence
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from workers.extract.codes import is_refinement, specificity
 from workers.extract.dates import event_value, find_dates, interval
-from workers.extract.triggers import LexEntry, LexMatch, Lexicon
-from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression
+from workers.extract.triggers import LexEntry, Lexicon, LexMatch
+from workers.geo import distance_km
+from workers.records import PRECISION_RANK, Actor, EventDate, EventLocation, Place, TimeExpression
 
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
@@ -82,7 +83,6 @@ NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
 # What links a place to the larger place it lies in: "Kenosha, Wisconsin", "Palmyra in Homs".
 _CHAIN_LINK = re.compile(r"[ \u00a0]*,[ \u00a0]*(?:in[ \u00a0]+)?|[ \u00a0]+in[ \u00a0]+(?:the[ \u00a0]+)?")
-PRECISION_ORDER = {"city": 3, "admin1": 2, "region": 1, "country": 1}
 SAME_PLACE_KM = 50.0
 # Entities whose proper nouns inside the name are names, not events ("the ruling Democratic
 # Rally", "Combined Joint Task Force Operation Inherent Resolve"); a name that opens with the
@@ -864,7 +864,7 @@ class FrameBuilder:
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
             scored.append((not in_subtree, False, _tree_path(head, root), not governed,
-                           -PRECISION_ORDER.get(place.precision, 0), abs(root.i - head.i), place))
+                           -PRECISION_RANK.get(place.precision, 0), abs(root.i - head.i), place))
         scored = _most_specific_in_chains(scored, places)
         # A named town in the trigger's own locative phrases beats a vaguer region there, however
         # deep it hangs: "in the town of Azaz near the Turkish border", "in Azaz, in the northern
@@ -1174,13 +1174,6 @@ def _placed(loc: EventLocation | None) -> bool:
     return bool(getattr(loc, "placed", False))
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lat, lon) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
 # ---- merging --------------------------------------------------------------------------
 
 
@@ -1245,8 +1238,8 @@ def _fold(best: Mention, other: Mention) -> Mention:
             and other.date.value.startswith(merged.date.value):
         merged.date = other.date
     if other.location is not None and (merged.location is None or (
-            _placed(other.location), PRECISION_ORDER.get(other.location.precision, 0))
-            > (_placed(merged.location), PRECISION_ORDER.get(merged.location.precision, 0))):
+            _placed(other.location), PRECISION_RANK.get(other.location.precision, 0))
+            > (_placed(merged.location), PRECISION_RANK.get(merged.location.precision, 0))):
         merged.location = other.location
     for actor in other.actors:
         words = _words(actor.text)

@@ -20,13 +20,18 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from workers.extract.codes import codes_for
-from workers.extract.dates import MONTH_FIRST_COUNTRIES, find_dates, parse_published_at
-from workers.extract.frames import (MIN_CONFIDENCE, ArticleFrame, FrameBuilder, Mention, date_from_narrative,
-                                    merge_mentions)
+from workers.extract.dates import MONTH_FIRST_COUNTRIES, find_dates
+from workers.extract.frames import (
+    MIN_CONFIDENCE,
+    ArticleFrame,
+    FrameBuilder,
+    Mention,
+    date_from_narrative,
+    merge_mentions,
+)
 from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, segment_text, sentence_case
 from workers.extract.triggers import Lexicon
-from workers.records import (Article, Event, Place, Record, Span, TimeExpression,
-                             utc_now_iso)
+from workers.records import Article, Event, Place, Record, Span, TimeExpression, parse_timestamp, utc_now_iso
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -143,7 +148,7 @@ class Extractor:
             light = [self.lexicon.reports_only(text.text, s) for s in parse]
         else:
             parse, light = segments, [False] * len(segments)
-        return _Prepared(article, text, parse_published_at(article.published_at), segments, parse, light)
+        return _Prepared(article, text, parse_timestamp(article.published_at), segments, parse, light)
 
     def _parse_text(self, p: _Prepared, s: Segment) -> str:
         text = segment_text(p.clean.text, s)

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from workers.extract.geo import gazetteer as gz
 from workers.extract.geo.text import is_acronym, norm, same_spelling, tokens
+from workers.extract.text import find_dateline
 from workers.records import Place
 
 if TYPE_CHECKING:
@@ -118,17 +119,6 @@ _ADMIN1_BONUS = 1.0
 # this large and lie in a country the article is about.
 _ALTERNATE_ONLY_MIN_POPULATION = 100_000
 
-_SP = r"[ \t\u00a0]"  # wire copy often puts a no-break space before the dash
-_DATELINE = re.compile(
-    r"(?:^|(?<=\s))"
-    r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3})"
-    rf"(?:,{_SP}(?P<qual>[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){{0,3}}))?"
-    rf"(?:,{_SP}[A-Z][a-z]{{2,8}}\.?{_SP}\d{{1,2}})?"
-    rf"(?P<agency>{_SP}?\([A-Za-z][A-Za-z .&/-]{{1,40}}\))?"
-    # a hyphen or underscore needs a space before it: "ABS-CBN Corporation" is no dateline
-    rf"(?:{_SP}[—–_-]{{1,2}}|[—–]{{1,2}}|--){_SP}?(?=\S)"
-)
-_DATELINE_WINDOW = 2000
 # "the Georgian capital", "Kenya's capital", "the capital of Peru" (direct neighbours only:
 # "Pakistan's commercial capital" is not Islamabad).
 _CAPITAL_AFTER = re.compile(r"(?:'s|’s)?[ \u00a0]capital(?:[ \u00a0]city)?\b")
@@ -272,36 +262,33 @@ class Geocoder:
     def dateline(self, text: str) -> Place | None:
         """The place of a wire dateline ("BEIJING (Sputnik) —", "NAIROBI, Kenya (AP) _",
         "DAMASCUS, March 12 (Reuters) -") in the first part of `text`, with offsets into it."""
-        head = text[:_DATELINE_WINDOW]
-        for m in _DATELINE.finditer(head):
-            at_line_start = m.start() == 0 or head[:m.start()].rstrip(" \t").endswith("\n") or not head[:m.start()].strip()
-            if not (at_line_start or m.group("agency")):
-                continue
-            hint, admin1 = None, None
-            abbreviated = self.gaz.abbreviations.get(m.group("qual") or "")
-            if abbreviated is not None:  # "GLASGOW, Ky. --": the state the abbreviation names
-                hint, admin1 = self.gaz.entries[abbreviated].country_code, self.gaz.entries[abbreviated].name
-            elif m.group("qual"):
-                q = self.lookup(m.group("qual"))
-                if q is not None and q.precision == "country":
-                    hint = q.country_code
-                elif q is not None and q.precision == "admin1":
-                    hint, admin1 = q.country_code, q.admin1
-            name = m.group("place")
-            key = norm(name)
-            cands = [c for c in self.gaz.candidates(key) if self.gaz.entries[c[0]].kind != "region"]
-            if hint:
-                cands = [c for c in cands if self.gaz.entries[c[0]].country_code == hint] or cands
-            if admin1:
-                cands = [c for c in cands if self.gaz.entries[c[0]].admin1 == admin1] or cands
-            # A dateline names a city: "NEW YORK", "TOKYO", "GAZA" are the cities, not the
-            # state, prefecture or governorate of the same name (a country stays a country).
-            cands = [c for c in cands if self.gaz.entries[c[0]].kind not in ("admin1", "admin2")] or cands
-            if not cands:
-                continue
-            ctx = GeoContext(countries=Counter({hint: 1}) if hint else Counter())
-            return self._place(name, m.start("place"), m.end("place"), self._best(cands, ctx))
-        return None
+        dl = find_dateline(text)
+        if dl is None:
+            return None
+        qual = text[dl.qualifier[0]:dl.qualifier[1]] if dl.qualifier else ""
+        hint, admin1 = None, None
+        abbreviated = self.gaz.abbreviations.get(qual)
+        if abbreviated is not None:  # "GLASGOW, Ky. --": the state the abbreviation names
+            hint, admin1 = self.gaz.entries[abbreviated].country_code, self.gaz.entries[abbreviated].name
+        elif qual:
+            q = self.lookup(qual)
+            if q is not None and q.precision == "country":
+                hint = q.country_code
+            elif q is not None and q.precision == "admin1":
+                hint, admin1 = q.country_code, q.admin1
+        name = text[dl.place_start:dl.place_end]
+        cands = [c for c in self.gaz.candidates(norm(name)) if self.gaz.entries[c[0]].kind != "region"]
+        if hint:
+            cands = [c for c in cands if self.gaz.entries[c[0]].country_code == hint] or cands
+        if admin1:
+            cands = [c for c in cands if self.gaz.entries[c[0]].admin1 == admin1] or cands
+        # A dateline names a city: "NEW YORK", "TOKYO", "GAZA" are the cities, not the
+        # state, prefecture or governorate of the same name (a country stays a country).
+        cands = [c for c in cands if self.gaz.entries[c[0]].kind not in ("admin1", "admin2")] or cands
+        if not cands:
+            return None
+        ctx = GeoContext(countries=Counter({hint: 1}) if hint else Counter())
+        return self._place(name, dl.place_start, dl.place_end, self._best(cands, ctx))
 
     def context(self, text: str, doc: "Doc | None" = None) -> GeoContext:
         """A `GeoContext` from a cheap gazetteer scan of a whole article body (and its parse if any)."""

