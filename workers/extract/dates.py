@@ -19,48 +19,24 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Callable
 
+from workers.lang import en
 from workers.records import DatePrecision, TimeExpression
 
 __all__ = ["MONTH_FIRST_COUNTRIES", "event_value", "find_dates", "interval"]
 
 # --- vocabulary -----------------------------------------------------------------------
 
-_MONTH_NUMBERS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
-        ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
-        ("September", "Sept", "Sep"), ("October", "Oct"), ("November", "Nov"),
-        ("December", "Dec"),
-    ),
-    start=1,
-):
-    for _name in _names:
-        _MONTH_NUMBERS[_name.lower()] = _number
-
-_WEEKDAY_NUMBERS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (("Monday", "Mon"), ("Tuesday", "Tue", "Tues"), ("Wednesday", "Wed"),
-     ("Thursday", "Thu", "Thur", "Thurs"), ("Friday", "Fri"), ("Saturday", "Sat"),
-     ("Sunday", "Sun"))
-):
-    for _name in _names:
-        _WEEKDAY_NUMBERS[_name.lower()] = _number
-
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "twenty": 20, "thirty": 30,
-}
+_MONTH_NUMBERS = {name.lower(): number for number, names in enumerate(en.MONTHS, 1) for name in names}
+_WEEKDAY_NUMBERS = {name.lower(): number for number, names in enumerate(en.WEEKDAYS) for name in names}
+_NUMBER_WORDS = en.NUMBER_WORDS
 
 # Month names must be capitalized: that alone removes "may attack" and "a protest march".
-_MONTH_FULL = (r"(?:January|February|March|April|May|June|July|August|September|October"
-               r"|November|December)")
+_MONTH_FULL = r"(?:" + "|".join(full for full, *_ in en.MONTHS) + ")"
 # Abbreviations only count next to a day or a year ("Jan" alone is a first name).
 _MONTH_ANY = (r"(?:" + _MONTH_FULL[3:-1] +
-              r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_WEEKDAY_ANY = _WEEKDAY[:-1] + r"|(?:Mon|Tues?|Wed|Thur?s?|Fri|Sat|Sun)\.?)"
+              r"|(?:" + "|".join(a for _, *abbr in en.MONTHS for a in abbr) + r")\.?)")
+_WEEKDAY = r"(?:" + "|".join(full for full, *_ in en.WEEKDAYS) + ")"
+_WEEKDAY_ANY = _WEEKDAY[:-1] + r"|(?:" + "|".join(a for _, *abbr in en.WEEKDAYS for a in abbr) + r")\.?)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR_SUFFIX = (r"(?:,?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
                 r"|\s+(?P<rel_year>last|this|next)\s+year)?")
@@ -94,7 +70,6 @@ _PAST_FINITE = frozenset("said told was were did ago since last yesterday".split
 _PAST_WORDS = _PAST_FINITE | frozenset(
     "had been came went took made gave met began held left fell rose sent saw found became "
     "struck shot won lost fled hit killed announced reported".split())
-_MODALS = frozenset("will 'll wo shall would".split())
 _WORD = re.compile(r"[A-Za-z']+")
 _CLAUSE_END = re.compile(r"[.!?;:\n]\s")
 
@@ -112,7 +87,7 @@ def _tense(text: str, start: int) -> int:
         following = words[n + 1].group().lower() if n + 1 < len(words) else ""
         if token in _FUTURE_WORDS or (token in _FUTURE_ADJACENT and n >= len(words) - _ADJACENT_WORDS) \
                 or (token in _SCHEDULED and following in ("to", "for")):
-            direction, after_modal = 1, after_modal or token in _MODALS
+            direction, after_modal = 1, after_modal or token in en.FUTURE_MODALS
         elif token in _PAST_FINITE or (token in _PAST_WORDS and not after_modal):
             direction, after_modal = -1, False
     return direction
@@ -541,9 +516,6 @@ _PERIOD_MONTHS = {"Q": 3, "H": 6}
 # Meteorological seasons of the northern hemisphere, by their first month; a winter is
 # named by the year it begins in (2010-WI: December 2010 to February 2011).
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4, "final": 4, "last": 4, "latter": 2}
 
 
 def _period_bounds(year: int, code: str) -> tuple[date, date]:
@@ -601,11 +573,11 @@ def _period_code(m: re.Match[str]) -> str:
     """Q1..Q4 / H1, H2 / SP..WI from the match's `season`, `qn*`, `hn*` or `ord` + `unit`."""
     groups = {k: v for k, v in m.groupdict().items() if v}
     if "season" in groups:
-        return _SEASON_CODES[groups["season"].lower()]
+        return en.SEASONS[groups["season"].lower()]
     for name, letter in (("qn", "Q"), ("qn2", "Q"), ("qn3", "Q"), ("hn", "H"), ("hn2", "H")):
         if name in groups:
             return letter + groups[name]
-    ordinal = _ORDINALS[groups["ord"].lower()]
+    ordinal = en.PERIOD_ORDINALS[groups["ord"].lower()]
     return f"H{min(ordinal, 2)}" if groups["unit"].lower() == "half" else f"Q{ordinal}"
 
 
@@ -703,7 +675,7 @@ _SEASON_MOD = r"(?:(?:early|late|mid|the\s+(?:end|start|beginning|middle)\s+of)[
 _QUARTER = ("quarter",)
 _HALF = ("half",)
 _Q_CODES = ("q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q", "h1", "h2", "1h", "2h")
-_SEASONS = ("spring", "summer", "autumn", "winter", "fall")
+_SEASONS = tuple(en.SEASONS)
 Rule = tuple[re.Pattern[str], Resolver, tuple[str, ...]]
 
 _PERIOD_RULES: tuple[Rule, ...] = (

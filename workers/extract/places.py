@@ -58,33 +58,26 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from workers.extract.geo import gazetteer as gz
 from workers.extract.geo.text import is_acronym, norm, same_spelling, tokens
 from workers.extract.text import find_dateline
+from workers.lang import en
 from workers.records import Place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 MAX_WORDS = 6
-DESIGNATORS = frozenset({"province", "governorate", "region", "oblast", "state", "prefecture", "krai"})
-DIRECTIONS = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
-    "southeastern", "southwestern", "north-east", "north-west", "south-east", "south-west",
-    "north-eastern", "north-western", "south-eastern", "south-western",
-})
+DESIGNATORS, DIRECTIONS = en.DESIGNATORS, en.DIRECTIONS
 # Capitalized words that are town names somewhere but, alone, almost always mean something else
 # in English news: calendar words and function words ("As a result", "March 12", "Say").
 _COMMON_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday today tonight "
-    "a an as at by can do ever for from had has if in is it made mine more most much name never "
+    "today tonight a an as at by can do ever for from had has if in is it made mine more most much name never "
     "nine no none now of on or said same say side since so ten than that this to up us we will".split()
-) | DIRECTIONS
+) | DIRECTIONS | {names[0].lower() for names in (*en.MONTHS, *en.WEEKDAYS)}
 # Words after a town name that keep it a place ("Damascus airport", "Kent County"); any other
 # capitalized word makes it part of a longer name ("Hua Chunying", "Phoenix TV").
 _PLACE_HEADS = DESIGNATORS | {"city", "county", "district", "area", "airport", "international", "port",
                               "river", "valley", "border", "hospital", "university"}
 # A word right after one of these titles is a person's name ("Dr. Dunn", "Gen. Franklin").
-_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Rev)\.?[ \u00a0]$")
+_TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(t.capitalize() for t in en.PERSON_TITLES)) + r")\.?[ \u00a0]$")
 # A place name before one of these names a disease, not a place ("Marburg virus", "Lassa fever").
 _DISEASE_HEADS = re.compile(r"[ -](?:virus|fever|flu|influenza|disease|ebolavirus|encephalitis|syndrome)\b", re.I)
 # Words naming a natural feature or a reserve. Ending a run of capitalized words ("Sambisa

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from workers.lang import en
 from workers.markup import fold_markup
 
 # Horizontal white space that becomes one ordinary space (NBSP, narrow NBSP, thin and
@@ -119,9 +120,6 @@ class Segment:
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before
 # white space and an opening quote, a capital or a digit.
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep st jr sr rev "
-    "jan feb mar apr aug sep sept oct nov dec no vs inc corp co ltd dept est approx".split())
 _FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 
@@ -137,21 +135,15 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True  # an initial: "George W. Bush"
     if "." in word:
         return True  # "U.S." "U.N." "a.m."
-    return word.lower() in _ABBREVIATIONS
+    return word.lower() in en.ABBREVIATIONS
 
 
 # A line runs on into the next when the next starts in lower case or with punctuation that
 # continues a sentence, ...
 _CONTINUATION_START = re.compile(r"[a-z,;)\]%]")
-# ... or when it ends on a word no heading or caption ends with.
-_OPEN_WORDS = frozenset(
-    "a an the of to in on at by for from with without into onto over under about after before "
-    "between during against among across along around near via per and or but nor as than that "
-    "which who whom whose where when while if because although though its their his her our "
-    "this these those".split())
+# ... or when it ends on a word no heading or caption ends with (en.OPEN_WORDS).
 # A line that starts a list item (or a dateline) never continues the line above.
 _ITEM_START = re.compile(r"[•·*\-]\s|\d{1,2}[.)]\s")
-_TITLE_ABBREVIATIONS = frozenset("mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep st".split())
 # Hard-wrapped bodies break their lines at a fixed column, seen in wire copy and crawls.
 _WRAP_MIN, _WRAP_MAX, _WRAP_SLACK = 40, 100, 20
 
@@ -185,8 +177,8 @@ def _continues(line: str, nxt: str, width: int | None) -> bool:
             return False
         # "Gen." or "W." never ends a sentence; "U.S." does unless the next line goes on in lower case
         last = line.rsplit(None, 1)[-1].rstrip(".").lstrip("(\"'“‘").lower()
-        return last in _TITLE_ABBREVIATIONS or len(last) == 1 or lower_next
-    if lower_next or line.endswith((",", "-")) or line.rsplit(None, 1)[-1].lower() in _OPEN_WORDS:
+        return last in en.PERSON_TITLES or last == "st" or len(last) == 1 or lower_next
+    if lower_next or line.endswith((",", "-")) or line.rsplit(None, 1)[-1].lower() in en.OPEN_WORDS:
         return True
     return (width is not None and len(line) + 1 + len(nxt.split(None, 1)[0]) > width
             and not _title_case(line) and not _title_case(nxt))

@@ -25,12 +25,12 @@ from typing import Iterable, Literal
 from workers.extract.codes import code_table
 from workers.extract.tables import read_tsv
 from workers.extract.text import Segment
+from workers.lang import en
 
 DATA = Path(__file__).resolve().parent / "data"
 
 Role = Literal["trigger", "cue"]
 
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _LAST_WORD = re.compile(r"(\w+)\s+(?:also\s+)?$")
 _FIRST_WORD = re.compile(r"\s+(\w+)\s*[.,;!?]")  # "..., said he." (not "said it had ...")
 
@@ -206,8 +206,8 @@ class Lexicon:
             return False
         before = _LAST_WORD.search(text, 0, match.start)
         after = _FIRST_WORD.match(text, match.end)
-        return bool(before and before.group(1).lower() in _PRONOUNS
-                    or after and after.group(1).lower() in _PRONOUNS)
+        return bool(before and before.group(1).lower() in en.PRONOUNS
+                    or after and after.group(1).lower() in en.PRONOUNS)
 
     def reporting_lemmas(self) -> frozenset[str]:
         """Lemmas of the plain reporting triggers ("say", "announce", "write"): statements of

@@ -17,6 +17,7 @@ import orjson
 
 from workers.errors import EventwireError, RecordMeta, dead_letter
 from workers.ingest.scripts import has_letters, mostly_ascii_letters, script_counts, scripts_of, visible_text
+from workers.lang import en
 from workers.records import Article, DeadLetter, parse_timestamp
 from workers.settings import Settings
 
@@ -27,12 +28,6 @@ FUTURE_SLACK = timedelta(days=2)
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _U_FFFE, _U_FFFF = "\ufffe".encode(), "\uffff".encode()
-# A short list of the commonest English function words; English news text has roughly
-# one in three words from this list, text in other languages almost none.
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to in a is that for on with as was by at it from his be are an have has said "
-    "not but were which this their they had or its who been will would after more also".split()
-)
 MIN_WORDS_FOR_LANGUAGE_CHECK = 25
 LANGUAGE_SAMPLE_CHARS = 1_000
 MIN_ENGLISH_RATIO = 0.08
@@ -165,7 +160,7 @@ def _reads_as_english(sample: str) -> bool:
     words = sample.lower().split()
     if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
         return True  # too short to tell: let it through
-    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words) >= MIN_ENGLISH_RATIO
+    return sum(map(en.COMMON_FUNCTION_WORDS.__contains__, words)) / len(words) >= MIN_ENGLISH_RATIO
 
 
 def _parse_date(value: str, received: datetime) -> datetime:

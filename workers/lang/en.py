@@ -1,0 +1,60 @@
+"""English word lists read by name: calendar words, numbers, modals, titles, pronouns,
+function words, directions and administrative designators. Stages derive their patterns
+from these lists; the choice of list members is described where each is used."""
+
+from __future__ import annotations
+
+# --- calendar: each full name first, then its abbreviations, longest first -----------------
+
+MONTHS: tuple[tuple[str, ...], ...] = (
+    ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
+    ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sept", "Sep"),
+    ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
+)
+WEEKDAYS: tuple[tuple[str, ...], ...] = (
+    ("Monday", "Mon"), ("Tuesday", "Tues", "Tue"), ("Wednesday", "Wed"),
+    ("Thursday", "Thurs", "Thur", "Thu"), ("Friday", "Fri"), ("Saturday", "Sat"), ("Sunday", "Sun"),
+)
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+
+# --- numbers ---------------------------------------------------------------------------------
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30,
+}
+# The ordinal of a quarter or a half ("the final quarter", "the latter half").
+PERIOD_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+                   "4th": 4, "final": 4, "last": 4, "latter": 2}
+
+# --- grammar words ---------------------------------------------------------------------------
+
+FUTURE_MODALS = frozenset("will 'll wo shall would".split())
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+# Titles written before a name, without their dot ("Gen. Franklin", "Dr Dunn").
+PERSON_TITLES = frozenset("mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep rev".split())
+# Words whose dot is no sentence end.
+ABBREVIATIONS = (PERSON_TITLES | {a.lower() for _, *abbr in MONTHS for a in abbr}
+                 | frozenset("st jr sr no vs inc corp co ltd dept est approx".split()))
+# The commonest function words: English news has about one word in three from this list,
+# text in other languages almost none (the ingest language check).
+COMMON_FUNCTION_WORDS = frozenset(
+    "the of and to in a is that for on with as was by at it from his be are an have has said "
+    "not but were which this their they had or its who been will would after more also".split())
+# Words no heading or caption ends with: a line ending on one runs on into the next.
+OPEN_WORDS = frozenset(
+    "a an the of to in on at by for from with without into onto over under about after before "
+    "between during against among across along around near via per and or but nor as than that "
+    "which who whom whose where when while if because although though its their his her our "
+    "this these those".split())
+
+# --- places ----------------------------------------------------------------------------------
+
+DESIGNATORS = frozenset({"province", "governorate", "region", "oblast", "state", "prefecture", "krai"})
+DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+    "southeastern", "southwestern", "north-east", "north-west", "south-east", "south-west",
+    "north-eastern", "north-western", "south-eastern", "south-western",
+})
