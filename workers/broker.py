@@ -252,7 +252,7 @@ class LocalBroker:
         plain_users = " ".join(f'user_{user}="{password}"' for user, password in self.sasl_users.items())
         prefix = f"listener.name.{name.lower()}"
         sasl = {
-            **self._listener(props, name, self.sasl_port if port is None else port),
+            **self._listener(props, name, port or self.sasl_port or 0),
             "sasl.enabled.mechanisms": ",".join(("PLAIN", *SCRAM_MECHANISMS)),
             f"{prefix}.plain.sasl.jaas.config":
                 f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",

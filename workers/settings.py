@@ -105,7 +105,7 @@ class Settings:
         for f in dataclasses.fields(cls):
             raw = env.get(f.metadata["env"])
             if raw is not None and raw != "":
-                values[f.name] = type(f.default)(raw)
+                values[f.name] = type(f.default)(raw)  # type: ignore[misc]  # every field has a default of its type
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -14,6 +14,7 @@ is ready: its first partition assignment done, no rebalance under way, the broke
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -71,7 +72,7 @@ def input_topics(app: Any) -> set[str]:
     return {name for agent in app.agents.values() for name in agent.get_topic_names()}
 
 
-def partition_health(app: Any, assigned: list[Any], ends: dict[Any, int]) -> list[dict[str, Any]]:
+def partition_health(app: Any, assigned: list[Any], ends: Mapping[Any, int]) -> list[dict[str, Any]]:
     """Offsets and lag of each assigned input partition.
 
     Lag is the group's: the end offset minus the committed offset (records read but not yet
@@ -101,12 +102,12 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
     async def run_feed() -> None:
         await feed.run()
 
-    @app.on_before_shutdown.connect
-    async def close_streams(app, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]  # faust types receivers as taking `signal`
+    async def close_streams(app: Any, **kwargs: Any) -> None:
         feed.close()
 
     @app.page("/events")
-    async def events(self, request):  # type: ignore[no-untyped-def]
+    async def events(self, request):
         try:
             where, since = _filter_from(request.query)
             limit = _limit_from(request.query)
@@ -118,7 +119,7 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
         return aioweb.Response(body=orjson.dumps(body), content_type="application/json")
 
     @app.page("/events/stream")
-    async def stream(self, request):  # type: ignore[no-untyped-def]
+    async def stream(self, request):
         try:
             where, _ = _filter_from(request.query)
         except FilterError as exc:
@@ -150,17 +151,17 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
         return response
 
     @app.page("/stats")
-    async def stats(self, request):  # type: ignore[no-untyped-def]
+    async def stats(self, request):
         body = feed.recent.stats(datetime.now(timezone.utc))
         return aioweb.Response(body=orjson.dumps(body), content_type="application/json")
 
     @app.page("/health")
-    async def health(self, request):  # type: ignore[no-untyped-def]
+    async def health(self, request):
         # reachability first, with a short timeout: the end offsets would wait for a broker that is gone
         reachable = await broker_reachable(w.settings.bootstrap_servers)
         inputs = input_topics(app)
         assigned = sorted(tp for tp in app.consumer.assignment() if tp.topic in inputs)
-        ends: dict[Any, int] = {}
+        ends: Mapping[Any, int] = {}
         if reachable and assigned:
             try:
                 ends = await asyncio.wait_for(app.consumer.highwaters(*assigned), END_OFFSETS_SECONDS)
@@ -184,5 +185,5 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
                                status=200 if status == "ok" else 503)
 
     @app.page("/metrics")
-    async def prometheus(self, request):  # type: ignore[no-untyped-def]
+    async def prometheus(self, request):
         return aioweb.Response(text=metrics.render(), content_type="text/plain")

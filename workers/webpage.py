@@ -125,7 +125,7 @@ def register_page(w: Wiring, root: Path = WEB_ROOT) -> None:
         return aioweb.FileResponse(path, headers={**PAGE_HEADERS, "Content-Type": content_type})
 
     @app.page("/live")
-    async def live_page(self, request):  # type: ignore[no-untyped-def]
+    async def live_page(self, request):
         path = root / "index.html"
         if not path.is_file():
             return serve("index.html", "text/html; charset=utf-8")  # says what is missing
@@ -133,13 +133,13 @@ def register_page(w: Wiring, root: Path = WEB_ROOT) -> None:
                                headers={**PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"})
 
     @app.page("/live/{name}")
-    async def live_asset(self, request, name):  # type: ignore[no-untyped-def]
+    async def live_asset(self, request, name):
         if name not in ASSETS:
             return aioweb.Response(status=404, text="not found\n")
         return serve(*ASSETS[name])
 
     @app.page("/clusters")
-    async def changed_clusters(self, request):  # type: ignore[no-untyped-def]
+    async def changed_clusters(self, request):
         try:
             after = int(request.query.get("after", 0))
         except ValueError:

@@ -418,7 +418,7 @@ class DedupIndex:
             sigs = np.frombuffer(b"".join(e.signature for e in entries), dtype="<u2").reshape(n, -1)
             lsh[:, : self.config.bands] = band_keys(sigs, self.config.bands, _FULL)
             lsh[:, self.config.bands : -1] = np.frombuffer(b"".join(e.lead for e in entries), dtype="<u4").reshape(n, -1)
-            lsh[:, -1] = [_id_key(k) for k in self._keys]
+            lsh[:, -1] = [_id_key(k) for k in rows]  # the keys of a rebuild, none removed yet
             lsh <<= _U64(32)
             lsh |= np.arange(n, dtype=_U64)[:, None]
             self._sorted = np.sort(lsh, axis=None)

@@ -72,15 +72,15 @@ def read_realnews(gold_path: Path, texts: Path) -> list[dict[str, Any]]:
             bodies[record["id"]] = record
     out = []
     for gold in _read(gold_path):
-        record = bodies.get(gold["id"])
-        if record is None:
+        found = bodies.get(gold["id"])
+        if found is None:
             raise ValueError(f"{gold_path.name}: no text for {gold['id']} in {texts}")
-        if hashlib.sha256(record["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
+        if hashlib.sha256(found["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
             raise ValueError(f"{gold_path.name}: the text of {gold['id']} in {texts} is not the annotated one")
-        body = record["body"]
+        body = found["body"]
         events = [{**e, "trigger": body[slice(*e["trigger"])],
                    "evidence": [body[start:end] for start, end in e["evidence"]]} for e in gold["events"]]
-        out.append({**record, "gold": {"events": events}})
+        out.append({**found, "gold": {"events": events}})
     return out
 
 

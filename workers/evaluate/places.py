@@ -38,7 +38,7 @@ class _CountryOfPoint:
     def __init__(self, geo: Geocoder) -> None:
         located = [e for e in geo.gaz.entries if e.country_code and e.lat is not None and e.lon is not None]
         self.points = _unit_vectors(np.array([e.lat for e in located]), np.array([e.lon for e in located]))
-        self.codes = [e.country_code for e in located]
+        self.codes = [e.country_code or "" for e in located]
 
     def __call__(self, lat: float, lon: float) -> str:
         # The nearest point on the sphere is the one whose unit vector is most aligned.
@@ -76,7 +76,7 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         missed.update(g["text"] for g in gold if id(g) not in matched_gold)
         spurious.update(p.text for p in pred if id(p) not in matched_pred)
         for p, g in pairs:
-            ok = p.lat is not None and distance_km((g["lat"], g["lon"]), (p.lat, p.lon)) <= ACCURACY_KM
+            ok = p.lat is not None and p.lon is not None and distance_km((g["lat"], g["lon"]), (p.lat, p.lon)) <= ACCURACY_KM
             near += ok
             tally = by_precision.setdefault(p.precision, [0, 0])
             tally[0] += 1

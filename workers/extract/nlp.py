@@ -49,7 +49,7 @@ class AttributeTable:
                 if len(pattern) != 1 or rule.get("index", 0) != 0 or not set(pattern[0]) <= set(_TOKEN_VALUE):
                     continue  # multi-token lemma rules ("gonna", "let's") and regex rules
                 spec = pattern[0]
-                exact = {k: _accepted(v) for k, v in spec.items() if _accepted(v) is not None}
+                exact = {k: accepted for k, v in spec.items() if (accepted := _accepted(v)) is not None}
                 excluded = {k: set(v["NOT_IN"]) for k, v in spec.items() if _accepted(v) is None and "NOT_IN" in v}
                 if len(exact) + len(excluded) != len(spec):
                     continue
@@ -93,7 +93,7 @@ class AttributeTable:
                 assigned = cache[key] = self._resolve(token)
             for name, value in assigned:
                 if name == "morph":
-                    token.set_morph(value)
+                    token.set_morph(value)  # type: ignore[attr-defined]  # spaCy's stubs lack it
                 else:
                     setattr(token, name, value)
         return doc
@@ -138,12 +138,12 @@ def with_fast_attributes(nlp: Language) -> Language:
     """`nlp` with its attribute ruler replaced by the table lookup and its rule lemmatizer
     memoized (in place; returned)."""
     if "attribute_ruler" in nlp.pipe_names:
-        patterns = nlp.get_pipe("attribute_ruler").patterns
+        patterns = nlp.get_pipe("attribute_ruler").patterns  # type: ignore[attr-defined]  # a pipe is typed as a callable
         nlp.replace_pipe("attribute_ruler", FAST_ATTRIBUTES, config={"patterns": patterns})
     lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
     if getattr(lemmatizer, "mode", None) == "rule" and not getattr(lemmatizer, "overwrite", True):
         memo = nlp.replace_pipe("lemmatizer", MEMO_LEMMATIZER)
-        memo.lemmatizer = lemmatizer
+        memo.lemmatizer = lemmatizer  # type: ignore[attr-defined]  # a pipe is typed as a callable
     return nlp
 
 

@@ -153,8 +153,9 @@ class GeoContext:
     "union"): capitalized alone, they start a sentence or a name rather than name a town.
     """
 
-    countries: Counter[str] = field(default_factory=Counter)
-    votes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, country): its share
+    # keys are country codes, None for places without one (they weigh nothing)
+    countries: Counter[str | None] = field(default_factory=Counter)
+    votes: Counter[tuple[str, str | None]] = field(default_factory=Counter)  # (name key, country): its share
     admin1: set[int] = field(default_factory=set)
     admin2: set[int] = field(default_factory=set)
     dateline: Place | None = None
@@ -330,7 +331,7 @@ class Geocoder:
         for start, end in toks:
             cc = self.demonym(text[start:end]) if text[start].isupper() else None
             if cc:
-                ctx.countries[cc] += 0.5
+                ctx.countries[cc] += 0.5  # type: ignore[assignment]  # a Counter holds the half of a demonym too
         return ctx
 
     def resolve(self, text: str, doc: "Doc | None" = None, context: GeoContext | None = None) -> list[Place]:
@@ -428,7 +429,7 @@ class Geocoder:
         """Keep admin1 readings of "<name> province": admin1 entries and the admin1 of towns
         (not of a town known by that name only as an alternate name when a division has it:
         "Homs province" is not the Libyan district of Al Khums)."""
-        admin1 = []
+        admin1: list[tuple[int, int]] = []  # (admin1 index, quality)
         direct = any(self.gaz.entries[ix].kind == "admin1" for ix, _ in m.cands)
         for ix, q in m.cands:
             e = self.gaz.entries[ix]
@@ -636,7 +637,7 @@ class Geocoder:
         if self.demonym(m.key):
             return True
         span = doc.char_span(m.start, m.end, alignment_mode="expand") if doc is not None else None
-        return span is not None and len(span) == 1 and span[0].pos_ == "NOUN" and span[0].is_sent_start
+        return span is not None and len(span) == 1 and span[0].pos_ == "NOUN" and bool(span[0].is_sent_start)
 
     def _inside_entity(self, text: str, m: _Mention, label: str, start: int, end: int,
                        ctx: GeoContext) -> list[tuple[int, int]]:
@@ -724,7 +725,7 @@ class Geocoder:
             score += _CONTEXT_BONUS
             if e.country_code == ctx.top_country:
                 score += _TOP_COUNTRY_BONUS
-        elif e.kind == "country" and any(ctx.countries[n] > 0 for n in self.gaz.neighbours.get(e.country_code, ())):
+        elif e.kind == "country" and any(ctx.countries[n] > 0 for n in self.gaz.neighbours.get(e.country_code or "", ())):
             score += _NEIGHBOUR_BONUS
         if ctx.dateline is not None and e.country_code == ctx.dateline.country_code:
             score += _DATELINE_BONUS

