@@ -24,7 +24,7 @@ from aiohttp import web as aioweb
 from workers.publish.filters import EventFilter, FilterError, parse_since
 from workers.stream.app import Wiring
 from workers.stream.feed import EventFeed
-from workers.stream.metrics import Metrics
+from workers.stream.metrics import ARTICLES, REPLACED, Metrics
 
 KEEPALIVE_SECONDS = 15.0
 DEFAULT_LIMIT = 100
@@ -180,6 +180,14 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
             "lag": sum(p["lag"] for p in partitions) if known else None,
             "partitions": partitions,
             "recent_events": len(feed.recent),
+            # articles that ran past the time budget or made the extractor fail (dead letters),
+            # and extraction processes replaced for it: the partition went on each time
+            "extraction": {
+                "processes": w.settings.extract_jobs,
+                "timeouts": metrics.get(ARTICLES, "outcome", "dlq:processing_timeout"),
+                "errors": metrics.get(ARTICLES, "outcome", "dlq:processing_error"),
+                "processes_replaced": metrics.get(REPLACED),
+            },
         }
         return aioweb.Response(body=orjson.dumps(body), content_type="application/json",
                                status=200 if status == "ok" else 503)

@@ -50,6 +50,9 @@ def test_a_never_ending_article_is_a_dead_letter_and_its_partition_keeps_flowing
         assert 'eventwire_articles_total{outcome="dlq:processing_error"} 1' in metrics
         # killed twice: with its batch, then alone
         assert "eventwire_extract_processes_replaced_total 2" in metrics
+        health = orjson.loads(urllib.request.urlopen(
+            f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}/health", timeout=10).read())
+        assert health["extraction"] == {"processes": 1, "timeouts": 1, "errors": 1, "processes_replaced": 2}
 
         # a later article on the same partition is still extracted
         stack.publish([orjson.dumps(late_record)])
