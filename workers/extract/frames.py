@@ -41,6 +41,7 @@ from workers.extract.codes import is_refinement, specificity
 from workers.extract.dates import event_value, find_dates, interval
 from workers.extract.triggers import LexEntry, Lexicon, LexMatch
 from workers.geo import distance_km
+from workers.lang import en
 from workers.records import PRECISION_RANK, Actor, EventDate, EventLocation, Place, TimeExpression
 
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
@@ -49,36 +50,16 @@ _SUBJECT_OR_POSSESSOR = SUBJECTS | {"poss"}
 _AGENT_DEPS = SUBJECTS | {"poss", "compound"}
 PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "on", "over",
-                            "around", "from", "throughout", "within", "off", "along", "toward",
-                            "towards", "of", "to"})
-STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
-TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
-FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
-# Lexicon lemmas of firing and striking that become an armed clash when aimed at armed forces.
-FIRE_LEMMAS = frozenset({"fire", "fire rockets", "open fire", "shoot", "shell", "shelling", "artillery fire",
-                         "rocket fire", "attack", "assault", "mortar attack", "rocket attack", "bombard",
-                         "bombardment"})
 # Dependency arcs along which a governor's negation or modality reaches the trigger. Not
 # prepositions: in "no group claimed responsibility for the attack" only the claim is negated.
 EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp",
                             "nsubjpass", "attr", "conj", "amod", "compound"})
 # A date hanging off a noun this way modifies that noun ("last month's coup") ...
 NOUN_MODIFIER_DEPS = frozenset({"poss", "nmod"})
-# ... unless the noun is itself a time ("after Sunday's vote", "during Friday's prayers").
-TEMPORAL_PREPS = frozenset({"during", "on", "at", "before", "after", "since", "until", "following",
-                            "by", "in", "throughout", "over", "amid"})
+# ... unless the noun is itself a time, after a temporal preposition ("after Sunday's vote").
 # A narrative anchor dates later undated events only when recent: from a week before
 # publication to the publication day.
 NARRATIVE_DAYS = 7
-# Auxiliaries that put a happening named as a subject in the future ("the offensive will
-# begin"); "could", "may" are left out: "the blast could be heard" is told as fact.
-FUTURE_MODALS = frozenset({"will", "would", "shall", "'ll"})
-# ... except that "the offensive will continue" tells one already under way.
-CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
-# Governors that put what they govern ahead of the report ("is set to begin", "planned to
-# march", "due to start"); see FrameBuilder._told_ahead.
-SCHEDULE_LEMMAS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "intend", "prepare"})
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
 # What links a place to the larger place it lies in: "Kenosha, Wisconsin", "Palmyra in Homs".
@@ -89,7 +70,6 @@ SAME_PLACE_KM = 50.0
 # event word names the event ("Operation Euphrates Shield").
 NAME_ENTITIES = frozenset({"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
 ACTOR_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "country", "NORP": "group"}
-PERSON_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen"})
 # Subtypes that describe a lasting state as well as an event: as a participle adjective
 # ("the besieged town", "the occupied West Bank") they describe the state.
 STATE_SUBTYPES = frozenset({"siege", "occupation", "deployment"})
@@ -168,7 +148,6 @@ _NAME_WORD = re.compile(r"[A-Za-z]+")
 _NAME = r"(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]*"
 # After a title, the name ("Minister John Baird", "the mayor of London, Sadiq Khan"); before it, a
 # name in apposition ("Mike Pompeo, the secretary", "Paul Dewar, an Ottawa New Democrat MP").
-_NAME_STOPWORDS = frozenset("the a an and of in on for to by with from at as".split())
 _NAME_AFTER_TITLE = re.compile(rf"(?:\s+(?:of|for|from)\s+(?:the\s+)?{_NAME})?,?\s+(?P<name>{_NAME})")
 _NAME_BEFORE_TITLE = re.compile(
     rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}$")
@@ -204,7 +183,7 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
     out: set[str] = set()
     frontier = [tok]
     for _ in range(depth):
-        nxt = []
+        nxt: list[Token] = []
         for t in frontier:
             nxt.extend(t.children)
         frontier = nxt
@@ -222,7 +201,7 @@ def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
     root, noun = span.root, span.root.head
     if root.dep_ not in NOUN_MODIFIER_DEPS or not _is_nominal(noun) or noun in span or noun.i in trigger_heads:
         return False
-    return not (noun.dep_ == "pobj" and noun.head.lower_ in TEMPORAL_PREPS)
+    return not (noun.dep_ == "pobj" and noun.head.lower_ in en.TEMPORAL_PREPS)
 
 
 def _after_comma(head: Token, dependent: Token) -> bool:
@@ -402,14 +381,14 @@ class FrameBuilder:
         if requirement == "target":
             # "missiles struck the port", "jets struck in Gaza"; not "the resemblance was striking"
             return bool(deps & ({"dobj"} | PASSIVE_SUBJECTS)) or any(
-                c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"in", "near", "into"} for c in head.children)
+                c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS | {"in", "near", "into"} for c in head.children)
         if requirement == "weapon_or_target":
             # "fired mortars", "fired heavy machine guns", "fired at the positions"; not "fired
             # the coach", nor "fired tear gas at the crowd"
             objects = [c for c in head.children if c.dep_ == "dobj"]
             if objects:
                 return any(self._words_of(c, 1) & self._weapons for c in objects)
-            return any(c.dep_ == "prep" and c.lower_ in FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
+            return any(c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
                        for c in head.children)
         if requirement == "object_fire":
             return any(c.dep_ == "dobj" and c.lemma_.lower() in self._fire_nouns for c in head.children)
@@ -489,7 +468,7 @@ class FrameBuilder:
         if head.dep_ == "pobj" and head.head.lower_ in ("with", "by") and head.head.head.i != head.head.i:
             head = head.head.head  # "targeted the positions with artillery fire": the verb's target
         out = [c for c in head.children if c.dep_ == "dobj" or c.dep_ in PASSIVE_SUBJECTS]
-        out.extend(g for c in head.children if c.dep_ == "prep" and c.lower_ in FIRE_PREPS
+        out.extend(g for c in head.children if c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS
                    for g in c.children if g.dep_ == "pobj")
         return out
 
@@ -556,8 +535,8 @@ class FrameBuilder:
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
                 factor *= 0.85
         governor = head.head
-        if _is_nominal(head) and head.dep_ in SUBJECTS and governor.lemma_.lower() not in CONTINUATIVE \
-                and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in governor.children):
+        if _is_nominal(head) and head.dep_ in SUBJECTS and governor.lemma_.lower() not in en.CONTINUATIVE \
+                and any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in governor.children):
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
@@ -595,7 +574,7 @@ class FrameBuilder:
             for m in (after, before):
                 if m is not None:
                     out.update(w.lower() for w in _NAME_WORD.findall(m.group("name"))
-                               if w.lower() not in self._political and w.lower() not in _NAME_STOPWORDS)
+                               if w.lower() not in self._political and w.lower() not in en.NAME_STOPWORDS)
         return frozenset(out)
 
     def _political_source(self, actor: Actor, art: ArticleFrame) -> bool:
@@ -696,7 +675,7 @@ class FrameBuilder:
             return "country"
         names = [t for t in phrase if t.pos_ == "PROPN"]
         if len(names) >= 2 and all(t.is_title for t in names) or any(
-                t.lower_.rstrip(".") in PERSON_TITLES for t in phrase):
+                t.lower_.rstrip(".") in en.PERSON_TITLES for t in phrase):
             return "person"
         return "organization"
 
@@ -718,7 +697,7 @@ class FrameBuilder:
                 sources.append(c)
             elif c.dep_ == "prep" and c.lower_ == "by":
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
-            elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+            elif c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS:
                 targets.extend(g for g in c.children if g.dep_ == "pobj")
         if all(t.pos_ == "PRON" for t in sources) and _is_nominal(head) and head.dep_ in ("dobj", "nsubjpass") \
                 and head.head.lemma_.lower() in self._light:
@@ -808,12 +787,12 @@ class FrameBuilder:
         if _is_nominal(head) and head.dep_ in SUBJECTS:
             chain.append(head.head)
         for n, tok in enumerate(chain):
-            if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in tok.children):
+            if any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in tok.children):
                 return True
             # only as the governor of an infinitive, an object or a passive subject ("planned a
             # march"): "police set up checkpoints and arrested" is no schedule
             if n > 0 and chain[n - 1].dep_ in ("xcomp", "dobj", "nsubjpass") and (
-                    tok.lemma_.lower() in SCHEDULE_LEMMAS or tok.lower_ == "going"):
+                    tok.lemma_.lower() in en.SCHEDULE_LEMMAS or tok.lower_ == "going"):
                 return True
         return False
 
@@ -856,10 +835,10 @@ class FrameBuilder:
         scored = []
         for place, span in places:
             root = span.root
-            governed = root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
+            governed = root.dep_ == "pobj" and root.head.lower_ in en.LOCATIVE_PREPS
             in_subtree = _governs(head, root)
             if entry.type == "statement":
-                if not (governed and root.head.lower_ in STATEMENT_LOCATIVE_PREPS and root.head.head == head):
+                if not (governed and root.head.lower_ in en.STATEMENT_LOCATIVE_PREPS and root.head.head == head):
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
@@ -949,7 +928,7 @@ class FrameBuilder:
         self._refine_with_cues(text, [m for m, _ in found])
         for mention, head in found:
             if mention.type == "attack" and mention.subtype in ("attack", "shelling", "armed_assault") \
-                    and mention.lemma in FIRE_LEMMAS and self._military_target(head):
+                    and mention.lemma in en.FIRE_LEMMAS and self._military_target(head):
                 mention.type, mention.subtype = "operation", "armed_clash"
         for mention, _ in found:
             if mention.type == "statement":
@@ -1056,7 +1035,7 @@ class FrameBuilder:
             return False
         if any(c.dep_ == "neg" for c in verb.children):
             return False
-        return any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in verb.children) or (
+        return any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in verb.children) or (
             verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self._intent_governors)
 
     def _untyped_happening(self, verb: Token) -> bool:
@@ -1111,6 +1090,7 @@ class _Located(EventLocation):
     """An EventLocation that remembers whether the trigger's own sentence placed it."""
 
     __slots__ = ("placed",)
+    placed: bool
 
 
 def _most_specific_in_chains(scored: list[tuple[Any, ...]], places: list[tuple[Place, SpacySpan]]) -> list[tuple[Any, ...]]:

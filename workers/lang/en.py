@@ -30,7 +30,30 @@ PERIOD_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd
 
 # --- grammar words ---------------------------------------------------------------------------
 
+# Auxiliaries that put what they govern in the future ("the offensive will begin", "won't"
+# parses as "wo"); "could", "may" are left out: "the blast could be heard" is told as fact.
 FUTURE_MODALS = frozenset("will 'll wo shall would".split())
+# ... except that "the offensive will continue" tells one already under way.
+CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
+# Governors that put what they govern ahead of the report ("is set to begin", "planned to
+# march", "due to start").
+SCHEDULE_LEMMAS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "intend", "prepare"})
+# Prepositions that attach a place to an event ("clashes in Aleppo", "fired towards the border"),
+# to a statement ("said in Geneva"), a target ("an attack on the base"), a line of fire, a time.
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "on", "over",
+                            "around", "from", "throughout", "within", "off", "along", "toward",
+                            "towards", "of", "to"})
+STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
+TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
+FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
+TEMPORAL_PREPS = frozenset({"during", "on", "at", "before", "after", "since", "until", "following",
+                            "by", "in", "throughout", "over", "amid"})
+# Lexicon lemmas of firing and striking that become an armed clash when aimed at armed forces.
+FIRE_LEMMAS = frozenset({"fire", "fire rockets", "open fire", "shoot", "shell", "shelling", "artillery fire",
+                         "rocket fire", "attack", "assault", "mortar attack", "rocket attack", "bombard",
+                         "bombardment"})
+# Small words inside a name built from capitalised words ("the Bank of England").
+NAME_STOPWORDS = frozenset("the a an and of in on for to by with from at as".split())
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 # Titles written before a name, without their dot ("Gen. Franklin", "Dr Dunn").
 PERSON_TITLES = frozenset("mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep rev".split())
