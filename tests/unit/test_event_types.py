@@ -78,3 +78,14 @@ def test_the_lexicon_refuses_a_type_or_subtype_the_table_lacks(tmp_path: Path) -
         fh.write("trigger\triot\tV\tprotest\tuprising\t0.8\t\t\n")
     with pytest.raises(ValueError, match="uprising"):
         Lexicon.from_files(data)
+
+
+def test_the_frame_builder_refuses_a_requirement_no_function_checks(tmp_path: Path) -> None:
+    from workers.extract.frames import FrameBuilder
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    with (data / "trigger_lexicon.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("trigger\triot\tV\tprotest\triot\t0.8\t\tmasked_participants\n")
+    with pytest.raises(ValueError, match="masked_participants"):
+        FrameBuilder(Lexicon.from_files(data))

@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Sequence
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from workers.extract.codes import is_refinement, specificity
+from workers.extract.codes import code_table, is_refinement, specificity
 from workers.extract.dates import event_value, find_dates, interval
 from workers.extract.triggers import LexEntry, Lexicon, LexMatch
 from workers.geo import distance_km
@@ -256,6 +256,12 @@ class FrameBuilder:
     """Turns parsed sentences into event mentions with a lexicon and article context."""
 
     def __init__(self, lexicon: Lexicon) -> None:
+        unknown = lexicon.requirements("trigger") - REQUIREMENTS.keys()
+        unknown |= {r for r in lexicon.requirements("cue")
+                    if not (r.startswith("from:") and any(sub == r[5:] for _, sub in code_table()))}
+        if unknown:
+            raise ValueError(f"trigger_lexicon.tsv: unknown requirements {sorted(unknown)} "
+                             f"(known: {sorted(REQUIREMENTS)}, and from:<subtype> on cues)")
         self.lex = lexicon
         self._military = lexicon.words("military")
         self._nonassertive = lexicon.words("nonassertive")
@@ -317,101 +323,7 @@ class FrameBuilder:
             entry.allows_noun and head.pos_ == "PROPN" and head.is_title and head.i > head.sent.start)
 
     def _meets(self, requirement: str, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-        deps = {c.dep_ for c in head.children}
-        if requirement == "subject":
-            return bool(deps & (SUBJECTS | PASSIVE_SUBJECTS)) or head.dep_ in ("parataxis", "relcl")
-        if requirement == "clause":
-            return "ccomp" in deps or bool(sent_words & {'"', "“", "”"})
-        if requirement == "complement":
-            return bool(deps & {"xcomp", "ccomp"}) or any(
-                c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
-        if requirement == "clause_or_object":
-            return bool(deps & {"ccomp", "dobj"})
-        if requirement == "alone":
-            return True  # checked against the sentence's other triggers in build_mentions
-        if requirement == "active_or_violent_agent":
-            # "gunmen killed two", "were killed by a sniper"; not "were killed in the crash"
-            if "nsubj" in deps and "auxpass" not in deps:
-                return True
-            return any(c.dep_ == "agent" and any(g.dep_ == "pobj" and self._words_of(g, 1) & self._violent_agents
-                                                 for g in c.children) for c in head.children)
-        if requirement == "not_state_agent":
-            # "Serbia lodged a protest, charging its neighbour with ...": an accusation, not an arrest
-            subjects = [c for c in head.children if c.dep_ in SUBJECTS] or [
-                c for c in head.head.children if c.dep_ in SUBJECTS and head.dep_ in ("advcl", "xcomp", "conj")]
-            return not any(t.ent_type_ == "GPE" for t in subjects)
-        if requirement == "intransitive":
-            # An object after a comma is an apposition the parser hung on the verb
-            # ("demonstrated in the city, the largest turnout this year"), not its object.
-            return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
-        if requirement == "judicial_subject":
-            # "the court ruled that ...", "Judge Ito ruled"; not "the Taliban ruled Afghanistan"
-            return any(c.dep_ in SUBJECTS and self._words_of(c, 2) & self._judicial for c in head.children)
-        if requirement == "with_or_person_passive":
-            # "charged with murder"; "a suspect has been charged", "he was charged twice";
-            # not "customers were charged $5", "the battery was charged"
-            if any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children):
-                return True
-            return "auxpass" in deps and "dobj" not in deps and any(
-                c.dep_ == "nsubjpass" and (c.ent_type_ == "PERSON" or c.lower_ in ("he", "she", "they")
-                                           or c.lemma_.lower() in self._person_nouns) for c in head.children)
-        if requirement in ("military", "armed"):
-            # a military word other than the trigger's own ("operation" does not vouch for itself)
-            own = Counter(t.lower_ for t in span)
-            if any(self._sent_counts[w] > own[w] for w in sent_words & self._military):
-                return True
-            # "fighting between Azerbaijanis and Armenians": nations fight too
-            return requirement == "armed" and any(t.ent_type_ in ("NORP", "GPE") for t in head.sent)
-        if requirement == "object_route":
-            obj = _object(head)
-            return obj is not None and obj.lemma_.lower() in self._routes
-        if requirement == "not_state_forces":
-            return not _agent_in(head, self._state_forces)  # "police blocked the road"
-        if requirement == "civil_agent":
-            # "soldiers took to the streets", "his fighters' march": armed agents make no
-            # protest (rebels blocking a road still do: PLOVER PROTEST/obstruct).
-            return not _agent_in(head, self._armed)
-        if requirement == "participant_subject":
-            # "protesters clashed with riot police": a violent protest (CAMEO 145), not an
-            # armed clash; "police clashed with protesters" stays the force's clash.
-            return any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._participants for c in head.children)
-        if requirement == "plural":
-            # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit"
-            return head.tag_ in ("NNS", "NNPS")
-        if requirement == "target":
-            # "missiles struck the port", "jets struck in Gaza"; not "the resemblance was striking"
-            return bool(deps & ({"dobj"} | PASSIVE_SUBJECTS)) or any(
-                c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS | {"in", "near", "into"} for c in head.children)
-        if requirement == "weapon_or_target":
-            # "fired mortars", "fired heavy machine guns", "fired at the positions"; not "fired
-            # the coach", nor "fired tear gas at the crowd"
-            objects = [c for c in head.children if c.dep_ == "dobj"]
-            if objects:
-                return any(self._words_of(c, 1) & self._weapons for c in objects)
-            return any(c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
-                       for c in head.children)
-        if requirement == "object_fire":
-            return any(c.dep_ == "dobj" and c.lemma_.lower() in self._fire_nouns for c in head.children)
-        if requirement == "violent_death":
-            # a body found with marks of violence: "bodies bearing gunshot wounds were found",
-            # "found dead, hands tied"
-            if not sent_words & self._violence_marks:
-                return False
-            return head.lemma_.lower() == "find" or (
-                head.dep_ in ("nsubjpass", "dobj", "nsubj") and head.head.lemma_.lower() in self._discovery_verbs)
-        if requirement == "verbal_target":
-            return self._verbal_target(head)
-        if requirement in ("object_person", "object_place"):
-            obj = _object(head)
-            if obj is None:
-                return False
-            of_place = [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                        for g in c.children if g.ent_type_ in ("GPE", "LOC", "FAC")
-                        or g.lemma_.lower() in self._place_nouns]
-            placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in self._place_nouns \
-                or bool(of_place)  # "seized large parts of Anbar"
-            return placey if requirement == "object_place" else not placey
-        raise ValueError(f"unknown lexicon requirement {requirement!r}")
+        return REQUIREMENTS[requirement](self, head, span, sent_words)
 
     def _choose(self, match: LexMatch, span: SpacySpan, heading: bool,
                 sent_words: set[str]) -> LexEntry | None:
@@ -1084,6 +996,208 @@ class FrameBuilder:
                     if m.type == entry.type and is_refinement(m.type, m.subtype, entry.subtype) \
                             and (origin is None or m.subtype == origin):
                         m.subtype = entry.subtype
+
+
+# ---- lexicon requirements ----------------------------------------------------------------
+# A trigger row's `requires` names conditions on the trigger's parse; each is a function
+# registered here under its name. FrameBuilder checks at start-up that the lexicon names only
+# registered ones.
+
+Requirement = Callable[["FrameBuilder", Token, SpacySpan, set[str]], bool]
+REQUIREMENTS: dict[str, Requirement] = {}
+
+
+def requirement(name: str) -> Callable[[Requirement], Requirement]:
+    """Register a requirement function under the name the lexicon uses."""
+    def register(function: Requirement) -> Requirement:
+        REQUIREMENTS[name] = function
+        return function
+    return register
+
+
+@requirement("subject")
+def _subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    return bool(deps & (SUBJECTS | PASSIVE_SUBJECTS)) or head.dep_ in ("parataxis", "relcl")
+
+
+@requirement("clause")
+def _clause(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    return "ccomp" in deps or bool(sent_words & {'"', "“", "”"})
+
+
+@requirement("complement")
+def _complement(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    return bool(deps & {"xcomp", "ccomp"}) or any(
+        c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
+
+
+@requirement("clause_or_object")
+def _clause_or_object(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    return bool(deps & {"ccomp", "dobj"})
+
+
+@requirement("alone")
+def _alone(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return True  # checked against the sentence's other triggers in build_mentions
+
+
+@requirement("active_or_violent_agent")
+def _active_or_violent_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    # "gunmen killed two", "were killed by a sniper"; not "were killed in the crash"
+    if "nsubj" in deps and "auxpass" not in deps:
+        return True
+    return any(c.dep_ == "agent" and any(g.dep_ == "pobj" and b._words_of(g, 1) & b._violent_agents
+                                         for g in c.children) for c in head.children)
+
+
+@requirement("not_state_agent")
+def _not_state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "Serbia lodged a protest, charging its neighbour with ...": an accusation, not an arrest
+    subjects = [c for c in head.children if c.dep_ in SUBJECTS] or [
+        c for c in head.head.children if c.dep_ in SUBJECTS and head.dep_ in ("advcl", "xcomp", "conj")]
+    return not any(t.ent_type_ == "GPE" for t in subjects)
+
+
+@requirement("intransitive")
+def _intransitive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # An object after a comma is an apposition the parser hung on the verb
+    # ("demonstrated in the city, the largest turnout this year"), not its object.
+    return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
+
+
+@requirement("judicial_subject")
+def _judicial_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "the court ruled that ...", "Judge Ito ruled"; not "the Taliban ruled Afghanistan"
+    return any(c.dep_ in SUBJECTS and b._words_of(c, 2) & b._judicial for c in head.children)
+
+
+@requirement("with_or_person_passive")
+def _with_or_person_passive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    # "charged with murder"; "a suspect has been charged", "he was charged twice";
+    # not "customers were charged $5", "the battery was charged"
+    if any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children):
+        return True
+    return "auxpass" in deps and "dobj" not in deps and any(
+        c.dep_ == "nsubjpass" and (c.ent_type_ == "PERSON" or c.lower_ in ("he", "she", "they")
+                                   or c.lemma_.lower() in b._person_nouns) for c in head.children)
+
+
+def _military_words(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str], nations: bool) -> bool:
+    # a military word other than the trigger's own ("operation" does not vouch for itself)
+    own = Counter(t.lower_ for t in span)
+    if any(b._sent_counts[w] > own[w] for w in sent_words & b._military):
+        return True
+    # "fighting between Azerbaijanis and Armenians": nations fight too
+    return nations and any(t.ent_type_ in ("NORP", "GPE") for t in head.sent)
+
+
+@requirement("military")
+def _military(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return _military_words(b, head, span, sent_words, nations=False)
+
+
+@requirement("armed")
+def _armed(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return _military_words(b, head, span, sent_words, nations=True)
+
+
+@requirement("object_route")
+def _object_route(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    obj = _object(head)
+    return obj is not None and obj.lemma_.lower() in b._routes
+
+
+@requirement("not_state_forces")
+def _not_state_forces(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return not _agent_in(head, b._state_forces)  # "police blocked the road"
+
+
+@requirement("civil_agent")
+def _civil_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "soldiers took to the streets", "his fighters' march": armed agents make no
+    # protest (rebels blocking a road still do: PLOVER PROTEST/obstruct).
+    return not _agent_in(head, b._armed)
+
+
+@requirement("participant_subject")
+def _participant_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "protesters clashed with riot police": a violent protest (CAMEO 145), not an
+    # armed clash; "police clashed with protesters" stays the force's clash.
+    return any(c.dep_ in SUBJECTS and c.lemma_.lower() in b._participants for c in head.children)
+
+
+@requirement("plural")
+def _plural(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit"
+    return head.tag_ in ("NNS", "NNPS")
+
+
+@requirement("target")
+def _target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    deps = {c.dep_ for c in head.children}
+    # "missiles struck the port", "jets struck in Gaza"; not "the resemblance was striking"
+    return bool(deps & ({"dobj"} | PASSIVE_SUBJECTS)) or any(
+        c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS | {"in", "near", "into"} for c in head.children)
+
+
+@requirement("weapon_or_target")
+def _weapon_or_target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "fired mortars", "fired heavy machine guns", "fired at the positions"; not "fired
+    # the coach", nor "fired tear gas at the crowd"
+    objects = [c for c in head.children if c.dep_ == "dobj"]
+    if objects:
+        return any(b._words_of(c, 1) & b._weapons for c in objects)
+    return any(c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
+               for c in head.children)
+
+
+@requirement("object_fire")
+def _object_fire(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in b._fire_nouns for c in head.children)
+
+
+@requirement("violent_death")
+def _violent_death(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # a body found with marks of violence: "bodies bearing gunshot wounds were found",
+    # "found dead, hands tied"
+    if not sent_words & b._violence_marks:
+        return False
+    return head.lemma_.lower() == "find" or (
+        head.dep_ in ("nsubjpass", "dobj", "nsubj") and head.head.lemma_.lower() in b._discovery_verbs)
+
+
+@requirement("verbal_target")
+def _verbal_target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return b._verbal_target(head)
+
+
+def _object_is_place(b: FrameBuilder, head: Token) -> bool | None:
+    """Whether the trigger's object is a place (None: it has none)."""
+    obj = _object(head)
+    if obj is None:
+        return None
+    of_place = [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.ent_type_ in ("GPE", "LOC", "FAC")
+                or g.lemma_.lower() in b._place_nouns]
+    placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in b._place_nouns \
+        or bool(of_place)  # "seized large parts of Anbar"
+    return placey
+
+
+@requirement("object_place")
+def _object_place(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return _object_is_place(b, head) is True
+
+
+@requirement("object_person")
+def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return _object_is_place(b, head) is False
 
 
 class _Located(EventLocation):

@@ -215,6 +215,10 @@ class Lexicon:
         return frozenset(e.lemma for entries in self._by_form["trigger"].values() for e in entries
                          if e.type == "statement" and e.subtype == "statement")
 
+    def requirements(self, role: Role = "trigger") -> frozenset[str]:
+        """Every requirement name the rows of `role` use."""
+        return frozenset(r for entries in self._by_form[role].values() for e in entries for r in e.requires)
+
     def words(self, name: str) -> frozenset[str]:
         """A context word set from trigger_context.json (empty when unknown)."""
         return self.context.get(name, frozenset())
