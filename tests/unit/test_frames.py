@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from workers.extract.codes import codes_for, is_refinement, lineage
-from workers.extract.frames import ArticleFrame, FrameBuilder, Mention, merge_mentions
+from workers.extract.frames import ArticleFrame, FrameBuilder
+from workers.extract.mentions import Mention, merge_mentions
 from workers.extract.nlp import load_nlp
 from workers.extract.triggers import Lexicon
 from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression

@@ -129,9 +129,9 @@ def pairwise(predicted: dict[GoldKey, str], gold: dict[GoldKey, str]) -> dict[st
 def end_to_end(records: list[dict[str, Any]], extractor: Extractor, config: ConsolidationConfig) -> dict[str, Any]:
     events: list[Event] = []
     stands_for: dict[str, GoldKey] = {}
-    for record, annotations in zip(records, extractor.annotate_many(article_of(r) for r in records)):
-        events.extend(annotations.events)
-        stands_for.update(match_gold(record, annotations.events))
+    for record, annotated in zip(records, extractor.annotate_many(article_of(r) for r in records)):
+        events.extend(annotated.events)
+        stands_for.update(match_gold(record, annotated.events))
     cluster_of = final_clusters(events, config)
     gold = gold_clusters(records)
     result = pairwise({key: cluster_of[eid] for eid, key in stands_for.items()}, gold)

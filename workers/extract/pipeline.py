@@ -21,14 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from workers.extract.codes import codes_for
 from workers.extract.dates import MONTH_FIRST_COUNTRIES, find_dates
-from workers.extract.frames import (
-    MIN_CONFIDENCE,
-    ArticleFrame,
-    FrameBuilder,
-    Mention,
-    date_from_narrative,
-    merge_mentions,
-)
+from workers.extract.frames import MIN_CONFIDENCE, ArticleFrame, FrameBuilder
+from workers.extract.mentions import Mention, date_from_narrative, merge_mentions
 from workers.extract.text import CleanText, Segment, clean, find_dateline, segment, segment_text, sentence_case
 from workers.extract.triggers import Lexicon
 from workers.records import Article, Event, Place, Record, Span, TimeExpression, parse_timestamp, utc_now_iso
