@@ -92,7 +92,7 @@ def test_replayed_article_goes_on_again_instead_of_being_its_own_duplicate(stack
 
 
 def test_shortened_copies_are_contained_and_a_full_story_after_its_lead_goes_on_once(stack: Stack):
-    from tests.unit.test_dedup_index import QUAKE_A, QUAKE_B
+    from tests.unit.dedup.test_index import QUAKE_A, QUAKE_B
 
     stack.worker().start()
     base = BY_ID["s01-jalalabad-bombing"]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_consolidate import BAGHDAD, BAGHDAD_GOV, FALLUJAH, IRAQ, SADR_CITY, TARMIYAH, event
+from tests.unit.consolidate.test_consolidate import BAGHDAD, BAGHDAD_GOV, FALLUJAH, IRAQ, SADR_CITY, TARMIYAH, event
 from workers.consolidate import Consolidator, RetiredCluster, consolidate, current
 from workers.consolidate.cluster import cluster_id_for
 from workers.errors import RecordMeta
@@ -23,7 +23,7 @@ from workers.ingest.validate import validate
 from workers.records import Actor, Article, Event, EventDate, EventLocation
 from workers.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EVAL_SETS = ["eval/consolidation.jsonl", "eval/consolidation-heldout.jsonl"]
 
 

@@ -380,7 +380,7 @@ def test_a_hard_wrapped_body_gives_whole_sentences_as_evidence(extractor: Extrac
 
 
 def _own_bodies() -> list[str]:
-    path = Path(__file__).resolve().parents[2] / "eval" / "devset.jsonl"
+    path = Path(__file__).resolve().parents[3] / "eval" / "devset.jsonl"
     return [json.loads(line)["body"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_dedup_index import QUAKE_A, QUAKE_B, article
+from tests.unit.dedup.test_index import QUAKE_A, QUAKE_B, article
 from workers.dedup import DedupConfig, DedupIndex, Verdict
 from workers.records import Article
 
