@@ -109,18 +109,25 @@ def final_clusters(events: Iterable[Event], config: ConsolidationConfig) -> dict
     return {event_id: r.cluster_id for r in latest.values() for event_id in r.event_ids}
 
 
+def _pair_scores(predicted: set[frozenset[Any]], gold: set[frozenset[Any]]) -> dict[str, Any]:
+    """Precision, recall and F1 of predicted pairs against gold pairs (1.0 for an empty side)."""
+    tp = len(predicted & gold)
+    precision = tp / len(predicted) if predicted else 1.0
+    recall = tp / len(gold) if gold else 1.0
+    return {
+        "precision": round(precision, 3), "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "pairs": {"gold": len(gold), "predicted": len(predicted), "correct": tp},
+    }
+
+
 def pairwise(predicted: dict[GoldKey, str], gold: dict[GoldKey, str]) -> dict[str, Any]:
     """Pairwise precision/recall: `predicted` maps the gold events found to their predicted cluster."""
     gold_pairs = {frozenset(p) for p in combinations(sorted(gold), 2) if gold[p[0]] == gold[p[1]]}
     found = sorted(predicted)
     predicted_pairs = {frozenset(p) for p in combinations(found, 2) if predicted[p[0]] == predicted[p[1]]}
-    tp = len(gold_pairs & predicted_pairs)
-    precision = tp / len(predicted_pairs) if predicted_pairs else 1.0
-    recall = tp / len(gold_pairs) if gold_pairs else 1.0
     return {
-        "precision": round(precision, 3), "recall": round(recall, 3),
-        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
-        "pairs": {"gold": len(gold_pairs), "predicted": len(predicted_pairs), "correct": tp},
+        **_pair_scores(predicted_pairs, gold_pairs),
         "wrong_pairs": sorted(sorted(f"{a}#{i}" for a, i in p) for p in predicted_pairs - gold_pairs),
         "missed_pairs": sorted(sorted(f"{a}#{i}" for a, i in p) for p in gold_pairs - predicted_pairs),
     }
@@ -176,13 +183,8 @@ def document_pairs(records: list[dict[str, Any]], extractor: Extractor, config: 
             docs_of.setdefault(cluster_of[event.event_id], set()).add(event.article_id)
     predicted = {frozenset(p) for docs in docs_of.values() for p in combinations(sorted(docs), 2)}
     gold = {frozenset((a["id"], b["id"])) for a, b in combinations(records, 2) if a["happening"] == b["happening"]}
-    tp = len(predicted & gold)
-    precision = tp / len(predicted) if predicted else 1.0
-    recall = tp / len(gold) if gold else 1.0
     return {
-        "precision": round(precision, 3), "recall": round(recall, 3),
-        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
-        "pairs": {"gold": len(gold), "predicted": len(predicted), "correct": tp},
+        **_pair_scores(predicted, gold),
         "events": {"documents": len(records), "extracted": len(events), "late": len(events) - len(cluster_of),
                    "clusters": len(set(cluster_of.values()))},
         "wrong_pairs": sorted(sorted(p) for p in predicted - gold),
