@@ -303,20 +303,40 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 # -- offline pipeline ---------------------------------------------------------------------
-def read_articles(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, article) from a JSONL file, validated as ingest does; invalid lines are
-    reported and skipped."""
+def read_articles(path: Path, settings: Settings) -> Iterator[tuple[str, Any]]:
+    """(FILE:LINE, article or dead letter) for every record of a JSONL file or folder,
+    validated as ingest does: an invalid record is its dead letter, never skipped."""
     from workers.errors import RecordMeta
     from workers.ingest.validate import validate
-    from workers.records import DeadLetter
 
-    settings = Settings.from_env()
-    for number, raw in enumerate(iter_input_records(path), 1):
-        outcome = validate(raw, RecordMeta(topic=str(path), offset=number - 1), settings)
-        if isinstance(outcome, DeadLetter):
-            print(f"{path}:{number}: skipped ({outcome.error}: {outcome.message})", file=sys.stderr)
-            continue
-        yield number, outcome
+    for index, (where, raw) in enumerate(located_records(path)):
+        line = where.rpartition(":")[2]
+        offset = int(line) - 1 if line.isdigit() else index
+        yield where, validate(raw, RecordMeta(topic=where.rpartition(":")[0] or where, offset=offset), settings)
+
+
+class DeadLetters:
+    """The records an offline command could not process: each said on stderr as it happens
+    (above the progress bar), kept, and written to `path` (always, so an earlier run's file
+    does not linger)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.letters: list[dict[str, Any]] = []
+
+    def add(self, where: str, letter: Any) -> None:
+        self.letters.append(letter.to_dict())
+        tqdm.write(f"{where}: {letter.error}: {letter.message}", file=sys.stderr)
+
+    def finish(self, total: int) -> int:
+        """Write the file, say how many failed; the exit code (3 when any failed)."""
+        if self.path:
+            write_jsonl(self.path, self.letters)
+        if not self.letters:
+            return 0
+        print(f"{len(self.letters)} of {total} records failed"
+              f"{'' if self.path else ' (--dead-letters FILE keeps them)'}", file=sys.stderr)
+        return 3
 
 
 def write_jsonl(path: str, rows: Iterable[dict[str, Any]]) -> int:
@@ -345,17 +365,24 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
     from workers.errors import RecordMeta, fail
     from workers.extract.pipeline import Extractor
     from workers.extract.pool import ExtractionPool, Failure
+    from workers.records import DeadLetter
 
     path = Path(args.input)
     settings = _settings(args)
-    lines: deque[int] = deque()  # line numbers of the articles in flight, in order
+    places: deque[str] = deque()  # FILE:LINE of the articles in flight, in order
+    failed = DeadLetters(args.dead_letters)
+    records = 0
 
     def articles() -> Iterator[Any]:
-        for number, article in read_articles(path):
-            lines.append(number)
-            yield article
+        nonlocal records
+        for where, outcome in read_articles(path, settings):
+            records += 1
+            if isinstance(outcome, DeadLetter):
+                failed.add(where, outcome)
+                continue
+            places.append(where)
+            yield outcome
 
-    failed: list[dict[str, Any]] = []
     # the models load before the clock starts
     with ExtractionPool(settings.extract_jobs, settings.extract_timeout, factory=factory or Extractor) as pool:
         started = time.perf_counter()
@@ -365,12 +392,13 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
             nonlocal n_articles
             for article, outcome in _progress(pool.imap(articles()), "extract", _count_lines(path)):
                 n_articles += 1
-                line = lines.popleft()
+                where = places.popleft()
                 if isinstance(outcome, Failure):
-                    meta = RecordMeta(topic=str(path), offset=line - 1)
-                    failed.append(fail("extract", meta, orjson.dumps(article.to_dict()), outcome.error,
-                                       f"line {line}, article {article.id}: {outcome.message}",
-                                       max_bytes=settings.max_article_bytes).to_dict())
+                    file, _, line = where.rpartition(":")
+                    meta = RecordMeta(topic=file or where, offset=int(line) - 1 if line.isdigit() else None)
+                    failed.add(where, fail("extract", meta, orjson.dumps(article.to_dict()), outcome.error,
+                                           f"line {line}, article {article.id}: {outcome.message}",
+                                           max_bytes=settings.max_article_bytes))
                 elif args.annotations:
                     yield outcome.to_dict()
                 else:
@@ -378,32 +406,37 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
 
         written = write_jsonl(args.output, rows())
     elapsed = time.perf_counter() - started
-    print(f"{n_articles} articles, {written} lines in {elapsed:.1f}s "
+    what = "articles with their events" if args.annotations else "events"
+    print(f"{n_articles} articles extracted, {written} {what} written in {elapsed:.1f}s "
           f"({n_articles / elapsed if elapsed else 0:.1f} articles/s)", file=sys.stderr)
-    if failed:
-        for letter in failed:
-            print(f"{path}: {letter['error']}: {letter['message']}", file=sys.stderr)
-        if args.dead_letters:
-            write_jsonl(args.dead_letters, failed)
-        print(f"{len(failed)} of {n_articles} articles failed"
-              f"{'' if args.dead_letters else ' (--dead-letters FILE keeps them)'}",
-              file=sys.stderr)
-        return 3
-    return 0
+    return failed.finish(records)
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     from workers.dedup.index import DedupConfig, dedup_articles
+    from workers.records import DeadLetter
 
     path = Path(args.input)
-    articles = _progress((article for _, article in read_articles(path)), "dedup", _count_lines(path))
-    config = DedupConfig.from_settings(Settings.from_env())
+    settings = Settings.from_env()
+    failed = DeadLetters(args.dead_letters)
+    records = 0
+
+    def articles() -> Iterator[Any]:
+        nonlocal records
+        for where, outcome in read_articles(path, settings):
+            records += 1
+            if isinstance(outcome, DeadLetter):
+                failed.add(where, outcome)
+            else:
+                yield outcome
+
     rows = ({"article_id": article.id, "duplicate_of": verdict.duplicate_of, "method": verdict.method,
              "similarity": verdict.similarity, "update_of": verdict.update_of, "verdict": verdict.kind}
-            for article, verdict in dedup_articles(articles, config))
+            for article, verdict in dedup_articles(_progress(articles(), "dedup", _count_lines(path)),
+                                                   DedupConfig.from_settings(settings)))
     written = write_jsonl(args.output, rows)
     print(f"{written} articles", file=sys.stderr)
-    return 0
+    return failed.finish(records)
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
@@ -430,6 +463,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type: a number of `kind` above zero."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be above 0")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventwire", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -446,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--app-id", help="consumer group / app id (EVENTWIRE_APP_ID)")
     p.add_argument("--web-port", type=int, help="HTTP port (EVENTWIRE_WEB_PORT)")
     p.add_argument("--loglevel", default="info", help="debug, info, warning or error (default: info)")
-    p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
+    p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
                    help="extraction processes (EVENTWIRE_EXTRACT_JOBS); each batch is spread over them")
 
     p = add("publish", cmd_publish, "publish articles (JSONL file, or folder of .json/.txt) to the input topic",
@@ -477,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=64, help="records per batch and per progress commit (default: 64)")
     p.add_argument("--new", action="store_true",
                    help="plan the window again (its end is now) instead of resuming the plan of a previous run")
-    p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
+    p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
                    help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it")
     p.add_argument("--reset-group", action="store_true",
                    help="instead of replaying, rewind the live worker's group (refused while it has members)")
@@ -498,12 +544,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("extract", cmd_extract, "extract events from a JSONL file of articles, offline")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
-    p.add_argument("--jobs", dest="extract_jobs", type=int, metavar="N",
+    p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
                    help="extraction processes (EVENTWIRE_EXTRACT_JOBS); the output is the same for any number")
-    p.add_argument("--timeout", dest="extract_timeout", type=float,
+    p.add_argument("--timeout", dest="extract_timeout", type=_positive(float),
                    help="seconds one article may take (EVENTWIRE_EXTRACT_TIMEOUT); past it the article fails")
     p.add_argument("--dead-letters", metavar="FILE",
-                   help="write the articles that failed (processing_timeout, processing_error) as dead letters")
+                   help="write the records that failed (invalid ones as ingest judges them, processing_timeout, "
+                        "processing_error) as dead letters; exit 3 when any failed")
     p.add_argument("--annotations", action="store_true",
                    help="one line per article: events, places and dates with offsets")
 
@@ -511,6 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
             "{article_id, duplicate_of, method, similarity, update_of, verdict}")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
+    p.add_argument("--dead-letters", metavar="FILE",
+                   help="write the invalid records (as ingest judges them) as dead letters; exit 3 when any")
 
     p = add("consolidate", cmd_consolidate, "group a JSONL file of events into one record per real-world event, "
             "offline")

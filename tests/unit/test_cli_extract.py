@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from tests.hang import HANG, MisbehavingExtractor
-from workers.cli import build_parser, cmd_extract
+from workers.cli import build_parser, cmd_dedup, cmd_extract
 
 BODY = "Gunmen attacked a police station in Kabul on Sunday, killing {n} officers, the interior ministry said."
 
@@ -33,4 +33,38 @@ def test_an_article_that_never_finishes_is_a_dead_letter_and_the_rest_are_extrac
     assert (letter["error"], letter["stage"], letter["offset"]) == ("processing_timeout", "extract", 2)
     assert "line 3, article a2" in letter["message"] and "3 s" in letter["message"]
     assert orjson.loads(base64.b64decode(letter["payload_b64"]))["id"] == "a2"
-    assert "1 of 5 articles failed" in capsys.readouterr().err
+    assert "1 of 5 records failed" in capsys.readouterr().err
+
+
+def test_invalid_records_are_dead_letters_with_their_line_and_an_old_file_is_replaced(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = {"id": "g1", "body": BODY.format(n=3), "published_at": "2024-05-06T10:00:00Z"}
+    source = tmp_path / "in.jsonl"
+    # line 2 is blank; the bad records are lines 3 (not JSON) and 5 (no body)
+    source.write_bytes(orjson.dumps(good) + b"\n\n{not json\n" + orjson.dumps({**good, "id": "g2"})
+                       + b"\n" + orjson.dumps({"id": "x", "published_at": "2024-05-06T10:00:00Z"}) + b"\n")
+    letters = tmp_path / "dlq.jsonl"
+    letters.write_text("an earlier run's dead letter\n")
+    for command, run in (("extract", cmd_extract), ("dedup", cmd_dedup)):
+        args = build_parser().parse_args([command, str(source), "-o", str(tmp_path / "out.jsonl"),
+                                          "--dead-letters", str(letters)])
+        assert run(args) == 3, command
+        found = [orjson.loads(x) for x in letters.read_bytes().splitlines()]
+        assert [(d["error"], d["offset"]) for d in found] == [("invalid_json", 2), ("schema", 4)], command
+        err = capsys.readouterr().err
+        assert f"{source}:3: invalid_json" in err and f"{source}:5: schema" in err
+        assert "2 of 4 records failed" in err
+
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(orjson.dumps(good) + b"\n")
+    args = build_parser().parse_args(["extract", str(clean), "-o", str(tmp_path / "out.jsonl"),
+                                      "--dead-letters", str(letters)])
+    assert cmd_extract(args) == 0
+    assert letters.read_bytes() == b""
+
+
+@pytest.mark.parametrize("flags", [["--jobs", "0"], ["--jobs", "-2"], ["--timeout", "0"], ["--timeout", "-1"]])
+def test_a_budget_or_pool_size_below_one_is_a_usage_error(flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["extract", "in.jsonl", *flags])
+    assert exit_.value.code == 2 and "must be above 0" in capsys.readouterr().err
