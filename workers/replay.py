@@ -10,8 +10,9 @@ in supervised processes with the per-article time budget) and the events are pub
 the same deterministic ids, to the live event topics or under an output prefix; a record
 that fails validation or extraction is published as a dead letter there, so one bad article
 never stops a replay. Under an output prefix the replay also consolidates its events into
-`<prefix>events.consolidated`; onto the live topics, the live worker's consolidation takes
-the replayed events as the re-deliveries they are.
+`<prefix>events.consolidated`; onto the live topics it sends them to the consolidation input
+too, like the extract agent, and the live worker's consolidation takes them as the
+re-deliveries they are.
 
 Progress is committed under the replay's own consumer group (never the worker's), after the
 events of each batch are acknowledged; the plan (start and end offsets, and where the
@@ -252,7 +253,7 @@ class Replay:
                 continue
             for event in result.events:
                 value = event.to_json()
-                for topic in self.output.event_routes(event):
+                for topic in self.output.event_routes(event, consolidate=self.consolidator is None):
                     prod.send(topic, key=event.event_id.encode(), value=value)
                 self._consolidate(event, prod)
 

@@ -1,10 +1,12 @@
-"""Consolidation through the real broker: reports of one event on different partitions meet in
-one cluster on `events.consolidated`; the cluster index survives SIGKILL and restart; a backfill
+"""Consolidation through the real broker: reports of one event meet in one cluster on
+`events.consolidated`; a record on its input that is not an event becomes a dead letter and the
+next event is consolidated; the cluster index survives SIGKILL and restart; a backfill
 published newest first gives the clusters (and ids) of one published in time order, retiring
 ids with `merged_into` and a tombstone on the way; events beyond the horizon are counted late."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.request
@@ -17,6 +19,7 @@ from kafka import KafkaConsumer, TopicPartition
 from tests.integration.conftest import REPO, Stack, current_clusters
 from tests.integration.test_live_view import browser_page  # noqa: F401  (a fixture)
 from workers.clients import client_kwargs
+from workers.schemas import validator
 
 pytestmark = pytest.mark.integration
 
@@ -75,15 +78,15 @@ def current(stack: Stack, events: int | set[str] = 1, topic: str | None = None) 
             return latest
 
 
-def test_reports_on_different_partitions_join_one_cluster(stack: Stack):
+def test_reports_of_one_happening_join_one_cluster(stack: Stack):
     stack.worker().start()
     stack.publish([event("e-reuters", "a-reuters", "reuters", "2024-03-05T09:00:00Z", "2024-03-04")],
-                  topic=stack.topics.events, partition=0)
+                  topic=stack.topics.consolidate_input)
     stack.publish([event("e-afp", "a-afp", "afp", "2024-03-05T11:00:00Z", "2024-03-04")],
-                  topic=stack.topics.events, partition=3)
+                  topic=stack.topics.consolidate_input)
     # The next day's bombing in the same city is another event.
     stack.publish([event("e-next-day", "a-ap", "ap", "2024-03-06T08:00:00Z", "2024-03-05")],
-                  topic=stack.topics.events, partition=1)
+                  topic=stack.topics.consolidate_input)
     clusters = sorted(current(stack, 3).values(), key=lambda r: r["num_events"])
     assert [r["event_ids"] for r in clusters] == [["e-next-day"], ["e-reuters", "e-afp"]]
     joined = clusters[1]
@@ -92,17 +95,36 @@ def test_reports_on_different_partitions_join_one_cluster(stack: Stack):
     assert joined["date"]["value"] == "2024-03-04"
 
 
+def test_a_record_that_is_not_an_event_is_a_dead_letter_and_the_next_is_consolidated(stack: Stack):
+    worker = stack.worker().start()
+    stack.publish([b"not json", orjson.dumps({"event_id": "no-type"}),
+                   event("e-after", "a-after", "reuters", "2024-03-05T09:00:00Z", "2024-03-04")],
+                  topic=stack.topics.consolidate_input)
+    (cluster,) = current(stack).values()
+    assert cluster["event_ids"] == ["e-after"]
+    letters = [r for _, r in stack.read(stack.topics.dlq, 2, timeout=60, settle=2.0)[stack.topics.dlq]]
+    assert [(r["stage"], r["error"], r["topic"], r["offset"]) for r in letters] == [
+        ("consolidate", "processing_error", stack.topics.consolidate_input, 0),
+        ("consolidate", "processing_error", stack.topics.consolidate_input, 1)]
+    assert [base64.b64decode(r["payload_b64"]) for r in letters] == [b"not json", b'{"event_id":"no-type"}']
+    assert all(validator("deadletter").is_valid(r) for r in letters)
+    port = worker.env["EVENTWIRE_WEB_PORT"]
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    assert 'eventwire_articles_total{outcome="dlq:processing_error"} 2' in metrics
+    assert 'eventwire_consolidated_total{outcome="invalid"} 2' in metrics
+
+
 def test_clusters_survive_sigkill_and_restart(stack: Stack):
     worker = stack.worker()
     worker.start()
     stack.publish([event("e-first", "a-first", "reuters", "2024-03-05T09:00:00Z", "2024-03-04")],
-                  topic=stack.topics.events, partition=2)
+                  topic=stack.topics.consolidate_input)
     (before,) = current(stack).values()
     worker.kill()
     worker.start()
     stack.publish([event("e-later", "a-later", "bbc", "2024-03-05T15:00:00Z", "2024-03-04",
                          subtype="bombing", city=("Baghdad", 33.30, 44.38))],
-                  topic=stack.topics.events, partition=0)
+                  topic=stack.topics.consolidate_input)
     time.sleep(2)
     latest = current(stack)
     assert set(latest) == {before["cluster_id"].encode()}
@@ -150,11 +172,11 @@ def test_events_beyond_the_horizon_are_counted_late_and_stay_on_events(stack: St
     worker = stack.worker(EVENTWIRE_CONSOLIDATION_LATENESS="10")
     worker.start()
     stack.publish([event("e-new", "a-new", "reuters", "2024-03-25T09:00:00Z", "2024-03-24")],
-                  topic=stack.topics.events, partition=0)
+                  topic=stack.topics.consolidate_input)
     current(stack)
     stack.publish([event("e-old", "a-old", "afp", "2024-03-25T10:00:00Z", "2024-03-04"),
                    event("e-within", "a-within", "ap", "2024-03-16T10:00:00Z", "2024-03-15")],
-                  topic=stack.topics.events, partition=0)
+                  topic=stack.topics.consolidate_input)
     latest = current(stack, {"e-new", "e-within"})
     assert sorted(e for r in latest.values() for e in r["event_ids"]) == ["e-new", "e-within"]
     port = worker.env["EVENTWIRE_WEB_PORT"]
@@ -184,8 +206,10 @@ def test_the_live_view_stops_counting_a_report_that_left_the_cluster(stack: Stac
     page = browser_page
     page.goto(f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}/live")
     marker = page.locator(f'#map circle.marker[data-event-id="{baghdad["event_id"]}"]')
-    stack.publish([orjson.dumps(baghdad), orjson.dumps(governorate)], topic=stack.topics.events)
+    for topic in (stack.topics.events, stack.topics.consolidate_input):  # where the extract agent sends them
+        stack.publish([orjson.dumps(baghdad), orjson.dumps(governorate)], topic=topic)
     expect(marker).to_have_attribute("data-reports", "2", timeout=WAIT_MS)
     # the governorate report now fits Baghdad and Tarmiyah alike: it leaves, Baghdad is alone
-    stack.publish([orjson.dumps(tarmiyah)], topic=stack.topics.events)
+    for topic in (stack.topics.events, stack.topics.consolidate_input):
+        stack.publish([orjson.dumps(tarmiyah)], topic=topic)
     expect(marker).to_have_attribute("data-reports", "1", timeout=WAIT_MS)

@@ -163,7 +163,7 @@ def test_http_events_stats_health_and_sse_stream(stack: Stack):
         time.sleep(0.5)  # every record done and committed: lag 0
     assert health["status"] == "ok" and health["broker_reachable"] is True and health["lag"] == 0
     t = stack.topics
-    assert {p["topic"] for p in health["partitions"]} == {t.articles, t.ingested, t.unique, t.events,
+    assert {p["topic"] for p in health["partitions"]} == {t.articles, t.ingested, t.unique,
                                                           t.consolidate_input}
     metrics = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
     assert metrics.endswith("\n")
@@ -268,6 +268,6 @@ def test_health_is_503_starting_until_the_worker_is_ready_then_shows_the_lag_it_
         assert (code, body["status"], body["lag"]) == (503, "starting", None), body
     ok = next(body for code, body in answers if code == 200 and body["lag"] is not None)
     t = stack.topics
-    assert {p["topic"] for p in ok["partitions"]} == {t.articles, t.ingested, t.unique, t.events,
+    assert {p["topic"] for p in ok["partitions"]} == {t.articles, t.ingested, t.unique,
                                                       t.consolidate_input}
     assert ok["lag"] > 0, "the articles published while the worker was down were still to do"

@@ -61,9 +61,11 @@ class Topics:
         """One record per real-world event and version, keyed by cluster id (compacted)."""
         return self._name("events.consolidated")
 
-    def event_routes(self, event: Event) -> list[str]:
-        """Every event goes to `events` and to the topic of its type."""
-        return [self.events, self.events_of(event.type)]
+    def event_routes(self, event: Event, consolidate: bool = True) -> list[str]:
+        """Every event goes to `events`, to the topic of its type and to the consolidation input
+        (`consolidate=False`: not there, for a writer that consolidates its events itself)."""
+        routes = [self.events, self.events_of(event.type)]
+        return [*routes, self.consolidate_input] if consolidate else routes
 
     def all(self) -> list[str]:
         """Every topic to create, internal ones included."""

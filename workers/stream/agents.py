@@ -1,7 +1,7 @@
 """The stream agents: each reads one topic, calls a pure stage and writes its outputs.
 
-    articles ──ingest──► articles.ingested (1 partition) ──dedup──► articles.unique ──extract──► events, events.<type>
-                 └─► articles.dlq                          └─► articles.duplicates
+    articles ──ingest──► articles.ingested (1 partition) ──dedup──► articles.unique ──extract──► events, events.<type>,
+                 └─► articles.dlq                          └─► articles.duplicates       events.consolidate
 
 Every input record leaves ingest as a dead letter or an ingested article, every ingested
 article leaves dedup as a unique article or a duplicate notice, and every unique article
@@ -74,12 +74,14 @@ def _passing(error: BaseException | None) -> bool:
 
 
 async def deliver(topic: TopicT, key: bytes | None, value: Any) -> None:
-    """Send one record. A failure for a passing reason is retried with backoff (logged when it
-    starts and when it ends, not per attempt); a final refusal raises `SendRefused`."""
+    """Send one record (`value` as it is if bytes, else through the topic's codec). A failure
+    for a passing reason is retried with backoff (logged when it starts and when it ends, not
+    per attempt); a final refusal raises `SendRefused`."""
     delay, failing_since = RETRY_FIRST, None
+    serializer = "raw" if isinstance(value, bytes) else None
     while True:
         try:
-            await topic.send(key=key, value=value)
+            await topic.send(key=key, value=value, value_serializer=serializer)
         except ProducerSendError as exc:
             if not _passing(exc.__cause__):
                 raise SendRefused(str(exc.__cause__ or exc)) from exc
@@ -95,29 +97,38 @@ async def deliver(topic: TopicT, key: bytes | None, value: Any) -> None:
             return
 
 
-def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool) -> None:
-    """Attach the agents to the app in `w`; `pool` should be started already."""
-    metrics.describe(OUTCOMES, "articles by outcome: unique, update, replay, duplicate or dlq:<error code>")
-    metrics.describe(EVENTS, "events published, by type")
-    metrics.describe(REPLACED, "extraction processes replaced after running past the time budget or dying")
+class Guard:
+    """The one processing-error policy of the worker's agents: a record whose work raises
+    becomes a dead letter (`workers.errors.fail`, counted as `dlq:<code>`) and its partition
+    goes on."""
 
-    def count(code: str) -> None:
-        metrics.inc(OUTCOMES, "outcome", f"dlq:{code}")
+    def __init__(self, w: Wiring, metrics: Metrics) -> None:
+        self.w, self.metrics = w, metrics
 
-    async def dead_letter(stage: str, event: EventT, payload: bytes, code: str, message: str) -> None:
+    def count(self, code: str) -> None:
+        self.metrics.inc(OUTCOMES, "outcome", f"dlq:{code}")
+
+    async def dead_letter(self, stage: str, event: EventT, payload: bytes, code: str, message: str) -> None:
         letter = fail(stage, record_meta(event), payload, code, message,
-                      max_bytes=w.settings.max_article_bytes, count=count)
-        await deliver(w.dlq, event.key, letter.to_dict())
+                      max_bytes=self.w.settings.max_article_bytes, count=self.count)
+        await deliver(self.w.dlq, event.key, letter.to_dict())
 
-    async def guarded(stage: str, event: EventT, work: Callable[[], Awaitable[None]]) -> None:
+    async def __call__(self, stage: str, event: EventT, work: Callable[[], Awaitable[None]]) -> None:
         """`work` for one record; if it raises, the record's dead letter instead."""
         payload = event.value if isinstance(event.value, bytes) else orjson.dumps(event.value)
         try:
             await work()
         except SendRefused as exc:
-            await dead_letter(stage, event, payload, OUTPUT_REFUSED, str(exc))
+            await self.dead_letter(stage, event, payload, OUTPUT_REFUSED, str(exc))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not stop its partition
-            await dead_letter(stage, event, payload, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
+            await self.dead_letter(stage, event, payload, PROCESSING_ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: Guard) -> None:
+    """Attach the agents to the app in `w`; `pool` should be started already."""
+    metrics.describe(OUTCOMES, "articles by outcome: unique, update, replay, duplicate or dlq:<error code>")
+    metrics.describe(EVENTS, "events published, by type")
+    metrics.describe(REPLACED, "extraction processes replaced after running past the time budget or dying")
 
     @w.app.agent(w.articles, name="ingest")
     async def ingest(stream):  # type: ignore[no-untyped-def]
@@ -125,7 +136,7 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool) -> None:
             async def work(event: EventT = event) -> None:
                 outcome = validate(event.value, record_meta(event), w.settings)
                 if isinstance(outcome, DeadLetter):
-                    count(outcome.error)
+                    guarded.count(outcome.error)
                     await deliver(w.dlq, event.key, outcome.to_dict())
                 else:
                     await deliver(w.ingested, outcome.id.encode(), outcome.to_dict())
@@ -170,13 +181,13 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool) -> None:
                 if isinstance(outcome, Exception):
                     raise outcome
                 if isinstance(outcome, Failure):
-                    await dead_letter("extract", event, orjson.dumps(event.value), outcome.error, outcome.message)
+                    await guarded.dead_letter("extract", event, orjson.dumps(event.value), outcome.error, outcome.message)
                     return
                 for extracted in outcome.events:
                     metrics.inc(EVENTS, "type", extracted.type)
-                    key, value = extracted.event_id.encode(), extracted.to_dict()
-                    for topic in (w.events, w.events_by_type[extracted.type]):
-                        await deliver(topic, key, value)
+                    key, value = extracted.event_id.encode(), extracted.to_json()
+                    for name in w.names.event_routes(extracted):
+                        await deliver(w.topic(name), key, value)
             await guarded("extract", event, work)
 
     @w.app.agent(w.unique, name="extract")

@@ -47,6 +47,15 @@ class Wiring:
     dlq: faust.TopicT
     events: faust.TopicT
     events_by_type: dict[str, faust.TopicT]
+    consolidate_input: faust.TopicT
+
+    def topic(self, name: str) -> faust.TopicT:
+        """The topic object of an event topic, by name (as `Topics.event_routes` gives them)."""
+        return self._by_name[name]
+
+    def __post_init__(self) -> None:
+        self._by_name = {t.get_topic_name(): t for t in (self.events, *self.events_by_type.values(),
+                                                           self.consolidate_input)}
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -106,4 +115,6 @@ def build_app(settings: Settings) -> Wiring:
         dlq=topic(names.dlq),
         events=topic(names.events),
         events_by_type={t: topic(names.events_of(t)) for t in event_types()},
+        # raw: the consolidate agent decodes it, so a record that is not JSON becomes a dead letter
+        consolidate_input=topic(names.consolidate_input, raw=True, partitions=1),
     )

@@ -1,12 +1,13 @@
 """The consolidation agents: events from every partition of `events` into one cluster index,
 cluster versions out to `events.consolidated`.
 
-    events (N partitions) ──consolidate-route──► events.consolidate (1 partition) ──consolidate──► events.consolidated
+    extract ──► events.consolidate (1 partition) ──consolidate──► events.consolidated
 
 `events` is keyed by event id, so reports of one happening land on different partitions
-and no partition alone can group them. The route agent copies every event onto an
-internal one-partition topic, read by a single writer that owns the whole index, like
-dedup does with `articles.ingested`. Partitioning by type would be just as correct (type
+and no partition alone can group them. The extract agent therefore sends every event to an
+internal one-partition topic as well, read by a single writer that owns the whole index,
+like dedup does with `articles.ingested` (an agent copying `events` there cost one more
+record read per event). Partitioning by type would be just as correct (type
 equality is a hard rule) and is the next step if one writer stops keeping up; partitioning
 by (type, country) was rejected because events with no country may join any country's
 clusters. See docs/consolidation.md for the throughput of the single writer.
@@ -24,8 +25,12 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
+import orjson
+from faust.types import EventT
+
 from workers.consolidate import ConsolidationConfig, Consolidator, RetiredCluster, Update, event_from_dict
 from workers.records import Event
+from workers.stream.agents import Guard, deliver, finish
 from workers.stream.app import Wiring
 from workers.stream.metrics import Metrics
 from workers.stream.state import TableMirror
@@ -61,40 +66,36 @@ class TableBackedConsolidator(TableMirror):
         return update
 
 
-def register_consolidation(w: Wiring, metrics: Metrics) -> None:
-    """Attach the route and consolidate agents and the cluster table to the app in `w`."""
+def register_consolidation(w: Wiring, metrics: Metrics, guarded: Guard) -> None:
+    """Attach the consolidate agent and the cluster table to the app in `w`. A record that is
+    not an event becomes a dead letter of stage "consolidate" (`guarded`)."""
     metrics.describe(CONSOLIDATED, "events consolidated, by outcome: new cluster, update, late or invalid")
     metrics.describe(MERGED, "cluster ids retired because their first report now belongs to another cluster")
-    internal = w.app.topic(w.names.consolidate_input, key_type=bytes, value_type=None,
-                           value_serializer="orjson", partitions=1)
     # Raw bytes: a retired id's tombstone must be a null value, which the orjson codec would encode.
     output = w.app.topic(w.names.consolidated, key_type=bytes, value_type=bytes, value_serializer="raw")
     table = w.app.Table("consolidation-clusters", partitions=1, key_type=bytes)
     state = TableBackedConsolidator(table, ConsolidationConfig.from_settings(w.settings))
 
-    @w.app.agent(w.events, name="consolidate-route")
-    async def route(stream):  # type: ignore[no-untyped-def]
-        async for event in stream.events():
-            await internal.send(key=event.key, value=event.value)
-
-    @w.app.agent(internal, name="consolidate")
+    @w.app.agent(w.consolidate_input, name="consolidate")
     async def consolidate(stream):  # type: ignore[no-untyped-def]
         async for event in stream.events():
-            state.sync(w.app.consumer_generation_id)
-            try:
-                extracted = event_from_dict(event.value)
-            except (KeyError, TypeError, ValueError):
-                metrics.inc(CONSOLIDATED, "outcome", "invalid")
-                continue
-            update = state.process(extracted)
-            if update is None:
-                metrics.inc(CONSOLIDATED, "outcome", "late")
-                continue
-            own = update.cluster
-            metrics.inc(CONSOLIDATED, "outcome", "new" if own is not None and own.num_events == 1 else "update")
-            for record in update.records:
-                key = record.cluster_id.encode()
-                await output.send(key=key, value=record.to_json())
-                if isinstance(record, RetiredCluster):
-                    metrics.inc(MERGED)
-                    await output.send(key=key, value=None)
+            async def work(event: EventT = event) -> None:
+                state.sync(w.app.consumer_generation_id)
+                try:
+                    extracted = event_from_dict(orjson.loads(event.value))
+                except (KeyError, TypeError, ValueError):  # orjson.JSONDecodeError is a ValueError
+                    metrics.inc(CONSOLIDATED, "outcome", "invalid")
+                    raise
+                update = state.process(extracted)
+                if update is None:
+                    metrics.inc(CONSOLIDATED, "outcome", "late")
+                    return
+                own = update.cluster
+                metrics.inc(CONSOLIDATED, "outcome", "new" if own is not None and own.num_events == 1 else "update")
+                for record in update.records:
+                    key = record.cluster_id.encode()
+                    await deliver(output, key, record.to_json())
+                    if isinstance(record, RetiredCluster):
+                        metrics.inc(MERGED)
+                        await deliver(output, key, None)
+            await finish(guarded("consolidate", event, work))

@@ -21,7 +21,7 @@ def run_worker(settings: Settings, loglevel: str = "info",
     from workers.clients import create_topics
     from workers.extract.pool import ExtractionPool, ExtractorUnavailable
     from workers.publish.recent import RecentEvents
-    from workers.stream.agents import register_agents
+    from workers.stream.agents import Guard, register_agents
     from workers.stream.app import build_app
     from workers.stream.consolidate import register_consolidation
     from workers.stream.feed import EventFeed
@@ -41,8 +41,9 @@ def run_worker(settings: Settings, loglevel: str = "info",
     try:
         wiring = build_app(settings)
         metrics = Metrics()
-        register_agents(wiring, metrics, pool)
-        register_consolidation(wiring, metrics)
+        guard = Guard(wiring, metrics)
+        register_agents(wiring, metrics, pool, guard)
+        register_consolidation(wiring, metrics, guard)
         register_web(wiring, metrics, EventFeed(settings, wiring.names.events, RecentEvents()))
         register_page(wiring)
         faust.Worker(wiring.app, loglevel=loglevel).execute_from_commandline()
