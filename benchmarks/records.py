@@ -5,7 +5,8 @@
 
 A fresh deployment with one worker is warmed up; then the end offset of every topic of the
 deployment (its own topics and the app's changelog topics) is read before and after a run
-of generated articles, once the worker has gone quiet. Writes are the growth of every topic;
+of generated articles, once the worker has gone quiet (throughput and worker CPU as
+`harness.stream_run` measures them, with the profiler's cost when profiling). Writes are the growth of every topic;
 reads are the growth of the topics the worker consumes, counted once per reader (the
 agents' topics, found from the group's committed offsets, and `events` once more for the
 HTTP feed's own consumer). With
@@ -24,7 +25,8 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 
-from benchmarks.harness import MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, warm_set
+from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, stream_run,
+                                warm_set)
 from workers.clients import admin, client_kwargs
 from workers.extract.pipeline import Extractor
 
@@ -105,10 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         d.start_workers(1)
         d.warm_up(*warm_set(extractor, args.seed))
         before = quiet_offsets(d)
-        since = d.event_offsets()
         spy = start_profile(d.workers[0].pid, Path(args.profile + ".raw")) if args.profile else None
-        d.publish(corpus)
-        d.collect(expected, timeout=300, since=since)
+        run = stream_run(d, corpus, expected)
         after = quiet_offsets(d)
         if spy is not None:
             spy.send_signal(2)
@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         grown = {t: after.get(t, 0) - before.get(t, 0) for t in after}
         reads = {t: n * grown.get(t, 0) for t, n in readers(d).items()}
         rows = [(t.removeprefix(d.prefix), grown[t], reads.get(t, 0)) for t in sorted(grown) if grown[t]]
-        print(f"\n{len(corpus)} articles, {len(expected)} events")
+        print(f"\n{len(corpus)} articles, {len(expected)} events: {run['articles_per_s']} articles/s, "
+              f"{run['articles_per_worker_cpu_s']} per worker CPU-s, {run['machine_busy_cores']} cores busy")
         print_table(["topic", "records written", "records read"], rows)
         writes, read = sum(grown.values()), sum(reads.values())
         print(f"per article: {writes / len(corpus):.1f} written, {read / len(corpus):.1f} read, "

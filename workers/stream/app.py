@@ -20,6 +20,9 @@ from workers.settings import Settings
 from workers.stream.consumer import App
 
 
+PRODUCER_LINGER = 0.01  # seconds a produce request waits for more records (Faust's default 0: one request per send)
+
+
 class OrjsonCodec(codecs.Codec):
     """The codec of every JSON topic."""
 
@@ -91,6 +94,7 @@ def build_app(settings: Settings) -> Wiring:
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.session_timeout / 5,
         producer_acks=-1,
+        producer_linger=PRODUCER_LINGER,
         # exactly_once never committed a transaction with faust-streaming 0.15.3 + aiokafka 0.14
         # (see README, Reliability and security); agents keep concurrency 1 for commit order.
         processing_guarantee="at_least_once",
