@@ -264,6 +264,13 @@ def format_row(record: dict[str, Any]) -> str:
 
 
 # -- replay -------------------------------------------------------------------------------
+def _part(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(k), int(n)
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from workers.publish.filters import FilterError, parse_since
     from workers.replay import Replay, ReplayError, print_progress, reset_group
@@ -282,7 +289,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if since is None:
             raise FilterError("replay needs --from T1")
         replay = Replay(settings, since=since, until=parse_since(args.until), topic=args.source,
-                        output_prefix=args.output_prefix, group=args.group, batch=args.batch, new=args.new)
+                        output_prefix=args.output_prefix, group=args.group, batch=args.batch, new=args.new,
+                        part=args.part)
     except (FilterError, ReplayError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -525,6 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="plan the window again (its end is now) instead of resuming the plan of a previous run")
     p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
                    help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it")
+    p.add_argument("--part", type=_part, default=(1, 1), metavar="K/N",
+                   help="replay the K-th of N disjoint sets of partitions; N processes (any machines) with "
+                        "K = 1..N and the same window (--to needed) give exactly the events of one")
     p.add_argument("--reset-group", action="store_true",
                    help="instead of replaying, rewind the live worker's group (refused while it has members)")
     p.add_argument("--to-datetime", metavar="T", help="with --reset-group: the time to rewind to")

@@ -69,17 +69,25 @@ def _ms(moment: datetime) -> int:
 
 @dataclass
 class Progress:
-    """Records done per partition against the planned totals, with rate and ETA."""
+    """Records done per partition of the whole window against the planned totals, with rate and
+    ETA; `own` are the partitions this process replays (the others' positions are those the
+    other parts committed)."""
 
     start: dict[int, int]
     end: dict[int, int]
     position: dict[int, int]
+    own: frozenset[int] = frozenset()
     started: float = field(default_factory=time.monotonic)
     done_at_start: int = 0
     complete_before: bool = False  # the plan was complete before this run: it replayed nothing
 
     def __post_init__(self) -> None:
+        self.own = self.own or frozenset(self.end)
         self.done_at_start = self.done
+
+    @property
+    def own_complete(self) -> bool:
+        return all(self.position[p] >= self.end[p] for p in self.own)
 
     @property
     def total(self) -> int:
@@ -94,17 +102,20 @@ class Progress:
         rate = (self.done - self.done_at_start) / elapsed
         left = self.total - self.done
         eta = f"{left / rate:.0f}s" if rate > 0 else "?"
-        parts = " ".join(f"p{p}:{self.position[p] - self.start[p]}/{self.end[p] - self.start[p]}"
-                         for p in sorted(self.end))
+        parts = " ".join(f"{'p' if p in self.own else 'other p'}{p}:{self.position[p] - self.start[p]}/"
+                         f"{self.end[p] - self.start[p]}" for p in sorted(self.end))
         return f"replay {self.done}/{self.total} records  {rate:.1f}/s  eta {eta}  [{parts}]"
 
 
 class Replay:
     def __init__(self, settings: Settings, *, since: datetime, until: datetime | None = None,
                  topic: str | None = None, output_prefix: str = "", group: str | None = None,
-                 factory: Callable[[], Extractor] = Extractor, batch: int = BATCH, new: bool = False) -> None:
+                 factory: Callable[[], Extractor] = Extractor, batch: int = BATCH, new: bool = False,
+                 part: tuple[int, int] = (1, 1)) -> None:
         """`factory` makes the extractor of each extraction process; `new` plans the window again
-        instead of resuming (or reporting) the plan committed under the group."""
+        instead of resuming (or reporting) the plan committed under the group; `part` (k, n):
+        this process replays the partitions p with p % n == k - 1, the other n - 1 parts the
+        rest, under the same group."""
         self.settings = settings
         self.source = topic or Topics(settings.topic_prefix).articles
         self.since, self.until = since, until
@@ -114,12 +125,21 @@ class Replay:
         self.group = group or f"{settings.app_id}-replay-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
         if self.group == settings.app_id:
             raise ReplayError("a replay must not use the live worker's consumer group")
+        k, n = part
+        if not 1 <= k <= n:
+            raise ReplayError(f"part {k}/{n}: k must be between 1 and n")
+        if n > 1 and until is None:
+            raise ReplayError("a replay in parts needs --to: every part must plan the same window")
+        self.part = part
         self.factory = factory
         self.dedup = DedupIndex(DedupConfig.from_settings(settings))
         self.batch = batch
         self.new = new
-        # under an output prefix the replay consolidates its own events (no worker reads those topics)
-        self.consolidator = Consolidator(ConsolidationConfig.from_settings(settings)) if output_prefix else None
+        # Under an output prefix the replay consolidates its own events (no worker reads those
+        # topics): as it goes in one part; in n parts, part 1 once the whole window is done.
+        self.consolidator = Consolidator(ConsolidationConfig.from_settings(settings)) \
+            if output_prefix and k == 1 else None
+        self.inline = self.consolidator is not None and n == 1
         self._swept = float("-inf")
         self.interrupted = False  # set it (e.g. from a signal handler) to stop after the current batch
 
@@ -157,8 +177,13 @@ class Replay:
         return start, end, position
 
     # -- running -----------------------------------------------------------------------
+    def own(self, partition: int) -> bool:
+        k, n = self.part
+        return partition % n == k - 1
+
     def run(self, progress: Callable[[Progress], None] | None = None) -> Progress:
-        """Replay until every partition reached its planned end (or `interrupted` is set)."""
+        """Replay until every partition of this part reached its planned end (or `interrupted` is
+        set); under a prefix, part 1 of several then waits for the whole window and consolidates it."""
         consumer = self._consumer()
         prod = producer(self.settings)
         pool = ExtractionPool(self.settings.extract_jobs, self.settings.extract_timeout, factory=self.factory)
@@ -166,40 +191,83 @@ class Replay:
             if self.output_prefix:
                 create_topics(self.settings.replace(topic_prefix=self.output_prefix + self.settings.topic_prefix))
             start, end, position = self.plan(consumer)
-            state = Progress(start, end, dict(position))
-            if all(position[p] >= end[p] for p in end) and any(position[p] > start[p] for p in end):
+            state = Progress(start, end, dict(position), own=frozenset(p for p in end if self.own(p)))
+            if state.own_complete and any(position[p] > start[p] for p in state.own):
                 state.complete_before = True
-                return state
-            self._warm_dedup(consumer, start, position)
-            self._warm_consolidation(consumer)
-            records = self._merged(consumer, position, end)
-            while not self.interrupted:
-                batch = list(islice(records, self.batch))
-                if not batch:
-                    state.position.update(end)  # every record before the planned end is done
-                    self._commit(consumer, state)
-                    break
-                self._process(batch, prod, pool)
-                prod.flush()
-                for m in batch:
-                    state.position[m.partition] = m.offset + 1
-                self._commit(consumer, state)
-                if progress:
-                    progress(state)
+            else:
+                self._replay(consumer, prod, pool, state, progress)
+            if self.consolidator is not None and not self.inline and not self.interrupted:
+                self._consolidate_window(consumer, prod, state, progress)
             return state
         finally:
             pool.close()
             prod.close()
             consumer.close()
 
+    def _replay(self, consumer: KafkaConsumer, prod, pool: ExtractionPool, state: Progress,  # type: ignore[no-untyped-def]
+                progress: Callable[[Progress], None] | None) -> None:
+        """One pass over the whole window in the live order: every record goes through dedup (so
+        each part keeps the copies one process would keep); the records of this part's partitions
+        past its committed position are extracted and published."""
+        resume_at = dict(state.position)
+        self._warm_dedup(consumer, state.start)
+        if self.inline:
+            self._warm_consolidation(consumer)
+        records = self._merged(consumer, state.start, state.end)
+        while not self.interrupted:
+            batch, mine = [], 0
+            for m in records:
+                batch.append(m)
+                mine += self.own(m.partition) and m.offset >= resume_at[m.partition]
+                if mine >= self.batch:
+                    break
+            if not mine:
+                state.position.update({p: state.end[p] for p in state.own})  # every record before the end is done
+                self._commit(consumer, state)
+                return
+            self._process(batch, prod, pool, lambda m: self.own(m.partition) and m.offset >= resume_at[m.partition])
+            prod.flush()
+            for m in batch:
+                if self.own(m.partition):
+                    state.position[m.partition] = max(state.position[m.partition], m.offset + 1)
+            self._commit(consumer, state)
+            if progress:
+                progress(state)
+
     def _commit(self, consumer: KafkaConsumer, state: Progress) -> None:
+        """Commit this part's positions with the plan; read the other parts' positions."""
         offsets = {
             TopicPartition(self.source, p): OffsetAndMetadata(state.position[p], orjson.dumps(
                 {"start": state.start[p], "end": state.end[p],
                  "output_from": {str(q): o for q, o in self.output_from.items()}}).decode(), -1)
-            for p in state.end
+            for p in state.own
         }
         consumer.commit(offsets)
+        for p in set(state.end) - state.own:
+            committed = consumer.committed(TopicPartition(self.source, p))
+            if committed is not None:
+                state.position[p] = committed
+
+    def _consolidate_window(self, consumer: KafkaConsumer, prod, state: Progress,  # type: ignore[no-untyped-def]
+                            progress: Callable[[Progress], None] | None) -> None:
+        """Wait until every part is done, then consolidate every event the window's plans published
+        on the output (from the earliest place any part's plan recorded)."""
+        while any(state.position[p] < state.end[p] for p in state.end):
+            if self.interrupted:
+                return
+            time.sleep(1.0)
+            self._commit(consumer, state)
+            if progress:
+                progress(state)
+        starts = dict(self.output_from)
+        for p in state.end:
+            committed = consumer.committed(TopicPartition(self.source, p), metadata=True)
+            if committed is not None and committed.metadata:
+                for q, o in orjson.loads(committed.metadata).get("output_from", {}).items():
+                    starts[int(q)] = min(starts.get(int(q), o), o)
+        for event in self._output_events(consumer, starts):
+            self._consolidate(event, prod)
+        prod.flush()
 
     def _merged(self, consumer: KafkaConsumer, begin: dict[int, int], end: dict[int, int]) -> Iterator:
         """The source's records from `begin` to `end` (per partition, end excluded), merged by
@@ -238,12 +306,17 @@ class Replay:
     def _meta(m) -> RecordMeta:  # type: ignore[no-untyped-def]
         return RecordMeta(m.topic, m.partition, m.offset, m.timestamp)
 
-    def _process(self, records: list, prod, pool: ExtractionPool) -> None:  # type: ignore[no-untyped-def]
+    def _process(self, records: list, prod, pool: ExtractionPool,  # type: ignore[no-untyped-def]
+                 publish: Callable[[object], bool]) -> None:
+        """Every record through validation and dedup, in order; those `publish` selects on to
+        extraction and out (the others are only indexed)."""
         keep = []
         for outcome, seen_at, m in self._validated(records):
             if isinstance(outcome, DeadLetter):
-                prod.send(self.output.dlq, key=m.key, value=outcome.to_json())
-            elif self.dedup.process(self.dedup.fingerprint(outcome, seen_at=seen_at)).kind != "duplicate":
+                if publish(m):
+                    prod.send(self.output.dlq, key=m.key, value=outcome.to_json())
+            elif self.dedup.process(self.dedup.fingerprint(outcome, seen_at=seen_at)).kind != "duplicate" \
+                    and publish(m):
                 keep.append((outcome, m))
         for (article, m), result in zip(keep, pool.annotate([a for a, _ in keep])):
             if isinstance(result, Failure):
@@ -253,9 +326,10 @@ class Replay:
                 continue
             for event in result.events:
                 value = event.to_json()
-                for topic in self.output.event_routes(event, consolidate=self.consolidator is None):
+                for topic in self.output.event_routes(event, consolidate=not self.output_prefix):
                     prod.send(topic, key=event.event_id.encode(), value=value)
-                self._consolidate(event, prod)
+                if self.inline:
+                    self._consolidate(event, prod)
 
     def _consolidate(self, event, prod=None) -> None:  # type: ignore[no-untyped-def]
         """Put a replayed event into the replay's clusters; publish what changed (with `prod`)."""
@@ -276,31 +350,34 @@ class Replay:
         """On a resumed replay under a prefix: the clusters of the events this plan published
         already (read back from the output's events topic; the clusters do not depend on their
         order), so that its records go on from where the interrupted run stopped."""
-        if self.consolidator is None:
-            return
-        tps = [TopicPartition(self.output.events, p) for p in self.output_from]
+        for event in self._output_events(consumer, self.output_from):
+            self._consolidate(event)
+
+    def _output_events(self, consumer: KafkaConsumer, starts: dict[int, int]) -> Iterator:
+        """The events on the output's events topic from `starts` (partition -> offset) to its end now."""
+        tps = [TopicPartition(self.output.events, p) for p in starts]
         ends = consumer.end_offsets(tps)
-        todo = [tp for tp in tps if self.output_from[tp.partition] < ends[tp]]
+        todo = [tp for tp in tps if starts[tp.partition] < ends[tp]]
         if not todo:
             return
         consumer.assign(todo)
         for tp in todo:
-            consumer.seek(tp, self.output_from[tp.partition])
+            consumer.seek(tp, starts[tp.partition])
         while todo:
-            for batch in consumer.poll(timeout_ms=1000, max_records=1000).values():
+            for tp, batch in consumer.poll(timeout_ms=1000, max_records=1000).items():
                 for m in batch:
-                    self._consolidate(event_from_dict(orjson.loads(m.value)))
+                    if m.offset < ends[tp]:
+                        yield event_from_dict(orjson.loads(m.value))
             todo = [tp for tp in todo if consumer.position(tp) < ends[tp]]
 
-    def _warm_dedup(self, consumer: KafkaConsumer, start: dict[int, int], position: dict[int, int]) -> None:
-        """Index, in the replay's order, what came before its position: the dedup retention before
-        the window, and the part of the window an interrupted run replayed (nothing is published)."""
+    def _warm_dedup(self, consumer: KafkaConsumer, start: dict[int, int]) -> None:
+        """Index, in the replay's order, the dedup retention before the window (nothing is published)."""
         retention = timedelta(seconds=self.dedup.config.retention_seconds)
         tps = [TopicPartition(self.source, p) for p in start]
         found = consumer.offsets_for_times({tp: _ms(self.since - retention) for tp in tps})
         begin = {tp.partition: min(found[tp].offset if found.get(tp) else start[tp.partition], start[tp.partition])
                  for tp in tps}
-        records = self._merged(consumer, begin, position)
+        records = self._merged(consumer, begin, start)
         while batch := list(islice(records, 1000)):
             for outcome, seen_at, _ in self._validated(batch):
                 if isinstance(outcome, Article):

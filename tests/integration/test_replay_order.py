@@ -1,7 +1,8 @@
 """Replay in the live order, on the real broker: copies that straddle partitions keep the original
 the live run kept (the same event ids), also across an interrupted and resumed replay; a finished
 plan says so instead of replaying nothing; a replay under a prefix writes its clusters too, and
-a replay onto the live topics leaves the live clusters as they were."""
+a replay onto the live topics leaves the live clusters as they were; two replays over the same
+window in parts (--part 1/2, 2/2) give exactly the events and clusters of one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 import orjson
 import pytest
@@ -124,3 +126,30 @@ def test_a_replay_onto_the_live_topics_leaves_the_live_clusters_as_they_were(sta
     after = current(stack, live)
     assert {k: (r["event_ids"], r["version"]) for k, r in after.items()} == \
         {k: (r["event_ids"], r["version"]) for k, r in before.items()}
+
+
+def test_two_replays_in_parts_give_exactly_the_events_and_clusters_of_one(stack: Stack):
+    """Originals on partition 1, their later copies on partition 0: part 1 of 2 replays partition
+    0, so it must know the originals that part 2 replays to call the copies duplicates."""
+    records = originals_and_copies()
+    publish(stack, records, int(time.time() * 1000) - 600_000)
+    until = datetime.now(timezone.utc).isoformat()
+    one = replay(stack, "--to", until, "--output-prefix", "r1.")
+    assert one.returncode == 0, one.stderr
+    args = [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", "--to", until,
+            "--output-prefix", "r2."]
+    parts = [subprocess.Popen([*args, "--part", f"{k}/2"], env=stack.worker_env(), cwd=REPO,
+                              stderr=subprocess.PIPE, text=True) for k in (1, 2)]
+    errors = [p.communicate(timeout=300)[1] for p in parts]
+    assert [p.returncode for p in parts] == [0, 0], errors
+    for err in errors:  # each progress line counts the whole window: 12 records
+        assert f"/{len(records)} records" in err, err
+    assert f"replay {len(records)}/{len(records)} records" in errors[0]  # part 1 waits for the window
+    single, split = Topics(f"r1.{stack.prefix}"), Topics(f"r2.{stack.prefix}")
+    expected = events(stack, single.events, 1)
+    assert {e["article_id"] for e in expected} == {a["id"] for a, p in records if p == 1}
+    got = events(stack, split.events, len(expected))
+    assert sorted(e["event_id"] for e in got) == sorted(e["event_id"] for e in expected)
+    ids = {e["event_id"] for e in expected}
+    assert {k: sorted(r["event_ids"]) for k, r in current(stack, ids, split.consolidated).items()} == \
+        {k: sorted(r["event_ids"]) for k, r in current(stack, ids, single.consolidated).items()}
