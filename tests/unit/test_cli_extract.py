@@ -68,3 +68,19 @@ def test_a_budget_or_pool_size_below_one_is_a_usage_error(flags: list[str], caps
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args(["extract", "in.jsonl", *flags])
     assert exit_.value.code == 2 and "must be above 0" in capsys.readouterr().err
+
+
+def test_the_output_and_its_order_do_not_depend_on_the_number_of_extraction_processes(tmp_path: Path) -> None:
+    """The sample articles and the dev set, one after the other, with one and with three
+    extraction processes: the same lines in the same order (apart from when they were made)."""
+    repo = Path(__file__).resolve().parents[2]
+    source = tmp_path / "in.jsonl"
+    source.write_bytes((repo / "samples" / "articles.jsonl").read_bytes() + (repo / "eval" / "devset.jsonl").read_bytes())
+    outputs = []
+    for jobs in (1, 3):
+        out = tmp_path / f"out-{jobs}.jsonl"
+        assert cmd_extract(build_parser().parse_args(["extract", str(source), "-o", str(out), "--jobs", str(jobs)])) == 0
+        events = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+        outputs.append([{k: v for k, v in e.items() if k != "extracted_at"} for e in events])
+    assert len(outputs[0]) > 50
+    assert outputs[1] == outputs[0]
