@@ -180,10 +180,8 @@ def _stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds used so far by process `pid` and every live descendant (a
-    worker's or `eventwire extract`'s extraction processes), plus the children they reaped
-    (a replaced extraction process), from /proc."""
+def descendants(pid: int) -> set[int]:
+    """Process `pid` and every live process below it (a worker's extraction processes), from /proc."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -195,8 +193,15 @@ def cpu_seconds(pid: int) -> float:
     while frontier:
         frontier = [child for child, parent in parents.items() if parent in frontier and child not in tree]
         tree.update(frontier)
+    return tree
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by process `pid` and every live descendant (a
+    worker's or `eventwire extract`'s extraction processes), plus the children they reaped
+    (a replaced extraction process), from /proc."""
     ticks = 0
-    for member in tree:
+    for member in descendants(pid):
         try:
             fields = _stat(member)
         except OSError:

@@ -4,8 +4,8 @@
     .venv/bin/python -m benchmarks.memory --quick          # ~1 min: worker + 5k/10k/20k entries
     .venv/bin/python -m benchmarks.memory --json benchmarks/results/memory.json
 
-1. Worker: VmRSS (/proc/<pid>/status) of one `eventwire worker` subprocess when it is
-   ready, after a warm-up, and after each of `--rounds` bursts of `--articles` articles
+1. Worker: VmRSS (/proc/<pid>/status) of one `eventwire worker` subprocess and of each of
+   its extraction processes (EVENTWIRE_EXTRACT_JOBS, default 1) when it is ready, after a warm-up, and after each of `--rounds` bursts of `--articles` articles
    (its steady state: models loaded, caches and buffers filled).
 2. Dedup window: in a fresh forked process per layout, `DedupIndex.add` of synthetic
    fingerprints (random 150-word texts through `DedupIndex.fingerprint`; the entry size
@@ -23,10 +23,11 @@ import gc
 import multiprocessing
 import os
 import random
+from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, rss_mb,
-                                stream_run, warm_set, write_json)
+from benchmarks.harness import (MACHINE_NOTE, Deployment, descendants, expected_events, make_corpus, print_table,
+                                rss_mb, stream_run, warm_set, write_json)
 from workers.dedup import DedupConfig, DedupIndex
 from workers.extract.pipeline import Extractor
 from workers.records import Article
@@ -35,8 +36,31 @@ MILLION = 1_000_000
 _VOCABULARY = [f"{a}{b}" for a in "bcdfghklmnprstvz" for b in ("al", "en", "ir", "or", "us", "ane", "ido", "ert")]
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "VmRSS:" in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def rss(pid: int) -> dict[str, Any]:
+    """RSS of the worker process `pid` and of each process below it (its extraction processes)."""
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    # forked extraction processes share the worker's command line (not so the resource tracker)
+    below = sorted(p for p in descendants(pid) - {pid} if _cmdline(p) == cmdline and _alive(p))
+    sizes = [round(rss_mb(p), 1) for p in below]
+    return {"rss_mb": round(rss_mb(pid), 1), "extraction_rss_mb": sizes, "total_rss_mb": round(rss_mb(pid) + sum(sizes), 1)}
+
+
 def worker_rss(articles: int, rounds: int, seed: int) -> list[dict[str, Any]]:
-    """RSS of one worker when ready, after a warm-up and after each burst."""
+    """RSS of one worker and its extraction processes when ready, after a warm-up and after each burst."""
     extractor = Extractor()
     records, warm = make_corpus(articles, seed), warm_set(extractor, seed)
     expected = expected_events(extractor, records)
@@ -44,12 +68,12 @@ def worker_rss(articles: int, rounds: int, seed: int) -> list[dict[str, Any]]:
     with Deployment() as deployment:
         deployment.start_workers(1)
         pid = deployment.workers[0].pid
-        samples.append({"when": "ready (models loaded, no article yet)", "rss_mb": round(rss_mb(pid), 1)})
+        samples.append({"when": "ready (models loaded, no article yet)", **rss(pid)})
         deployment.warm_up(*warm)
-        samples.append({"when": f"after warm-up ({len(warm[0])} articles)", "rss_mb": round(rss_mb(pid), 1)})
+        samples.append({"when": f"after warm-up ({len(warm[0])} articles)", **rss(pid)})
         for i in range(rounds):
             stream_run(deployment, records, expected)
-            samples.append({"when": f"after burst {i + 1} ({len(records)} articles)", "rss_mb": round(rss_mb(pid), 1)})
+            samples.append({"when": f"after burst {i + 1} ({len(records)} articles)", **rss(pid)})
     return samples
 
 
@@ -108,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
 
     growth = index_growth(sizes, args.seed)
     samples = worker_rss(args.articles, args.rounds, args.seed)
-    print("\nworker process (VmRSS)")
-    print_table(["when", "RSS MiB"], [(s["when"], s["rss_mb"]) for s in samples])
+    print("\nworker process and its extraction processes (VmRSS; shared pages count in each)")
+    print_table(["when", "worker RSS MiB", "extraction processes RSS MiB", "total MiB"],
+                [(s["when"], s["rss_mb"], ", ".join(map(str, s["extraction_rss_mb"])), s["total_rss_mb"])
+                 for s in samples])
 
     steady = samples[-1]["rss_mb"]
     rows, per_layout = [], {}
