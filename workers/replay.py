@@ -20,11 +20,18 @@ output's events began) travels in the commit metadata, so re-running the same co
 resumes where an interrupted run stopped, and says so when the plan is already complete
 (`new=True` plans the window again).
 
-Dedup in a replay uses a fresh index, first filled with what came before the replay's
-position: the dedup retention window before the start time, and on a resumed replay the
-part of the window already replayed (indexing only, nothing published). So a copy whose
-original came shortly before the window, or before the interruption, is still a duplicate,
-and replayed articles are never duplicates of their own earlier passage.
+Dedup in a replay uses a fresh index, first filled with the dedup retention window before
+the start time; then every record of the window goes through it in the merged order, and on
+a resumed replay the part of the window already replayed is only indexed, not published. So
+a copy whose original came shortly before the window, or before the interruption, is still a
+duplicate, and replayed articles are never duplicates of their own earlier passage.
+
+A window can be shared by N processes (`part=(k, n)`, `--part K/N`): part k extracts and
+publishes the partitions p with p % n == k - 1, and commits them under the window's one
+group. Each part still reads and indexes every record of the window in the merged order, so
+together the parts publish exactly the events one process would (a copy whose original sits
+on another part's partition is still a duplicate). Under a prefix, part 1 consolidates the
+window's events once every part is done.
 """
 
 from __future__ import annotations
