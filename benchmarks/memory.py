@@ -43,20 +43,31 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def _alive(pid: int) -> bool:
+def _parent(pid: int) -> int | None:
     try:
-        return "VmRSS:" in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def rss(pid: int) -> dict[str, Any]:
-    """RSS of the worker process `pid` and of each process below it (its extraction processes)."""
-    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    # forked extraction processes share the worker's command line (not so the resource tracker)
-    below = sorted(p for p in descendants(pid) - {pid} if _cmdline(p) == cmdline and _alive(p))
-    sizes = [round(rss_mb(p), 1) for p in below]
-    return {"rss_mb": round(rss_mb(pid), 1), "extraction_rss_mb": sizes, "total_rss_mb": round(rss_mb(pid) + sum(sizes), 1)}
+    """RSS of the worker process `pid`, of each of its extraction processes (the children of its
+    multiprocessing forkserver) and of its helper processes (the forkserver, which has the
+    extraction modules imported, and the resource tracker)."""
+    below = descendants(pid) - {pid}
+    servers = {p for p in below if b"forkserver" in _cmdline(p)}
+    extraction = sorted(p for p in below if _parent(p) in servers)
+    helpers = below - set(extraction)
+
+    def size(p: int) -> float:
+        try:
+            return rss_mb(p)
+        except (OSError, RuntimeError):
+            return 0.0  # gone or a zombie
+    sizes = [round(size(p), 1) for p in extraction]
+    helper = round(sum(size(p) for p in helpers), 1)
+    return {"rss_mb": round(size(pid), 1), "extraction_rss_mb": sizes, "helpers_rss_mb": helper,
+            "total_rss_mb": round(size(pid) + sum(sizes) + helper, 1)}
 
 
 def worker_rss(articles: int, rounds: int, seed: int) -> list[dict[str, Any]]:
@@ -133,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     growth = index_growth(sizes, args.seed)
     samples = worker_rss(args.articles, args.rounds, args.seed)
     print("\nworker process and its extraction processes (VmRSS; shared pages count in each)")
-    print_table(["when", "worker RSS MiB", "extraction processes RSS MiB", "total MiB"],
-                [(s["when"], s["rss_mb"], ", ".join(map(str, s["extraction_rss_mb"])), s["total_rss_mb"])
-                 for s in samples])
+    print_table(["when", "worker RSS MiB", "extraction processes RSS MiB", "forkserver + tracker MiB", "total MiB"],
+                [(s["when"], s["rss_mb"], ", ".join(map(str, s["extraction_rss_mb"])), s["helpers_rss_mb"],
+                  s["total_rss_mb"]) for s in samples])
 
     steady = samples[-1]["rss_mb"]
     rows, per_layout = [], {}
