@@ -25,8 +25,7 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 
-from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, stream_run,
-                                warm_set)
+from benchmarks.harness import MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, stream_run, warm_set
 from workers.clients import admin, client_kwargs
 from workers.extract.pipeline import Extractor
 
@@ -78,7 +77,8 @@ def readers(d: Deployment) -> dict[str, int]:
 def start_profile(pid: int, raw: Path) -> subprocess.Popen:
     spy = shutil.which("py-spy") or str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "py-spy")
     return subprocess.Popen([spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "50", "--format", "raw",
-                             "--output", str(raw), "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--output", str(raw), "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def summarise(raw: Path, out: Path, top: int = 40) -> None:

@@ -44,9 +44,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
+from typing import Any
 
 import orjson
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import OffsetTimestamp
 from kafka.structs import OffsetAndMetadata
 
@@ -211,7 +212,7 @@ class Replay:
             prod.close()
             consumer.close()
 
-    def _replay(self, consumer: KafkaConsumer, prod, pool: ExtractionPool, state: Progress,  # type: ignore[no-untyped-def]
+    def _replay(self, consumer: KafkaConsumer, prod: KafkaProducer, pool: ExtractionPool, state: Progress,
                 progress: Callable[[Progress], None] | None) -> None:
         """One pass over the whole window in the live order: every record goes through dedup (so
         each part keeps the copies one process would keep); the records of this part's partitions
@@ -255,7 +256,7 @@ class Replay:
             if committed is not None:
                 state.position[p] = committed
 
-    def _consolidate_window(self, consumer: KafkaConsumer, prod, state: Progress,  # type: ignore[no-untyped-def]
+    def _consolidate_window(self, consumer: KafkaConsumer, prod: KafkaProducer, state: Progress,
                             progress: Callable[[Progress], None] | None) -> None:
         """Wait until every part is done, then consolidate every event the window's plans published
         on the output (from the earliest place any part's plan recorded)."""
@@ -314,7 +315,7 @@ class Replay:
         return RecordMeta(m.topic, m.partition, m.offset, m.timestamp)
 
     def _process(self, records: list, prod, pool: ExtractionPool,  # type: ignore[no-untyped-def]
-                 publish: Callable[[object], bool]) -> None:
+                 publish: Callable[[Any], bool]) -> None:
         """Every record through validation and dedup, in order; those `publish` selects on to
         extraction and out (the others are only indexed)."""
         keep = []

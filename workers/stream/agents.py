@@ -181,7 +181,8 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
                 if isinstance(outcome, Exception):
                     raise outcome
                 if isinstance(outcome, Failure):
-                    await guarded.dead_letter("extract", event, orjson.dumps(event.value), outcome.error, outcome.message)
+                    await guarded.dead_letter("extract", event, orjson.dumps(event.value), outcome.error,
+                                              outcome.message)
                     return
                 for extracted in outcome.events:
                     metrics.inc(EVENTS, "type", extracted.type)

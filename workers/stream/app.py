@@ -19,7 +19,6 @@ from workers.publish.topics import Topics
 from workers.settings import Settings
 from workers.stream.consumer import App
 
-
 PRODUCER_LINGER = 0.01  # seconds a produce request waits for more records (Faust's default 0: one request per send)
 
 
