@@ -23,7 +23,7 @@ import argparse
 import random
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from workers.consolidate import ConsolidationConfig, Consolidator, RetiredCluster
 from workers.records import Event, EventDate, EventLocation, Span
@@ -37,7 +37,7 @@ def synthetic_events(days: int, per_day: int, month_share: float, seed: int) -> 
     rng = random.Random(seed)
     countries = [f"C{i:02d}" for i in range(20)]
     cities = [(rng.choice(countries), f"City {i}", rng.uniform(-40, 60), rng.uniform(-100, 140)) for i in range(400)]
-    start = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
     events: list[tuple[datetime, Event]] = []
     happenings = days * per_day // 2  # about two reports per happening
     for h in range(happenings):
@@ -47,14 +47,34 @@ def synthetic_events(days: int, per_day: int, month_share: float, seed: int) -> 
         for r in range(rng.randint(1, 3)):
             published = when + timedelta(hours=rng.uniform(1, 48))
             month = rng.random() < month_share
-            date = EventDate(when.strftime("%Y-%m") if month else when.strftime("%Y-%m-%d"),
-                             "month" if month else "day", None, "text")
+            date = EventDate(
+                when.strftime("%Y-%m") if month else when.strftime("%Y-%m-%d"),
+                "month" if month else "day",
+                None,
+                "text",
+            )
             location = EventLocation(city, city, country, None, lat, lon, None, "city")
-            events.append((published, Event(
-                event_id=f"e{h}-{r}", article_id=f"a{h}-{r}", source=f"src{rng.randint(0, 30)}", url=None,
-                published_at=published.isoformat(), type="attack", subtype=subtype, codes={},
-                trigger=Span("attack", 0, 6), evidence=Span("attack", 0, 6), actors=[], location=location,
-                date=date, confidence=0.9)))
+            events.append(
+                (
+                    published,
+                    Event(
+                        event_id=f"e{h}-{r}",
+                        article_id=f"a{h}-{r}",
+                        source=f"src{rng.randint(0, 30)}",
+                        url=None,
+                        published_at=published.isoformat(),
+                        type="attack",
+                        subtype=subtype,
+                        codes={},
+                        trigger=Span("attack", 0, 6),
+                        evidence=Span("attack", 0, 6),
+                        actors=[],
+                        location=location,
+                        date=date,
+                        confidence=0.9,
+                    ),
+                )
+            )
     events.sort(key=lambda pair: pair[0])
     return [event for _, event in events]
 
@@ -70,8 +90,12 @@ def orders(events: list[Event], seed: int) -> dict[str, list[Event]]:
         within_day.extend(by_day[day])
     shuffled = events[:]
     rng.shuffle(shuffled)
-    return {"time order": events, "shuffled within a day": within_day, "shuffled": shuffled,
-            "newest first": events[::-1]}
+    return {
+        "time order": events,
+        "shuffled within a day": within_day,
+        "shuffled": shuffled,
+        "newest first": events[::-1],
+    }
 
 
 def run(events: list[Event], config: ConsolidationConfig) -> tuple[float, int, int, dict[str, frozenset[str]]]:
@@ -131,11 +155,18 @@ def main() -> None:
         rate, late, most, table = run(ordered, config)
         if reference is None:
             reference = table
-        same = "same clusters as time order" if table == reference else \
-            "other clusters (late events left out)" if late else "OTHER CLUSTERS"
+        same = (
+            "same clusters as time order"
+            if table == reference
+            else "other clusters (late events left out)"
+            if late
+            else "OTHER CLUSTERS"
+        )
         memory = peak_memory(ordered, config)
-        print(f"  {name:<22} {rate:>7,.0f} events/s  {late:>6,} late  at most {most:>6,} live clusters  "
-              f"{len(table):>6,} clusters  peak {memory / 2**20:6.1f} MiB  {same}")
+        print(
+            f"  {name:<22} {rate:>7,.0f} events/s  {late:>6,} late  at most {most:>6,} live clusters  "
+            f"{len(table):>6,} clusters  peak {memory / 2**20:6.1f} MiB  {same}"
+        )
 
 
 if __name__ == "__main__":

@@ -84,13 +84,19 @@ TOPICS: dict[str, dict[str, str]] = {
         "figure": "goals|points|fans|matches|million euros|yellow cards",
     },
 }
-PLACES = ("Marvello Pordena Tresca Alvina Corvado Belmora Santera Ruvigo Ostrava Kelmar Durnov Vashti "
-          "Lindholm Aracena Pimbury Castrel Otterby Quinlan Halvard Serrano Mirabel Tolland").split()
-PEOPLE = ("Elena Castri|Marco Dell|Ana Petrov|John Okafor|Lena Brandt|Samir Haddad|Rosa Ferreira|"
-          "Tom Whitaker|Ivana Novak|Kenji Mori|Priya Nair|Omar Selim|Clara Jung|Pablo Ruiz").split("|")
+PLACES = (
+    "Marvello Pordena Tresca Alvina Corvado Belmora Santera Ruvigo Ostrava Kelmar Durnov Vashti "
+    "Lindholm Aracena Pimbury Castrel Otterby Quinlan Halvard Serrano Mirabel Tolland"
+).split()
+PEOPLE = (
+    "Elena Castri|Marco Dell|Ana Petrov|John Okafor|Lena Brandt|Samir Haddad|Rosa Ferreira|"
+    "Tom Whitaker|Ivana Novak|Kenji Mori|Priya Nair|Omar Selim|Clara Jung|Pablo Ruiz"
+).split("|")
 DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-WHEN = ("early on {day}|late on {day}|on {day} morning|on {day} evening|over the weekend|"
-        "earlier this week|on {day} afternoon|overnight").split("|")
+WHEN = (
+    "early on {day}|late on {day}|on {day} morning|on {day} evening|over the weekend|"
+    "earlier this week|on {day} afternoon|overnight"
+).split("|")
 SAYS = "said|told reporters|said in a statement|told local radio|wrote on social media|confirmed".split("|")
 LINKS = ("after|while|because|even though|as|before|although|since").split("|")
 ADJ = ("serious|unexpected|growing|limited|major|widespread|temporary|significant|fresh|renewed").split("|")
@@ -104,12 +110,19 @@ TEMPLATES = (
     "{Person}, who has followed the matter for years, {says} the {adj} response to {thing} was expected.",
     "Officials in {place} {says} {n} {figure} were involved and that {actor} {verb} {thing2}.",
 )
-TITLES = ("{Actor} {verb} {thing} in {place}|{place}: {actor} {verb} {thing}|"
-          "{n} {figure} as {actor} {verb} {thing}").split("|")
+TITLES = (
+    "{Actor} {verb} {thing} in {place}|{place}: {actor} {verb} {thing}|{n} {figure} as {actor} {verb} {thing}"
+).split("|")
 BOILERPLATE_HEAD = ["By {person}", "By {person} and {person2}, Example Wire", "Updated: March {n2}, 2024 10:{n2} ET"]
-BOILERPLATE_TAIL = ["Read more: {title}", "Share on Facebook", "Facebook Twitter LinkedIn Email",
-                    "© 2024 Example Wire. All rights reserved.", "Reporting by {person}; Editing by {person2}",
-                    "Related: {title}", "Advertisement"]
+BOILERPLATE_TAIL = [
+    "Read more: {title}",
+    "Share on Facebook",
+    "Facebook Twitter LinkedIn Email",
+    "© 2024 Example Wire. All rights reserved.",
+    "Reporting by {person}; Editing by {person2}",
+    "Related: {title}",
+    "Advertisement",
+]
 SUBSTITUTES = "officials authorities agencies leaders critics observers groups sources".split()
 
 
@@ -124,13 +137,23 @@ class Writer:
         r, t = self.rng, self.topics[topic]
         day = r.choice(DAYS)
         values = {
-            "actor": r.choice(t["actor"]), "actor2": r.choice(t["actor"]),
-            "verb": r.choice(t["verb"]), "verb2": r.choice(t["verb"]),
-            "thing": r.choice(t["thing"]), "thing2": r.choice(t["thing"]),
-            "figure": r.choice(t["figure"]), "place": r.choice(PLACES),
-            "person": r.choice(PEOPLE), "person2": r.choice(PEOPLE), "says": r.choice(SAYS),
-            "when": r.choice(WHEN).format(day=day), "when2": r.choice(WHEN).format(day=day),
-            "link": r.choice(LINKS), "adj": r.choice(ADJ), "n": r.randint(2, 950), "n2": r.randint(10, 28),
+            "actor": r.choice(t["actor"]),
+            "actor2": r.choice(t["actor"]),
+            "verb": r.choice(t["verb"]),
+            "verb2": r.choice(t["verb"]),
+            "thing": r.choice(t["thing"]),
+            "thing2": r.choice(t["thing"]),
+            "figure": r.choice(t["figure"]),
+            "place": r.choice(PLACES),
+            "person": r.choice(PEOPLE),
+            "person2": r.choice(PEOPLE),
+            "says": r.choice(SAYS),
+            "when": r.choice(WHEN).format(day=day),
+            "when2": r.choice(WHEN).format(day=day),
+            "link": r.choice(LINKS),
+            "adj": r.choice(ADJ),
+            "n": r.randint(2, 950),
+            "n2": r.randint(10, 28),
         }
         values.update({k.capitalize(): str(v)[:1].upper() + str(v)[1:] for k, v in values.items()})
         return template.format(**values, **extra)
@@ -173,7 +196,7 @@ def _truncate(r: random.Random, paragraphs: list[str], low: float, high: float) 
 
 def _drop_paragraph(r: random.Random, paragraphs: list[str]) -> list[str]:
     i = r.randrange(len(paragraphs))
-    return paragraphs[:i] + paragraphs[i + 1:]
+    return paragraphs[:i] + paragraphs[i + 1 :]
 
 
 TransformFn = Callable[[Writer, str, list[str]], tuple[list[str], str | None]]
@@ -191,8 +214,14 @@ def _combined(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | No
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
-AD_LINES = ["Advertisement", "ADVERTISEMENT", "Advertisement Continue reading the main story",
-            "Story continues below advertisement", "Continue reading below", "Read more:"]
+AD_LINES = [
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Advertisement Continue reading the main story",
+    "Story continues below advertisement",
+    "Continue reading below",
+    "Read more:",
+]
 
 
 def _lead(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
@@ -224,7 +253,9 @@ def _html(w: Writer, topic: str, ps: list[str]) -> tuple[list[str], str | None]:
         words = html.escape(p, quote=True).replace("&#x27;", "&#39;").split(" ")
         for _ in range(r.randint(0, 2)):
             i = r.randrange(len(words))
-            words[i] = r.choice(("<b>{}</b>", "<em>{}</em>", '<a href="https://example.org/t?a=1&amp;b=2">{}</a>')).format(words[i])
+            words[i] = r.choice(
+                ("<b>{}</b>", "<em>{}</em>", '<a href="https://example.org/t?a=1&amp;b=2">{}</a>')
+            ).format(words[i])
         if r.random() < 0.3:
             words.insert(r.randrange(len(words)), "<br>")
         return " ".join(words)
@@ -319,7 +350,7 @@ def real_stories(directory: Path) -> list[list[str]]:
             paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
             if len(paragraphs) < 3:
                 sentences = _SENTENCE_END.split(" ".join(paragraphs))
-                paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+                paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
             if len(paragraphs) >= 2 and len(text.split()) >= 60:
                 stories.append(paragraphs)
     return _distinct(stories)
@@ -328,9 +359,10 @@ def real_stories(directory: Path) -> list[list[str]]:
 def _distinct(stories: list[list[str]]) -> list[list[str]]:
     """The stories that are no copy of another one: the corpora hold a few versions of the
     same wire story, which would be true duplicates with no truth to score them by."""
+
     def shingles(paragraphs: list[str]) -> set[bytes]:
         t = tokenize("\n\n".join(paragraphs), DedupConfig().max_chars)
-        return {b" ".join(t[i:i + 3]) for i in range(max(len(t) - 2, 1))}
+        return {b" ".join(t[i : i + 3]) for i in range(max(len(t) - 2, 1))}
 
     kept: list[tuple[list[str], set[bytes]]] = []
     for story in stories:
@@ -357,13 +389,32 @@ def make_stream(n_articles: int, words: int, seed: int, real: list[list[str]] | 
         lead, _ = _lead(writer, topic, paragraphs)
         if r.random() < 0.08 and _words(lead) * 1.5 <= _words(paragraphs):
             # A lead published first (as a paper runs it), then the full story: an update of it.
-            items.append(Item(Article(id=f"{base_id}l", body="\n\n".join(lead), published_at=""),
-                              t0 - r.uniform(60, 3600), "unique", f"{prefix}lead published first"))
-            items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at=""), t0,
-                              "update", f"{prefix}{FULL_AFTER_LEAD}", f"{base_id}l"))
+            items.append(
+                Item(
+                    Article(id=f"{base_id}l", body="\n\n".join(lead), published_at=""),
+                    t0 - r.uniform(60, 3600),
+                    "unique",
+                    f"{prefix}lead published first",
+                )
+            )
+            items.append(
+                Item(
+                    Article(id=base_id, body="\n\n".join(paragraphs), published_at=""),
+                    t0,
+                    "update",
+                    f"{prefix}{FULL_AFTER_LEAD}",
+                    f"{base_id}l",
+                )
+            )
         else:
-            items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at="",
-                                      title=writer.title(topic)), t0, "unique", f"{prefix}base"))
+            items.append(
+                Item(
+                    Article(id=base_id, body="\n\n".join(paragraphs), published_at="", title=writer.title(topic)),
+                    t0,
+                    "unique",
+                    f"{prefix}base",
+                )
+            )
         for j in range(r.choice((0, 0, 1, 1, 2, 3))):
             name = r.choice(list(TRANSFORMS))
             body, title = TRANSFORMS[name](writer, topic, paragraphs)
@@ -373,20 +424,39 @@ def make_stream(n_articles: int, words: int, seed: int, real: list[list[str]] | 
                 # one can make a version half as long again (an update by definition): neither
                 # is the copy this transform means, so it is not made.
                 continue
-            items.append(Item(Article(id=f"{base_id}c{j}", body="\n\n".join(body), published_at="", title=title),
-                              t0 + r.uniform(60, DAY), "duplicate", prefix + name, base_id))
+            items.append(
+                Item(
+                    Article(id=f"{base_id}c{j}", body="\n\n".join(body), published_at="", title=title),
+                    t0 + r.uniform(60, DAY),
+                    "duplicate",
+                    prefix + name,
+                    base_id,
+                )
+            )
         if r.random() < 0.2:
             # A follow-up: a new story on the same topic that reuses background paragraphs of this one.
             reused = r.choice((1, 2))
             # New text written for it (a real story's half would itself be a shortened copy).
             follow = writer.story(topic, max(words, _words(paragraphs)) // 2) + r.sample(
-                paragraphs, min(reused, len(paragraphs)))
-            items.append(Item(Article(id=f"{base_id}f", body="\n\n".join(follow), published_at=""),
-                              t0 + r.uniform(60, DAY), "unique",
-                              f"{prefix}follow-up ({reused} paragraph{'s' if reused > 1 else ''} reused)"))
+                paragraphs, min(reused, len(paragraphs))
+            )
+            items.append(
+                Item(
+                    Article(id=f"{base_id}f", body="\n\n".join(follow), published_at=""),
+                    t0 + r.uniform(60, DAY),
+                    "unique",
+                    f"{prefix}follow-up ({reused} paragraph{'s' if reused > 1 else ''} reused)",
+                )
+            )
         if r.random() < 0.05:
-            items.append(Item(Article(id=base_id, body="\n\n".join(paragraphs), published_at=""),
-                              t0 + r.uniform(60, DAY), "replay", f"{prefix}replay"))
+            items.append(
+                Item(
+                    Article(id=base_id, body="\n\n".join(paragraphs), published_at=""),
+                    t0 + r.uniform(60, DAY),
+                    "replay",
+                    f"{prefix}replay",
+                )
+            )
     items.sort(key=lambda it: it.seen_at)
     return items
 
@@ -477,8 +547,7 @@ def run_eventwire(items: list[Item], config: DedupConfig, memory: bool = True) -
             methods[f"{item.transform}:{verdict.method}"] += 1
     seconds = time.perf_counter() - started
     stored = [index.stored(e.key) for e in index.entries()] if memory else []
-    return Run("eventwire", score, seconds, len(items), table_memory(stored, config) if memory else 0.0,
-               real), methods
+    return Run("eventwire", score, seconds, len(items), table_memory(stored, config) if memory else 0.0, real), methods
 
 
 _AGAINST = """
@@ -500,8 +569,9 @@ print(rate)
 """
 
 
-def against(items: list[Item], checkout: Path, config: DedupConfig,
-            rounds: int) -> tuple[list[float], list[float], Score]:
+def against(
+    items: list[Item], checkout: Path, config: DedupConfig, rounds: int
+) -> tuple[list[float], list[float], Score]:
     """Articles/s of this checkout's dedup stage and of the one in `checkout` (another git
     worktree, e.g. the commit before a change) on the same stream, in alternating runs, and
     the score of the other checkout's verdicts (its default config)."""
@@ -515,8 +585,14 @@ def against(items: list[Item], checkout: Path, config: DedupConfig,
     ours, theirs = [], []
     for _ in range(rounds):
         ours.append(run_eventwire(items, config, memory=False)[0].rate)
-        out = subprocess.run([sys.executable, "-c", _AGAINST, f.name], cwd=checkout, check=True,
-                             capture_output=True, text=True, env={"PYTHONPATH": str(checkout), "PATH": ""})
+        out = subprocess.run(
+            [sys.executable, "-c", _AGAINST, f.name],
+            cwd=checkout,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(checkout), "PATH": ""},
+        )
         lines = out.stdout.strip().splitlines()
         theirs.append(float(lines[-1]))
     Path(f.name).unlink()
@@ -557,8 +633,15 @@ def rebuild(n: int, config: DedupConfig, seed: int) -> tuple[float, float]:
     for i in range(n):
         sig = rng.integers(0, 33_000, config.permutations, dtype=np.uint16)
         lead = rng.integers(0, 2**32, 16, dtype=np.uint32)
-        entry = IndexEntry(f"rebuild-{i:09d}".encode(), 1e9 + i, int(rng.integers(0, 2**63)), 300,
-                           sig.astype("<u2").tobytes(), lead.astype("<u4").tobytes(), scheme)
+        entry = IndexEntry(
+            f"rebuild-{i:09d}".encode(),
+            1e9 + i,
+            int(rng.integers(0, 2**63)),
+            300,
+            sig.astype("<u2").tobytes(),
+            lead.astype("<u4").tobytes(),
+            scheme,
+        )
         table[entry.key] = entry.pack()
     gc.collect()
     started = time.perf_counter()
@@ -583,7 +666,7 @@ def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
         tokens = tokenize(article.body, config.max_chars)
         m = MinHash(num_perm=config.permutations, seed=config.seed)
         n = max(len(tokens) - k + 1, 1) if tokens else 0
-        m.update_batch([b" ".join(tokens[i:i + k]) for i in range(n)])
+        m.update_batch([b" ".join(tokens[i : i + k]) for i in range(n)])
         return m
 
     def index_all(subset: list[Item], score: Score | None) -> tuple[MinHashLSH, dict[str, MinHash]]:
@@ -624,9 +707,10 @@ def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
 
 def similarity_profile(items: list[Item], shingle_size: int, sample: int, seed: int) -> dict[str, list[float]]:
     """True Jaccard of shingle sets: each copy or follow-up vs its source, and random same-topic pairs."""
+
     def shingles(article: Article) -> set[bytes]:
         t = tokenize(article.body, DedupConfig().max_chars)
-        return {b" ".join(t[i:i + shingle_size]) for i in range(max(len(t) - shingle_size + 1, 1))}
+        return {b" ".join(t[i : i + shingle_size]) for i in range(max(len(t) - shingle_size + 1, 1))}
 
     def jaccard(a: set[bytes], b: set[bytes]) -> float:
         return len(a & b) / len(a | b) if a or b else 1.0
@@ -661,11 +745,15 @@ def s_curve(jaccard: float, bands: int, rows: int) -> float:
 
 
 def print_runs(runs: list[Run]) -> None:
-    print("| implementation | precision | recall | real-news precision | real-news recall | articles/s | bytes/article |")
+    print(
+        "| implementation | precision | recall | real-news precision | real-news recall | articles/s | bytes/article |"
+    )
     print("|---|---|---|---|---|---|---|")
     for run in runs:
-        print(f"| {run.name} | {run.score.precision:.4f} | {run.score.recall:.4f} | {run.real.precision:.4f} | "
-              f"{run.real.recall:.4f} | {run.rate:,.0f} | {run.bytes_per_article:,.0f} |")
+        print(
+            f"| {run.name} | {run.score.precision:.4f} | {run.score.recall:.4f} | {run.real.precision:.4f} | "
+            f"{run.real.recall:.4f} | {run.rate:,.0f} | {run.bytes_per_article:,.0f} |"
+        )
 
 
 def print_transforms(runs: list[Run]) -> None:
@@ -685,7 +773,9 @@ def print_profile(profile: dict[str, list[float]]) -> None:
 
 def sweep(items: list[Item], base: DedupConfig) -> None:
     """Precision/recall/speed over shingle size, permutations/bands and threshold."""
-    print("| shingle | perms | bands | rows | threshold | precision | recall | FP | FN | fingerprints/s | index ops/s |")
+    print(
+        "| shingle | perms | bands | rows | threshold | precision | recall | FP | FN | fingerprints/s | index ops/s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for k in (2, 3, 4, 5):
         # Two rows per band (64/32, 128/64) were measured too: candidates flood the
@@ -693,15 +783,27 @@ def sweep(items: list[Item], base: DedupConfig) -> None:
         for perms, band_choices in ((64, (16,)), (128, (16, 32))):
             for bands in band_choices:
                 # Fingerprints carry the band keys to look up: one set per (permutations, bands).
-                cfg0 = DedupConfig(shingle_size=k, permutations=perms, bands=bands, threshold=base.threshold,
-                                   seed=base.seed, max_chars=base.max_chars)
+                cfg0 = DedupConfig(
+                    shingle_size=k,
+                    permutations=perms,
+                    bands=bands,
+                    threshold=base.threshold,
+                    seed=base.seed,
+                    max_chars=base.max_chars,
+                )
                 index0 = DedupIndex(cfg0)
                 started = time.perf_counter()
                 entries = [index0.fingerprint(it.article, seen_at=it.seen_at) for it in items]
                 fp_rate = len(items) / (time.perf_counter() - started)
                 for threshold in (0.4, 0.45, 0.5, 0.6, 0.7):
-                    cfg = DedupConfig(shingle_size=k, permutations=perms, bands=bands, threshold=threshold,
-                                      seed=base.seed, max_chars=base.max_chars)
+                    cfg = DedupConfig(
+                        shingle_size=k,
+                        permutations=perms,
+                        bands=bands,
+                        threshold=threshold,
+                        seed=base.seed,
+                        max_chars=base.max_chars,
+                    )
                     index = DedupIndex(cfg)
                     score = Score()
                     started = time.perf_counter()
@@ -709,8 +811,10 @@ def sweep(items: list[Item], base: DedupConfig) -> None:
                         verdict: Verdict = index.process(entry)
                         score.add(it, verdict.kind, verdict.duplicate_of, verdict.update_of)
                     ops_rate = len(items) / (time.perf_counter() - started)
-                    print(f"| {k} | {perms} | {bands} | {perms // bands} | {threshold} | {score.precision:.4f} | "
-                          f"{score.recall:.4f} | {score.fp} | {score.fn} | {fp_rate:,.0f} | {ops_rate:,.0f} |")
+                    print(
+                        f"| {k} | {perms} | {bands} | {perms // bands} | {threshold} | {score.precision:.4f} | "
+                        f"{score.recall:.4f} | {score.fp} | {score.fn} | {fp_rate:,.0f} | {ops_rate:,.0f} |"
+                    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -724,24 +828,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bands", type=int, default=default.bands)
     p.add_argument("--threshold", type=float, default=default.threshold)
     p.add_argument("--no-baseline", action="store_true", help="skip datasketch")
-    p.add_argument("--real", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "dev",
-                   help="directory of real news (../shared/dev) used as originals too; skipped when absent")
+    p.add_argument(
+        "--real",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "dev",
+        help="directory of real news (../shared/dev) used as originals too; skipped when absent",
+    )
     p.add_argument("--no-real", action="store_true", help="synthetic stories only")
-    p.add_argument("--against", type=Path, metavar="CHECKOUT",
-                   help="instead: time the dedup stage of this and another checkout (a git worktree) on the "
-                        "same stream in alternating runs, and score the other one's verdicts")
+    p.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="instead: time the dedup stage of this and another checkout (a git worktree) on the "
+        "same stream in alternating runs, and score the other one's verdicts",
+    )
     p.add_argument("--rounds", type=int, default=3, help="runs of each checkout with --against")
-    p.add_argument("--rebuild", type=int, default=0, metavar="N",
-                   help="only time the rebuild of an index of N stored records (and its memory)")
+    p.add_argument(
+        "--rebuild",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time the rebuild of an index of N stored records (and its memory)",
+    )
     p.add_argument("--sweep", action="store_true", help="sweep shingle/permutations/bands/threshold instead")
     args = p.parse_args(argv)
 
-    config = DedupConfig(shingle_size=args.shingle, permutations=args.permutations, bands=args.bands,
-                         threshold=args.threshold)
+    config = DedupConfig(
+        shingle_size=args.shingle, permutations=args.permutations, bands=args.bands, threshold=args.threshold
+    )
     if args.rebuild:
         seconds, per_article = rebuild(args.rebuild, config, args.seed)
-        print(f"rebuild of {args.rebuild:,} stored records: {seconds:.1f} s "
-              f"({args.rebuild / seconds:,.0f} records/s); index + table: {per_article:,.0f} bytes/article")
+        print(
+            f"rebuild of {args.rebuild:,} stored records: {seconds:.1f} s "
+            f"({args.rebuild / seconds:,.0f} records/s); index + table: {per_article:,.0f} bytes/article"
+        )
         return 0
     real = [] if args.no_real else real_stories(args.real)
     print(f"real news originals: {len(real)} from {args.real}" if real else "real news originals: none")
@@ -755,9 +875,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.against:
         mine, theirs, before = against(items, args.against, config, rounds=args.rounds)
-        print(f"articles/s, alternating runs on this stream: this checkout {[round(x) for x in mine]}, "
-              f"{args.against} {[round(x) for x in theirs]}; median ratio "
-              f"{statistics.median(mine) / statistics.median(theirs):.2f}\n")
+        print(
+            f"articles/s, alternating runs on this stream: this checkout {[round(x) for x in mine]}, "
+            f"{args.against} {[round(x) for x in theirs]}; median ratio "
+            f"{statistics.median(mine) / statistics.median(theirs):.2f}\n"
+        )
         print(f"{args.against}: precision {before.precision:.4f}, recall {before.recall:.4f}\n")
         print("| truth | count | right |\n|---|---|---|")
         for name, total in sorted(before.totals.items()):
@@ -781,8 +903,10 @@ def main(argv: list[str] | None = None) -> int:
     print_transforms(runs)
     exact = sum(v for k, v in methods.items() if k.split(":")[0] in EXACT_TRANSFORMS and k.endswith(":exact"))
     exact_total = sum(ours.score.totals[t] for t in EXACT_TRANSFORMS)
-    print(f"\nexact-method share on exact copies: {exact}/{exact_total}; "
-          f"replays recognized: {ours.score.replays_right}/{ours.score.replays}")
+    print(
+        f"\nexact-method share on exact copies: {exact}/{exact_total}; "
+        f"replays recognized: {ours.score.replays_right}/{ours.score.replays}"
+    )
     return 0
 
 

@@ -33,9 +33,22 @@ from typing import Any
 
 from spacy.language import Language
 
-from benchmarks.harness import (MACHINE_NOTE, REPO, Deployment, cpu_seconds, expected_events, make_corpus,
-                                print_table, stream_run, tempeval_records, to_articles, unique_records,
-                                warm_set, word_stats, write_json)
+from benchmarks.harness import (
+    MACHINE_NOTE,
+    REPO,
+    Deployment,
+    cpu_seconds,
+    expected_events,
+    make_corpus,
+    print_table,
+    stream_run,
+    tempeval_records,
+    to_articles,
+    unique_records,
+    warm_set,
+    word_stats,
+    write_json,
+)
 from workers.evaluate.events import evaluate_events
 from workers.extract.nlp import load_nlp
 from workers.extract.pipeline import Extractor
@@ -52,8 +65,11 @@ def timed(count: int, run: Callable[[], Any]) -> dict[str, float]:
     wall, cpu = time.perf_counter(), cpu_seconds(me)
     run()
     wall, cpu = time.perf_counter() - wall, cpu_seconds(me) - cpu
-    return {"articles_per_s": round(count / wall, 2), "articles_per_cpu_s": round(count / max(cpu, 1e-9), 2),
-            "seconds": round(wall, 2)}
+    return {
+        "articles_per_s": round(count / wall, 2),
+        "articles_per_cpu_s": round(count / max(cpu, 1e-9), 2),
+        "seconds": round(wall, 2),
+    }
 
 
 def raw_spacy(nlp: Language, articles: list[Article]) -> dict[str, float]:
@@ -67,16 +83,24 @@ def offline(pool: ExtractionPool, articles: list[Article]) -> dict[str, float]:
 
 def best(runs: list[dict[str, float]]) -> dict[str, Any]:
     """The fastest run (wall) with the CPU rate of the fastest by CPU, and every run's wall rate."""
-    return {"articles_per_s": max(r["articles_per_s"] for r in runs),
-            "articles_per_cpu_s": max(r["articles_per_cpu_s"] for r in runs),
-            "runs": [r["articles_per_s"] for r in runs]}
+    return {
+        "articles_per_s": max(r["articles_per_s"] for r in runs),
+        "articles_per_cpu_s": max(r["articles_per_cpu_s"] for r in runs),
+        "runs": [r["articles_per_s"] for r in runs],
+    }
 
 
 def ratios(modes: dict[str, dict[str, Any]]) -> dict[str, float]:
-    pairs = [(m, "a") for m in modes if m != "a"] + ([("c", "b")] if {"b", "c"} <= set(modes) else []) + (
-        [("b2", "b")] if {"b", "b2"} <= set(modes) else [])
-    return {f"{m}/{base} {unit}": round(modes[m][key] / modes[base][key], 2) for m, base in pairs
-            for unit, key in (("wall", "articles_per_s"), ("cpu", "articles_per_cpu_s"))}
+    pairs = (
+        [(m, "a") for m in modes if m != "a"]
+        + ([("c", "b")] if {"b", "c"} <= set(modes) else [])
+        + ([("b2", "b")] if {"b", "b2"} <= set(modes) else [])
+    )
+    return {
+        f"{m}/{base} {unit}": round(modes[m][key] / modes[base][key], 2)
+        for m, base in pairs
+        for unit, key in (("wall", "articles_per_s"), ("cpu", "articles_per_cpu_s"))
+    }
 
 
 def accuracy() -> dict[str, dict[str, Any]]:
@@ -85,25 +109,39 @@ def accuracy() -> dict[str, dict[str, Any]]:
     for select in (True, False):
         for name, result in evaluate_events(EVAL_FILES, select_sentences=select).items():
             out[f"{name} select_sentences={select}"] = {
-                **result["micro"], "location_country": result["location_country"]["accuracy"],
-                "date_value": result["date_value"]["accuracy"], "subtype": result["subtype"]["accuracy"]}
+                **result["micro"],
+                "location_country": result["location_country"]["accuracy"],
+                "date_value": result["date_value"]["accuracy"],
+                "subtype": result["subtype"]["accuracy"],
+            }
     return out
 
 
 def print_modes(title: str, modes: dict[str, dict[str, Any]], labels: dict[str, str]) -> None:
     print(f"\n{title}")
-    print_table(["mode", "articles/s (wall)", "articles/CPU-s", "wall runs"],
-                [(labels[m], r["articles_per_s"], r["articles_per_cpu_s"], r["runs"]) for m, r in modes.items()])
+    print_table(
+        ["mode", "articles/s (wall)", "articles/CPU-s", "wall runs"],
+        [(labels[m], r["articles_per_s"], r["articles_per_cpu_s"], r["runs"]) for m, r in modes.items()],
+    )
     print("ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios(modes).items()))
 
 
-LABELS = {"a": "a. raw spaCy nlp.pipe (stock pipeline)", "b": "b. eventwire offline, 1 extraction process",
-          "b2": "b2. eventwire offline, 2 extraction processes",
-          "c": "c. end to end, 1 worker (publish -> last event)"}
+LABELS = {
+    "a": "a. raw spaCy nlp.pipe (stock pipeline)",
+    "b": "b. eventwire offline, 1 extraction process",
+    "b2": "b2. eventwire offline, 2 extraction processes",
+    "c": "c. end to end, 1 worker (publish -> last event)",
+}
 
 
-def measure(corpus: list[dict[str, Any]], rounds: int, stock: Language, pools: dict[str, ExtractionPool],
-            deployment: Deployment, extractor: Extractor) -> dict[str, dict[str, Any]]:
+def measure(
+    corpus: list[dict[str, Any]],
+    rounds: int,
+    stock: Language,
+    pools: dict[str, ExtractionPool],
+    deployment: Deployment,
+    extractor: Extractor,
+) -> dict[str, dict[str, Any]]:
     """Best of `rounds` interleaved runs of a, b, b2 and c over `corpus`."""
     articles = to_articles(corpus)
     expected = expected_events(extractor, corpus)
@@ -113,8 +151,9 @@ def measure(corpus: list[dict[str, Any]], rounds: int, stock: Language, pools: d
         runs["b"].append(offline(pools["b"], articles))
         runs["b2"].append(offline(pools["b2"], articles))
         stream = stream_run(deployment, corpus, expected)
-        runs["c"].append({"articles_per_s": stream["articles_per_s"],
-                          "articles_per_cpu_s": stream["articles_per_worker_cpu_s"]})
+        runs["c"].append(
+            {"articles_per_s": stream["articles_per_s"], "articles_per_cpu_s": stream["articles_per_worker_cpu_s"]}
+        )
     return {m: best(r) for m, r in runs.items()}
 
 
@@ -152,9 +191,13 @@ def main(argv: list[str] | None = None) -> int:
 
     scores = accuracy()
     print("\naccuracy (workers.evaluate.events)")
-    print_table(["set", "P", "R", "F1", "country", "date", "subtype"],
-                [(name, s["precision"], s["recall"], s["f1"], s["location_country"], s["date_value"], s["subtype"])
-                 for name, s in scores.items()])
+    print_table(
+        ["set", "P", "R", "F1", "country", "date", "subtype"],
+        [
+            (name, s["precision"], s["recall"], s["f1"], s["location_country"], s["date_value"], s["subtype"])
+            for name, s in scores.items()
+        ],
+    )
     results["accuracy"] = scores
     write_json(args.json, results)
     return 0

@@ -68,7 +68,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _sentences(body: str) -> list[str]:
     text = clean(body).text
-    return [text[s.start:s.end] for s in segment(text) if s.kind == "prose"]
+    return [text[s.start : s.end] for s in segment(text) if s.kind == "prose"]
 
 
 def make_corpus(n: int, seed: int, prefix: str = "bench") -> list[dict[str, Any]]:
@@ -90,20 +90,30 @@ def make_corpus(n: int, seed: int, prefix: str = "bench") -> list[dict[str, Any]
     while len(out) < n:
         base = bases[attempt % len(bases)]
         sentences = [openers[attempt % len(bases)], *rng.sample(pool, rng.randint(*SENTENCES) - 1)]
-        sentences = [_WEEKDAY.sub(lambda _: rng.choice(_WEEKDAYS),
-                                  _NUMBER.sub(lambda m: str(rng.randint(2, 10 ** len(m.group()) - 1)), s))
-                     for s in sentences]
+        sentences = [
+            _WEEKDAY.sub(
+                lambda _: rng.choice(_WEEKDAYS), _NUMBER.sub(lambda m: str(rng.randint(2, 10 ** len(m.group()) - 1)), s)
+            )
+            for s in sentences
+        ]
         paragraphs, i = [], 0
         while i < len(sentences):
             size = 2 if i == 0 else rng.randint(1, 3)
-            paragraphs.append(" ".join(sentences[i:i + size]))
+            paragraphs.append(" ".join(sentences[i : i + size]))
             i += size
-        record = {"id": f"{prefix}-{seed}-{attempt:06d}", "url": f"https://bench.example/{prefix}/{seed}/{attempt}",
-                  "source": base.get("source") or "bench", "title": base.get("title"),
-                  "body": "\n\n".join(paragraphs), "published_at": base["published_at"], "language": "en"}
+        record = {
+            "id": f"{prefix}-{seed}-{attempt:06d}",
+            "url": f"https://bench.example/{prefix}/{seed}/{attempt}",
+            "source": base.get("source") or "bench",
+            "title": base.get("title"),
+            "body": "\n\n".join(paragraphs),
+            "published_at": base["published_at"],
+            "language": "en",
+        }
         attempt += 1
-        entry = index.fingerprint(Article(id=record["id"], body=record["body"], published_at=""),
-                                  seen_at=float(attempt))
+        entry = index.fingerprint(
+            Article(id=record["id"], body=record["body"], published_at=""), seen_at=float(attempt)
+        )
         if index.process(entry).kind == "unique":
             out.append(record)
     return out
@@ -113,8 +123,10 @@ def tempeval_records(limit: int | None = None) -> list[dict[str, Any]]:
     """Real news bodies (TempEval-3 training articles in ../shared) as input records; [] when absent."""
     if not TEMPEVAL.is_file():
         return []
-    return [{"id": r["id"], "body": r["text"], "published_at": _rfc3339(r.get("published_at")), "language": "en"}
-            for r in read_jsonl(TEMPEVAL)[:limit]]
+    return [
+        {"id": r["id"], "body": r["text"], "published_at": _rfc3339(r.get("published_at")), "language": "en"}
+        for r in read_jsonl(TEMPEVAL)[:limit]
+    ]
 
 
 def unique_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -148,8 +160,13 @@ def to_articles(records: Iterable[dict[str, Any]]) -> list[Article]:
 def word_stats(records: Sequence[dict[str, Any]]) -> dict[str, float]:
     """Mean, median, min and max words per body (white-space split)."""
     counts = sorted(len(r["body"].split()) for r in records)
-    return {"mean": round(sum(counts) / len(counts), 1), "median": counts[len(counts) // 2],
-            "min": counts[0], "max": counts[-1], "total": sum(counts)}
+    return {
+        "mean": round(sum(counts) / len(counts), 1),
+        "median": counts[len(counts) // 2],
+        "min": counts[0],
+        "max": counts[-1],
+        "total": sum(counts),
+    }
 
 
 def warm_set(extractor: Extractor, seed: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -232,9 +249,14 @@ class WorkerProcess:
         self.log = log
         self._log_start = log.stat().st_size if log.exists() else 0  # a restarted worker appends
         with open(log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker", "--loglevel", "info"],
-                                         env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "workers.cli", "worker", "--loglevel", "info"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=REPO,
+                start_new_session=True,
+            )
 
     @property
     def pid(self) -> int:
@@ -242,7 +264,7 @@ class WorkerProcess:
 
     def wait_ready(self, deadline: float) -> None:
         while time.monotonic() < deadline:
-            if b"Worker]: Ready" in self.log.read_bytes()[self._log_start:]:
+            if b"Worker]: Ready" in self.log.read_bytes()[self._log_start :]:
                 return
             if self.proc.poll() is not None:
                 break
@@ -266,15 +288,16 @@ class Deployment:
     def __init__(self, partitions: int = 4, keep_logs: bool = False) -> None:
         tag = uuid.uuid4().hex[:8]
         self.prefix = f"bench{tag}."
-        self.settings = Settings.from_env(topic_prefix=self.prefix, partitions=partitions,
-                                          app_id=f"eventwire-bench-{tag}")
+        self.settings = Settings.from_env(
+            topic_prefix=self.prefix, partitions=partitions, app_id=f"eventwire-bench-{tag}"
+        )
         self.topics = Topics(self.prefix)
         self.tmp = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
         self.keep_logs = keep_logs
         self.workers: list[WorkerProcess] = []
         self._producer = producer(self.settings)
 
-    def __enter__(self) -> "Deployment":
+    def __enter__(self) -> Deployment:
         create_topics(self.settings)
         return self
 
@@ -292,10 +315,15 @@ class Deployment:
         base = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
         for _ in range(count):
             n = len(self.workers)
-            env = {**base, "EVENTWIRE_BOOTSTRAP_SERVERS": self.settings.bootstrap_servers,
-                   "EVENTWIRE_TOPIC_PREFIX": self.prefix, "EVENTWIRE_APP_ID": self.settings.app_id,
-                   "EVENTWIRE_PARTITIONS": str(self.settings.partitions), "EVENTWIRE_WEB_PORT": str(_free_port()),
-                   "EVENTWIRE_DATA_DIR": str(self.tmp / f"data-{n}")}
+            env = {
+                **base,
+                "EVENTWIRE_BOOTSTRAP_SERVERS": self.settings.bootstrap_servers,
+                "EVENTWIRE_TOPIC_PREFIX": self.prefix,
+                "EVENTWIRE_APP_ID": self.settings.app_id,
+                "EVENTWIRE_PARTITIONS": str(self.settings.partitions),
+                "EVENTWIRE_WEB_PORT": str(_free_port()),
+                "EVENTWIRE_DATA_DIR": str(self.tmp / f"data-{n}"),
+            }
             self.workers.append(WorkerProcess(env, self.tmp / f"worker-{n}.log"))
         deadline = time.monotonic() + timeout
         for worker in self.workers[-count:] if count else []:
@@ -338,12 +366,15 @@ class Deployment:
         """Partition -> end offset of `events` now: where the next run's events start."""
         consumer = KafkaConsumer(enable_auto_commit=False, **client_kwargs(self.settings))
         try:
-            return {tp.partition: offset for tp, offset in consumer.end_offsets(self._event_partitions(consumer)).items()}
+            return {
+                tp.partition: offset for tp, offset in consumer.end_offsets(self._event_partitions(consumer)).items()
+            }
         finally:
             consumer.close()
 
-    def collect(self, expected: dict[str, str], timeout: float,
-                since: dict[int, int] | None = None) -> dict[str, tuple[int, str]]:
+    def collect(
+        self, expected: dict[str, str], timeout: float, since: dict[int, int] | None = None
+    ) -> dict[str, tuple[int, str]]:
         """Event id -> (record timestamp ms, article id) for the `expected` events on `events`.
 
         Reads `events` from the offsets `since` (default: the start) until every expected
@@ -366,8 +397,10 @@ class Deployment:
         finally:
             consumer.close()
         if len(found) < len(expected):
-            raise RuntimeError(f"{len(expected) - len(found)} of {len(expected)} expected events missing "
-                               f"after {timeout:.0f} s (worker logs in {self.tmp})")
+            raise RuntimeError(
+                f"{len(expected) - len(found)} of {len(expected)} expected events missing "
+                f"after {timeout:.0f} s (worker logs in {self.tmp})"
+            )
         return found
 
     def warm_up(self, records: Sequence[dict[str, Any]], expected: dict[str, str], timeout: float = 120.0) -> None:
@@ -397,8 +430,13 @@ class Deployment:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def stream_run(deployment: Deployment, records: Sequence[dict[str, Any]], expected: dict[str, str],
-               rate: float | None = None, timeout: float = 300.0) -> dict[str, Any]:
+def stream_run(
+    deployment: Deployment,
+    records: Sequence[dict[str, Any]],
+    expected: dict[str, str],
+    rate: float | None = None,
+    timeout: float = 300.0,
+) -> dict[str, Any]:
     """Publish `records`, wait for their `expected` events; throughput and per-event latencies.
 
     The same records may run again (dedup lets a replay through to be re-extracted): only
@@ -418,14 +456,19 @@ def stream_run(deployment: Deployment, records: Sequence[dict[str, Any]], expect
     first, last = min(sent.values()), max(ts for ts, _ in got.values())
     seconds = (last - first) / 1000
     cores = total1 - total0
-    return {"articles": len(records), "events": len(got), "seconds": round(seconds, 2),
-            "articles_per_s": round(len(records) / seconds, 2),
-            "worker_cpu_s": round(cpu, 2), "worker_cpu_s_each": each,
-            "articles_per_worker_cpu_s": round(len(records) / cpu, 2),
-            # Cores busy on the whole machine (workers, broker, this process and everybody
-            # else's jobs) over the run, read up to the end of collecting.
-            "machine_busy_cores": round((busy1 - busy0) / cores * os.cpu_count(), 2) if cores else None,
-            "latencies_ms": sorted(ts - sent[article_id] for ts, article_id in got.values())}
+    return {
+        "articles": len(records),
+        "events": len(got),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(records) / seconds, 2),
+        "worker_cpu_s": round(cpu, 2),
+        "worker_cpu_s_each": each,
+        "articles_per_worker_cpu_s": round(len(records) / cpu, 2),
+        # Cores busy on the whole machine (workers, broker, this process and everybody
+        # else's jobs) over the run, read up to the end of collecting.
+        "machine_busy_cores": round((busy1 - busy0) / cores * os.cpu_count(), 2) if cores else None,
+        "latencies_ms": sorted(ts - sent[article_id] for ts, article_id in got.values()),
+    }
 
 
 # -- output ---------------------------------------------------------------------------------

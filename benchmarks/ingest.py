@@ -42,8 +42,8 @@ def payloads(count: int, size: int, seed: int) -> list[bytes]:
         record = {**corpus[i % len(corpus)], "id": f"ingest-{i:07d}", "url": f"https://bench.example/ingest/{i}"}
         room = size - len(orjson.dumps({**record, "body": ""}))
         start = (i * 997) % (len(text) - room)
-        body = text[start:start + room]
-        record["body"] = body[:body.rfind(". ") + 1] or body
+        body = text[start : start + room]
+        record["body"] = body[: body.rfind(". ") + 1] or body
         out.append(orjson.dumps(record))
     return out
 
@@ -53,8 +53,11 @@ def rate(records: list[bytes], work: Callable[[bytes], Any]) -> dict[str, float]
     for raw in records:
         work(raw)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"records_per_s": round(len(records) / wall), "records_per_cpu_s": round(len(records) / cpu),
-            "us_per_record_cpu": round(cpu / len(records) * 1e6, 1)}
+    return {
+        "records_per_s": round(len(records) / wall),
+        "records_per_cpu_s": round(len(records) / cpu),
+        "us_per_record_cpu": round(cpu / len(records) * 1e6, 1),
+    }
 
 
 def profile(records: list[bytes], work: Callable[[bytes], Any], rows: int) -> str:
@@ -106,13 +109,22 @@ def main(argv: list[str] | None = None) -> int:
             runs[name].append(rate(records, work))
     best = {name: max(r, key=lambda x: x["records_per_cpu_s"]) for name, r in runs.items()}
     print()
-    print_table(["what", "records/s (wall)", "records/CPU-s (one core)", "µs/record (CPU)", "target/core"],
-                [(name, r["records_per_s"], r["records_per_cpu_s"], r["us_per_record_cpu"], TARGET_PER_CORE)
-                 for name, r in best.items()])
+    print_table(
+        ["what", "records/s (wall)", "records/CPU-s (one core)", "µs/record (CPU)", "target/core"],
+        [
+            (name, r["records_per_s"], r["records_per_cpu_s"], r["us_per_record_cpu"], TARGET_PER_CORE)
+            for name, r in best.items()
+        ],
+    )
     met = best["validate"]["records_per_cpu_s"] >= TARGET_PER_CORE
     print(f"validate: {'meets' if met else 'misses'} the target of {TARGET_PER_CORE:,} records/s per core")
-    results: dict[str, Any] = {"records": len(records), "bytes": {"min": sizes[0], "max": sizes[-1]},
-                               "best": best, "runs": runs, "target_per_core": TARGET_PER_CORE}
+    results: dict[str, Any] = {
+        "records": len(records),
+        "bytes": {"min": sizes[0], "max": sizes[-1]},
+        "best": best,
+        "runs": runs,
+        "target_per_core": TARGET_PER_CORE,
+    }
     if args.profile_rows:
         listing = profile(records[:5_000], validate_only, args.profile_rows)
         print("\ncProfile of validate over 5,000 records (profiling overhead inflates small calls):")

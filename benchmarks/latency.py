@@ -21,8 +21,18 @@ import argparse
 import math
 from typing import Any
 
-from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, percentile, print_table,
-                                stream_run, warm_set, word_stats, write_json)
+from benchmarks.harness import (
+    MACHINE_NOTE,
+    Deployment,
+    expected_events,
+    make_corpus,
+    percentile,
+    print_table,
+    stream_run,
+    warm_set,
+    word_stats,
+    write_json,
+)
 from workers.extract.pipeline import Extractor
 
 QUANTILES = {"p50": 0.50, "p95": 0.95, "p99": 0.99}
@@ -31,13 +41,18 @@ TARGET_P99_MS = 500  # issue 16
 
 def summarize(run: dict[str, Any], offered: float) -> dict[str, Any]:
     lat = run.pop("latencies_ms")
-    return {"offered_per_s": round(offered, 2), **{k: percentile(lat, q) for k, q in QUANTILES.items()},
-            "max_ms": lat[-1], **run}
+    return {
+        "offered_per_s": round(offered, 2),
+        **{k: percentile(lat, q) for k, q in QUANTILES.items()},
+        "max_ms": lat[-1],
+        **run,
+    }
 
 
 def plot(path: str, points: list[dict[str, Any]], max_rate: float) -> None:
     """p50/p95/p99 against offered load, with the maximum and the p99 target."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -50,8 +65,9 @@ def plot(path: str, points: list[dict[str, Any]], max_rate: float) -> None:
     ax.set_xlabel("offered load, articles/s (one worker)")
     ax.set_ylabel("article produce -> event publish, ms")
     ax.set_ylim(bottom=0)
-    ax.set_title("eventwire latency against offered load\n(shared 2-core machine, broker on the same cores)",
-                 fontsize=10)
+    ax.set_title(
+        "eventwire latency against offered load\n(shared 2-core machine, broker on the same cores)", fontsize=10
+    )
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -91,22 +107,45 @@ def main(argv: list[str] | None = None) -> int:
             print(f"maximum (burst of {len(records)}): {max_rate:.2f} articles/s")
         need = math.ceil(max(loads) * max_rate * args.seconds)
         if need > len(records):  # make_corpus is deterministic: the first ones stay the same
-            more = make_corpus(need, args.seed)[len(records):]
+            more = make_corpus(need, args.seed)[len(records) :]
             expected.update(expected_events(extractor, more))
             records += more
         for fraction in loads:
             rate = fraction * max_rate
-            batch = records[:max(1, round(rate * args.seconds))]
+            batch = records[: max(1, round(rate * args.seconds))]
             point = summarize(stream_run(deployment, batch, expected, rate=rate), rate)
             points.append({"fraction": fraction, **point})
-            print(f"  {fraction:.2f} x max = {rate:.2f}/s: p50 {point['p50']} ms, p99 {point['p99']} ms, "
-                  f"achieved {point['articles_per_s']:.2f}/s, machine busy {point['machine_busy_cores']} cores")
+            print(
+                f"  {fraction:.2f} x max = {rate:.2f}/s: p50 {point['p50']} ms, p99 {point['p99']} ms, "
+                f"achieved {point['articles_per_s']:.2f}/s, machine busy {point['machine_busy_cores']} cores"
+            )
 
     print()
-    print_table(["offered (x max)", "offered articles/s", "events", "p50 ms", "p95 ms", "p99 ms", "max ms",
-                 "machine busy cores"],
-                [(pt["fraction"], pt["offered_per_s"], pt["events"], pt["p50"], pt["p95"], pt["p99"], pt["max_ms"],
-                  pt["machine_busy_cores"]) for pt in points])
+    print_table(
+        [
+            "offered (x max)",
+            "offered articles/s",
+            "events",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "max ms",
+            "machine busy cores",
+        ],
+        [
+            (
+                pt["fraction"],
+                pt["offered_per_s"],
+                pt["events"],
+                pt["p50"],
+                pt["p95"],
+                pt["p99"],
+                pt["max_ms"],
+                pt["machine_busy_cores"],
+            )
+            for pt in points
+        ],
+    )
     half = next((pt for pt in points if pt["fraction"] == 0.5), None)
     if half:
         verdict = "met" if half["p99"] <= TARGET_P99_MS else "missed"

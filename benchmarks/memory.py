@@ -26,8 +26,18 @@ import random
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import (MACHINE_NOTE, Deployment, descendants, expected_events, make_corpus, print_table,
-                                rss_mb, stream_run, warm_set, write_json)
+from benchmarks.harness import (
+    MACHINE_NOTE,
+    Deployment,
+    descendants,
+    expected_events,
+    make_corpus,
+    print_table,
+    rss_mb,
+    stream_run,
+    warm_set,
+    write_json,
+)
 from workers.dedup import DedupConfig, DedupIndex
 from workers.extract.pipeline import Extractor
 from workers.records import Article
@@ -64,10 +74,15 @@ def rss(pid: int) -> dict[str, Any]:
             return rss_mb(p)
         except (OSError, RuntimeError):
             return 0.0  # gone or a zombie
+
     sizes = [round(size(p), 1) for p in extraction]
     helper = round(sum(size(p) for p in helpers), 1)
-    return {"rss_mb": round(size(pid), 1), "extraction_rss_mb": sizes, "helpers_rss_mb": helper,
-            "total_rss_mb": round(size(pid) + sum(sizes) + helper, 1)}
+    return {
+        "rss_mb": round(size(pid), 1),
+        "extraction_rss_mb": sizes,
+        "helpers_rss_mb": helper,
+        "total_rss_mb": round(size(pid) + sum(sizes) + helper, 1),
+    }
 
 
 def worker_rss(articles: int, rounds: int, seed: int) -> list[dict[str, Any]]:
@@ -144,23 +159,54 @@ def main(argv: list[str] | None = None) -> int:
     growth = index_growth(sizes, args.seed)
     samples = worker_rss(args.articles, args.rounds, args.seed)
     print("\nworker process and its extraction processes (VmRSS; shared pages count in each)")
-    print_table(["when", "worker RSS MiB", "extraction processes RSS MiB", "forkserver + tracker MiB", "total MiB"],
-                [(s["when"], s["rss_mb"], ", ".join(map(str, s["extraction_rss_mb"])), s["helpers_rss_mb"],
-                  s["total_rss_mb"]) for s in samples])
+    print_table(
+        ["when", "worker RSS MiB", "extraction processes RSS MiB", "forkserver + tracker MiB", "total MiB"],
+        [
+            (
+                s["when"],
+                s["rss_mb"],
+                ", ".join(map(str, s["extraction_rss_mb"])),
+                s["helpers_rss_mb"],
+                s["total_rss_mb"],
+            )
+            for s in samples
+        ],
+    )
 
     steady = samples[-1]["rss_mb"]
     rows, per_layout = [], {}
     for label, points in growth.items():
         per_entry = slope_bytes(points)
         at_million = per_entry * MILLION / 2**20
-        per_layout[label] = {"points": points, "bytes_per_article": round(per_entry),
-                             "extrapolated_mib_at_1m": round(at_million), "worker_rss_mib_at_1m": round(steady + at_million)}
-        rows.append((label, ", ".join(f"{n:,}: {mb - points[0][1]:,.0f}" for n, mb in points[1:]), round(per_entry),
-                     round(at_million), round(steady + at_million)))
-    print(f"\ndedup window (RSS growth of a fresh process; 1M is extrapolated from the slope, worker steady "
-          f"state {steady} MiB added)")
-    print_table(["layout", "entries: MiB over empty", "bytes/article (slope)", "MiB at 1M (extrapolated)",
-                 "worker RSS at 1M MiB (extrapolated)"], rows)
+        per_layout[label] = {
+            "points": points,
+            "bytes_per_article": round(per_entry),
+            "extrapolated_mib_at_1m": round(at_million),
+            "worker_rss_mib_at_1m": round(steady + at_million),
+        }
+        rows.append(
+            (
+                label,
+                ", ".join(f"{n:,}: {mb - points[0][1]:,.0f}" for n, mb in points[1:]),
+                round(per_entry),
+                round(at_million),
+                round(steady + at_million),
+            )
+        )
+    print(
+        f"\ndedup window (RSS growth of a fresh process; 1M is extrapolated from the slope, worker steady "
+        f"state {steady} MiB added)"
+    )
+    print_table(
+        [
+            "layout",
+            "entries: MiB over empty",
+            "bytes/article (slope)",
+            "MiB at 1M (extrapolated)",
+            "worker RSS at 1M MiB (extrapolated)",
+        ],
+        rows,
+    )
     write_json(args.json, {"worker": samples, "dedup_window": per_layout})
     return 0
 

@@ -76,9 +76,24 @@ def readers(d: Deployment) -> dict[str, int]:
 
 def start_profile(pid: int, raw: Path) -> subprocess.Popen:
     spy = shutil.which("py-spy") or str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "py-spy")
-    return subprocess.Popen([spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "50", "--format", "raw",
-                             "--output", str(raw), "--nonblocking"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--rate",
+            "50",
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def summarise(raw: Path, out: Path, top: int = 40) -> None:
@@ -117,13 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         grown = {t: after.get(t, 0) - before.get(t, 0) for t in after}
         reads = {t: n * grown.get(t, 0) for t, n in readers(d).items()}
         rows = [(t.removeprefix(d.prefix), grown[t], reads.get(t, 0)) for t in sorted(grown) if grown[t]]
-        print(f"\n{len(corpus)} articles, {len(expected)} events: {run['articles_per_s']} articles/s, "
-              f"{run['articles_per_worker_cpu_s']} per worker CPU-s, {run['machine_busy_cores']} cores busy")
+        print(
+            f"\n{len(corpus)} articles, {len(expected)} events: {run['articles_per_s']} articles/s, "
+            f"{run['articles_per_worker_cpu_s']} per worker CPU-s, {run['machine_busy_cores']} cores busy"
+        )
         print_table(["topic", "records written", "records read"], rows)
         writes, read = sum(grown.values()), sum(reads.values())
-        print(f"per article: {writes / len(corpus):.1f} written, {read / len(corpus):.1f} read, "
-              f"{(writes + read) / len(corpus):.1f} in all; per event: {writes / len(expected):.1f} written, "
-              f"{read / len(expected):.1f} read")
+        print(
+            f"per article: {writes / len(corpus):.1f} written, {read / len(corpus):.1f} read, "
+            f"{(writes + read) / len(corpus):.1f} in all; per event: {writes / len(expected):.1f} written, "
+            f"{read / len(expected):.1f} read"
+        )
     return 0
 
 

@@ -18,14 +18,24 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from benchmarks.harness import (MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, stream_run,
-                                warm_set, word_stats, write_json)
+from benchmarks.harness import (
+    MACHINE_NOTE,
+    Deployment,
+    expected_events,
+    make_corpus,
+    print_table,
+    stream_run,
+    warm_set,
+    word_stats,
+    write_json,
+)
 from workers.extract.pipeline import Extractor
 
 
 def plot(path: str, by_workers: dict[int, list[float]], target: float) -> None:
     """Throughput (best run and every run) against worker processes, with the target line."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -34,8 +44,9 @@ def plot(path: str, by_workers: dict[int, list[float]], target: float) -> None:
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     ax.bar([str(n) for n in counts], best, color="#4c72b0", label="best run")
     for i, n in enumerate(counts):
-        ax.scatter([i] * len(by_workers[n]), by_workers[n], color="black", zorder=3, s=14,
-                   label="each run" if i == 0 else None)
+        ax.scatter(
+            [i] * len(by_workers[n]), by_workers[n], color="black", zorder=3, s=14, label="each run" if i == 0 else None
+        )
     ax.axhline(best[0] * target, color="#c44e52", linestyle="--", label=f"target: {target}x one worker")
     ax.set_xlabel("worker processes (one consumer group)")
     ax.set_ylabel("articles/s, publish -> last event")
@@ -65,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     extractor = Extractor()
     warm, expected = warm_set(extractor, args.seed), expected_events(extractor, records)
     words = word_stats(records)
-    print(f"corpus: {len(records)} articles, words per article {words}, {len(expected)} events; "
-          f"{args.partitions} partitions")
+    print(
+        f"corpus: {len(records)} articles, words per article {words}, {len(expected)} events; "
+        f"{args.partitions} partitions"
+    )
 
     runs: list[dict[str, Any]] = []
     with Deployment(partitions=args.partitions) as deployment:
@@ -77,22 +90,32 @@ def main(argv: list[str] | None = None) -> int:
                 result = stream_run(deployment, records, expected)
                 del result["latencies_ms"]
                 runs.append({"workers": workers, **result})
-                print(f"  {workers} worker(s): {result['articles_per_s']:.2f} articles/s, worker CPU s "
-                      f"{result['worker_cpu_s_each']} over {result['seconds']} s, "
-                      f"machine busy {result['machine_busy_cores']} of 2 cores")
+                print(
+                    f"  {workers} worker(s): {result['articles_per_s']:.2f} articles/s, worker CPU s "
+                    f"{result['worker_cpu_s_each']} over {result['seconds']} s, "
+                    f"machine busy {result['machine_busy_cores']} of 2 cores"
+                )
 
     by_workers: dict[int, list[float]] = {}
     for run in runs:
         by_workers.setdefault(run["workers"], []).append(run["articles_per_s"])
     ratio = max(by_workers[2]) / max(by_workers[1])
     print()
-    print_table(["workers", "articles/s (best)", "runs", "articles per worker-CPU-s", "machine busy cores"],
-                [(n, max(v), v, max(r["articles_per_worker_cpu_s"] for r in runs if r["workers"] == n),
-                  [r["machine_busy_cores"] for r in runs if r["workers"] == n])
-                 for n, v in sorted(by_workers.items())])
+    print_table(
+        ["workers", "articles/s (best)", "runs", "articles per worker-CPU-s", "machine busy cores"],
+        [
+            (
+                n,
+                max(v),
+                v,
+                max(r["articles_per_worker_cpu_s"] for r in runs if r["workers"] == n),
+                [r["machine_busy_cores"] for r in runs if r["workers"] == n],
+            )
+            for n, v in sorted(by_workers.items())
+        ],
+    )
     print(f"ratio 2/1 workers: {ratio:.2f} (target {args.target}: {'met' if ratio >= args.target else 'missed'})")
-    write_json(args.json, {"corpus": words, "partitions": args.partitions, "runs": runs,
-                           "ratio_2_1": round(ratio, 2)})
+    write_json(args.json, {"corpus": words, "partitions": args.partitions, "runs": runs, "ratio_2_1": round(ratio, 2)})
     if args.plot:
         plot(args.plot, by_workers, args.target)
     return 0

@@ -358,7 +358,8 @@ def read_snapshot_file(snapshot: Path, commit: str, path: str) -> str:
         return plain.read_text(encoding="utf-8")
     return subprocess.run(
         ["git", "--git-dir", str(snapshot), "show", f"{commit}:{path}"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout.decode("utf-8")
 
 
@@ -369,7 +370,8 @@ def list_snapshot_dir(snapshot: Path, commit: str, folder: str) -> list[str]:
         return sorted(f"{folder}/{p.name}" for p in plain.iterdir() if p.is_file())
     out = subprocess.run(
         ["git", "--git-dir", str(snapshot), "ls-tree", "--name-only", commit, f"{folder}/"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout.decode("utf-8")
     return sorted(out.split())
 
@@ -399,7 +401,7 @@ def drop_foreign_spans(paragraphs: list[str], spans: list[tuple[int, bool]]) -> 
     cleaned = []
     for para in paragraphs:
         while (m := FOREIGN_MARKER.search(para)) is not None:
-            rest = para[m.end():]
+            rest = para[m.end() :]
             words = list(re.finditer(r"\S+", rest))
             if todo:
                 count, keep_punct = todo.pop(0)
@@ -439,8 +441,11 @@ def drop_table_notes(paragraphs: list[str]) -> list[str]:
     kept, i = [], 0
     while i < len(paragraphs):
         run = 0
-        while (i + run < len(paragraphs) and len(paragraphs[i + run]) < 200
-               and paragraphs[i + run].startswith(f"{run + 1}. ")):
+        while (
+            i + run < len(paragraphs)
+            and len(paragraphs[i + run]) < 200
+            and paragraphs[i + run].startswith(f"{run + 1}. ")
+        ):
             run += 1
         if run >= 2:
             i += run
@@ -467,10 +472,15 @@ def vanatteveldt_articles(snapshot: Path, keys: set[str]) -> list[dict]:
             paragraphs = [p for p in paragraphs if not is_furniture(p)]
             paragraphs = drop_table_notes(paragraphs)
             paragraphs = drop_foreign_spans(paragraphs, FOREIGN_SPANS.get(key, []))
-            articles.append({
-                "key": key, "title": row["title"].strip(), "url": url,
-                "date": row["date"], "body": "\n\n".join(paragraphs),
-            })
+            articles.append(
+                {
+                    "key": key,
+                    "title": row["title"].strip(),
+                    "url": url,
+                    "date": row["date"],
+                    "body": "\n\n".join(paragraphs),
+                }
+            )
     return articles
 
 
@@ -509,13 +519,12 @@ def gum_articles(snapshot: Path, keys: set[str]) -> list[dict]:
             continue
         conllu = read_snapshot_file(snapshot, GUM_COMMIT, path)
         meta = dict(
-            line[len("# meta::"):].split(" = ", 1)
-            for line in conllu.splitlines() if line.startswith("# meta::")
+            line[len("# meta::") :].split(" = ", 1) for line in conllu.splitlines() if line.startswith("# meta::")
         )
-        sentences = [line[len("# text = "):] for line in conllu.splitlines() if line.startswith("# text = ")]
+        sentences = [line[len("# text = ") :] for line in conllu.splitlines() if line.startswith("# text = ")]
         if url_key(meta["sourceURL"]) not in keys:
             continue
-        xml_text = read_snapshot_file(snapshot, GUM_COMMIT, f"xml/{name[:-len('.conllu')]}.xml")
+        xml_text = read_snapshot_file(snapshot, GUM_COMMIT, f"xml/{name[: -len('.conllu')]}.xml")
         units = gum_units(xml_text)
         if len(units) != len(sentences):
             raise ValueError(f"{name}: {len(units)} XML sentences, {len(sentences)} in CoNLL-U")
@@ -547,10 +556,15 @@ def gum_articles(snapshot: Path, keys: set[str]) -> list[dict]:
         # a standalone quote block that repeats the body is a pull quote
         body = [t for tag, t in paragraphs if not (tag == "quote" and t.strip('"“” ') in others)]
         body = drop_foreign_spans(body, [])
-        articles.append({
-            "key": url_key(meta["sourceURL"]), "title": meta["title"], "url": meta["sourceURL"],
-            "date": date, "body": "\n\n".join(body),
-        })
+        articles.append(
+            {
+                "key": url_key(meta["sourceURL"]),
+                "title": meta["title"],
+                "url": meta["sourceURL"],
+                "date": date,
+                "body": "\n\n".join(body),
+            }
+        )
     return articles
 
 
@@ -636,8 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     write_jsonl(args.out / "heldout.jsonl", [r for r in records if is_held_out(r["id"])])
     write_jsonl(args.out / "multi.jsonl", multi)
     held = sum(is_held_out(r["id"]) for r in records)
-    print(f"{len(records)} articles: {len(records) - held} dev, {held} held-out; "
-          f"{len(multi)} in multi.jsonl; skipped {stats}")
+    print(
+        f"{len(records)} articles: {len(records) - held} dev, {held} held-out; "
+        f"{len(multi)} in multi.jsonl; skipped {stats}"
+    )
     return 0
 
 

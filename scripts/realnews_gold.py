@@ -50,8 +50,7 @@ def to_offsets(line: dict[str, Any], body: str) -> dict[str, Any]:
             evidence.append(span)
             after = span[1]
         first = evidence[0][0] if evidence else 0
-        events.append({**event, "trigger": locate(body, event["trigger"], max(0, first - 200)),
-                       "evidence": evidence})
+        events.append({**event, "trigger": locate(body, event["trigger"], max(0, first - 200)), "evidence": evidence})
     return {"id": line["id"], "text_sha256": line["text_sha256"], "events": events}
 
 

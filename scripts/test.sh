@@ -13,4 +13,11 @@ fi
 stop_broker() { if [ "$started" = 1 ]; then $BIN/eventwire broker stop; fi; }
 trap stop_broker EXIT
 
+# static checks first: lint, format and types (configured in pyproject.toml)
+if [ $# -eq 0 ]; then
+  $BIN/ruff check workers tests benchmarks scripts
+  $BIN/ruff format --check workers tests benchmarks scripts
+  $BIN/mypy
+fi
+
 $BIN/pytest -q -p no:cacheprovider "$@"

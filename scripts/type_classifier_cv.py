@@ -56,26 +56,50 @@ def units(records: list[dict[str, Any]], plover: bool, ex: Extractor) -> list[di
             if plover:
                 labels = {g["type"] for g in gold if g["type"] in TYPES}
             else:
-                labels = {g["type"] for g in gold if any(start < e1 and e0 < end
-                                                         for e0, e1 in ev._spans(body, g["evidence"]))}
+                labels = {
+                    g["type"] for g in gold if any(start < e1 and e0 < end for e0, e1 in ev._spans(body, g["evidence"]))
+                }
             found = [e for e in ann.events if start <= e.evidence.start < end]
-            out.append({"doc": record["id"], "text": text_, "labels": labels, "rules": {e.type for e in found},
-                        "rule_tokens": " ".join(
-                            [f"RULE_{e.type} RULE_{e.type}_{e.subtype}" for e in found]
-                            + [f"SRC_{w}" for e in found for a in e.actors if a.role == "source"
-                               for w in WORD.findall(a.text.lower())])})
+            out.append(
+                {
+                    "doc": record["id"],
+                    "text": text_,
+                    "labels": labels,
+                    "rules": {e.type for e in found},
+                    "rule_tokens": " ".join(
+                        [f"RULE_{e.type} RULE_{e.type}_{e.subtype}" for e in found]
+                        + [
+                            f"SRC_{w}"
+                            for e in found
+                            for a in e.actors
+                            if a.role == "source"
+                            for w in WORD.findall(a.text.lower())
+                        ]
+                    ),
+                }
+            )
     return out
 
 
 def train(data: list[dict[str, Any]], with_rules: bool, epochs: int, seed: int) -> spacy.Language:
     nlp = spacy.blank("en")
-    cat = nlp.add_pipe("textcat_multilabel", config={"model": {
-        "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
-        "no_output_layer": False}})
+    cat = nlp.add_pipe(
+        "textcat_multilabel",
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": 2,
+                "no_output_layer": False,
+            }
+        },
+    )
     for t in TYPES:
         cat.add_label(t)
-    examples = [Example.from_dict(nlp.make_doc(_text(u, with_rules)),
-                                  {"cats": {t: float(t in u["labels"]) for t in TYPES}}) for u in data]
+    examples = [
+        Example.from_dict(nlp.make_doc(_text(u, with_rules)), {"cats": {t: float(t in u["labels"]) for t in TYPES}})
+        for u in data
+    ]
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     for _ in range(epochs):
@@ -109,8 +133,14 @@ def macro(data: list[dict[str, Any]], predicted: list[set[str]]) -> tuple[float,
     return sum(f1.values()) / len(TYPES), f1
 
 
-def compare(name: str, train_set: list[dict[str, Any]], test_set: list[dict[str, Any]], epochs: int,
-            seed: int, folds: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] | None = None) -> None:
+def compare(
+    name: str,
+    train_set: list[dict[str, Any]],
+    test_set: list[dict[str, Any]],
+    epochs: int,
+    seed: int,
+    folds: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] | None = None,
+) -> None:
     folds = folds or [(train_set, test_set)]
     rules = [u["rules"] for _, test in folds for u in test]
     ordered = [u for _, test in folds for u in test]
@@ -150,10 +180,12 @@ def main() -> None:
     folds = []
     for k in range(5):
         held = set(docs[k::5])
-        folds.append(([u for u in realnews if u["doc"] not in held] + own + plover,
-                      [u for u in realnews if u["doc"] in held]))
-    compare("5-fold by article within real-news dev (+ own dev + PLOVER in training)", [], [], args.epochs,
-            args.seed, folds)
+        folds.append(
+            ([u for u in realnews if u["doc"] not in held] + own + plover, [u for u in realnews if u["doc"] in held])
+        )
+    compare(
+        "5-fold by article within real-news dev (+ own dev + PLOVER in training)", [], [], args.epochs, args.seed, folds
+    )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ from workers.records import parse_timestamp
 from workers.settings import Settings
 
 MAX_BYTES = Settings().max_article_bytes  # the default EVENTWIRE_MAX_ARTICLE_BYTES
-ENGLISH = ("Police arrested four men after a bombing at the main market on Tuesday, the governor said. "
-           "The attack killed three people and wounded eleven others, officials said.")
+ENGLISH = (
+    "Police arrested four men after a bombing at the main market on Tuesday, the governor said. "
+    "The attack killed three people and wounded eleven others, officials said."
+)
 
 Labelled = tuple[bytes, str, str]  # (payload, expected dead-letter code, kind of defect)
 T = TypeVar("T")
@@ -33,12 +35,17 @@ _PLACES = ["Kabul", "Mosul", "Aleppo", "Goma", "Sanaa", "Tripoli", "Bamako", "Ju
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _number = st.integers() | st.floats(allow_nan=False, allow_infinity=False)  # JSON has no NaN or Infinity
 _scalar = st.none() | st.booleans() | _number | st.text(max_size=20)
-_json = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=4)
-                     | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
-_non_string = st.booleans() | _number | st.lists(_scalar, max_size=3) \
-    | st.dictionaries(st.text(max_size=5), _scalar, max_size=3)
-_extras = st.fixed_dictionaries({}, optional={"id": st.text(min_size=1, max_size=40),
-                                              "source": st.text(max_size=30), "title": st.text(max_size=80)})
+_json = st.recursive(
+    _scalar,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+_non_string = (
+    st.booleans() | _number | st.lists(_scalar, max_size=3) | st.dictionaries(st.text(max_size=5), _scalar, max_size=3)
+)
+_extras = st.fixed_dictionaries(
+    {}, optional={"id": st.text(min_size=1, max_size=40), "source": st.text(max_size=30), "title": st.text(max_size=80)}
+)
 
 
 @st.composite
@@ -46,8 +53,10 @@ def english(draw: st.DrawFn) -> str:
     """A short English news body: ENGLISH with drawn place, day and numbers."""
     place, day = draw(st.sampled_from(_PLACES)), draw(st.sampled_from(_DAYS))
     arrested, killed = draw(st.integers(2, 99)), draw(st.integers(2, 999))
-    return (f"Police arrested {arrested} men after a bombing at the main market in {place} on {day}, the "
-            f"governor said. The attack killed {killed} people and wounded others, officials said.")
+    return (
+        f"Police arrested {arrested} men after a bombing at the main market in {place} on {day}, the "
+        f"governor said. The attack killed {killed} people and wounded others, officials said."
+    )
 
 
 def dumps(value: object) -> bytes:
@@ -66,9 +75,12 @@ _never_first = st.sampled_from([*range(0x80, 0xC2), *range(0xF5, 0x100)]).map(la
 # Invalid sequences in an ASCII context (ASCII neither continues nor completes a sequence).
 _invalid_sequence = st.one_of(
     _never_first,  # a lone continuation byte, an overlong lead (C0, C1), a byte above F4
-    st.tuples(st.integers(0xC2, 0xF4).map(lambda b: bytes([b])), st.lists(_continuation, max_size=1))
-    .map(lambda t: t[0] + b"".join(t[1]) if t[0][0] >= 0xE0 else t[0]),  # a sequence cut short
-    st.tuples(_continuation, _continuation).map(lambda t: b"\xed" + bytes([0xA0 | t[0][0] & 0x1F]) + t[1]),  # a surrogate
+    st.tuples(st.integers(0xC2, 0xF4).map(lambda b: bytes([b])), st.lists(_continuation, max_size=1)).map(
+        lambda t: t[0] + b"".join(t[1]) if t[0][0] >= 0xE0 else t[0]
+    ),  # a sequence cut short
+    st.tuples(_continuation, _continuation).map(
+        lambda t: b"\xed" + bytes([0xA0 | t[0][0] & 0x1F]) + t[1]
+    ),  # a surrogate
     st.tuples(_continuation, _continuation).map(lambda t: b"\xf4" + bytes([0x90 | t[0][0] & 0x2F]) + t[1] + b"\x80"),
 )  # the last: a code point above U+10FFFF
 
@@ -89,7 +101,7 @@ def invalid_json(draw: st.DrawFn) -> Labelled:
     kind = draw(st.sampled_from(["truncated", "nested", "text"]))
     if kind == "truncated":
         text = _article(draw(english()), title=draw(st.text(max_size=40))).decode("utf-8")
-        return text[:draw(st.integers(1, len(text) - 1))].encode("utf-8"), "invalid_json", kind
+        return text[: draw(st.integers(1, len(text) - 1))].encode("utf-8"), "invalid_json", kind
     if kind == "nested":  # orjson refuses more than 1,024 levels
         depth = draw(st.integers(1025, 20_000))
         opener, closer = draw(st.sampled_from([("[", "]"), ('{"a":', "}")]))
@@ -121,8 +133,7 @@ def wrong_shape(draw: st.DrawFn) -> Labelled:
         return dumps({"body": draw(_non_string), **draw(_extras)}), "schema", kind
     if kind == "field_type":
         field = draw(st.sampled_from(["id", "url", "source", "title", "published_at", "language"]))
-        return _article(draw(english()), **{field: draw(_non_string.filter(lambda v: v is not None))}), \
-            "schema", kind
+        return _article(draw(english()), **{field: draw(_non_string.filter(lambda v: v is not None))}), "schema", kind
     field, limit = draw(st.sampled_from([("id", 512), ("url", 8192), ("source", 512), ("title", 4096)]))
     return _article(draw(english()), **{field: "x" * draw(st.integers(limit + 1, limit * 3))}), "schema", kind
 
@@ -141,15 +152,19 @@ def _markup(draw: st.DrawFn) -> str:
         piece = draw(st.sampled_from(["element", "comment", "script", "reference"]))
         if piece == "element":
             tag = draw(st.sampled_from(_TAGS))
-            attrs = draw(st.dictionaries(st.sampled_from(["class", "id", "src", "href", "alt", "style"]),
-                                         st.text(alphabet="abcdefghijklmnop/.-_:", max_size=20), max_size=3))
+            attrs = draw(
+                st.dictionaries(
+                    st.sampled_from(["class", "id", "src", "href", "alt", "style"]),
+                    st.text(alphabet="abcdefghijklmnop/.-_:", max_size=20),
+                    max_size=3,
+                )
+            )
             attributes = "".join(f' {k}="{v}"' for k, v in attrs.items())
             parts.append(f"<{tag}{attributes}></{tag}>" if draw(st.booleans()) else f"<{tag}{attributes}/>")
         elif piece == "comment":
             parts.append(f"<!-- {draw(st.text(alphabet='abcdefgh ', max_size=30))} -->")
         elif piece == "script":
-            parts.append(f"<script>var {draw(st.sampled_from(['story', 'ad', 'x']))} = "
-                         f"{draw(st.integers())};</script>")
+            parts.append(f"<script>var {draw(st.sampled_from(['story', 'ad', 'x']))} = {draw(st.integers())};</script>")
         else:
             parts.append(draw(st.sampled_from(["&nbsp;", "&amp;", "&#8212;", "&#x2014;", "&copy;"])))
     return draw(st.sampled_from(["", "\n", " "])).join(parts)
@@ -159,19 +174,26 @@ def _markup(draw: st.DrawFn) -> str:
 def bad_body(draw: st.DrawFn) -> Labelled:
     kind = draw(st.sampled_from(["whitespace", "no_letters", "markup_only", "nul", "control"]))
     if kind == "whitespace":
-        return _article(draw(st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=30)), **draw(_extras)), \
-            "empty_body", kind
+        return _article(draw(st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=30)), **draw(_extras)), "empty_body", kind
     if kind == "no_letters":  # emoji, symbols, digits and punctuation only
-        return _article(draw(st.text(alphabet=_NO_LETTERS, min_size=1, max_size=80).filter(str.strip))), \
-            "empty_body", kind
+        return (
+            _article(draw(st.text(alphabet=_NO_LETTERS, min_size=1, max_size=80).filter(str.strip))),
+            "empty_body",
+            kind,
+        )
     if kind == "markup_only":
         return _article(draw(_markup())), "empty_body", kind
     body = draw(english())
     if kind == "nul":
         at = draw(st.integers(0, len(body)))
         return _article(body[:at] + "\x00" + body[at:]), "binary_body", kind
-    noise = draw(st.text(alphabet=st.characters(codec="ascii", categories=("Cc",), exclude_characters="\t\n\r\x0c\x00"),
-                         min_size=8, max_size=64))
+    noise = draw(
+        st.text(
+            alphabet=st.characters(codec="ascii", categories=("Cc",), exclude_characters="\t\n\r\x0c\x00"),
+            min_size=8,
+            max_size=64,
+        )
+    )
     return _article(noise + body[:40]), "binary_body", kind
 
 
@@ -184,8 +206,18 @@ def _rfc3339(value: str) -> bool:
 
 
 # A real moment in forms that are not RFC 3339: no offset, no seconds, a space, another standard.
-_NEAR_MISSES = ["{d}T{t}", "{d}T{hm}Z", "{d} {t}Z", "{d}Z", "{d}T{t}+0300", "{compact}T{tc}Z",
-                "{dow}, {day} {mon} {y} {t} +0000", "{day}/{m}/{y}", "{y}-W{w}-3", "{d}T{t}.{frac}"]
+_NEAR_MISSES = [
+    "{d}T{t}",
+    "{d}T{hm}Z",
+    "{d} {t}Z",
+    "{d}Z",
+    "{d}T{t}+0300",
+    "{compact}T{tc}Z",
+    "{dow}, {day} {mon} {y} {t} +0000",
+    "{day}/{m}/{y}",
+    "{y}-W{w}-3",
+    "{d}T{t}.{frac}",
+]
 
 
 @st.composite
@@ -196,31 +228,64 @@ def bad_date(draw: st.DrawFn) -> Labelled:
     elif kind == "far_future":
         value = f"{draw(st.integers(2100, 9999)):04d}-06-01T12:00:00Z"
     elif kind == "impossible":
-        value = draw(st.sampled_from(["2024-13-45", "2024-02-30T10:00:00Z", "0000-00-00", "2024-06-01T25:61:00Z",
-                                      "2023-02-29", "2024-04-31T08:00:00+02:00", "2024-06-01T10:00:00+25:00"]))
+        value = draw(
+            st.sampled_from(
+                [
+                    "2024-13-45",
+                    "2024-02-30T10:00:00Z",
+                    "0000-00-00",
+                    "2024-06-01T25:61:00Z",
+                    "2023-02-29",
+                    "2024-04-31T08:00:00+02:00",
+                    "2024-06-01T10:00:00+25:00",
+                ]
+            )
+        )
     elif kind == "near_miss":
         moment = draw(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2025, 12, 31)))
         value = draw(st.sampled_from(_NEAR_MISSES)).format(
-            d=moment.strftime("%Y-%m-%d"), t=moment.strftime("%H:%M:%S"), hm=moment.strftime("%H:%M"),
-            compact=moment.strftime("%Y%m%d"), tc=moment.strftime("%H%M%S"), dow=moment.strftime("%a"),
-            day=moment.day, mon=moment.strftime("%b"), y=moment.year, m=moment.month,
-            w=f"{moment.isocalendar()[1]:02d}", frac=moment.microsecond)
+            d=moment.strftime("%Y-%m-%d"),
+            t=moment.strftime("%H:%M:%S"),
+            hm=moment.strftime("%H:%M"),
+            compact=moment.strftime("%Y%m%d"),
+            tc=moment.strftime("%H%M%S"),
+            dow=moment.strftime("%a"),
+            day=moment.day,
+            mon=moment.strftime("%b"),
+            y=moment.year,
+            m=moment.month,
+            w=f"{moment.isocalendar()[1]:02d}",
+            frac=moment.microsecond,
+        )
     else:
-        value = draw(st.one_of(st.sampled_from(["yesterday", "31/12/2024", "-2024-01-01", "NaN", ""]),
-                               st.text(alphabet="0123456789-:TZ+ ", min_size=1, max_size=12)))
+        value = draw(
+            st.one_of(
+                st.sampled_from(["yesterday", "31/12/2024", "-2024-01-01", "NaN", ""]),
+                st.text(alphabet="0123456789-:TZ+ ", min_size=1, max_size=12),
+            )
+        )
     if _rfc3339(value):
         value = "not " + value  # a garbage draw that happens to be a valid date (rare)
     return _article(draw(english()), published_at=value), "invalid_date", kind
 
 
 # Words of two letters or more (those the language check counts), none an English function word.
-_FOREIGN_WORDS = ("el la los de que en un por con para ejército ciudad ayer dijo "
-                  "der die das und ist nicht mit auf für Armee Stadt gestern sagte "
-                  "les des une dans pour avec armée ville hier selon").split()
+_FOREIGN_WORDS = (
+    "el la los de que en un por con para ejército ciudad ayer dijo "
+    "der die das und ist nicht mit auf für Armee Stadt gestern sagte "
+    "les des une dans pour avec armée ville hier selon"
+).split()
 # Letters of scripts English is not written in (ranges hold letters only where drawn)
-_OTHER_SCRIPTS = {"arabic": (0x0621, 0x064A), "cyrillic": (0x0410, 0x044F), "greek": (0x03B1, 0x03C9),
-                  "hebrew": (0x05D0, 0x05EA), "devanagari": (0x0905, 0x0939), "thai": (0x0E01, 0x0E2E),
-                  "han": (0x4E00, 0x9FA5), "hangul": (0xAC00, 0xD7A3)}
+_OTHER_SCRIPTS = {
+    "arabic": (0x0621, 0x064A),
+    "cyrillic": (0x0410, 0x044F),
+    "greek": (0x03B1, 0x03C9),
+    "hebrew": (0x05D0, 0x05EA),
+    "devanagari": (0x0905, 0x0939),
+    "thai": (0x0E01, 0x0E2E),
+    "han": (0x4E00, 0x9FA5),
+    "hangul": (0xAC00, 0xD7A3),
+}
 
 
 @st.composite
@@ -238,8 +303,11 @@ def other_language(draw: st.DrawFn) -> Labelled:
     low, high = _OTHER_SCRIPTS[draw(st.sampled_from(sorted(_OTHER_SCRIPTS)))]
     letters = st.characters(min_codepoint=low, max_codepoint=high, categories=("L",))
     words = draw(st.lists(st.text(alphabet=letters, min_size=2, max_size=8), min_size=1, max_size=12))
-    return _article(" ".join(words) + draw(st.sampled_from(["", ".", " 2024", "!"])), **fields), \
-        "unsupported_language", kind
+    return (
+        _article(" ".join(words) + draw(st.sampled_from(["", ".", " 2024", "!"])), **fields),
+        "unsupported_language",
+        kind,
+    )
 
 
 @st.composite
@@ -273,8 +341,9 @@ def draw_many(strategy: st.SearchStrategy[T], n: int, random_seed: int) -> list[
     drawn: list[T] = []
 
     @seed(random_seed)  # the same records every run
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
     @given(strategy)
     def collect(example: T) -> None:
         drawn.append(example)

@@ -104,8 +104,16 @@ class LocalBroker:
             raise BrokerError("Maven (mvn) is needed to fetch the Kafka jars; install it (Debian: maven)")
         shutil.rmtree(self.jars, ignore_errors=True)
         self.jars.mkdir(parents=True)
-        cmd = ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-               "-DincludeScope=runtime", f"-DoutputDirectory={self.jars}"]
+        cmd = [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={self.jars}",
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             raise BrokerError(f"mvn failed to resolve the Kafka jars:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
@@ -163,13 +171,20 @@ class LocalBroker:
         (self.run_dir / "log4j2.properties").write_text(LOG4J2.format(log=self.log_file))
         if not (reuse_data and (self.data_dir / "meta.properties").exists()):
             shutil.rmtree(self.data_dir, ignore_errors=True)
-            scram = [arg for user, password in self.sasl_users.items() for mechanism in SCRAM_MECHANISMS
-                     for arg in ("--add-scram", f"{mechanism}=[name={user},password={password}]")]
+            scram = [
+                arg
+                for user, password in self.sasl_users.items()
+                for mechanism in SCRAM_MECHANISMS
+                for arg in ("--add-scram", f"{mechanism}=[name={user},password={password}]")
+            ]
             self._java("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID, "-c", str(config), *scram, check=True)
-        stdout = open(self.run_dir / "stdout.log", "ab")
+        stdout = open(self.run_dir / "stdout.log", "ab")  # noqa: SIM115 - the broker process keeps writing to it
         proc = subprocess.Popen(
             self._java_cmd("kafka.Kafka", str(config)),
-            stdout=stdout, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self.pid_file.write_text(str(proc.pid))
         if not self.wait_ready(timeout):
@@ -247,19 +262,20 @@ class LocalBroker:
             "listener.security.protocol.map": f"{props['listener.security.protocol.map']},{name}:{name}",
         }
 
-    def _sasl_properties(self, props: dict[str, str], name: str = "SASL_PLAINTEXT",
-                         port: int | None = None) -> dict[str, str]:
+    def _sasl_properties(
+        self, props: dict[str, str], name: str = "SASL_PLAINTEXT", port: int | None = None
+    ) -> dict[str, str]:
         plain_users = " ".join(f'user_{user}="{password}"' for user, password in self.sasl_users.items())
         prefix = f"listener.name.{name.lower()}"
         sasl = {
             **self._listener(props, name, port or self.sasl_port or 0),
             "sasl.enabled.mechanisms": ",".join(("PLAIN", *SCRAM_MECHANISMS)),
-            f"{prefix}.plain.sasl.jaas.config":
-                f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
+            f"{prefix}.plain.sasl.jaas.config": f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
         }
         for mechanism in SCRAM_MECHANISMS:
-            sasl[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = \
+            sasl[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = (
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+            )
         return sasl
 
     def _ssl_properties(self, listener: str, client_auth: str) -> dict[str, str]:
@@ -280,10 +296,20 @@ class LocalBroker:
     def _java_cmd(self, main: str, *args: str) -> list[str]:
         java = shutil.which("java")
         if java is None:
-            raise BrokerError("Java 17+ is needed to run the Kafka broker; install it (Debian: openjdk-17-jre-headless)")
-        return [java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC",
-                f"-Dlog4j2.configurationFile={self.run_dir / 'log4j2.properties'}",
-                "-cp", f"{self.jars}/*", main, *args]
+            raise BrokerError(
+                "Java 17+ is needed to run the Kafka broker; install it (Debian: openjdk-17-jre-headless)"
+            )
+        return [
+            java,
+            f"-Xmx{self.heap}",
+            f"-Xms{self.heap}",
+            "-XX:+UseG1GC",
+            f"-Dlog4j2.configurationFile={self.run_dir / 'log4j2.properties'}",
+            "-cp",
+            f"{self.jars}/*",
+            main,
+            *args,
+        ]
 
     def _java(self, main: str, *args: str, check: bool) -> None:
         result = subprocess.run(self._java_cmd(main, *args), capture_output=True, text=True)

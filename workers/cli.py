@@ -12,9 +12,9 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 from tqdm import tqdm
@@ -32,8 +32,18 @@ def _connection_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    names = ("bootstrap_servers", "topic_prefix", "security_protocol", "sasl_mechanism", "sasl_username",
-             "partitions", "app_id", "web_port", "extract_jobs", "extract_timeout")
+    names = (
+        "bootstrap_servers",
+        "topic_prefix",
+        "security_protocol",
+        "sasl_mechanism",
+        "sasl_username",
+        "partitions",
+        "app_id",
+        "web_port",
+        "extract_jobs",
+        "extract_timeout",
+    )
     return Settings.from_env(**{n: getattr(args, n, None) for n in names})
 
 
@@ -76,8 +86,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     current = Settings.from_env().redacted()
-    rows = [(env, str(value), default, doc)
-            for (env, default, doc), value in zip(Settings.describe(), current.values())]
+    rows = [
+        (env, str(value), default, doc) for (env, default, doc), value in zip(Settings.describe(), current.values())
+    ]
     width = max(len(env) for env, *_ in rows)
     print(f"{'variable':<{width}}  {'in effect':<24}  {'default':<24}  meaning")
     for env, value, default, doc in rows:
@@ -145,9 +156,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     refused: list[str] = []
 
     def refuse(where: str, raw: bytes, exc: KafkaError) -> None:
-        reason = (f"{len(raw):,} bytes, more than a record may hold ({limit:,} bytes; ingest refuses articles "
-                  f"over EVENTWIRE_MAX_ARTICLE_BYTES = {settings.max_article_bytes:,} anyway)"
-                  if isinstance(exc, MessageSizeTooLargeError) else f"{type(exc).__name__}: {exc}")
+        reason = (
+            f"{len(raw):,} bytes, more than a record may hold ({limit:,} bytes; ingest refuses articles "
+            f"over EVENTWIRE_MAX_ARTICLE_BYTES = {settings.max_article_bytes:,} anyway)"
+            if isinstance(exc, MessageSizeTooLargeError)
+            else f"{type(exc).__name__}: {exc}"
+        )
         refused.append(where)
         tqdm.write(f"{where}: not sent: {reason}", file=sys.stderr)
 
@@ -189,8 +203,9 @@ def read_topic(settings: Settings, topic: str, since: Any, follow: bool) -> Iter
 
     from workers.clients import consumer as connect
 
-    consumer = connect(settings, client_id="eventwire-subscribe", enable_auto_commit=False,
-                       isolation_level="read_committed")
+    consumer = connect(
+        settings, client_id="eventwire-subscribe", enable_auto_commit=False, isolation_level="read_committed"
+    )
     try:
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not tps:
@@ -247,15 +262,19 @@ def format_row(record: dict[str, Any]) -> str:
         loc = record.get("location") or {}
         where = f"{loc.get('name')}, {loc.get('country_code')} ({loc.get('precision')})" if loc else "-"
         date = record["date"]
-        return (f"{record['type']:<9} {record['subtype']:<22} {date['value']:<10} {where:<32} "
-                f"{record['evidence']['text'][:90]!r}")
+        return (
+            f"{record['type']:<9} {record['subtype']:<22} {date['value']:<10} {where:<32} "
+            f"{record['evidence']['text'][:90]!r}"
+        )
     if "merged_into" in record:
         return f"cluster {record['cluster_id']} v{record['version']} merged into {record['merged_into']}"
     if "cluster_id" in record:
         loc = record.get("location") or {}
-        return (f"cluster {record['cluster_id']} v{record['version']} {record['type']} {record['subtype']} "
-                f"{record['date']['value']} {loc.get('name', '-')}: {record['num_articles']} articles, "
-                f"{record['num_sources']} sources")
+        return (
+            f"cluster {record['cluster_id']} v{record['version']} {record['type']} {record['subtype']} "
+            f"{record['date']['value']} {loc.get('name', '-')}: {record['num_articles']} articles, "
+            f"{record['num_sources']} sources"
+        )
     if "duplicate_of" in record:
         return f"duplicate {record['article_id']} of {record['duplicate_of']} ({record['method']}, {record['similarity']:.2f})"
     if "payload_b64" in record:
@@ -271,6 +290,11 @@ def _part(text: str) -> tuple[int, int]:
     return int(k), int(n)
 
 
+def _is_age(text: str | None) -> bool:
+    """Whether a --from/--to value is an age ("2h", "7d"), which means another time at every run."""
+    return text is not None and text.strip()[-1:].lower() in ("s", "m", "h", "d", "w") and text.strip()[:1].isdigit()
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from workers.publish.filters import FilterError, parse_since
     from workers.replay import Replay, ReplayError, print_progress, reset_group
@@ -282,15 +306,26 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if when is None:
                 raise FilterError("--reset-group needs --to-datetime T")
             offsets = reset_group(settings, when, args.source)
-            print(f"group {settings.app_id!r} rewound to {when.isoformat()}: "
-                  + ", ".join(f"p{p}@{o}" for p, o in sorted(offsets.items())))
+            print(
+                f"group {settings.app_id!r} rewound to {when.isoformat()}: "
+                + ", ".join(f"p{p}@{o}" for p, o in sorted(offsets.items()))
+            )
             return 0
-        since = parse_since(args.since)
+        since = parse_since(args.since, name="--from")
         if since is None:
             raise FilterError("replay needs --from T1")
-        replay = Replay(settings, since=since, until=parse_since(args.until), topic=args.source,
-                        output_prefix=args.output_prefix, group=args.group, batch=args.batch, new=args.new,
-                        part=args.part)
+        until = parse_since(args.until, name="--to")
+        replay = Replay(
+            settings,
+            since=since,
+            until=until,
+            topic=args.source,
+            output_prefix=args.output_prefix,
+            group=args.group,
+            batch=args.batch,
+            new=args.new,
+            part=args.part,
+        )
     except (FilterError, ReplayError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -299,12 +334,23 @@ def cmd_replay(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: setattr(replay, "interrupted", True))
     state = replay.run(print_progress)
     if state.complete_before:
-        print(f"{state.line()}: this window's plan (group {replay.group}) is already complete; nothing was "
-              "replayed. Records that arrived since it was planned are not in it: add --new to plan the "
-              "window again", file=sys.stderr)
+        print(
+            f"{state.line()}: this window's plan (group {replay.group}) is already complete; nothing was "
+            "replayed. Records that arrived since it was planned are not in it: add --new to plan the "
+            "window again",
+            file=sys.stderr,
+        )
         return 0
     if replay.interrupted and state.done < state.total:
-        print(f"\ninterrupted; run the same command again to resume (group {replay.group})", file=sys.stderr)
+        if _is_age(args.since) or _is_age(args.until):
+            # an age is resolved when the command runs: the window to resume is the one resolved now
+            window = f"--from {since.isoformat()}" + (f" --to {until.isoformat()}" if until else "")
+            print(
+                f"\ninterrupted; to resume, run it again with {window} in place of the ages (group {replay.group})",
+                file=sys.stderr,
+            )
+        else:
+            print(f"\ninterrupted; run the same command again to resume (group {replay.group})", file=sys.stderr)
         return 130
     print(f"\n{state.line()} done (group {replay.group})", file=sys.stderr)
     return 0
@@ -342,14 +388,16 @@ class DeadLetters:
             write_jsonl(self.path, self.letters)
         if not self.letters:
             return 0
-        print(f"{len(self.letters)} of {total} records failed"
-              f"{'' if self.path else ' (--dead-letters FILE keeps them)'}", file=sys.stderr)
+        print(
+            f"{len(self.letters)} of {total} records failed{'' if self.path else ' (--dead-letters FILE keeps them)'}",
+            file=sys.stderr,
+        )
         return 3
 
 
 def write_jsonl(path: str, rows: Iterable[dict[str, Any]]) -> int:
     count = 0
-    out = sys.stdout.buffer if path == "-" else open(path, "wb")
+    out = sys.stdout.buffer if path == "-" else open(path, "wb")  # noqa: SIM115 - closed below unless stdout
     try:
         for row in rows:
             out.write(orjson.dumps(row) + b"\n")
@@ -404,9 +452,17 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
                 if isinstance(outcome, Failure):
                     file, _, line = where.rpartition(":")
                     meta = RecordMeta(topic=file or where, offset=int(line) - 1 if line.isdigit() else None)
-                    failed.add(where, fail("extract", meta, orjson.dumps(article.to_dict()), outcome.error,
-                                           f"line {line}, article {article.id}: {outcome.message}",
-                                           max_bytes=settings.max_article_bytes))
+                    failed.add(
+                        where,
+                        fail(
+                            "extract",
+                            meta,
+                            orjson.dumps(article.to_dict()),
+                            outcome.error,
+                            f"line {line}, article {article.id}: {outcome.message}",
+                            max_bytes=settings.max_article_bytes,
+                        ),
+                    )
                 elif args.annotations:
                     yield outcome.to_dict()
                 else:
@@ -415,8 +471,11 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
         written = write_jsonl(args.output, rows())
     elapsed = time.perf_counter() - started
     what = "articles with their events" if args.annotations else "events"
-    print(f"{n_articles} articles extracted, {written} {what} written in {elapsed:.1f}s "
-          f"({n_articles / elapsed if elapsed else 0:.1f} articles/s)", file=sys.stderr)
+    print(
+        f"{n_articles} articles extracted, {written} {what} written in {elapsed:.1f}s "
+        f"({n_articles / elapsed if elapsed else 0:.1f} articles/s)",
+        file=sys.stderr,
+    )
     return failed.finish(records)
 
 
@@ -438,10 +497,19 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             else:
                 yield outcome
 
-    rows = ({"article_id": article.id, "duplicate_of": verdict.duplicate_of, "method": verdict.method,
-             "similarity": verdict.similarity, "update_of": verdict.update_of, "verdict": verdict.kind}
-            for article, verdict in dedup_articles(_progress(articles(), "dedup", _count_lines(path)),
-                                                   DedupConfig.from_settings(settings)))
+    rows = (
+        {
+            "article_id": article.id,
+            "duplicate_of": verdict.duplicate_of,
+            "method": verdict.method,
+            "similarity": verdict.similarity,
+            "update_of": verdict.update_of,
+            "verdict": verdict.kind,
+        }
+        for article, verdict in dedup_articles(
+            _progress(articles(), "dedup", _count_lines(path)), DedupConfig.from_settings(settings)
+        )
+    )
     written = write_jsonl(args.output, rows)
     print(f"{written} articles", file=sys.stderr)
     return failed.finish(records)
@@ -457,8 +525,10 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 EVALUATIONS = {
     "events": ("workers.evaluate.events", []),  # eval/devset.jsonl, plus ../shared when present
     "places": ("workers.evaluate.places", ["../shared/dev/geovirus.dev.jsonl"]),
-    "dates": ("workers.evaluate.dates", ["../shared/dev/tempeval3-train.dev.jsonl",
-                                         "../shared/dev/meantime.dev.jsonl"]),
+    "dates": (
+        "workers.evaluate.dates",
+        ["../shared/dev/tempeval3-train.dev.jsonl", "../shared/dev/meantime.dev.jsonl"],
+    ),
     "consolidation": ("workers.evaluate.consolidation", []),
 }
 
@@ -473,6 +543,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 # -- parser -------------------------------------------------------------------------------
 def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     """An argparse type: a number of `kind` above zero."""
+
     def parse(text: str) -> Any:
         try:
             value = kind(text)
@@ -481,6 +552,7 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text!r}: must be above 0")
         return value
+
     return parse
 
 
@@ -488,56 +560,99 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventwire", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
-            connection: bool = False) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, connection: bool = False
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
         if connection:
             _connection_flags(p)
         return p
 
-    p = add("worker", cmd_worker, "run the stream worker (ingest, dedup, extract and consolidate agents, HTTP endpoints)", connection=True)
+    p = add(
+        "worker",
+        cmd_worker,
+        "run the stream worker (ingest, dedup, extract and consolidate agents, HTTP endpoints)",
+        connection=True,
+    )
     p.add_argument("--app-id", help="consumer group / app id (EVENTWIRE_APP_ID)")
     p.add_argument("--web-port", type=int, help="HTTP port (EVENTWIRE_WEB_PORT)")
     p.add_argument("--loglevel", default="info", help="debug, info, warning or error (default: info)")
-    p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
-                   help="extraction processes (EVENTWIRE_EXTRACT_JOBS); each batch is spread over them")
+    p.add_argument(
+        "--jobs",
+        dest="extract_jobs",
+        type=_positive(int),
+        metavar="N",
+        help="extraction processes (EVENTWIRE_EXTRACT_JOBS); each batch is spread over them",
+    )
 
-    p = add("publish", cmd_publish, "publish articles (JSONL file, or folder of .json/.txt) to the input topic",
-            connection=True)
+    p = add(
+        "publish",
+        cmd_publish,
+        "publish articles (JSONL file, or folder of .json/.txt) to the input topic",
+        connection=True,
+    )
     p.add_argument("path")
     p.add_argument("--topic", help="topic to publish to (default: the articles topic)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    p = add("subscribe", cmd_subscribe, "print events (or the records of any output topic) from a time or live",
-            connection=True)
+    p = add(
+        "subscribe",
+        cmd_subscribe,
+        "print events (or the records of any output topic) from a time or live",
+        connection=True,
+    )
     p.add_argument("--type", help="event type (reads events.<type>)")
     p.add_argument("--subtype", help="event subtype, e.g. suicide_bombing")
     p.add_argument("--country", help="ISO 3166-1 alpha-2 code of the event location, e.g. SY")
     p.add_argument("--near", metavar="LAT,LON,KM", help="events located within KM of a point")
-    p.add_argument("--since", metavar="T", help="RFC 3339 time, an age (30m, 2h, 7d) or 'beginning', compared with "
-                   "the time each event was published to the topic (default: now with --follow, else the beginning)")
+    p.add_argument(
+        "--since",
+        metavar="T",
+        help="RFC 3339 time, an age (30m, 2h, 7d) or 'beginning', compared with "
+        "the time each event was published to the topic (default: now with --follow, else the beginning)",
+    )
     p.add_argument("--follow", action="store_true", help="keep printing new events until Ctrl-C")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
     p.add_argument("--topic", help="read another topic instead, e.g. articles.dlq (filters apply to events only)")
 
-    p = add("replay", cmd_replay, "re-run a time window of the input topic through the pipeline, "
-            "or rewind the live worker's group", connection=True)
+    p = add(
+        "replay",
+        cmd_replay,
+        "re-run a time window of the input topic through the pipeline, or rewind the live worker's group",
+        connection=True,
+    )
     p.add_argument("--from", dest="since", metavar="T1", help="start: RFC 3339 time, an age (2h, 7d) or 'beginning'")
     p.add_argument("--to", dest="until", metavar="T2", help="end (exclusive); default: the end when the replay starts")
     p.add_argument("--topic", dest="source", help="source topic (default: the articles topic)")
     p.add_argument("--output-prefix", default="", help="publish events under this prefix instead of the live topics")
     p.add_argument("--group", help="consumer group of the replay's progress (default: derived from the window)")
     p.add_argument("--batch", type=int, default=64, help="records per batch and per progress commit (default: 64)")
-    p.add_argument("--new", action="store_true",
-                   help="plan the window again (its end is now) instead of resuming the plan of a previous run")
-    p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
-                   help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it")
-    p.add_argument("--part", type=_part, default=(1, 1), metavar="K/N",
-                   help="replay the K-th of N disjoint sets of partitions; N processes (any machines) with "
-                        "K = 1..N and the same window (--to needed) give exactly the events of one")
-    p.add_argument("--reset-group", action="store_true",
-                   help="instead of replaying, rewind the live worker's group (refused while it has members)")
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="plan the window again (its end is now) instead of resuming the plan of a previous run",
+    )
+    p.add_argument(
+        "--jobs",
+        dest="extract_jobs",
+        type=_positive(int),
+        metavar="N",
+        help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it",
+    )
+    p.add_argument(
+        "--part",
+        type=_part,
+        default=(1, 1),
+        metavar="K/N",
+        help="replay the K-th of N disjoint sets of partitions; N processes (any machines) with "
+        "K = 1..N and the same window (--to needed) give exactly the events of one",
+    )
+    p.add_argument(
+        "--reset-group",
+        action="store_true",
+        help="instead of replaying, rewind the live worker's group (refused while it has members)",
+    )
     p.add_argument("--to-datetime", metavar="T", help="with --reset-group: the time to rewind to")
     p.add_argument("--app-id", help="with --reset-group: the worker's group (EVENTWIRE_APP_ID)")
 
@@ -547,33 +662,57 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("broker", cmd_broker, "start, stop or check the local single-node Kafka broker")
     p.add_argument("action", choices=("start", "stop", "status"))
-    p.add_argument("--reuse-data", action="store_true",
-                   help="keep the topics and records of the previous run (by default start formats fresh storage)")
+    p.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="keep the topics and records of the previous run (by default start formats fresh storage)",
+    )
 
     add("settings", cmd_settings, "list every setting: environment variable, default, meaning")
 
     p = add("extract", cmd_extract, "extract events from a JSONL file of articles, offline")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
-    p.add_argument("--jobs", dest="extract_jobs", type=_positive(int), metavar="N",
-                   help="extraction processes (EVENTWIRE_EXTRACT_JOBS); the output is the same for any number")
-    p.add_argument("--timeout", dest="extract_timeout", type=_positive(float),
-                   help="seconds one article may take (EVENTWIRE_EXTRACT_TIMEOUT); past it the article fails")
-    p.add_argument("--dead-letters", metavar="FILE",
-                   help="write the records that failed (invalid ones as ingest judges them, processing_timeout, "
-                        "processing_error) as dead letters; exit 3 when any failed")
-    p.add_argument("--annotations", action="store_true",
-                   help="one line per article: events, places and dates with offsets")
+    p.add_argument(
+        "--jobs",
+        dest="extract_jobs",
+        type=_positive(int),
+        metavar="N",
+        help="extraction processes (EVENTWIRE_EXTRACT_JOBS); the output is the same for any number",
+    )
+    p.add_argument(
+        "--timeout",
+        dest="extract_timeout",
+        type=_positive(float),
+        help="seconds one article may take (EVENTWIRE_EXTRACT_TIMEOUT); past it the article fails",
+    )
+    p.add_argument(
+        "--dead-letters",
+        metavar="FILE",
+        help="write the records that failed (invalid ones as ingest judges them, processing_timeout, "
+        "processing_error) as dead letters; exit 3 when any failed",
+    )
+    p.add_argument(
+        "--annotations", action="store_true", help="one line per article: events, places and dates with offsets"
+    )
 
-    p = add("dedup", cmd_dedup, "deduplicate a JSONL file of articles, offline: one verdict line per article "
-            "{article_id, duplicate_of, method, similarity, update_of, verdict}")
+    p = add(
+        "dedup",
+        cmd_dedup,
+        "deduplicate a JSONL file of articles, offline: one verdict line per article "
+        "{article_id, duplicate_of, method, similarity, update_of, verdict}",
+    )
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
-    p.add_argument("--dead-letters", metavar="FILE",
-                   help="write the invalid records (as ingest judges them) as dead letters; exit 3 when any")
+    p.add_argument(
+        "--dead-letters",
+        metavar="FILE",
+        help="write the invalid records (as ingest judges them) as dead letters; exit 3 when any",
+    )
 
-    p = add("consolidate", cmd_consolidate, "group a JSONL file of events into one record per real-world event, "
-            "offline")
+    p = add(
+        "consolidate", cmd_consolidate, "group a JSONL file of events into one record per real-world event, offline"
+    )
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
 

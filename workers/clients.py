@@ -32,8 +32,14 @@ class _Reason(logging.Handler):
     handshake beats any other error, an error beats a warning, the earliest wins a tie."""
 
     # "[SSL:" and not "SSL": every log line of kafka-python's KafkaSSLTransport names SSL
-    DECISIVE = ("AuthenticationFailed", "Authentication failed", "AuthorizationFailed", "[SSL:", "SSLError",
-                "certificate")
+    DECISIVE = (
+        "AuthenticationFailed",
+        "Authentication failed",
+        "AuthorizationFailed",
+        "[SSL:",
+        "SSLError",
+        "certificate",
+    )
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -62,9 +68,12 @@ def connecting(settings: Settings) -> Iterator[None]:
         if sasl and problem.rank < 2 and "disconnected" in reason:
             # kafka-python often loses the broker's "Authentication failed" reply when the broker
             # closes the socket right behind it; a close during the login is that in practice
-            reason += " (the broker closed the connection during the SASL login: wrong user name, password or mechanism?)"
-        raise KafkaUnavailable(f"cannot connect to {settings.bootstrap_servers} ({settings.security_protocol}"
-                               f"{login}): {reason}") from None
+            reason += (
+                " (the broker closed the connection during the SASL login: wrong user name, password or mechanism?)"
+            )
+        raise KafkaUnavailable(
+            f"cannot connect to {settings.bootstrap_servers} ({settings.security_protocol}{login}): {reason}"
+        ) from None
     finally:
         logger.removeHandler(problem)
 
@@ -112,22 +121,30 @@ def max_record_bytes(settings: Settings) -> int:
 
 def admin(settings: Settings) -> KafkaAdminClient:
     with connecting(settings):
-        return KafkaAdminClient(client_id="eventwire-admin", bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
-                                **client_kwargs(settings))
+        return KafkaAdminClient(
+            client_id="eventwire-admin", bootstrap_timeout_ms=CONNECT_TIMEOUT_MS, **client_kwargs(settings)
+        )
 
 
 def producer(settings: Settings, **extra: Any) -> KafkaProducer:
     with connecting(settings):
-        return KafkaProducer(client_id="eventwire-cli", acks="all", linger_ms=5,
-                             bootstrap_timeout_ms=CONNECT_TIMEOUT_MS, max_request_size=max_record_bytes(settings),
-                             **client_kwargs(settings), **extra)
+        return KafkaProducer(
+            client_id="eventwire-cli",
+            acks="all",
+            linger_ms=5,
+            bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
+            max_request_size=max_record_bytes(settings),
+            **client_kwargs(settings),
+            **extra,
+        )
 
 
 def consumer(settings: Settings, *topics: str, client_id: str = "eventwire-cli", **extra: Any) -> KafkaConsumer:
     """A kafka-python consumer; an unreachable broker raises `KafkaUnavailable` with the reason."""
     with connecting(settings):
-        return KafkaConsumer(*topics, client_id=client_id, bootstrap_timeout_ms=CONNECT_TIMEOUT_MS,
-                             **client_kwargs(settings), **extra)
+        return KafkaConsumer(
+            *topics, client_id=client_id, bootstrap_timeout_ms=CONNECT_TIMEOUT_MS, **client_kwargs(settings), **extra
+        )
 
 
 def create_topics(settings: Settings) -> list[str]:
@@ -142,9 +159,11 @@ def create_topics(settings: Settings) -> list[str]:
     try:
         existing = set(client.list_topics())
         wanted = [
-            NewTopic(name, 1 if name in single else settings.partitions, settings.replication_factor,
-                     topic_configs=configs)
-            for name in topics.all() if name not in existing
+            NewTopic(
+                name, 1 if name in single else settings.partitions, settings.replication_factor, topic_configs=configs
+            )
+            for name in topics.all()
+            if name not in existing
         ]
         created = []
         for topic in wanted:  # one at a time: a race with another creator is not an error

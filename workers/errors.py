@@ -13,7 +13,7 @@ import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from workers.records import DeadLetter
 
@@ -36,12 +36,13 @@ class RecordMeta:
     @property
     def timestamp(self) -> datetime:
         if self.timestamp_ms is None:
-            return datetime.now(timezone.utc)
-        return datetime.fromtimestamp(self.timestamp_ms / 1000, timezone.utc)
+            return datetime.now(UTC)
+        return datetime.fromtimestamp(self.timestamp_ms / 1000, UTC)
 
 
-def dead_letter(payload: bytes | None, meta: RecordMeta, code: str, message: str,
-                max_bytes: int, stage: str = "ingest") -> DeadLetter:
+def dead_letter(
+    payload: bytes | None, meta: RecordMeta, code: str, message: str, max_bytes: int, stage: str = "ingest"
+) -> DeadLetter:
     """A dead letter carrying the raw payload (cut to `max_bytes`) and where it came from."""
     raw = payload or b""
     return DeadLetter(
@@ -56,8 +57,16 @@ def dead_letter(payload: bytes | None, meta: RecordMeta, code: str, message: str
     )
 
 
-def fail(stage: str, meta: RecordMeta, payload: bytes | None, code: str, message: str, *,
-         max_bytes: int, count: Callable[[str], None] | None = None) -> DeadLetter:
+def fail(
+    stage: str,
+    meta: RecordMeta,
+    payload: bytes | None,
+    code: str,
+    message: str,
+    *,
+    max_bytes: int,
+    count: Callable[[str], None] | None = None,
+) -> DeadLetter:
     """The dead letter for one record that failed in `stage`, logged once and counted once
     (`count` receives the dead-letter code)."""
     log.warning("%s: %s on %s[%s]@%s: %s", stage, code, meta.topic, meta.partition, meta.offset, message)

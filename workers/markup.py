@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # A tag (`<p`, `</div`, `<br/>`, `<!--`) or an entity (`&amp;`, `&#39;`, `&#x2019;`).
-_MARKUP = re.compile(r"<(?:[A-Za-z][A-Za-z0-9]*[\s/>]|/[A-Za-z][A-Za-z0-9]*\s*>|!--)|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_MARKUP = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9]*[\s/>]|/[A-Za-z][A-Za-z0-9]*\s*>|!--)|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
 # Elements that start and end a block of text; their tags become paragraph breaks.
 _BLOCK = frozenset(
     "address article aside blockquote caption center dd details dialog div dl dt fieldset figcaption "
     "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table "
-    "tbody td tfoot th thead tr ul".split())
+    "tbody td tfoot th thead tr ul".split()
+)
 _LINE = frozenset(("br",))
 # Elements whose content is not text for the reader.
 _HIDDEN = frozenset(("script", "style", "noscript", "template", "head", "title", "iframe", "svg"))
@@ -81,8 +84,9 @@ class _Folder(HTMLParser):
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", body)]
         # In a document with block tags, source line breaks are only white space (as a
         # browser renders them); in running text with a few inline tags they stay breaks.
-        self._blocks = re.search(r"</?(?:p|div|br|li|h[1-6]|tr|td|blockquote|section|article)\b", body,
-                                 re.IGNORECASE) is not None
+        self._blocks = (
+            re.search(r"</?(?:p|div|br|li|h[1-6]|tr|td|blockquote|section|article)\b", body, re.IGNORECASE) is not None
+        )
         self.chars: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []

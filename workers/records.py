@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import orjson
@@ -27,12 +27,15 @@ PRECISION_RANK: dict[str, int] = {"region": 0, "country": 1, "admin1": 2, "city"
 
 def utc_now_iso() -> str:
     """The current time as an RFC 3339 string in UTC, to the millisecond."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # RFC 3339, section 5.6, with each part optional so that a near miss can be told what it lacks
-_TIMESTAMP = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:(?P<sep>[Tt ])(?P<hm>\d{2}:\d{2})"
-                        r"(?P<seconds>:\d{2}(?:\.\d+)?)?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?", re.ASCII)
+_TIMESTAMP = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})(?:(?P<sep>[Tt ])(?P<hm>\d{2}:\d{2})"
+    r"(?P<seconds>:\d{2}(?:\.\d+)?)?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?",
+    re.ASCII,
+)
 _RFC3339_FORMS = "an RFC 3339 date-time such as 2016-12-19T12:00:00Z, or a date such as 2016-12-19"
 _COMMON = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII)
 
@@ -58,7 +61,7 @@ def parse_timestamp(value: str) -> datetime:
         raise ValueError(f"{value[:60]!r} {missing}: expected {_RFC3339_FORMS}")
     try:
         if hm is None:
-            return datetime.combine(date.fromisoformat(day), datetime.min.time(), timezone.utc)
+            return datetime.combine(date.fromisoformat(day), datetime.min.time(), UTC)
         return datetime.fromisoformat(f"{day}T{hm}{seconds}{'+00:00' if offset in 'Zz' else offset}")
     except ValueError as exc:
         raise ValueError(f"{value[:60]!r} is not a real date or time ({exc})") from None
@@ -159,7 +162,9 @@ class TimeExpression(Record):
     text: str
     start: int
     end: int
-    value: str  # YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY, or YYYY-Q1..4 | YYYY-H1..2 | YYYY-SP/SU/FA/WI (precision "year")
+    value: (
+        str  # YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY, or YYYY-Q1..4 | YYYY-H1..2 | YYYY-SP/SU/FA/WI (precision "year")
+    )
     precision: DatePrecision
 
 

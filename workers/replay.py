@@ -49,9 +49,10 @@ from typing import Any
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import OffsetTimestamp
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import OffsetAndMetadata
 
-from workers.clients import admin, client_kwargs, create_topics, producer
+from workers.clients import admin, consumer, create_topics, producer
 from workers.consolidate import ConsolidationConfig, Consolidator, RetiredCluster, event_from_dict
 from workers.dedup.index import DedupConfig, DedupIndex
 from workers.errors import EventwireError, fail
@@ -59,7 +60,7 @@ from workers.extract.pipeline import Extractor
 from workers.extract.pool import ExtractionPool, Failure
 from workers.ingest.validate import RecordMeta, validate
 from workers.publish.topics import Topics
-from workers.records import Article, DeadLetter
+from workers.records import Article, DeadLetter, Event
 from workers.settings import Settings
 
 BATCH = 64  # default records per extract call and per commit
@@ -110,16 +111,28 @@ class Progress:
         rate = (self.done - self.done_at_start) / elapsed
         left = self.total - self.done
         eta = f"{left / rate:.0f}s" if rate > 0 else "?"
-        parts = " ".join(f"{'p' if p in self.own else 'other p'}{p}:{self.position[p] - self.start[p]}/"
-                         f"{self.end[p] - self.start[p]}" for p in sorted(self.end))
+        parts = " ".join(
+            f"{'p' if p in self.own else 'other p'}{p}:{self.position[p] - self.start[p]}/{self.end[p] - self.start[p]}"
+            for p in sorted(self.end)
+        )
         return f"replay {self.done}/{self.total} records  {rate:.1f}/s  eta {eta}  [{parts}]"
 
 
 class Replay:
-    def __init__(self, settings: Settings, *, since: datetime, until: datetime | None = None,
-                 topic: str | None = None, output_prefix: str = "", group: str | None = None,
-                 factory: Callable[[], Extractor] = Extractor, batch: int = BATCH, new: bool = False,
-                 part: tuple[int, int] = (1, 1)) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        topic: str | None = None,
+        output_prefix: str = "",
+        group: str | None = None,
+        factory: Callable[[], Extractor] = Extractor,
+        batch: int = BATCH,
+        new: bool = False,
+        part: tuple[int, int] = (1, 1),
+    ) -> None:
         """`factory` makes the extractor of each extraction process; `new` plans the window again
         instead of resuming (or reporting) the plan committed under the group; `part` (k, n):
         this process replays the partitions p with p % n == k - 1, the other n - 1 parts the
@@ -145,16 +158,22 @@ class Replay:
         self.new = new
         # Under an output prefix the replay consolidates its own events (no worker reads those
         # topics): as it goes in one part; in n parts, part 1 once the whole window is done.
-        self.consolidator = Consolidator(ConsolidationConfig.from_settings(settings)) \
-            if output_prefix and k == 1 else None
+        self.consolidator = (
+            Consolidator(ConsolidationConfig.from_settings(settings)) if output_prefix and k == 1 else None
+        )
         self.inline = self.consolidator is not None and n == 1
         self._swept = float("-inf")
         self.interrupted = False  # set it (e.g. from a signal handler) to stop after the current batch
 
     # -- planning ----------------------------------------------------------------------
     def _consumer(self) -> KafkaConsumer:
-        return KafkaConsumer(group_id=self.group, enable_auto_commit=False, client_id="eventwire-replay",
-                             isolation_level="read_committed", **client_kwargs(self.settings))
+        return consumer(
+            self.settings,
+            client_id="eventwire-replay",
+            group_id=self.group,
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+        )
 
     def plan(self, consumer: KafkaConsumer) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
         """(start, end, position) offsets per partition; resumes a previous run's plan if committed
@@ -166,8 +185,10 @@ class Replay:
         end_now = consumer.end_offsets(tps)
         by_time = consumer.offsets_for_times({tp: _ms(self.since) for tp in tps})
         until = consumer.offsets_for_times({tp: _ms(self.until) for tp in tps}) if self.until else {}
-        outputs = [TopicPartition(self.output.events, p)
-                   for p in sorted(consumer.partitions_for_topic(self.output.events) or ())]
+        outputs = [
+            TopicPartition(self.output.events, p)
+            for p in sorted(consumer.partitions_for_topic(self.output.events) or ())
+        ]
         self.output_from = {tp.partition: offset for tp, offset in consumer.end_offsets(outputs).items()}
         start, end, position = {}, {}, {}
         for tp in tps:
@@ -212,8 +233,14 @@ class Replay:
             prod.close()
             consumer.close()
 
-    def _replay(self, consumer: KafkaConsumer, prod: KafkaProducer, pool: ExtractionPool, state: Progress,
-                progress: Callable[[Progress], None] | None) -> None:
+    def _replay(
+        self,
+        consumer: KafkaConsumer,
+        prod: KafkaProducer,
+        pool: ExtractionPool,
+        state: Progress,
+        progress: Callable[[Progress], None] | None,
+    ) -> None:
         """One pass over the whole window in the live order: every record goes through dedup (so
         each part keeps the copies one process would keep); the records of this part's partitions
         past its committed position are extracted and published."""
@@ -245,9 +272,17 @@ class Replay:
     def _commit(self, consumer: KafkaConsumer, state: Progress) -> None:
         """Commit this part's positions with the plan; read the other parts' positions."""
         offsets = {
-            TopicPartition(self.source, p): OffsetAndMetadata(state.position[p], orjson.dumps(
-                {"start": state.start[p], "end": state.end[p],
-                 "output_from": {str(q): o for q, o in self.output_from.items()}}).decode(), -1)
+            TopicPartition(self.source, p): OffsetAndMetadata(
+                state.position[p],
+                orjson.dumps(
+                    {
+                        "start": state.start[p],
+                        "end": state.end[p],
+                        "output_from": {str(q): o for q, o in self.output_from.items()},
+                    }
+                ).decode(),
+                -1,
+            )
             for p in state.own
         }
         consumer.commit(offsets)
@@ -256,8 +291,9 @@ class Replay:
             if committed is not None:
                 state.position[p] = committed
 
-    def _consolidate_window(self, consumer: KafkaConsumer, prod: KafkaProducer, state: Progress,
-                            progress: Callable[[Progress], None] | None) -> None:
+    def _consolidate_window(
+        self, consumer: KafkaConsumer, prod: KafkaProducer, state: Progress, progress: Callable[[Progress], None] | None
+    ) -> None:
         """Wait until every part is done, then consolidate every event the window's plans published
         on the output (from the earliest place any part's plan recorded)."""
         while any(state.position[p] < state.end[p] for p in state.end):
@@ -306,16 +342,17 @@ class Replay:
                 open_.discard(first)
             yield record
 
-    def _validated(self, records: Iterable) -> list[tuple[Article | DeadLetter, float, object]]:
+    def _validated(self, records: Iterable[ConsumerRecord]) -> list[tuple[Article | DeadLetter, float, ConsumerRecord]]:
         """(article or dead letter, receive time, record) for each record."""
         return [(validate(m.value, self._meta(m), self.settings), m.timestamp / 1000, m) for m in records]
 
     @staticmethod
-    def _meta(m) -> RecordMeta:  # type: ignore[no-untyped-def]
+    def _meta(m: ConsumerRecord) -> RecordMeta:
         return RecordMeta(m.topic, m.partition, m.offset, m.timestamp)
 
-    def _process(self, records: list, prod, pool: ExtractionPool,  # type: ignore[no-untyped-def]
-                 publish: Callable[[Any], bool]) -> None:
+    def _process(
+        self, records: list[ConsumerRecord], prod: KafkaProducer, pool: ExtractionPool, publish: Callable[[Any], bool]
+    ) -> None:
         """Every record through validation and dedup, in order; those `publish` selects on to
         extraction and out (the others are only indexed)."""
         keep = []
@@ -323,13 +360,20 @@ class Replay:
             if isinstance(outcome, DeadLetter):
                 if publish(m):
                     prod.send(self.output.dlq, key=m.key, value=outcome.to_json())
-            elif self.dedup.process(self.dedup.fingerprint(outcome, seen_at=seen_at)).kind != "duplicate" \
-                    and publish(m):
+            elif self.dedup.process(self.dedup.fingerprint(outcome, seen_at=seen_at)).kind != "duplicate" and publish(
+                m
+            ):
                 keep.append((outcome, m))
-        for (article, m), result in zip(keep, pool.annotate([a for a, _ in keep])):
+        for (_, m), result in zip(keep, pool.annotate([a for a, _ in keep])):
             if isinstance(result, Failure):
-                letter = fail("extract", self._meta(m), m.value, result.error, result.message,
-                              max_bytes=self.settings.max_article_bytes)
+                letter = fail(
+                    "extract",
+                    self._meta(m),
+                    m.value,
+                    result.error,
+                    result.message,
+                    max_bytes=self.settings.max_article_bytes,
+                )
                 prod.send(self.output.dlq, key=m.key, value=letter.to_json())
                 continue
             for event in result.events:
@@ -339,7 +383,7 @@ class Replay:
                 if self.inline:
                     self._consolidate(event, prod)
 
-    def _consolidate(self, event, prod=None) -> None:  # type: ignore[no-untyped-def]
+    def _consolidate(self, event: Event, prod: KafkaProducer | None = None) -> None:
         """Put a replayed event into the replay's clusters; publish what changed (with `prod`)."""
         if self.consolidator is None:
             return
@@ -383,8 +427,10 @@ class Replay:
         retention = timedelta(seconds=self.dedup.config.retention_seconds)
         tps = [TopicPartition(self.source, p) for p in start]
         found = consumer.offsets_for_times({tp: _ms(self.since - retention) for tp in tps})
-        begin = {tp.partition: min(found[tp].offset if found.get(tp) else start[tp.partition], start[tp.partition])
-                 for tp in tps}
+        begin = {
+            tp.partition: min(found[tp].offset if found.get(tp) else start[tp.partition], start[tp.partition])
+            for tp in tps
+        }
         records = self._merged(consumer, begin, start)
         while batch := list(islice(records, 1000)):
             for outcome, seen_at, _ in self._validated(batch):
@@ -404,13 +450,14 @@ def reset_group(settings: Settings, to: datetime, topic: str | None = None) -> d
         described = client.describe_groups([settings.app_id]).get(settings.app_id, {})
         members = described.get("members") or []
         if members:
-            raise ReplayError(f"group {settings.app_id!r} has {len(members)} active member(s); "
-                              "stop the worker(s) first")
-        consumer = KafkaConsumer(client_id="eventwire-reset", **client_kwargs(settings))
+            raise ReplayError(
+                f"group {settings.app_id!r} has {len(members)} active member(s); stop the worker(s) first"
+            )
+        reader = consumer(settings, client_id="eventwire-reset")
         try:
-            partitions = sorted(consumer.partitions_for_topic(source) or ())
+            partitions = sorted(reader.partitions_for_topic(source) or ())
         finally:
-            consumer.close()
+            reader.close()
         if not partitions:
             raise ReplayError(f"topic {source!r} does not exist")
         specs = {TopicPartition(source, p): OffsetTimestamp(_ms(to)) for p in partitions}

@@ -9,7 +9,7 @@ contract does too (a test fails while a file is behind the table).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +40,13 @@ def with_event_types(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """The schema of a record type (`article`, `duplicate`, `event`, `deadletter`, `consolidated`)."""
     return with_event_types(name, orjson.loads((SCHEMA_DIR / f"{name}.schema.json").read_bytes()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for a record type that also checks `date-time` formats."""
     return Draft202012Validator(load_schema(name), format_checker=FormatChecker())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from workers.errors import EventwireError
@@ -28,7 +28,7 @@ class TlsError(EventwireError):
     """A certificate or store could not be made."""
 
 
-@lru_cache(maxsize=None)  # one lookup, not one per keytool run
+@cache  # one lookup, not one per keytool run
 def java_tool(name: str) -> str:
     """`name` (keytool, ...) next to the `java` on the PATH, the one `LocalBroker` runs."""
     java = shutil.which("java")
@@ -60,34 +60,92 @@ class CertificateAuthority:
     password: str = field(repr=False)
 
     @classmethod
-    def create(cls, folder: Path, name: str = "eventwire test CA", password: str = "changeit") -> "CertificateAuthority":
+    def create(cls, folder: Path, name: str = "eventwire test CA", password: str = "changeit") -> CertificateAuthority:
         folder.mkdir(parents=True, exist_ok=True)
         ca = cls(folder / "ca.p12", folder / "ca.pem", password)
-        _keytool("-genkeypair", "-alias", "ca", "-dname", f"CN={name}", *KEY, "-validity", VALIDITY_DAYS,
-                 "-ext", "bc:c=ca:true", "-ext", "ku:c=keyCertSign,cRLSign",
-                 "-keystore", str(ca.keystore), "-storetype", "PKCS12", "-storepass", password)
-        _keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", str(ca.keystore), "-storepass", password,
-                 "-file", str(ca.pem))
+        _keytool(
+            "-genkeypair",
+            "-alias",
+            "ca",
+            "-dname",
+            f"CN={name}",
+            *KEY,
+            "-validity",
+            VALIDITY_DAYS,
+            "-ext",
+            "bc:c=ca:true",
+            "-ext",
+            "ku:c=keyCertSign,cRLSign",
+            "-keystore",
+            str(ca.keystore),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            password,
+        )
+        _keytool(
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            "ca",
+            "-keystore",
+            str(ca.keystore),
+            "-storepass",
+            password,
+            "-file",
+            str(ca.pem),
+        )
         return ca
 
     def issue(self, keystore: Path, common_name: str, san: str = BROKER_SAN) -> None:
         """A new PKCS12 `keystore` (same password) holding a key pair for `common_name` signed by this CA."""
         store = ["-keystore", str(keystore), "-storetype", "PKCS12", "-storepass", self.password]
         csr, signed = keystore.with_suffix(".csr"), keystore.with_suffix(".crt")  # .crt: PEM
-        _keytool("-genkeypair", "-alias", "key", "-dname", f"CN={common_name}", *KEY,
-                 "-validity", VALIDITY_DAYS, *store)
+        _keytool(
+            "-genkeypair", "-alias", "key", "-dname", f"CN={common_name}", *KEY, "-validity", VALIDITY_DAYS, *store
+        )
         _keytool("-certreq", "-alias", "key", "-file", str(csr), *store)
-        _keytool("-gencert", "-alias", "ca", "-keystore", str(self.keystore), "-storepass", self.password,
-                 "-infile", str(csr), "-outfile", str(signed), "-rfc", "-validity", VALIDITY_DAYS,
-                 "-ext", f"SAN={san}", "-ext", "ku:c=digitalSignature",
-                 "-ext", "eku=serverAuth,clientAuth")
+        _keytool(
+            "-gencert",
+            "-alias",
+            "ca",
+            "-keystore",
+            str(self.keystore),
+            "-storepass",
+            self.password,
+            "-infile",
+            str(csr),
+            "-outfile",
+            str(signed),
+            "-rfc",
+            "-validity",
+            VALIDITY_DAYS,
+            "-ext",
+            f"SAN={san}",
+            "-ext",
+            "ku:c=digitalSignature",
+            "-ext",
+            "eku=serverAuth,clientAuth",
+        )
         _keytool("-importcert", "-alias", "ca", "-file", str(self.pem), "-noprompt", *store)
         _keytool("-importcert", "-alias", "key", "-file", str(signed), *store)  # chain: key <- ca
 
     def truststore(self, path: Path) -> Path:
         """A PKCS12 truststore (same password) holding only this CA's certificate."""
-        _keytool("-importcert", "-alias", "ca", "-file", str(self.pem), "-noprompt", "-keystore", str(path),
-                 "-storetype", "PKCS12", "-storepass", self.password)
+        _keytool(
+            "-importcert",
+            "-alias",
+            "ca",
+            "-file",
+            str(self.pem),
+            "-noprompt",
+            "-keystore",
+            str(path),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            self.password,
+        )
         return path
 
 
@@ -121,6 +179,5 @@ def client_pem(folder: Path, ca: CertificateAuthority, name: str = "eventwire-cl
     folder.mkdir(parents=True, exist_ok=True)
     store, key = folder / f"{name}.p12", folder / f"{name}.key"
     ca.issue(store, name, san=f"DNS:{name}")
-    _run(openssl, "pkcs12", "-in", str(store), "-nocerts", "-nodes", "-passin", f"pass:{ca.password}",
-         "-out", str(key))
+    _run(openssl, "pkcs12", "-in", str(store), "-nocerts", "-nodes", "-passin", f"pass:{ca.password}", "-out", str(key))
     return store.with_suffix(".crt"), key

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -60,7 +60,7 @@ async def broker_reachable(bootstrap_servers: str, timeout: float = BROKER_CHECK
         host, _, port = server.strip().rpartition(":")
         try:
             _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), timeout)
-        except (OSError, ValueError, asyncio.TimeoutError):
+        except (TimeoutError, OSError, ValueError):
             continue
         writer.close()
         return True
@@ -87,10 +87,16 @@ def partition_health(app: Any, assigned: list[Any], ends: Mapping[Any, int]) -> 
             committed = app.consumer.committed_offset(tp)
         end = ends.get(tp)
         lag = max(0, end - committed) if committed is not None and end is not None else (0 if end == 0 else None)
-        partitions.append({
-            "topic": tp.topic, "partition": tp.partition, "end_offset": end,
-            "last_processed_offset": read, "committed_offset": committed, "lag": lag,
-        })
+        partitions.append(
+            {
+                "topic": tp.topic,
+                "partition": tp.partition,
+                "end_offset": end,
+                "last_processed_offset": read,
+                "committed_offset": committed,
+                "lag": lag,
+            }
+        )
     return partitions
 
 
@@ -114,8 +120,12 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
         except FilterError as exc:
             return _bad_request(str(exc))
         found = feed.recent.query(where, since=since, limit=limit + 1)
-        body = {"count": min(len(found), limit), "limit": limit, "truncated": len(found) > limit,
-                "events": found[:limit]}
+        body = {
+            "count": min(len(found), limit),
+            "limit": limit,
+            "truncated": len(found) > limit,
+            "events": found[:limit],
+        }
         return aioweb.Response(body=orjson.dumps(body), content_type="application/json")
 
     @app.page("/events/stream")
@@ -124,8 +134,9 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
             where, _ = _filter_from(request.query)
         except FilterError as exc:
             return _bad_request(str(exc))
-        response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                                  "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        response = aioweb.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
         await response.prepare(request)
         subscription = feed.subscribe(where)
         try:
@@ -133,13 +144,14 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
             while True:
                 try:
                     event = await asyncio.wait_for(subscription.queue.get(), KEEPALIVE_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     await response.write(b": keepalive\n\n")
                     continue
                 if event is None:  # the worker is stopping
                     break
-                await response.write(b"id: " + event["event_id"].encode() + b"\nevent: event\ndata: "
-                                     + orjson.dumps(event) + b"\n\n")
+                await response.write(
+                    b"id: " + event["event_id"].encode() + b"\nevent: event\ndata: " + orjson.dumps(event) + b"\n\n"
+                )
                 if subscription.missed and subscription.queue.empty():
                     # the client read too slowly: say how many it missed (it can ask /events again)
                     missed = orjson.dumps({"count": subscription.take_missed()})
@@ -152,7 +164,7 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
 
     @app.page("/stats")
     async def stats(self, request):
-        body = feed.recent.stats(datetime.now(timezone.utc))
+        body = feed.recent.stats(datetime.now(UTC))
         return aioweb.Response(body=orjson.dumps(body), content_type="application/json")
 
     @app.page("/health")
@@ -171,8 +183,15 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
         # Faust counts a rebalance from its start and clears `rebalancing` once the partitions
         # are assigned, the tables recovered and the streams resumed
         first_pending = app.rebalancing_count == 0 or (app.rebalancing and app.rebalancing_count == 1)
-        status = ("broker_unreachable" if not reachable else "starting" if first_pending
-                  else "rebalancing" if app.rebalancing else "ok")
+        status = (
+            "broker_unreachable"
+            if not reachable
+            else "starting"
+            if first_pending
+            else "rebalancing"
+            if app.rebalancing
+            else "ok"
+        )
         known = status == "ok" and all(p["lag"] is not None for p in partitions)
         body = {
             "status": status,
@@ -189,8 +208,9 @@ def register_web(w: Wiring, metrics: Metrics, feed: EventFeed) -> None:
                 "processes_replaced": metrics.get(REPLACED),
             },
         }
-        return aioweb.Response(body=orjson.dumps(body), content_type="application/json",
-                               status=200 if status == "ok" else 503)
+        return aioweb.Response(
+            body=orjson.dumps(body), content_type="application/json", status=200 if status == "ok" else 503
+        )
 
     @app.page("/metrics")
     async def prometheus(self, request):

@@ -129,8 +129,10 @@ def register_page(w: Wiring, root: Path = WEB_ROOT) -> None:
         path = root / "index.html"
         if not path.is_file():
             return serve("index.html", "text/html; charset=utf-8")  # says what is missing
-        return aioweb.Response(body=live_page_html(path.read_text(encoding="utf-8")),
-                               headers={**PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"})
+        return aioweb.Response(
+            body=live_page_html(path.read_text(encoding="utf-8")),
+            headers={**PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"},
+        )
 
     @app.page("/live/{name}")
     async def live_asset(self, request, name):

@@ -112,12 +112,17 @@ class Worker:
         self.module = module
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 90.0) -> "Worker":
+    def start(self, timeout: float = 90.0) -> Worker:
         offset = self.log.stat().st_size if self.log.exists() else 0
-        out = open(self.log, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", self.module, "worker", "--loglevel", "info"],
-                                     env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
-                                     start_new_session=True)
+        out = open(self.log, "ab")  # noqa: SIM115 - the worker process writes to it after this returns
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", self.module, "worker", "--loglevel", "info"],
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self.log.read_bytes()[offset:]
@@ -151,16 +156,25 @@ class Worker:
 class Stack:
     """One isolated deployment on the shared broker: a prefix, settings, and its workers."""
 
-    def __init__(self, bootstrap: str, tmp: Path, partitions: int = 4, *, create: bool = True,
-                 **connection: str) -> None:
+    def __init__(
+        self, bootstrap: str, tmp: Path, partitions: int = 4, *, create: bool = True, **connection: str
+    ) -> None:
         """`connection`: security settings (`security_protocol`, `sasl_mechanism`, …) for every client;
         `create=False` leaves the topics to the test (e.g. when the credentials are wrong)."""
         self.prefix = f"t{uuid.uuid4().hex[:8]}."
         self.tmp = tmp
-        self.settings = Settings.from_env(bootstrap_servers=bootstrap, topic_prefix=self.prefix,
-                                          partitions=partitions, app_id=f"eventwire-{self.prefix}", **connection)
-        self.connection_env = {f.metadata["env"]: str(getattr(self.settings, f.name))
-                               for f in dataclasses.fields(Settings) if f.name in connection}
+        self.settings = Settings.from_env(
+            bootstrap_servers=bootstrap,
+            topic_prefix=self.prefix,
+            partitions=partitions,
+            app_id=f"eventwire-{self.prefix}",
+            **connection,
+        )
+        self.connection_env = {
+            f.metadata["env"]: str(getattr(self.settings, f.name))
+            for f in dataclasses.fields(Settings)
+            if f.name in connection
+        }
         self.topics = Topics(self.prefix)
         self.workers: list[Worker] = []
         if create:
@@ -168,14 +182,16 @@ class Stack:
 
     def worker_env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
-        env.update({
-            "EVENTWIRE_BOOTSTRAP_SERVERS": self.settings.bootstrap_servers,
-            "EVENTWIRE_TOPIC_PREFIX": self.prefix,
-            "EVENTWIRE_APP_ID": self.settings.app_id,
-            "EVENTWIRE_PARTITIONS": str(self.settings.partitions),
-            "EVENTWIRE_WEB_PORT": str(free_port()),
-            **self.connection_env,
-        })
+        env.update(
+            {
+                "EVENTWIRE_BOOTSTRAP_SERVERS": self.settings.bootstrap_servers,
+                "EVENTWIRE_TOPIC_PREFIX": self.prefix,
+                "EVENTWIRE_APP_ID": self.settings.app_id,
+                "EVENTWIRE_PARTITIONS": str(self.settings.partitions),
+                "EVENTWIRE_WEB_PORT": str(free_port()),
+                **self.connection_env,
+            }
+        )
         env.update(extra)
         return env
 
@@ -185,28 +201,38 @@ class Stack:
         self.workers.append(worker)
         return worker
 
-    def publish(self, records: list[bytes], topic: str | None = None, partition: int | None = None,
-                keys: list[bytes] | None = None) -> None:
+    def publish(
+        self,
+        records: list[bytes],
+        topic: str | None = None,
+        partition: int | None = None,
+        keys: list[bytes] | None = None,
+    ) -> None:
         prod = producer(self.settings)
         for raw, key in zip(records, keys or [None] * len(records)):
             prod.send(topic or self.topics.articles, value=raw, key=key, partition=partition)
         prod.flush()
         prod.close()
 
-    def read(self, topics: str | list[str], count: int, timeout: float = 60.0,
-             settle: float = 0.0) -> dict[str, list[tuple[bytes | None, dict]]]:
+    def read(
+        self, topics: str | list[str], count: int, timeout: float = 60.0, settle: float = 0.0
+    ) -> dict[str, list[tuple[bytes | None, dict]]]:
         """Read `topics` from the start until `count` records arrived in all (or the timeout).
 
         With `settle`, keep reading that many seconds longer, so extra records would show.
         """
         return self.read_until(topics, lambda out: sum(map(len, out.values())) >= count, timeout, settle)
 
-    def read_until(self, topics: str | list[str], done: Callable[[dict[str, list[tuple[bytes | None, dict]]]], bool],
-                   timeout: float = 60.0, settle: float = 0.0) -> dict[str, list[tuple[bytes | None, dict]]]:
+    def read_until(
+        self,
+        topics: str | list[str],
+        done: Callable[[dict[str, list[tuple[bytes | None, dict]]]], bool],
+        timeout: float = 60.0,
+        settle: float = 0.0,
+    ) -> dict[str, list[tuple[bytes | None, dict]]]:
         """Read committed records of `topics` from the start until `done(records by topic)` (or the timeout)."""
         names = [topics] if isinstance(topics, str) else topics
-        cons = KafkaConsumer(enable_auto_commit=False, isolation_level="read_committed",
-                             **client_kwargs(self.settings))
+        cons = KafkaConsumer(enable_auto_commit=False, isolation_level="read_committed", **client_kwargs(self.settings))
         partitions = [TopicPartition(t, p) for t in names for p in cons.partitions_for_topic(t) or []]
         cons.assign(partitions)
         cons.seek_to_beginning(*partitions)
@@ -243,40 +269,161 @@ def load_jsonl(path: Path) -> list[bytes]:
 # -- generated news ------------------------------------------------------------------------
 # Pools for `generated_articles`: each article draws its place, actors, numbers and the
 # wording of every sentence independently, so two articles share few 3-word shingles.
-_PLACES = ["Kabul", "Mosul", "Aleppo", "Mogadishu", "Kharkiv", "Goma", "Maiduguri", "Sanaa", "Tripoli",
-           "Bamako", "Peshawar", "Quetta", "Juba", "Khartoum", "Benghazi", "Kandahar", "Homs", "Odesa",
-           "Niamey", "Ouagadougou", "Kirkuk", "Idlib", "Lahore", "Karachi", "Bogota", "Caracas", "Lima",
-           "Manila", "Yangon", "Dhaka", "Nairobi", "Addis Ababa", "Kinshasa", "Beirut", "Damascus"]
-_ATTACKERS = ["gunmen", "militants", "suspected insurgents", "armed men on motorbikes", "a suicide bomber",
-              "unidentified assailants", "fighters loyal to a local commander", "a group of attackers"]
-_TARGETS = ["a police station", "a military checkpoint", "a crowded market", "a village mosque",
-            "an army convoy", "a bus station", "a government office", "a refugee camp", "a border post"]
+_PLACES = [
+    "Kabul",
+    "Mosul",
+    "Aleppo",
+    "Mogadishu",
+    "Kharkiv",
+    "Goma",
+    "Maiduguri",
+    "Sanaa",
+    "Tripoli",
+    "Bamako",
+    "Peshawar",
+    "Quetta",
+    "Juba",
+    "Khartoum",
+    "Benghazi",
+    "Kandahar",
+    "Homs",
+    "Odesa",
+    "Niamey",
+    "Ouagadougou",
+    "Kirkuk",
+    "Idlib",
+    "Lahore",
+    "Karachi",
+    "Bogota",
+    "Caracas",
+    "Lima",
+    "Manila",
+    "Yangon",
+    "Dhaka",
+    "Nairobi",
+    "Addis Ababa",
+    "Kinshasa",
+    "Beirut",
+    "Damascus",
+]
+_ATTACKERS = [
+    "gunmen",
+    "militants",
+    "suspected insurgents",
+    "armed men on motorbikes",
+    "a suicide bomber",
+    "unidentified assailants",
+    "fighters loyal to a local commander",
+    "a group of attackers",
+]
+_TARGETS = [
+    "a police station",
+    "a military checkpoint",
+    "a crowded market",
+    "a village mosque",
+    "an army convoy",
+    "a bus station",
+    "a government office",
+    "a refugee camp",
+    "a border post",
+]
 _ATTACK_VERBS = ["attacked", "stormed", "bombed", "shelled", "raided", "ambushed"]
-_OFFICIALS = ["a provincial spokesman", "the interior ministry", "local police", "a hospital director",
-              "the regional governor", "a senior army officer", "witnesses", "a district official"]
+_OFFICIALS = [
+    "a provincial spokesman",
+    "the interior ministry",
+    "local police",
+    "a hospital director",
+    "the regional governor",
+    "a senior army officer",
+    "witnesses",
+    "a district official",
+]
 _FORCES = ["Security forces", "Government troops", "Police", "Soldiers", "Special forces"]
-_CROWDS = ["students", "farmers", "teachers", "taxi drivers", "health workers", "opposition supporters",
-           "market traders", "factory workers"]
-_GRIEVANCES = ["rising fuel prices", "unpaid wages", "the disputed election", "power cuts",
-               "a new tax on bread", "the arrest of a union leader", "water shortages"]
-_FIRST = ["Amina", "Omar", "Lena", "Viktor", "Grace", "Tariq", "Maria", "Kwame", "Sofia", "Hassan", "Ines",
-          "Dmitri", "Fatima", "Jorge", "Nadia", "Samuel", "Leila", "Pavel", "Chen", "Aisha"]
-_LAST = ["Haddad", "Mensah", "Petrenko", "Okafor", "Rahimi", "Silva", "Nasser", "Kovac", "Abubakar", "Mendez",
-         "Karimi", "Osei", "Farouk", "Lindqvist", "Ibrahim", "Castillo", "Yusuf", "Morozov", "Tembo", "Quispe"]
+_CROWDS = [
+    "students",
+    "farmers",
+    "teachers",
+    "taxi drivers",
+    "health workers",
+    "opposition supporters",
+    "market traders",
+    "factory workers",
+]
+_GRIEVANCES = [
+    "rising fuel prices",
+    "unpaid wages",
+    "the disputed election",
+    "power cuts",
+    "a new tax on bread",
+    "the arrest of a union leader",
+    "water shortages",
+]
+_FIRST = [
+    "Amina",
+    "Omar",
+    "Lena",
+    "Viktor",
+    "Grace",
+    "Tariq",
+    "Maria",
+    "Kwame",
+    "Sofia",
+    "Hassan",
+    "Ines",
+    "Dmitri",
+    "Fatima",
+    "Jorge",
+    "Nadia",
+    "Samuel",
+    "Leila",
+    "Pavel",
+    "Chen",
+    "Aisha",
+]
+_LAST = [
+    "Haddad",
+    "Mensah",
+    "Petrenko",
+    "Okafor",
+    "Rahimi",
+    "Silva",
+    "Nasser",
+    "Kovac",
+    "Abubakar",
+    "Mendez",
+    "Karimi",
+    "Osei",
+    "Farouk",
+    "Lindqvist",
+    "Ibrahim",
+    "Castillo",
+    "Yusuf",
+    "Morozov",
+    "Tembo",
+    "Quispe",
+]
 _JOBS = ["shopkeeper", "nurse", "teacher", "driver", "student", "baker", "mechanic", "pharmacist", "farmer"]
-_QUOTES = ["we heard shooting for almost an hour", "nobody came to help us until the morning",
-           "my brother is still missing", "the whole street was covered in glass",
-           "people are afraid to leave their homes", "the prices have doubled since spring",
-           "we want the truth about what happened", "the soldiers told everyone to go inside"]
+_QUOTES = [
+    "we heard shooting for almost an hour",
+    "nobody came to help us until the morning",
+    "my brother is still missing",
+    "the whole street was covered in glass",
+    "people are afraid to leave their homes",
+    "the prices have doubled since spring",
+    "we want the truth about what happened",
+    "the soldiers told everyone to go inside",
+]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_ASIDES = ["Roads into the {p} area were closed for several hours.",
-           "Shops in central {p} stayed shut for the rest of the day.",
-           "Residents of {p} described hearing {n} loud explosions before dawn.",
-           "Aid groups in {p} asked for {n} more ambulances and blood donors.",
-           "The mayor of {p} called an emergency meeting of the city council.",
-           "Schools across {p} cancelled classes until further notice.",
-           "Telephone lines around {p} were cut for {n} hours, residents said.",
-           "Television footage from {p} showed burned cars and broken windows."]
+_ASIDES = [
+    "Roads into the {p} area were closed for several hours.",
+    "Shops in central {p} stayed shut for the rest of the day.",
+    "Residents of {p} described hearing {n} loud explosions before dawn.",
+    "Aid groups in {p} asked for {n} more ambulances and blood donors.",
+    "The mayor of {p} called an emergency meeting of the city council.",
+    "Schools across {p} cancelled classes until further notice.",
+    "Telephone lines around {p} were cut for {n} hours, residents said.",
+    "Television footage from {p} showed burned cars and broken windows.",
+]
 
 
 def generated_articles(n: int, seed: int = 7, prefix: str = "gen") -> list[dict]:
@@ -299,10 +446,20 @@ def generated_articles(n: int, seed: int = 7, prefix: str = "gen") -> list[dict]
             f"district, said {rng.choice(_QUOTES)}.",
             *(rng.sample(_ASIDES, 3)),
         ]
-        body = " ".join(s.format(p=p, n=rng.randint(2, 30)) for s in sentences[:4]) + "\n\n" + " ".join(
-            s.format(p=p, n=rng.randint(2, 30)) for s in sentences[4:])
-        articles.append({"id": f"{prefix}-{i:05d}", "url": f"https://generated.example/{prefix}/{i}",
-                         "source": "generated-wire", "title": f"Violence in {p}, report {i}",
-                         "body": body, "published_at": f"2026-10-{1 + i % 3:02d}T{i % 24:02d}:15:00Z",
-                         "language": "en"})
+        body = (
+            " ".join(s.format(p=p, n=rng.randint(2, 30)) for s in sentences[:4])
+            + "\n\n"
+            + " ".join(s.format(p=p, n=rng.randint(2, 30)) for s in sentences[4:])
+        )
+        articles.append(
+            {
+                "id": f"{prefix}-{i:05d}",
+                "url": f"https://generated.example/{prefix}/{i}",
+                "source": "generated-wire",
+                "title": f"Violence in {p}, report {i}",
+                "body": body,
+                "published_at": f"2026-10-{1 + i % 3:02d}T{i % 24:02d}:15:00Z",
+                "language": "en",
+            }
+        )
     return articles

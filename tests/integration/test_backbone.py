@@ -15,8 +15,9 @@ pytestmark = pytest.mark.integration
 
 ARTICLES = load_jsonl(REPO / "samples" / "articles.jsonl")
 BROKEN = load_jsonl(REPO / "samples" / "broken.jsonl")
-EXPECTED_DLQ = Counter({"invalid_json": 1, "schema": 3, "empty_body": 1, "invalid_date": 1,
-                        "unsupported_language": 1, "not_utf8": 1})
+EXPECTED_DLQ = Counter(
+    {"invalid_json": 1, "schema": 3, "empty_body": 1, "invalid_date": 1, "unsupported_language": 1, "not_utf8": 1}
+)
 
 
 def test_samples_flow_to_unique_duplicates_and_dlq(stack: Stack):
@@ -30,7 +31,7 @@ def test_samples_flow_to_unique_duplicates_and_dlq(stack: Stack):
     assert len(unique) + len(duplicates) + len(dlq) == total
 
     assert Counter(r["error"] for _, r in dlq) == EXPECTED_DLQ
-    for key, record in dlq:
+    for _, record in dlq:
         assert not list(validator("deadletter").iter_errors(record))
         assert record["topic"] == stack.topics.articles and record["offset"] is not None
 

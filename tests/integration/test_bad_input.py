@@ -71,10 +71,12 @@ def test_malformed_records_go_to_the_dlq_with_their_reason_and_valid_ones_go_on(
     assert not wrong, f"{len(wrong)} malformed records without their dead letter, e.g. {list(wrong.items())[:5]}"
     assert all(letter["message"] and letter["stage"] == "ingest" for _, letter in out[t.dlq])
     assert {r["id"] for _, r in out[t.unique]} | {r["article_id"] for _, r in out[t.duplicates]} == valid_ids
-    print(f"{len(payloads)} distinct malformed payloads + {len(valid)} valid records; drawn in "
-          f"{drawn_at - started:.1f}s, through the worker in {time.monotonic() - drawn_at:.1f}s; dead letters "
-          f"by reason: {sorted(Counter(letters.values()).items())}; by kind: "
-          f"{sorted(Counter(kind for _, _, kind in bad).items())}")
+    print(
+        f"{len(payloads)} distinct malformed payloads + {len(valid)} valid records; drawn in "
+        f"{drawn_at - started:.1f}s, through the worker in {time.monotonic() - drawn_at:.1f}s; dead letters "
+        f"by reason: {sorted(Counter(letters.values()).items())}; by kind: "
+        f"{sorted(Counter(kind for _, _, kind in bad).items())}"
+    )
 
 
 def test_publish_reports_a_line_it_cannot_send_and_goes_on(stack: Stack, tmp_path: Path):
@@ -86,8 +88,14 @@ def test_publish_reports_a_line_it_cannot_send_and_goes_on(stack: Stack, tmp_pat
     path = tmp_path / "feed.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
 
-    done = subprocess.run([sys.executable, "-m", "workers.cli", "publish", str(path), "--quiet"],
-                          env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "workers.cli", "publish", str(path), "--quiet"],
+        env=stack.worker_env(),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert f"{path}:2: not sent: {len(oversized):,} bytes, more than a record may hold" in done.stderr

@@ -23,7 +23,7 @@ def image_properties(environment: dict[str, str]) -> dict[str, str]:
     out = {}
     for name, value in environment.items():
         if name.startswith("KAFKA_"):
-            key = name[len("KAFKA_"):].replace("___", "-").replace("__", "\0").replace("_", ".").replace("\0", "_")
+            key = name[len("KAFKA_") :].replace("___", "-").replace("__", "\0").replace("_", ".").replace("\0", "_")
             out[key.lower()] = value
     return out
 
@@ -34,26 +34,40 @@ def compose_host_listener(password: str) -> dict[str, str]:
     props = image_properties(override["services"]["kafka"]["environment"])
     jaas = props["listener.name.host.plain.sasl.jaas.config"]
     start = jaas.index("${EVENTWIRE_SASL_PASSWORD")
-    props["listener.name.host.plain.sasl.jaas.config"] = jaas[:start] + password + jaas[jaas.index("}", start) + 1:]
+    props["listener.name.host.plain.sasl.jaas.config"] = jaas[:start] + password + jaas[jaas.index("}", start) + 1 :]
     return props
 
 
 def topics_create(bootstrap: str, password: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "EVENTWIRE_BOOTSTRAP_SERVERS": bootstrap, "EVENTWIRE_TOPIC_PREFIX": "compose.",
-           "EVENTWIRE_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "EVENTWIRE_SASL_MECHANISM": "PLAIN",
-           "EVENTWIRE_SASL_USERNAME": "eventwire", "EVENTWIRE_SASL_PASSWORD": password}
-    return subprocess.run([sys.executable, "-m", "workers.cli", "topics", "create"], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "EVENTWIRE_BOOTSTRAP_SERVERS": bootstrap,
+        "EVENTWIRE_TOPIC_PREFIX": "compose.",
+        "EVENTWIRE_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "EVENTWIRE_SASL_MECHANISM": "PLAIN",
+        "EVENTWIRE_SASL_USERNAME": "eventwire",
+        "EVENTWIRE_SASL_PASSWORD": password,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "workers.cli", "topics", "create"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_compose_sasl_listener_wants_the_password(tmp_path: Path):
     port, host_port = free_port_pair(), free_port()
     props = compose_host_listener(PASSWORD)
     # the listeners of docker-compose.yml, on this machine's free ports instead of the container's
-    props.update({
-        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{port + 1},HOST://127.0.0.1:{host_port}",
-        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port},HOST://127.0.0.1:{host_port}",
-    })
+    props.update(
+        {
+            "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{port + 1},HOST://127.0.0.1:{host_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port},HOST://127.0.0.1:{host_port}",
+        }
+    )
     with own_broker(tmp_path / "broker", port=port, extra_properties=props):
         bootstrap = f"127.0.0.1:{host_port}"
         refused = topics_create(bootstrap, "not-the-password")

@@ -37,12 +37,31 @@ def test_event_ids_and_their_order_do_not_depend_on_jobs(broker: str, tmp_path: 
             stack.publish(records)
             runs[f"worker --jobs {jobs}"] = event_ids(stack, stack.topics.events, ARTICLES)
         for jobs in ("1", "2"):
-            done = subprocess.run([sys.executable, "-m", "workers.cli", "replay", "--from", "beginning",
-                                   "--output-prefix", f"j{jobs}.", "--jobs", jobs, "--batch", "24"],
-                                  env=stacks[0].worker_env(), cwd=REPO, capture_output=True, text=True, timeout=300)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "workers.cli",
+                    "replay",
+                    "--from",
+                    "beginning",
+                    "--output-prefix",
+                    f"j{jobs}.",
+                    "--jobs",
+                    jobs,
+                    "--batch",
+                    "24",
+                ],
+                env=stacks[0].worker_env(),
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             assert done.returncode == 0, done.stderr
-            runs[f"replay --jobs {jobs}"] = event_ids(stacks[0], Topics(f"j{jobs}.{stacks[0].prefix}").events,
-                                                      len(runs["worker --jobs 1"]))
+            runs[f"replay --jobs {jobs}"] = event_ids(
+                stacks[0], Topics(f"j{jobs}.{stacks[0].prefix}").events, len(runs["worker --jobs 1"])
+            )
     finally:
         for stack in stacks:
             stack.close()

@@ -21,7 +21,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,15 @@ from workers.webpage import ClusterIndex
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WAIT_MS = 30_000
 
 
@@ -47,36 +54,58 @@ def chromium_path() -> str:
     pytest.skip("chromium is not installed (apt-get install chromium); the live view test needs it")
 
 
-def make_event(event_type: str, subtype: str, place: tuple[str, str, float, float], trigger: str,
-               sentence: str, source: str) -> dict[str, Any]:
+def make_event(
+    event_type: str, subtype: str, place: tuple[str, str, float, float], trigger: str, sentence: str, source: str
+) -> dict[str, Any]:
     """A schema-valid event of a fresh article, dated today, with `trigger` inside `sentence`."""
     name, country, lat, lon = place
     article = f"live-{uuid.uuid4().hex[:10]}"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     lead = "WIRE — "  # the sentence does not start the body, so evidence offsets are not zero
     start = len(lead) + sentence.index(trigger)
     return {
-        "event_id": uuid.uuid4().hex[:24], "article_id": article, "source": source,
-        "url": f"https://{source}.example/{article}", "published_at": now.isoformat(),
-        "type": event_type, "subtype": subtype,
+        "event_id": uuid.uuid4().hex[:24],
+        "article_id": article,
+        "source": source,
+        "url": f"https://{source}.example/{article}",
+        "published_at": now.isoformat(),
+        "type": event_type,
+        "subtype": subtype,
         "codes": {"cameo": "14" if event_type == "protest" else "18", "plover": None, "plover_mode": None},
         "trigger": {"text": trigger, "start": start, "end": start + len(trigger)},
         "evidence": {"text": sentence, "start": len(lead), "end": len(lead) + len(sentence)},
         "actors": [{"text": "teachers", "role": "source", "kind": "group", "country_code": None}],
-        "location": {"text": name, "name": name, "country_code": country, "admin1": None, "lat": lat, "lon": lon,
-                     "geonames_id": None, "precision": "city"},
+        "location": {
+            "text": name,
+            "name": name,
+            "country_code": country,
+            "admin1": None,
+            "lat": lat,
+            "lon": lon,
+            "geonames_id": None,
+            "precision": "city",
+        },
         "date": {"value": now.date().isoformat(), "precision": "day", "text": "today", "source": "text"},
-        "confidence": 0.9, "pipeline_version": "test", "extracted_at": now.isoformat(),
+        "confidence": 0.9,
+        "pipeline_version": "test",
+        "extracted_at": now.isoformat(),
     }
 
 
 def cluster(cluster_id: str, version: int, event_ids: list[str]) -> dict[str, Any]:
-    return {"cluster_id": cluster_id, "version": version, "num_events": len(event_ids),
-            "num_articles": len(event_ids), "num_sources": 1, "event_ids": event_ids, "sources": ["x"]}
+    return {
+        "cluster_id": cluster_id,
+        "version": version,
+        "num_events": len(event_ids),
+        "num_articles": len(event_ids),
+        "num_sources": 1,
+        "event_ids": event_ids,
+        "sources": ["x"],
+    }
 
 
 def test_cluster_index_sends_changes_after_a_number_once_per_cluster() -> None:
-    index, t = ClusterIndex(), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    index, t = ClusterIndex(), datetime(2026, 11, 1, tzinfo=UTC)
     index.add(cluster("c-a", 1, ["e1"]), t)
     index.add(cluster("c-b", 1, ["e2"]), t)
     index.add(cluster("c-a", 2, ["e1", "e3"]), t)
@@ -87,12 +116,18 @@ def test_cluster_index_sends_changes_after_a_number_once_per_cluster() -> None:
     assert index.changed_after(seen) == [] and index.seq == seen
     index.add(cluster("c-b", 2, ["e2", "e4"]), t)
     assert [(c["cluster_id"], c["version"]) for c in index.changed_after(seen)] == [("c-b", 2)]
-    assert set(index.changed_after(seen)[0]) == {"cluster_id", "version", "num_events", "num_articles",
-                                                 "num_sources", "event_ids"}
+    assert set(index.changed_after(seen)[0]) == {
+        "cluster_id",
+        "version",
+        "num_events",
+        "num_articles",
+        "num_sources",
+        "event_ids",
+    }
 
 
 def test_cluster_index_forgets_by_age_and_count() -> None:
-    index, t = ClusterIndex(max_age=timedelta(hours=1), max_count=2), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    index, t = ClusterIndex(max_age=timedelta(hours=1), max_count=2), datetime(2026, 11, 1, tzinfo=UTC)
     index.add(cluster("c-old", 2, ["e1", "e2"]), t)
     index.add(cluster("c-new", 2, ["e3", "e4"]), t + timedelta(hours=2))
     assert [c["cluster_id"] for c in index.changed_after(0)] == ["c-new"]
@@ -113,8 +148,12 @@ def browser_page(tmp_path: Path) -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=executable, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900})
+            str(tmp_path / "chromium-profile"),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -142,16 +181,28 @@ def test_events_reach_map_and_list_and_filters_hide_them(stack, browser_page) ->
     assert page.locator("#map path.country").count() > 150, "the country boundaries were not drawn"
 
     # one report: a marker of the protest colour and a list entry, pushed by the stream
-    first = make_event("protest", "demonstration", NAIROBI, "marched",
-                       "Thousands of teachers marched through central Nairobi today over unpaid wages.", "wire-one")
+    first = make_event(
+        "protest",
+        "demonstration",
+        NAIROBI,
+        "marched",
+        "Thousands of teachers marched through central Nairobi today over unpaid wages.",
+        "wire-one",
+    )
     stack.publish([orjson.dumps(first)], topic=stack.topics.events)
     expect(marker(first)).to_have_attribute("data-reports", "1", timeout=WAIT_MS)
     expect(item(first)).to_contain_text("Nairobi, Kenya")
     assert marker(first).get_attribute("fill") == "#2e9e6a"
 
     # a second article on the same happening: both markers count two reports
-    second = make_event("protest", "demonstration", NAIROBI, "protested",
-                        "Teachers protested in Nairobi today, demanding wages owed since spring.", "wire-two")
+    second = make_event(
+        "protest",
+        "demonstration",
+        NAIROBI,
+        "protested",
+        "Teachers protested in Nairobi today, demanding wages owed since spring.",
+        "wire-two",
+    )
     stack.publish([orjson.dumps(second)], topic=stack.topics.events)
     expect(marker(first)).to_have_attribute("data-reports", "2", timeout=WAIT_MS)
     expect(marker(second)).to_have_attribute("data-reports", "2")
@@ -178,8 +229,14 @@ def test_events_reach_map_and_list_and_filters_hide_them(stack, browser_page) ->
     page.reload()
     expect(page.locator("#filters select[name=type]")).to_have_value("attack")
     expect(page.locator("#stream-state")).to_have_class("state live", timeout=WAIT_MS)
-    attack = make_event("attack", "bombing", LIMA, "exploded",
-                        "A bomb exploded outside a police station in Lima today, officials said.", "wire-one")
+    attack = make_event(
+        "attack",
+        "bombing",
+        LIMA,
+        "exploded",
+        "A bomb exploded outside a police station in Lima today, officials said.",
+        "wire-one",
+    )
     stack.publish([orjson.dumps(attack)], topic=stack.topics.events)
     expect(marker(attack)).to_have_count(1, timeout=WAIT_MS)
     expect(marker(first)).to_have_count(0)
@@ -234,7 +291,7 @@ def test_the_page_keeps_the_newest_thousand_events(stack, browser_page) -> None:
     page = browser_page
     worker = stack.worker().start()
     base = f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}"
-    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    start = datetime.now(UTC) - timedelta(hours=1)
     stack.publish([orjson.dumps(e) for e in numbered_events(0, 1200, start)], topic=stack.topics.events, partition=0)
     wait_until(lambda: get_json(f"{base}/stats")["last_hour"]["total"] >= 1200)
     capped = get_json(f"{base}/events?limit=1000")
@@ -251,8 +308,7 @@ def test_the_page_keeps_the_newest_thousand_events(stack, browser_page) -> None:
     expect(marker(199)).to_have_count(0)
 
     # 50 more arrive on the stream: the page stays at 1,000 and drops the 50 oldest it holds
-    stack.publish([orjson.dumps(e) for e in numbered_events(1200, 50, start)], topic=stack.topics.events,
-                  partition=0)
+    stack.publish([orjson.dumps(e) for e in numbered_events(1200, 50, start)], topic=stack.topics.events, partition=0)
     expect(marker(1249)).to_have_count(1, timeout=WAIT_MS)
     expect(page.locator("#total")).to_have_text("1000")
     expect(marker(249)).to_have_count(0)
@@ -275,7 +331,9 @@ def read_sse(sock: socket.socket, idle: float = 3.0) -> list[tuple[str, dict[str
     body = raw.split(b"\r\n\r\n", 1)[1]
     messages = []
     for block in body.split(b"\n\n"):
-        fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if b": " in line and not line.startswith(b":"))
+        fields = dict(
+            line.split(b": ", 1) for line in block.split(b"\n") if b": " in line and not line.startswith(b":")
+        )
         if b"event" in fields:
             messages.append((fields[b"event"].decode(), orjson.loads(fields[b"data"])))
     return messages
@@ -293,7 +351,7 @@ def test_a_slow_stream_client_is_told_how_many_events_it_missed(stack) -> None: 
     time.sleep(1.0)  # subscribed before the events come
     n = 3000
     # 5 KB each: far more than the socket buffers hold, so the queue fills
-    events = numbered_events(0, n, datetime.now(timezone.utc), evidence_chars=5000)
+    events = numbered_events(0, n, datetime.now(UTC), evidence_chars=5000)
     stack.publish([orjson.dumps(e) for e in events], topic=stack.topics.events, partition=0)
     base = f"http://127.0.0.1:{port}"
     wait_until(lambda: get_json(f"{base}/stats")["last_hour"]["total"] >= n, timeout=120)

@@ -73,12 +73,18 @@ class Outcome:
     clusters: list[tuple[bytes | None, dict | None]]  # every (key, record) on events.consolidated
 
     @classmethod
-    def read(cls, stack: Stack, ids: set[str], event_ids: set[str], timeout: float = 120.0,
-             settle: float = 3.0) -> "Outcome":
+    def read(
+        cls, stack: Stack, ids: set[str], event_ids: set[str], timeout: float = 120.0, settle: float = 3.0
+    ) -> Outcome:
         t = stack.topics
-        id_of = {t.unique: lambda r: r["id"], t.duplicates: lambda r: r["article_id"], t.dlq: letter_article_id,
-                 t.events: lambda r: r["event_id"], t.consolidate_input: lambda r: r["event_id"],
-                 t.consolidated: lambda r: f"{r['cluster_id']} v{r['version']}"}
+        id_of = {
+            t.unique: lambda r: r["id"],
+            t.duplicates: lambda r: r["article_id"],
+            t.dlq: letter_article_id,
+            t.events: lambda r: r["event_id"],
+            t.consolidate_input: lambda r: r["event_id"],
+            t.consolidated: lambda r: f"{r['cluster_id']} v{r['version']}",
+        }
 
         def build(out: dict[str, list[tuple[bytes | None, dict]]]) -> Outcome:
             records: dict[str, dict[str, list[dict]]] = {topic: {} for topic in id_of}
@@ -86,14 +92,24 @@ class Outcome:
                 for _, record in out[topic]:
                     if record is not None:  # a tombstone of a retired cluster id
                         records[topic].setdefault(of(record), []).append(record)
-            return cls(*(Counter({i: len(rs) for i, rs in records[topic].items()})
-                         for topic in (t.unique, t.duplicates, t.dlq, t.events, t.consolidate_input)),
-                       [r for _, r in out[t.dlq]], records, out[t.consolidated])
+            return cls(
+                *(
+                    Counter({i: len(rs) for i, rs in records[topic].items()})
+                    for topic in (t.unique, t.duplicates, t.dlq, t.events, t.consolidate_input)
+                ),
+                [r for _, r in out[t.dlq]],
+                records,
+                out[t.consolidated],
+            )
 
         def done(out: dict[str, list[tuple[bytes | None, dict]]]) -> bool:
             outcome = build(out)
-            return outcome.article_ids >= ids and outcome.events.keys() >= event_ids \
-                and outcome.routed.keys() >= event_ids and outcome.clustered >= event_ids
+            return (
+                outcome.article_ids >= ids
+                and outcome.events.keys() >= event_ids
+                and outcome.routed.keys() >= event_ids
+                and outcome.clustered >= event_ids
+            )
 
         return build(stack.read_until(list(id_of), done, timeout, settle))
 
@@ -112,18 +128,21 @@ class Outcome:
         return sum(n - 1 for c in (self.unique, self.duplicates, self.dlq, self.events) for n in c.values())
 
     def assert_each_accounted_once(self, ids: set[str], event_ids: set[str]) -> None:
-        assert self.article_ids == ids, f"missing {sorted(ids - self.article_ids)[:5]}, " \
-                                        f"unexpected {sorted(map(str, self.article_ids - ids))[:5]}"
+        assert self.article_ids == ids, (
+            f"missing {sorted(ids - self.article_ids)[:5]}, unexpected {sorted(map(str, self.article_ids - ids))[:5]}"
+        )
         assert not set(self.unique) & set(self.duplicates)
         assert not set(self.dlq) & (set(self.unique) | set(self.duplicates))
-        assert set(self.events) == event_ids, (f"{len(event_ids - set(self.events))} events missing, "
-                                               f"{len(set(self.events) - event_ids)} unexpected")
+        assert set(self.events) == event_ids, (
+            f"{len(event_ids - set(self.events))} events missing, {len(set(self.events) - event_ids)} unexpected"
+        )
         assert set(self.routed) == event_ids, f"{len(event_ids - set(self.routed))} events never reached consolidation"
         # a record delivered again must be the same record, not another result under the same id
         for topic, by_id in self.records.items():
             for record_id, copies in by_id.items():
-                assert all(stable(c) == stable(copies[0]) for c in copies[1:]), \
+                assert all(stable(c) == stable(copies[0]) for c in copies[1:]), (
                     f"{topic}: {len(copies)} different records for {record_id}"
+                )
         latest = current_clusters(self.clusters).values()
         members = [e for cluster in latest for e in cluster["event_ids"]]
         assert set(members) == event_ids, f"{len(event_ids - set(members))} events in no cluster"
@@ -153,24 +172,27 @@ def committed_now(stack: Stack) -> tuple[int, int, int]:
     t = stack.topics
     out = stack.read([t.events, t.consolidate_input, t.consolidated], 10**6, timeout=3)
     clustered = {e for c in current_clusters(out[t.consolidated]).values() for e in c["event_ids"]}
-    return (len({r["event_id"] for _, r in out[t.events]}), len({r["event_id"] for _, r in out[t.consolidate_input]}),
-            len(clustered))
+    return (
+        len({r["event_id"] for _, r in out[t.events]}),
+        len({r["event_id"] for _, r in out[t.consolidate_input]}),
+        len(clustered),
+    )
 
 
 # A stop mid-stream used to lose articles after the restart (faust's commit could pass
 # records fetched before a seek and never processed); `workers.stream.consumer.SafeConsumer`
 # is the fix, and these two cases are its end-to-end check.
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
-def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, offline_event_ids: set[str],
-                                                               sig: int):
+def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, offline_event_ids: set[str], sig: int):
     worker = start_mid_stream(stack)
     if sig == signal.SIGKILL:
         worker.kill()
     else:
         assert worker.stop() == 0, "SIGTERM must end the worker cleanly"
     at_stop = committed_now(stack)
-    assert max(at_stop) < len(offline_event_ids), \
+    assert max(at_stop) < len(offline_event_ids), (
         "the worker must stop mid-stream, with extraction and consolidation work left, for this test to mean anything"
+    )
 
     worker.start()
     # generous: the restarted worker first waits out the killed member's session, and a loaded
@@ -178,9 +200,11 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
     outcome = Outcome.read(stack, IDS, offline_event_ids, timeout=300)
     outcome.assert_each_accounted_once(IDS, offline_event_ids)
     assert not outcome.duplicates and not outcome.dlq
-    print(f"{signal.Signals(sig).name}: of {len(offline_event_ids)} events, {at_stop[0]} extracted, {at_stop[1]} "
-          f"routed and {at_stop[2]} clustered at the stop; {outcome.redelivered} records delivered again after "
-          f"the restart")
+    print(
+        f"{signal.Signals(sig).name}: of {len(offline_event_ids)} events, {at_stop[0]} extracted, {at_stop[1]} "
+        f"routed and {at_stop[2]} clustered at the stop; {outcome.redelivered} records delivered again after "
+        f"the restart"
+    )
 
 
 def get_health(port: str) -> tuple[int, dict]:
@@ -218,8 +242,10 @@ def test_worker_rides_out_a_broker_outage(tmp_path: Path, offline_event_ids: set
             assert len(outage_log) < 30, f"{len(outage_log)} log lines in a {OUTAGE_SECONDS} s outage"
             back = worker.log.read_bytes()[log_at_outage:].decode(errors="replace")
             assert "Kafka connection back after" in back
-            print(f"broker outage of {OUTAGE_SECONDS}s with {len(offline_event_ids) - at_outage[0]} events to "
-                  f"extract: {len(outage_log)} log lines, {outcome.redelivered} records delivered again")
+            print(
+                f"broker outage of {OUTAGE_SECONDS}s with {len(offline_event_ids) - at_outage[0]} events to "
+                f"extract: {len(outage_log)} log lines, {outcome.redelivered} records delivered again"
+            )
         finally:
             stack.close()
 

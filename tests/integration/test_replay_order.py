@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 import pytest
@@ -37,8 +37,9 @@ def publish(stack: Stack, records: list[tuple[dict, int]], start_ms: int) -> Non
     """Each record one second after the one before, on its partition."""
     prod = producer(stack.settings)
     for i, (article, partition) in enumerate(records):
-        prod.send(stack.topics.articles, value=orjson.dumps(article), partition=partition,
-                  timestamp_ms=start_ms + 1000 * i)
+        prod.send(
+            stack.topics.articles, value=orjson.dumps(article), partition=partition, timestamp_ms=start_ms + 1000 * i
+        )
     prod.flush()
     prod.close()
 
@@ -52,8 +53,14 @@ def event_ids(stack: Stack, topic: str, at_least: int) -> list[str]:
 
 
 def replay(stack: Stack, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", *args],
-                          env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", *args],
+        env=stack.worker_env(),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_a_replay_keeps_the_copies_the_live_run_kept_and_writes_the_clusters(stack: Stack):
@@ -72,15 +79,26 @@ def test_a_replay_keeps_the_copies_the_live_run_kept_and_writes_the_clusters(sta
     out = Topics(f"rp.{stack.prefix}")
     assert sorted(set(event_ids(stack, out.events, len(live)))) == live
     # rp.events.consolidated holds the window's clusters: those of the live run, with their ids
-    assert {k: sorted(r["event_ids"]) for k, r in current(stack, set(live), out.consolidated).items()} == \
-        {k: sorted(r["event_ids"]) for k, r in current(stack, set(live)).items()}
+    assert {k: sorted(r["event_ids"]) for k, r in current(stack, set(live), out.consolidated).items()} == {
+        k: sorted(r["event_ids"]) for k, r in current(stack, set(live)).items()
+    }
 
 
 def test_an_interrupted_replay_resumes_with_what_it_had_seen(stack: Stack):
     records = originals_and_copies()
     publish(stack, records, int(time.time() * 1000) - 600_000)
-    args = [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", "--output-prefix", "ri.",
-            "--batch", "1"]
+    args = [
+        sys.executable,
+        "-m",
+        "workers.cli",
+        "replay",
+        "--from",
+        "beginning",
+        "--output-prefix",
+        "ri.",
+        "--batch",
+        "1",
+    ]
     first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
     seen = ""
     while f"replay {ORIGINALS}/" not in seen:  # stop it once the originals are done and committed
@@ -124,8 +142,9 @@ def test_a_replay_onto_the_live_topics_leaves_the_live_clusters_as_they_were(sta
     assert len(again) == 2 * len(live) and set(again) == live  # each event once more, no new id
     time.sleep(5)  # the worker has read the replayed events: they change nothing
     after = current(stack, live)
-    assert {k: (r["event_ids"], r["version"]) for k, r in after.items()} == \
-        {k: (r["event_ids"], r["version"]) for k, r in before.items()}
+    assert {k: (r["event_ids"], r["version"]) for k, r in after.items()} == {
+        k: (r["event_ids"], r["version"]) for k, r in before.items()
+    }
 
 
 def test_two_replays_in_parts_give_exactly_the_events_and_clusters_of_one(stack: Stack):
@@ -133,13 +152,27 @@ def test_two_replays_in_parts_give_exactly_the_events_and_clusters_of_one(stack:
     0, so it must know the originals that part 2 replays to call the copies duplicates."""
     records = originals_and_copies()
     publish(stack, records, int(time.time() * 1000) - 600_000)
-    until = datetime.now(timezone.utc).isoformat()
+    until = datetime.now(UTC).isoformat()
     one = replay(stack, "--to", until, "--output-prefix", "r1.")
     assert one.returncode == 0, one.stderr
-    args = [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", "--to", until,
-            "--output-prefix", "r2."]
-    parts = [subprocess.Popen([*args, "--part", f"{k}/2"], env=stack.worker_env(), cwd=REPO,
-                              stderr=subprocess.PIPE, text=True) for k in (1, 2)]
+    args = [
+        sys.executable,
+        "-m",
+        "workers.cli",
+        "replay",
+        "--from",
+        "beginning",
+        "--to",
+        until,
+        "--output-prefix",
+        "r2.",
+    ]
+    parts = [
+        subprocess.Popen(
+            [*args, "--part", f"{k}/2"], env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True
+        )
+        for k in (1, 2)
+    ]
     errors = [p.communicate(timeout=300)[1] for p in parts]
     assert [p.returncode for p in parts] == [0, 0], errors
     for err in errors:  # each progress line counts the whole window: 12 records
@@ -151,5 +184,6 @@ def test_two_replays_in_parts_give_exactly_the_events_and_clusters_of_one(stack:
     got = events(stack, split.events, len(expected))
     assert sorted(e["event_id"] for e in got) == sorted(e["event_id"] for e in expected)
     ids = {e["event_id"] for e in expected}
-    assert {k: sorted(r["event_ids"]) for k, r in current(stack, ids, split.consolidated).items()} == \
-        {k: sorted(r["event_ids"]) for k, r in current(stack, ids, single.consolidated).items()}
+    assert {k: sorted(r["event_ids"]) for k, r in current(stack, ids, split.consolidated).items()} == {
+        k: sorted(r["event_ids"]) for k, r in current(stack, ids, single.consolidated).items()
+    }

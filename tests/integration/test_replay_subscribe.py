@@ -9,24 +9,33 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
 
 from tests.integration.conftest import REPO, Stack, generated_articles, load_jsonl
-from workers.records import Article
 from workers.extract.pipeline import Extractor
+from workers.records import Article
 
 pytestmark = pytest.mark.integration
 
-ARTICLES = [raw for raw in load_jsonl(REPO / "samples" / "articles.jsonl")
-            if not any(f'"s{n}-'.encode() in raw for n in (14, 15, 16))]  # no copies: one batch each
+ARTICLES = [
+    raw
+    for raw in load_jsonl(REPO / "samples" / "articles.jsonl")
+    if not any(f'"s{n}-'.encode() in raw for n in (14, 15, 16))
+]  # no copies: one batch each
 
 
 def cli(stack: Stack, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=stack.worker_env(), cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "workers.cli", *args],
+        env=stack.worker_env(),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def events_of(raws: list[bytes]) -> set[str]:
@@ -40,18 +49,17 @@ def wait_for_events(stack: Stack, topic: str, count: int, timeout: float = 120) 
 
 def test_replay_of_a_window_yields_its_events_with_live_ids_and_leaves_live_topics_alone(stack: Stack):
     before, window, after = ARTICLES[:4], ARTICLES[4:9], ARTICLES[9:]
-    expected = {name: events_of(part) for name, part in (("before", before), ("window", window),
-                                                           ("after", after))}
+    expected = {name: events_of(part) for name, part in (("before", before), ("window", window), ("after", after))}
     stack.worker().start()
     live = stack.topics.events
     stack.publish(before)
     wait_for_events(stack, live, len(expected["before"]))
     time.sleep(1.0)
-    t1 = datetime.now(timezone.utc)
+    t1 = datetime.now(UTC)
     stack.publish(window)
     wait_for_events(stack, live, len(expected["before"]) + len(expected["window"]))
     time.sleep(1.0)
-    t2 = datetime.now(timezone.utc)
+    t2 = datetime.now(UTC)
     stack.publish(after)
     live_events = wait_for_events(stack, live, sum(map(len, expected.values())))
     assert {r["event_id"] for r in live_events} == set().union(*expected.values())
@@ -66,8 +74,18 @@ def test_replay_of_a_window_yields_its_events_with_live_ids_and_leaves_live_topi
 def test_interrupted_replay_resumes_without_gaps_or_repeats(stack: Stack):
     expected = events_of(ARTICLES)
     stack.publish(ARTICLES)
-    args = [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", "--output-prefix", "ri.",
-            "--batch", "1"]
+    args = [
+        sys.executable,
+        "-m",
+        "workers.cli",
+        "replay",
+        "--from",
+        "beginning",
+        "--output-prefix",
+        "ri.",
+        "--batch",
+        "1",
+    ]
     first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
     seen = ""
     while "replay 3/" not in seen:  # stop it after three records are done and committed
@@ -85,10 +103,16 @@ def test_interrupted_replay_resumes_without_gaps_or_repeats(stack: Stack):
 
 
 def synthetic_event(event_id: str, type_: str, subtype: str, country: str, lat: float, lon: float) -> bytes:
-    return orjson.dumps({"event_id": event_id, "type": type_, "subtype": subtype,
-                         "location": {"name": "x", "country_code": country, "lat": lat, "lon": lon},
-                         "date": {"value": "2026-11-20", "precision": "day"},
-                         "evidence": {"text": f"evidence of {event_id}", "start": 0, "end": 10}})
+    return orjson.dumps(
+        {
+            "event_id": event_id,
+            "type": type_,
+            "subtype": subtype,
+            "location": {"name": "x", "country_code": country, "lat": lat, "lon": lon},
+            "date": {"value": "2026-11-20", "precision": "day"},
+            "evidence": {"text": f"evidence of {event_id}", "start": 0, "end": 10},
+        }
+    )
 
 
 SYNTHETIC = [
@@ -100,13 +124,16 @@ SYNTHETIC = [
 ]
 
 
-@pytest.mark.parametrize(("flags", "expected"), [
-    (["--type", "attack"], {"damascus-bombing", "aleppo-airstrike", "kabul-bombing"}),
-    (["--type", "attack", "--country", "SY"], {"damascus-bombing", "aleppo-airstrike"}),
-    (["--subtype", "bombing"], {"damascus-bombing", "kabul-bombing"}),
-    (["--near", "33.7,36.0,100"], {"damascus-bombing", "beirut-statement"}),
-    (["--country", "CL", "--format", "jsonl"], {"santiago-protest"}),
-])
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--type", "attack"], {"damascus-bombing", "aleppo-airstrike", "kabul-bombing"}),
+        (["--type", "attack", "--country", "SY"], {"damascus-bombing", "aleppo-airstrike"}),
+        (["--subtype", "bombing"], {"damascus-bombing", "kabul-bombing"}),
+        (["--near", "33.7,36.0,100"], {"damascus-bombing", "beirut-statement"}),
+        (["--country", "CL", "--format", "jsonl"], {"santiago-protest"}),
+    ],
+)
 def test_subscribe_filters_are_exact(stack: Stack, flags, expected):
     for row in SYNTHETIC:
         value = synthetic_event(*row)
@@ -120,7 +147,7 @@ def test_subscribe_filters_are_exact(stack: Stack, flags, expected):
 def test_subscribe_since_skips_older_events(stack: Stack):
     stack.publish([synthetic_event(*SYNTHETIC[0])], topic=stack.topics.events)
     time.sleep(1.5)
-    cut = datetime.now(timezone.utc) - timedelta(milliseconds=500)
+    cut = datetime.now(UTC) - timedelta(milliseconds=500)
     stack.publish([synthetic_event(*SYNTHETIC[1])], topic=stack.topics.events)
     out = cli(stack, "subscribe", "--since", cut.isoformat(), "--format", "jsonl", timeout=60)
     assert [orjson.loads(line)["event_id"] for line in out.stdout.splitlines()] == ["aleppo-airstrike"]
@@ -163,8 +190,7 @@ def test_http_events_stats_health_and_sse_stream(stack: Stack):
         time.sleep(0.5)  # every record done and committed: lag 0
     assert health["status"] == "ok" and health["broker_reachable"] is True and health["lag"] == 0
     t = stack.topics
-    assert {p["topic"] for p in health["partitions"]} == {t.articles, t.ingested, t.unique,
-                                                          t.consolidate_input}
+    assert {p["topic"] for p in health["partitions"]} == {t.articles, t.ingested, t.unique, t.consolidate_input}
     metrics = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
     assert metrics.endswith("\n")
 
@@ -186,11 +212,15 @@ def test_http_parameters_that_cannot_be_understood_are_400_and_truncation_is_sai
     assert 'eventwire_events_total{type="protest"} 0' in metrics
     assert 'eventwire_consolidated_total{outcome="late"} 0' in metrics
 
-    for query, message in [("type=bogus", "type: 'bogus' is not an event type"),
-                           ("limit=0", "limit: expected a whole number from 1 to 1000"),
-                           ("limit=-1", "limit: expected"), ("limit=1001", "limit: expected"),
-                           ("limit=ten", "limit: expected"), ("country=Syria", "country: expected"),
-                           ("since=2026-11-20T08:00:00", "no UTC offset")]:
+    for query, message in [
+        ("type=bogus", "type: 'bogus' is not an event type"),
+        ("limit=0", "limit: expected a whole number from 1 to 1000"),
+        ("limit=-1", "limit: expected"),
+        ("limit=1001", "limit: expected"),
+        ("limit=ten", "limit: expected"),
+        ("country=Syria", "country: expected"),
+        ("since=2026-11-20T08:00:00", "no UTC offset"),
+    ]:
         code, body = http_error(f"{base}/events?{query}")
         assert code == 400 and message in body["error"], (query, body)
     assert http_error(f"{base}/events/stream?type=bogus")[0] == 400
@@ -201,7 +231,8 @@ def test_http_parameters_that_cannot_be_understood_are_400_and_truncation_is_sai
     stack.publish(events, topic=stack.topics.events, partition=0)
     deadline = time.monotonic() + 60
     while (listed := orjson.loads(urllib.request.urlopen(f"{base}/events?limit=1000", timeout=10).read()))[
-            "count"] < 105 and time.monotonic() < deadline:
+        "count"
+    ] < 105 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert (listed["count"], listed["truncated"]) == (105, False)
     default = orjson.loads(urllib.request.urlopen(f"{base}/events", timeout=10).read())
@@ -255,8 +286,7 @@ def test_health_is_503_starting_until_the_worker_is_ready_then_shows_the_lag_it_
     poller.start()
     worker.start()
     deadline = time.monotonic() + 120
-    while not any(code == 200 and body["lag"] is not None for code, body in answers) \
-            and time.monotonic() < deadline:
+    while not any(code == 200 and body["lag"] is not None for code, body in answers) and time.monotonic() < deadline:
         time.sleep(0.2)
     stop.set()
     poller.join(15)
@@ -268,6 +298,5 @@ def test_health_is_503_starting_until_the_worker_is_ready_then_shows_the_lag_it_
         assert (code, body["status"], body["lag"]) == (503, "starting", None), body
     ok = next(body for code, body in answers if code == 200 and body["lag"] is not None)
     t = stack.topics
-    assert {p["topic"] for p in ok["partitions"]} == {t.articles, t.ingested, t.unique,
-                                                      t.consolidate_input}
+    assert {p["topic"] for p in ok["partitions"]} == {t.articles, t.ingested, t.unique, t.consolidate_input}
     assert ok["lag"] > 0, "the articles published while the worker was down were still to do"

@@ -49,20 +49,24 @@ def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def sasl(mechanism: str, password: str = PASSWORD) -> dict[str, str]:
-    return {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": mechanism, "sasl_username": USER,
-            "sasl_password": password}
+    return {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": mechanism,
+        "sasl_username": USER,
+        "sasl_password": password,
+    }
 
 
 def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
     """`eventwire ARGS` with the stack's connection in the environment, as an operator would run it."""
     env = stack.worker_env()
-    return subprocess.run([sys.executable, "-m", "workers.cli", *args], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "workers.cli", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("mechanism", MECHANISMS)
-def test_cli_creates_topics_and_publishes_with_the_right_credentials(sasl_broker: str, tmp_path: Path,
-                                                                    mechanism: str):
+def test_cli_creates_topics_and_publishes_with_the_right_credentials(sasl_broker: str, tmp_path: Path, mechanism: str):
     stack = Stack(sasl_broker, tmp_path, create=False, **sasl(mechanism))
     created = cli(stack, "topics", "create")
     published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
@@ -113,11 +117,18 @@ def test_help_never_shows_the_password(tmp_path: Path):
     env = {**os.environ, "EVENTWIRE_SASL_PASSWORD": PASSWORD}
     commands = [[], ["worker"], ["publish"], ["subscribe"], ["topics"], ["settings"]]
     for args in commands:
-        run = subprocess.run([sys.executable, "-m", "workers.cli", *args, "--help"], env=env, cwd=REPO,
-                             capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-m", "workers.cli", *args, "--help"],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert run.returncode == 0 and PASSWORD not in run.stdout + run.stderr
-    settings = subprocess.run([sys.executable, "-m", "workers.cli", "settings"], env=env, cwd=REPO,
-                              capture_output=True, text=True, timeout=60)
+    settings = subprocess.run(
+        [sys.executable, "-m", "workers.cli", "settings"], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert "EVENTWIRE_SASL_PASSWORD" in settings.stdout and PASSWORD not in settings.stdout
     assert LocalBroker.__dataclass_fields__["sasl_users"].repr is False
 
@@ -143,8 +154,14 @@ def tls_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsBroker]:
     stores = broker_stores(folder / "stores", ca)
     unrelated = CertificateAuthority.create(folder / "unrelated-ca", name="unrelated CA")
     ssl_port, sasl_ssl_port = free_port(), free_port()
-    with own_broker(folder / "broker", ssl_port=ssl_port, sasl_ssl_port=sasl_ssl_port, ssl_client_auth="requested",
-                    sasl_users={USER: PASSWORD}, **stores.broker_options()):
+    with own_broker(
+        folder / "broker",
+        ssl_port=ssl_port,
+        sasl_ssl_port=sasl_ssl_port,
+        ssl_client_auth="requested",
+        sasl_users={USER: PASSWORD},
+        **stores.broker_options(),
+    ):
         yield TlsBroker(f"127.0.0.1:{ssl_port}", f"127.0.0.1:{sasl_ssl_port}", stores, ca, unrelated)
 
 
@@ -180,7 +197,7 @@ def test_worker_extracts_events_over_tls(tls_broker: TlsBroker, tmp_path: Path):
 def test_an_unrelated_ca_fails_fast_with_a_clear_error(tls_broker: TlsBroker, tmp_path: Path):
     """The CLI and the worker trusting a CA that did not sign the broker's certificate."""
     stack = Stack(tls_broker.ssl, tmp_path, create=False, **tls(tls_broker.unrelated.pem))
-    for command in (("topics", "create"), ("subscribe",)):
+    for command in (("topics", "create"), ("subscribe",), ("replay", "--from", "beginning", "--output-prefix", "x.")):
         started = time.monotonic()
         result = cli(stack, *command)
         assert time.monotonic() - started < FAIL_FAST_SECONDS, command
@@ -200,16 +217,28 @@ def test_an_unrelated_ca_fails_fast_with_a_clear_error(tls_broker: TlsBroker, tm
 def test_client_certificate_is_sent_and_checked(tls_broker: TlsBroker, tmp_path: Path):
     """Mutual TLS: a client certificate from the broker's CA is accepted, one from another CA refused."""
     cert, key = client_pem(tmp_path / "good", tls_broker.ca)
-    stack = Stack(tls_broker.ssl, tmp_path, create=False, **tls(tls_broker.stores.ca_pem),
-                  ssl_certfile=str(cert), ssl_keyfile=str(key))
+    stack = Stack(
+        tls_broker.ssl,
+        tmp_path,
+        create=False,
+        **tls(tls_broker.stores.ca_pem),
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+    )
     created = cli(stack, "topics", "create")
     published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
     assert len(stack.read(stack.topics.articles, len(ARTICLES), timeout=20)[stack.topics.articles]) == len(ARTICLES)
 
     cert, key = client_pem(tmp_path / "bad", tls_broker.unrelated)
-    stack = Stack(tls_broker.ssl, tmp_path, create=False, **tls(tls_broker.stores.ca_pem),
-                  ssl_certfile=str(cert), ssl_keyfile=str(key))
+    stack = Stack(
+        tls_broker.ssl,
+        tmp_path,
+        create=False,
+        **tls(tls_broker.stores.ca_pem),
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+    )
     started = time.monotonic()
     result = cli(stack, "topics", "create")
     assert time.monotonic() - started < FAIL_FAST_SECONDS
@@ -218,8 +247,11 @@ def test_client_certificate_is_sent_and_checked(tls_broker: TlsBroker, tmp_path:
 
 
 def sasl_ssl(tls_broker: TlsBroker, password: str = PASSWORD) -> dict[str, str]:
-    return {**sasl("SCRAM-SHA-512", password), "security_protocol": "SASL_SSL",
-            "ssl_cafile": str(tls_broker.stores.ca_pem)}
+    return {
+        **sasl("SCRAM-SHA-512", password),
+        "security_protocol": "SASL_SSL",
+        "ssl_cafile": str(tls_broker.stores.ca_pem),
+    }
 
 
 def test_scram_over_tls(tls_broker: TlsBroker, tmp_path: Path):
@@ -238,8 +270,9 @@ def test_scram_over_tls(tls_broker: TlsBroker, tmp_path: Path):
     result = cli(wrong, "topics", "create")
     assert time.monotonic() - started < FAIL_FAST_SECONDS
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith(f"error: cannot connect to {tls_broker.sasl_ssl} (SASL_SSL, SCRAM-SHA-512 as "
-                                    f"'{USER}'): "), result.stderr
+    assert result.stderr.startswith(
+        f"error: cannot connect to {tls_broker.sasl_ssl} (SASL_SSL, SCRAM-SHA-512 as '{USER}'): "
+    ), result.stderr
     assert WRONG not in result.stdout + result.stderr and "Traceback" not in result.stderr
 
 

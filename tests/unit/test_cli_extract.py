@@ -15,14 +15,16 @@ BODY = "Gunmen attacked a police station in Kabul on Sunday, killing {n} officer
 
 
 def test_an_article_that_never_finishes_is_a_dead_letter_and_the_rest_are_extracted(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lines = [{"id": f"a{n}", "body": BODY.format(n=n + 2), "published_at": "2024-05-06T10:00:00Z"} for n in range(5)]
     lines[2]["body"] = f"{HANG} " + lines[2]["body"]
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"\n".join(orjson.dumps(x) for x in lines) + b"\n")
     out, letters = tmp_path / "out.jsonl", tmp_path / "dlq.jsonl"
-    args = build_parser().parse_args(["extract", str(source), "-o", str(out), "--annotations",
-                                      "--timeout", "3", "--dead-letters", str(letters)])
+    args = build_parser().parse_args(
+        ["extract", str(source), "-o", str(out), "--annotations", "--timeout", "3", "--dead-letters", str(letters)]
+    )
 
     assert cmd_extract(args, factory=MisbehavingExtractor) == 3
 
@@ -37,17 +39,25 @@ def test_an_article_that_never_finishes_is_a_dead_letter_and_the_rest_are_extrac
 
 
 def test_invalid_records_are_dead_letters_with_their_line_and_an_old_file_is_replaced(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = {"id": "g1", "body": BODY.format(n=3), "published_at": "2024-05-06T10:00:00Z"}
     source = tmp_path / "in.jsonl"
     # line 2 is blank; the bad records are lines 3 (not JSON) and 5 (no body)
-    source.write_bytes(orjson.dumps(good) + b"\n\n{not json\n" + orjson.dumps({**good, "id": "g2"})
-                       + b"\n" + orjson.dumps({"id": "x", "published_at": "2024-05-06T10:00:00Z"}) + b"\n")
+    source.write_bytes(
+        orjson.dumps(good)
+        + b"\n\n{not json\n"
+        + orjson.dumps({**good, "id": "g2"})
+        + b"\n"
+        + orjson.dumps({"id": "x", "published_at": "2024-05-06T10:00:00Z"})
+        + b"\n"
+    )
     letters = tmp_path / "dlq.jsonl"
     letters.write_text("an earlier run's dead letter\n")
     for command, run in (("extract", cmd_extract), ("dedup", cmd_dedup)):
-        args = build_parser().parse_args([command, str(source), "-o", str(tmp_path / "out.jsonl"),
-                                          "--dead-letters", str(letters)])
+        args = build_parser().parse_args(
+            [command, str(source), "-o", str(tmp_path / "out.jsonl"), "--dead-letters", str(letters)]
+        )
         assert run(args) == 3, command
         found = [orjson.loads(x) for x in letters.read_bytes().splitlines()]
         assert [(d["error"], d["offset"]) for d in found] == [("invalid_json", 2), ("schema", 4)], command
@@ -57,8 +67,9 @@ def test_invalid_records_are_dead_letters_with_their_line_and_an_old_file_is_rep
 
     clean = tmp_path / "clean.jsonl"
     clean.write_bytes(orjson.dumps(good) + b"\n")
-    args = build_parser().parse_args(["extract", str(clean), "-o", str(tmp_path / "out.jsonl"),
-                                      "--dead-letters", str(letters)])
+    args = build_parser().parse_args(
+        ["extract", str(clean), "-o", str(tmp_path / "out.jsonl"), "--dead-letters", str(letters)]
+    )
     assert cmd_extract(args) == 0
     assert letters.read_bytes() == b""
 
@@ -75,11 +86,15 @@ def test_the_output_and_its_order_do_not_depend_on_the_number_of_extraction_proc
     extraction processes: the same lines in the same order (apart from when they were made)."""
     repo = Path(__file__).resolve().parents[2]
     source = tmp_path / "in.jsonl"
-    source.write_bytes((repo / "samples" / "articles.jsonl").read_bytes() + (repo / "eval" / "devset.jsonl").read_bytes())
+    source.write_bytes(
+        (repo / "samples" / "articles.jsonl").read_bytes() + (repo / "eval" / "devset.jsonl").read_bytes()
+    )
     outputs = []
     for jobs in (1, 3):
         out = tmp_path / f"out-{jobs}.jsonl"
-        assert cmd_extract(build_parser().parse_args(["extract", str(source), "-o", str(out), "--jobs", str(jobs)])) == 0
+        assert (
+            cmd_extract(build_parser().parse_args(["extract", str(source), "-o", str(out), "--jobs", str(jobs)])) == 0
+        )
         events = [orjson.loads(x) for x in out.read_bytes().splitlines()]
         outputs.append([{k: v for k, v in e.items() if k != "extracted_at"} for e in events])
     assert len(outputs[0]) > 50

@@ -29,14 +29,17 @@ def test_tags_are_dropped_blocks_break_paragraphs_and_entities_are_decoded() -> 
     assert "Doha\u2019s old quarter" in text
     paragraphs = text.split("\n\n")
     assert paragraphs[0].startswith("KABUL, Afghanistan (AP) \u2014 A suicide bomber")
-    assert paragraphs[-1] == "The talks with donors in Doha\u2019s old quarter would go ahead, officials said.\nMarkets were calm."
+    assert (
+        paragraphs[-1]
+        == "The talks with donors in Doha\u2019s old quarter would go ahead, officials said.\nMarkets were calm."
+    )
 
 
 def test_every_folded_character_maps_to_the_body_span_it_came_from() -> None:
     folded = fold_markup(HTML_BODY)
     assert folded.starts is not None and folded.ends is not None
     for i, ch in enumerate(folded.text):
-        source = HTML_BODY[folded.starts[i]:folded.ends[i]]
+        source = HTML_BODY[folded.starts[i] : folded.ends[i]]
         if ch.isalnum():
             assert source == ch
         elif ch == "\u2019":
@@ -45,7 +48,7 @@ def test_every_folded_character_maps_to_the_body_span_it_came_from() -> None:
             assert source in ('"', "&quot;")
     spans = clean(HTML_BODY)
     start = spans.text.index('"It was')
-    end = spans.text.index("blast,\"") + len('blast,"')
+    end = spans.text.index('blast,"') + len('blast,"')
     s, e = spans.to_original(start, end)
     assert HTML_BODY[s:e] == "&quot;It was a huge blast,&quot;"
 
@@ -73,15 +76,16 @@ def extractor() -> Extractor:
 
 
 def test_events_and_places_of_an_html_body_index_the_body_as_received(extractor: Extractor) -> None:
-    article = Article(id="h-1", body=HTML_BODY, published_at="2019-03-12T09:30:00+04:30", source="test",
-                      url="https://example.org/h-1")
+    article = Article(
+        id="h-1", body=HTML_BODY, published_at="2019-03-12T09:30:00+04:30", source="test", url="https://example.org/h-1"
+    )
     ann = extractor.annotate(article)
     assert ann.events and ann.places
     for item in [*ann.places, *ann.dates]:
-        assert HTML_BODY[item.start:item.end] == item.text
+        assert HTML_BODY[item.start : item.end] == item.text
     for event in ann.events:
         for span in (event.trigger, event.evidence):
-            assert HTML_BODY[span.start:span.end] == span.text
+            assert HTML_BODY[span.start : span.end] == span.text
         # The evidence is the sentence, not the tags around it.
         assert not event.evidence.text.startswith("<") and not event.evidence.text.endswith(">")
         assert "<p>" not in event.evidence.text and "</p>" not in event.evidence.text

@@ -14,12 +14,15 @@ def test_rfc3339_forms() -> None:
     assert parse_timestamp("2017-03-15T10:00:00.250-05:00").microsecond == 250000
 
 
-@pytest.mark.parametrize("value, says", [
-    ("2017-03-15T10:00:00", "offset"),           # could be in any zone
-    ("Wed, 15 Mar 2017 10:00:00 +0300", "RFC 3339"),
-    ("2017-02-30", "real date"),
-    ("next Tuesday", "RFC 3339"),
-])
+@pytest.mark.parametrize(
+    "value, says",
+    [
+        ("2017-03-15T10:00:00", "offset"),  # could be in any zone
+        ("Wed, 15 Mar 2017 10:00:00 +0300", "RFC 3339"),
+        ("2017-02-30", "real date"),
+        ("next Tuesday", "RFC 3339"),
+    ],
+)
 def test_refusals_say_what_is_wrong(value: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         parse_timestamp(value)

@@ -4,7 +4,7 @@ completely, a replay in parts needs a window end, and the progress line counts t
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,15 +12,17 @@ from workers.cli import _part
 from workers.replay import Progress, Replay, ReplayError
 from workers.settings import Settings
 
-SINCE, UNTIL = datetime(2024, 3, 1, tzinfo=timezone.utc), datetime(2024, 4, 1, tzinfo=timezone.utc)
+SINCE, UNTIL = datetime(2024, 3, 1, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
 def test_the_parts_split_the_partitions_disjointly_and_completely(n: int):
     settings = Settings.from_env()
     partitions = range(12)
-    owned = [{p for p in partitions if Replay(settings, since=SINCE, until=UNTIL, part=(k, n)).own(p)}
-             for k in range(1, n + 1)]
+    owned = [
+        {p for p in partitions if Replay(settings, since=SINCE, until=UNTIL, part=(k, n)).own(p)}
+        for k in range(1, n + 1)
+    ]
     assert sum(map(len, owned)) == len(partitions) and set().union(*owned) == set(partitions)
     assert all(owned)
 

@@ -10,8 +10,9 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def test_environment_overrides_defaults_with_types():
-    s = Settings.from_env({"EVENTWIRE_PARTITIONS": "8", "EVENTWIRE_DEDUP_THRESHOLD": "0.7",
-                           "EVENTWIRE_TOPIC_PREFIX": "x."})
+    s = Settings.from_env(
+        {"EVENTWIRE_PARTITIONS": "8", "EVENTWIRE_DEDUP_THRESHOLD": "0.7", "EVENTWIRE_TOPIC_PREFIX": "x."}
+    )
     assert (s.partitions, s.dedup_threshold, s.topic_prefix) == (8, 0.7, "x.")
     assert Settings.from_env({}, partitions=2).partitions == 2
 

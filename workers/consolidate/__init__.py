@@ -10,16 +10,27 @@ The stream agent (`workers.stream.consolidate`) and `consolidate_file` call the 
 """
 
 from workers.consolidate.cluster import (
-                                         Cluster,
-                                         ConsolidationConfig,
-                                         Consolidator,
-                                         Update,
-                                         consolidate,
-                                         consolidate_file,
-                                         current,
-                                         read_events,
+    Cluster,
+    ConsolidationConfig,
+    Consolidator,
+    Update,
+    consolidate,
+    consolidate_file,
+    current,
+    read_events,
 )
 from workers.consolidate.records import ConsolidatedEvent, RetiredCluster, event_from_dict
 
-__all__ = ["Cluster", "ConsolidatedEvent", "ConsolidationConfig", "Consolidator", "RetiredCluster", "Update",
-           "consolidate", "consolidate_file", "current", "event_from_dict", "read_events"]
+__all__ = [
+    "Cluster",
+    "ConsolidatedEvent",
+    "ConsolidationConfig",
+    "Consolidator",
+    "RetiredCluster",
+    "Update",
+    "consolidate",
+    "consolidate_file",
+    "current",
+    "event_from_dict",
+    "read_events",
+]

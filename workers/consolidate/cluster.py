@@ -46,7 +46,7 @@ import sys
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,7 +103,7 @@ class ConsolidationConfig:
             raise ValueError("lateness_days must be positive; distances and report_lag_days not negative")
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "ConsolidationConfig":
+    def from_settings(cls, settings: Any) -> ConsolidationConfig:
         """The configuration the `EVENTWIRE_CONSOLIDATION_*` settings give (`workers.settings`)."""
         return cls(lateness_days=settings.consolidation_lateness_days)
 
@@ -157,24 +157,53 @@ class Report:
         return _names_day(self.date)
 
     @classmethod
-    def of(cls, event: Event, report_lag_days: int) -> "Report":
+    def of(cls, event: Event, report_lag_days: int) -> Report:
         lon = event.location.lon if event.location is not None else None
-        return cls(event.event_id, event.article_id, source_key(event), parse_timestamp(event.published_at).timestamp(), event.type,
-                   event.subtype, event.location, event.date,
-                   report_interval(event.date, event.published_at, lon, report_lag_days),
-                   tuple(event.actors), event.confidence)
+        return cls(
+            event.event_id,
+            event.article_id,
+            source_key(event),
+            parse_timestamp(event.published_at).timestamp(),
+            event.type,
+            event.subtype,
+            event.location,
+            event.date,
+            report_interval(event.date, event.published_at, lon, report_lag_days),
+            tuple(event.actors),
+            event.confidence,
+        )
 
     def to_list(self) -> list[Any]:
-        return [self.event_id, self.article_id, self.source, self.seen, self.type, self.subtype,
-                self.location.to_dict() if self.location is not None else None, self.date.to_dict(),
-                list(self.interval), [a.to_dict() for a in self.actors], self.confidence]
+        return [
+            self.event_id,
+            self.article_id,
+            self.source,
+            self.seen,
+            self.type,
+            self.subtype,
+            self.location.to_dict() if self.location is not None else None,
+            self.date.to_dict(),
+            list(self.interval),
+            [a.to_dict() for a in self.actors],
+            self.confidence,
+        ]
 
     @classmethod
-    def from_list(cls, data: list[Any]) -> "Report":
+    def from_list(cls, data: list[Any]) -> Report:
         event_id, article_id, source, seen, type_, subtype, location, when, interval, actors, confidence = data
-        return cls(event_id, article_id, source, float(seen), type_, subtype,
-                   EventLocation(**location) if location is not None else None, EventDate(**when),
-                   (int(interval[0]), int(interval[1])), tuple(Actor(**a) for a in actors), float(confidence))
+        return cls(
+            event_id,
+            article_id,
+            source,
+            float(seen),
+            type_,
+            subtype,
+            EventLocation(**location) if location is not None else None,
+            EventDate(**when),
+            (int(interval[0]), int(interval[1])),
+            tuple(Actor(**a) for a in actors),
+            float(confidence),
+        )
 
 
 @dataclass(slots=True)
@@ -192,12 +221,21 @@ class View:
     last: Key  # the key of the last member folded in
 
     @classmethod
-    def of(cls, members: Iterable[Report], max_actors: int) -> "View | None":
+    def of(cls, members: Iterable[Report], max_actors: int) -> View | None:
         view: View | None = None
         for report in members:
             if view is None:
-                view = cls(report.type, report.subtype, report.location, report.date, _width(report.interval),
-                           report.interval, list(report.actors[:max_actors]), {report.article_id}, report.key)
+                view = cls(
+                    report.type,
+                    report.subtype,
+                    report.location,
+                    report.date,
+                    _width(report.interval),
+                    report.interval,
+                    list(report.actors[:max_actors]),
+                    {report.article_id},
+                    report.key,
+                )
             else:
                 view.add(report, max_actors)
         return view
@@ -209,8 +247,9 @@ class View:
         width = _width(report.interval)
         if (width, report.date.source != "text") < (self.date_width, self.date.source != "text"):
             self.date, self.date_width = report.date, width
-        if report.location is not None and (self.location is None or PRECISION_RANK[report.location.precision]
-                                            > PRECISION_RANK[self.location.precision]):
+        if report.location is not None and (
+            self.location is None or PRECISION_RANK[report.location.precision] > PRECISION_RANK[self.location.precision]
+        ):
             self.location = report.location
         _merge_actors(self.actors, report.actors, max_actors)
         self.articles.add(report.article_id)
@@ -254,7 +293,7 @@ class Cluster:
             if self._view is None:
                 self._view = View.of(self.members, max_actors)
             return self._view
-        return View.of(self.members[:bisect_left(self.members, before, key=_key)], max_actors)
+        return View.of(self.members[: bisect_left(self.members, before, key=_key)], max_actors)
 
     def insert(self, report: Report, max_actors: int) -> None:
         if self._view is not None and self.members and report.key > self.members[-1].key:
@@ -294,11 +333,15 @@ class Cluster:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.cluster_id, "members": [m.to_list() for m in self.members], "version": self.version,
-                "updated_at": self.updated_at}
+        return {
+            "id": self.cluster_id,
+            "members": [m.to_list() for m in self.members],
+            "version": self.version,
+            "updated_at": self.updated_at,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Cluster":
+    def from_dict(cls, data: dict[str, Any]) -> Cluster:
         members = sorted((Report.from_list(m) for m in data["members"]), key=_key)
         return cls(members, int(data["version"]), data["updated_at"])
 
@@ -316,8 +359,9 @@ class Update:
     @property
     def cluster(self) -> ConsolidatedEvent | None:
         """The event's cluster, when this update publishes it."""
-        return next((r for r in self.records if isinstance(r, ConsolidatedEvent) and r.cluster_id == self.cluster_id),
-                    None)
+        return next(
+            (r for r in self.records if isinstance(r, ConsolidatedEvent) and r.cluster_id == self.cluster_id), None
+        )
 
 
 def cluster_id_for(event_id: str) -> str:
@@ -345,7 +389,7 @@ def _born(report: Report) -> tuple[float, str]:
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _day(epoch: float) -> int:
@@ -367,8 +411,9 @@ def _merge_actors(known: list[Actor], actors: Iterable[Actor], max_actors: int) 
         if len(known) >= max_actors:
             return
         words = actor_words(actor.text)
-        if words and not any(a.role == actor.role and (words <= (have := actor_words(a.text)) or have <= words)
-                             for a in known):
+        if words and not any(
+            a.role == actor.role and (words <= (have := actor_words(a.text)) or have <= words) for a in known
+        ):
             known.append(actor)
 
 
@@ -558,7 +603,7 @@ class Consolidator:
         return {"clusters": [self.stored(cid) for cid in sorted(self._ids) + sorted(self._retired)]}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], config: ConsolidationConfig | None = None) -> "Consolidator":
+    def from_dict(cls, data: dict[str, Any], config: ConsolidationConfig | None = None) -> Consolidator:
         consolidator = cls(config)
         for item in data["clusters"]:
             if item.get("retired"):
@@ -620,8 +665,11 @@ class Consolidator:
         # agrees with one cluster only, and scores just short, joins it: nothing else competes.
         if not chosen and len(agreeing) == 1:
             score, head, view = agreeing[0]
-            if score >= cfg.min_score - cfg.sole_match_slack and report.article_id not in view.articles and \
-                    _vaguer(report, view):
+            if (
+                score >= cfg.min_score - cfg.sole_match_slack
+                and report.article_id not in view.articles
+                and _vaguer(report, view)
+            ):
                 return head
         # Nothing to join, or two clusters fit equally well and nothing in the report tells which
         # one it is (an arrest "in Saxony" when Dresden and Leipzig both had one that day): a
@@ -650,9 +698,11 @@ class Consolidator:
             report = self._reports[event_id]
             if report.key <= changed.key or event_id in queued:
                 continue
-            if any(subtype_score(report.type, m.subtype, report.subtype) is not None and
-                   place_score(report.location, m.location, cfg.same_place_km, cfg.admin1_km) is not None
-                   for m in members):
+            if any(
+                subtype_score(report.type, m.subtype, report.subtype) is not None
+                and place_score(report.location, m.location, cfg.same_place_km, cfg.admin1_km) is not None
+                for m in members
+            ):
                 yield report
 
     def _touch(self, head: str, before: dict[str, tuple[tuple[Report, ...], str | None, int]]) -> None:
@@ -710,8 +760,9 @@ class Consolidator:
         self._retired[cluster_id] = (version, last_day)
         heapq.heappush(self._expiry, (last_day, cluster_id))
 
-    def _publish(self, before: dict[str, tuple[tuple[Report, ...], str | None, int]]
-                 ) -> list[ConsolidatedEvent | RetiredCluster]:
+    def _publish(
+        self, before: dict[str, tuple[tuple[Report, ...], str | None, int]]
+    ) -> list[ConsolidatedEvent | RetiredCluster]:
         """The new versions of the clusters whose members changed, then a record per retired id."""
         was: dict[str, tuple[tuple[Report, ...], int]] = {}  # published id -> (members, version) before
         for members, cluster_id, version in before.values():
@@ -746,8 +797,9 @@ class Consolidator:
         return [*(c.record(self.config.max_actors) for c in changed), *retired]
 
 
-def consolidate(events: Iterable[Event], config: ConsolidationConfig | None = None,
-                consolidator: Consolidator | None = None) -> Iterator[ConsolidatedEvent | RetiredCluster]:
+def consolidate(
+    events: Iterable[Event], config: ConsolidationConfig | None = None, consolidator: Consolidator | None = None
+) -> Iterator[ConsolidatedEvent | RetiredCluster]:
     """Every record published, in input order (late events yield nothing)."""
     if consolidator is None:
         consolidator = Consolidator(config)
@@ -783,9 +835,10 @@ def read_events(path: str | Path) -> Iterator[Event]:
 def consolidate_file(in_path: str | Path, out_path: str | Path, config: ConsolidationConfig | None = None) -> int:
     """Consolidate a JSONL file of events; write the final version of every cluster, in order
     of first report, to `out_path` ("-": stdout). Returns the number of clusters written."""
-    rows = sorted(current(consolidate(read_events(in_path), config)).values(),
-                  key=lambda r: (r.first_seen, r.cluster_id))
-    out = sys.stdout.buffer if str(out_path) == "-" else open(out_path, "wb")
+    rows = sorted(
+        current(consolidate(read_events(in_path), config)).values(), key=lambda r: (r.first_seen, r.cluster_id)
+    )
+    out = sys.stdout.buffer if str(out_path) == "-" else open(out_path, "wb")  # noqa: SIM115 - closed below unless stdout
     try:
         for row in rows:
             out.write(row.to_json() + b"\n")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import timedelta, timezone
 from functools import lru_cache
-from typing import Sequence
 
 from workers.extract.codes import code_table, is_refinement
 from workers.extract.dates import interval
@@ -115,8 +115,9 @@ def _km(a: EventLocation, b: EventLocation) -> float | None:
     return distance_km((a.lat, a.lon), (b.lat, b.lon))  # type: ignore[arg-type]
 
 
-def place_score(a: EventLocation | None, b: EventLocation | None, same_place_km: float,
-                admin1_km: float) -> float | None:
+def place_score(
+    a: EventLocation | None, b: EventLocation | None, same_place_km: float, admin1_km: float
+) -> float | None:
     """Agreement of two locations, each read at its own precision; None when they differ.
 
     A city agrees with the admin1 that contains it and a country with any place in it;

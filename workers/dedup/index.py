@@ -120,7 +120,7 @@ class DedupConfig:
             raise ValueError("retention_seconds and max_chars must be positive")
 
     @classmethod
-    def from_settings(cls, settings: "Settings", **overrides: Any) -> "DedupConfig":
+    def from_settings(cls, settings: Settings, **overrides: Any) -> DedupConfig:
         """The config described by the `dedup_*` settings, then keyword overrides."""
         values: dict[str, Any] = dict(
             shingle_size=settings.dedup_shingle_size,
@@ -140,8 +140,7 @@ class DedupConfig:
         Bands, thresholds and retention are not in it: changing them keeps stored entries valid.
         """
         return (
-            f"n{NORMALIZER_VERSION}-k{self.shingle_size}-p{self.permutations}"
-            f"-s{self.seed}-c{self.max_chars}-r{_FORMAT}"
+            f"n{NORMALIZER_VERSION}-k{self.shingle_size}-p{self.permutations}-s{self.seed}-c{self.max_chars}-r{_FORMAT}"
         )
 
 
@@ -183,14 +182,14 @@ class IndexEntry:
         return (head + self.signature + self.lead).decode("latin-1")
 
     @classmethod
-    def unpack(cls, key: bytes, record: str, scheme: str) -> "IndexEntry":
+    def unpack(cls, key: bytes, record: str, scheme: str) -> IndexEntry:
         """The entry stored as `record` under `key`. ValueError if made under another scheme."""
         raw = record.encode("latin-1")
         fmt, tag, seen_at, exact, shingles = _HEADER.unpack_from(raw)
         if fmt != _FORMAT or tag != scheme_tag(scheme):
             raise ValueError(f"record of {key!r} was made under another dedup scheme")
         lead_at = len(raw) - 4 * LEAD_BANDS
-        return cls(key, seen_at, exact, shingles, raw[_HEADER.size:lead_at], raw[lead_at:], scheme)
+        return cls(key, seen_at, exact, shingles, raw[_HEADER.size : lead_at], raw[lead_at:], scheme)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,8 +332,9 @@ class DedupIndex:
         cfg = self.config
         sig = entry.signature_array()
         width = 2 * cfg.permutations
-        sigs = np.frombuffer(b"".join(raw[_HEADER.size:_HEADER.size + width] for raw in raws),
-                             dtype="<u2").reshape(len(rows), -1)
+        sigs = np.frombuffer(b"".join(raw[_HEADER.size : _HEADER.size + width] for raw in raws), dtype="<u2").reshape(
+            len(rows), -1
+        )
         sizes = np.array([head[4] for head in heads], dtype=np.float64)
         n = float(entry.shingles)
         # Slot by slot (see minhash.containment): equal, or the minimum over both texts lies
@@ -343,8 +343,9 @@ class DedupIndex:
         jaccard = equal / cfg.permutations
         in_earlier = equal / np.maximum((sig <= sigs).sum(axis=1), 1)  # share of this article in each candidate
         earlier_in = equal / np.maximum((sigs <= sig).sum(axis=1), 1)  # share of each candidate in this one
-        extends = (earlier_in >= cfg.containment) & (sizes * cfg.update_growth <= n) & (
-            sizes >= n * cfg.min_length_ratio)
+        extends = (
+            (earlier_in >= cfg.containment) & (sizes * cfg.update_growth <= n) & (sizes >= n * cfg.min_length_ratio)
+        )
         near = (jaccard >= cfg.threshold) & ~extends
         contained = (in_earlier >= cfg.containment) & (n >= sizes * cfg.min_length_ratio) & ~extends
 
@@ -360,8 +361,7 @@ class DedupIndex:
             return Verdict("duplicate", self._id(rows[i]), "contained", float(in_earlier[i]))
         if extends.any():
             i = best(extends, earlier_in)
-            return Verdict("update", method="contained", similarity=float(earlier_in[i]),
-                           update_of=self._id(rows[i]))
+            return Verdict("update", method="contained", similarity=float(earlier_in[i]), update_of=self._id(rows[i]))
         return _UNIQUE if own is None else _UPDATE
 
     def process(self, entry: IndexEntry) -> Verdict:
@@ -370,8 +370,14 @@ class DedupIndex:
         if verdict.indexed and not entry.empty:
             if own is not None:
                 self._remove(own)
-            self._insert(entry.key, entry.pack(), entry.seen_at, self._band_keys(entry),
-                         np.frombuffer(entry.lead, dtype="<u4").astype(_U64), replace=False)
+            self._insert(
+                entry.key,
+                entry.pack(),
+                entry.seen_at,
+                self._band_keys(entry),
+                np.frombuffer(entry.lead, dtype="<u4").astype(_U64),
+                replace=False,
+            )
         return verdict
 
     # ---- changes -----------------------------------------------------------------------
@@ -381,8 +387,13 @@ class DedupIndex:
         self._require_scheme(entry)
         if entry.empty:
             return
-        self._insert(entry.key, entry.pack(), entry.seen_at, self._band_keys(entry),
-                     np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
+        self._insert(
+            entry.key,
+            entry.pack(),
+            entry.seen_at,
+            self._band_keys(entry),
+            np.frombuffer(entry.lead, dtype="<u4").astype(_U64),
+        )
 
     def load(self, stored: Iterable[tuple[bytes, str]]) -> list[bytes]:
         """Add stored (key, record) pairs, sharing the objects; returns the keys of records of
@@ -403,8 +414,13 @@ class DedupIndex:
                 rows[key] = (record, entry)
         if self._keys:
             for key, (record, entry) in rows.items():
-                self._insert(key, record, entry.seen_at, self._band_keys(entry),
-                             np.frombuffer(entry.lead, dtype="<u4").astype(_U64))
+                self._insert(
+                    key,
+                    record,
+                    entry.seen_at,
+                    self._band_keys(entry),
+                    np.frombuffer(entry.lead, dtype="<u4").astype(_U64),
+                )
             return foreign
         n = len(rows)
         self._keys = list(rows)
@@ -417,7 +433,9 @@ class DedupIndex:
             lsh = np.empty((n, self.config.bands + LEAD_BANDS + 1), dtype=_U64)
             sigs = np.frombuffer(b"".join(e.signature for e in entries), dtype="<u2").reshape(n, -1)
             lsh[:, : self.config.bands] = band_keys(sigs, self.config.bands, _FULL)
-            lsh[:, self.config.bands : -1] = np.frombuffer(b"".join(e.lead for e in entries), dtype="<u4").reshape(n, -1)
+            lsh[:, self.config.bands : -1] = np.frombuffer(b"".join(e.lead for e in entries), dtype="<u4").reshape(
+                n, -1
+            )
             lsh[:, -1] = [_id_key(k) for k in rows]  # the keys of a rebuild, none removed yet
             lsh <<= _U64(32)
             lsh |= np.arange(n, dtype=_U64)[:, None]
@@ -454,8 +472,9 @@ class DedupIndex:
             return probes[: self.config.bands]
         return band_keys(entry.signature_array(), self.config.bands, _FULL)
 
-    def _insert(self, key: bytes, record: str, seen_at: float, bands: np.ndarray, lead: np.ndarray,
-                replace: bool = True) -> None:
+    def _insert(
+        self, key: bytes, record: str, seen_at: float, bands: np.ndarray, lead: np.ndarray, replace: bool = True
+    ) -> None:
         old = self._row_of(key) if replace else None
         if old is not None:
             self._remove(old)
@@ -565,8 +584,11 @@ class DedupIndex:
         salts = self._salts.get((len(sigs), len(leads)))
         if salts is None:
             salts = self._salts[len(sigs), len(leads)] = np.concatenate(
-                [np.tile(band_salts(self.config.bands, _FULL), len(sigs)),
-                 np.tile(band_salts(LEAD_BANDS, _LEAD), len(leads))])
+                [
+                    np.tile(band_salts(self.config.bands, _FULL), len(sigs)),
+                    np.tile(band_salts(LEAD_BANDS, _LEAD), len(leads)),
+                ]
+            )
         keys = band_keys(np.concatenate([sigs.ravel(), leads.ravel()]), len(salts), salts=salts)
         cut = len(sigs) * self.config.bands
         return keys[:cut].reshape(len(sigs), -1), keys[cut:].reshape(len(leads), -1)
@@ -592,9 +614,7 @@ def _merged(table: np.ndarray, new: np.ndarray, alive: np.ndarray) -> np.ndarray
     return np.insert(table, np.searchsorted(table, new), new)
 
 
-def dedup_articles(
-    articles: Iterable[Article], config: DedupConfig | None = None
-) -> Iterator[tuple[Article, Verdict]]:
+def dedup_articles(articles: Iterable[Article], config: DedupConfig | None = None) -> Iterator[tuple[Article, Verdict]]:
     """The offline path (`eventwire dedup`): each article with its verdict, in input order.
 
     Without a record timestamp, an article's `published_at` stands for the time it was

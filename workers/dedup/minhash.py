@@ -70,7 +70,7 @@ class MinHasher:
         rng = np.random.default_rng(seed)
         self._a = (rng.integers(0, 2**32, permutations, dtype=np.uint32, endpoint=False) | np.uint32(1))[:, None]
         self._b = rng.integers(0, 2**32, permutations, dtype=np.uint32, endpoint=False)[:, None]
-        self._poly = (rng.integers(0, 2**64, dtype=_U64, endpoint=False) | _U64(1))
+        self._poly = rng.integers(0, 2**64, dtype=_U64, endpoint=False) | _U64(1)
 
     def shingle_hashes(self, tokens: list[bytes]) -> np.ndarray:
         """32-bit hashes (as uint64) of the word shingles of `tokens`, in text order.

@@ -70,11 +70,11 @@ _PROMPT = re.compile(
     r"Continue reading(?: the main story| below| here)?|CONTINUE READING(?: THE MAIN STORY| BELOW)?|"
     r"Read more|READ MORE|(?:Also read|See also|ALSO READ|SEE ALSO)\s*:|"
     r"(?:Click|Tap) here to (?:read|see|watch)(?: more| the (?:full )?story)?)"
-    r"[\s:.!|>\u00bb\u203a-]*")
+    r"[\s:.!|>\u00bb\u203a-]*"
+)
 # Words every prompt contains: a text without any of them (most) skips the pattern, which
 # Python's regex engine scans slowly (hundreds of microseconds per article).
-_PROMPT_WORDS = ("advertis", "sponsored", "continue", "read more", "also read", "see also", "click here",
-                 "tap here")
+_PROMPT_WORDS = ("advertis", "sponsored", "continue", "read more", "also read", "see also", "click here", "tap here")
 _SENTENCE_END = frozenset(".!?:;\"'\u201d\u2019)]")
 
 
@@ -82,13 +82,13 @@ def _strip_prompts(line: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _PROMPT.finditer(line):
-        before = ("".join(out) + line[pos:m.start()]).rstrip()
+        before = ("".join(out) + line[pos : m.start()]).rstrip()
         if before and before[-1] not in _SENTENCE_END:
             continue
-        nxt = line[m.end():m.end() + 1]
+        nxt = line[m.end() : m.end() + 1]
         if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018"):
             continue
-        out.append(line[pos:m.start()])
+        out.append(line[pos : m.start()])
         pos = m.end()
     if not out:
         return line
@@ -104,8 +104,9 @@ _TYPOGRAPHY = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-    **dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-                    "\u200a\u202f\u205f\u3000", " "),
+    **dict.fromkeys(
+        "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "
+    ),
 }
 # A regex over the few characters to change is much faster than str.translate with a dict.
 _TYPOGRAPHIC = re.compile("[" + "".join(_TYPOGRAPHY) + "]")
@@ -119,8 +120,7 @@ def fold_typography(text: str) -> str:
 # ASCII fast path: one C-level bytes.translate lowercases and turns every non-alphanumeric
 # byte into a space. It yields the same tokens as the Unicode path below does on ASCII text.
 _ASCII_TABLE = bytes(
-    (c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
-    for c in range(256)
+    (c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32 for c in range(256)
 )
 _WORD = re.compile(r"[^\W_]+")
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, current
 from workers.extract.codes import codes_for
@@ -51,8 +52,13 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 
 
 def article_of(record: dict[str, Any]) -> Article:
-    return Article(id=record["id"], body=record["body"], published_at=record["published_at"],
-                   url=record.get("url"), source=record.get("source"))
+    return Article(
+        id=record["id"],
+        body=record["body"],
+        published_at=record["published_at"],
+        url=record.get("url"),
+        source=record.get("source"),
+    )
 
 
 def gold_clusters(records: list[dict[str, Any]]) -> dict[GoldKey, str]:
@@ -66,12 +72,22 @@ def gold_as_event(record: dict[str, Any], index: int) -> Event:
     span = Span(gold["evidence"], start, start + len(gold["evidence"]))
     loc = gold["location"]
     return Event(
-        event_id=f"{record['id']}#{index}", article_id=record["id"], source=record.get("source"),
-        url=record.get("url"), published_at=record["published_at"], type=gold["type"],
-        subtype=gold["subtype"], codes=codes_for(gold["type"], gold["subtype"]), trigger=span, evidence=span,
+        event_id=f"{record['id']}#{index}",
+        article_id=record["id"],
+        source=record.get("source"),
+        url=record.get("url"),
+        published_at=record["published_at"],
+        type=gold["type"],
+        subtype=gold["subtype"],
+        codes=codes_for(gold["type"], gold["subtype"]),
+        trigger=span,
+        evidence=span,
         actors=[],
-        location=EventLocation(loc["name"], loc["name"], loc["country_code"], loc["admin1"], loc["lat"],
-                               loc["lon"], None, loc["precision"]) if loc else None,
+        location=EventLocation(
+            loc["name"], loc["name"], loc["country_code"], loc["admin1"], loc["lat"], loc["lon"], None, loc["precision"]
+        )
+        if loc
+        else None,
         date=EventDate(gold["date"]["value"], gold["date"]["precision"], None, "text"),
         confidence=1.0,
     )
@@ -115,7 +131,8 @@ def _pair_scores(predicted: set[frozenset[Any]], gold: set[frozenset[Any]]) -> d
     precision = tp / len(predicted) if predicted else 1.0
     recall = tp / len(gold) if gold else 1.0
     return {
-        "precision": round(precision, 3), "recall": round(recall, 3),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
         "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
         "pairs": {"gold": len(gold), "predicted": len(predicted), "correct": tp},
     }
@@ -142,8 +159,12 @@ def end_to_end(records: list[dict[str, Any]], extractor: Extractor, config: Cons
     cluster_of = final_clusters(events, config)
     gold = gold_clusters(records)
     result = pairwise({key: cluster_of[eid] for eid, key in stands_for.items()}, gold)
-    result["events"] = {"gold": len(gold), "extracted": len(events), "matched": len(stands_for),
-                        "clusters": len(set(cluster_of.values()))}
+    result["events"] = {
+        "gold": len(gold),
+        "extracted": len(events),
+        "matched": len(stands_for),
+        "clusters": len(set(cluster_of.values())),
+    }
     return result
 
 
@@ -151,15 +172,16 @@ def from_gold(records: list[dict[str, Any]], config: ConsolidationConfig) -> dic
     gold = gold_clusters(records)
     events = [gold_as_event(r, i) for r in records for i in range(len(r["gold"]["events"]))]
     cluster_of = final_clusters(events, config)
-    return pairwise({(e.article_id, int(e.event_id.rsplit("#", 1)[1])): cluster_of[e.event_id] for e in events},
-                    gold)
+    return pairwise({(e.article_id, int(e.event_id.rsplit("#", 1)[1])): cluster_of[e.event_id] for e in events}, gold)
 
 
 def read_documents(gold_path: Path, texts: Path, split: str) -> list[dict[str, Any]]:
     """The articles of one split of a document-level gold file, with their bodies from `texts`;
     raises ValueError when a body is missing or is not the annotated one."""
-    bodies = {r["id"]: r for r in (json.loads(line) for line in texts.read_text(encoding="utf-8").splitlines()
-                                   if line.strip())}
+    bodies = {
+        r["id"]: r
+        for r in (json.loads(line) for line in texts.read_text(encoding="utf-8").splitlines() if line.strip())
+    }
     out = []
     for gold in (json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()):
         if gold["split"] != split:
@@ -185,8 +207,12 @@ def document_pairs(records: list[dict[str, Any]], extractor: Extractor, config: 
     gold = {frozenset((a["id"], b["id"])) for a, b in combinations(records, 2) if a["happening"] == b["happening"]}
     return {
         **_pair_scores(predicted, gold),
-        "events": {"documents": len(records), "extracted": len(events), "late": len(events) - len(cluster_of),
-                   "clusters": len(set(cluster_of.values()))},
+        "events": {
+            "documents": len(records),
+            "extracted": len(events),
+            "late": len(events) - len(cluster_of),
+            "clusters": len(set(cluster_of.values())),
+        },
         "wrong_pairs": sorted(sorted(p) for p in predicted - gold),
         "missed_pairs": sorted(sorted(p) for p in gold - predicted),
     }
@@ -196,8 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default="eval/consolidation.jsonl")
     parser.add_argument("--errors", action="store_true", help="list the wrong and the missed pairs")
-    parser.add_argument("--split", choices=("dev", "heldout"),
-                        help="a document-level gold file (real news): the split to score")
+    parser.add_argument(
+        "--split", choices=("dev", "heldout"), help="a document-level gold file (real news): the split to score"
+    )
     parser.add_argument("--texts", type=Path, default=REALNEWS, help="JSON lines with the bodies of the real news")
     args = parser.parse_args(argv)
     config = ConsolidationConfig()
@@ -208,9 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         records = read_records(Path(args.path))
         results = {"end_to_end": end_to_end(records, Extractor(), config), "gold_events": from_gold(records, config)}
     for name, result in results.items():
-        print(f"{name:<11} precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
-              f"f1 {result['f1']:.3f}  pairs {result['pairs']}" + (f"  events {result['events']}"
-                                                                  if "events" in result else ""))
+        print(
+            f"{name:<11} precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+            f"f1 {result['f1']:.3f}  pairs {result['pairs']}"
+            + (f"  events {result['events']}" if "events" in result else "")
+        )
         if args.errors:
             for kind in ("wrong_pairs", "missed_pairs"):
                 for pair in result[kind]:

@@ -29,10 +29,11 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from workers.extract.dates import find_dates
 from workers.records import parse_timestamp
@@ -82,8 +83,7 @@ System = Callable[[str, datetime], list[Prediction]]
 
 
 def ours(text: str, published_at: datetime) -> list[Prediction]:
-    return [Prediction(e.start, e.end, e.value, e.precision, e.text)
-            for e in find_dates(text, published_at)]
+    return [Prediction(e.start, e.end, e.value, e.precision, e.text) for e in find_dates(text, published_at)]
 
 
 def dateparser_system() -> System | None:
@@ -154,8 +154,7 @@ class Tally:
             "value_accuracy": ratio(self.value_correct, self.matched),
             "precision_field_accuracy": ratio(self.precision_correct, self.matched),
             "end_to_end": ratio(self.value_correct, self.gold),
-            "kb_per_second": round(self.characters / 1000 / self.seconds, 1)
-            if self.seconds else 0.0,
+            "kb_per_second": round(self.characters / 1000 / self.seconds, 1) if self.seconds else 0.0,
         }
 
 
@@ -164,24 +163,26 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    return text[max(0, start - 50):start] + "[[" + text[start:end] + "]]" + text[end:end + 30]
+    return text[max(0, start - 50) : start] + "[[" + text[start:end] + "]]" + text[end : end + 30]
 
 
-def _score_document(row: dict[str, Any], corpus: str, predictions: list[Prediction],
-                    tally: Tally, keep_errors: bool) -> None:
+def _score_document(
+    row: dict[str, Any], corpus: str, predictions: list[Prediction], tally: Tally, keep_errors: bool
+) -> None:
     text = row["text"]
     scope_end = annotated_end(text, corpus)
     timexes = row["gold"]["timexes"]
     scored = [t for t in timexes if t["type"] == "DATE" and value_precision(t["value"])]
     # Gold we cannot express but that is still a date: predicting it is not an error.
     expressible_elsewhere = [
-        t for t in timexes if t not in scored and (
-            t["type"] == "DATE" or (t["type"] == "TIME" and _DATE_PREFIX.match(t["value"])))]
+        t
+        for t in timexes
+        if t not in scored and (t["type"] == "DATE" or (t["type"] == "TIME" and _DATE_PREFIX.match(t["value"])))
+    ]
     tally.gold += len(scored)
     unused = list(predictions)
     for gold in sorted(scored, key=lambda t: t["start"]):
-        match = next((p for p in unused
-                      if _overlaps(p.start, p.end, gold["start"], gold["end"])), None)
+        match = next((p for p in unused if _overlaps(p.start, p.end, gold["start"], gold["end"])), None)
         if match is None:
             if keep_errors:
                 tally.errors.append(f"MISS  {gold['value']:<12} {_context(text, gold['start'], gold['end'])!r}")
@@ -191,21 +192,24 @@ def _score_document(row: dict[str, Any], corpus: str, predictions: list[Predicti
         if match.value == gold["value"]:
             tally.value_correct += 1
         elif keep_errors:
-            tally.errors.append(f"VALUE {match.value} != {gold['value']:<12} "
-                                f"{_context(text, match.start, match.end)!r}")
+            tally.errors.append(
+                f"VALUE {match.value} != {gold['value']:<12} {_context(text, match.start, match.end)!r}"
+            )
         if match.precision == value_precision(gold["value"]):
             tally.precision_correct += 1
     for prediction in unused:
         if prediction.start >= scope_end:
             tally.out_of_scope += 1
-        elif any(_overlaps(prediction.start, prediction.end, t["start"], t["end"])
-               for t in expressible_elsewhere + scored):
+        elif any(
+            _overlaps(prediction.start, prediction.end, t["start"], t["end"]) for t in expressible_elsewhere + scored
+        ):
             tally.neutral += 1
         else:
             tally.false_positives += 1
             if keep_errors:
-                tally.errors.append(f"FP    {prediction.value:<12} "
-                                    f"{_context(text, prediction.start, prediction.end)!r}")
+                tally.errors.append(
+                    f"FP    {prediction.value:<12} {_context(text, prediction.start, prediction.end)!r}"
+                )
 
 
 def _documents(path: Path) -> Iterator[tuple[dict[str, Any], datetime]]:
@@ -217,8 +221,7 @@ def _documents(path: Path) -> Iterator[tuple[dict[str, Any], datetime]]:
                     yield row, parse_timestamp(row["published_at"])
 
 
-def evaluate_dates(path: Path, *, baseline: bool = True,
-                   errors: int = 0) -> dict[str, Any]:
+def evaluate_dates(path: Path, *, baseline: bool = True, errors: int = 0) -> dict[str, Any]:
     """Figures for one corpus file: {"corpus", "documents", "systems": {name: figures}}.
 
     With `errors` > 0, each system's figures also carry up to that many error lines (misses,
@@ -248,9 +251,18 @@ def evaluate_dates(path: Path, *, baseline: bool = True,
     return result
 
 
-_COLUMNS = ("gold", "span_recall", "span_precision", "value_accuracy",
-            "precision_field_accuracy", "end_to_end", "false_positives", "neutral", "out_of_scope",
-            "kb_per_second")
+_COLUMNS = (
+    "gold",
+    "span_recall",
+    "span_precision",
+    "value_accuracy",
+    "precision_field_accuracy",
+    "end_to_end",
+    "false_positives",
+    "neutral",
+    "out_of_scope",
+    "kb_per_second",
+)
 
 
 def format_report(results: list[dict[str, Any]]) -> str:
@@ -259,8 +271,7 @@ def format_report(results: list[dict[str, Any]]) -> str:
     rows = [header]
     for result in results:
         for name, figures in result["systems"].items():
-            rows.append([result["corpus"], str(result["documents"]), name,
-                         *(str(figures[c]) for c in _COLUMNS)])
+            rows.append([result["corpus"], str(result["documents"]), name, *(str(figures[c]) for c in _COLUMNS)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
 
@@ -269,8 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path, help="gold JSON-lines files")
     parser.add_argument("--no-baseline", action="store_true", help="skip dateparser")
-    parser.add_argument("--errors", type=int, default=0, metavar="N",
-                        help="print up to N error lines per system and corpus")
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="print up to N error lines per system and corpus"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     present = [p for p in args.paths if p.is_file()]
@@ -279,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     if not present:
         print("no gold files found: nothing to evaluate", file=sys.stderr)
         return 0
-    results = [evaluate_dates(p, baseline=not args.no_baseline, errors=args.errors)
-               for p in present]
+    results = [evaluate_dates(p, baseline=not args.no_baseline, errors=args.errors) for p in present]
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

@@ -35,8 +35,9 @@ import hashlib
 import json
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from workers.consolidate.match import date_interval
 from workers.extract.codes import code_table
@@ -78,8 +79,10 @@ def read_realnews(gold_path: Path, texts: Path) -> list[dict[str, Any]]:
         if hashlib.sha256(found["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
             raise ValueError(f"{gold_path.name}: the text of {gold['id']} in {texts} is not the annotated one")
         body = found["body"]
-        events = [{**e, "trigger": body[slice(*e["trigger"])],
-                   "evidence": [body[start:end] for start, end in e["evidence"]]} for e in gold["events"]]
+        events = [
+            {**e, "trigger": body[slice(*e["trigger"])], "evidence": [body[start:end] for start, end in e["evidence"]]}
+            for e in gold["events"]
+        ]
         out.append({**found, "gold": {"events": events}})
     return out
 
@@ -95,10 +98,17 @@ def set_kind(path: Path) -> str:
 
 def _article(record: dict[str, Any]) -> Article:
     if "body" in record:
-        return Article(id=record["id"], body=record["body"], published_at=record["published_at"],
-                       url=record.get("url"), source=record.get("source"), title=record.get("title"))
-    return Article(id=record["id"], body=record["text"],
-                   published_at=record.get("published_at") or PLACEHOLDER_PUBLISHED)
+        return Article(
+            id=record["id"],
+            body=record["body"],
+            published_at=record["published_at"],
+            url=record.get("url"),
+            source=record.get("source"),
+            title=record.get("title"),
+        )
+    return Article(
+        id=record["id"], body=record["text"], published_at=record.get("published_at") or PLACEHOLDER_PUBLISHED
+    )
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
@@ -136,35 +146,51 @@ def score_devset(records: list[dict[str, Any]], predictions: list[list[Event]]) 
         unmatched = list(events)
         for gold in record["gold"]["events"]:
             spans = _spans(record["body"], gold["evidence"])
-            candidates = [e for e in unmatched if e.type == gold["type"] and any(
-                e.evidence.start < end and start < e.evidence.end for start, end in spans)]
+            candidates = [
+                e
+                for e in unmatched
+                if e.type == gold["type"]
+                and any(e.evidence.start < end and start < e.evidence.end for start, end in spans)
+            ]
             if not candidates:
                 counts[gold["type"]][2] += 1
                 errors.append(f"FN {record['id']} {gold['type']}/{gold['subtype']} '{gold['trigger']}'")
                 continue
-            event = max(candidates, key=lambda e: (
-                gold["trigger"].lower() in e.trigger.text.lower() or e.trigger.text.lower() in gold["trigger"].lower(),
-                e.subtype == gold["subtype"], e.confidence))
+            event = max(
+                candidates,
+                key=lambda e: (
+                    gold["trigger"].lower() in e.trigger.text.lower()
+                    or e.trigger.text.lower() in gold["trigger"].lower(),
+                    e.subtype == gold["subtype"],
+                    e.confidence,
+                ),
+            )
             unmatched.remove(event)
             counts[gold["type"]][0] += 1
             _score_attributes(record["id"], gold, event, attrs, errors)
         for event in unmatched:
             counts[event.type][1] += 1
-            errors.append(f"FP {record['id']} {event.type}/{event.subtype} '{event.trigger.text}' "
-                          f"({event.confidence})")
+            errors.append(f"FP {record['id']} {event.type}/{event.subtype} '{event.trigger.text}' ({event.confidence})")
     per_type = {t: _prf(*counts[t]) for t in sorted(set(TYPES) | set(counts))}
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
     return {
-        "articles": len(records), "per_type": per_type, "micro": _prf(*total), "macro_f1": _macro_f1(per_type),
-        "location_country": _accuracy(*attrs["country"]), "location_161km": _accuracy(*attrs["km"]),
-        "date_value": _accuracy(*attrs["date"]), "date_precision": _accuracy(*attrs["precision"]),
+        "articles": len(records),
+        "per_type": per_type,
+        "micro": _prf(*total),
+        "macro_f1": _macro_f1(per_type),
+        "location_country": _accuracy(*attrs["country"]),
+        "location_161km": _accuracy(*attrs["km"]),
+        "date_value": _accuracy(*attrs["date"]),
+        "date_precision": _accuracy(*attrs["precision"]),
         "date_within": _accuracy(*attrs["date_within"]),
-        "subtype": _accuracy(*attrs["subtype"]), "errors": errors,
+        "subtype": _accuracy(*attrs["subtype"]),
+        "errors": errors,
     }
 
 
-def _score_attributes(article_id: str, gold: dict[str, Any], event: Event,
-                      attrs: dict[str, list[int]], errors: list[str]) -> None:
+def _score_attributes(
+    article_id: str, gold: dict[str, Any], event: Event, attrs: dict[str, list[int]], errors: list[str]
+) -> None:
     def tally(name: str, ok: bool, detail: str) -> None:
         attrs[name][0] += ok
         attrs[name][1] += 1
@@ -175,23 +201,32 @@ def _score_attributes(article_id: str, gold: dict[str, Any], event: Event,
     where = gold.get("location") or {}
     loc = event.location
     if where.get("country_code"):
-        tally("country", loc is not None and loc.country_code == where["country_code"],
-              f"{loc and loc.country_code} != {where['country_code']}")
+        tally(
+            "country",
+            loc is not None and loc.country_code == where["country_code"],
+            f"{loc and loc.country_code} != {where['country_code']}",
+        )
     if where.get("lat") is not None:
-        near = loc is not None and loc.lat is not None and loc.lon is not None and distance_km(
-            (loc.lat, loc.lon), (where["lat"], where["lon"])) <= WITHIN_KM
+        near = (
+            loc is not None
+            and loc.lat is not None
+            and loc.lon is not None
+            and distance_km((loc.lat, loc.lon), (where["lat"], where["lon"])) <= WITHIN_KM
+        )
         tally("km", near, f"{loc and loc.name} not within {WITHIN_KM:.0f} km")
     when = gold.get("date")
     if when:
         tally("date", event.date.value == when["value"], f"{event.date.value} != {when['value']}")
-        tally("precision", event.date.precision == when["precision"],
-              f"{event.date.precision} != {when['precision']}")
+        tally("precision", event.date.precision == when["precision"], f"{event.date.precision} != {when['precision']}")
         # The gold may give a week or a month where the text leaves the day open: a date
         # inside the gold's days is right at the precision the gold can vouch for.
         found = date_interval(event.date, 0)
         gold_days = date_interval(EventDate(when["value"], when["precision"], None, "text"), 0)
-        tally("date_within", gold_days[0] <= found[0] and found[1] <= gold_days[1],
-              f"{event.date.value} not within {when['value']}")
+        tally(
+            "date_within",
+            gold_days[0] <= found[0] and found[1] <= gold_days[1],
+            f"{event.date.value} not within {when['value']}",
+        )
 
 
 # The PLOVER gold records use the 2018 category names; our codes table the 2021 ones.
@@ -225,8 +260,9 @@ def plover_types(type_raw: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def score_sentences(records: list[dict[str, Any]], predictions: list[list[Event]], *,
-                    codes_mapping: bool = False) -> dict[str, Any]:
+def score_sentences(
+    records: list[dict[str, Any]], predictions: list[list[Event]], *, codes_mapping: bool = False
+) -> dict[str, Any]:
     """Per-type P/R/F1 at sentence level: the set of predicted types against the gold types.
 
     With `codes_mapping`, a gold event accepts every type `plover_types` gives for its raw
@@ -237,8 +273,10 @@ def score_sentences(records: list[dict[str, Any]], predictions: list[list[Event]
     errors = []
     for record, events in zip(records, predictions):
         raw = ",".join(e.get("type_raw") or "" for e in record["gold"]["events"])
-        accepted = [plover_types(e.get("type_raw")) if codes_mapping else
-                    (() if e["type"] == "other" else (e["type"],)) for e in record["gold"]["events"]]
+        accepted = [
+            plover_types(e.get("type_raw")) if codes_mapping else (() if e["type"] == "other" else (e["type"],))
+            for e in record["gold"]["events"]
+        ]
         predicted = {e.type for e in events}
         gold_any = {t for types in accepted for t in types}
         for t in sorted(predicted):
@@ -251,8 +289,13 @@ def score_sentences(records: list[dict[str, Any]], predictions: list[list[Event]
                 errors.append(f"FN {record['id']} {types[0]} (gold {raw}): {record['text'][:90]}")
     per_type = {t: _prf(*counts[t]) for t in sorted(set(TYPES) | set(counts))}
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return {"sentences": len(records), "per_type": per_type, "micro": _prf(*total),
-            "macro_f1": _macro_f1(per_type), "errors": errors}
+    return {
+        "sentences": len(records),
+        "per_type": per_type,
+        "micro": _prf(*total),
+        "macro_f1": _macro_f1(per_type),
+        "errors": errors,
+    }
 
 
 def describe(events: list[Event]) -> list[str]:
@@ -260,8 +303,10 @@ def describe(events: list[Event]) -> list[str]:
     for e in events:
         loc = e.location
         where = f"{loc.name} ({loc.country_code}, {loc.precision})" if loc else "-"
-        out.append(f"{e.type}/{e.subtype} '{e.trigger.text}' date={e.date.value}/{e.date.precision}"
-                   f"/{e.date.source} loc={where} conf={e.confidence}")
+        out.append(
+            f"{e.type}/{e.subtype} '{e.trigger.text}' date={e.date.value}/{e.date.precision}"
+            f"/{e.date.source} loc={where} conf={e.confidence}"
+        )
     return out
 
 
@@ -274,11 +319,14 @@ def throughput(articles: list[Article], extractor: Extractor, repeat: int = 1) -
         for _ in extractor.annotate_many(articles):
             pass
     seconds = time.perf_counter() - start
-    return {"articles_per_s": round(len(articles) * repeat / seconds, 2),
-            "words_per_s": round(words / seconds), "seconds": round(seconds, 2)}
+    return {
+        "articles_per_s": round(len(articles) * repeat / seconds, 2),
+        "words_per_s": round(words / seconds),
+        "seconds": round(seconds, 2),
+    }
 
 
-def parse_only(articles: list[Article], nlp: "Language") -> dict[str, float]:
+def parse_only(articles: list[Article], nlp: Language) -> dict[str, float]:
     """The reference cost: `nlp.pipe` over every body, nothing else."""
     bodies = [a.body for a in articles]
     list(nlp.pipe(bodies[:2]))
@@ -287,12 +335,16 @@ def parse_only(articles: list[Article], nlp: "Language") -> dict[str, float]:
         pass
     seconds = time.perf_counter() - start
     words = sum(len(b.split()) for b in bodies)
-    return {"articles_per_s": round(len(bodies) / seconds, 2), "words_per_s": round(words / seconds),
-            "seconds": round(seconds, 2)}
+    return {
+        "articles_per_s": round(len(bodies) / seconds, 2),
+        "words_per_s": round(words / seconds),
+        "seconds": round(seconds, 2),
+    }
 
 
-def speed_comparison(articles: list[Article], selected: Extractor, everything: Extractor,
-                     rounds: int = 3) -> dict[str, Any]:
+def speed_comparison(
+    articles: list[Article], selected: Extractor, everything: Extractor, rounds: int = 3
+) -> dict[str, Any]:
     """(a) the stock spaCy pipeline over every body, (b) the extractor with sentence
     selection, (c) the extractor parsing every sentence; `rounds` interleaved runs each (the
     machine is shared, so the modes alternate), the best of each kept, and b/a, c/a."""
@@ -304,13 +356,21 @@ def speed_comparison(articles: list[Article], selected: Extractor, everything: E
         runs["c_all_sentences"].append(throughput(articles, everything))
     best = {k: max(v, key=lambda r: r["articles_per_s"]) for k, v in runs.items()}
     base = best["a_nlp_pipe_stock"]["articles_per_s"]
-    return {**best, "ratio_b_a": round(best["b_selected"]["articles_per_s"] / base, 2),
-            "ratio_c_a": round(best["c_all_sentences"]["articles_per_s"] / base, 2),
-            "all_runs": {k: [r["articles_per_s"] for r in v] for k, v in runs.items()}}
+    return {
+        **best,
+        "ratio_b_a": round(best["b_selected"]["articles_per_s"] / base, 2),
+        "ratio_c_a": round(best["c_all_sentences"]["articles_per_s"] / base, 2),
+        "all_runs": {k: [r["articles_per_s"] for r in v] for k, v in runs.items()},
+    }
 
 
-def evaluate_events(paths: Iterable[str | Path], *, select_sentences: bool = True,
-                    extractor: Extractor | None = None, texts: Path | None = None) -> dict[str, Any]:
+def evaluate_events(
+    paths: Iterable[str | Path],
+    *,
+    select_sentences: bool = True,
+    extractor: Extractor | None = None,
+    texts: Path | None = None,
+) -> dict[str, Any]:
     """Scores for every file in `paths`, keyed by "file name (kind)"; real-news gold files
     read their bodies from `texts`."""
     extractor = extractor or Extractor(select_sentences=select_sentences)
@@ -326,7 +386,8 @@ def evaluate_events(paths: Iterable[str | Path], *, select_sentences: bool = Tru
         else:
             results[name] = score_sentences(records, predictions)
             results[f"{path.name} ({set_kind(path)}, codes-table mapping)"] = score_sentences(
-                records, predictions, codes_mapping=True)
+                records, predictions, codes_mapping=True
+            )
     return results
 
 
@@ -344,8 +405,7 @@ def shared_files() -> list[Path]:
     """The shared real-text files used when ../shared is present."""
     if not SHARED.is_dir():
         return []
-    return sorted(p for p in [SHARED / "dev" / "plover.dev.jsonl", *SHARED.glob("samples/*.json")]
-                  if p.is_file())
+    return sorted(p for p in [SHARED / "dev" / "plover.dev.jsonl", *SHARED.glob("samples/*.json")] if p.is_file())
 
 
 def speed_corpus(limit: int = 80) -> tuple[str, list[Article]]:
@@ -362,8 +422,10 @@ def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
         return
     print(f"  {'type':<10} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
     for t, s in [*result["per_type"].items(), ("micro", result["micro"])]:
-        print(f"  {t:<10} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
-              f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}")
+        print(
+            f"  {t:<10} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}  "
+            f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}"
+        )
     print(f"  macro F1 over the five types {result['macro_f1']:.3f}")
     for key in ("location_country", "location_161km", "date_value", "date_precision", "date_within", "subtype"):
         if key in result:
@@ -375,10 +437,17 @@ def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="files to score (default: our dev sets, see --heldout)")
-    parser.add_argument("--heldout", action="store_true",
-                        help="also score our held-out sets (figures only: their errors are not listed)")
-    parser.add_argument("--texts", type=Path, default=REALNEWS,
-                        help="folder with the bodies of the real-news gold (default: ../realnews)")
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="also score our held-out sets (figures only: their errors are not listed)",
+    )
+    parser.add_argument(
+        "--texts",
+        type=Path,
+        default=REALNEWS,
+        help="folder with the bodies of the real-news gold (default: ../realnews)",
+    )
     parser.add_argument("--no-shared", action="store_true", help="do not add ../shared files")
     parser.add_argument("--no-speed", action="store_true", help="skip the throughput runs")
     parser.add_argument("--all-sentences", action="store_true", help="parse every sentence")
@@ -404,8 +473,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\n== throughput on {result['corpus']} (best of {len(result['all_runs']['b_selected'])} runs)")
             for key in ("a_nlp_pipe_stock", "b_selected", "c_all_sentences"):
                 r = result[key]
-                print(f"  {key:<19} {r['articles_per_s']:>7} articles/s {r['words_per_s']:>7} words/s"
-                      f"   runs {result['all_runs'][key]}")
+                print(
+                    f"  {key:<19} {r['articles_per_s']:>7} articles/s {r['words_per_s']:>7} words/s"
+                    f"   runs {result['all_runs'][key]}"
+                )
             print(f"  b/a {result['ratio_b_a']}   c/a {result['ratio_c_a']}")
         else:
             _print_table(name, result, args.errors and "held-out" not in name)

@@ -76,7 +76,11 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         missed.update(g["text"] for g in gold if id(g) not in matched_gold)
         spurious.update(p.text for p in pred if id(p) not in matched_pred)
         for p, g in pairs:
-            ok = p.lat is not None and p.lon is not None and distance_km((g["lat"], g["lon"]), (p.lat, p.lon)) <= ACCURACY_KM
+            ok = (
+                p.lat is not None
+                and p.lon is not None
+                and distance_km((g["lat"], g["lon"]), (p.lat, p.lon)) <= ACCURACY_KM
+            )
             near += ok
             tally = by_precision.setdefault(p.precision, [0, 0])
             tally[0] += 1
@@ -87,13 +91,18 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
     precision = n_match / n_pred if n_pred else 0.0
     recall = n_match / n_gold if n_gold else 0.0
     return {
-        "gold": n_gold, "predicted": n_pred, "matched": n_match,
-        "precision": precision, "recall": recall,
+        "gold": n_gold,
+        "predicted": n_pred,
+        "matched": n_match,
+        "precision": precision,
+        "recall": recall,
         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         "accuracy_161km": near / n_match if n_match else 0.0,
         "country_accuracy": same_country / n_match if n_match else 0.0,
         "accuracy_161km_by_precision": {k: (n, ok / n) for k, (n, ok) in sorted(by_precision.items())},
-        "missed": missed, "spurious": spurious, "far": far,
+        "missed": missed,
+        "spurious": spurious,
+        "far": far,
     }
 
 
@@ -123,8 +132,9 @@ def evaluate_places(path: Path, *, with_parse: bool = True) -> dict[str, Any]:
     from workers.extract.pipeline import Extractor
     from workers.records import Article
 
-    articles = [Article(id=d["id"], body=d["text"], published_at=d.get("published_at") or "2000-01-01T12:00:00Z")
-                for d in docs]
+    articles = [
+        Article(id=d["id"], body=d["text"], published_at=d.get("published_at") or "2000-01-01T12:00:00Z") for d in docs
+    ]
     extractor = Extractor(nlp=nlp, geocoder=geo)
     started = time.perf_counter()
     extracted = [a.places for a in extractor.annotate_many(articles)]
@@ -137,8 +147,10 @@ def _report(name: str, r: dict[str, Any], errors: int) -> None:
     print(f"{name}: gold {r['gold']}, predicted {r['predicted']}, matched {r['matched']}")
     print(f"  precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
     print(f"  accuracy@161km {r['accuracy_161km']:.3f}  country accuracy {r['country_accuracy']:.3f}")
-    print("  accuracy@161km by predicted precision: " + ", ".join(
-        f"{k} {acc:.3f} (n={n})" for k, (n, acc) in r["accuracy_161km_by_precision"].items()))
+    print(
+        "  accuracy@161km by predicted precision: "
+        + ", ".join(f"{k} {acc:.3f} (n={n})" for k, (n, acc) in r["accuracy_161km_by_precision"].items())
+    )
     if errors:
         for label in ("missed", "spurious", "far"):
             print(f"  {label}: " + "; ".join(f"{k} x{v}" for k, v in r[label].most_common(errors)))
@@ -151,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-parse", action="store_true", help="skip the spaCy parse")
     args = parser.parse_args(argv)
     if not args.path.is_file():
-        print(f"no such file: {args.path} (the dev sets live in ../shared/dev beside the checkout); nothing to evaluate")
+        print(
+            f"no such file: {args.path} (the dev sets live in ../shared/dev beside the checkout); nothing to evaluate"
+        )
         return 0
     result = evaluate_places(args.path, with_parse=not args.no_parse)
     print(f"corpus {args.path.name}")

@@ -49,7 +49,8 @@ def code_table() -> dict[tuple[str, str], EventCode]:
     table: dict[tuple[str, str], EventCode] = {}
     for type_, subtype, parent, cameo, plover, mode, meaning in read_tsv(DATA, 7):
         table[(type_, subtype)] = EventCode(
-            type_, subtype, parent, cameo, f"{plover}/{mode}" if plover and mode else plover, meaning)
+            type_, subtype, parent, cameo, f"{plover}/{mode}" if plover and mode else plover, meaning
+        )
     return table
 
 

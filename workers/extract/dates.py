@@ -14,10 +14,10 @@ accuracy are described in docs/dates.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Callable
 
 from workers.lang import en
 from workers.records import DatePrecision, TimeExpression
@@ -33,19 +33,19 @@ _NUMBER_WORDS = en.NUMBER_WORDS
 # Month names must be capitalized: that alone removes "may attack" and "a protest march".
 _MONTH_FULL = r"(?:" + "|".join(full for full, *_ in en.MONTHS) + ")"
 # Abbreviations only count next to a day or a year ("Jan" alone is a first name).
-_MONTH_ANY = (r"(?:" + _MONTH_FULL[3:-1] +
-              r"|(?:" + "|".join(a for _, *abbr in en.MONTHS for a in abbr) + r")\.?)")
+_MONTH_ANY = r"(?:" + _MONTH_FULL[3:-1] + r"|(?:" + "|".join(a for _, *abbr in en.MONTHS for a in abbr) + r")\.?)"
 _WEEKDAY = r"(?:" + "|".join(full for full, *_ in en.WEEKDAYS) + ")"
 _WEEKDAY_ANY = _WEEKDAY[:-1] + r"|(?:" + "|".join(a for _, *abbr in en.WEEKDAYS for a in abbr) + r")\.?)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR_SUFFIX = (r"(?:,?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
-                r"|\s+(?P<rel_year>last|this|next)\s+year)?")
+_YEAR_SUFFIX = (
+    r"(?:,?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
+    r"|\s+(?P<rel_year>last|this|next)\s+year)?"
+)
 _TIME_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|noon))?"
 _NUMBER = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 # Day names that are part of titles or holidays, not dates.
-_NAMED_DAY_BEFORE = re.compile(
-    r"(?:Good|Black|Bloody|Super|Ash|Palm|Easter|Holy|Maundy|Cyber|Shrove|Low)\s+$")
+_NAMED_DAY_BEFORE = re.compile(r"(?:Good|Black|Bloody|Super|Ash|Palm|Easter|Holy|Maundy|Cyber|Shrove|Low)\s+$")
 
 # --- tense cues -----------------------------------------------------------------------
 
@@ -53,13 +53,13 @@ _NAMED_DAY_BEFORE = re.compile(
 # did worse than this left-hand word list (docs/dates.md).
 _FUTURE_WORDS = frozenset(
     "will 'll wo shall would going scheduled planned plans plan planning expected expects "
-    "expect upcoming tomorrow soon".split())
+    "expect upcoming tomorrow soon".split()
+)
 # Cues that are future only when they govern the expression ("through Friday", "due on
 # Monday", "set for Sunday"); elsewhere in the clause they are ordinary words ("marched
 # through the capital on Sunday", "set fire", "due to"), so only the last two words before
 # the expression are read for them.
-_FUTURE_ADJACENT = frozenset(
-    "due till until coming slated payable effective expire expires through starting".split())
+_FUTURE_ADJACENT = frozenset("due till until coming slated payable effective expire expires through starting".split())
 _ADJACENT_WORDS = 2
 # ... except "set to begin", "slated for": scheduled, wherever they stand in the clause. "set"
 # alone is no cue: "a bomb set off Wednesday", "set fire on Sunday", "set Friday as the
@@ -69,14 +69,15 @@ _SCHEDULED = frozenset({"set", "slated"})
 _PAST_FINITE = frozenset("said told was were did ago since last yesterday".split())
 _PAST_WORDS = _PAST_FINITE | frozenset(
     "had been came went took made gave met began held left fell rose sent saw found became "
-    "struck shot won lost fled hit killed announced reported".split())
+    "struck shot won lost fled hit killed announced reported".split()
+)
 _WORD = re.compile(r"[A-Za-z']+")
 _CLAUSE_END = re.compile(r"[.!?;:\n]\s")
 
 
 def _tense(text: str, start: int) -> int:
     """+1 when the last tense cue before `start` in its clause is a future one, -1 past, 0 none."""
-    left = text[max(0, start - 90):start]
+    left = text[max(0, start - 90) : start]
     clause_start = 0
     for stop in _CLAUSE_END.finditer(left):
         clause_start = stop.end()
@@ -85,8 +86,11 @@ def _tense(text: str, start: int) -> int:
     for n, word in enumerate(words):
         token = word.group().lower()
         following = words[n + 1].group().lower() if n + 1 < len(words) else ""
-        if token in _FUTURE_WORDS or (token in _FUTURE_ADJACENT and n >= len(words) - _ADJACENT_WORDS) \
-                or (token in _SCHEDULED and following in ("to", "for")):
+        if (
+            token in _FUTURE_WORDS
+            or (token in _FUTURE_ADJACENT and n >= len(words) - _ADJACENT_WORDS)
+            or (token in _SCHEDULED and following in ("to", "for"))
+        ):
             direction, after_modal = 1, after_modal or token in en.FUTURE_MODALS
         elif token in _PAST_FINITE or (token in _PAST_WORDS and not after_modal):
             direction, after_modal = -1, False
@@ -119,8 +123,9 @@ _FAR_AHEAD_DAYS = 90
 _FAR_AHEAD_MONTHS = 3
 
 
-def _pick_year(today: date, month: int, day: int, direction: int,
-               weekday: int | None = None, latest: bool = False) -> date | None:
+def _pick_year(
+    today: date, month: int, day: int, direction: int, weekday: int | None = None, latest: bool = False
+) -> date | None:
     """The year for a month and day written without one.
 
     A weekday written beside it ("Friday, Oct. 13") decides between years. Otherwise the
@@ -129,12 +134,13 @@ def _pick_year(today: date, month: int, day: int, direction: int,
     tense did worse: "extended to Nov. 6" has a past verb and a coming date. With `latest`,
     the latest occurrence on or before publication (a weekday beside it still decides).
     """
-    candidates = [d for y in (today.year - 1, today.year, today.year + 1)
-                  if (d := _safe_date(y, month, day)) is not None]
+    candidates = [
+        d for y in (today.year - 1, today.year, today.year + 1) if (d := _safe_date(y, month, day)) is not None
+    ]
     if latest:
         candidates = [d for d in candidates if d <= today] or [
-            d for y in (today.year - 2, today.year - 3, today.year - 4)
-            if (d := _safe_date(y, month, day)) is not None]
+            d for y in (today.year - 2, today.year - 3, today.year - 4) if (d := _safe_date(y, month, day)) is not None
+        ]
     if weekday is not None:
         matching = [d for d in candidates if d.weekday() == weekday]
         if matching:
@@ -220,8 +226,7 @@ class _Context:
     def tense(self, match: re.Match[str]) -> int:
         return -1 if self.past else _tense(self.text, match.start())
 
-    def pick_year(self, match: re.Match[str], month: int, day: int,
-                  weekday: int | None = None) -> date | None:
+    def pick_year(self, match: re.Match[str], month: int, day: int, weekday: int | None = None) -> date | None:
         return _pick_year(self.today, month, day, self.tense(match), weekday, latest=self.past)
 
 
@@ -236,7 +241,8 @@ def _resolve_iso(m: re.Match[str], ctx: _Context) -> Resolved | None:
 # two-digit one after a slash ("7/8/07").
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)"
-    r"(?P<y>(?:1[89]|20)\d\d|(?<=/)\d\d)(?![\d/]|[.-]\d)")
+    r"(?P<y>(?:1[89]|20)\d\d|(?<=/)\d\d)(?![\d/]|[.-]\d)"
+)
 # How the text writes dates in words: "March 13" (month first) or "13 March" (day first).
 _WORDS_MONTH_FIRST = re.compile(r"\b" + _MONTH_ANY + r"\s+[0-3]?\d(?:st|nd|rd|th)?(?![\d:])\b")
 _WORDS_DAY_FIRST = re.compile(r"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_ANY + r"(?!\w)")
@@ -293,9 +299,20 @@ def _resolve_numeric(m: re.Match[str], ctx: _Context) -> Resolved | None:
 # after the second member of a pair belongs to the first too.
 _PAIR_DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
 _SHARED_YEAR_AFTER = re.compile(
-    r"\s*(?:and|or|to|through|until|-|–)\s*(?:" + _MONTH_ANY + r"\s+" + _PAIR_DAY + "|" + _PAIR_DAY
-    + r"(?:\s+of)?\s+" + _MONTH_ANY + "|" + _MONTH_ANY + "|" + _PAIR_DAY
-    + r"),?\s+(?:of\s+)?((?:1[89]|20)\d\d)\b")
+    r"\s*(?:and|or|to|through|until|-|–)\s*(?:"
+    + _MONTH_ANY
+    + r"\s+"
+    + _PAIR_DAY
+    + "|"
+    + _PAIR_DAY
+    + r"(?:\s+of)?\s+"
+    + _MONTH_ANY
+    + "|"
+    + _MONTH_ANY
+    + "|"
+    + _PAIR_DAY
+    + r"),?\s+(?:of\s+)?((?:1[89]|20)\d\d)\b"
+)
 
 
 def _shared_year(m: re.Match[str], ctx: _Context) -> int | None:
@@ -324,7 +341,7 @@ def _resolve_month_relative_year(m: re.Match[str], ctx: _Context) -> Resolved | 
 
 
 def _resolve_modified_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    """"last March", "next April", "this June", "early May": a month of a year to choose."""
+    """ "last March", "next April", "this June", "early May": a month of a year to choose."""
     month = _month_number(m["month"])
     modifier = (m.groupdict().get("mod") or "").lower()
     if modifier == "last":
@@ -343,7 +360,9 @@ def _resolve_modified_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
 # Words before a bare "May"/"March" that make it a month rather than a verb or a noun.
 _MONTH_CUE_BEFORE = re.compile(
     r"(?:\b(?:in|since|by|until|till|from|through|during|of|before|after|between|to|and|or"
-    r"|early|late|mid|last|next|this|end|beginning|start|middle)[\s-]+|-)$", re.IGNORECASE)
+    r"|early|late|mid|last|next|this|end|beginning|start|middle)[\s-]+|-)$",
+    re.IGNORECASE,
+)
 # "the May elections" is a month; "the March of Dimes", "the March on Rome" are names.
 _MONTH_AS_MODIFIER = re.compile(r"\s+(?!(?:of|on|to|for|and|or)\b)[a-z]")
 _CAPITALIZED_NEXT = re.compile(r"\s+[A-Z][a-z]")
@@ -356,33 +375,30 @@ _SET_BEFORE = re.compile(r"\b(?:each|every)\s+$", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, position: int) -> bool:
-    before = text[max(0, position - 4):position]
+    before = text[max(0, position - 4) : position]
     return not before.strip() or "\n" in before or before.rstrip()[-1] in ".!?\"'`(“‘:"
 
 
 def _resolve_bare_month(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    before = ctx.text[max(0, m.start() - 20):m.start()]
+    before = ctx.text[max(0, m.start() - 20) : m.start()]
     if _SET_BEFORE.search(before):
         return None
     # "April Ryan", "June Carter": a capitalized word after a month name makes it a name.
-    if (_CAPITALIZED_NEXT.match(ctx.text, m.end())
-            and not _WEEKDAY_NEXT.match(ctx.text, m.end())):
+    if _CAPITALIZED_NEXT.match(ctx.text, m.end()) and not _WEEKDAY_NEXT.match(ctx.text, m.end()):
         return None
     if m["month"] in ("May", "March") and not (
-            _MONTH_CUE_BEFORE.search(before)
-            or (_THE_BEFORE.search(before)
-                and _MONTH_AS_MODIFIER.match(ctx.text, m.end()))):
+        _MONTH_CUE_BEFORE.search(before) or (_THE_BEFORE.search(before) and _MONTH_AS_MODIFIER.match(ctx.text, m.end()))
+    ):
         return None
     return _resolve_modified_month(m, ctx)
 
 
 def _resolve_weekday(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    before = ctx.text[max(0, m.start() - 10):m.start()]
+    before = ctx.text[max(0, m.start() - 10) : m.start()]
     if _NAMED_DAY_BEFORE.search(before) or (not m["mod"] and _SET_BEFORE.search(before)):
         return None
     # "Sunday Times", "Monday Night Football": a day name that starts a title.
-    if (_CAPITALIZED_NEXT.match(ctx.text, m.end())
-            and not _MONTH_NEXT.match(ctx.text, m.end())):
+    if _CAPITALIZED_NEXT.match(ctx.text, m.end()) and not _MONTH_NEXT.match(ctx.text, m.end()):
         return None
     weekday = _weekday_number(m["weekday"])
     modifier = (m["mod"] or "").lower()
@@ -396,14 +412,23 @@ def _resolve_weekday(m: re.Match[str], ctx: _Context) -> Resolved | None:
 
 _DEICTIC_WORDS = ("today", "tonight", "morning", "afternoon", "evening", "yesterday", "night", "tomorrow")
 _DEICTIC_OFFSETS = {
-    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-    "earlier today": 0, "later today": 0, "yesterday": -1, "last night": -1,
-    "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2,
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "earlier today": 0,
+    "later today": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
 }
 
 
 def _is_title(m: re.Match[str], ctx: _Context, group: str) -> bool:
-    """"USA Today", ABC's "This Week": a capitalized deictic word inside a sentence."""
+    """ "USA Today", ABC's "This Week": a capitalized deictic word inside a sentence."""
     word_start = m.start(group)
     if not m[group][0].isupper():
         return False
@@ -431,7 +456,7 @@ def _resolve_relative_unit(m: re.Match[str], ctx: _Context) -> Resolved | None:
 
 
 def _resolve_weekend(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    """"(over) the weekend", "last/this/next weekend": the ISO week of that Saturday and
+    """ "(over) the weekend", "last/this/next weekend": the ISO week of that Saturday and
     Sunday. Bare and "past" look back (the weekend under way or the latest finished one)
     unless a future cue precedes; "last" is the previous week's, "next" the coming one."""
     which = (m["which"] or "").lower()
@@ -460,9 +485,14 @@ def _resolve_ago(m: re.Match[str], ctx: _Context) -> Resolved | None:
     return _year(ctx.today.year - count)
 
 
-_FIXED_HOLIDAYS = {"new year's day": (1, 1), "new year's eve": (12, 31),
-                   "christmas day": (12, 25), "christmas eve": (12, 24),
-                   "fourth of july": (7, 4), "july fourth": (7, 4)}
+_FIXED_HOLIDAYS = {
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "fourth of july": (7, 4),
+    "july fourth": (7, 4),
+}
 
 
 def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
@@ -477,7 +507,8 @@ def _resolve_holiday(m: re.Match[str], ctx: _Context) -> Resolved | None:
 # price or part of a name.
 _QUANTITY_BEFORE = re.compile(
     r"(?:[$£€#]|\b(?:about|some|nearly|almost|around|over|than|least|approximately"
-    r"|roughly|only|just|estimated|total|number|Nos?\.)\s+|\d[.,]?)$")
+    r"|roughly|only|just|estimated|total|number|Nos?\.)\s+|\d[.,]?)$"
+)
 _NOT_YEAR_AFTER = re.compile(
     r"(?:s\b|%|[.,:]\d|\s*(?:GMT|UTC|EST|EDT|BST|CET|hrs?\b|hours\b|h\b|local\b|pm\b|am\b"
     r"|p\.m\.|a\.m\.|percent|per\b|km|kilo|miles?\b|met(?:er|re)s?\b|feet\b|ft\b|tons?\b"
@@ -486,7 +517,8 @@ _NOT_YEAR_AFTER = re.compile(
     r"|fighters\b|police\b|policemen\b|officers\b|civilians\b|dead\b|killed\b|injured\b"
     r"|wounded\b|detained\b|arrested\b|protesters\b|demonstrators\b|students\b|workers\b"
     r"|residents\b|refugees\b|families\b|homes\b|houses\b|votes\b|seats\b|members\b"
-    r"|cases\b|deaths\b|jobs\b|employees\b|prisoners\b|rockets\b|units\b|copies\b))")
+    r"|cases\b|deaths\b|jobs\b|employees\b|prisoners\b|rockets\b|units\b|copies\b))"
+)
 # A capitalized word inside a sentence right before a number names a thing ("Resolution
 # 1701", "Flight 1549").
 _NAME_BEFORE = re.compile(r"\b([A-Z][A-Za-z]*)\s+$")
@@ -496,12 +528,15 @@ def _resolve_year(m: re.Match[str], ctx: _Context) -> Resolved | None:
     year = int(m["year"])
     if year > ctx.today.year + 50:
         return None
-    before = ctx.text[max(0, m.start() - 25):m.start()]
+    before = ctx.text[max(0, m.start() - 25) : m.start()]
     if _QUANTITY_BEFORE.search(before) or _NOT_YEAR_AFTER.match(ctx.text, m.end()):
         return None
     name = _NAME_BEFORE.search(before)
-    if (name and name.group(1).lower() not in _MONTH_NUMBERS
-            and not _starts_sentence(ctx.text, m.start() - len(name.group(0)))):
+    if (
+        name
+        and name.group(1).lower() not in _MONTH_NUMBERS
+        and not _starts_sentence(ctx.text, m.start() - len(name.group(0)))
+    ):
         return None
     return _year(year)
 
@@ -562,8 +597,7 @@ def _pick_period(today: date, code: str, mode: str) -> str:
         year = under_way[0][0]
     elif mode == "this":  # of this calendar year; a winter touches two, take the nearer
         this_year = [sp for sp in spans if sp[1].year <= today.year <= sp[2].year]
-        year = min(this_year, key=lambda sp: min(abs((sp[1] - today).days),
-                                                 abs((sp[2] - today).days)))[0]
+        year = min(this_year, key=lambda sp: min(abs((sp[1] - today).days), abs((sp[2] - today).days)))[0]
     else:
         year = ahead[0][0] if (ahead[0][1] - today).days <= _FAR_AHEAD_DAYS else ended[-1][0]
     return f"{year:04d}-{code}"
@@ -630,7 +664,7 @@ def _resolve_period(m: re.Match[str], ctx: _Context) -> Resolved | None:
 
 
 def _resolve_relative_quarter(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    """"this quarter", "the current quarter" / "last quarter", "the latest quarter", "the
+    """ "this quarter", "the current quarter" / "last quarter", "the latest quarter", "the
     past quarter" / "next quarter": the quarter of publication, the one before, the one after."""
     if _SPORT.search(ctx.text, max(0, m.start() - 60), m.end() + 60):
         return None
@@ -642,13 +676,16 @@ def _resolve_relative_quarter(m: re.Match[str], ctx: _Context) -> Resolved | Non
 
 # A season named alone is a date only after a preposition of time; "fall" only after "in"
 # ("after the fall" of a city, "could spring", "a winter storm" are no dates).
-_SEASON_CUE_BEFORE = re.compile(r"\b(?:in|during|over|through|until|till|since|by|before|after"
-                                r"|throughout|from|to)\s+$", re.IGNORECASE)
+_SEASON_CUE_BEFORE = re.compile(
+    r"\b(?:in|during|over|through|until|till|since|by|before|after"
+    r"|throughout|from|to)\s+$",
+    re.IGNORECASE,
+)
 _FALL_CUE_BEFORE = re.compile(r"\bin\s+$", re.IGNORECASE)
 
 
 def _resolve_bare_season(m: re.Match[str], ctx: _Context) -> Resolved | None:
-    before = ctx.text[max(0, m.start() - 12):m.start()]
+    before = ctx.text[max(0, m.start() - 12) : m.start()]
     cue = _FALL_CUE_BEFORE if m["season"] == "fall" else _SEASON_CUE_BEFORE
     return _resolve_period(m, ctx) if cue.search(before) else None
 
@@ -657,15 +694,22 @@ def _resolve_bare_season(m: re.Match[str], ctx: _Context) -> Resolved | None:
 # A quarter that ended this recently is still the one meant after a future cue (results are
 # reported weeks after the quarter ends); one that begins this soon is meant without a cue.
 _RECENT_PERIOD_DAYS = 62
-_SPORT = re.compile(r"\b(?:touchdowns?|field goals?|overtime|half-?time|innings|kick-?off|playoffs?"
-                    r"|the (?:game|match)|scored|scoring)\b", re.IGNORECASE)
+_SPORT = re.compile(
+    r"\b(?:touchdowns?|field goals?|overtime|half-?time|innings|kick-?off|playoffs?"
+    r"|the (?:game|match)|scored|scoring)\b",
+    re.IGNORECASE,
+)
 _YEAR = r"(?:1[89]|20)\d\d"
 _ORDINAL = r"(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
 _HALF_ORDINAL = r"(?P<ord>first|second|latter|last|1st|2nd)"
-_OF_YEAR = (r"(?:\s+of)?(?:\s+fiscal)?\s+(?:(?P<year>" + _YEAR + r")\b|(?:the\s+)?(?P<rel>last|this"
-            r"|next)\s+year\b|(?P<the_year>the\s+(?:current\s+)?year)\b)")
-_YEAR_BEFORE = (r"(?:(?P<year>" + _YEAR + r")(?:'s)?|(?P<rel>[Ll]ast|[Tt]his|[Nn]ext)\s+year's)\s+"
-                r"(?:fiscal\s+)?")
+_OF_YEAR = (
+    r"(?:\s+of)?(?:\s+fiscal)?\s+(?:(?P<year>" + _YEAR + r")\b|(?:the\s+)?(?P<rel>last|this"
+    r"|next)\s+year\b|(?P<the_year>the\s+(?:current\s+)?year)\b)"
+)
+_YEAR_BEFORE = (
+    r"(?:(?P<year>" + _YEAR + r")(?:'s)?|(?P<rel>[Ll]ast|[Tt]his|[Nn]ext)\s+year's)\s+"
+    r"(?:fiscal\s+)?"
+)
 _NOT_A_QUARTER = r"(?![\s-]+(?:century|centuries|mile|hour|point|final|of\s+(?:a|an)\b))"
 _SEASON = r"(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter|[Ff]all)"
 _SEASON_MOD = r"(?:(?:early|late|mid|the\s+(?:end|start|beginning|middle)\s+of)[\s-]+)?"
@@ -680,91 +724,203 @@ Rule = tuple[re.Pattern[str], Resolver, tuple[str, ...]]
 
 _PERIOD_RULES: tuple[Rule, ...] = (
     # "the third quarter of 2019", "fourth-quarter 2019", "the first half of next year"
-    (re.compile(r"\b(?:the\s+)?(?:fiscal\s+)?" + _ORDINAL + r"[\s-]+(?P<unit>quarter)" + _OF_YEAR,
-                re.IGNORECASE), _resolve_period, _QUARTER),
-    (re.compile(r"\b(?:the\s+)?" + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)" + _OF_YEAR,
-                re.IGNORECASE), _resolve_period, _HALF),
+    (
+        re.compile(r"\b(?:the\s+)?(?:fiscal\s+)?" + _ORDINAL + r"[\s-]+(?P<unit>quarter)" + _OF_YEAR, re.IGNORECASE),
+        _resolve_period,
+        _QUARTER,
+    ),
+    (
+        re.compile(r"\b(?:the\s+)?" + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)" + _OF_YEAR, re.IGNORECASE),
+        _resolve_period,
+        _HALF,
+    ),
     # "the 2019 third quarter", "2019's fourth quarter", "next year's first half"
-    (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _ORDINAL + r"[\s-]+(?P<unit>quarter)\b"),
-     _resolve_period, _QUARTER),
-    (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)\b"),
-     _resolve_period, _HALF),
+    (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _ORDINAL + r"[\s-]+(?P<unit>quarter)\b"), _resolve_period, _QUARTER),
+    (re.compile(r"\b(?:the\s+)?" + _YEAR_BEFORE + _HALF_ORDINAL + r"[\s-]+(?P<unit>half)\b"), _resolve_period, _HALF),
     # "Q3 2019", "Q3/2019", "Q3 '19", "3Q 2019", "2019 Q3", "H1 2012", "1H 2012"
-    (re.compile(r"\b(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)[\s/-]?(?P<year>" + _YEAR + r"|'\d\d)\b"
-                r"|\b(?P<year2>" + _YEAR + r")[\s/-]?Q(?P<qn3>[1-4])\b"
-                r"|\b(?:H(?P<hn>[12])|(?P<hn2>[12])H)[\s/-]?(?P<year3>" + _YEAR + r"|'\d\d)\b"),
-     _resolve_period, _Q_CODES),
+    (
+        re.compile(
+            r"\b(?:Q(?P<qn>[1-4])|(?P<qn2>[1-4])Q)[\s/-]?(?P<year>" + _YEAR + r"|'\d\d)\b"
+            r"|\b(?P<year2>" + _YEAR + r")[\s/-]?Q(?P<qn3>[1-4])\b"
+            r"|\b(?:H(?P<hn>[12])|(?P<hn2>[12])H)[\s/-]?(?P<year3>" + _YEAR + r"|'\d\d)\b"
+        ),
+        _resolve_period,
+        _Q_CODES,
+    ),
     # "the fourth quarter", "third-quarter profit", "Q4": the year from publication; "the
     # year-ago third quarter" a year before
-    (re.compile(r"\b(?:(?P<ago>year-ago|year-earlier|prior-year|year-before)\s+)?"
-                r"(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)"
-                r"[\s-]+(?P<unit>quarter)\b" + _NOT_A_QUARTER, re.IGNORECASE), _resolve_period,
-     _QUARTER),
+    (
+        re.compile(
+            r"\b(?:(?P<ago>year-ago|year-earlier|prior-year|year-before)\s+)?"
+            r"(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth|final|1st|2nd|3rd|4th)"
+            r"[\s-]+(?P<unit>quarter)\b" + _NOT_A_QUARTER,
+            re.IGNORECASE,
+        ),
+        _resolve_period,
+        _QUARTER,
+    ),
     (re.compile(r"(?<![\w-])Q(?P<qn>[1-4])(?![\w-])"), _resolve_period, _Q_CODES),
-    (re.compile(r"\b(?P<which>this|the\s+(?:current|present|latest|previous|past|most\s+recent"
-                r"|last|prior|preceding)|last|next|the\s+(?:next|coming))\s+quarter\b"
-                + _NOT_A_QUARTER, re.IGNORECASE), _resolve_relative_quarter, _QUARTER),
+    (
+        re.compile(
+            r"\b(?P<which>this|the\s+(?:current|present|latest|previous|past|most\s+recent"
+            r"|last|prior|preceding)|last|next|the\s+(?:next|coming))\s+quarter\b" + _NOT_A_QUARTER,
+            re.IGNORECASE,
+        ),
+        _resolve_relative_quarter,
+        _QUARTER,
+    ),
     # "the summer of 2010", "winter 2010", "spring of last year"
-    (re.compile(r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"(?:\s+of)?,?\s+(?P<year>" + _YEAR
-                + r")(?![\d,.]\d)\b"), _resolve_period, _SEASONS),
-    (re.compile(r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"\s+of\s+(?P<rel>last|this|next)"
-                r"\s+year\b"), _resolve_period, _SEASONS),
+    (
+        re.compile(
+            r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"(?:\s+of)?,?\s+(?P<year>" + _YEAR + r")(?![\d,.]\d)\b"
+        ),
+        _resolve_period,
+        _SEASONS,
+    ),
+    (
+        re.compile(
+            r"\b" + _SEASON_MOD + r"(?:the\s+)?" + _SEASON + r"\s+of\s+(?P<rel>last|this|next)"
+            r"\s+year\b"
+        ),
+        _resolve_period,
+        _SEASONS,
+    ),
     # "last fall", "this spring", "this past summer", "early next winter"
-    (re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?(?P<which>[Ll]ast|[Tt]his(?:\s+(?:past|coming))?"
-                r"|[Nn]ext)\s+" + _SEASON + r"\b(?!\s+[A-Z])"), _resolve_period, _SEASONS),
+    (
+        re.compile(
+            r"\b(?:(?:early|late|mid)[\s-]+)?(?P<which>[Ll]ast|[Tt]his(?:\s+(?:past|coming))?"
+            r"|[Nn]ext)\s+" + _SEASON + r"\b(?!\s+[A-Z])"
+        ),
+        _resolve_period,
+        _SEASONS,
+    ),
     # "in the summer", "during winter", "by early spring" (see _resolve_bare_season)
-    (re.compile(r"\b(?:the\s+)?" + _SEASON_MOD + r"(?P<season>spring|summer|autumn|winter|fall)\b"
-                r"(?!\s+(?:[A-Z]|of\s+\w*[a-z]|in\b))"), _resolve_bare_season, _SEASONS),
+    (
+        re.compile(
+            r"\b(?:the\s+)?" + _SEASON_MOD + r"(?P<season>spring|summer|autumn|winter|fall)\b"
+            r"(?!\s+(?:[A-Z]|of\s+\w*[a-z]|in\b))"
+        ),
+        _resolve_bare_season,
+        _SEASONS,
+    ),
 )
 
 
 # "mid-2011", "early March 2015", "the end of 2011": the value of what they modify (TimeML
 # puts the part in `mod`; eventwire's precisions have no part of a year).
-_MODIFIER = (r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater"
-             r"|[Tt]he\s+(?:end|start|beginning|middle)\s+of)"
-             r"[\s-]+)?")
+_MODIFIER = (
+    r"(?:(?:[Ee]arly|[Ll]ate|[Mm]id|[Ee]arlier|[Ll]ater"
+    r"|[Tt]he\s+(?:end|start|beginning|middle)\s+of)"
+    r"[\s-]+)?"
+)
 
 # Order matters only for equal spans; overlapping matches keep the longest.
 _RULES: tuple[Rule, ...] = (
-    (re.compile(r"(?<![\d-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
-                r"(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
-                r"(?![\d-])"), _resolve_iso, ()),
+    (
+        re.compile(
+            r"(?<![\d-])(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
+            r"(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
+            r"(?![\d-])"
+        ),
+        _resolve_iso,
+        (),
+    ),
     (_NUMERIC_DATE, _resolve_numeric, ()),
-    (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?(?P<month>"
-                + _MONTH_ANY + r")\s+" + _DAY + r"(?!\d|[:.]\d)\b" + _YEAR_SUFFIX),
-     _resolve_month_day, ()),
-    (re.compile(r"\b(?:(?P<weekday>" + _WEEKDAY_ANY + r"),?\s+)?(?:the\s+)?" + _DAY
-                + r"(?:\s+of)?\s+(?P<month>" + _MONTH_ANY + r")(?!\w)" + _YEAR_SUFFIX),
-     _resolve_month_day, ()),
-    (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_ANY
-                + r"),?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)\b"),
-     _resolve_month_year, ()),
-    (re.compile(r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_FULL
-                + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"), _resolve_month_relative_year,
-     ("year",)),
-    (re.compile(r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+(?P<month>"
-                + _MONTH_FULL + r")\b"), _resolve_modified_month, ()),
-    (re.compile(r"(?<![\w-])(?P<month>" + _MONTH_FULL + r")\b(?!-)"),
-     _resolve_bare_month, ()),
-    (re.compile(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Ee]arlier)\s+)?"
-                r"(?P<weekday>" + _WEEKDAY + r")(?:'s)?" + _TIME_OF_DAY + r"\b"),
-     _resolve_weekday, ("day",)),
-    (re.compile(r"\b(?:(?:early|late|earlier|later)\s+)?(?P<deictic>"
-                + "|".join(k.replace(" ", r"\s+") for k in sorted(_DEICTIC_OFFSETS, key=len,
-                                                                    reverse=True))
-                + r")" + _TIME_OF_DAY + r"\b", re.IGNORECASE), _resolve_deictic, _DEICTIC_WORDS),
-    (re.compile(r"\b" + _MODIFIER + r"(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b",
-                re.IGNORECASE), _resolve_relative_unit, ("last", "this", "next")),
-    (re.compile(r"\b(?:(?P<which>last|this|next)\s+|the\s+(?:(?P<past>past)\s+)?)weekend\b",
-                re.IGNORECASE), _resolve_weekend, ("weekend",)),
-    (re.compile(r"\b" + _NUMBER + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
-                re.IGNORECASE), _resolve_ago, ("ago",)),
-    (re.compile(r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
-                r"|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth)"
-                r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"), _resolve_holiday,
-     ("new year", "christmas", "fourth")),
-    (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"),
-     _resolve_year, ()),
+    (
+        re.compile(
+            r"\b(?:(?P<weekday>"
+            + _WEEKDAY_ANY
+            + r"),?\s+)?(?:the\s+)?(?P<month>"
+            + _MONTH_ANY
+            + r")\s+"
+            + _DAY
+            + r"(?!\d|[:.]\d)\b"
+            + _YEAR_SUFFIX
+        ),
+        _resolve_month_day,
+        (),
+    ),
+    (
+        re.compile(
+            r"\b(?:(?P<weekday>"
+            + _WEEKDAY_ANY
+            + r"),?\s+)?(?:the\s+)?"
+            + _DAY
+            + r"(?:\s+of)?\s+(?P<month>"
+            + _MONTH_ANY
+            + r")(?!\w)"
+            + _YEAR_SUFFIX
+        ),
+        _resolve_month_day,
+        (),
+    ),
+    (
+        re.compile(
+            r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_ANY + r"),?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)\b"
+        ),
+        _resolve_month_year,
+        (),
+    ),
+    (
+        re.compile(
+            r"\b" + _MODIFIER + r"(?P<month>" + _MONTH_FULL + r")\s+(?:of\s+)?(?P<rel_year>last|this|next)\s+year\b"
+        ),
+        _resolve_month_relative_year,
+        ("year",),
+    ),
+    (
+        re.compile(
+            r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+(?P<month>" + _MONTH_FULL + r")\b"
+        ),
+        _resolve_modified_month,
+        (),
+    ),
+    (re.compile(r"(?<![\w-])(?P<month>" + _MONTH_FULL + r")\b(?!-)"), _resolve_bare_month, ()),
+    (
+        re.compile(
+            r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Ee]arlier)\s+)?"
+            r"(?P<weekday>" + _WEEKDAY + r")(?:'s)?" + _TIME_OF_DAY + r"\b"
+        ),
+        _resolve_weekday,
+        ("day",),
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:early|late|earlier|later)\s+)?(?P<deictic>"
+            + "|".join(k.replace(" ", r"\s+") for k in sorted(_DEICTIC_OFFSETS, key=len, reverse=True))
+            + r")"
+            + _TIME_OF_DAY
+            + r"\b",
+            re.IGNORECASE,
+        ),
+        _resolve_deictic,
+        _DEICTIC_WORDS,
+    ),
+    (
+        re.compile(r"\b" + _MODIFIER + r"(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b", re.IGNORECASE),
+        _resolve_relative_unit,
+        ("last", "this", "next"),
+    ),
+    (
+        re.compile(r"\b(?:(?P<which>last|this|next)\s+|the\s+(?:(?P<past>past)\s+)?)weekend\b", re.IGNORECASE),
+        _resolve_weekend,
+        ("weekend",),
+    ),
+    (
+        re.compile(r"\b" + _NUMBER + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.IGNORECASE),
+        _resolve_ago,
+        ("ago",),
+    ),
+    (
+        re.compile(
+            r"\b(?P<holiday>New\s+Year's\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve)"
+            r"|(?:the\s+)?Fourth\s+of\s+July|July\s+Fourth)"
+            r"(?:,?\s+(?P<year>(?:1[89]|20)\d\d)\b)?"
+        ),
+        _resolve_holiday,
+        ("new year", "christmas", "fourth"),
+    ),
+    (re.compile(r"(?<![\w.,/:-])" + _MODIFIER + r"(?P<year>(?:1[89]|20)\d\d)(?![\w/:]|-\d)"), _resolve_year, ()),
     *_PERIOD_RULES,
 )
 
@@ -813,30 +969,41 @@ def _shift(value: str, unit: str, step: int) -> str:
 
 def _truncate(value: str, unit: str) -> str:
     """The day, month or year (`unit`) of a value at least that fine."""
-    return value[:{"day": 10, "month": 7, "year": 4}[unit]]
+    return value[: {"day": 10, "month": 7, "year": 4}[unit]]
 
 
-_UNITS_OF = {"day": ("day",), "month": ("day", "month"),
-             "year": ("day", "week", "month", "quarter", "season", "year")}
+_UNITS_OF = {"day": ("day",), "month": ("day", "month"), "year": ("day", "week", "month", "quarter", "season", "year")}
 # What a comparison with the period a year before refers to: the reporting period.
-_PERIOD_NOUNS = {"quarter": ("quarter",), "month": ("month",), "period": ("quarter", "month"),
-                 "": ("quarter", "month")}
-_PRECISIONS: dict[str, DatePrecision] = {"day": "day", "week": "week", "month": "month",
-                                          "quarter": "year", "season": "year", "year": "year"}
+_PERIOD_NOUNS = {"quarter": ("quarter",), "month": ("month",), "period": ("quarter", "month"), "": ("quarter", "month")}
+_PRECISIONS: dict[str, DatePrecision] = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "year",
+    "season": "year",
+    "year": "year",
+}
 _SENTENCE_END = re.compile(r"[.!?]['\"”’]?\s")
 _SPAN_BEFORE = re.compile(r"\b(?:in|over|within|during|for|throughout)\s+$", re.IGNORECASE)
-_MARKET_VERB_BEFORE = re.compile(r"\b(?:end|ends|ended|ending|finish|finished|finishing|close|closed"
-                                 r"|closing|start|started|starting|open|opened|opening)\s+$")
+_MARKET_VERB_BEFORE = re.compile(
+    r"\b(?:end|ends|ended|ending|finish|finished|finishing|close|closed"
+    r"|closing|start|started|starting|open|opened|opening)\s+$"
+)
 
 
-def _reference(text: str, taken: list[Found], position: int, units: tuple[str, ...],
-               same_sentence: bool = False, within: int = _REFERENCE_CHARS) -> str | None:
+def _reference(
+    text: str,
+    taken: list[Found],
+    position: int,
+    units: tuple[str, ...],
+    same_sentence: bool = False,
+    within: int = _REFERENCE_CHARS,
+) -> str | None:
     """The value of the latest expression of one of `units` ending before `position`, within
     `within` characters (and, with `same_sentence`, in the same sentence)."""
     for _, end, value, _ in reversed(taken):
         if end <= position:
-            if position - end > within or (
-                    same_sentence and _SENTENCE_END.search(text, end, position)):
+            if position - end > within or (same_sentence and _SENTENCE_END.search(text, end, position)):
                 return None
             if _unit_of(value) in units:
                 return value
@@ -847,7 +1014,7 @@ Anaphor = Callable[[re.Match[str], str, list[Found], date], "str | None"]
 
 
 def _step(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
-    """"the following day", "the next month", "the previous year", "the year before"; not a
+    """ "the following day", "the next month", "the previous year", "the year before"; not a
     span of time ("in the next year", "over the following month")."""
     if _SPAN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
@@ -858,14 +1025,14 @@ def _step(m: re.Match[str], text: str, taken: list[Found], today: date) -> str |
 
 
 def _same(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
-    """"that day", "the same month", "later that year": the reference's day, month, year."""
+    """ "that day", "the same month", "later that year": the reference's day, month, year."""
     unit = m["unit"].lower()
     ref = _reference(text, taken, m.start(), _UNITS_OF[unit])
     return None if ref is None else _truncate(ref, unit)
 
 
 def _own(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
-    """"later in the day", "ended the day": the day of the story, else the report's; "the end
+    """ "later in the day", "ended the day": the day of the story, else the report's; "the end
     of the year", "earlier in the month": the year or month of a date in the same sentence,
     else the report's."""
     if m["market"] and not _MARKET_VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()):
@@ -876,7 +1043,7 @@ def _own(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | 
 
 
 def _period(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
-    """"the quarter", "the latest period", "the 1988 quarter", "last year's quarter", "the
+    """ "the quarter", "the latest period", "the 1988 quarter", "last year's quarter", "the
     quarter a year ago": the reporting period the text last named (a quarter or a half)."""
     ref = _reference(text, taken, m.start(), ("quarter",), within=len(text))
     if ref is None:
@@ -887,7 +1054,7 @@ def _period(m: re.Match[str], text: str, taken: list[Found], today: date) -> str
 
 
 def _year_before(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
-    """"the same period last year", "the year-ago quarter", "year-earlier (profit)", "a year
+    """ "the same period last year", "the year-ago quarter", "year-earlier (profit)", "a year
     ago", "a year earlier" after a quarter or a month: that period a year before."""
     noun = (m["noun"] or "").lower()
     units = _PERIOD_NOUNS[noun]
@@ -898,33 +1065,80 @@ def _year_before(m: re.Match[str], text: str, taken: list[Found], today: date) -
 
 
 _NOT_A_TIME_AFTER = r"(?!\s+(?:before|after|of|when|that|in\s+which|ended|ending)\b)"
-_YEAR_AGO = (r"(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year"
-             r"|of\s+the\s+(?:previous|prior|last)\s+year)")
+_YEAR_AGO = (
+    r"(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year"
+    r"|of\s+the\s+(?:previous|prior|last)\s+year)"
+)
 # As for _RULES, each with the words without which it is not run.
 _ANAPHORA: tuple[tuple[re.Pattern[str], Anaphor, tuple[str, ...]], ...] = (
-    (re.compile(r"\b[Tt]he\s+(?P<step>following|next|previous|preceding|prior)\s+(?P<unit>day|month"
-                r"|year)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"), _step,
-     ("following", "next", "previous", "preceding", "prior")),
-    (re.compile(r"\b[Tt]he\s+(?P<unit>day|month|year)\s+before\b(?!\s+(?:last|yesterday|the|a|an|his"
-                r"|her|their|its|\w+ing|[A-Z\d])\b)(?P<step>)"), _step, ("before",)),
-    (re.compile(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+that\s+|[Tt]hat\s+(?:same\s+)?|[Tt]he\s+same\s+)"
-                r"(?P<unit>day|month|year)\b" + _NOT_A_TIME_AFTER), _same, ("that", "same")),
-    (re.compile(r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+in\s+the\s+|[Tt]he\s+(?:end|start|beginning|middle"
-                r"|rest|remainder)\s+of\s+the\s+|(?P<market>the\s+(?:trading\s+)?))(?P<unit>day|month"
-                r"|year)\b(?!\s+(?:after|of|when|that|in\s+which|ended|ending)\b)"), _own,
-     ("the day", "the month", "the year", "trading day")),
-    (re.compile(r"\b(?:[Tt]he\s+)?(?:same|corresponding|comparable)\s+(?P<noun>period|quarter|month)"
-                r"\s+" + _YEAR_AGO + r"\b"), _year_before, ("same", "corresponding", "comparable")),
-    (re.compile(r"\b(?:[Tt]he\s+)?(?:comparable\s+|corresponding\s+)?(?:[Yy]ear-(?:ago|earlier|before)"
-                r"|[Pp]rior-year|[Pp]revious-year)(?:\s+(?P<noun>quarter|period|month))?\b"), _year_before,
-     ("year-", "prior-year", "previous-year")),
-    (re.compile(r"\b[Aa]\s+year\s+(?:ago|earlier|before)\b(?!\s+(?:than|that|when)\b)(?P<noun>)"),
-     _year_before, ("a year",)),
-    (re.compile(r"\b(?:[Tt]he|[Tt]hat|[Ii]ts)\s+(?:same\s+quarter|quarter|(?:latest\s+|same\s+)?period)"
-                r"(?P<ago>\s+a\s+year\s+(?:ago|earlier|before))?\b(?!\s+(?:of|ended|ending|to|from|in"
-                r"|when)\b)(?P<year>)"), _period, ("quarter", "period")),
-    (re.compile(r"\b[Tt]he\s+(?P<year>(?:1[89]|20)\d\d)\s+(?:quarter|period)\b(?P<ago>)"), _period,
-     ("quarter", "period")),
+    (
+        re.compile(
+            r"\b[Tt]he\s+(?P<step>following|next|previous|preceding|prior)\s+(?P<unit>day|month"
+            r"|year)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"
+        ),
+        _step,
+        ("following", "next", "previous", "preceding", "prior"),
+    ),
+    (
+        re.compile(
+            r"\b[Tt]he\s+(?P<unit>day|month|year)\s+before\b(?!\s+(?:last|yesterday|the|a|an|his"
+            r"|her|their|its|\w+ing|[A-Z\d])\b)(?P<step>)"
+        ),
+        _step,
+        ("before",),
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+that\s+|[Tt]hat\s+(?:same\s+)?|[Tt]he\s+same\s+)"
+            r"(?P<unit>day|month|year)\b" + _NOT_A_TIME_AFTER
+        ),
+        _same,
+        ("that", "same"),
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+in\s+the\s+|[Tt]he\s+(?:end|start|beginning|middle"
+            r"|rest|remainder)\s+of\s+the\s+|(?P<market>the\s+(?:trading\s+)?))(?P<unit>day|month"
+            r"|year)\b(?!\s+(?:after|of|when|that|in\s+which|ended|ending)\b)"
+        ),
+        _own,
+        ("the day", "the month", "the year", "trading day"),
+    ),
+    (
+        re.compile(
+            r"\b(?:[Tt]he\s+)?(?:same|corresponding|comparable)\s+(?P<noun>period|quarter|month)"
+            r"\s+" + _YEAR_AGO + r"\b"
+        ),
+        _year_before,
+        ("same", "corresponding", "comparable"),
+    ),
+    (
+        re.compile(
+            r"\b(?:[Tt]he\s+)?(?:comparable\s+|corresponding\s+)?(?:[Yy]ear-(?:ago|earlier|before)"
+            r"|[Pp]rior-year|[Pp]revious-year)(?:\s+(?P<noun>quarter|period|month))?\b"
+        ),
+        _year_before,
+        ("year-", "prior-year", "previous-year"),
+    ),
+    (
+        re.compile(r"\b[Aa]\s+year\s+(?:ago|earlier|before)\b(?!\s+(?:than|that|when)\b)(?P<noun>)"),
+        _year_before,
+        ("a year",),
+    ),
+    (
+        re.compile(
+            r"\b(?:[Tt]he|[Tt]hat|[Ii]ts)\s+(?:same\s+quarter|quarter|(?:latest\s+|same\s+)?period)"
+            r"(?P<ago>\s+a\s+year\s+(?:ago|earlier|before))?\b(?!\s+(?:of|ended|ending|to|from|in"
+            r"|when)\b)(?P<year>)"
+        ),
+        _period,
+        ("quarter", "period"),
+    ),
+    (
+        re.compile(r"\b[Tt]he\s+(?P<year>(?:1[89]|20)\d\d)\s+(?:quarter|period)\b(?P<ago>)"),
+        _period,
+        ("quarter", "period"),
+    ),
     (re.compile(r"\b[Ll]ast\s+year's\s+(?:quarter|period)\b(?P<ago>)(?P<year>)"), _period, ("year's",)),
 )
 
@@ -955,8 +1169,9 @@ def _with_anaphora(text: str, taken: list[Found], today: date) -> list[Found]:
     return sorted(kept)
 
 
-def find_dates(text: str, published_at: datetime, *, past: bool = False,
-               month_first: bool | None = None) -> list[TimeExpression]:
+def find_dates(
+    text: str, published_at: datetime, *, past: bool = False, month_first: bool | None = None
+) -> list[TimeExpression]:
     """Every date expression in `text`, in order, resolved against `published_at`.
 
     `published_at` should be timezone-aware; its own calendar date (in its offset) is the

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -50,8 +51,9 @@ PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
 # Dependency arcs along which a governor's negation or modality reaches the trigger. Not
 # prepositions: in "no group claimed responsibility for the attack" only the claim is negated.
-EMBEDDING_DEPS = frozenset({"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp",
-                            "nsubjpass", "attr", "conj", "amod", "compound"})
+EMBEDDING_DEPS = frozenset(
+    {"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp", "nsubjpass", "attr", "conj", "amod", "compound"}
+)
 # A date hanging off a noun this way modifies that noun ("last month's coup") ...
 NOUN_MODIFIER_DEPS = frozenset({"poss", "nmod"})
 # ... unless the noun is itself a time, after one of en.TEMPORAL_PREPS ("after Sunday's vote").
@@ -71,7 +73,6 @@ STATE_SUBTYPES = frozenset({"siege", "occupation", "deployment"})
 # dropped bombs", "jets bombarded". The subtype tree keeps them siblings of airstrike, so the
 # sentence-wide cues ("jets") cannot refine them sideways.
 AERIAL_SUBTYPES = frozenset({"bombing", "shelling"})
-
 
 
 @dataclass(slots=True)
@@ -124,7 +125,8 @@ _NAME = r"(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]*"
 # name in apposition ("Mike Pompeo, the secretary", "Paul Dewar, an Ottawa New Democrat MP").
 _NAME_AFTER_TITLE = re.compile(rf"(?:\s+(?:of|for|from)\s+(?:the\s+)?{_NAME})?,?\s+(?P<name>{_NAME})")
 _NAME_BEFORE_TITLE = re.compile(
-    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}$")
+    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}$"
+)
 
 
 def _tree(doc: Doc) -> _Tree:
@@ -180,7 +182,7 @@ def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
 
 def _after_comma(head: Token, dependent: Token) -> bool:
     """Whether a comma attached to `head` stands between it and a dependent to its right."""
-    return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1:dependent.left_edge.i])
+    return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1 : dependent.left_edge.i])
 
 
 def _reaction_to(head: Token, statements: dict[int, int], memo: dict[int, int | None]) -> int | None:
@@ -215,8 +217,9 @@ def _reaction_to(head: Token, statements: dict[int, int], memo: dict[int, int | 
 
 def _agent_in(head: Token, words: frozenset[str]) -> bool:
     """Whether the trigger's subject or possessor ("his fighters' march") is one of `words`."""
-    return any(c.dep_ in _SUBJECT_OR_POSSESSOR and (c.lemma_.lower() in words or c.lower_ in words)
-               for c in head.children)
+    return any(
+        c.dep_ in _SUBJECT_OR_POSSESSOR and (c.lemma_.lower() in words or c.lower_ in words) for c in head.children
+    )
 
 
 def _object(tok: Token) -> Token | None:
@@ -231,11 +234,16 @@ class FrameBuilder:
 
     def __init__(self, lexicon: Lexicon) -> None:
         unknown = lexicon.requirements("trigger") - REQUIREMENTS.keys()
-        unknown |= {r for r in lexicon.requirements("cue")
-                    if not (r.startswith("from:") and any(sub == r[5:] for _, sub in code_table()))}
+        unknown |= {
+            r
+            for r in lexicon.requirements("cue")
+            if not (r.startswith("from:") and any(sub == r[5:] for _, sub in code_table()))
+        }
         if unknown:
-            raise ValueError(f"trigger_lexicon.tsv: unknown requirements {sorted(unknown)} "
-                             f"(known: {sorted(REQUIREMENTS)}, and from:<subtype> on cues)")
+            raise ValueError(
+                f"trigger_lexicon.tsv: unknown requirements {sorted(unknown)} "
+                f"(known: {sorted(REQUIREMENTS)}, and from:<subtype> on cues)"
+            )
         self.lex = lexicon
         self._military = lexicon.words("military")
         self._nonassertive = lexicon.words("nonassertive")
@@ -286,21 +294,28 @@ class FrameBuilder:
     def _fits_pos(self, entry: LexEntry, head: Token, heading: bool) -> bool:
         if head.ent_type_ in ("DATE", "TIME", "PERSON", "GPE"):
             return False
-        if head.pos_ == "PROPN" and head.ent_type_ in NAME_ENTITIES and head.ent_iob_ != "B" and not (
-                head.i > 0 and head.doc[head.i - 1].ent_iob_ == "B" and head.doc[head.i - 1].pos_ == "DET"):
+        if (
+            head.pos_ == "PROPN"
+            and head.ent_type_ in NAME_ENTITIES
+            and head.ent_iob_ != "B"
+            and not (head.i > 0 and head.doc[head.i - 1].ent_iob_ == "B" and head.doc[head.i - 1].pos_ == "DET")
+        ):
             return False  # "the ruling Democratic Rally", "Task Force Operation Inherent Resolve": a name
         if heading and head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "AUX"):
             return True
         if entry.allows_verb and (_is_verbal(head) or (head.pos_ == "ADJ" and head.lower_.endswith("ed"))):
             return True
-        return entry.allows_noun and _is_nominal(head) and head.pos_ != "PROPN" or (
-            entry.allows_noun and head.pos_ == "PROPN" and head.is_title and head.i > head.sent.start)
+        return (
+            entry.allows_noun
+            and _is_nominal(head)
+            and head.pos_ != "PROPN"
+            or (entry.allows_noun and head.pos_ == "PROPN" and head.is_title and head.i > head.sent.start)
+        )
 
     def _meets(self, requirement: str, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
         return REQUIREMENTS[requirement](self, head, span, sent_words)
 
-    def _choose(self, match: LexMatch, span: SpacySpan, heading: bool,
-                sent_words: set[str]) -> LexEntry | None:
+    def _choose(self, match: LexMatch, span: SpacySpan, heading: bool, sent_words: set[str]) -> LexEntry | None:
         head = span.root
         near = _near_words(head, depth=3) | {t.lower_ for t in span}
         best: LexEntry | None = None
@@ -320,8 +335,9 @@ class FrameBuilder:
         that of the verb whose object the trigger noun is ("warplanes dropped bombs", "bombs
         were dropped by jets", "bombs dropped from helicopters", "the air force bombed")."""
         verbs = [head]
-        if _is_nominal(head) and any(c.dep_ in ("compound", "amod") and c.lower_ in self._air_munitions
-                                     for c in head.children):
+        if _is_nominal(head) and any(
+            c.dep_ in ("compound", "amod") and c.lower_ in self._air_munitions for c in head.children
+        ):
             return True  # "a glide bomb", "barrel bombs", "guided aerial bombs": dropped from the air
         if _is_nominal(head):
             verbs.extend(c for c in head.children if c.dep_ == "acl")
@@ -334,8 +350,12 @@ class FrameBuilder:
                     agents.append(c)
                 elif c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
                     agents.extend(g for g in c.children if g.dep_ == "pobj")
-        return any(a.lemma_.lower() in self._aircraft or a.lower_ in self._aircraft
-                   or any(c.dep_ == "compound" and c.lower_ == "air" for c in a.children) for a in agents)
+        return any(
+            a.lemma_.lower() in self._aircraft
+            or a.lower_ in self._aircraft
+            or any(c.dep_ == "compound" and c.lower_ == "air" for c in a.children)
+            for a in agents
+        )
 
     @staticmethod
     def _words_of(tok: Token, depth: int) -> set[str]:
@@ -354,8 +374,13 @@ class FrameBuilder:
         if head.dep_ == "pobj" and head.head.lower_ in ("with", "by") and head.head.head.i != head.head.i:
             head = head.head.head  # "targeted the positions with artillery fire": the verb's target
         out = [c for c in head.children if c.dep_ == "dobj" or c.dep_ in PASSIVE_SUBJECTS]
-        out.extend(g for c in head.children if c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS
-                   for g in c.children if g.dep_ == "pobj")
+        out.extend(
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS
+            for g in c.children
+            if g.dep_ == "pobj"
+        )
         return out
 
     def _military_target(self, head: Token) -> bool:
@@ -394,17 +419,24 @@ class FrameBuilder:
         factor = 1.0
         if entry.subtype in STATE_SUBTYPES and head.dep_ == "amod":
             return NOT_ASSERTED
-        if _is_nominal(head) and any(c.dep_ in ("compound", "amod") and (
-                c.lower_ in self._nonassertive_mods or c.lemma_.lower() in self._nonassertive_mods)
-                for c in head.children):
+        if _is_nominal(head) and any(
+            c.dep_ in ("compound", "amod")
+            and (c.lower_ in self._nonassertive_mods or c.lemma_.lower() in self._nonassertive_mods)
+            for c in head.children
+        ):
             return NOT_ASSERTED  # "suspected of planning attacks" parsed as a compound, "a planned offensive"
         chain = self._governor_chain(head)
         for n, tok in enumerate(chain):
             lemma = tok.lemma_.lower()
             children = list(tok.children)
-            if any(c.dep_ == "neg" or c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod")
-                   or c.dep_ in SUBJECTS and any(d.lower_ == "no" and d.dep_ == "det" for d in c.children)
-                   for c in children):
+            if any(
+                c.dep_ == "neg"
+                or c.lower_ in ("no", "never")
+                and c.dep_ in ("det", "neg", "advmod")
+                or c.dep_ in SUBJECTS
+                and any(d.lower_ == "no" and d.dep_ == "det" for d in c.children)
+                for c in children
+            ):
                 return NOT_ASSERTED
             if n > 0 and lemma in self._aspectual:
                 break  # "began shelling": asserted from here up
@@ -421,23 +453,43 @@ class FrameBuilder:
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
                 factor *= 0.85
         governor = head.head
-        if _is_nominal(head) and head.dep_ in SUBJECTS and governor.lemma_.lower() not in en.CONTINUATIVE \
-                and any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in governor.children):
+        if (
+            _is_nominal(head)
+            and head.dep_ in SUBJECTS
+            and governor.lemma_.lower() not in en.CONTINUATIVE
+            and any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in governor.children)
+        ):
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
-        if _is_nominal(head) and head.dep_ == "pobj" and governor.lower_ == "in" and \
-                head.lemma_.lower() in self._state_nouns and not any(c.dep_ in ("det", "poss") for c in head.children):
+        if (
+            _is_nominal(head)
+            and head.dep_ == "pobj"
+            and governor.lower_ == "in"
+            and head.lemma_.lower() in self._state_nouns
+            and not any(c.dep_ in ("det", "poss") for c in head.children)
+        ):
             return NOT_ASSERTED  # "remain in detention", "in operation since 1970", "resigned in protest"
-        if entry.type != "statement" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in chain[0].children) \
-                and any(c.dep_ == "prep" and c.lower_ == "since" or c.dep_ == "advcl" and any(
-                    m.dep_ == "mark" and m.lower_ == "since" for m in c.children) for c in head.children):
+        if (
+            entry.type != "statement"
+            and any(c.dep_ == "aux" and c.lemma_ == "have" for c in chain[0].children)
+            and any(
+                c.dep_ == "prep"
+                and c.lower_ == "since"
+                or c.dep_ == "advcl"
+                and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children)
+                for c in head.children
+            )
+        ):
             return NOT_ASSERTED  # "1,000 have been arrested since the protests began": a running total
         if entry.type != "statement" and not heading:
             if head.tag_ == "NNS" and not any(c.dep_ == "nummod" for c in head.children):
                 factor *= 0.75  # "attacks over the past two years": an aggregate
-            verb = governor if _is_nominal(head) and head.dep_ == "dobj" and \
-                governor.lemma_.lower() in self._light else head
+            verb = (
+                governor
+                if _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_.lower() in self._light
+                else head
+            )
             if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
                 factor *= 0.6  # "militants fight in Syria", "the army conducts raids": habitual
         if heading:
@@ -459,8 +511,11 @@ class FrameBuilder:
             before = _NAME_BEFORE_TITLE.search(text, max(0, word.start() - 80), word.start())
             for m in (after, before):
                 if m is not None:
-                    out.update(w.lower() for w in _NAME_WORD.findall(m.group("name"))
-                               if w.lower() not in self._political and w.lower() not in en.NAME_STOPWORDS)
+                    out.update(
+                        w.lower()
+                        for w in _NAME_WORD.findall(m.group("name"))
+                        if w.lower() not in self._political and w.lower() not in en.NAME_STOPWORDS
+                    )
         return frozenset(out)
 
     def _political_source(self, actor: Actor, art: ArticleFrame) -> bool:
@@ -471,13 +526,15 @@ class FrameBuilder:
         if actor.kind == "country" or actor.kind == "group" and actor.country_code:
             return True
         words = _NAME_WORD.findall(actor.text)
-        return bool(words) and (self._political_words(words) or any(
-            w[0].isupper() and w.lower() in art.titled for w in words) or art.demonym(words[-1]) is not None)
+        return bool(words) and (
+            self._political_words(words)
+            or any(w[0].isupper() and w.lower() in art.titled for w in words)
+            or art.demonym(words[-1]) is not None
+        )
 
     def _political_words(self, words: Iterable[str]) -> bool:
         """Whether a word is a political title, office or institution (a plural too: "senators")."""
-        return any(w in self._political or w.endswith("s") and w[:-1] in self._political
-                   for w in map(str.lower, words))
+        return any(w in self._political or w.endswith("s") and w[:-1] in self._political for w in map(str.lower, words))
 
     def _incident_report(self, head: Token, actors: list[Actor]) -> bool:
         """Whether a plain report tells the facts of an incident ("officials said three
@@ -505,7 +562,7 @@ class FrameBuilder:
                     left, right = min(left, ent.start), max(right, ent.end - 1)
         while left < right and tok.doc[left].is_punct:
             left += 1
-        return tok.doc[left:right + 1]
+        return tok.doc[left : right + 1]
 
     def _actor(self, tok: Token, role: str, art: ArticleFrame) -> Actor | None:
         phrase = self._phrase(tok)
@@ -516,7 +573,7 @@ class FrameBuilder:
             # of "supporters of the former president").
             of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
             if of is not None and of.right_edge.i > phrase.end - 1:
-                phrase = tok.doc[phrase.start:of.right_edge.i + 1]
+                phrase = tok.doc[phrase.start : of.right_edge.i + 1]
         labels = {t.ent_type_ for t in phrase if t.ent_type_}
         lemma = tok.lemma_.lower()
         if tok.pos_ != "PROPN" and self.lex.has_trigger(tok.text):
@@ -535,7 +592,9 @@ class FrameBuilder:
             kind = "group"
         elif not labels and any(t.pos_ == "PROPN" or t.is_title and t.lower_ in art.titled for t in phrase):
             kind = self._unlabelled_kind(phrase, art)
-        elif role == "source" and self._political_words([tok.text] if not affiliated else _NAME_WORD.findall(phrase.text)):
+        elif role == "source" and self._political_words(
+            [tok.text] if not affiliated else _NAME_WORD.findall(phrase.text)
+        ):
             kind = "organization"  # "the palace issued a statement", "a number of senators"
         else:
             return None
@@ -560,8 +619,11 @@ class FrameBuilder:
         if place is not None and place.precision == "country" and place.name.lower() == phrase.text.lower():
             return "country"
         names = [t for t in phrase if t.pos_ == "PROPN"]
-        if len(names) >= 2 and all(t.is_title for t in names) or any(
-                t.lower_.rstrip(".") in en.PERSON_TITLES for t in phrase):
+        if (
+            len(names) >= 2
+            and all(t.is_title for t in names)
+            or any(t.lower_.rstrip(".") in en.PERSON_TITLES for t in phrase)
+        ):
             return "person"
         return "organization"
 
@@ -577,16 +639,18 @@ class FrameBuilder:
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "dobj":
                 targets.append(c)
-            elif c.dep_ == "poss":
-                sources.append(c)
-            elif c.dep_ in ("compound", "amod") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+            elif c.dep_ == "poss" or c.dep_ in ("compound", "amod") and c.ent_type_ in ("NORP", "GPE", "ORG"):
                 sources.append(c)
             elif c.dep_ == "prep" and c.lower_ == "by":
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS:
                 targets.extend(g for g in c.children if g.dep_ == "pobj")
-        if all(t.pos_ == "PRON" for t in sources) and _is_nominal(head) and head.dep_ in ("dobj", "nsubjpass") \
-                and head.head.lemma_.lower() in self._light:
+        if (
+            all(t.pos_ == "PRON" for t in sources)
+            and _is_nominal(head)
+            and head.dep_ in ("dobj", "nsubjpass")
+            and head.head.lemma_.lower() in self._light
+        ):
             # "reiterated its demand": the possessive is the light verb's subject again
             sources = [c for c in head.head.children if c.dep_ in SUBJECTS] or sources
         if not sources and head.dep_ in ("xcomp", "conj", "advcl") and _is_verbal(head):
@@ -635,8 +699,9 @@ class FrameBuilder:
                 out.append((item, span))
         return out
 
-    def _date(self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]],
-              art: ArticleFrame) -> EventDate:
+    def _date(
+        self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]], art: ArticleFrame
+    ) -> EventDate:
         """The date expression governing trigger `n`; events (not statements) may share the
         date of another event of their sentence ("clashed on Monday, and dozens were arrested").
         An undated event a statement reacts to is no later than the reaction: when the reaction
@@ -651,8 +716,11 @@ class FrameBuilder:
         te = self._own_date(n, heads, dates)
         if te is None and not heads[n][1]:
             te = self._shared_date(n, heads, dates)
-        if te is not None and interval(te.value)[0] > date.fromisoformat(art.published_day) \
-                and not self._told_ahead(heads[n][0]):
+        if (
+            te is not None
+            and interval(te.value)[0] > date.fromisoformat(art.published_day)
+            and not self._told_ahead(heads[n][0])
+        ):
             te = _past_reading(te, dates, art.published_day)
         if te is None:
             day = art.published_day
@@ -677,13 +745,17 @@ class FrameBuilder:
                 return True
             # only as the governor of an infinitive, an object or a passive subject ("planned a
             # march"): "police set up checkpoints and arrested" is no schedule
-            if n > 0 and chain[n - 1].dep_ in ("xcomp", "dobj", "nsubjpass") and (
-                    tok.lemma_.lower() in en.SCHEDULE_LEMMAS or tok.lower_ == "going"):
+            if (
+                n > 0
+                and chain[n - 1].dep_ in ("xcomp", "dobj", "nsubjpass")
+                and (tok.lemma_.lower() in en.SCHEDULE_LEMMAS or tok.lower_ == "going")
+            ):
                 return True
         return False
 
-    def _own_date(self, n: int, heads: list[tuple[Token, bool]],
-                  dates: list[tuple[TimeExpression, SpacySpan]]) -> TimeExpression | None:
+    def _own_date(
+        self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]]
+    ) -> TimeExpression | None:
         """The nearest date trigger `n` owns. A statement reacting to an event of its sentence
         takes the latest it owns ("on Tuesday condemned the killing ... last week"): a reaction
         comes after what it reacts to."""
@@ -691,13 +763,17 @@ class FrameBuilder:
         owned = [(te, sp) for te, sp in dates if self._owner(sp, heads) == n]
         if not owned:
             return None
-        if statement and len(owned) > 1 and any(
-                not other and _reaction_to(h, self._statements, self._reactions) == n for h, other in heads):
+        if (
+            statement
+            and len(owned) > 1
+            and any(not other and _reaction_to(h, self._statements, self._reactions) == n for h, other in heads)
+        ):
             return max(owned, key=lambda d: interval(d[0].value)[1])[0]
         return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
 
-    def _shared_date(self, n: int, heads: list[tuple[Token, bool]],
-                     dates: list[tuple[TimeExpression, SpacySpan]]) -> TimeExpression | None:
+    def _shared_date(
+        self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]]
+    ) -> TimeExpression | None:
         """For an event without a date of its own: another event's date, else the report's
         date ("police said Thursday they had arrested"), the nearest bound the sentence gives.
         An event a statement reacts to ("on Wednesday condemned the car bombing") never takes
@@ -715,8 +791,16 @@ class FrameBuilder:
             return None
         return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
 
-    def _location(self, n: int, heads: list[tuple[Token, bool]], entry: LexEntry, actors: list[Actor],
-                  places: list[tuple[Place, SpacySpan]], heading: bool, art: ArticleFrame) -> EventLocation | None:
+    def _location(
+        self,
+        n: int,
+        heads: list[tuple[Token, bool]],
+        entry: LexEntry,
+        actors: list[Actor],
+        places: list[tuple[Place, SpacySpan]],
+        heading: bool,
+        art: ArticleFrame,
+    ) -> EventLocation | None:
         head = heads[n][0]
         scored = []
         for place, span in places:
@@ -728,8 +812,17 @@ class FrameBuilder:
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
-            scored.append((not in_subtree, False, _tree_path(head, root), not governed,
-                           -PRECISION_RANK.get(place.precision, 0), abs(root.i - head.i), place))
+            scored.append(
+                (
+                    not in_subtree,
+                    False,
+                    _tree_path(head, root),
+                    not governed,
+                    -PRECISION_RANK.get(place.precision, 0),
+                    abs(root.i - head.i),
+                    place,
+                )
+            )
         scored = _most_specific_in_chains(scored, places)
         # A named town in the trigger's own locative phrases beats a vaguer region there, however
         # deep it hangs: "in the town of Azaz near the Turkish border", "in Azaz, in the northern
@@ -755,8 +848,9 @@ class FrameBuilder:
 
     # ---- mentions ----------------------------------------------------------------------
 
-    def build_mentions(self, doc: Doc, base: int, heading: bool, art: ArticleFrame,
-                       min_confidence: float = MIN_CONFIDENCE) -> list[Mention]:
+    def build_mentions(
+        self, doc: Doc, base: int, heading: bool, art: ArticleFrame, min_confidence: float = MIN_CONFIDENCE
+    ) -> list[Mention]:
         """The event mentions of one parsed sentence starting at clean offset `base`."""
         self._owners = {}
         sent_words = {t.lower_ for t in doc}
@@ -769,14 +863,22 @@ class FrameBuilder:
             if span is None:
                 continue
             entry = self._choose(match, span, heading, sent_words)
-            if entry is not None and "alone" in entry.requires and any(
-                    e.type != "statement" and e is not entry for m in matches for e in m.entries
-                    if m.start != match.start and e.role == "trigger"):
+            if (
+                entry is not None
+                and "alone" in entry.requires
+                and any(
+                    e.type != "statement" and e is not entry
+                    for m in matches
+                    for e in m.entries
+                    if m.start != match.start and e.role == "trigger"
+                )
+            ):
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
             if entry is not None:
                 root = span.root
                 if root.dep_ in ("compound", "amod") and (
-                        root.head.lemma_.lower() in self._modified_nonevents or root.head.lower_ in self._modified_nonevents):
+                    root.head.lemma_.lower() in self._modified_nonevents or root.head.lower_ in self._modified_nonevents
+                ):
                     continue  # "attack helicopter", "fighting force", "combat troops": equipment and units
                 # "combat activities": the phrase's head carries the attachments.
                 head = root.head if root.dep_ == "compound" else root
@@ -785,8 +887,7 @@ class FrameBuilder:
         self._statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
         self._reactions = {}
         trigger_heads = {h.i for h, _ in heads}
-        dates = [(te, sp) for te, sp in self._spans(art.dates, doc, base)
-                 if not _dates_other_noun(sp, trigger_heads)]
+        dates = [(te, sp) for te, sp in self._spans(art.dates, doc, base) if not _dates_other_noun(sp, trigger_heads)]
         places = self._spans(art.places, doc, base)
         found: list[tuple[Mention, Token]] = []
         for n, (match, entry, head) in enumerate(triggers):
@@ -795,26 +896,47 @@ class FrameBuilder:
             confidence = min(0.99, entry.strength * factor + (0.05 if actors else 0.0))
             location = self._location(n, heads, entry, actors, places, heading, art)
             subtype = "airstrike" if entry.subtype in AERIAL_SUBTYPES and self._aerial(head) else entry.subtype
-            if entry.lemma == "fire" and any(c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons
-                                             for c in head.children):
+            if entry.lemma == "fire" and any(
+                c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons for c in head.children
+            ):
                 subtype = "shelling"  # "fired mortars", "fired artillery shells"
             mention = Mention(
-                entry.type, subtype, entry.lemma,
-                (base + match.start, base + match.end), (base, base + len(text)),
-                actors, location, self._date(n, heads, dates, art), confidence, heading,
-                lemmas={entry.lemma})
-            mention.anaphoric = _is_nominal(head) and head.is_lower and any(
-                c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
-                for c in head.children)
-            mention.quality = mention.confidence + 0.1 * (mention.date.source == "text") + 0.1 * any(
-                p[0].text == (location.text if location else None) for p in places)
+                entry.type,
+                subtype,
+                entry.lemma,
+                (base + match.start, base + match.end),
+                (base, base + len(text)),
+                actors,
+                location,
+                self._date(n, heads, dates, art),
+                confidence,
+                heading,
+                lemmas={entry.lemma},
+            )
+            mention.anaphoric = (
+                _is_nominal(head)
+                and head.is_lower
+                and any(
+                    c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
+                    for c in head.children
+                )
+            )
+            mention.quality = (
+                mention.confidence
+                + 0.1 * (mention.date.source == "text")
+                + 0.1 * any(p[0].text == (location.text if location else None) for p in places)
+            )
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)
         found = self._drop_parts(found, min_confidence)
         self._refine_with_cues(text, [m for m, _ in found])
         for mention, head in found:
-            if mention.type == "attack" and mention.subtype in ("attack", "shelling", "armed_assault") \
-                    and mention.lemma in en.FIRE_LEMMAS and self._military_target(head):
+            if (
+                mention.type == "attack"
+                and mention.subtype in ("attack", "shelling", "armed_assault")
+                and mention.lemma in en.FIRE_LEMMAS
+                and self._military_target(head)
+            ):
                 mention.type, mention.subtype = "operation", "armed_clash"
         for mention, _ in found:
             if mention.type == "statement":
@@ -822,8 +944,7 @@ class FrameBuilder:
         found = self._drop_unqualified(found, art)
         return [m for m, _ in found if m.confidence >= min_confidence]
 
-    def _drop_unqualified(self, found: list[tuple[Mention, Token]],
-                          art: ArticleFrame) -> list[tuple[Mention, Token]]:
+    def _drop_unqualified(self, found: list[tuple[Mention, Token]], art: ArticleFrame) -> list[tuple[Mention, Token]]:
         """Statements that are not a political actor's statement on a public matter go.
 
         A statement event is a political, governmental, security, judicial, militant,
@@ -839,18 +960,25 @@ class FrameBuilder:
             if m.type == "statement":
                 sources = [a for a in m.actors if a.role == "source"]
                 if not sources:
-                    if not (m.subtype == "accusation" and any(c.dep_ in PASSIVE_SUBJECTS for c in h.children)
-                            and any(a.role == "target" and self._political_source(a, art) for a in m.actors)):
+                    if not (
+                        m.subtype == "accusation"
+                        and any(c.dep_ in PASSIVE_SUBJECTS for c in h.children)
+                        and any(a.role == "target" and self._political_source(a, art) for a in m.actors)
+                    ):
                         continue
-                elif not any(self._political_source(a, art) for a in sources):
-                    continue
-                elif m.subtype == "statement" and m.lemma in self._reporting and self._incident_report(h, m.actors):
+                elif (
+                    not any(self._political_source(a, art) for a in sources)
+                    or m.subtype == "statement"
+                    and m.lemma in self._reporting
+                    and self._incident_report(h, m.actors)
+                ):
                     continue
             kept.append((m, h))
         return kept
 
-    def _drop_attribution(self, found: list[tuple[Mention, Token]],
-                          min_confidence: float) -> list[tuple[Mention, Token]]:
+    def _drop_attribution(
+        self, found: list[tuple[Mention, Token]], min_confidence: float
+    ) -> list[tuple[Mention, Token]]:
         """Reporting verbs that are attribution or a vehicle go.
 
         "Police said gunmen attacked", "a spokesman said: 'we reject ...'": the plain
@@ -861,8 +989,10 @@ class FrameBuilder:
         X must ..." is a demand; "Y said it will withdraw/impose/cut ..." (a coercive action
         announced for the future) is a threat.
         """
+
         def generic(m: Mention) -> bool:
             return m.subtype == "statement" and m.lemma in self._reporting
+
         kept = []
         for m, h in found:
             if generic(m):
@@ -891,10 +1021,14 @@ class FrameBuilder:
             return True
         # "gunmen killed three, a council said": the parser may coordinate the trailing report
         # (conj without "and"); "killed three and said" is two clauses.
-        trailing = report.dep_ == "conj" and report.i > report.head.i and not any(
-            c.dep_ == "cc" and report.head.i < c.i < report.i for c in report.head.children)
+        trailing = (
+            report.dep_ == "conj"
+            and report.i > report.head.i
+            and not any(c.dep_ == "cc" and report.head.i < c.i < report.i for c in report.head.children)
+        )
         return (report.dep_ in ("parataxis", "ccomp") or trailing) and (
-            report.head.i == event.i or _governs(report.head, event) and not _governs(report, event))
+            report.head.i == event.i or _governs(report.head, event) and not _governs(report, event)
+        )
 
     @staticmethod
     def _reported(head: Token) -> list[Token]:
@@ -922,7 +1056,8 @@ class FrameBuilder:
         if any(c.dep_ == "neg" for c in verb.children):
             return False
         return any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in verb.children) or (
-            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self._intent_governors)
+            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self._intent_governors
+        )
 
     def _untyped_happening(self, verb: Token) -> bool:
         """Whether an asserted verb tells a happening of a kind we do not type."""
@@ -932,11 +1067,9 @@ class FrameBuilder:
         particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
         if lemma in self._untyped or particle and f"{lemma} {particle}" in self._untyped:
             return True
-        return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self._untyped_nouns
-                   for c in verb.children)
+        return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self._untyped_nouns for c in verb.children)
 
-    def _drop_parts(self, found: list[tuple[Mention, Token]],
-                    min_confidence: float) -> list[tuple[Mention, Token]]:
+    def _drop_parts(self, found: list[tuple[Mention, Token]], min_confidence: float) -> list[tuple[Mention, Token]]:
         """Mentions told as part of another event of their sentence go.
 
         A raid told as the circumstance of arrests ("police detained 24 people in raids
@@ -949,17 +1082,23 @@ class FrameBuilder:
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
 
         def governed_by(h: Token, kinds: Callable[[Mention], bool], within: int) -> bool:
-            return any(kinds(o) and _governs(other, h) and _tree_path(h, other) <= within
-                       for o, other in heads)
+            return any(kinds(o) and _governs(other, h) and _tree_path(h, other) <= within for o, other in heads)
+
         # Prepositional phrases attach loosely ("detained 24 people suspected of links to IS
         # in raids"): any depth under the arrest counts for a nominal raid.
-        return [(m, h) for m, h in found
-                if not (m.subtype == "raid" and _is_nominal(h)
-                        and governed_by(h, lambda o: o.type == "arrest", 99))
-                and not (m.type == "attack" and h.dep_ == "dobj"
-                         and governed_by(h, lambda o: o.subtype == "armed_clash", 1))
-                and not (m.type == "protest" and m.lemma in self._participants
-                         and governed_by(h, lambda o: o.type != "statement", 3))]
+        return [
+            (m, h)
+            for m, h in found
+            if not (m.subtype == "raid" and _is_nominal(h) and governed_by(h, lambda o: o.type == "arrest", 99))
+            and not (
+                m.type == "attack" and h.dep_ == "dobj" and governed_by(h, lambda o: o.subtype == "armed_clash", 1)
+            )
+            and not (
+                m.type == "protest"
+                and m.lemma in self._participants
+                and governed_by(h, lambda o: o.type != "statement", 3)
+            )
+        ]
 
     def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:
         """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X."""
@@ -967,8 +1106,11 @@ class FrameBuilder:
             for entry in cue.entries:
                 origin = next((r[5:] for r in entry.requires if r.startswith("from:")), None)
                 for m in mentions:
-                    if m.type == entry.type and is_refinement(m.type, m.subtype, entry.subtype) \
-                            and (origin is None or m.subtype == origin):
+                    if (
+                        m.type == entry.type
+                        and is_refinement(m.type, m.subtype, entry.subtype)
+                        and (origin is None or m.subtype == origin)
+                    ):
                         m.subtype = entry.subtype
 
 
@@ -983,9 +1125,11 @@ REQUIREMENTS: dict[str, Requirement] = {}
 
 def requirement(name: str) -> Callable[[Requirement], Requirement]:
     """Register a requirement function under the name the lexicon uses."""
+
     def register(function: Requirement) -> Requirement:
         REQUIREMENTS[name] = function
         return function
+
     return register
 
 
@@ -1004,8 +1148,7 @@ def _clause(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str])
 @requirement("complement")
 def _complement(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     deps = {c.dep_ for c in head.children}
-    return bool(deps & {"xcomp", "ccomp"}) or any(
-        c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
+    return bool(deps & {"xcomp", "ccomp"}) or any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
 
 
 @requirement("clause_or_object")
@@ -1025,15 +1168,18 @@ def _active_or_violent_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent
     # "gunmen killed two", "were killed by a sniper"; not "were killed in the crash"
     if "nsubj" in deps and "auxpass" not in deps:
         return True
-    return any(c.dep_ == "agent" and any(g.dep_ == "pobj" and b._words_of(g, 1) & b._violent_agents
-                                         for g in c.children) for c in head.children)
+    return any(
+        c.dep_ == "agent" and any(g.dep_ == "pobj" and b._words_of(g, 1) & b._violent_agents for g in c.children)
+        for c in head.children
+    )
 
 
 @requirement("not_state_agent")
 def _not_state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "Serbia lodged a protest, charging its neighbour with ...": an accusation, not an arrest
     subjects = [c for c in head.children if c.dep_ in SUBJECTS] or [
-        c for c in head.head.children if c.dep_ in SUBJECTS and head.dep_ in ("advcl", "xcomp", "conj")]
+        c for c in head.head.children if c.dep_ in SUBJECTS and head.dep_ in ("advcl", "xcomp", "conj")
+    ]
     return not any(t.ent_type_ == "GPE" for t in subjects)
 
 
@@ -1057,9 +1203,15 @@ def _with_or_person_passive(b: FrameBuilder, head: Token, span: SpacySpan, sent_
     # not "customers were charged $5", "the battery was charged"
     if any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children):
         return True
-    return "auxpass" in deps and "dobj" not in deps and any(
-        c.dep_ == "nsubjpass" and (c.ent_type_ == "PERSON" or c.lower_ in ("he", "she", "they")
-                                   or c.lemma_.lower() in b._person_nouns) for c in head.children)
+    return (
+        "auxpass" in deps
+        and "dobj" not in deps
+        and any(
+            c.dep_ == "nsubjpass"
+            and (c.ent_type_ == "PERSON" or c.lower_ in ("he", "she", "they") or c.lemma_.lower() in b._person_nouns)
+            for c in head.children
+        )
+    )
 
 
 def _military_words(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str], nations: bool) -> bool:
@@ -1117,7 +1269,8 @@ def _target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str])
     deps = {c.dep_ for c in head.children}
     # "missiles struck the port", "jets struck in Gaza"; not "the resemblance was striking"
     return bool(deps & ({"dobj"} | PASSIVE_SUBJECTS)) or any(
-        c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS | {"in", "near", "into"} for c in head.children)
+        c.dep_ == "prep" and c.lower_ in en.TARGET_PREPS | {"in", "near", "into"} for c in head.children
+    )
 
 
 @requirement("weapon_or_target")
@@ -1127,8 +1280,10 @@ def _weapon_or_target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words:
     objects = [c for c in head.children if c.dep_ == "dobj"]
     if objects:
         return any(b._words_of(c, 1) & b._weapons for c in objects)
-    return any(c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
-               for c in head.children)
+    return any(
+        c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children)
+        for c in head.children
+    )
 
 
 @requirement("object_fire")
@@ -1143,7 +1298,8 @@ def _violent_death(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: se
     if not sent_words & b._violence_marks:
         return False
     return head.lemma_.lower() == "find" or (
-        head.dep_ in ("nsubjpass", "dobj", "nsubj") and head.head.lemma_.lower() in b._discovery_verbs)
+        head.dep_ in ("nsubjpass", "dobj", "nsubj") and head.head.lemma_.lower() in b._discovery_verbs
+    )
 
 
 @requirement("verbal_target")
@@ -1156,11 +1312,16 @@ def _object_is_place(b: FrameBuilder, head: Token) -> bool | None:
     obj = _object(head)
     if obj is None:
         return None
-    of_place = [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                for g in c.children if g.ent_type_ in ("GPE", "LOC", "FAC")
-                or g.lemma_.lower() in b._place_nouns]
-    placey = obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in b._place_nouns \
-        or bool(of_place)  # "seized large parts of Anbar"
+    of_place = [
+        g
+        for c in obj.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.ent_type_ in ("GPE", "LOC", "FAC") or g.lemma_.lower() in b._place_nouns
+    ]
+    placey = (
+        obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in b._place_nouns or bool(of_place)
+    )  # "seized large parts of Anbar"
     return placey
 
 
@@ -1174,7 +1335,9 @@ def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: se
     return _object_is_place(b, head) is False
 
 
-def _most_specific_in_chains(scored: list[tuple[Any, ...]], places: list[tuple[Place, SpacySpan]]) -> list[tuple[Any, ...]]:
+def _most_specific_in_chains(
+    scored: list[tuple[Any, ...]], places: list[tuple[Place, SpacySpan]]
+) -> list[tuple[Any, ...]]:
     """`scored` candidates (place last in each tuple) with each place replaced by the most
     specific place of the sentence that lies in it and is chained to it by ", " or " in ":
     "in the residential part of Ancient Palmyra in Homs Governorate, Syria", "on the outskirts
@@ -1185,10 +1348,14 @@ def _most_specific_in_chains(scored: list[tuple[Any, ...]], places: list[tuple[P
     def inner(big: Place) -> Place | None:
         for small, span in places:
             b = spans[id(big)]
-            if (small.precision == "city" and small is not big and small.country_code == big.country_code
-                    and (big.precision in ("country", "region") or big.precision == "admin1" and big.name == small.admin1)
-                    and span.end_char <= b.start_char
-                    and _CHAIN_LINK.fullmatch(span.doc.text, span.end_char, b.start_char) is not None):
+            if (
+                small.precision == "city"
+                and small is not big
+                and small.country_code == big.country_code
+                and (big.precision in ("country", "region") or big.precision == "admin1" and big.name == small.admin1)
+                and span.end_char <= b.start_char
+                and _CHAIN_LINK.fullmatch(span.doc.text, span.end_char, b.start_char) is not None
+            ):
                 return small
         return None
 
@@ -1205,8 +1372,16 @@ def _most_specific_in_chains(scored: list[tuple[Any, ...]], places: list[tuple[P
 def _event_location(place: Place, placed: bool = False) -> EventLocation:
     """The location of an event at `place`, with the place's own name, id, point and precision
     (no text when the place is not a mention: a country the article does not name)."""
-    loc = PlacedLocation(place.text if place.end > place.start else None, place.name, place.country_code, place.admin1, place.lat, place.lon,
-                   place.geonames_id, place.precision)
+    loc = PlacedLocation(
+        place.text if place.end > place.start else None,
+        place.name,
+        place.country_code,
+        place.admin1,
+        place.lat,
+        place.lon,
+        place.geonames_id,
+        place.precision,
+    )
     loc.placed = placed
     return loc
 
@@ -1221,23 +1396,29 @@ def _country_location(place: Place, art: ArticleFrame, statement: bool) -> Event
     precision country (never a town's name or point labelled country). A place with no
     country (a continent, a sea) stays itself."""
     if place.precision == "city" or place.precision == "admin1" and not statement:
-        named = Counter(q.name for q in art.places if q.precision in ("city", "admin1")
-                        and q.country_code == place.country_code)
-        if len(named) == 1 or named[place.name] >= 2 and all(
-                n < named[place.name] for name, n in named.items() if name != place.name):
+        named = Counter(
+            q.name for q in art.places if q.precision in ("city", "admin1") and q.country_code == place.country_code
+        )
+        if (
+            len(named) == 1
+            or named[place.name] >= 2
+            and all(n < named[place.name] for name, n in named.items() if name != place.name)
+        ):
             return _event_location(place)
-    country = art.country_place(place.country_code) if place.country_code and place.precision in (
-        "city", "admin1") else None
+    country = (
+        art.country_place(place.country_code) if place.country_code and place.precision in ("city", "admin1") else None
+    )
     return _event_location(country if country is not None else place)
 
 
-def _past_reading(te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]],
-                  published_day: str) -> TimeExpression | None:
+def _past_reading(
+    te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]], published_day: str
+) -> TimeExpression | None:
     """The same words read as a time on or before `published_day` (`find_dates` with `past`
     over the sentence); None when they tell a time to come ("March 4, 2027", "will meet on
     Monday")."""
     span = next(sp for d, sp in dates if d is te)
-    published = datetime.combine(date.fromisoformat(published_day), time(), timezone.utc)
+    published = datetime.combine(date.fromisoformat(published_day), time(), UTC)
     for reading in find_dates(span.doc.text, published, past=True):
         if reading.start < span.end_char and span.start_char < reading.end:
             return replace(te, value=reading.value, precision=reading.precision)

@@ -56,8 +56,6 @@ def is_placed(loc: EventLocation | None) -> bool:
     return bool(getattr(loc, "placed", False))
 
 
-
-
 def _dates_compatible(a: EventDate, b: EventDate) -> bool:
     if a.source == "published_at" or b.source == "published_at":
         return True
@@ -83,6 +81,7 @@ def _words(text: str) -> set[str]:
 def _actor_overlap(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
     def words(actors: Sequence[Actor]) -> list[set[str]]:
         return [_words(x.text) for x in actors if x.role == "source"]
+
     return any(x <= y or y <= x for x in words(a) for y in words(b))
 
 
@@ -109,18 +108,24 @@ def _same_happening(a: Mention, b: Mention) -> bool:
 
 def _fold(best: Mention, other: Mention) -> Mention:
     """`best` (the stronger mention) enriched with what `other` knows better."""
-    merged = replace(best, actors=list(best.actors), support=best.support + other.support,
-                     lemmas=best.lemmas | other.lemmas)
+    merged = replace(
+        best, actors=list(best.actors), support=best.support + other.support, lemmas=best.lemmas | other.lemmas
+    )
     if specificity(other.type, other.subtype) > specificity(best.type, best.subtype):
         merged.subtype = other.subtype
-    if merged.date.source == "published_at" and other.date.source == "text":
+    if (
+        merged.date.source == "published_at"
+        and other.date.source == "text"
+        or other.date.source == "text"
+        and len(other.date.value) > len(merged.date.value)
+        and other.date.value.startswith(merged.date.value)
+    ):
         merged.date = other.date
-    elif other.date.source == "text" and len(other.date.value) > len(merged.date.value) \
-            and other.date.value.startswith(merged.date.value):
-        merged.date = other.date
-    if other.location is not None and (merged.location is None or (
-            is_placed(other.location), PRECISION_RANK.get(other.location.precision, 0))
-            > (is_placed(merged.location), PRECISION_RANK.get(merged.location.precision, 0))):
+    if other.location is not None and (
+        merged.location is None
+        or (is_placed(other.location), PRECISION_RANK.get(other.location.precision, 0))
+        > (is_placed(merged.location), PRECISION_RANK.get(merged.location.precision, 0))
+    ):
         merged.location = other.location
     for actor in other.actors:
         words = _words(actor.text)
@@ -131,9 +136,12 @@ def _fold(best: Mention, other: Mention) -> Mention:
 
 
 def _compatible(a: Mention, b: Mention) -> bool:
-    return a.type == b.type and (is_refinement(a.type, a.subtype, b.subtype) or
-                                 is_refinement(a.type, b.subtype, a.subtype)) \
-        and _dates_compatible(a.date, b.date) and _places_compatible(a.location, b.location)
+    return (
+        a.type == b.type
+        and (is_refinement(a.type, a.subtype, b.subtype) or is_refinement(a.type, b.subtype, a.subtype))
+        and _dates_compatible(a.date, b.date)
+        and _places_compatible(a.location, b.location)
+    )
 
 
 def _anaphor_fits(antecedent: Mention, anaphor: Mention) -> bool:
@@ -141,8 +149,10 @@ def _anaphor_fits(antecedent: Mention, anaphor: Mention) -> bool:
     and the date and place the anaphor's own sentence gives (not its fallbacks: the
     publication day, the dateline or dominant place) compatible. "The president was not
     hurt in the attack" refers to the shelling told before whatever its fallbacks say."""
-    if anaphor.type != antecedent.type or not (is_refinement(anaphor.type, anaphor.subtype, antecedent.subtype)
-                                               or is_refinement(anaphor.type, antecedent.subtype, anaphor.subtype)):
+    if anaphor.type != antecedent.type or not (
+        is_refinement(anaphor.type, anaphor.subtype, antecedent.subtype)
+        or is_refinement(anaphor.type, antecedent.subtype, anaphor.subtype)
+    ):
         return False
     if anaphor.date.source == "text" and not _dates_compatible(anaphor.date, antecedent.date):
         return False
@@ -157,9 +167,14 @@ def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     """
     resolved: list[Mention] = []
     for m in sorted(mentions, key=lambda m: m.evidence[0]):
-        antecedent = next((i for i in range(len(resolved) - 1, -1, -1)
-                           if m.anaphoric and resolved[i].evidence != m.evidence
-                           and _anaphor_fits(resolved[i], m)), None)
+        antecedent = next(
+            (
+                i
+                for i in range(len(resolved) - 1, -1, -1)
+                if m.anaphoric and resolved[i].evidence != m.evidence and _anaphor_fits(resolved[i], m)
+            ),
+            None,
+        )
         if antecedent is None:
             resolved.append(m)
         else:
@@ -176,8 +191,9 @@ def merge_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     return sorted(groups, key=lambda m: m.trigger[0])
 
 
-def date_from_narrative(events: Sequence[Mention], mentions: Sequence[Mention],
-                        quiet_dates: Sequence[TimeExpression], published_day: str) -> None:
+def date_from_narrative(
+    events: Sequence[Mention], mentions: Sequence[Mention], quiet_dates: Sequence[TimeExpression], published_day: str
+) -> None:
     """Undated events take the narrative time of the text told before them (in place).
 
     Wire copy dates the happening in its lead ("clashed on Sunday") and tells the rest in
@@ -192,14 +208,18 @@ def date_from_narrative(events: Sequence[Mention], mentions: Sequence[Mention],
     takes it, with source "text" and the anchor's own words; statements keep their date.
     """
     published = date.fromisoformat(published_day)
-    anchors = sorted([(m.evidence[0], m.date) for m in mentions
-                      if m.type != "statement" and m.date.source == "text"]
-                     + [(te.start, EventDate(event_value(te.value), te.precision, te.text, "text"))
-                        for te in quiet_dates],
-                     key=lambda a: a[0])
-    recent = [(at, d) for at, d in anchors if d.precision in ("day", "week")
-              and (span := interval(d.value))[0] <= published
-              and span[1] >= published - timedelta(days=NARRATIVE_DAYS)]
+    anchors = sorted(
+        [(m.evidence[0], m.date) for m in mentions if m.type != "statement" and m.date.source == "text"]
+        + [(te.start, EventDate(event_value(te.value), te.precision, te.text, "text")) for te in quiet_dates],
+        key=lambda a: a[0],
+    )
+    recent = [
+        (at, d)
+        for at, d in anchors
+        if d.precision in ("day", "week")
+        and (span := interval(d.value))[0] <= published
+        and span[1] >= published - timedelta(days=NARRATIVE_DAYS)
+    ]
     for event in events:
         if event.type == "statement" or event.date.source != "published_at":
             continue

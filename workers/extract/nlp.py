@@ -10,9 +10,10 @@ dictionary lookup. Output is identical except for the handful of multi-token lem
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import product
-from typing import Any, Iterable
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -23,8 +24,12 @@ from workers.settings import Settings
 
 FAST_ATTRIBUTES = "eventwire_attributes"
 MEMO_LEMMATIZER = "eventwire_lemmas"
-_TOKEN_VALUE = {"TAG": lambda t: t.tag_, "LOWER": lambda t: t.lower_, "DEP": lambda t: t.dep_,
-                "IS_SPACE": lambda t: t.is_space}
+_TOKEN_VALUE = {
+    "TAG": lambda t: t.tag_,
+    "LOWER": lambda t: t.lower_,
+    "DEP": lambda t: t.dep_,
+    "IS_SPACE": lambda t: t.is_space,
+}
 _CACHE_LIMIT = 200_000
 
 

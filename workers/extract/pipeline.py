@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from workers.extract.codes import codes_for
 from workers.extract.dates import MONTH_FIRST_COUNTRIES, find_dates
@@ -58,20 +59,26 @@ class _Prepared:
 
     article: Article
     clean: CleanText
-    published: "datetime"
+    published: datetime
     segments: list[Segment]
     parse: list[Segment]  # the segments to parse, in order
     light: list[bool]  # per parsed segment: parse without the entity recognizer
-    docs: list["Doc"] = field(default_factory=list)
+    docs: list[Doc] = field(default_factory=list)
 
 
 class Extractor:
     """Article -> events. Heavy resources (spaCy, gazetteer) load lazily, once per process."""
 
-    def __init__(self, nlp: "Language | None" = None, geocoder: "Geocoder | None" = None, *,
-                 lexicon: Lexicon | None = None,
-                 date_finder: Callable[..., list[TimeExpression]] = find_dates,
-                 select_sentences: bool = True, min_confidence: float = MIN_CONFIDENCE) -> None:
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        geocoder: Geocoder | None = None,
+        *,
+        lexicon: Lexicon | None = None,
+        date_finder: Callable[..., list[TimeExpression]] = find_dates,
+        select_sentences: bool = True,
+        min_confidence: float = MIN_CONFIDENCE,
+    ) -> None:
         self._nlp = nlp
         self._geocoder = geocoder
         self.lexicon = lexicon or Lexicon.default()
@@ -82,7 +89,7 @@ class Extractor:
         self._title_words = self.lexicon.title_words()
 
     @property
-    def nlp(self) -> "Language":
+    def nlp(self) -> Language:
         if self._nlp is None:
             from workers.extract.nlp import load_nlp
 
@@ -90,14 +97,14 @@ class Extractor:
         return self._nlp
 
     @property
-    def geocoder(self) -> "Geocoder":
+    def geocoder(self) -> Geocoder:
         if self._geocoder is None:
             from workers.extract.places import Geocoder
 
             self._geocoder = Geocoder.default()
         return self._geocoder
 
-    def load(self) -> "Extractor":
+    def load(self) -> Extractor:
         """Load the spaCy model and the gazetteer now rather than on the first article."""
         self.nlp, self.geocoder  # noqa: B018 - the properties load on first access
         return self
@@ -118,10 +125,16 @@ class Extractor:
         it = iter(articles)
         while chunk := list(islice(it, batch_size)):
             prepared = [self._prepare(a) for a in chunk]
-            docs = {light: iter(self.nlp.pipe(
-                [self._parse_text(p, s) for p in prepared for s, lt in zip(p.parse, p.light) if lt is light],
-                batch_size=PARSE_BATCH, disable=LIGHT_DISABLED if light else []))
-                for light in (False, True)}
+            docs = {
+                light: iter(
+                    self.nlp.pipe(
+                        [self._parse_text(p, s) for p in prepared for s, lt in zip(p.parse, p.light) if lt is light],
+                        batch_size=PARSE_BATCH,
+                        disable=LIGHT_DISABLED if light else [],
+                    )
+                )
+                for light in (False, True)
+            }
             for p in prepared:
                 p.docs = [next(docs[light]) for light in p.light]
             for p in prepared:
@@ -135,8 +148,12 @@ class Extractor:
         dateline = find_dateline(text.text)
         if dateline is not None:
             # The dateline is not part of the first sentence's grammar: parse after it.
-            segments = [Segment(dateline.end, s.end, s.kind) if s.start <= dateline.start < s.end
-                        and dateline.end < s.end else s for s in segments]
+            segments = [
+                Segment(dateline.end, s.end, s.kind)
+                if s.start <= dateline.start < s.end and dateline.end < s.end
+                else s
+                for s in segments
+            ]
         if self.select_sentences:
             parse = self.lexicon.select(text.text, segments)
             light = [self.lexicon.reports_only(text.text, s) for s in parse]
@@ -148,7 +165,7 @@ class Extractor:
         text = segment_text(p.clean.text, s)
         return sentence_case(text, self._title_words) if s.kind == "heading" else text
 
-    def _places(self, p: _Prepared, context: "GeoContext") -> list[Place]:
+    def _places(self, p: _Prepared, context: GeoContext) -> list[Place]:
         docs = {(s.start, s.end): (doc, light) for s, doc, light in zip(p.parse, p.docs, p.light)}
         places: list[Place] = []
         for s in p.segments:
@@ -160,7 +177,8 @@ class Extractor:
                 place.end += s.start
                 places.append(place)
         if context.dateline is not None and not any(
-                q.start < context.dateline.end and context.dateline.start < q.end for q in places):
+            q.start < context.dateline.end and context.dateline.start < q.end for q in places
+        ):
             places.append(context.dateline)
         return sorted(places, key=lambda q: q.start)
 
@@ -168,27 +186,38 @@ class Extractor:
         context = self.geocoder.context(p.clean.text)
         places = self._places(p, context)
         country = context.dateline.country_code if context.dateline is not None else None
-        dates = self.find_dates(p.clean.text, p.published,  # "7/8/07": the dateline's usage
-                                month_first=None if country is None else country in MONTH_FIRST_COUNTRIES)
+        dates = self.find_dates(
+            p.clean.text,
+            p.published,  # "7/8/07": the dateline's usage
+            month_first=None if country is None else country in MONTH_FIRST_COUNTRIES,
+        )
         art = ArticleFrame(
-            published_day=p.published.date().isoformat(), places=places, dates=dates,
-            dateline=context.dateline, dominant=_dominant(places),
-            country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc), demonym=self.geocoder.demonym,
-            lookup=self.geocoder.lookup, titled=self.frames.titled_names(p.clean.text))
+            published_day=p.published.date().isoformat(),
+            places=places,
+            dates=dates,
+            dateline=context.dateline,
+            dominant=_dominant(places),
+            country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc),
+            demonym=self.geocoder.demonym,
+            lookup=self.geocoder.lookup,
+            titled=self.frames.titled_names(p.clean.text),
+        )
         mentions: list[Mention] = []
         for s, doc in zip(p.parse, p.docs):
-            mentions.extend(self.frames.build_mentions(doc, s.start, s.kind == "heading", art,
-                                                       self.min_confidence))
+            mentions.extend(self.frames.build_mentions(doc, s.start, s.kind == "heading", art, self.min_confidence))
         merged = merge_mentions(mentions)
-        firsts = (next((d for d in dates if s.start <= d.start < s.end), None) for s in p.segments
-                  if not any(s.start <= m.evidence[0] < s.end for m in mentions))
+        firsts = (
+            next((d for d in dates if s.start <= d.start < s.end), None)
+            for s in p.segments
+            if not any(s.start <= m.evidence[0] < s.end for m in mentions)
+        )
         quiet = [d for d in firsts if d is not None]
         date_from_narrative(merged, mentions, quiet, art.published_day)
         extracted_at = utc_now_iso()
         events = [self._event(p, m, extracted_at) for m in merged]
-        return Annotations(p.article.id, events,
-                           [_to_body(p.clean, q) for q in places],
-                           [_to_body(p.clean, d) for d in dates])
+        return Annotations(
+            p.article.id, events, [_to_body(p.clean, q) for q in places], [_to_body(p.clean, d) for d in dates]
+        )
 
     def _event(self, p: _Prepared, m: Mention, extracted_at: str) -> Event:
         article, body = p.article, p.article.body
@@ -196,11 +225,22 @@ class Extractor:
         e0, e1 = p.clean.to_original(*m.evidence)
         key = f"{article.id}|{m.type}|{e0}|{e1}|{t0}|{t1}".encode()
         return Event(
-            event_id=hashlib.sha1(key).hexdigest()[:24], article_id=article.id, source=article.source,
-            url=article.url, published_at=article.published_at, type=m.type, subtype=m.subtype,
-            codes=codes_for(m.type, m.subtype), trigger=Span(body[t0:t1], t0, t1),
-            evidence=Span(body[e0:e1], e0, e1), actors=m.actors, location=m.location, date=m.date,
-            confidence=round(m.confidence, 3), extracted_at=extracted_at)
+            event_id=hashlib.sha1(key).hexdigest()[:24],
+            article_id=article.id,
+            source=article.source,
+            url=article.url,
+            published_at=article.published_at,
+            type=m.type,
+            subtype=m.subtype,
+            codes=codes_for(m.type, m.subtype),
+            trigger=Span(body[t0:t1], t0, t1),
+            evidence=Span(body[e0:e1], e0, e1),
+            actors=m.actors,
+            location=m.location,
+            date=m.date,
+            confidence=round(m.confidence, 3),
+            extracted_at=extracted_at,
+        )
 
 
 def _to_body(text: CleanText, item: Any) -> Any:
@@ -220,10 +260,7 @@ def _dominant(places: list[Place]) -> Place | None:
     countries = Counter(q.country_code for q in places if q.country_code)
     if not countries:
         return None
-    top = max(countries, key=lambda cc: (countries[cc], -next(i for i, q in enumerate(places)
-                                                                if q.country_code == cc)))
+    top = max(countries, key=lambda cc: (countries[cc], -next(i for i, q in enumerate(places) if q.country_code == cc)))
     named = Counter(q.name for q in places if q.country_code == top)
     best = max(named, key=lambda name: (named[name], -next(i for i, q in enumerate(places) if q.name == name)))
     return next(q for q in places if q.name == best)
-
-

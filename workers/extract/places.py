@@ -50,10 +50,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from workers.extract.geo import gazetteer as gz
 from workers.extract.geo.text import is_acronym, norm, same_spelling, tokens
@@ -68,14 +69,30 @@ MAX_WORDS = 6
 DESIGNATORS, DIRECTIONS = en.DESIGNATORS, en.DIRECTIONS
 # Capitalized words that are town names somewhere but, alone, almost always mean something else
 # in English news: calendar words and function words ("As a result", "March 12", "Say").
-_COMMON_WORDS = frozenset(
-    "today tonight a an as at by can do ever for from had has if in is it made mine more most much name never "
-    "nine no none now of on or said same say side since so ten than that this to up us we will".split()
-) | DIRECTIONS | {names[0].lower() for names in (*en.MONTHS, *en.WEEKDAYS)}
+_COMMON_WORDS = (
+    frozenset(
+        "today tonight a an as at by can do ever for from had has if in is it made mine more most much name never "
+        "nine no none now of on or said same say side since so ten than that this to up us we will".split()
+    )
+    | DIRECTIONS
+    | {names[0].lower() for names in (*en.MONTHS, *en.WEEKDAYS)}
+)
 # Words after a town name that keep it a place ("Damascus airport", "Kent County"); any other
 # capitalized word makes it part of a longer name ("Hua Chunying", "Phoenix TV").
-_PLACE_HEADS = DESIGNATORS | {"city", "county", "district", "area", "airport", "international", "port",
-                              "river", "valley", "border", "hospital", "university"}
+_PLACE_HEADS = DESIGNATORS | {
+    "city",
+    "county",
+    "district",
+    "area",
+    "airport",
+    "international",
+    "port",
+    "river",
+    "valley",
+    "border",
+    "hospital",
+    "university",
+}
 # A word right after one of these titles is a person's name ("Dr. Dunn", "Gen. Franklin").
 _TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(t.capitalize() for t in en.PERSON_TITLES)) + r")\.?[ \u00a0]$")
 # A place name before one of these names a disease, not a place ("Marburg virus", "Lassa fever").
@@ -90,7 +107,9 @@ _FEATURE_WORDS = frozenset(
     "river sea springs strait swamp valley woods".split()
 )
 # Entity labels whose spans are never places.
-_NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW", "LANGUAGE"})
+_NOT_PLACE_LABELS = frozenset(
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW", "LANGUAGE"}
+)
 # Words that may stand before a place inside an ORG entity without making it an organisation.
 _PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
 _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that are not part of it
@@ -132,7 +151,9 @@ _TOWN_QUALIFIERS = frozenset({"ancient", "old", "greater", "downtown", "central"
 # Words before a name that say it is a place ("the village of X", "the district of X").
 _DESCRIPTOR_BEFORE = re.compile(
     r"\b(?:city|town|village|hamlet|community|municipality|suburb|settlement|township|borough|"
-    r"neighbou?rhood|district)[ \u00a0]+of[ \u00a0]+$", re.I)
+    r"neighbou?rhood|district)[ \u00a0]+of[ \u00a0]+$",
+    re.I,
+)
 # A locative preposition right before a name ("in X", "near X").
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|from|to|into|around|through)[ \u00a0]+$")
 _BORDER = re.compile(r"\b[Bb]order(?:s|lands?)?\b")
@@ -162,10 +183,16 @@ class GeoContext:
     person_words: set[str] = field(default_factory=set)
     common_words: set[str] = field(default_factory=set)
 
-    def merged(self, other: "GeoContext") -> "GeoContext":
-        return GeoContext(self.countries + other.countries, self.votes + other.votes, self.admin1 | other.admin1,
-                          self.admin2 | other.admin2, self.dateline or other.dateline, self.person_words | other.person_words,
-                          self.common_words | other.common_words)
+    def merged(self, other: GeoContext) -> GeoContext:
+        return GeoContext(
+            self.countries + other.countries,
+            self.votes + other.votes,
+            self.admin1 | other.admin1,
+            self.admin2 | other.admin2,
+            self.dateline or other.dateline,
+            self.person_words | other.person_words,
+            self.common_words | other.common_words,
+        )
 
     @property
     def top_country(self) -> str | None:
@@ -180,17 +207,15 @@ class _Mention:
     key: str
     cands: list[tuple[int, int]]  # (entry index, name quality)
     direction: str | None = None  # "northern" in "northern Syria"
-    designated: bool = False      # "Homs province": admin1 readings only
-    qualified: bool = False       # "Glasgow, Ky.": readings restricted by the qualifier
+    designated: bool = False  # "Homs province": admin1 readings only
+    qualified: bool = False  # "Glasgow, Ky.": readings restricted by the qualifier
     resolved: int | None = None
-
-
 
 
 class Geocoder:
     """Resolves place mentions against the packaged gazetteer. Thread-safe after construction."""
 
-    _default: "Geocoder | None" = None
+    _default: Geocoder | None = None
     _lock = Lock()
 
     def __init__(self, gazetteer: gz.Gazetteer) -> None:
@@ -199,7 +224,7 @@ class Geocoder:
         self._abbreviation_after = re.compile(rf",[ \u00a0]+({alternatives})(?![A-Za-z])")
 
     @classmethod
-    def default(cls, cache_dir: Path | None = None) -> "Geocoder":
+    def default(cls, cache_dir: Path | None = None) -> Geocoder:
         """The process-wide geocoder; the gazetteer is built once and cached on disk.
 
         `cache_dir` defaults to `<data_dir>/geo` from the settings (a few MB pickle).
@@ -259,7 +284,7 @@ class Geocoder:
         dl = find_dateline(text)
         if dl is None:
             return None
-        qual = text[dl.qualifier[0]:dl.qualifier[1]] if dl.qualifier else ""
+        qual = text[dl.qualifier[0] : dl.qualifier[1]] if dl.qualifier else ""
         hint, admin1 = None, None
         abbreviated = self.gaz.abbreviations.get(qual)
         if abbreviated is not None:  # "GLASGOW, Ky. --": the state the abbreviation names
@@ -270,7 +295,7 @@ class Geocoder:
                 hint = q.country_code
             elif q is not None and q.precision == "admin1":
                 hint, admin1 = q.country_code, q.admin1
-        name = text[dl.place_start:dl.place_end]
+        name = text[dl.place_start : dl.place_end]
         cands = [c for c in self.gaz.candidates(norm(name)) if self.gaz.entries[c[0]].kind != "region"]
         if hint:
             cands = [c for c in cands if self.gaz.entries[c[0]].country_code == hint] or cands
@@ -284,18 +309,25 @@ class Geocoder:
         ctx = GeoContext(countries=Counter({hint: 1}) if hint else Counter())
         return self._place(name, dl.place_start, dl.place_end, self._best(cands, ctx))
 
-    def context(self, text: str, doc: "Doc | None" = None) -> GeoContext:
+    def context(self, text: str, doc: Doc | None = None) -> GeoContext:
         """A `GeoContext` from a cheap gazetteer scan of a whole article body (and its parse if any)."""
         toks = tokens(text)
         return self._context(text, toks, self._scan(text, toks), doc, self.dateline(text))
 
-    def _context(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention],
-                 doc: "Doc | None", dateline: Place | None) -> GeoContext:
+    def _context(
+        self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention], doc: Doc | None, dateline: Place | None
+    ) -> GeoContext:
         ctx = GeoContext(dateline=dateline)
         if ctx.dateline is not None and ctx.dateline.country_code:
             ctx.countries[ctx.dateline.country_code] += 1
-            where = next((self.gaz.entries[i] for i, _ in self.gaz.candidates(norm(ctx.dateline.name))
-                          if self.gaz.entries[i].geonames_id == ctx.dateline.geonames_id), None)
+            where = next(
+                (
+                    self.gaz.entries[i]
+                    for i, _ in self.gaz.candidates(norm(ctx.dateline.name))
+                    if self.gaz.entries[i].geonames_id == ctx.dateline.geonames_id
+                ),
+                None,
+            )
             if where is not None and where.admin1_ix is not None:
                 ctx.admin1.add(where.admin1_ix)
         if doc is not None:
@@ -311,7 +343,9 @@ class Geocoder:
             # A country's name with no other country or division of that name votes for it
             # ("India", beside a Gambian village and a Serbian town; not "Georgia", also a US
             # state); otherwise the readings that are no small places must lie in one country.
-            wide = [self.gaz.entries[i] for i, _ in m.cands if self.gaz.entries[i].kind in ("country", "admin1", "region")]
+            wide = [
+                self.gaz.entries[i] for i, _ in m.cands if self.gaz.entries[i].kind in ("country", "admin1", "region")
+            ]
             if len(wide) == 1 and wide[0].kind == "country":
                 ccs = {wide[0].country_code}
             else:
@@ -334,7 +368,7 @@ class Geocoder:
                 ctx.countries[cc] += 0.5  # type: ignore[assignment]  # a Counter holds the half of a demonym too
         return ctx
 
-    def resolve(self, text: str, doc: "Doc | None" = None, context: GeoContext | None = None) -> list[Place]:
+    def resolve(self, text: str, doc: Doc | None = None, context: GeoContext | None = None) -> list[Place]:
         """All place mentions in `text`, resolved, ordered by position; offsets index `text`."""
         toks = tokens(text)
         mentions = self._scan(text, toks)
@@ -349,8 +383,11 @@ class Geocoder:
         if doc is not None:
             places_by_parse = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
             mentions = self._apply_entities(text, doc, mentions, ctx)
-            mentions = [m for m in mentions if (m.start, m.end) in places_by_parse
-                        or self._plausible_town(text, toks, m, ctx, parsed=True)]
+            mentions = [
+                m
+                for m in mentions
+                if (m.start, m.end) in places_by_parse or self._plausible_town(text, toks, m, ctx, parsed=True)
+            ]
             mentions += self._unmatched_entities(text, doc, mentions)
         else:
             mentions = [m for m in mentions if self._plausible_town(text, toks, m, ctx, parsed=False)]
@@ -386,8 +423,11 @@ class Geocoder:
         while i < len(toks):
             start = toks[i][0]
             # "Bab el-Oued": an article after a capitalized word continues that word's name.
-            article = text[start] in "ae" and bool(_ARABIC_ARTICLE.match(text, start)) and not (
-                i > 0 and text[toks[i - 1][0]].isupper() and text[toks[i - 1][1]:start] == " ")
+            article = (
+                text[start] in "ae"
+                and bool(_ARABIC_ARTICLE.match(text, start))
+                and not (i > 0 and text[toks[i - 1][0]].isupper() and text[toks[i - 1][1] : start] == " ")
+            )
             if not (text[start].isupper() or article):
                 i += 1
                 continue
@@ -398,7 +438,7 @@ class Geocoder:
                     continue
                 if n > 1 and not text[toks[last][0]].isupper():
                     continue
-                surface = text[start:toks[last][1]]
+                surface = text[start : toks[last][1]]
                 key = norm(surface)
                 cands = self.gaz.candidates(key)
                 if article and not cands:
@@ -444,11 +484,11 @@ class Geocoder:
             m.designated = False
 
     def _designate_by_word(self, text: str, toks: list[tuple[int, int]], ends: dict[int, int], m: _Mention) -> None:
-        """"Idlib province": a designator after the name keeps its admin1 readings and joins it."""
+        """ "Idlib province": a designator after the name keeps its admin1 readings and joins it."""
         k = ends.get(m.end)
-        if m.designated or k is None or k + 1 >= len(toks) or text[m.end:toks[k + 1][0]] != " ":
+        if m.designated or k is None or k + 1 >= len(toks) or text[m.end : toks[k + 1][0]] != " ":
             return
-        if text[toks[k + 1][0]:toks[k + 1][1]].lower() in DESIGNATORS:
+        if text[toks[k + 1][0] : toks[k + 1][1]].lower() in DESIGNATORS:
             saved = m.cands
             self._designate(m)
             if m.designated:
@@ -456,8 +496,7 @@ class Geocoder:
             else:
                 m.cands = saved
 
-    def _extend(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention],
-                ctx: GeoContext) -> None:
+    def _extend(self, text: str, toks: list[tuple[int, int]], mentions: list[_Mention], ctx: GeoContext) -> None:
         """Designators after a name ("Idlib province") and directions before it ("northern Syria").
 
         A direction word makes a region of a country or admin1 reading only when the name, read
@@ -470,13 +509,14 @@ class Geocoder:
         for m in mentions:
             self._designate_by_word(text, toks, ends, m)
             k = starts.get(m.start)
-            if k is not None and k > 0 and text[toks[k - 1][1]:m.start] == " ":
-                word = text[toks[k - 1][0]:toks[k - 1][1]]
+            if k is not None and k > 0 and text[toks[k - 1][1] : m.start] == " ":
+                word = text[toks[k - 1][0] : toks[k - 1][1]]
                 regional = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "admin1")]
                 if word.lower() in DIRECTIONS and regional:
                     best = self.gaz.entries[self._best(m.cands, ctx)]
                     if best.kind == "city" and not any(
-                            self.gaz.entries[i].country_code == best.country_code for i, _ in regional):
+                        self.gaz.entries[i].country_code == best.country_code for i, _ in regional
+                    ):
                         m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind == "city"]
                         continue
                     m.cands = regional
@@ -497,10 +537,14 @@ class Geocoder:
                     self._join_qualifier(text, toks, k, m)
                 continue
             k = starts.get(m.start)
-            word = text[toks[k - 1][0]:toks[k - 1][1]] if k and text[toks[k - 1][1]:m.start] == " " else ""
+            word = text[toks[k - 1][0] : toks[k - 1][1]] if k and text[toks[k - 1][1] : m.start] == " " else ""
             country = any(self.gaz.entries[i].kind == "country" for i, _ in m.cands)
-            if (_TOWN_BEFORE.search(text, max(0, m.start - 30), m.start) or _TOWN_AFTER.match(text, m.end)
-                    or word.lower() in _TOWN_QUALIFIERS and not country):
+            if (
+                _TOWN_BEFORE.search(text, max(0, m.start - 30), m.start)
+                or _TOWN_AFTER.match(text, m.end)
+                or word.lower() in _TOWN_QUALIFIERS
+                and not country
+            ):
                 m.cands = towns
                 if k:
                     self._join_qualifier(text, toks, k, m)
@@ -508,28 +552,32 @@ class Geocoder:
     @staticmethod
     def _join_qualifier(text: str, toks: list[tuple[int, int]], k: int, m: _Mention) -> None:
         s, e = toks[k - 1]
-        if text[e:m.start] == " " and text[s].isupper() and text[s:e].lower() in _TOWN_QUALIFIERS - {"central"}:
+        if text[e : m.start] == " " and text[s].isupper() and text[s:e].lower() in _TOWN_QUALIFIERS - {"central"}:
             m.start = s
 
     def _pair_with_qualifier(self, text: str, mentions: list[_Mention]) -> None:
-        """"Rockville, Maryland" / "Damascus, Syria": the qualifier picks the town's readings."""
+        """ "Rockville, Maryland" / "Damascus, Syria": the qualifier picks the town's readings."""
         ordered = sorted(mentions, key=lambda m: m.start)
         for a, b in zip(ordered, ordered[1:]):
-            if text[a.end:b.start] not in (", ", ","):
+            if text[a.end : b.start] not in (", ", ","):
                 continue
             for qi, _ in b.cands:
                 q = self.gaz.entries[qi]
                 if q.kind not in ("country", "admin1"):
                     continue
-                inside = [c for c in a.cands if self.gaz.entries[c[0]].country_code == q.country_code
-                          and (q.kind == "country" or self.gaz.entries[c[0]].admin1_ix == qi)]
+                inside = [
+                    c
+                    for c in a.cands
+                    if self.gaz.entries[c[0]].country_code == q.country_code
+                    and (q.kind == "country" or self.gaz.entries[c[0]].admin1_ix == qi)
+                ]
                 if inside:
                     a.cands, a.qualified = inside, True
                     b.cands = [(qi, 0)]
                     break
 
     def _abbreviated_qualifiers(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
-        """"Glasgow, Ky.", "Kingston, Ont.", "Paris, TX": an abbreviated state or province right
+        """ "Glasgow, Ky.", "Kingston, Ont.", "Paris, TX": an abbreviated state or province right
         after a town with a reading in it picks that reading and is a mention of the state.
         Elsewhere the abbreviations are left alone ("Miss.", "IN", "OR")."""
         entries = self.gaz.entries
@@ -552,8 +600,9 @@ class Geocoder:
                         o.cands = [(state, gz.CURATED)]
         return sorted(mentions + added, key=lambda m: m.start)
 
-    def _small_places(self, text: str, mentions: list[_Mention], ctx: GeoContext,
-                      places_by_parse: set[tuple[int, int]]) -> list[_Mention]:
+    def _small_places(
+        self, text: str, mentions: list[_Mention], ctx: GeoContext, places_by_parse: set[tuple[int, int]]
+    ) -> list[_Mention]:
         """Towns under `gazetteer.SMALL_TOWN` people need support from the text: a tiny
         homonym never wins on its country alone.
 
@@ -580,15 +629,18 @@ class Geocoder:
                 m.cands = big + [c for c in m.cands if small(c[0]) and in_named_division(c[0])]
                 kept.append(m)
                 continue
-            if ((m.start, m.end) in places_by_parse or _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start)
-                    or any(in_named_division(i) for i, _ in m.cands)
-                    or _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start)
-                    and any(ctx.countries[entries[i].country_code] > 0 for i, _ in m.cands)):
+            if (
+                (m.start, m.end) in places_by_parse
+                or _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start)
+                or any(in_named_division(i) for i, _ in m.cands)
+                or _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start)
+                and any(ctx.countries[entries[i].country_code] > 0 for i, _ in m.cands)
+            ):
                 kept.append(m)
         return kept
 
     def _capitals(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
-        """"Kenya's capital", "the capital of Peru" and "the Georgian capital" name the capital
+        """ "Kenya's capital", "the capital of Peru" and "the Georgian capital" name the capital
         city of that country (a country mention becomes the city; a demonym adds one)."""
         capitals = self.gaz.capitals
         for m in mentions:
@@ -603,35 +655,38 @@ class Geocoder:
                 m.start, m.end = start, end
         for d in _DEMONYM_CAPITAL.finditer(text):
             cc = self.demonym(d.group(1)) or self.demonym(d.group(1).split()[-1])  # "The Georgian"
-            if cc in capitals and not _names_the_capital(text, d.start(), d.end()) and not any(m.start < d.end() and d.start() < m.end for m in mentions):
+            if (
+                cc in capitals
+                and not _names_the_capital(text, d.start(), d.end())
+                and not any(m.start < d.end() and d.start() < m.end for m in mentions)
+            ):
                 mentions.append(_Mention(d.start(), d.end(), norm(d.group(0)), [(capitals[cc], gz.CURATED)]))
         return mentions
 
     # ---- filters ------------------------------------------------------------------------
 
-    def _apply_entities(self, text: str, doc: "Doc", mentions: list[_Mention], ctx: GeoContext) -> list[_Mention]:
+    def _apply_entities(self, text: str, doc: Doc, mentions: list[_Mention], ctx: GeoContext) -> list[_Mention]:
         ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and "\n" not in e.text and not _located_name(e)]
         never = [e for e in doc.ents if e.label_ in _NOT_PLACE_LABELS]
         kept = []
         for m in mentions:
-            if any(e.start_char < m.end and m.start < e.end_char and not _time_after_name(text, m, e)
-                   for e in never):
+            if any(e.start_char < m.end and m.start < e.end_char and not _time_after_name(text, m, e) for e in never):
                 continue
             for e in ents:
                 if e.start_char < m.end and m.start < e.end_char:
                     m.cands = self._inside_entity(text, m, e.label_, e.start_char, e.end_char, ctx)
-            if m.cands and " " not in m.key and text[m.start:m.end] in ctx.person_words:
+            if m.cands and " " not in m.key and text[m.start : m.end] in ctx.person_words:
                 m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind not in _LOCAL]
             if m.cands:
                 kept.append(m)
         return kept
 
-    def _common_word(self, text: str, doc: "Doc | None", m: _Mention) -> bool:
+    def _common_word(self, text: str, doc: Doc | None, m: _Mention) -> bool:
         """A one-word mention that is a nationality word ("Somali troops": not Ethiopia's
         Somali region), or that the parse reads as a common noun capitalized only because
         it starts the sentence ("Police said": not Police, Poland), with no designator
         after it ("Somali region" is a place)."""
-        following = re.match(r"[ \u00a0]+(\w+)", text[m.end:m.end + 20])
+        following = re.match(r"[ \u00a0]+(\w+)", text[m.end : m.end + 20])
         if " " in m.key or following and following.group(1).lower() in _PLACE_HEADS:
             return False
         if self.demonym(m.key):
@@ -639,19 +694,24 @@ class Geocoder:
         span = doc.char_span(m.start, m.end, alignment_mode="expand") if doc is not None else None
         return span is not None and len(span) == 1 and span[0].pos_ == "NOUN" and bool(span[0].is_sent_start)
 
-    def _inside_entity(self, text: str, m: _Mention, label: str, start: int, end: int,
-                       ctx: GeoContext) -> list[tuple[int, int]]:
+    def _inside_entity(
+        self, text: str, m: _Mention, label: str, start: int, end: int, ctx: GeoContext
+    ) -> list[tuple[int, int]]:
         entries = self.gaz.entries
         if label == "PERSON":
             # The small model tags lone town names as people ("retook Palmyra"): a one-word
             # PERSON keeps readings in the article's countries; a full name keeps none but regions.
             one_word = " " not in text[start:end].strip()
-            return [c for c in m.cands if (one_word or entries[c[0]].kind in ("country", "admin1"))
-                    and ctx.countries[entries[c[0]].country_code] > 0]
+            return [
+                c
+                for c in m.cands
+                if (one_word or entries[c[0]].kind in ("country", "admin1"))
+                and ctx.countries[entries[c[0]].country_code] > 0
+            ]
         # "Damascus - Foreign Ministry": the parts of a name joined by a dash are read apart.
         part_start = max([start] + [s.end() for s in _NAME_SEPARATOR.finditer(text, start, m.start)])
         part_end = min([end] + [s.start() for s in _NAME_SEPARATOR.finditer(text, m.end, end)])
-        before, after = text[part_start:m.start].split(), text[m.end:part_end].split()
+        before, after = text[part_start : m.start].split(), text[m.end : part_end].split()
         if after and after[0].lower() in _PLACE_HEADS:
             return m.cands  # "Cankaya district administration", "Kabul city council"
         if not before and not after:
@@ -659,55 +719,76 @@ class Geocoder:
             # ("Pulawy", "Fife"), but a town known only by another name ("Hamas" is an
             # alternate name of Hamm) is the organisation unless the article is about the
             # town's country.
-            return [(ix, q) for ix, q in m.cands if entries[ix].kind != "city" or q != gz.ALTERNATE
-                    or same_spelling(entries[ix].name, m.key) or ctx.countries[entries[ix].country_code] > 0]
+            return [
+                (ix, q)
+                for ix, q in m.cands
+                if entries[ix].kind != "city"
+                or q != gz.ALTERNATE
+                or same_spelling(entries[ix].name, m.key)
+                or ctx.countries[entries[ix].country_code] > 0
+            ]
         if all(w.lower() in _PLACE_PREFIXES for w in before + after):
             return m.cands
         return [c for c in m.cands if entries[c[0]].kind not in _LOCAL]
 
-    def _unmatched_entities(self, text: str, doc: "Doc", mentions: list[_Mention]) -> list[_Mention]:
+    def _unmatched_entities(self, text: str, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         """GPE/LOC/FAC entities the scan missed ("the Golan Heights" typed lowercase "the")."""
         out = []
         for e in doc.ents:
-            if e.label_ not in ("GPE", "LOC", "FAC") or any(m.start < e.end_char and e.start_char < m.end for m in mentions):
+            if e.label_ not in ("GPE", "LOC", "FAC") or any(
+                m.start < e.end_char and e.start_char < m.end for m in mentions
+            ):
                 continue
             key = norm(e.text)
             start = e.start_char
             if key.startswith("the "):
                 key, start = key[4:], start + 4
             cands = self.gaz.candidates(key)
-            if cands and (key in self.gaz.acronyms or not is_acronym(text[start:e.end_char])):
+            if cands and (key in self.gaz.acronyms or not is_acronym(text[start : e.end_char])):
                 out.append(_Mention(start, e.end_char, key, list(cands)))  # "ABS" (ABS-CBN) is no town Abs
         return out
 
-    def _plausible_town(self, text: str, toks: list[tuple[int, int]], m: _Mention, ctx: GeoContext,
-                        *, parsed: bool) -> bool:
+    def _plausible_town(
+        self, text: str, toks: list[tuple[int, int]], m: _Mention, ctx: GeoContext, *, parsed: bool
+    ) -> bool:
         """Whether a mention that can only be a town is one, from the words around it; and
         whether one that can only be a division of countries the article does not name is
         one: running into a capitalized word, it starts an organisation's name ("Coast
         Guard", "Central Command"), not Kenya's Coast province."""
         entries = self.gaz.entries
         if any(entries[i].kind not in _LOCAL for i, _ in m.cands):
-            if any(entries[i].kind not in ("admin1", "admin2") or ctx.countries[entries[i].country_code]
-                   > ctx.votes[(m.key, entries[i].country_code)] for i, _ in m.cands):
+            if any(
+                entries[i].kind not in ("admin1", "admin2")
+                or ctx.countries[entries[i].country_code] > ctx.votes[(m.key, entries[i].country_code)]
+                for i, _ in m.cands
+            ):
                 return True
             return not _runs_into_name(text, m.end)
-        if " " not in m.key and (text[m.start:m.end] in ctx.person_words or self.demonym(m.key)
-                                 or text[m.start:m.end].lower() in ctx.common_words):
+        if " " not in m.key and (
+            text[m.start : m.end] in ctx.person_words
+            or self.demonym(m.key)
+            or text[m.start : m.end].lower() in ctx.common_words
+        ):
             return False  # "Dunn said" after "Anita Dunn"; "German"; "Police said" (Police, Poland)
         if _TITLE_BEFORE.search(text, max(0, m.start - 6), m.start):
             return False
         if _runs_into_name(text, m.end):
             return False  # part of a longer proper name: "Hua Chunying", "Phoenix TV"
         before = [t for t in toks if t[1] <= m.start][-1:]
-        if before and text[before[0][1]:m.start] == " ":
-            word = text[before[0][0]:before[0][1]]
-            if word[:1].isupper() and word.lower() not in _NOT_NAME_PARTS \
-                    and not _sentence_start(text, before[0][0]) and self.demonym(word) is None:
+        if before and text[before[0][1] : m.start] == " ":
+            word = text[before[0][0] : before[0][1]]
+            if (
+                word[:1].isupper()
+                and word.lower() not in _NOT_NAME_PARTS
+                and not _sentence_start(text, before[0][0])
+                and self.demonym(word) is None
+            ):
                 return False  # "Chief Medical Officer", "Rift Valley"
         if not parsed and all(q == gz.ALTERNATE for _, q in m.cands):
-            return any(entries[i].population >= _ALTERNATE_ONLY_MIN_POPULATION
-                       and ctx.countries[entries[i].country_code] > 0 for i, _ in m.cands)
+            return any(
+                entries[i].population >= _ALTERNATE_ONLY_MIN_POPULATION and ctx.countries[entries[i].country_code] > 0
+                for i, _ in m.cands
+            )
         return True
 
     # ---- scoring ------------------------------------------------------------------------
@@ -725,7 +806,9 @@ class Geocoder:
             score += _CONTEXT_BONUS
             if e.country_code == ctx.top_country:
                 score += _TOP_COUNTRY_BONUS
-        elif e.kind == "country" and any(ctx.countries[n] > 0 for n in self.gaz.neighbours.get(e.country_code or "", ())):
+        elif e.kind == "country" and any(
+            ctx.countries[n] > 0 for n in self.gaz.neighbours.get(e.country_code or "", ())
+        ):
             score += _NEIGHBOUR_BONUS
         if ctx.dateline is not None and e.country_code == ctx.dateline.country_code:
             score += _DATELINE_BONUS
@@ -745,13 +828,23 @@ class Geocoder:
         # A second-level division (feature admin2) is reported at precision admin1, the finest
         # division level the records know; its name and point are its own.
         precision = "admin1" if e.kind == "admin2" else e.kind
-        return Place(text=text, start=start, end=end, name=e.name, country_code=e.country_code,
-                     admin1=e.admin1, lat=e.lat, lon=e.lon, geonames_id=e.geonames_id,
-                     feature=e.kind, precision=precision)  # type: ignore[arg-type]
+        return Place(
+            text=text,
+            start=start,
+            end=end,
+            name=e.name,
+            country_code=e.country_code,
+            admin1=e.admin1,
+            lat=e.lat,
+            lon=e.lon,
+            geonames_id=e.geonames_id,
+            feature=e.kind,
+            precision=precision,  # type: ignore[arg-type]  # one of the four, by construction
+        )
 
     def _mention_place(self, text: str, m: _Mention) -> Place:
         assert m.resolved is not None
-        place = self._place(text[m.start:m.end], m.start, m.end, m.resolved)
+        place = self._place(text[m.start : m.end], m.start, m.end, m.resolved)
         if m.direction:
             place.name = f"{m.direction} {place.name}"
             place.geonames_id = None
@@ -759,7 +852,7 @@ class Geocoder:
         return place
 
     def _borders(self, text: str, toks: list[tuple[int, int]], places: list[Place], ctx: GeoContext) -> list[Place]:
-        """"the Turkish-Syrian border", "Syria's Turkish border", "the border with Turkey"."""
+        """ "the Turkish-Syrian border", "Syria's Turkish border", "the border with Turkey"."""
         for b in _BORDER.finditer(text):
             sides: list[tuple[int, int, str]] = []  # (start, end, country code)
             words = _split_hyphens(text, [t for t in toks if b.start() - 40 <= t[0] and t[1] <= b.start()][-2:])
@@ -769,7 +862,7 @@ class Geocoder:
                     sides.append((s, e, cc))
                 elif sides:
                     sides = []
-            after = re.match(r"\s+(?:between|with)\s+", text[b.end():b.end() + 12])
+            after = re.match(r"\s+(?:between|with)\s+", text[b.end() : b.end() + 12])
             if after:
                 for s, e in [t for t in toks if b.end() < t[0] < b.end() + 60][:5]:
                     cc = self._country_of_word(text[s:e], places, s)
@@ -783,10 +876,21 @@ class Geocoder:
             names = [self.gaz.entries[self.gaz.countries[cc]].name for cc in ccs if cc in self.gaz.countries]
             point = self.gaz.entries[self.gaz.countries[main]] if main in self.gaz.countries else None
             places = [p for p in places if not (p.start < end and start < p.end)]
-            places.append(Place(text=text[start:end], start=start, end=end, name="–".join(names) + " border",
-                                country_code=main, admin1=None, lat=point.lat if point else None,
-                                lon=point.lon if point else None, geonames_id=None,
-                                feature="region", precision="region"))
+            places.append(
+                Place(
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    name="–".join(names) + " border",
+                    country_code=main,
+                    admin1=None,
+                    lat=point.lat if point else None,
+                    lon=point.lon if point else None,
+                    geonames_id=None,
+                    feature="region",
+                    precision="region",
+                )
+            )
         return places
 
     def _country_of_word(self, word: str, places: list[Place], start: int) -> str | None:
@@ -801,25 +905,29 @@ class Geocoder:
 def _runs_into_name(text: str, end: int) -> bool:
     """Whether a capitalized word other than a place word ("city", "province", "airport")
     follows right after `end`: the name goes on ("Hua Chunying", "Coast Guard")."""
-    nxt = re.match(r"[ \u00a0]([A-Z][\w-]*)", text[end:end + 40])
+    nxt = re.match(r"[ \u00a0]([A-Z][\w-]*)", text[end : end + 40])
     return bool(nxt and nxt.group(1).lower() not in _PLACE_HEADS)
 
 
 def _names_the_capital(text: str, start: int, end: int) -> bool:
     """Whether the capital is named right beside the phrase ("Kenya's capital Nairobi",
     "Kinshasa, the capital of the DRC"): that name is the place, the phrase stays the country."""
-    return bool(re.match(r"[ \u00a0]*,?[ \u00a0]*(?:of[ \u00a0]+)?[A-Z]", text[end:end + 8])
-                or re.search(r"[A-Z][\w'-]*,[ \u00a0]+(?:the[ \u00a0]+)?$", text[max(0, start - 40):start]))
+    return bool(
+        re.match(r"[ \u00a0]*,?[ \u00a0]*(?:of[ \u00a0]+)?[A-Z]", text[end : end + 8])
+        or re.search(r"[A-Z][\w'-]*,[ \u00a0]+(?:the[ \u00a0]+)?$", text[max(0, start - 40) : start])
+    )
 
 
-def _time_after_name(text: str, m: "_Mention", e: "Span") -> bool:
+def _time_after_name(text: str, m: _Mention, e: Span) -> bool:
     """A DATE/TIME entity that starts with the name and goes on with lower-case time words
     ("Peshawar last night", "Kabul on Monday"): the recognizer ran the name into the time;
     the name is still a place. ("Victoria Day" and "Jerusalem Day" stay no place.)"""
-    return m.start == e.start_char and m.end < e.end_char and bool(re.match(r"[ \u00a0]+[a-z]", text[m.end:e.end_char]))
+    return (
+        m.start == e.start_char and m.end < e.end_char and bool(re.match(r"[ \u00a0]+[a-z]", text[m.end : e.end_char]))
+    )
 
 
-def _located_name(e: "Span") -> bool:
+def _located_name(e: Span) -> bool:
     """A one-word PERSON that is the object of a locative preposition ("a car bomb exploded in
     al-Bab"): the small model tags unfamiliar town names as people; nobody explodes in a person."""
     if e.label_ != "PERSON" or any(c.isspace() for c in e.text.strip()):
@@ -838,22 +946,23 @@ def _ends_feature_name(text: str, toks: list[tuple[int, int]], k: int, key: str)
     """Whether the one-word match at token `k` is the feature word that ends a longer name
     ("Sambisa Forest"): a capitalized word other than "The", "In", "Northern"... stands right
     before it, and no designator follows ("Delta State")."""
-    if key not in _FEATURE_WORDS or k == 0 or text[toks[k - 1][1]:toks[k][0]] != " ":
+    if key not in _FEATURE_WORDS or k == 0 or text[toks[k - 1][1] : toks[k][0]] != " ":
         return False
-    before = text[toks[k - 1][0]:toks[k - 1][1]]
+    before = text[toks[k - 1][0] : toks[k - 1][1]]
     if not before[:1].isupper() or before.lower() in _NOT_NAME_PARTS:
         return False
     nxt = toks[k + 1] if k + 1 < len(toks) else None
-    return not (nxt and text[toks[k][1]:nxt[0]] == " " and text[nxt[0]:nxt[1]].lower() in DESIGNATORS)
+    return not (nxt and text[toks[k][1] : nxt[0]] == " " and text[nxt[0] : nxt[1]].lower() in DESIGNATORS)
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[max(0, start - 3):start].rstrip(" \t\u00a0\"'“‘(")
+    before = text[max(0, start - 3) : start].rstrip(" \t\u00a0\"'“‘(")
     return not before or before[-1] in ".!?:\n"
 
 
-def _name_tails(text: str, toks: list[tuple[int, int]], mentions: list["_Mention"],
-                kinds: Callable[["_Mention"], set[str]]) -> set[str]:
+def _name_tails(
+    text: str, toks: list[tuple[int, int]], mentions: list[_Mention], kinds: Callable[[_Mention], set[str]]
+) -> set[str]:
     """Last words of capitalized runs that are not places ("Dunn" in "Anita Dunn"): surnames and
     name heads, which alone later are not towns either."""
     # Town-only matches may be surnames themselves ("Joe Dunn"); stronger places break a run.
@@ -861,22 +970,22 @@ def _name_tails(text: str, toks: list[tuple[int, int]], mentions: list["_Mention
     out = set()
     run: list[tuple[int, int]] = []
     for k, (s, e) in enumerate(toks + [(len(text), len(text))]):
-        joined = run and text[run[-1][1]:s] == " "
+        joined = run and text[run[-1][1] : s] == " "
         if k < len(toks) and text[s].isupper() and not any(a < e and s < b for a, b in taken):
             run = run + [(s, e)] if joined else [(s, e)]
             continue
         titled = len(run) == 1 and _TITLE_BEFORE.search(text, max(0, run[0][0] - 6), run[0][0])
         # "Ancient Palmyra", "Greater Manchester": a place prefix does not make a person's name.
-        while len(run) >= 2 and text[run[0][0]:run[0][1]].lower() in _PLACE_PREFIXES:
+        while len(run) >= 2 and text[run[0][0] : run[0][1]].lower() in _PLACE_PREFIXES:
             run = run[1:]
         if (len(run) >= 2 and not _sentence_start(text, run[-1][0])) or titled:
-            out.add(text[run[-1][0]:run[-1][1]])
+            out.add(text[run[-1][0] : run[-1][1]])
         run = []
     return out
 
 
 def _split_hyphens(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """"Turkish-Syrian" -> "Turkish", "Syrian" (spans into `text`)."""
+    """ "Turkish-Syrian" -> "Turkish", "Syrian" (spans into `text`)."""
     out = []
     for s, e in spans:
         for part in re.finditer(r"[^-‐‑–]+", text[s:e]):
@@ -884,10 +993,15 @@ def _split_hyphens(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
-def _person_words(doc: "Doc") -> set[str]:
+def _person_words(doc: Doc) -> set[str]:
     """Words of multi-word person names ("Hua" from "Hua Chunying"), to recognise them alone later."""
-    return {t.text for e in doc.ents if e.label_ == "PERSON" and "\n" not in e.text and len(e) > 1
-            for t in e if t.text[:1].isupper()}
+    return {
+        t.text
+        for e in doc.ents
+        if e.label_ == "PERSON" and "\n" not in e.text and len(e) > 1
+        for t in e
+        if t.text[:1].isupper()
+    }
 
 
 def demonym(word: str) -> str | None:

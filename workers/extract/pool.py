@@ -93,8 +93,9 @@ class ExtractionPool:
     module-level function). Use as a context manager, or call `start()` and `close()`.
     """
 
-    def __init__(self, jobs: int = 1, timeout: float = 30.0, *,
-                 factory: Callable[[], Extractor] = Extractor, batch: int = 16) -> None:
+    def __init__(
+        self, jobs: int = 1, timeout: float = 30.0, *, factory: Callable[[], Extractor] = Extractor, batch: int = 16
+    ) -> None:
         if jobs < 1:
             raise ValueError("jobs must be at least 1")
         if timeout <= 0:
@@ -104,7 +105,7 @@ class ExtractionPool:
         self.replaced = 0  # processes killed for overrunning or found dead
         self._pool: ProcessPool | None = None
 
-    def start(self) -> "ExtractionPool":
+    def start(self) -> ExtractionPool:
         """Start the processes and wait until each has loaded the models.
 
         Raises `ExtractorUnavailable` (with the reason) when they cannot load them.
@@ -114,8 +115,9 @@ class ExtractionPool:
             # The forkserver starts clean (no threads, no sockets of the caller) and imports
             # spaCy once; each process forked from it only loads the models.
             context.set_forkserver_preload(["workers.extract.pipeline"])
-            self._pool = ProcessPool(max_workers=self.jobs, initializer=_load, initargs=(self.factory,),
-                                     context=context)
+            self._pool = ProcessPool(
+                max_workers=self.jobs, initializer=_load, initargs=(self.factory,), context=context
+            )
             for future in [self._pool.schedule(_ready) for _ in range(self.jobs)]:
                 try:
                     future.result()
@@ -130,7 +132,7 @@ class ExtractionPool:
             self._pool.join()
             self._pool = None
 
-    def __enter__(self) -> "ExtractionPool":
+    def __enter__(self) -> ExtractionPool:
         return self.start()
 
     def __exit__(self, *_: object) -> None:
@@ -141,7 +143,7 @@ class ExtractionPool:
         if not articles:
             return []
         size = -(-len(articles) // self.jobs)
-        chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
+        chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
         pending = [(chunk, self._submit(chunk)) for chunk in chunks]
         return [outcome for chunk, future in pending for outcome in self._resolve(chunk, future)]
 
@@ -174,14 +176,16 @@ class ExtractionPool:
             self.replaced += 1
         if len(chunk) > 1:
             singles = [self._submit([article]) for article in chunk]
-            return [outcome for article, single in zip(chunk, singles)
-                    for outcome in self._resolve([article], single)]
+            return [outcome for article, single in zip(chunk, singles) for outcome in self._resolve([article], single)]
         return [self._failure(future, time.perf_counter() - submitted)]
 
     def _failure(self, future: Future[list[Outcome]], elapsed: float) -> Failure:
         error = future.exception()
         if isinstance(error, FutureTimeout):
-            return Failure(PROCESSING_TIMEOUT, f"extraction ran past its budget of {self.timeout:g} s "
-                           f"(stopped after {elapsed:.1f} s)", elapsed)
+            return Failure(
+                PROCESSING_TIMEOUT,
+                f"extraction ran past its budget of {self.timeout:g} s (stopped after {elapsed:.1f} s)",
+                elapsed,
+            )
         code = getattr(error, "exitcode", None)
         return Failure(PROCESSING_ERROR, f"the extraction process died (exit code {code})", elapsed)

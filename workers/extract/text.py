@@ -20,8 +20,9 @@ from workers.markup import fold_markup
 
 # Horizontal white space that becomes one ordinary space (NBSP, narrow NBSP, thin and
 # other typographic spaces, tabs, ideographic space).
-_SPACES = frozenset("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                    "\u2008\u2009\u200a\u202f\u205f\u3000 ")
+_SPACES = frozenset(
+    "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000 "
+)
 # Characters dropped outright: zero-width space/joiners, BOM, soft hyphen, word joiner.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
@@ -82,8 +83,12 @@ def clean(body: str) -> CleanText:
         return _collapse_spaces(body)
     inner = _collapse_spaces(folded.text)
     starts, ends = folded.starts, folded.ends
-    return CleanText(inner.text, body, tuple([starts[i] for i in inner.index[:-1]] + [len(body)]),
-                     tuple(ends[i] for i in inner.index[:-1]))
+    return CleanText(
+        inner.text,
+        body,
+        tuple([starts[i] for i in inner.index[:-1]] + [len(body)]),
+        tuple(ends[i] for i in inner.index[:-1]),
+    )
 
 
 def _collapse_spaces(body: str) -> CleanText:
@@ -180,8 +185,12 @@ def _continues(line: str, nxt: str, width: int | None) -> bool:
         return last in en.PERSON_TITLES or last == "st" or len(last) == 1 or lower_next
     if lower_next or line.endswith((",", "-")) or line.rsplit(None, 1)[-1].lower() in en.OPEN_WORDS:
         return True
-    return (width is not None and len(line) + 1 + len(nxt.split(None, 1)[0]) > width
-            and not _title_case(line) and not _title_case(nxt))
+    return (
+        width is not None
+        and len(line) + 1 + len(nxt.split(None, 1)[0]) > width
+        and not _title_case(line)
+        and not _title_case(nxt)
+    )
 
 
 def _logical_lines(text: str) -> list[tuple[int, int]]:
@@ -232,7 +241,7 @@ def segment(text: str) -> list[Segment]:
 
 def segment_text(text: str, s: Segment) -> str:
     """The text of a segment as one line (line breaks inside it become spaces; same length)."""
-    return text[s.start:s.end].replace("\n", " ")
+    return text[s.start : s.end].replace("\n", " ")
 
 
 # "BEIJING (Sputnik) —", "NAIROBI, Kenya (AP) _", "GAZA CITY —", "MOSCOW, March 13 (Reuters) -",
@@ -253,6 +262,7 @@ _DATELINE = re.compile(
 class Dateline:
     """Offsets of a wire dateline in a body: the whole of it (dash included), its place name
     ("KABUL") and the qualifier after a comma ("Afghanistan", "Ky."), if any."""
+
     start: int
     end: int
     place_start: int
@@ -265,7 +275,7 @@ def find_dateline(text: str, within: int = 2000) -> Dateline | None:
     a news agency ("... said. BEIJING (Xinhua) -- ...")."""
     head = text[:within]
     for m in _DATELINE.finditer(head):
-        at_line_start = not head[:m.start()].strip() or head[:m.start()].rstrip(" \t").endswith("\n")
+        at_line_start = not head[: m.start()].strip() or head[: m.start()].rstrip(" \t").endswith("\n")
         if not (at_line_start or m.group("agency")):
             continue
         if len(m.group("place").replace(" ", "")) < 3:
@@ -286,5 +296,4 @@ def sentence_case(text: str, lower: frozenset[str]) -> str:
     Taggers read "Germany Condemns Deadly Twin Bombing" as one long name; lowering the
     common words ("condemns", "deadly", "bombing") gives the parser a verb to find.
     """
-    return _TITLE_WORD.sub(
-        lambda m: m.group().lower() if m.group().lower() in lower else m.group(), text)
+    return _TITLE_WORD.sub(lambda m: m.group().lower() if m.group().lower() in lower else m.group(), text)

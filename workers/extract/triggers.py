@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from workers.extract.codes import code_table
 from workers.extract.tables import read_tsv
@@ -121,12 +122,16 @@ def _trie_regex(forms: Iterable[str]) -> str:
 
     def build(node: dict[str, dict]) -> str:
         ends = "" in node
-        branches = [(r"[\s\-]+" if char == " " else re.escape(char)) + build(child)
-                    for char, child in sorted(node.items()) if char]
+        branches = [
+            (r"[\s\-]+" if char == " " else re.escape(char)) + build(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if ends else body
+
     return build(trie)
 
 
@@ -138,9 +143,12 @@ def _compile(forms: Iterable[str]) -> re.Pattern[str]:
 class Lexicon:
     """Trigger and cue forms, exclusion words and context word sets."""
 
-    def __init__(self, entries: Iterable[tuple[LexEntry, Iterable[str]]],
-                 exclusions: dict[str, frozenset[str]],
-                 context: dict[str, frozenset[str]]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[LexEntry, Iterable[str]]],
+        exclusions: dict[str, frozenset[str]],
+        context: dict[str, frozenset[str]],
+    ) -> None:
         self._by_form: dict[Role, dict[str, list[LexEntry]]] = {"trigger": {}, "cue": {}}
         for entry, extra_forms in entries:
             for form in inflections(entry.lemma, entry.pos) | set(extra_forms):
@@ -150,16 +158,25 @@ class Lexicon:
         self.context = context
 
     @classmethod
-    def from_files(cls, directory: Path = DATA) -> "Lexicon":
+    def from_files(cls, directory: Path = DATA) -> Lexicon:
         rows = []
         known = code_table()
         for role, lemma, pos, type_, subtype, strength, forms, requires in read_tsv(
-                directory / "trigger_lexicon.tsv", 8):
+            directory / "trigger_lexicon.tsv", 8
+        ):
             if (type_, subtype) not in known:
-                raise ValueError(f"trigger_lexicon.tsv: {lemma!r} has ({type_}, {subtype}), "
-                                 "which event_codes.tsv does not list")
-            entry = LexEntry(role, lemma, pos, type_, subtype, float(strength),  # type: ignore[arg-type]
-                             tuple(r for r in requires.split(",") if r))
+                raise ValueError(
+                    f"trigger_lexicon.tsv: {lemma!r} has ({type_}, {subtype}), which event_codes.tsv does not list"
+                )
+            entry = LexEntry(
+                role,  # type: ignore[arg-type]  # the column holds trigger or cue
+                lemma,
+                pos,
+                type_,
+                subtype,
+                float(strength),
+                tuple(r for r in requires.split(",") if r),
+            )
             rows.append((entry, [f.strip() for f in forms.split(",") if f.strip()]))
         exclusions: dict[str, frozenset[str]] = {}
         for word, excluded in read_tsv(directory / "trigger_exclusions.tsv", 2):
@@ -170,16 +187,17 @@ class Lexicon:
 
     @classmethod
     @lru_cache(maxsize=1)
-    def default(cls) -> "Lexicon":
+    def default(cls) -> Lexicon:
         """The lexicon from the package data, built once per process."""
         return cls.from_files()
 
-    def find(self, text: str, role: Role = "trigger", start: int = 0,
-             end: int | None = None) -> list[LexMatch]:
+    def find(self, text: str, role: Role = "trigger", start: int = 0, end: int | None = None) -> list[LexMatch]:
         """Every non-overlapping form of `role` in text[start:end], longest first."""
         by_form = self._by_form[role]
-        return [LexMatch(m.start(), m.end(), m.group(), tuple(by_form[_normalize_form(m.group())]))
-                for m in self._patterns[role].finditer(text, start, len(text) if end is None else end)]
+        return [
+            LexMatch(m.start(), m.end(), m.group(), tuple(by_form[_normalize_form(m.group())]))
+            for m in self._patterns[role].finditer(text, start, len(text) if end is None else end)
+        ]
 
     def has_trigger(self, text: str, start: int = 0, end: int | None = None) -> bool:
         return self._patterns["trigger"].search(text, start, len(text) if end is None else end) is not None
@@ -191,29 +209,40 @@ class Lexicon:
         said", "said she") is skipped: such a statement only ever joins the previous
         speaker's statement, so parsing it cannot add an event.
         """
-        return [s for s in segments if any(
-            not self._pronoun_report(text, m) for m in self.find(text, "trigger", s.start, s.end))]
+        return [
+            s
+            for s in segments
+            if any(not self._pronoun_report(text, m) for m in self.find(text, "trigger", s.start, s.end))
+        ]
 
     def reports_only(self, text: str, segment: Segment) -> bool:
         """Whether the segment's only triggers are plain reporting verbs ("said", "told"):
         such a sentence can only hold a statement, whose speaker and clause the parser
         alone finds, so the pipeline parses it without the entity recognizer."""
-        return all(e.subtype == "statement" and e.type == "statement" for m in
-                   self.find(text, "trigger", segment.start, segment.end) for e in m.entries)
+        return all(
+            e.subtype == "statement" and e.type == "statement"
+            for m in self.find(text, "trigger", segment.start, segment.end)
+            for e in m.entries
+        )
 
     def _pronoun_report(self, text: str, match: LexMatch) -> bool:
         if not all(e.subtype == "statement" and "subject" in e.requires for e in match.entries):
             return False
         before = _LAST_WORD.search(text, 0, match.start)
         after = _FIRST_WORD.match(text, match.end)
-        return bool(before and before.group(1).lower() in en.PRONOUNS
-                    or after and after.group(1).lower() in en.PRONOUNS)
+        return bool(
+            before and before.group(1).lower() in en.PRONOUNS or after and after.group(1).lower() in en.PRONOUNS
+        )
 
     def reporting_lemmas(self) -> frozenset[str]:
         """Lemmas of the plain reporting triggers ("say", "announce", "write"): statements of
         no specific kind, whose report may only attribute another event."""
-        return frozenset(e.lemma for entries in self._by_form["trigger"].values() for e in entries
-                         if e.type == "statement" and e.subtype == "statement")
+        return frozenset(
+            e.lemma
+            for entries in self._by_form["trigger"].values()
+            for e in entries
+            if e.type == "statement" and e.subtype == "statement"
+        )
 
     def requirements(self, role: Role = "trigger") -> frozenset[str]:
         """Every requirement name the rows of `role` use."""

@@ -17,26 +17,38 @@ from functools import lru_cache
 # ISO 639-1 languages by the scripts their news is written in. A language that is not here
 # gets no script check (only the checks every language gets).
 _SCRIPTS_OF: dict[str, frozenset[str]] = {
-    **dict.fromkeys("af ca cs cy da de en eo es et eu fi fr ga gl hr hu id is it lt lv ms mt nl no pl pt "
-                    "ro sk sl so sq sv sw tl tr vi yo zu".split(), frozenset({"LATIN"})),
+    **dict.fromkeys(
+        "af ca cs cy da de en eo es et eu fi fr ga gl hr hu id is it lt lv ms mt nl no pl pt "
+        "ro sk sl so sq sv sw tl tr vi yo zu".split(),
+        frozenset({"LATIN"}),
+    ),
     **dict.fromkeys("az bs sr uz".split(), frozenset({"LATIN", "CYRILLIC"})),
     **dict.fromkeys("be bg kk ky mk mn ru tg uk".split(), frozenset({"CYRILLIC"})),
     **dict.fromkeys("ar fa ps ur ug".split(), frozenset({"ARABIC"})),
     **dict.fromkeys("he yi".split(), frozenset({"HEBREW"})),
     **dict.fromkeys("hi mr ne".split(), frozenset({"DEVANAGARI"})),
     **dict.fromkeys("am ti".split(), frozenset({"ETHIOPIC"})),
-    "el": frozenset({"GREEK"}), "hy": frozenset({"ARMENIAN"}), "ka": frozenset({"GEORGIAN"}),
-    "bn": frozenset({"BENGALI"}), "ta": frozenset({"TAMIL"}), "te": frozenset({"TELUGU"}),
-    "th": frozenset({"THAI"}), "km": frozenset({"KHMER"}), "my": frozenset({"MYANMAR"}),
-    "zh": frozenset({"CJK"}), "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "el": frozenset({"GREEK"}),
+    "hy": frozenset({"ARMENIAN"}),
+    "ka": frozenset({"GEORGIAN"}),
+    "bn": frozenset({"BENGALI"}),
+    "ta": frozenset({"TAMIL"}),
+    "te": frozenset({"TELUGU"}),
+    "th": frozenset({"THAI"}),
+    "km": frozenset({"KHMER"}),
+    "my": frozenset({"MYANMAR"}),
+    "zh": frozenset({"CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
     "ko": frozenset({"HANGUL", "CJK"}),
 }
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 # Markup tokens: comment delimiters, tags (a tag cannot span a '<', so a scan stays linear
 # on any input), character references.
-_MARKUP = re.compile(r"(?P<comment><!--)|-->|<(?P<closing>/?)(?P<tag>[A-Za-z][A-Za-z0-9-]*)[^<>]*>"
-                     r"|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_MARKUP = re.compile(
+    r"(?P<comment><!--)|-->|<(?P<closing>/?)(?P<tag>[A-Za-z][A-Za-z0-9-]*)[^<>]*>"
+    r"|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"
+)
 _HIDDEN_CONTENT = frozenset({"script", "style"})  # elements whose content is code, not text
 
 
@@ -54,14 +66,19 @@ def visible_text(text: str) -> str:
     hidden: str | None = None  # inside a comment ("--") or a script or style element (its name)
     for token in _MARKUP.finditer(text):
         if hidden is None:
-            parts.append(text[at:token.start()])
+            parts.append(text[at : token.start()])
             if token["comment"]:
                 hidden = "--"
-            elif token["tag"] and not token["closing"] and token["tag"].lower() in _HIDDEN_CONTENT \
-                    and not token.group().endswith("/>"):
+            elif (
+                token["tag"]
+                and not token["closing"]
+                and token["tag"].lower() in _HIDDEN_CONTENT
+                and not token.group().endswith("/>")
+            ):
                 hidden = token["tag"].lower()
-        elif (hidden == "--" and token.group() == "-->") or \
-                (token["closing"] and (token["tag"] or "").lower() == hidden):
+        elif (hidden == "--" and token.group() == "-->") or (
+            token["closing"] and (token["tag"] or "").lower() == hidden
+        ):
             hidden = None
         at = token.end()
     if hidden is None:

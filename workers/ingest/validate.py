@@ -11,7 +11,7 @@ same id; a missing `published_at` is taken from the Kafka record timestamp and f
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
@@ -80,14 +80,16 @@ def parse_article(payload: bytes | None, meta: RecordMeta, settings: Settings) -
 
     text = visible_text(body)
     if not has_letters(text):
-        raise Rejected("empty_body", "body holds no text: no letter in any script once markup is removed "
-                                     "(only whitespace, tags, digits, symbols or emoji)")
+        raise Rejected(
+            "empty_body",
+            "body holds no text: no letter in any script once markup is removed "
+            "(only whitespace, tags, digits, symbols or emoji)",
+        )
 
     language = (obj.get("language") or "en").lower().replace("_", "-")
     primary = language.split("-")[0]
     if primary not in settings.languages_set:
-        raise Rejected("unsupported_language",
-                       f"language {language!r} is not one of {sorted(settings.languages_set)}")
+        raise Rejected("unsupported_language", f"language {language!r} is not one of {sorted(settings.languages_set)}")
     sample = text[:LANGUAGE_SAMPLE_CHARS]
     _check_script(sample, primary)
     if primary == "en" and not _reads_as_english(sample):
@@ -148,10 +150,12 @@ def _check_script(sample: str, language: str) -> None:
     letters = sum(counts.values())
     if letters and sum(counts[s] for s in expected) < MIN_SCRIPT_SHARE * letters:
         script, n = counts.most_common(1)[0]
-        raise Rejected("unsupported_language",
-                       f"body is written in {script.title()} script ({n} of {letters} letters in its first "
-                       f"{LANGUAGE_SAMPLE_CHARS} characters), not in the script of {language!r} "
-                       f"({', '.join(sorted(s.title() for s in expected))})")
+        raise Rejected(
+            "unsupported_language",
+            f"body is written in {script.title()} script ({n} of {letters} letters in its first "
+            f"{LANGUAGE_SAMPLE_CHARS} characters), not in the script of {language!r} "
+            f"({', '.join(sorted(s.title() for s in expected))})",
+        )
 
 
 def _reads_as_english(sample: str) -> bool:
@@ -168,7 +172,8 @@ def _parse_date(value: str, received: datetime) -> datetime:
         parsed = parse_timestamp(value)
     except ValueError as exc:
         raise Rejected("invalid_date", f"published_at {exc}") from None
-    if parsed.year < MIN_YEAR or parsed > max(received, datetime.now(timezone.utc)) + FUTURE_SLACK:
-        raise Rejected("invalid_date", f"published_at {value[:60]!r} is out of range (from {MIN_YEAR} "
-                                       f"to two days ahead)")
+    if parsed.year < MIN_YEAR or parsed > max(received, datetime.now(UTC)) + FUTURE_SLACK:
+        raise Rejected(
+            "invalid_date", f"published_at {value[:60]!r} is out of range (from {MIN_YEAR} to two days ahead)"
+        )
     return parsed

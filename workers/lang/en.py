@@ -7,26 +7,65 @@ from __future__ import annotations
 # --- calendar: each full name first, then its abbreviations, longest first -----------------
 
 MONTHS: tuple[tuple[str, ...], ...] = (
-    ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
-    ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sept", "Sep"),
-    ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
+    ("January", "Jan"),
+    ("February", "Feb"),
+    ("March", "Mar"),
+    ("April", "Apr"),
+    ("May",),
+    ("June", "Jun"),
+    ("July", "Jul"),
+    ("August", "Aug"),
+    ("September", "Sept", "Sep"),
+    ("October", "Oct"),
+    ("November", "Nov"),
+    ("December", "Dec"),
 )
 WEEKDAYS: tuple[tuple[str, ...], ...] = (
-    ("Monday", "Mon"), ("Tuesday", "Tues", "Tue"), ("Wednesday", "Wed"),
-    ("Thursday", "Thurs", "Thur", "Thu"), ("Friday", "Fri"), ("Saturday", "Sat"), ("Sunday", "Sun"),
+    ("Monday", "Mon"),
+    ("Tuesday", "Tues", "Tue"),
+    ("Wednesday", "Wed"),
+    ("Thursday", "Thurs", "Thur", "Thu"),
+    ("Friday", "Fri"),
+    ("Saturday", "Sat"),
+    ("Sunday", "Sun"),
 )
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 
 # --- numbers ---------------------------------------------------------------------------------
 
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "twenty": 20, "thirty": 30,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
 }
 # The ordinal of a quarter or a half ("the final quarter", "the latter half").
-PERIOD_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-                   "4th": 4, "final": 4, "last": 4, "latter": 2}
+PERIOD_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "final": 4,
+    "last": 4,
+    "latter": 2,
+}
 
 # --- grammar words ---------------------------------------------------------------------------
 
@@ -40,44 +79,108 @@ CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 SCHEDULE_LEMMAS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "intend", "prepare"})
 # Prepositions that attach a place to an event ("clashes in Aleppo", "fired towards the border"),
 # to a statement ("said in Geneva"), a target ("an attack on the base"), a line of fire, a time.
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "on", "over",
-                            "around", "from", "throughout", "within", "off", "along", "toward",
-                            "towards", "of", "to"})
+LOCATIVE_PREPS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "across",
+        "into",
+        "on",
+        "over",
+        "around",
+        "from",
+        "throughout",
+        "within",
+        "off",
+        "along",
+        "toward",
+        "towards",
+        "of",
+        "to",
+    }
+)
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
-TEMPORAL_PREPS = frozenset({"during", "on", "at", "before", "after", "since", "until", "following",
-                            "by", "in", "throughout", "over", "amid"})
+TEMPORAL_PREPS = frozenset(
+    {"during", "on", "at", "before", "after", "since", "until", "following", "by", "in", "throughout", "over", "amid"}
+)
 # Lexicon lemmas of firing and striking that become an armed clash when aimed at armed forces.
-FIRE_LEMMAS = frozenset({"fire", "fire rockets", "open fire", "shoot", "shell", "shelling", "artillery fire",
-                         "rocket fire", "attack", "assault", "mortar attack", "rocket attack", "bombard",
-                         "bombardment"})
+FIRE_LEMMAS = frozenset(
+    {
+        "fire",
+        "fire rockets",
+        "open fire",
+        "shoot",
+        "shell",
+        "shelling",
+        "artillery fire",
+        "rocket fire",
+        "attack",
+        "assault",
+        "mortar attack",
+        "rocket attack",
+        "bombard",
+        "bombardment",
+    }
+)
 # Small words inside a name built from capitalised words ("the Bank of England").
 NAME_STOPWORDS = frozenset("the a an and of in on for to by with from at as".split())
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 # Titles written before a name, without their dot ("Gen. Franklin", "Dr Dunn").
 PERSON_TITLES = frozenset("mr mrs ms dr prof gen col lt sgt capt maj cmdr adm gov sen rep rev".split())
 # Words whose dot is no sentence end.
-ABBREVIATIONS = (PERSON_TITLES | {a.lower() for _, *abbr in MONTHS for a in abbr}
-                 | frozenset("st jr sr no vs inc corp co ltd dept est approx".split()))
+ABBREVIATIONS = (
+    PERSON_TITLES
+    | {a.lower() for _, *abbr in MONTHS for a in abbr}
+    | frozenset("st jr sr no vs inc corp co ltd dept est approx".split())
+)
 # The commonest function words: English news has about one word in three from this list,
 # text in other languages almost none (the ingest language check).
 COMMON_FUNCTION_WORDS = frozenset(
     "the of and to in a is that for on with as was by at it from his be are an have has said "
-    "not but were which this their they had or its who been will would after more also".split())
+    "not but were which this their they had or its who been will would after more also".split()
+)
 # Words no heading or caption ends with: a line ending on one runs on into the next.
 OPEN_WORDS = frozenset(
     "a an the of to in on at by for from with without into onto over under about after before "
     "between during against among across along around near via per and or but nor as than that "
     "which who whom whose where when while if because although though its their his her our "
-    "this these those".split())
+    "this these those".split()
+)
 
 # --- places ----------------------------------------------------------------------------------
 
 DESIGNATORS = frozenset({"province", "governorate", "region", "oblast", "state", "prefecture", "krai"})
-DIRECTIONS = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
-    "southeastern", "southwestern", "north-east", "north-west", "south-east", "south-west",
-    "north-eastern", "north-western", "south-eastern", "south-western",
-})
+DIRECTIONS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "north-eastern",
+        "north-western",
+        "south-eastern",
+        "south-western",
+    }
+)

@@ -8,9 +8,10 @@ with its offset, or a date), a relative age such as `90s`, `15m`, `2h`, `7d`, or
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from workers.errors import EventwireError
 from workers.extract.codes import event_types
@@ -25,21 +26,22 @@ class FilterError(EventwireError, ValueError):
     """A filter argument that cannot be understood; the message says which and why."""
 
 
-def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
-    """The start time meant by `value` (None when `value` is empty)."""
+def parse_since(value: str | None, now: datetime | None = None, name: str = "since") -> datetime | None:
+    """The start time meant by `value` (None when `value` is empty); `name` is the parameter
+    an error message names."""
     if not value:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     text = value.strip().lower()
     if text in {"beginning", "earliest", "0"}:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return datetime(1970, 1, 1, tzinfo=UTC)
     match = _RELATIVE.match(text)
     if match:
         return now - timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
     try:
         return parse_timestamp(value.strip())
     except ValueError as exc:
-        raise FilterError(f"since: {exc}; or an age like 2h or 7d, or 'beginning'") from None
+        raise FilterError(f"{name}: {exc}; or an age like 2h or 7d, or 'beginning'") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +54,9 @@ class EventFilter:
     near: tuple[float, float, float] | None = None  # lat, lon, radius in km
 
     @classmethod
-    def from_args(cls, *, type: str | None = None, subtype: str | None = None, country: str | None = None,
-                  near: str | None = None) -> "EventFilter":
+    def from_args(
+        cls, *, type: str | None = None, subtype: str | None = None, country: str | None = None, near: str | None = None
+    ) -> EventFilter:
         """A filter from the string forms of the CLI and the query string (`near=LAT,LON,KM`)."""
         if type and type not in event_types():
             raise FilterError(f"type: {type!r} is not an event type; one of {', '.join(event_types())}")
@@ -68,13 +71,15 @@ class EventFilter:
             if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
                 raise FilterError(f"near: {near!r} is out of range")
             circle = (lat, lon, km)
-        return cls(type=type or None, subtype=subtype or None,
-                   country=country.upper() if country else None, near=circle)
+        return cls(
+            type=type or None, subtype=subtype or None, country=country.upper() if country else None, near=circle
+        )
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> "EventFilter":
-        return cls.from_args(type=query.get("type"), subtype=query.get("subtype"),
-                             country=query.get("country"), near=query.get("near"))
+    def from_query(cls, query: Mapping[str, str]) -> EventFilter:
+        return cls.from_args(
+            type=query.get("type"), subtype=query.get("subtype"), country=query.get("country"), near=query.get("near")
+        )
 
     def matches(self, event: Mapping[str, Any]) -> bool:
         if self.type and event.get("type") != self.type:

@@ -84,6 +84,9 @@ class RecentEvents:
                 by_type[entry.event["type"]] += 1
                 country = (entry.event.get("location") or {}).get("country_code")
                 by_country[country or "unknown"] += 1
-            out[name] = {"total": sum(by_type.values()), "by_type": dict(by_type.most_common()),
-                         "by_country": dict(by_country.most_common())}
+            out[name] = {
+                "total": sum(by_type.values()),
+                "by_type": dict(by_type.most_common()),
+                "by_country": dict(by_country.most_common()),
+            }
         return out

@@ -69,8 +69,17 @@ class Topics:
 
     def all(self) -> list[str]:
         """Every topic to create, internal ones included."""
-        return [self.articles, self.ingested, self.unique, self.duplicates, self.dlq, self.events,
-                *(self.events_of(t) for t in event_types()), self.consolidate_input, self.consolidated]
+        return [
+            self.articles,
+            self.ingested,
+            self.unique,
+            self.duplicates,
+            self.dlq,
+            self.events,
+            *(self.events_of(t) for t in event_types()),
+            self.consolidate_input,
+            self.consolidated,
+        ]
 
     def single_partition(self) -> set[str]:
         """Topics that must have exactly one partition (their reader is a single writer)."""

@@ -46,8 +46,12 @@ RETRY_FIRST, RETRY_MAX = 0.1, 5.0  # seconds between attempts of a send that fai
 
 def record_meta(event: EventT) -> RecordMeta:
     message = event.message
-    return RecordMeta(topic=message.topic, partition=message.partition, offset=message.offset,
-                      timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None)
+    return RecordMeta(
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None,
+    )
 
 
 async def finish(work: Awaitable[None]) -> None:
@@ -92,8 +96,9 @@ async def deliver(topic: TopicT, key: bytes | None, value: Any) -> None:
             delay = min(2 * delay, RETRY_MAX)
         else:
             if failing_since is not None:
-                log.warning("sending to %s works again after %.1f s", topic.get_topic_name(),
-                            time.monotonic() - failing_since)
+                log.warning(
+                    "sending to %s works again after %.1f s", topic.get_topic_name(), time.monotonic() - failing_since
+                )
             return
 
 
@@ -109,8 +114,15 @@ class Guard:
         self.metrics.inc(OUTCOMES, "outcome", f"dlq:{code}")
 
     async def dead_letter(self, stage: str, event: EventT, payload: bytes, code: str, message: str) -> None:
-        letter = fail(stage, record_meta(event), payload, code, message,
-                      max_bytes=self.w.settings.max_article_bytes, count=self.count)
+        letter = fail(
+            stage,
+            record_meta(event),
+            payload,
+            code,
+            message,
+            max_bytes=self.w.settings.max_article_bytes,
+            count=self.count,
+        )
         await deliver(self.w.dlq, event.key, letter.to_dict())
 
     async def __call__(self, stage: str, event: EventT, work: Callable[[], Awaitable[None]]) -> None:
@@ -131,8 +143,9 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
     metrics.describe(REPLACED, "extraction processes replaced after running past the time budget or dying")
 
     @w.app.agent(w.articles, name="ingest")
-    async def ingest(stream):  # type: ignore[no-untyped-def]
+    async def ingest(stream):
         async for event in stream.events():
+
             async def work(event: EventT = event) -> None:
                 outcome = validate(event.value, record_meta(event), w.settings)
                 if isinstance(outcome, DeadLetter):
@@ -140,23 +153,26 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
                     await deliver(w.dlq, event.key, outcome.to_dict())
                 else:
                     await deliver(w.ingested, outcome.id.encode(), outcome.to_dict())
+
             await finish(guarded("ingest", event, work))
 
     table = w.app.Table("dedup-index", partitions=1, key_type=bytes)
     index = TableBackedIndex(table, DedupConfig.from_settings(w.settings))
 
     @w.app.agent(w.ingested, name="dedup")
-    async def dedup(stream):  # type: ignore[no-untyped-def]
+    async def dedup(stream):
         async for event in stream.events():
+
             async def work(event: EventT = event) -> None:
                 index.sync(w.app.consumer_generation_id)
-                article = Article(**event.value)
+                article = Article(**event.value)  # type: ignore[arg-type]  # the topic's codec gives a dict
                 verdict = index.process(article, seen_at=event.message.timestamp)
                 metrics.inc(OUTCOMES, "outcome", verdict.kind)
                 if verdict.kind == "duplicate":
                     await deliver(w.duplicates, event.key, duplicate_notice(article.id, verdict).to_dict())
                 else:
                     await deliver(w.unique, event.key, event.value)
+
             await finish(guarded("dedup", event, work))
 
     # The pool is called from one thread, so the event loop keeps heartbeats and fetches going.
@@ -167,31 +183,35 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
         parsed: list[Article | Exception] = []
         for event in events:
             try:
-                parsed.append(Article(**event.value))
+                parsed.append(Article(**event.value))  # type: ignore[arg-type]  # the topic's codec gives a dict
             except TypeError as exc:  # not an article record
                 parsed.append(exc)
         replaced = pool.replaced
-        annotated = iter(await loop.run_in_executor(
-            caller, pool.annotate, [a for a in parsed if isinstance(a, Article)]))
+        annotated = iter(
+            await loop.run_in_executor(caller, pool.annotate, [a for a in parsed if isinstance(a, Article)])
+        )
         if pool.replaced > replaced:
             metrics.inc(REPLACED, by=pool.replaced - replaced)
         for event, item in zip(events, parsed):
-            async def work(event: EventT = event, outcome: Any = next(annotated) if isinstance(item, Article)
-                           else item) -> None:
+            result = next(annotated) if isinstance(item, Article) else item
+
+            async def work(event: EventT = event, outcome: Any = result) -> None:
                 if isinstance(outcome, Exception):
                     raise outcome
                 if isinstance(outcome, Failure):
-                    await guarded.dead_letter("extract", event, orjson.dumps(event.value), outcome.error,
-                                              outcome.message)
+                    await guarded.dead_letter(
+                        "extract", event, orjson.dumps(event.value), outcome.error, outcome.message
+                    )
                     return
                 for extracted in outcome.events:
                     metrics.inc(EVENTS, "type", extracted.type)
                     key, value = extracted.event_id.encode(), extracted.to_json()
                     for name in w.names.event_routes(extracted):
                         await deliver(w.topic(name), key, value)
+
             await guarded("extract", event, work)
 
     @w.app.agent(w.unique, name="extract")
-    async def extract(stream):  # type: ignore[no-untyped-def]
+    async def extract(stream):
         async for events in stream.take_events(EXTRACT_BATCH, within=0.2):
             await finish(extract_batch(events))

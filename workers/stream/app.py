@@ -56,16 +56,21 @@ class Wiring:
         return self._by_name[name]
 
     def __post_init__(self) -> None:
-        self._by_name = {t.get_topic_name(): t for t in (self.events, *self.events_by_type.values(),
-                                                           self.consolidate_input)}
+        self._by_name = {
+            t.get_topic_name(): t for t in (self.events, *self.events_by_type.values(), self.consolidate_input)
+        }
 
 
 def broker_credentials(settings: Settings) -> Any:
     """Faust credentials for the configured security protocol (None for PLAINTEXT)."""
     context = ssl_context(settings)
     if settings.security_protocol.startswith("SASL"):
-        return faust.SASLCredentials(username=settings.sasl_username, password=settings.sasl_password,
-                                     mechanism=settings.sasl_mechanism, ssl_context=context)
+        return faust.SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password,
+            mechanism=settings.sasl_mechanism,
+            ssl_context=context,
+        )
     if context is not None:
         return faust.SSLCredentials(context)
     return None
@@ -104,8 +109,13 @@ def build_app(settings: Settings) -> Wiring:
     names = Topics(settings.topic_prefix)
 
     def topic(name: str, *, raw: bool = False, partitions: int | None = None) -> faust.TopicT:
-        return app.topic(name, key_type=bytes, value_type=bytes if raw else None,
-                         value_serializer="raw" if raw else "orjson", partitions=partitions)
+        return app.topic(
+            name,
+            key_type=bytes,
+            value_type=bytes if raw else None,
+            value_serializer="raw" if raw else "orjson",
+            partitions=partitions,
+        )
 
     return Wiring(
         app=app,

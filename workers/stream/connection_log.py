@@ -45,8 +45,13 @@ class ConnectionLog(logging.Filter):
     `check()` must be called every second or so (`install()` starts a thread that does).
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, quiet: float = QUIET,
-                 first_report: float = FIRST_REPORT, max_report: float = MAX_REPORT) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        quiet: float = QUIET,
+        first_report: float = FIRST_REPORT,
+        max_report: float = MAX_REPORT,
+    ) -> None:
         super().__init__()
         self.clock = clock
         self.quiet = quiet
@@ -72,9 +77,12 @@ class ConnectionLog(logging.Filter):
             self.down_since, self.failures = now, 0
             self._interval = self.first_report
             self._next_report = now + self._interval
-        log.warning("Kafka connection lost: %s; retrying, the failed attempts are summed up here "
-                    "(after %.0f s, then at growing intervals) until it is back", self._last_message,
-                    self.first_report)
+        log.warning(
+            "Kafka connection lost: %s; retrying, the failed attempts are summed up here "
+            "(after %.0f s, then at growing intervals) until it is back",
+            self._last_message,
+            self.first_report,
+        )
         return False
 
     def check(self) -> None:
@@ -96,8 +104,9 @@ class ConnectionLog(logging.Filter):
         if back:
             log.warning("Kafka connection back after about %.0f s (%d failed attempts not logged)", lasted, failures)
         else:
-            log.warning("Kafka still unreachable after %.0f s: %d failed attempts so far, the last: %s",
-                        lasted, failures, last)
+            log.warning(
+                "Kafka still unreachable after %.0f s: %d failed attempts so far, the last: %s", lasted, failures, last
+            )
 
 
 _installed: ConnectionLog | None = None

@@ -37,7 +37,6 @@ from workers.stream.state import TableMirror
 
 CONSOLIDATED = "eventwire_consolidated_total"
 MERGED = "eventwire_clusters_merged_total"
-EXPIRE_EVERY = 60.0  # seconds of event time between expiry sweeps: expiry need not run per record
 
 
 class TableBackedConsolidator(TableMirror):
@@ -47,7 +46,6 @@ class TableBackedConsolidator(TableMirror):
         super().__init__(table)
         self.config = config
         self.consolidator = Consolidator(config)
-        self._swept = float("-inf")
 
     def rebuild(self) -> None:
         self.consolidator = Consolidator.from_dict({"clusters": list(self.table.values())}, self.config)
@@ -59,10 +57,9 @@ class TableBackedConsolidator(TableMirror):
         if update is not None:
             for record in update.records:
                 self.table[record.cluster_id.encode()] = self.consolidator.stored(record.cluster_id)
-        if self.consolidator.watermark - self._swept > EXPIRE_EVERY:
+        if self.expiry_due(self.consolidator.watermark):
             for cluster_id in self.consolidator.expire():
                 self.table.pop(cluster_id.encode(), None)
-            self._swept = self.consolidator.watermark
         return update
 
 
@@ -77,8 +74,9 @@ def register_consolidation(w: Wiring, metrics: Metrics, guarded: Guard) -> None:
     state = TableBackedConsolidator(table, ConsolidationConfig.from_settings(w.settings))
 
     @w.app.agent(w.consolidate_input, name="consolidate")
-    async def consolidate(stream):  # type: ignore[no-untyped-def]
+    async def consolidate(stream):
         async for event in stream.events():
+
             async def work(event: EventT = event) -> None:
                 state.sync(w.app.consumer_generation_id)
                 try:
@@ -98,4 +96,5 @@ def register_consolidation(w: Wiring, metrics: Metrics, guarded: Guard) -> None:
                     if isinstance(record, RetiredCluster):
                         metrics.inc(MERGED)
                         await deliver(output, key, None)
+
             await finish(guarded("consolidate", event, work))

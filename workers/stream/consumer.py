@@ -52,6 +52,7 @@ from workers.stream import connection_log
 
 RETRY_BACKOFF_MS = 1000  # between retries of a failed request (fetch, metadata, group coordinator)
 
+
 def _moved(committed: Mapping[TP, int | None]) -> dict[TP, int]:
     """The partitions a seek to `committed` moves: as in aiokafka, those with an offset above 0."""
     return {tp: offset for tp, offset in committed.items() if offset and offset > 0}
@@ -64,8 +65,10 @@ class SafeConsumerThread(aiokafka_driver.AIOKafkaConsumerThread):
         consumer = super()._create_worker_consumer(transport)
         # Faust passes no retry_backoff_ms; aiokafka hands these two on to its fetcher and group
         # coordinator when it starts. getattr first: a renamed attribute must fail, not be ignored.
-        for owner, name, value in ((consumer, "_retry_backoff_ms", RETRY_BACKOFF_MS),
-                                   (consumer._client, "_retry_backoff", RETRY_BACKOFF_MS / 1000)):
+        for owner, name, value in (
+            (consumer, "_retry_backoff_ms", RETRY_BACKOFF_MS),
+            (consumer._client, "_retry_backoff", RETRY_BACKOFF_MS / 1000),
+        ):
             getattr(owner, name)
             setattr(owner, name, value)
         return consumer
@@ -92,7 +95,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self._sought = set()  # a seek from now on moves a partition away from this batch
         return records
 
-    async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:  # type: ignore[override]
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
         dropped = 0
         async for tp, message in super().getmany(timeout):
             if tp in self._sought:
@@ -103,8 +106,13 @@ class SafeConsumer(aiokafka_driver.Consumer):
                 if self._jumped.get(tp) != message.offset:
                     # a record before this one never reached the streams: read again from it, once
                     self._jumped[tp] = message.offset
-                    self.log.info("Expected offset %d on %s, got %d: reading again from %d",
-                                  expected, tp, message.offset, expected)
+                    self.log.info(
+                        "Expected offset %d on %s, got %d: reading again from %d",
+                        expected,
+                        tp,
+                        message.offset,
+                        expected,
+                    )
                     await self.seek(tp, expected)
                     continue
                 self._gap[tp].addi(expected, message.offset)  # really no records there (compaction, markers)
@@ -149,8 +157,12 @@ class SafeConsumer(aiokafka_driver.Consumer):
 
     def _new_offset(self, tp: TP) -> int | None:
         committed = self._committed_offset[tp]
-        if (committed is not None and self._acked[tp] and committed not in self._acked_index[tp]
-                and not self._gap[tp].at(committed)):
+        if (
+            committed is not None
+            and self._acked[tp]
+            and committed not in self._acked_index[tp]
+            and not self._gap[tp].at(committed)
+        ):
             return None  # the message at the committed offset is still in flight
         return super()._new_offset(tp)
 

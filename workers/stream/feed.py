@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -99,15 +99,20 @@ class EventFeed:
 
     async def _consume(self) -> None:
         # Without a group id, aiokafka assigns every partition of the subscribed topic.
-        consumer = AIOKafkaConsumer(self.topic, enable_auto_commit=False, auto_offset_reset="earliest",
-                                    client_id="eventwire-feed", retry_backoff_ms=RETRY_BACKOFF_MS,
-                                    **aiokafka_kwargs(self.settings))
+        consumer = AIOKafkaConsumer(
+            self.topic,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            client_id="eventwire-feed",
+            retry_backoff_ms=RETRY_BACKOFF_MS,
+            **aiokafka_kwargs(self.settings),
+        )
         await consumer.start()
         try:
             while not consumer.assignment():
                 await asyncio.sleep(0.1)
             partitions = list(consumer.assignment())
-            start_ms = int((datetime.now(timezone.utc) - self.recent.max_age).timestamp() * 1000)
+            start_ms = int((datetime.now(UTC) - self.recent.max_age).timestamp() * 1000)
             ends = await consumer.end_offsets(partitions)
             for tp, found in (await consumer.offsets_for_times({tp: start_ms for tp in partitions})).items():
                 resume = self.last_offsets.get(tp.partition)
@@ -119,7 +124,7 @@ class EventFeed:
                 if message.value is None:  # a tombstone (a retired cluster id): nothing to add
                     continue
                 event = orjson.loads(message.value)
-                self.recent.add(event, datetime.fromtimestamp(message.timestamp / 1000, timezone.utc))
+                self.recent.add(event, datetime.fromtimestamp(message.timestamp / 1000, UTC))
                 for subscription in list(self.subscribers):
                     subscription.offer(event)
         finally:

@@ -30,11 +30,17 @@ def worker_counters() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """Every counter of the worker: name -> (help, label name, label values)."""
     codes = load_schema("deadletter")["properties"]["error"]["enum"]
     return {
-        ARTICLES: ("articles by outcome: unique, update, replay, duplicate or dlq:<error code>", "outcome",
-                   (*get_args(VerdictKind), *(f"dlq:{code}" for code in codes))),
+        ARTICLES: (
+            "articles by outcome: unique, update, replay, duplicate or dlq:<error code>",
+            "outcome",
+            (*get_args(VerdictKind), *(f"dlq:{code}" for code in codes)),
+        ),
         EVENTS: ("events published, by type", "type", event_types()),
-        CONSOLIDATED: ("events consolidated, by outcome: new cluster, update, late or invalid", "outcome",
-                       CONSOLIDATION_OUTCOMES),
+        CONSOLIDATED: (
+            "events consolidated, by outcome: new cluster, update, late or invalid",
+            "outcome",
+            CONSOLIDATION_OUTCOMES,
+        ),
         REPLACED: ("extraction processes replaced after running past the time budget or dying", "", ("",)),
     }
 

@@ -15,6 +15,8 @@ from typing import Any
 from workers.dedup.index import DedupConfig, DedupIndex, Verdict
 from workers.records import Article
 
+EXPIRE_EVERY = 60.0  # seconds of record time between expiry sweeps: expiry need not run per record
+
 
 class TableMirror:
     """An in-memory structure derived from a table; subclasses say how to `rebuild` it."""
@@ -22,6 +24,14 @@ class TableMirror:
     def __init__(self, table: MutableMapping[bytes, Any]) -> None:
         self.table = table
         self._generation: int | None = None
+        self._swept = float("-inf")
+
+    def expiry_due(self, now: float) -> bool:
+        """Whether an expiry sweep is due at `now` (the newest record time); if so, it counts as done."""
+        if now - self._swept <= EXPIRE_EVERY:
+            return False
+        self._swept = now
+        return True
 
     def sync(self, generation: int) -> None:
         """Rebuild from the table if the group generation changed since the last call."""
@@ -44,7 +54,6 @@ class TableBackedIndex(TableMirror):
         super().__init__(table)
         self.config = config
         self.index = DedupIndex(config)
-        self._expired_up_to = 0.0
 
     def rebuild(self) -> None:
         index = DedupIndex(self.config)
@@ -63,8 +72,7 @@ class TableBackedIndex(TableMirror):
             if stored is not None:  # None: an empty text, never indexed
                 key, record = stored
                 self.table[key] = record
-        if seen_at - self._expired_up_to > 60:  # expiry is cheap but need not run per record
+        if self.expiry_due(seen_at):
             for article_id in self.index.expire(seen_at):
                 self.table.pop(article_id.encode(), None)
-            self._expired_up_to = seen_at
         return verdict

@@ -11,8 +11,7 @@ from workers.extract.pipeline import Extractor
 from workers.settings import Settings
 
 
-def run_worker(settings: Settings, loglevel: str = "info",
-               factory: Callable[[], Extractor] = Extractor) -> int:
+def run_worker(settings: Settings, loglevel: str = "info", factory: Callable[[], Extractor] = Extractor) -> int:
     """Run a worker until it is stopped; the exit code. The broker is checked first, then the
     extraction processes load their models before the worker joins the group, so a wrong
     address or login and a bad model path each fail here, at once."""

@@ -37,14 +37,35 @@ def day(value: str) -> EventDate:
     return EventDate(value, "day", value, "text")
 
 
-def event(event_id: str, *, article: str | None = None, published: str = "2024-03-05T10:00:00Z",
-          type_: str = "attack", subtype: str = "car_bombing", location: EventLocation | None = BAGHDAD,
-          when: EventDate | None = None, source: str | None = None, actors: list[Actor] | None = None) -> Event:
+def event(
+    event_id: str,
+    *,
+    article: str | None = None,
+    published: str = "2024-03-05T10:00:00Z",
+    type_: str = "attack",
+    subtype: str = "car_bombing",
+    location: EventLocation | None = BAGHDAD,
+    when: EventDate | None = None,
+    source: str | None = None,
+    actors: list[Actor] | None = None,
+) -> Event:
     span = Span("bomb", 0, 4)
-    return Event(event_id=event_id, article_id=article or f"art-{event_id}", source=source or f"outlet-{event_id}",
-                 url=None, published_at=published, type=type_, subtype=subtype,
-                 codes={"cameo": "183", "plover": "ASSAULT", "plover_mode": None}, trigger=span, evidence=span,
-                 actors=actors or [], location=location, date=when or day("2024-03-04"), confidence=0.8)
+    return Event(
+        event_id=event_id,
+        article_id=article or f"art-{event_id}",
+        source=source or f"outlet-{event_id}",
+        url=None,
+        published_at=published,
+        type=type_,
+        subtype=subtype,
+        codes={"cameo": "183", "plover": "ASSAULT", "plover_mode": None},
+        trigger=span,
+        evidence=span,
+        actors=actors or [],
+        location=location,
+        date=when or day("2024-03-04"),
+        confidence=0.8,
+    )
 
 
 def clusters_of(*events: Event, config: ConsolidationConfig | None = None) -> list[set[str]]:
@@ -59,26 +80,37 @@ def joined(a: Event, b: Event) -> bool:
 
 # ---- dates ------------------------------------------------------------------------------
 
+
 def test_date_intervals_cover_the_days_a_date_can_mean():
     d = date.fromisoformat
     assert date_interval(day("2024-03-04"), 1) == (d("2024-03-04").toordinal(),) * 2
     assert date_interval(EventDate("2024-W10", "week", None, "text"), 1) == (
-        d("2024-03-04").toordinal(), d("2024-03-10").toordinal())
+        d("2024-03-04").toordinal(),
+        d("2024-03-10").toordinal(),
+    )
     assert date_interval(EventDate("2024-02", "month", None, "text"), 1) == (
-        d("2024-02-01").toordinal(), d("2024-02-29").toordinal())
+        d("2024-02-01").toordinal(),
+        d("2024-02-29").toordinal(),
+    )
     assert date_interval(EventDate("2023-12", "month", None, "text"), 0)[1] == d("2023-12-31").toordinal()
     assert date_interval(EventDate("2024", "year", None, "text"), 0) == (
-        d("2024-01-01").toordinal(), d("2024-12-31").toordinal())
+        d("2024-01-01").toordinal(),
+        d("2024-12-31").toordinal(),
+    )
     # an undated report: the publication day or the day before
     assert date_interval(EventDate("2024-03-05", "day", None, "published_at"), 1) == (
-        d("2024-03-04").toordinal(), d("2024-03-05").toordinal())
+        d("2024-03-04").toordinal(),
+        d("2024-03-05").toordinal(),
+    )
 
 
 def test_quarters_halves_and_seasons_are_intervals_and_consolidate():
     # Extraction dates "the fourth quarter", "the first half", "last winter" at year precision.
     d = date.fromisoformat
     assert date_interval(EventDate("2023-Q4", "year", None, "text"), 0) == (
-        d("2023-10-01").toordinal(), d("2023-12-31").toordinal())
+        d("2023-10-01").toordinal(),
+        d("2023-12-31").toordinal(),
+    )
     assert date_interval(EventDate("2024-H1", "year", None, "text"), 0)[1] == d("2024-06-30").toordinal()
     assert date_interval(EventDate("2023-WI", "year", None, "text"), 0)[0] == d("2023-12-01").toordinal()
     quarter = EventDate("2024-Q1", "year", "the first quarter", "text")
@@ -110,6 +142,7 @@ def test_the_cluster_keeps_the_narrowest_date():
 
 # ---- places -----------------------------------------------------------------------------
 
+
 def test_city_agrees_with_the_admin1_that_contains_it_only():
     assert joined(event("a", location=BAGHDAD), event("b", location=BAGHDAD_GOV))
     assert not joined(event("a", location=BAGHDAD), event("b", location=ANBAR))
@@ -118,16 +151,25 @@ def test_city_agrees_with_the_admin1_that_contains_it_only():
 def test_cities_join_within_the_distance_and_not_beyond():
     assert joined(event("a", location=BAGHDAD), event("b", location=SADR_CITY))
     assert not joined(event("a", location=BAGHDAD), event("b", location=FALLUJAH))
-    assert len(clusters_of(event("a", location=BAGHDAD), event("b", location=FALLUJAH),
-                           config=ConsolidationConfig(same_place_km=80))) == 1
+    assert (
+        len(
+            clusters_of(
+                event("a", location=BAGHDAD),
+                event("b", location=FALLUJAH),
+                config=ConsolidationConfig(same_place_km=80),
+            )
+        )
+        == 1
+    )
 
 
 def test_country_precision_is_weaker_evidence():
     # Same day and same specific subtype: enough for "somewhere in Iraq".
     assert joined(event("a", location=BAGHDAD), event("b", location=IRAQ))
     # "in March" and only the country: not enough.
-    assert not joined(event("a", location=BAGHDAD),
-                      event("b", location=IRAQ, when=EventDate("2024-03", "month", None, "text")))
+    assert not joined(
+        event("a", location=BAGHDAD), event("b", location=IRAQ, when=EventDate("2024-03", "month", None, "text"))
+    )
     # Same day, but only the root subtype: 4, not enough on its own (two country-level reports
     # of "an attack in Iraq on Monday" stay apart) ...
     undated_iraq = dict(subtype="attack", location=IRAQ)
@@ -147,9 +189,10 @@ def test_a_vaguer_report_joins_the_one_cluster_it_agrees_with_when_nothing_else_
     assert not joined(event("a", subtype="attack", location=IRAQ), country)
     # A month report of an offensive in an admin1 whose only offensive that month was on the 10th.
     offensive = dict(type_="operation", subtype="offensive", location=ANBAR)
-    assert joined(event("o", when=day("2024-03-10"), **offensive),
-                  event("p", when=EventDate("2024-03", "month", None, "text"), published="2024-03-29T10:00:00Z",
-                        **offensive))
+    assert joined(
+        event("o", when=day("2024-03-10"), **offensive),
+        event("p", when=EventDate("2024-03", "month", None, "text"), published="2024-03-29T10:00:00Z", **offensive),
+    )
 
 
 def test_a_day_told_relative_to_publication_may_be_the_next_day_at_the_place():
@@ -166,24 +209,33 @@ def test_a_day_told_relative_to_publication_may_be_the_next_day_at_the_place():
     written = event("w", published="2024-03-05T22:30:00Z", when=EventDate("2024-03-04", "day", "March 4", "text"))
     assert not joined(event("a", when=day("2024-03-05")), written)
     # Still a day: "an attack in Iraq yesterday" scores the day against a day (1 + 3 + 1 = 5).
-    assert joined(event("a", when=day("2024-03-05")),
-                  event("i", location=IRAQ, published="2024-03-05T22:30:00Z",
-                        when=EventDate("2024-03-04", "day", "yesterday", "text")))
+    assert joined(
+        event("a", when=day("2024-03-05")),
+        event(
+            "i",
+            location=IRAQ,
+            published="2024-03-05T22:30:00Z",
+            when=EventDate("2024-03-04", "day", "yesterday", "text"),
+        ),
+    )
 
 
 def test_the_cluster_keeps_the_most_precise_location():
-    records = current(consolidate([event("a", location=IRAQ), event("b", location=BAGHDAD_GOV),
-                                   event("c", location=BAGHDAD)]))
+    records = current(
+        consolidate([event("a", location=IRAQ), event("b", location=BAGHDAD_GOV), event("c", location=BAGHDAD)])
+    )
     (record,) = records.values()
     assert record.location == BAGHDAD
     # Another town of the governorate joins the governorate; but a governorate report of the
     # day that two of its towns had a car bombing fits both and joins neither, in any order.
     assert joined(event("a", location=BAGHDAD_GOV), event("b", location=TARMIYAH))
-    assert clusters_of(event("a", location=BAGHDAD_GOV), event("b", location=BAGHDAD),
-                       event("c", location=TARMIYAH)) == [{"a"}, {"b"}, {"c"}]
+    assert clusters_of(
+        event("a", location=BAGHDAD_GOV), event("b", location=BAGHDAD), event("c", location=TARMIYAH)
+    ) == [{"a"}, {"b"}, {"c"}]
 
 
 # ---- subtypes, actors, articles ---------------------------------------------------------
+
 
 def test_a_subtype_and_its_refinement_join_siblings_do_not():
     records = current(consolidate([event("a", subtype="bombing"), event("b", subtype="car_bombing")]))
@@ -208,8 +260,10 @@ def test_a_shared_actor_adds_evidence_and_opposed_actor_countries_remove_it():
     undated = EventDate("2024-03-05", "day", None, "published_at")
     isis = [Actor("Islamic State", "source", "group")]
     assert not joined(event("a", location=IRAQ, when=undated), event("b", location=IRAQ, when=undated))
-    assert joined(event("a", location=IRAQ, when=undated, actors=isis),
-                  event("b", location=IRAQ, when=undated, actors=[Actor("Islamic State militants", "source", "group")]))
+    assert joined(
+        event("a", location=IRAQ, when=undated, actors=isis),
+        event("b", location=IRAQ, when=undated, actors=[Actor("Islamic State militants", "source", "group")]),
+    )
     russia = [Actor("Russian forces", "source", "organization", "RU")]
     ukraine = [Actor("Ukrainian forces", "source", "organization", "UA")]
     kw = dict(subtype="shelling", location=BAGHDAD_GOV)  # 2 + 3 + 1 = 6, minus 2 for the conflict
@@ -226,13 +280,14 @@ def test_a_report_that_fits_two_clusters_equally_joins_neither():
     # Still none when one of the two has more reports: size is no evidence of which one it is.
     assert clusters_of(baghdad, tarmiyah, event("d", location=TARMIYAH), vague) == [{"a"}, {"b", "d"}, {"c"}]
     # What separates them decides: the subtype (a roadside bombing in Tarmiyah) ...
-    assert clusters_of(baghdad, event("b", location=TARMIYAH, subtype="roadside_bombing"),
-                       vague) == [{"a", "c"}, {"b"}]
+    assert clusters_of(baghdad, event("b", location=TARMIYAH, subtype="roadside_bombing"), vague) == [{"a", "c"}, {"b"}]
     # ... or a shared source actor.
     isis = [Actor("Islamic State", "source", "group")]
-    assert clusters_of(baghdad, event("b", location=TARMIYAH, actors=isis),
-                       event("c", location=BAGHDAD_GOV, published="2024-03-05T12:00:00Z", actors=isis)) == \
-        [{"a"}, {"b", "c"}]
+    assert clusters_of(
+        baghdad,
+        event("b", location=TARMIYAH, actors=isis),
+        event("c", location=BAGHDAD_GOV, published="2024-03-05T12:00:00Z", actors=isis),
+    ) == [{"a"}, {"b", "c"}]
 
 
 def test_events_of_one_article_join_only_when_they_are_really_the_same():
@@ -257,6 +312,7 @@ MONTH = EventDate("2024-03", "month", None, "text")
 
 # ---- lateness, expiry, ids, state -------------------------------------------------------
 
+
 def test_an_event_is_late_only_when_every_day_it_may_mean_is_beyond_the_horizon():
     c = Consolidator(ConsolidationConfig(lateness_days=10))
     assert c.process(event("a", published="2024-03-20T10:00:00Z", when=day("2024-03-19"))) is not None
@@ -276,11 +332,13 @@ def test_an_event_is_late_only_when_every_day_it_may_mean_is_beyond_the_horizon(
 def test_a_day_report_joins_its_cluster_however_long_after_it_is_published():
     # The window of publication times is gone: the dates decide. The Baghdad car bombing of
     # March 4, reported again on March 25, is the same happening.
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
-                       event("b", published="2024-03-25T10:00:00Z")) == [{"a", "b"}]
+    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"), event("b", published="2024-03-25T10:00:00Z")) == [
+        {"a", "b"}
+    ]
     # A month-only report published late in the next month still meets it.
-    assert clusters_of(event("a", published="2024-03-05T10:00:00Z"),
-                       event("b", published="2024-04-20T10:00:00Z", when=MONTH)) == [{"a", "b"}]
+    assert clusters_of(
+        event("a", published="2024-03-05T10:00:00Z"), event("b", published="2024-04-20T10:00:00Z", when=MONTH)
+    ) == [{"a", "b"}]
 
 
 def test_a_year_says_nothing_about_which_happening():
@@ -302,16 +360,23 @@ def test_expiry_drops_clusters_no_report_within_the_horizon_can_meet():
 
 
 def test_expiry_does_not_change_results():
-    events = [event("a", published="2024-03-05T10:00:00Z"), event("b", published="2024-03-27T11:00:00Z"),
-              event("c", published="2024-03-06T09:00:00Z", when=MONTH), event("d", published="2024-04-02T09:00:00Z")]
+    events = [
+        event("a", published="2024-03-05T10:00:00Z"),
+        event("b", published="2024-03-27T11:00:00Z"),
+        event("c", published="2024-03-06T09:00:00Z", when=MONTH),
+        event("d", published="2024-04-02T09:00:00Z"),
+    ]
     config = ConsolidationConfig(lateness_days=30)
     swept, unswept = Consolidator(config), Consolidator(config)
     for e in events:
         swept.process(e)
         swept.expire()
         unswept.process(e)
-    assert [sorted(m.event_id for m in c.members) for c in swept.clusters()] == \
-        [sorted(m.event_id for m in c.members) for c in unswept.clusters()] == [["a", "b", "c", "d"]]
+    assert (
+        [sorted(m.event_id for m in c.members) for c in swept.clusters()]
+        == [sorted(m.event_id for m in c.members) for c in unswept.clusters()]
+        == [["a", "b", "c", "d"]]
+    )
 
 
 def test_ids_are_deterministic_and_a_redelivered_event_changes_nothing():
@@ -328,9 +393,14 @@ def test_ids_are_deterministic_and_a_redelivered_event_changes_nothing():
 
 def test_state_round_trip_continues_like_an_uninterrupted_run():
     # "d" arrives late and bridges: the round trip must keep retired ids and their versions too.
-    events = [event("a"), event("b", location=BAGHDAD_GOV), event("c", when=day("2024-03-05")),
-              event("d", location=IRAQ, published="2024-03-06T10:00:00Z"),
-              event("e", location=BAGHDAD_GOV, published="2024-03-04T20:00:00Z"), event("f", location=SADR_CITY)]
+    events = [
+        event("a"),
+        event("b", location=BAGHDAD_GOV),
+        event("c", when=day("2024-03-05")),
+        event("d", location=IRAQ, published="2024-03-06T10:00:00Z"),
+        event("e", location=BAGHDAD_GOV, published="2024-03-04T20:00:00Z"),
+        event("f", location=SADR_CITY),
+    ]
     whole = Consolidator()
     whole_out = [whole.process(e) for e in events]
     assert any(isinstance(r, RetiredCluster) for r in whole_out[4].records)  # "e" came first: "a" is retired
@@ -342,10 +412,12 @@ def test_state_round_trip_continues_like_an_uninterrupted_run():
         assert restored.to_dict() == half.to_dict()
         assert restored.watermark == half.watermark
         rest = [restored.process(e) for e in events[cut:]]
-        assert [[without_time(r.to_dict()) for r in u.records] for u in rest] == \
-            [[without_time(r.to_dict()) for r in u.records] for u in whole_out[cut:]]
-        assert [without_time(c) for c in restored.to_dict()["clusters"]] == \
-            [without_time(c) for c in whole.to_dict()["clusters"]]
+        assert [[without_time(r.to_dict()) for r in u.records] for u in rest] == [
+            [without_time(r.to_dict()) for r in u.records] for u in whole_out[cut:]
+        ]
+        assert [without_time(c) for c in restored.to_dict()["clusters"]] == [
+            without_time(c) for c in whole.to_dict()["clusters"]
+        ]
 
 
 def without_time(data: dict) -> dict:
@@ -355,8 +427,16 @@ def without_time(data: dict) -> dict:
 
 def test_records_follow_the_schema():
     v = validator("consolidated")
-    records = list(consolidate([event("a"), event("b", location=None), event("c", location=BAGHDAD_GOV),
-                                event("d", published="2024-03-04T20:00:00Z")]))
+    records = list(
+        consolidate(
+            [
+                event("a"),
+                event("b", location=None),
+                event("c", location=BAGHDAD_GOV),
+                event("d", published="2024-03-04T20:00:00Z"),
+            ]
+        )
+    )
     assert isinstance(records[-1], RetiredCluster)  # "d" was published first: "a"'s id is retired
     for record in records:
         errors = list(v.iter_errors(orjson.loads(record.to_json())))

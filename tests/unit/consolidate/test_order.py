@@ -61,9 +61,11 @@ def eval_events(extractor: Extractor) -> dict[str, list[Event]]:
     for path in EVAL_SETS:
         records = read_records(REPO / path)
         out[f"{path} end to end"] = time_order(
-            [e for a in extractor.annotate_many(article_of(r) for r in records) for e in a.events])
+            [e for a in extractor.annotate_many(article_of(r) for r in records) for e in a.events]
+        )
         out[f"{path} gold events"] = time_order(
-            [gold_as_event(r, i) for r in records for i in range(len(r["gold"]["events"]))])
+            [gold_as_event(r, i) for r in records for i in range(len(r["gold"]["events"]))]
+        )
     return out
 
 
@@ -99,12 +101,22 @@ def test_the_sample_feed_gives_the_same_clusters_with_all_its_events_in_any_orde
 
 # ---- generated reports: every order, and what the records say on the way ----------------------
 
-PLACES = [BAGHDAD, SADR_CITY, TARMIYAH, BAGHDAD_GOV, IRAQ, None,
-          EventLocation("Syria", "Syria", "SY", None, 35.0, 38.0, 163843, "country")]
+PLACES = [
+    BAGHDAD,
+    SADR_CITY,
+    TARMIYAH,
+    BAGHDAD_GOV,
+    IRAQ,
+    None,
+    EventLocation("Syria", "Syria", "SY", None, 35.0, 38.0, 163843, "country"),
+]
 SUBTYPES = ["attack", "bombing", "car_bombing", "suicide_bombing", "shelling", "airstrike"]
 DATES = [EventDate(f"2024-03-0{d}", "day", None, "text") for d in range(3, 7)] + [
-    EventDate("2024-03-04", "day", None, "published_at"), EventDate("2024-03", "month", None, "text"),
-    EventDate("2024-W10", "week", None, "text"), EventDate("2024", "year", None, "text")]
+    EventDate("2024-03-04", "day", None, "published_at"),
+    EventDate("2024-03", "month", None, "text"),
+    EventDate("2024-W10", "week", None, "text"),
+    EventDate("2024", "year", None, "text"),
+]
 ACTORS = [[], [], [Actor("Islamic State", "source", "group")], [Actor("Russian forces", "source", "group", "RU")]]
 
 
@@ -114,21 +126,32 @@ def reports(draw: st.DrawFn) -> list[Event]:
     out = []
     for i in range(draw(st.integers(2, 30))):
         hour = draw(st.integers(0, 4 * 24))
-        out.append(event(f"e{i:02d}", article=f"a{draw(st.integers(0, 40))}", subtype=draw(st.sampled_from(SUBTYPES)),
-                         location=draw(st.sampled_from(PLACES)), when=draw(st.sampled_from(DATES)),
-                         actors=draw(st.sampled_from(ACTORS)), source=f"s{draw(st.integers(0, 4))}",
-                         published=(parse("2024-03-04T00:00:00Z") + timedelta(hours=hour)).isoformat()))
+        out.append(
+            event(
+                f"e{i:02d}",
+                article=f"a{draw(st.integers(0, 40))}",
+                subtype=draw(st.sampled_from(SUBTYPES)),
+                location=draw(st.sampled_from(PLACES)),
+                when=draw(st.sampled_from(DATES)),
+                actors=draw(st.sampled_from(ACTORS)),
+                source=f"s{draw(st.integers(0, 4))}",
+                published=(parse("2024-03-04T00:00:00Z") + timedelta(hours=hour)).isoformat(),
+            )
+        )
     return out
 
 
 def parse(value: str):  # type: ignore[no-untyped-def]
     from datetime import datetime
+
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @settings(max_examples=300, deadline=None)
 @given(reports(), st.randoms(use_true_random=False))
-def test_generated_reports_give_the_clusters_of_time_order_in_any_order(events: list[Event], rng: random.Random) -> None:
+def test_generated_reports_give_the_clusters_of_time_order_in_any_order(
+    events: list[Event], rng: random.Random
+) -> None:
     reference = clusters(time_order(events))
     shuffled = events[:]
     rng.shuffle(shuffled)
@@ -153,10 +176,11 @@ def test_records_keep_a_consumer_consistent(events: list[Event], rng: random.Ran
             else:
                 table[record.cluster_id] = record
         members = [i for r in table.values() for i in r.event_ids]
-        assert sorted(members) == sorted(x.event_id for x in events[:events.index(e) + 1])
+        assert sorted(members) == sorted(x.event_id for x in events[: events.index(e) + 1])
         assert update.cluster_id in table and e.event_id in table[update.cluster_id].event_ids
-    assert {cid: set(r.event_ids) for cid, r in table.items()} == \
-        {c.cluster_id: {m.event_id for m in c.members} for c in consolidator.clusters()}
+    assert {cid: set(r.event_ids) for cid, r in table.items()} == {
+        c.cluster_id: {m.event_id for m in c.members} for c in consolidator.clusters()
+    }
 
 
 # ---- merges, retired ids, splits --------------------------------------------------------------
@@ -177,8 +201,9 @@ def test_a_late_report_first_in_time_bridges_two_clusters_and_retires_their_ids(
     update = c.process(bridge)
     first, *retired = update.records
     assert (first.cluster_id, first.version, first.event_ids) == (cluster_id_for("x"), 1, ["x", "a", "b"])
-    assert [(r.cluster_id, r.version, r.merged_into) for r in retired] == \
-        sorted([(cluster_id_for("a"), 2, first.cluster_id), (cluster_id_for("b"), 2, first.cluster_id)])
+    assert [(r.cluster_id, r.version, r.merged_into) for r in retired] == sorted(
+        [(cluster_id_for("a"), 2, first.cluster_id), (cluster_id_for("b"), 2, first.cluster_id)]
+    )
     assert (first.location, first.subtype) == (BAGHDAD, "car_bombing")
     # In time order, the same clusters with the same ids, and nothing retired.
     in_order = [bridge, city, shooting, country]
@@ -195,13 +220,16 @@ def test_a_late_report_can_take_a_member_away_and_the_id_comes_back_with_a_highe
     c.process(baghdad)
     joined = c.process(vague).records
     assert [(type(r).__name__, r.cluster_id, r.version) for r in joined] == [
-        ("ConsolidatedEvent", cluster_id_for("g"), 1), ("RetiredCluster", cluster_id_for("a"), 2)]
+        ("ConsolidatedEvent", cluster_id_for("g"), 1),
+        ("RetiredCluster", cluster_id_for("a"), 2),
+    ]
     # ... until the Tarmiyah report, published before both, arrives: now it fits two and joins
     # neither; "a" is on its own again, under its own id, version 3.
     tarmiyah = event("t", published="2024-03-04T20:00:00Z", location=TARMIYAH)
     records = c.process(tarmiyah).records
-    assert sorted((r.cluster_id, r.version, r.event_ids) for r in records) == sorted([
-        (cluster_id_for("t"), 1, ["t"]), (cluster_id_for("g"), 2, ["g"]), (cluster_id_for("a"), 3, ["a"])])
+    assert sorted((r.cluster_id, r.version, r.event_ids) for r in records) == sorted(
+        [(cluster_id_for("t"), 1, ["t"]), (cluster_id_for("g"), 2, ["g"]), (cluster_id_for("a"), 3, ["a"])]
+    )
     assert clusters([tarmiyah, vague, baghdad]) == {cluster_id_for(x): frozenset(x) for x in "tga"}
 
 
@@ -223,9 +251,12 @@ def test_the_live_views_cluster_index_passes_on_shrunk_and_retired_clusters() ->
     # page gets the new cluster, then the old id with merged_into.
     merged = feed(event("g", published="2024-03-04T21:00:00Z", location=BAGHDAD_GOV))
     assert [(r["cluster_id"], r.get("event_ids"), r.get("merged_into")) for r in merged] == [
-        (cluster_id_for("g"), ["g", "a", "b"], None), (cluster_id_for("a"), None, cluster_id_for("g"))]
+        (cluster_id_for("g"), ["g", "a", "b"], None),
+        (cluster_id_for("a"), None, cluster_id_for("g")),
+    ]
     # Tarmiyah had a car bombing that day too: "g" fits both and leaves, alone: still sent,
     # so that a page stops showing it with three reports.
     shrunk = feed(event("t", published="2024-03-04T20:00:00Z", location=TARMIYAH))
-    assert sorted((r["cluster_id"], r.get("event_ids"), r.get("merged_into")) for r in shrunk) == sorted([
-        (cluster_id_for("g"), ["g"], None), (cluster_id_for("a"), ["a", "b"], None)])
+    assert sorted((r["cluster_id"], r.get("event_ids"), r.get("merged_into")) for r in shrunk) == sorted(
+        [(cluster_id_for("g"), ["g"], None), (cluster_id_for("a"), ["a", "b"], None)]
+    )

@@ -41,8 +41,7 @@ def test_a_shortened_lead_is_a_contained_duplicate(index: DedupIndex, paragraphs
 
 def test_a_shortened_lead_with_markup_and_an_ad_line_is_a_duplicate(index: DedupIndex) -> None:
     # The ad sits between two sentences of one paragraph, as ad slots do.
-    html = (f"<p>{QUAKE_A[0]} Advertisement Continue reading the main story {QUAKE_A[1]}</p>\n"
-            f"<p>{QUAKE_A[2]}</p>")
+    html = f"<p>{QUAKE_A[0]} Advertisement Continue reading the main story {QUAKE_A[1]}</p>\n<p>{QUAKE_A[2]}</p>"
     v = run(index, Article(id="lead", body=html.replace('"', "&quot;"), published_at=""), 2000.0)
     assert (v.kind, v.duplicate_of, v.method) == ("duplicate", "a", "contained")
 

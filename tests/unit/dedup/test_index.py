@@ -46,8 +46,9 @@ QUAKE_B = [
 ]
 
 
-def article(art_id: str, paragraphs: list[str], title: str | None = None,
-            published_at: str = "2024-03-05T08:00:00Z") -> Article:
+def article(
+    art_id: str, paragraphs: list[str], title: str | None = None, published_at: str = "2024-03-05T08:00:00Z"
+) -> Article:
     return Article(id=art_id, body="\n\n".join(paragraphs), published_at=published_at, title=title)
 
 
@@ -215,8 +216,9 @@ def test_empty_text_is_unique_and_not_indexed() -> None:
 def test_enormous_and_binary_bodies_are_fast_and_do_not_crash() -> None:
     idx = DedupIndex()
     huge = Article(id="huge", body="\n\n".join(QUAKE_A) * 45_000, published_at="2024-03-05T08:00:00Z")
-    garbage = Article(id="bin", body=os.urandom(3_000_000).decode("latin-1") + "\ud800",
-                      published_at="2024-03-05T08:00:00Z")
+    garbage = Article(
+        id="bin", body=os.urandom(3_000_000).decode("latin-1") + "\ud800", published_at="2024-03-05T08:00:00Z"
+    )
     started = time.perf_counter()
     for art in (huge, garbage):
         assert idx.process(idx.fingerprint(art, seen_at=0.0)).kind == "unique"
@@ -285,8 +287,11 @@ def test_merges_and_row_renumbering_keep_the_verdicts(monkeypatch: pytest.Monkey
     monkeypatch.setattr(index_module, "_FRESH_LIMIT", 64)  # merge every article or so
     monkeypatch.setattr(index_module, "_RENUMBER_MIN", 8)
     renumbered = []
-    monkeypatch.setattr(DedupIndex, "_renumber", lambda self, alive, f=DedupIndex._renumber: (
-        renumbered.append(len(alive)), f(self, alive))[1])
+    monkeypatch.setattr(
+        DedupIndex,
+        "_renumber",
+        lambda self, alive, f=DedupIndex._renumber: (renumbered.append(len(alive)), f(self, alive))[1],
+    )
     assert verdicts() == expected
     assert renumbered and {v.method for v in expected} >= {"contained"}
     assert sum(v.kind == "update" for v in expected) >= 10

@@ -17,7 +17,15 @@ def words(text: str) -> list[str]:
 
 def test_tokens_drop_case_punctuation_and_whitespace() -> None:
     assert words("  The Minister said:\tprices ROSE 5.2% (on Tuesday)!\n") == [
-        "the", "minister", "said", "prices", "rose", "5", "2", "on", "tuesday",
+        "the",
+        "minister",
+        "said",
+        "prices",
+        "rose",
+        "5",
+        "2",
+        "on",
+        "tuesday",
     ]
 
 
@@ -116,36 +124,61 @@ def test_enormous_body_is_fast() -> None:
     assert len(tokens) == CAP // len("word ")
 
 
-PLAIN = ('The minister said "prices will fall" on Tuesday, and the long-awaited cooperation '
-         "deal - worth 40 million - was signed in Marvello.\n\nOfficials didn't comment.")
+PLAIN = (
+    'The minister said "prices will fall" on Tuesday, and the long-awaited cooperation '
+    "deal - worth 40 million - was signed in Marvello.\n\nOfficials didn't comment."
+)
 
 
 def test_html_markup_left_by_a_crawler_gives_the_same_tokens() -> None:
-    html = ('<div><p>The <b>minister</b> said &quot;prices will fall&quot; on Tuesday, and the '
-            "long-awaited <a href=\"https://example.org/deal?id=7&amp;ref=rss\">cooperation deal</a> "
-            "&#8211; worth 40&nbsp;million &ndash; was signed in Marvello.</p>\n"
-            "<p>Officials didn&#39;t comment.</p><script>var tracker = 'x';</script></div>")
+    html = (
+        "<div><p>The <b>minister</b> said &quot;prices will fall&quot; on Tuesday, and the "
+        'long-awaited <a href="https://example.org/deal?id=7&amp;ref=rss">cooperation deal</a> '
+        "&#8211; worth 40&nbsp;million &ndash; was signed in Marvello.</p>\n"
+        "<p>Officials didn&#39;t comment.</p><script>var tracker = 'x';</script></div>"
+    )
     assert words(html) == words(PLAIN)
 
 
 def test_typographic_unicode_gives_the_same_tokens() -> None:
-    typographic = ("The minister said \u201cprices will\u00a0fall\u201d on Tuesday, and the long\u2011awaited "
-                   "co\u00adop\u00adera\u00adtion\u200b deal \u2014 worth 40\u202fmillion \u2014 was signed in "
-                   "Marvello.\n\nOfficials didn\u2019t comment.")
+    typographic = (
+        "The minister said \u201cprices will\u00a0fall\u201d on Tuesday, and the long\u2011awaited "
+        "co\u00adop\u00adera\u00adtion\u200b deal \u2014 worth 40\u202fmillion \u2014 was signed in "
+        "Marvello.\n\nOfficials didn\u2019t comment."
+    )
     assert words(typographic) == words(PLAIN)
 
 
 @pytest.mark.parametrize(
     "prompt",
-    ["Advertisement", "ADVERTISEMENT", "Advertisement Continue reading the main story",
-     "Story continues below advertisement", "Read more:", "Continue reading below", "Sponsored content"],
+    [
+        "Advertisement",
+        "ADVERTISEMENT",
+        "Advertisement Continue reading the main story",
+        "Story continues below advertisement",
+        "Read more:",
+        "Continue reading below",
+        "Sponsored content",
+    ],
 )
 def test_ad_and_continue_reading_prompts_inside_a_paragraph_are_removed(prompt: str) -> None:
     assert words(f"The talks ended late. {prompt} The ministers left on Friday.") == words(
-        "The talks ended late. The ministers left on Friday.")
+        "The talks ended late. The ministers left on Friday."
+    )
 
 
 def test_prompt_words_in_ordinary_sentences_stay() -> None:
     text = "He said he would continue reading the files. Advertisement revenue fell."
-    assert words(text) == ["he", "said", "he", "would", "continue", "reading", "the", "files",
-                           "advertisement", "revenue", "fell"]
+    assert words(text) == [
+        "he",
+        "said",
+        "he",
+        "would",
+        "continue",
+        "reading",
+        "the",
+        "files",
+        "advertisement",
+        "revenue",
+        "fell",
+    ]

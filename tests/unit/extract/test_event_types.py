@@ -47,9 +47,15 @@ def test_a_new_type_is_a_row_and_its_triggers(data_with_a_new_type: Path) -> Non
     from workers.records import Article
 
     extractor = Extractor(lexicon=Lexicon.from_files(data_with_a_new_type))
-    article = Article(id="a1", source="wire", url=None, published_at="2024-03-05T10:00:00Z", language="en",
-                      title="Banks sanctioned",
-                      body="The European Union sanctioned three Russian banks in Brussels on Monday.")
+    article = Article(
+        id="a1",
+        source="wire",
+        url=None,
+        published_at="2024-03-05T10:00:00Z",
+        language="en",
+        title="Banks sanctioned",
+        body="The European Union sanctioned three Russian banks in Brussels on Monday.",
+    )
     events = [e for e in extractor.extract(article) if e.type == "sanction"]
     assert events, "the new trigger gives an event of the new type"
     event = events[0].to_dict()

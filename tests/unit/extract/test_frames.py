@@ -25,17 +25,39 @@ def builder() -> FrameBuilder:
     return FrameBuilder(Lexicon.default())
 
 
-def frame(places: list[Place] = (), dates: list[TimeExpression] = (), dateline: Place | None = None,
-          demonyms: dict[str, str] | None = None) -> ArticleFrame:
-    return ArticleFrame(published_day="2019-03-12", places=list(places), dates=list(dates),
-                        dateline=dateline, dominant=None, country_place=lambda cc: None,
-                        demonym=lambda w: (demonyms or {}).get(w), lookup=lambda name: None)
+def frame(
+    places: list[Place] = (),
+    dates: list[TimeExpression] = (),
+    dateline: Place | None = None,
+    demonyms: dict[str, str] | None = None,
+) -> ArticleFrame:
+    return ArticleFrame(
+        published_day="2019-03-12",
+        places=list(places),
+        dates=list(dates),
+        dateline=dateline,
+        dominant=None,
+        country_place=lambda cc: None,
+        demonym=lambda w: (demonyms or {}).get(w),
+        lookup=lambda name: None,
+    )
 
 
 def at(text: str, word: str, place: Place) -> Place:
     start = text.index(word)
-    return Place(word, start, start + len(word), place.name, place.country_code, place.admin1,
-                 place.lat, place.lon, place.geonames_id, place.feature, place.precision)
+    return Place(
+        word,
+        start,
+        start + len(word),
+        place.name,
+        place.country_code,
+        place.admin1,
+        place.lat,
+        place.lon,
+        place.geonames_id,
+        place.feature,
+        place.precision,
+    )
 
 
 def when(text: str, words: str, value: str, precision: str = "day") -> TimeExpression:
@@ -52,7 +74,7 @@ def test_attack_with_place_date_and_actor(nlp, builder) -> None:  # type: ignore
     found = mentions(nlp, builder, text, frame([at(text, "Kabul", KABUL)], [when(text, "Monday", "2019-03-11")]))
     assert [(m.type, m.subtype) for m in found] == [("attack", "armed_assault")]  # "gunmen" sharpens it
     m = found[0]
-    assert text[m.trigger[0]:m.trigger[1]] == "attacked"
+    assert text[m.trigger[0] : m.trigger[1]] == "attacked"
     assert (m.date.value, m.date.source) == ("2019-03-11", "text")
     assert m.location is not None and m.location.name == "Kabul" and m.location.precision == "city"
     assert any(a.role == "source" and "gunmen" in a.text for a in m.actors)
@@ -87,8 +109,9 @@ def test_reporting_verb_over_an_event_is_attribution(nlp, builder) -> None:  # t
 
 def test_statement_needs_a_speaker_and_gets_the_dateline(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     dateline = Place("KABUL", 0, 5, "Kabul", "AF", "Kabul", 34.53, 69.17, 1138958, "city", "city")
-    found = mentions(nlp, builder, "Interior Ministry spokesman Nasrat Rahimi said the talks had stalled.",
-                     frame(dateline=dateline))
+    found = mentions(
+        nlp, builder, "Interior Ministry spokesman Nasrat Rahimi said the talks had stalled.", frame(dateline=dateline)
+    )
     assert [(m.type, m.subtype) for m in found] == [("statement", "statement")]
     assert found[0].location is not None and found[0].location.name == "Kabul"
     assert mentions(nlp, builder, "Analysts said the decision was expected.", frame()) == []
@@ -97,29 +120,35 @@ def test_statement_needs_a_speaker_and_gets_the_dateline(nlp, builder) -> None: 
 def test_statement_speakers_named_by_office_institution_or_affiliation(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     def kinds(text: str, art: ArticleFrame | None = None) -> list[tuple[str, str]]:
         return [(m.type, m.subtype) for m in mentions(nlp, builder, text, art or frame())]
+
     # A country whose name holds a trigger form ("States"), an institution or title as a
     # common noun, a partitive or named speaker with the body it belongs to.
     assert kinds("On Tuesday the United States announced new visa rules for students.") == [("statement", "statement")]
-    assert kinds("The palace issued a statement saying the princess would not stand for office.") \
-        == [("statement", "statement")]
+    assert kinds("The palace issued a statement saying the princess would not stand for office.") == [
+        ("statement", "statement")
+    ]
     assert kinds("A number of senators condemned the new licensing rules.") == [("statement", "condemnation")]
-    assert kinds("Rafael Ortiz of the interior ministry said the border rules were unacceptable.") \
-        == [("statement", "statement")]
+    assert kinds("Rafael Ortiz of the interior ministry said the border rules were unacceptable.") == [
+        ("statement", "statement")
+    ]
     # The "of" of a follower is not an affiliation; a modifier alone makes no speaker.
     assert ("statement", "demand") not in kinds(
-        "Hundreds of supporters of the former president blocked roads demanding his return.")
+        "Hundreds of supporters of the former president blocked roads demanding his return."
+    )
     assert kinds("Military sources said the convoy reached the capital.") == []
     # A name in apposition to a title with capitalised modifiers is a titled name.
     text = "Anna Berg, an Oslo Labour Party MP, raised the matter. Berg said the budget cuts were unfair."
     art = frame()
     art.titled = builder.titled_names(text)
-    assert kinds(text[text.index("Berg said"):], art) == [("statement", "statement")]
+    assert kinds(text[text.index("Berg said") :], art) == [("statement", "statement")]
 
 
 def test_report_attributes_only_the_event_it_reports(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     kinds = lambda text: sorted(m.type for m in mentions(nlp, builder, text, frame()))  # noqa: E731
-    assert kinds("The rally drew national attention after the president claimed both sides were to blame.") \
-        == ["protest", "statement"]
+    assert kinds("The rally drew national attention after the president claimed both sides were to blame.") == [
+        "protest",
+        "statement",
+    ]
     assert kinds("Gunmen killed three villagers near the border, a regional council said.") == ["attack"]
     assert kinds("The minister said rebels had attacked the market.") == ["attack"]
 
@@ -127,7 +156,10 @@ def test_report_attributes_only_the_event_it_reports(nlp, builder) -> None:  # t
 def test_rulings_and_condemnations_by_political_actors(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     def kinds(text: str) -> list[tuple[str, str]]:
         return [(m.type, m.subtype) for m in mentions(nlp, builder, text, frame())]
-    assert kinds("The appeals court ruled that the new voting law was unconstitutional.") == [("statement", "statement")]
+
+    assert kinds("The appeals court ruled that the new voting law was unconstitutional.") == [
+        ("statement", "statement")
+    ]
     assert kinds("The supreme court issued a ruling on the border dispute.") == [("statement", "statement")]
     assert kinds("The generals ruled the province had been pacified.") == []  # governing, not a ruling
     assert kinds("The senator decried the decision to close the naval base.") == [("statement", "condemnation")]
@@ -138,6 +170,7 @@ def test_rulings_and_condemnations_by_political_actors(nlp, builder) -> None:  #
 def test_a_person_charged_is_an_arrest_a_fee_is_not(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     def types(text: str) -> list[str]:
         return [m.type for m in mentions(nlp, builder, text, frame())]
+
     assert types("A second suspect has been charged for supplying the rifle.") == ["arrest"]
     assert types("He was charged twice before a military tribunal.") == ["arrest"]
     assert types("Police charged the driver with dangerous driving.") == ["arrest"]
@@ -156,11 +189,17 @@ def test_event_does_not_take_the_date_of_the_statement_reacting_to_it(nlp, build
     text = "The Secretary-General on Tuesday condemned the car bombing in the city."
     found = mentions(nlp, builder, text, frame(dates=[when(text, "Tuesday", "2019-03-12")]))
     assert [(m.type, m.date.value, m.date.source) for m in found] == [
-        ("statement", "2019-03-12", "text"), ("attack", "2019-03-12", "published_at")]
+        ("statement", "2019-03-12", "text"),
+        ("attack", "2019-03-12", "published_at"),
+    ]
     # The reaction takes the later of its dates, the event the other one.
     text = "The foreign minister on Monday condemned the shelling of a hospital in the north last week."
-    found = mentions(nlp, builder, text, frame(dates=[when(text, "Monday", "2019-03-11"),
-                                                      when(text, "last week", "2019-W10", "week")]))
+    found = mentions(
+        nlp,
+        builder,
+        text,
+        frame(dates=[when(text, "Monday", "2019-03-11"), when(text, "last week", "2019-W10", "week")]),
+    )
     assert [(m.type, m.date.value) for m in found] == [("statement", "2019-03-11"), ("attack", "2019-W10")]
     # A report's date still bounds the events it reports.
     text = "Police said on Thursday they had arrested four suspects."
@@ -174,7 +213,9 @@ def test_undated_event_reacted_to_is_no_later_than_the_reaction(nlp, builder) ->
     text = "The Secretary-General on Monday condemned the car bombing in the city."
     found = mentions(nlp, builder, text, frame(dates=[when(text, "Monday", "2019-03-11")]))
     assert [(m.type, m.date.value, m.date.source) for m in found] == [
-        ("statement", "2019-03-11", "text"), ("attack", "2019-03-11", "published_at")]
+        ("statement", "2019-03-11", "text"),
+        ("attack", "2019-03-11", "published_at"),
+    ]
 
 
 def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type: ignore[no-untyped-def]
@@ -185,17 +226,20 @@ def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type:
     assert all(m.location is None for m in found)
 
 
-@pytest.mark.parametrize("text, subtype", [
-    ("Russian warplanes dropped guided bombs on the town on Thursday.", "airstrike"),
-    ("Bombs dropped from helicopters killed six people in the town.", "airstrike"),
-    ("The air force bombarded the port overnight.", "airstrike"),
-    ("Militants bombed a police station on Monday.", "bombing"),
-    ("A bomb exploded in the market on Monday as jets flew overhead.", "bombing"),
-    # Munitions that are air-delivered by definition, whoever is named as dropping them.
-    ("Russian forces dropped a glide bomb on a supermarket in the town.", "airstrike"),
-    ("Government forces dropped barrel bombs on the district on Monday.", "airstrike"),
-    ("The army dropped guided aerial bombs on the village.", "airstrike"),
-])
+@pytest.mark.parametrize(
+    "text, subtype",
+    [
+        ("Russian warplanes dropped guided bombs on the town on Thursday.", "airstrike"),
+        ("Bombs dropped from helicopters killed six people in the town.", "airstrike"),
+        ("The air force bombarded the port overnight.", "airstrike"),
+        ("Militants bombed a police station on Monday.", "bombing"),
+        ("A bomb exploded in the market on Monday as jets flew overhead.", "bombing"),
+        # Munitions that are air-delivered by definition, whoever is named as dropping them.
+        ("Russian forces dropped a glide bomb on a supermarket in the town.", "airstrike"),
+        ("Government forces dropped barrel bombs on the district on Monday.", "airstrike"),
+        ("The army dropped guided aerial bombs on the village.", "airstrike"),
+    ],
+)
 def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, subtype: str) -> None:  # type: ignore[no-untyped-def]
     found = mentions(nlp, builder, text, frame())
     assert {(m.type, m.subtype) for m in found} == {("attack", subtype)}
@@ -217,11 +261,14 @@ def test_a_named_town_beats_a_region_or_border_in_the_trigger_phrases(nlp, build
     assert {m.location.name for m in found if m.location} == {"Turkey border"}
 
 
-@pytest.mark.parametrize("text", [
-    "Five people died when a booby-trapped car blew up in the town on Saturday.",
-    "An explosives-laden truck exploded at a checkpoint on Monday.",
-    "A car rigged with explosives detonated near the market.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Five people died when a booby-trapped car blew up in the town on Saturday.",
+        "An explosives-laden truck exploded at a checkpoint on Monday.",
+        "A car rigged with explosives detonated near the market.",
+    ],
+)
 def test_booby_trapped_or_explosives_laden_vehicles_are_car_bombings(nlp, builder, text: str) -> None:  # type: ignore[no-untyped-def]
     found = mentions(nlp, builder, text, frame())
     assert {(m.type, m.subtype) for m in found} == {("attack", "car_bombing")}
@@ -232,7 +279,9 @@ def test_apposition_after_a_comma_is_not_the_object_of_an_intransitive_trigger(n
     found = mentions(nlp, builder, text, frame(dates=[when(text, "May", "2018-05", "month")]))
     # The protest is asserted; "said" only attributes it.
     assert [(m.type, m.subtype, m.date.value) for m in found] == [("protest", "demonstration", "2018-05")]
-    found = mentions(nlp, builder, "Farmers demonstrated in the capital against the tax, the largest turnout this year.", frame())
+    found = mentions(
+        nlp, builder, "Farmers demonstrated in the capital against the tax, the largest turnout this year.", frame()
+    )
     assert [(m.type, m.subtype) for m in found] == [("protest", "demonstration")]
     assert mentions(nlp, builder, "The army demonstrated its resolve on Monday.", frame()) == []
 
@@ -241,38 +290,77 @@ def test_no_trigger_no_mention(nlp, builder) -> None:  # type: ignore[no-untyped
     assert mentions(nlp, builder, "Sunny spells are expected across the north this week.", frame()) == []
 
 
-def mention(type_: str, subtype: str, lemma: str, start: int, *, date: str | None = None,
-            place: Place | None = None, source: str | None = None, heading: bool = False) -> Mention:
-    loc = None if place is None else EventLocation(place.text, place.name, place.country_code, place.admin1,
-                                                   place.lat, place.lon, place.geonames_id, place.precision)
-    return Mention(type_, subtype, lemma, (start, start + 5), (start, start + 50),
-                   [Actor(source, "source", "person")] if source else [], loc,
-                   EventDate(date or "2019-03-12", "day", None, "text" if date else "published_at"),
-                   0.8, heading, lemmas={lemma}, quality=0.8)
+def mention(
+    type_: str,
+    subtype: str,
+    lemma: str,
+    start: int,
+    *,
+    date: str | None = None,
+    place: Place | None = None,
+    source: str | None = None,
+    heading: bool = False,
+) -> Mention:
+    loc = (
+        None
+        if place is None
+        else EventLocation(
+            place.text,
+            place.name,
+            place.country_code,
+            place.admin1,
+            place.lat,
+            place.lon,
+            place.geonames_id,
+            place.precision,
+        )
+    )
+    return Mention(
+        type_,
+        subtype,
+        lemma,
+        (start, start + 5),
+        (start, start + 50),
+        [Actor(source, "source", "person")] if source else [],
+        loc,
+        EventDate(date or "2019-03-12", "day", None, "text" if date else "published_at"),
+        0.8,
+        heading,
+        lemmas={lemma},
+        quality=0.8,
+    )
 
 
 def test_merge_headline_and_body_statement_of_one_speaker() -> None:
-    merged = merge_mentions([
-        mention("statement", "condemnation", "condemn", 0, source="Germany", heading=True),
-        mention("statement", "statement", "say", 100, source="Germany's foreign ministry", date="2019-03-11"),
-    ])
+    merged = merge_mentions(
+        [
+            mention("statement", "condemnation", "condemn", 0, source="Germany", heading=True),
+            mention("statement", "statement", "say", 100, source="Germany's foreign ministry", date="2019-03-11"),
+        ]
+    )
     assert [(m.subtype, m.date.value, m.support) for m in merged] == [("condemnation", "2019-03-11", 2)]
 
 
 def test_no_merge_across_types_subtype_branches_or_towns() -> None:
     damascus = Place("Damascus", 0, 8, "Damascus", "SY", None, 33.51, 36.29, 170654, "city", "city")
     aleppo = Place("Aleppo", 0, 6, "Aleppo", "SY", None, 36.2, 37.16, 170063, "city", "city")
-    merged = merge_mentions([
-        mention("attack", "bombing", "bomb", 0, place=damascus),
-        mention("attack", "bombing", "bomb", 100, place=aleppo),
-        mention("attack", "shelling", "shell", 200, place=damascus),
-        mention("operation", "raid", "raid", 300, place=damascus),
-    ])
+    merged = merge_mentions(
+        [
+            mention("attack", "bombing", "bomb", 0, place=damascus),
+            mention("attack", "bombing", "bomb", 100, place=aleppo),
+            mention("attack", "shelling", "shell", 200, place=damascus),
+            mention("operation", "raid", "raid", 300, place=damascus),
+        ]
+    )
     assert len(merged) == 4
 
 
 def test_codes_table_facts() -> None:
-    assert codes_for("attack", "suicide_bombing") == {"cameo": "1831", "plover": "ASSAULT", "plover_mode": "suicide-attack"}
+    assert codes_for("attack", "suicide_bombing") == {
+        "cameo": "1831",
+        "plover": "ASSAULT",
+        "plover_mode": "suicide-attack",
+    }
     assert codes_for("attack", "airstrike")["cameo"] == "195"
     assert codes_for("attack", "shelling")["cameo"] == "194"
     assert codes_for("arrest", "arrest") == {"cameo": "173", "plover": "COERCE", "plover_mode": "arrest"}
@@ -286,8 +374,10 @@ def test_codes_table_facts() -> None:
 
 def test_fast_attribute_table_and_lemma_memo_match_the_stock_pipeline(nlp) -> None:  # type: ignore[no-untyped-def]
     stock = load_nlp(fast=False)
-    text = ("I said it was not what they had done. Those who were arrested didn't attack; "
-            "she'd have gone, and you are the one whom all of us blamed. There was fighting.")
+    text = (
+        "I said it was not what they had done. Those who were arrested didn't attack; "
+        "she'd have gone, and you are the one whom all of us blamed. There was fighting."
+    )
     fast_doc, stock_doc = nlp(text), stock(text)
     assert [t.lemma_ for t in fast_doc] == [t.lemma_ for t in stock_doc]
     assert [str(t.morph) for t in fast_doc] == [str(t.morph) for t in stock_doc]
@@ -302,8 +392,13 @@ def _noun_rooted_doc():  # type: ignore[no-untyped-def]
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-    return Doc(Vocab(), words=["Bombing", "of", "the", "market"], heads=[0, 0, 3, 1],
-               deps=["ROOT", "prep", "det", "pobj"], pos=["NOUN", "ADP", "DET", "NOUN"])
+    return Doc(
+        Vocab(),
+        words=["Bombing", "of", "the", "market"],
+        heads=[0, 0, 3, 1],
+        deps=["ROOT", "prep", "det", "pobj"],
+        pos=["NOUN", "ADP", "DET", "NOUN"],
+    )
 
 
 def test_reaction_walk_ends_at_a_noun_root() -> None:

@@ -35,18 +35,19 @@ BOMBING = article(
     "    KABUL, Afghanistan (AP)\u00a0\u2014 A suicide bomber blew himself up outside a ministry in Kabul"
     " on Monday, killing six people, officials said.\n\n"
     "    Interior Ministry spokesman Nasrat Rahimi said the talks with donors would go ahead.\n"
-    "Markets were calm.")
+    "Markets were calm."
+)
 
 
 def test_offsets_index_the_body_as_received(extractor: Extractor) -> None:
     ann = extractor.annotate(BOMBING)
     assert ann.events
     for e in ann.events:
-        assert BOMBING.body[e.trigger.start:e.trigger.end] == e.trigger.text
-        assert BOMBING.body[e.evidence.start:e.evidence.end] == e.evidence.text
+        assert BOMBING.body[e.trigger.start : e.trigger.end] == e.trigger.text
+        assert BOMBING.body[e.evidence.start : e.evidence.end] == e.evidence.text
         assert e.evidence.start <= e.trigger.start < e.trigger.end <= e.evidence.end
     for item in [*ann.places, *ann.dates]:
-        assert BOMBING.body[item.start:item.end] == item.text
+        assert BOMBING.body[item.start : item.end] == item.text
 
 
 def test_bombing_article(extractor: Extractor) -> None:
@@ -62,12 +63,16 @@ def test_bombing_article(extractor: Extractor) -> None:
 
 
 def test_headline_and_body_make_one_event(extractor: Extractor) -> None:
-    body = ("Germany condemns deadly bombing in Mali\n\n"
-            "BAMAKO (AFP) \u2014 A roadside bomb killed three peacekeepers in central Mali on Monday.\n"
-            "Germany's foreign ministry condemned the bombing.")
+    body = (
+        "Germany condemns deadly bombing in Mali\n\n"
+        "BAMAKO (AFP) \u2014 A roadside bomb killed three peacekeepers in central Mali on Monday.\n"
+        "Germany's foreign ministry condemned the bombing."
+    )
     events = extractor.extract(article(body, "2020-12-08T13:00:00+01:00"))
     assert sorted((e.type, e.subtype) for e in events) == [
-        ("attack", "roadside_bombing"), ("statement", "condemnation")]
+        ("attack", "roadside_bombing"),
+        ("statement", "condemnation"),
+    ]
     attack = next(e for e in events if e.type == "attack")
     assert attack.date.value == "2020-12-07" and attack.location is not None
     assert attack.location.country_code == "ML"
@@ -88,8 +93,7 @@ def test_event_ids_are_deterministic(extractor: Extractor) -> None:
 
 
 def test_annotate_many_keeps_order_and_matches_single(extractor: Extractor) -> None:
-    arts = [article(BOMBING.body, id=f"a{i}") if i % 2 else article("Markets rose.", id=f"a{i}")
-            for i in range(5)]
+    arts = [article(BOMBING.body, id=f"a{i}") if i % 2 else article("Markets rose.", id=f"a{i}") for i in range(5)]
     many = list(extractor.annotate_many(arts, batch_size=2))
     assert [a.article_id for a in many] == [a.id for a in arts]
     assert [len(a.events) for a in many] == [len(extractor.annotate(a).events) for a in arts]
@@ -99,6 +103,7 @@ def test_annotate_many_keeps_order_and_matches_single(extractor: Extractor) -> N
 def test_selection_finds_what_parsing_everything_finds(extractor: Extractor, parse_all: Extractor) -> None:
     def summary(ex: Extractor) -> list[tuple[str, str, int]]:
         return [(e.type, e.subtype, e.trigger.start) for e in ex.extract(BOMBING)]
+
     assert summary(extractor) == summary(parse_all)
 
 
@@ -124,7 +129,7 @@ def test_shared_sample_article(extractor: Extractor, shared_dir: Path) -> None:
     arrest = next(e for e in events if e.type == "arrest")
     assert arrest.date.value == "2015"
     for e in events:
-        assert raw["body"][e.trigger.start:e.trigger.end] == e.trigger.text
+        assert raw["body"][e.trigger.start : e.trigger.end] == e.trigger.text
 
 
 # --- real-news failure classes (hand-written sentences) -----------------------------------
@@ -134,112 +139,137 @@ def kinds(extractor: Extractor, body: str) -> list[tuple[str, str]]:
     return sorted((e.type, e.subtype) for e in extractor.extract(article(body)))
 
 
-@pytest.mark.parametrize("body", [
-    "Jordan and Britain have agreed to hold joint naval exercises next month, officials said.",
-    "The foreign minister said his country would support the new resolution.",
-    "Rebel leaders said on Wednesday they would meet the UN envoy in Geneva.",
-    "The company has extradited the suspect to Britain, a senior official said.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jordan and Britain have agreed to hold joint naval exercises next month, officials said.",
+        "The foreign minister said his country would support the new resolution.",
+        "Rebel leaders said on Wednesday they would meet the UN envoy in Geneva.",
+        "The company has extradited the suspect to Britain, a senior official said.",
+    ],
+)
 def test_a_report_carrying_an_untyped_happening_is_no_statement(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
 
 
 def test_a_refusal_or_an_opinion_is_still_a_statement(extractor: Extractor) -> None:
     assert kinds(extractor, "Government spokesman Ali Hassan said the state would not allow the vote.") == [
-        ("statement", "statement")]
+        ("statement", "statement")
+    ]
     assert kinds(extractor, "Foreign Minister Anna Berg said the situation in the region was worrying.") == [
-        ("statement", "statement")]
+        ("statement", "statement")
+    ]
 
 
 def test_a_report_of_what_someone_must_do_is_a_demand(extractor: Extractor) -> None:
     assert kinds(extractor, "Foreign Minister Anna Berg said the rebels must lay down their weapons.") == [
-        ("statement", "demand")]
+        ("statement", "demand")
+    ]
 
 
 def test_passive_accusation_without_agent_is_kept(extractor: Extractor) -> None:
     assert kinds(extractor, "The former finance minister has been accused of embezzling state funds.") == [
-        ("statement", "accusation")]
+        ("statement", "accusation")
+    ]
 
 
-@pytest.mark.parametrize("body,expected", [
-    ("Argentina apologized to Brazil for the incident at sea.", ("statement", "apology")),
-    ("A federal court indicted the former governor for fraud.", ("statement", "accusation")),
-    ("Serbia lodged an official protest with Albania on Monday.", ("statement", "condemnation")),
-    ("The union issued an ultimatum to the government.", ("statement", "threat")),
-    ("The International Labour Office reiterated its demand that the border be reopened.", ("statement", "demand")),
-])
-def test_statement_verbs_outside_the_first_lexicon(extractor: Extractor, body: str,
-                                                   expected: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ("Argentina apologized to Brazil for the incident at sea.", ("statement", "apology")),
+        ("A federal court indicted the former governor for fraud.", ("statement", "accusation")),
+        ("Serbia lodged an official protest with Albania on Monday.", ("statement", "condemnation")),
+        ("The union issued an ultimatum to the government.", ("statement", "threat")),
+        ("The International Labour Office reiterated its demand that the border be reopened.", ("statement", "demand")),
+    ],
+)
+def test_statement_verbs_outside_the_first_lexicon(extractor: Extractor, body: str, expected: tuple[str, str]) -> None:
     assert kinds(extractor, body) == [expected]
 
 
 def test_only_political_actors_make_statements(extractor: Extractor) -> None:
-    body = ("Bosnian Serbs demanded a truce with government forces on Monday.\n\n"
-            "A local shopkeeper said the market had been closed all week.\n\n"
-            "Prime Minister Elena Markovic arrived in the town in the afternoon.\n\n"
-            "Markovic said the talks would resume in Geneva next month.\n\n"
-            "The mining company said its quarterly profits had fallen sharply.\n\n"
-            "Professor Lena Strom, who led the survey, said the river was cleaner than expected.")
+    body = (
+        "Bosnian Serbs demanded a truce with government forces on Monday.\n\n"
+        "A local shopkeeper said the market had been closed all week.\n\n"
+        "Prime Minister Elena Markovic arrived in the town in the afternoon.\n\n"
+        "Markovic said the talks would resume in Geneva next month.\n\n"
+        "The mining company said its quarterly profits had fallen sharply.\n\n"
+        "Professor Lena Strom, who led the survey, said the river was cleaner than expected."
+    )
     statements = [(e.subtype, e.trigger.text) for e in extractor.extract(article(body)) if e.type == "statement"]
     assert statements == [("demand", "demanded"), ("statement", "said")]
     assert "Markovic" in next(e for e in extractor.extract(article(body)) if e.trigger.text == "said").evidence.text
 
 
-@pytest.mark.parametrize("body", [
-    "Officials said three people died and twelve were injured in the blaze.",
-    "The regional governor said the victims were taken to the city hospital.",
-    "The teenager was accused of stealing a car from the station.",
-])
-def test_reports_of_incident_facts_and_private_accusations_are_no_statements(extractor: Extractor,
-                                                                              body: str) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Officials said three people died and twelve were injured in the blaze.",
+        "The regional governor said the victims were taken to the city hospital.",
+        "The teenager was accused of stealing a car from the station.",
+    ],
+)
+def test_reports_of_incident_facts_and_private_accusations_are_no_statements(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
 
 
-@pytest.mark.parametrize("body,expected", [
-    ("Senator Maria Lopez congratulated the new prime minister on Tuesday.", ("statement", "praise")),
-    ("The Supreme Court declined the government's request for a delay.", ("statement", "rejection")),
-    ("Defence Minister Karl Berg wrote that the troops would stay until the spring.", ("statement", "statement")),
-    ("The ruling party issued a statement on the new election law.", ("statement", "statement")),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ("Senator Maria Lopez congratulated the new prime minister on Tuesday.", ("statement", "praise")),
+        ("The Supreme Court declined the government's request for a delay.", ("statement", "rejection")),
+        ("Defence Minister Karl Berg wrote that the troops would stay until the spring.", ("statement", "statement")),
+        ("The ruling party issued a statement on the new election law.", ("statement", "statement")),
+    ],
+)
 def test_statements_told_with_other_verbs(extractor: Extractor, body: str, expected: tuple[str, str]) -> None:
     assert kinds(extractor, body) == [expected]
 
 
 def test_raid_told_as_the_circumstance_of_arrests_is_the_arrest(extractor: Extractor) -> None:
-    assert kinds(extractor, "Police detained 12 people suspected of links to the group in raids across "
-                            "the capital on Monday.") == [("arrest", "arrest")]
+    assert kinds(
+        extractor, "Police detained 12 people suspected of links to the group in raids across the capital on Monday."
+    ) == [("arrest", "arrest")]
 
 
 def test_raid_told_as_its_own_action_stays_beside_the_arrests(extractor: Extractor) -> None:
     assert kinds(extractor, "Israeli troops raided the refugee camp on Tuesday and arrested four men.") == [
-        ("arrest", "arrest"), ("operation", "raid")]
+        ("arrest", "arrest"),
+        ("operation", "raid"),
+    ]
 
 
 def test_protesters_inside_another_event_are_participants(extractor: Extractor) -> None:
     assert kinds(extractor, "Georgian police clashed with protesters outside parliament in Tbilisi on Monday.") == [
-        ("operation", "armed_clash")]
+        ("operation", "armed_clash")
+    ]
     assert kinds(extractor, "Hundreds of protesters blocked roads in the northern city of Tripoli on Wednesday.") == [
-        ("protest", "blockade")]
+        ("protest", "blockade")
+    ]
 
 
 def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None:
     assert kinds(extractor, "Police blocked roads around the parliament building on Monday.") == []
 
 
-@pytest.mark.parametrize("body", [
-    "United Nations helicopters evacuated the wounded from the besieged town of Gorazde.",
-    "The first deployment of NATO peacekeeping troops arrived in Bosnia on Friday.",
-    "The striker's attack on goal was saved by the keeper.",
-    "The retailer launched an aggressive raid on its rivals' market share.",
-    "Voters delivered a protest vote against the governing party.",
-    "Hackers mounted a cyber attack on the ministry's website.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "United Nations helicopters evacuated the wounded from the besieged town of Gorazde.",
+        "The first deployment of NATO peacekeeping troops arrived in Bosnia on Friday.",
+        "The striker's attack on goal was saved by the keeper.",
+        "The retailer launched an aggressive raid on its rivals' market share.",
+        "Voters delivered a protest vote against the governing party.",
+        "Hackers mounted a cyber attack on the ministry's website.",
+    ],
+)
 def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
 
 
-def test_plain_reports_parse_without_entities_but_keep_their_speaker(extractor: Extractor,
-                                                                     parse_all: Extractor) -> None:
+def test_plain_reports_parse_without_entities_but_keep_their_speaker(
+    extractor: Extractor, parse_all: Extractor
+) -> None:
     body = "Anna Lindqvist, the agency's director, said the figures were encouraging."
     light = extractor.extract(article(body))
     assert [(e.type, e.subtype) for e in light] == [("statement", "statement")]
@@ -254,61 +284,87 @@ def _dates(ann: Annotations) -> dict[str, tuple[str, str, str | None]]:
 
 def test_undated_later_sentence_takes_the_date_of_the_lead(extractor: Extractor) -> None:
     # Published on Tuesday 2021-01-12; the storming was on Sunday the 10th.
-    ann = extractor.annotate(article(
-        "Rioters stormed the regional parliament on Sunday, forcing lawmakers to flee.\n\n"
-        "Police said 40 people were arrested.", published_at="2021-01-12T08:00:00+01:00"))
+    ann = extractor.annotate(
+        article(
+            "Rioters stormed the regional parliament on Sunday, forcing lawmakers to flee.\n\n"
+            "Police said 40 people were arrested.",
+            published_at="2021-01-12T08:00:00+01:00",
+        )
+    )
     assert _dates(ann)["arrested"] == ("2021-01-10", "text", "Sunday")
 
 
 def test_report_date_is_not_the_narrative_time(extractor: Extractor) -> None:
     # "said on Tuesday" dates the report; the raid in the next paragraph is Sunday's story.
-    ann = extractor.annotate(article(
-        "Troops clashed with rebels near the border on Sunday, the army said on Tuesday.\n\n"
-        "Soldiers later raided a rebel camp in the hills.", published_at="2019-03-12T17:00:00+08:00"))
+    ann = extractor.annotate(
+        article(
+            "Troops clashed with rebels near the border on Sunday, the army said on Tuesday.\n\n"
+            "Soldiers later raided a rebel camp in the hills.",
+            published_at="2019-03-12T17:00:00+08:00",
+        )
+    )
     assert _dates(ann)["raided"] == ("2019-03-10", "text", "Sunday")
 
 
 def test_heading_date_dates_the_items_below_it(extractor: Extractor) -> None:
-    ann = extractor.annotate(article(
-        "Security incidents reported on Monday:\n\n"
-        "- In Kandahar, gunmen shot dead a district official.\n"
-        "- In Herat, police arrested four men.", published_at="2019-03-12T09:30:00+04:30"))
+    ann = extractor.annotate(
+        article(
+            "Security incidents reported on Monday:\n\n"
+            "- In Kandahar, gunmen shot dead a district official.\n"
+            "- In Herat, police arrested four men.",
+            published_at="2019-03-12T09:30:00+04:30",
+        )
+    )
     assert _dates(ann)["arrested"] == ("2019-03-11", "text", "Monday")
 
 
 def test_old_background_date_is_no_narrative_time(extractor: Extractor) -> None:
     # "in 2004" is background; the undated arrests stay on the publication fallback.
-    ann = extractor.annotate(article(
-        "Militants bombed a school in the town in 2004.\n\n"
-        "Police arrested three men in the town.", published_at="2019-03-12T09:30:00+04:30"))
+    ann = extractor.annotate(
+        article(
+            "Militants bombed a school in the town in 2004.\n\nPolice arrested three men in the town.",
+            published_at="2019-03-12T09:30:00+04:30",
+        )
+    )
     assert _dates(ann)["arrested"] == ("2019-03-12", "published_at", None)
 
 
 def test_statements_keep_their_own_date(extractor: Extractor) -> None:
-    ann = extractor.annotate(article(
-        "Protesters blocked the main highway on Saturday.\n\n"
-        "Prime Minister Ana Brnabic condemned the violence.", published_at="2019-03-12T09:30:00+01:00"))
+    ann = extractor.annotate(
+        article(
+            "Protesters blocked the main highway on Saturday.\n\nPrime Minister Ana Brnabic condemned the violence.",
+            published_at="2019-03-12T09:30:00+01:00",
+        )
+    )
     assert _dates(ann)["condemned"] == ("2019-03-12", "published_at", None)
 
 
 def test_date_of_a_noun_that_is_no_event_is_not_the_events(extractor: Extractor) -> None:
     # "last month's coup" dates the coup; the protests take the sentence's event date.
-    ann = extractor.annotate(article(
-        "Soldiers opened fire on demonstrators on Sunday in the largest protests against"
-        " last month's military coup.", published_at="2021-03-02T11:00:00+06:30"))
+    ann = extractor.annotate(
+        article(
+            "Soldiers opened fire on demonstrators on Sunday in the largest protests against"
+            " last month's military coup.",
+            published_at="2021-03-02T11:00:00+06:30",
+        )
+    )
     assert _dates(ann)["protests"] == ("2021-02-28", "text", "Sunday")
 
 
 def test_date_inside_a_time_phrase_still_counts(extractor: Extractor) -> None:
-    ann = extractor.annotate(article(
-        "A bomb exploded at a mosque in Khost during Friday's prayers.", published_at="2018-11-26T15:00:00Z"))
+    ann = extractor.annotate(
+        article("A bomb exploded at a mosque in Khost during Friday's prayers.", published_at="2018-11-26T15:00:00Z")
+    )
     assert _dates(ann)["bomb"] == ("2018-11-23", "text", "Friday's")
 
 
-@pytest.mark.parametrize("body", [
-    "Soldiers and tanks took to the streets of the capital overnight in an attempted coup.",
-    "The rebel commander halted his fighters' march on the capital on Saturday.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Soldiers and tanks took to the streets of the capital overnight in an attempted coup.",
+        "The rebel commander halted his fighters' march on the capital on Saturday.",
+    ],
+)
 def test_armed_agents_make_no_protest(extractor: Extractor, body: str) -> None:
     assert not any(e.type == "protest" for e in extractor.extract(article(body)))
 
@@ -328,10 +384,13 @@ def test_police_clashing_with_protesters_stays_a_clash(extractor: Extractor) -> 
     assert found == {("operation", "armed_clash")}
 
 
-@pytest.mark.parametrize("body", [
-    "The army said a wider ground offensive would follow in the coming weeks.",
-    "A new military operation will begin in the north next month, the minister said.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The army said a wider ground offensive would follow in the coming weeks.",
+        "A new military operation will begin in the north next month, the minister said.",
+    ],
+)
 def test_an_operation_announced_as_the_subject_of_a_future_is_not_asserted(extractor: Extractor, body: str) -> None:
     assert not any(e.type == "operation" for e in extractor.extract(article(body)))
 
@@ -343,9 +402,12 @@ def test_an_ongoing_offensive_that_will_continue_is_asserted(extractor: Extracto
 
 def test_overnight_is_the_small_hours_of_the_reports_day(extractor: Extractor) -> None:
     # Published Monday 2022-05-09; the governor spoke on Sunday about the night before it.
-    ann = extractor.annotate(article(
-        "Russian forces shelled the city of Sumy overnight, the regional governor said on Sunday.",
-        published_at="2022-05-09T12:00:00+03:00"))
+    ann = extractor.annotate(
+        article(
+            "Russian forces shelled the city of Sumy overnight, the regional governor said on Sunday.",
+            published_at="2022-05-09T12:00:00+03:00",
+        )
+    )
     assert _dates(ann)["shelled"] == ("2022-05-08", "text", "Sunday")
 
 
@@ -355,13 +417,15 @@ WRAPPED_SOURCE = (
     "ISLAMABAD (AP) \u2014 Militants attacked a police post in the northwest of Pakistan on Monday night, "
     "killing three officers, a security official said. The army later sent troops to the district.\n\n"
     "Prime Minister Imran Khan condemned the attack and urged the provincial government to protect "
-    "police stations along the Afghan border.")
+    "police stations along the Afghan border."
+)
 
 
 def _wrap(body: str, width: int) -> str:
     """`body` with every line hard-wrapped at `width` columns (words kept whole)."""
-    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False)
-                     for line in body.split("\n"))
+    return "\n".join(
+        textwrap.fill(line, width, break_on_hyphens=False, break_long_words=False) for line in body.split("\n")
+    )
 
 
 def _types_and_triggers(ex: Extractor, body: str) -> list[tuple[str, str, str]]:
@@ -375,7 +439,7 @@ def test_a_hard_wrapped_body_gives_whole_sentences_as_evidence(extractor: Extrac
     assert _types_and_triggers(extractor, body) == _types_and_triggers(extractor, WRAPPED_SOURCE)
     attack = next(e for e in events if e.type == "attack")
     assert " ".join(attack.evidence.text.split()).endswith("killing three officers, a security official said.")
-    assert body[attack.evidence.start:attack.evidence.end] == attack.evidence.text
+    assert body[attack.evidence.start : attack.evidence.end] == attack.evidence.text
     assert not any(e.evidence.text.startswith("officers") for e in events)
 
 
@@ -393,67 +457,91 @@ def test_wrapping_a_body_changes_no_event_type_or_trigger(extractor: Extractor, 
 
 # --- conflict reporting: fire, bodies, non-events --------------------------------------------
 
-@pytest.mark.parametrize("body,expected", [
-    ("Government forces fired mortars and heavy machine guns at the positions of the rebels near the town"
-     " on Monday.", [("operation", "armed_clash")]),
-    ("Rebel fighters fired heavy machine guns at army posts in the hills on Tuesday.", [("operation", "armed_clash")]),
-    ("The two sides exchanged artillery fire across the border overnight.", [("operation", "armed_clash")]),
-    ("Troops fired mortar rounds at residential areas of the town on Monday.", [("attack", "shelling")]),
-])
-def test_firing_at_the_other_sides_positions_is_an_armed_clash(extractor: Extractor, body: str,
-                                                               expected: list[tuple[str, str]]) -> None:
+
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (
+            "Government forces fired mortars and heavy machine guns at the positions of the rebels near the town"
+            " on Monday.",
+            [("operation", "armed_clash")],
+        ),
+        (
+            "Rebel fighters fired heavy machine guns at army posts in the hills on Tuesday.",
+            [("operation", "armed_clash")],
+        ),
+        ("The two sides exchanged artillery fire across the border overnight.", [("operation", "armed_clash")]),
+        ("Troops fired mortar rounds at residential areas of the town on Monday.", [("attack", "shelling")]),
+    ],
+)
+def test_firing_at_the_other_sides_positions_is_an_armed_clash(
+    extractor: Extractor, body: str, expected: list[tuple[str, str]]
+) -> None:
     assert kinds(extractor, body) == expected
 
 
 def test_bodies_found_with_marks_of_violence_are_killings(extractor: Extractor) -> None:
-    assert kinds(extractor, "The bodies of three men were found in a ditch near the village, their hands tied"
-                            " and bearing gunshot wounds.") == [("attack", "armed_assault")]
+    assert kinds(
+        extractor,
+        "The bodies of three men were found in a ditch near the village, their hands tied and bearing gunshot wounds.",
+    ) == [("attack", "armed_assault")]
     assert kinds(extractor, "A local councillor was found dead in his car with signs of torture.") == [
-        ("attack", "attack")]
+        ("attack", "attack")
+    ]
     assert kinds(extractor, "A man was found dead in his flat; his family said he had been ill for years.") == []
 
 
-@pytest.mark.parametrize("body", [
-    "Russia has military operations in several neighbouring countries.",
-    "The company's Polish operation was sold to a rival chain last year.",
-    "The country's most capable fighting force took part in the parade.",
-    "An attack helicopter flew low over the town on Monday.",
-    "His resemblance to the late king was striking.",
-    "A pedestrian was killed after being struck by a car on the main road.",
-    "Three former residents remain in detention at the camp.",
-    "Iran issued arrest warrants for 36 people on Monday.",
-    "More than 1,000 people have been arrested since the unrest began in June.",
-    "Nine men were jailed on Wednesday for fraud.",
-    "Student protester Anna Lee was interviewed by local radio.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Russia has military operations in several neighbouring countries.",
+        "The company's Polish operation was sold to a rival chain last year.",
+        "The country's most capable fighting force took part in the parade.",
+        "An attack helicopter flew low over the town on Monday.",
+        "His resemblance to the late king was striking.",
+        "A pedestrian was killed after being struck by a car on the main road.",
+        "Three former residents remain in detention at the camp.",
+        "Iran issued arrest warrants for 36 people on Monday.",
+        "More than 1,000 people have been arrested since the unrest began in June.",
+        "Nine men were jailed on Wednesday for fraud.",
+        "Student protester Anna Lee was interviewed by local radio.",
+    ],
+)
 def test_states_names_accidents_and_running_totals_are_no_events(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
 
 
 def test_an_attack_on_a_policy_is_a_condemnation(extractor: Extractor) -> None:
     assert kinds(extractor, "The opposition leader attacked the government's economic policy in a speech.") == [
-        ("statement", "condemnation")]
+        ("statement", "condemnation")
+    ]
 
 
 def test_the_attack_told_later_refers_back_to_the_shelling(extractor: Extractor) -> None:
     # The anaphor's own sentence names no place: its fallback (the Nairobi dateline) must not
     # keep it apart from the Mogadishu shelling.
-    body = ("NAIROBI, Kenya (AP) \u2014 Insurgents shelled the airport in Mogadishu on Thursday.\n\n"
-            "The president was not hurt in the attack, his spokesman said.")
+    body = (
+        "NAIROBI, Kenya (AP) \u2014 Insurgents shelled the airport in Mogadishu on Thursday.\n\n"
+        "The president was not hurt in the attack, his spokesman said."
+    )
     assert kinds(extractor, body) == [("attack", "shelling")]
 
 
-@pytest.mark.parametrize("body", [
-    "Kenya announced on Monday that it will withdraw its peacekeepers from Somalia unless talks resume.",
-    "The interim government said it is prepared to impose a curfew on the capital.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Kenya announced on Monday that it will withdraw its peacekeepers from Somalia unless talks resume.",
+        "The interim government said it is prepared to impose a curfew on the capital.",
+    ],
+)
 def test_a_coercive_action_announced_for_the_future_is_a_threat(extractor: Extractor, body: str) -> None:
     assert ("statement", "threat") in kinds(extractor, body)
 
 
 def test_a_killing_told_in_the_passive_with_a_violent_agent_is_an_attack(extractor: Extractor) -> None:
     assert kinds(extractor, "Two farmers were killed by a sniper near the front line on Sunday.") == [
-        ("attack", "attack")]
+        ("attack", "attack")
+    ]
     assert kinds(extractor, "Two farmers were killed by a falling tree near the village on Sunday.") == []
 
 

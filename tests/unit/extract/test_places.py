@@ -42,8 +42,10 @@ def texts(places: list[Place]) -> set[str]:
 
 # --- disambiguation from context ---------------------------------------------------------
 
-SYRIA = ("Syrian government forces retook Palmyra on Thursday, the army said. "
-         "Fighting continued near Damascus and in Homs Governorate, Syria.")
+SYRIA = (
+    "Syrian government forces retook Palmyra on Thursday, the army said. "
+    "Fighting continued near Damascus and in Homs Governorate, Syria."
+)
 
 
 @pytest.mark.parametrize("with_parse", [True, False])
@@ -61,7 +63,7 @@ def test_palmyra_in_a_syria_story_is_tadmur(geo: Geocoder, nlp: Language, with_p
 
 def test_offsets_index_the_text(geo: Geocoder) -> None:
     for p in geo.resolve(SYRIA):
-        assert SYRIA[p.start:p.end] == p.text
+        assert SYRIA[p.start : p.end] == p.text
 
 
 def test_context_from_elsewhere_in_the_article(geo: Geocoder) -> None:
@@ -95,9 +97,11 @@ def test_town_qualified_by_state(geo: Geocoder) -> None:
 
 # --- people and organisations are not towns -------------------------------------------------
 
-SPOKESWOMAN = ("Chinese Foreign Ministry spokeswoman Hua Chunying said on Monday that Beijing opposes "
-               "terrorism. Hua said Syrian President Bashar Assad had spoken to Phoenix TV. "
-               "Sergei Lavrov told Sputnik that al-Qaeda remained active.")
+SPOKESWOMAN = (
+    "Chinese Foreign Ministry spokeswoman Hua Chunying said on Monday that Beijing opposes "
+    "terrorism. Hua said Syrian President Bashar Assad had spoken to Phoenix TV. "
+    "Sergei Lavrov told Sputnik that al-Qaeda remained active."
+)
 
 
 @pytest.mark.parametrize("with_parse", [True, False])
@@ -111,8 +115,10 @@ def test_people_and_organisations_are_not_places(geo: Geocoder, nlp: Language, w
 
 @pytest.mark.parametrize("with_parse", [True, False])
 def test_feature_word_ending_a_name_is_no_place(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
-    text = ("Troops pushed into the Sambisa Forest area of Borno State, and oil spills in the "
-            "Niger Delta spread, while Delta State and Nigeria's Plateau State stayed calm.")
+    text = (
+        "Troops pushed into the Sambisa Forest area of Borno State, and oil spills in the "
+        "Niger Delta spread, while Delta State and Nigeria's Plateau State stayed calm."
+    )
     places = geo.resolve(text, nlp(text) if with_parse else None)
     found = texts(places)
     assert "Forest" not in found  # not the Guernsey parish
@@ -129,6 +135,7 @@ def test_calendar_words_are_not_towns(geo: Geocoder) -> None:
 
 # --- precision -------------------------------------------------------------------------------
 
+
 def test_northern_syria_is_a_region_of_syria(geo: Geocoder) -> None:
     text = "Turkish troops crossed into northern Syria on Wednesday."
     p = at(geo.resolve(text), "northern Syria")
@@ -137,11 +144,14 @@ def test_northern_syria_is_a_region_of_syria(geo: Geocoder) -> None:
 
 @pytest.mark.parametrize("with_parse", [True, False])
 def test_direction_before_a_town_of_the_article_country_keeps_the_town(
-        geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    geo: Geocoder, nlp: Language, with_parse: bool
+) -> None:
     # Santiago is also a Dominican province; under a Chile dateline "central Santiago" is the
     # capital's centre in a story datelined there, not a region of the Dominican Republic.
-    body = ("SANTIAGO (Andes Wire) — Thousands of people protested in central Santiago on "
-            "Thursday against a pension reform.")
+    body = (
+        "SANTIAGO (Andes Wire) — Thousands of people protested in central Santiago on "
+        "Thursday against a pension reform."
+    )
     ctx = geo.context(body)
     p = at(geo.resolve(body, nlp(body) if with_parse else None, context=ctx), "Santiago")
     assert (p.country_code, p.precision, p.name) == ("CL", "city", "Santiago")
@@ -152,8 +162,10 @@ def test_direction_before_a_town_of_the_article_country_keeps_the_town(
 
 
 def test_border_between_two_countries(geo: Geocoder) -> None:
-    text = ("Syria's army said on Sunday that militants had attacked its posts in Idlib. "
-            "Hundreds of fighters were detained on the Turkish-Syrian border last year.")
+    text = (
+        "Syria's army said on Sunday that militants had attacked its posts in Idlib. "
+        "Hundreds of fighters were detained on the Turkish-Syrian border last year."
+    )
     p = at(geo.resolve(text), "Turkish-Syrian border")
     assert p.precision == "region"
     assert p.country_code == "SY"  # the article is about Syria
@@ -193,6 +205,7 @@ def test_country_aliases(geo: Geocoder) -> None:
 
 # --- lookup, dateline, demonyms ---------------------------------------------------------------
 
+
 def test_lookup(geo: Geocoder) -> None:
     damascus = geo.lookup("Damascus")
     assert damascus is not None and damascus.country_code == "SY"
@@ -203,21 +216,24 @@ def test_lookup(geo: Geocoder) -> None:
     assert geo.lookup("Nowhereville Qqq") is None
 
 
-@pytest.mark.parametrize("text, city, country", [
-    ("BEIJING (Sputnik) — China is ready to cooperate, a spokeswoman said.", "BEIJING", "CN"),
-    ("NAIROBI, Kenya (AP) _ Police fired tear gas at protesters on Tuesday.", "NAIROBI", "KE"),
-    ("DAMASCUS, March 12 (Reuters) - Two bombs exploded in the Old City.", "DAMASCUS", "SY"),
-    ("Photo caption here\n\nMOSCOW, March 13 (Reuters) - The Kremlin said.", "MOSCOW", "RU"),
-    ("By Staff Writer\n   CAIRO\u00a0(AFP)\u00a0— Egypt said.", "CAIRO", "EG"),
-    # A dateline names the city, not the state or province of the same name.
-    ("NEW YORK (Global Affairs) — The Secretary-General condemned the bombing.", "NEW YORK", "US"),
-    ("QUEBEC (CP) — The premier said on Monday that talks would resume.", "QUEBEC", "CA"),
-])
+@pytest.mark.parametrize(
+    "text, city, country",
+    [
+        ("BEIJING (Sputnik) — China is ready to cooperate, a spokeswoman said.", "BEIJING", "CN"),
+        ("NAIROBI, Kenya (AP) _ Police fired tear gas at protesters on Tuesday.", "NAIROBI", "KE"),
+        ("DAMASCUS, March 12 (Reuters) - Two bombs exploded in the Old City.", "DAMASCUS", "SY"),
+        ("Photo caption here\n\nMOSCOW, March 13 (Reuters) - The Kremlin said.", "MOSCOW", "RU"),
+        ("By Staff Writer\n   CAIRO\u00a0(AFP)\u00a0— Egypt said.", "CAIRO", "EG"),
+        # A dateline names the city, not the state or province of the same name.
+        ("NEW YORK (Global Affairs) — The Secretary-General condemned the bombing.", "NEW YORK", "US"),
+        ("QUEBEC (CP) — The premier said on Monday that talks would resume.", "QUEBEC", "CA"),
+    ],
+)
 def test_dateline(geo: Geocoder, text: str, city: str, country: str) -> None:
     p = geo.dateline(text)
     assert p is not None
     assert (p.text, p.country_code, p.precision) == (city, country, "city")
-    assert text[p.start:p.end] == city
+    assert text[p.start : p.end] == city
 
 
 def test_no_dateline(geo: Geocoder) -> None:
@@ -239,13 +255,14 @@ def test_demonyms_map_to_countries_but_are_not_places(geo: Geocoder) -> None:
 
 # --- the shared material --------------------------------------------------------------------
 
+
 def test_sputnik_sample(geo: Geocoder, nlp: Language, shared_dir: Path) -> None:
     body = json.loads((shared_dir / "samples" / "sputnik-2017-03-13.json").read_text())["body"]
     dl = geo.dateline(body)
     assert dl is not None and dl.country_code == "CN"
     places = geo.resolve(body, nlp(body))
     for p in places:
-        assert body[p.start:p.end] == p.text
+        assert body[p.start : p.end] == p.text
     assert not texts(places) & {"Hua", "Assad", "Lavrov", "Sputnik", "Phoenix", "Al-Qaeda"}
     assert {p.country_code for p in places if p.text == "Damascus"} == {"SY"}
 
@@ -282,6 +299,7 @@ def test_nationality_word_is_not_a_region_but_a_designated_region_is(geo: Geocod
 
 def test_organisation_named_like_an_alternate_town_name_is_not_the_town(geo: Geocoder, nlp: Language) -> None:
     from spacy.tokens import Span
+
     text = "Hamas fired rockets from Gaza on Monday."
     doc = nlp(text)
     doc.ents = [e for e in doc.ents if e.start > 0] + [Span(doc, 0, 1, label="ORG")]
@@ -290,14 +308,16 @@ def test_organisation_named_like_an_alternate_town_name_is_not_the_town(geo: Geo
 
 def test_organisation_span_spelling_a_town_in_another_romanization_is_the_town(geo: Geocoder, nlp: Language) -> None:
     from spacy.tokens import Span
+
     # GeoNames writes Kupyansk; "Kupiansk" is only an alternate name, and "Russian" names no
     # Ukrainian context: the small model's ORG tag must not hide the town.
     text = "Russian forces fired mortars at Kupiansk on Thursday."
     doc = nlp(text)
     name = doc.char_span(text.index("Kupiansk"), text.index(" on"))
     assert name is not None
-    doc.ents = [e for e in doc.ents if e.end <= name.start or e.start >= name.end] \
-        + [Span(doc, name.start, name.end, label="ORG")]
+    doc.ents = [e for e in doc.ents if e.end <= name.start or e.start >= name.end] + [
+        Span(doc, name.start, name.end, label="ORG")
+    ]
     town = at(geo.resolve(text, doc), "Kupiansk")
     assert (town.country_code, town.precision) == ("UA", "city")
     assert km(town.lat, town.lon, 49.71, 37.62) < 10
@@ -305,6 +325,7 @@ def test_organisation_span_spelling_a_town_in_another_romanization_is_the_town(g
 
 def test_place_before_a_dash_in_an_organisation_span_is_a_place(geo: Geocoder, nlp: Language) -> None:
     from spacy.tokens import Span
+
     text = "Damascus - Foreign Ministry officials met on Monday."
     doc = nlp(text)
     ministry = doc.char_span(0, len("Damascus - Foreign Ministry"))
@@ -315,6 +336,7 @@ def test_place_before_a_dash_in_an_organisation_span_is_a_place(geo: Geocoder, n
 
 def test_place_followed_by_a_division_word_inside_an_organisation_is_a_place(geo: Geocoder, nlp: Language) -> None:
     from spacy.tokens import Span
+
     text = "The Kandahar city council met on Monday."
     doc = nlp(text)
     council = doc.char_span(4, len("The Kandahar city council"))
@@ -325,23 +347,30 @@ def test_place_followed_by_a_division_word_inside_an_organisation_is_a_place(geo
 
 # --- news phrasings: a name run into a time, capitals, Arabic articles ---------------------
 
+
 def test_town_the_recognizer_runs_into_a_time_is_still_a_place(geo: Geocoder, nlp: Language) -> None:
     # The small model tags "Peshawar last night" as one TIME entity.
-    text = ("Seven people were hurt when a motorcycle bomb went off at a busy market in the "
-            "northwestern Pakistani city of Peshawar last night, police said.")
+    text = (
+        "Seven people were hurt when a motorcycle bomb went off at a busy market in the "
+        "northwestern Pakistani city of Peshawar last night, police said."
+    )
     assert (at(geo.resolve(text, nlp(text)), "Peshawar").country_code) == "PK"
     text = "Crowds gathered for Victoria Day in the park."
     assert "Victoria" not in texts(geo.resolve(text, nlp(text)))
 
 
 @pytest.mark.parametrize("with_parse", [True, False])
-@pytest.mark.parametrize("text, phrase, city, cc", [
-    ("Tens of thousands protested in the Georgian capital on May 12.", "Georgian capital", "Tbilisi", "GE"),
-    ("Police in Kenya's capital fired tear gas at protesters.", "Kenya's capital", "Nairobi", "KE"),
-    ("Thousands marched in the capital of Peru on Monday.", "capital of Peru", "Lima", "PE"),
-])
-def test_a_country_capital_is_the_capital_city(geo: Geocoder, nlp: Language, with_parse: bool,
-                                               text: str, phrase: str, city: str, cc: str) -> None:
+@pytest.mark.parametrize(
+    "text, phrase, city, cc",
+    [
+        ("Tens of thousands protested in the Georgian capital on May 12.", "Georgian capital", "Tbilisi", "GE"),
+        ("Police in Kenya's capital fired tear gas at protesters.", "Kenya's capital", "Nairobi", "KE"),
+        ("Thousands marched in the capital of Peru on Monday.", "capital of Peru", "Lima", "PE"),
+    ],
+)
+def test_a_country_capital_is_the_capital_city(
+    geo: Geocoder, nlp: Language, with_parse: bool, text: str, phrase: str, city: str, cc: str
+) -> None:
     place = at(geo.resolve(text, nlp(text) if with_parse else None), phrase)
     assert (place.name, place.country_code, place.precision) == (city, cc, "city")
 
@@ -370,9 +399,11 @@ def test_arabic_names_with_a_lower_case_article(geo: Geocoder, nlp: Language, wi
 # An article about one town of a country that names other towns too: the stabbing's own
 # sentence names no place, so its location falls back on the article, which may only claim
 # the country.
-FALLBACK = ("Protesters marched through Bordeaux on Saturday and gathered outside the town hall in "
-            "Toulouse, organisers said.\n\nA police officer was stabbed and wounded, a spokesman said. "
-            "The suspect was arrested.\n\nLyon and Lille also saw marches.")
+FALLBACK = (
+    "Protesters marched through Bordeaux on Saturday and gathered outside the town hall in "
+    "Toulouse, organisers said.\n\nA police officer was stabbed and wounded, a spokesman said. "
+    "The suspect was arrested.\n\nLyon and Lille also saw marches."
+)
 
 
 def _country_precision_is_a_country(geo: Geocoder, events: list) -> int:
@@ -385,7 +416,11 @@ def _country_precision_is_a_country(geo: Geocoder, events: list) -> int:
         country = geo.country(loc.country_code)
         assert country is not None, loc
         assert (loc.name, loc.geonames_id, loc.lat, loc.lon) == (
-            country.name, country.geonames_id, country.lat, country.lon), loc
+            country.name,
+            country.geonames_id,
+            country.lat,
+            country.lon,
+        ), loc
         checked += 1
     return checked
 
@@ -411,8 +446,10 @@ def test_real_news_event_locations_at_country_precision_are_countries(shared_dir
     if not path.is_file():
         pytest.skip("../shared/dev/meantime.dev.jsonl is absent")
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    articles = [Article(id=r["id"], body=r["text"], published_at=r.get("published_at") or "2010-01-01T12:00:00Z")
-                for r in records]
+    articles = [
+        Article(id=r["id"], body=r["text"], published_at=r.get("published_at") or "2010-01-01T12:00:00Z")
+        for r in records
+    ]
     events = [e for a in Extractor().annotate_many(articles) for e in a.events]
     assert _country_precision_is_a_country(Geocoder.default(), events) > 10
 
@@ -428,10 +465,13 @@ def test_a_small_town_with_its_state(geo: Geocoder, nlp: Language, with_parse: b
 
 
 def test_a_us_county_is_a_second_level_division(geo: Geocoder) -> None:
-    county = at(geo.resolve("Deputies in Barren County searched the river banks for a missing boy."),
-                "Barren County")
+    county = at(geo.resolve("Deputies in Barren County searched the river banks for a missing boy."), "Barren County")
     assert (county.feature, county.precision, county.admin1, county.geonames_id) == (
-        "admin2", "admin1", "Kentucky", 4283268)
+        "admin2",
+        "admin1",
+        "Kentucky",
+        4283268,
+    )
     assert km(county.lat, county.lon, 37.0, -85.95) < 40
 
 
@@ -444,12 +484,15 @@ def test_a_tiny_town_needs_support_from_the_text(geo: Geocoder) -> None:
     assert glasgow.country_code == "GB"
 
 
-@pytest.mark.parametrize(("dateline", "country", "admin1"), [
-    ("GLASGOW, Ky. (AP) — ", "US", "Kentucky"),
-    ("GLASGOW, KY — ", "US", "Kentucky"),
-    ("GLASGOW, Mont. (AP) — ", "US", "Montana"),
-    ("GLASGOW, Scotland (AP) — ", "GB", "Scotland"),
-])
+@pytest.mark.parametrize(
+    ("dateline", "country", "admin1"),
+    [
+        ("GLASGOW, Ky. (AP) — ", "US", "Kentucky"),
+        ("GLASGOW, KY — ", "US", "Kentucky"),
+        ("GLASGOW, Mont. (AP) — ", "US", "Montana"),
+        ("GLASGOW, Scotland (AP) — ", "GB", "Scotland"),
+    ],
+)
 def test_a_us_style_dateline_names_the_state(geo: Geocoder, dateline: str, country: str, admin1: str) -> None:
     place = geo.dateline(dateline + "A fire destroyed a warehouse near the river on Tuesday.")
     assert place is not None and (place.name, place.country_code, place.admin1) == ("Glasgow", country, admin1)
@@ -472,11 +515,14 @@ def test_an_abbreviated_state_after_a_town(geo: Geocoder) -> None:
 # --- descriptors, town qualifiers and locative chains ---------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "A car bomb went off in the northern city of Kirkuk on Monday.",
-    "Rebels shelled the town of Idlib overnight.",
-    "Residents fled Raqqa city as the fighting drew near.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A car bomb went off in the northern city of Kirkuk on Monday.",
+        "Rebels shelled the town of Idlib overnight.",
+        "Residents fled Raqqa city as the fighting drew near.",
+    ],
+)
 def test_a_name_the_text_calls_a_town_is_the_town(geo: Geocoder, nlp: Language, text: str) -> None:
     for doc in (nlp(text), None):
         places = [p for p in geo.resolve(text, doc) if p.country_code in ("IQ", "SY")]
@@ -509,9 +555,10 @@ def test_the_most_specific_place_of_a_locative_chain_is_the_event_location() -> 
     from workers.records import Article
 
     extractor = Extractor()
-    for body, town in [("Shelling damaged houses on the outskirts of Palmyra in Homs province on Sunday.", "Tadmur"),
-                       ("Shelling destroyed homes in the eastern part of Ancient Palmyra in Homs Governorate, Syria.",
-                        "Tadmur")]:
+    for body, town in [
+        ("Shelling damaged houses on the outskirts of Palmyra in Homs province on Sunday.", "Tadmur"),
+        ("Shelling destroyed homes in the eastern part of Ancient Palmyra in Homs Governorate, Syria.", "Tadmur"),
+    ]:
         events = extractor.extract(Article(id="chain", body=body, published_at="2024-05-04T10:00:00Z"))
         assert events and all(e.location is not None and e.location.name == town for e in events), events
 
@@ -526,15 +573,19 @@ def test_an_all_capital_entity_is_no_town(geo: Geocoder, nlp: Language) -> None:
     acronym keys (the small model does tag such words GPE)."""
     from spacy.tokens import Doc, Span
 
-    doc = Doc(nlp.vocab, words=["Viewers", "of", "ABS", "said", "the", "channel", "went", "dark", "."],
-              spaces=[True, True, True, True, True, True, True, False, False])
+    doc = Doc(
+        nlp.vocab,
+        words=["Viewers", "of", "ABS", "said", "the", "channel", "went", "dark", "."],
+        spaces=[True, True, True, True, True, True, True, False, False],
+    )
     doc.ents = [Span(doc, 2, 3, label="GPE")]
     assert "ABS" not in texts(geo.resolve(doc.text, doc))
 
 
 @pytest.mark.parametrize("with_parse", [True, False])
-def test_a_foreign_division_running_into_a_name_is_an_organisation(geo: Geocoder, nlp: Language,
-                                                                   with_parse: bool) -> None:
+def test_a_foreign_division_running_into_a_name_is_an_organisation(
+    geo: Geocoder, nlp: Language, with_parse: bool
+) -> None:
     text = "A sailor of the Coast Guard was among the dead in Jolo, the Philippine army said."
     places = geo.resolve(text, nlp(text) if with_parse else None)
     assert "Coast" not in texts(places) and at(places, "Jolo").country_code == "PH"

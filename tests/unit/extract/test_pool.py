@@ -13,8 +13,13 @@ PUBLISHED = "2024-05-06T10:00:00Z"
 
 
 def article(n: int, body: str = "") -> Article:
-    return Article(id=f"a{n}", body=body or f"Gunmen attacked a police station in Kabul on Sunday, killing {n + 2} "
-                   "officers, the interior ministry said.", published_at=PUBLISHED)
+    return Article(
+        id=f"a{n}",
+        body=body
+        or f"Gunmen attacked a police station in Kabul on Sunday, killing {n + 2} "
+        "officers, the interior ministry said.",
+        published_at=PUBLISHED,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +46,11 @@ def test_an_article_that_raises_or_kills_its_process_is_a_processing_error(pool:
     articles = [article(0), article(1, f"{RAISE} text"), article(2, f"{DIE} text"), article(3)]
     outcomes = pool.annotate(articles)
     assert [o.error if isinstance(o, Failure) else "ok" for o in outcomes] == [
-        "ok", PROCESSING_ERROR, PROCESSING_ERROR, "ok"]
+        "ok",
+        PROCESSING_ERROR,
+        PROCESSING_ERROR,
+        "ok",
+    ]
     assert "on purpose" in outcomes[1].message  # type: ignore[union-attr]
     assert "died" in outcomes[2].message  # type: ignore[union-attr]
 
@@ -49,7 +58,8 @@ def test_an_article_that_raises_or_kills_its_process_is_a_processing_error(pool:
 def test_output_is_the_same_for_one_or_two_processes_and_in_process() -> None:
     articles = [article(n) for n in range(9)] + [
         article(20, "Thousands of students protested in Santiago on Friday against fees."),
-        article(21, "Police in Lagos arrested 12 suspected robbers on Tuesday, a spokesman said.")]
+        article(21, "Police in Lagos arrested 12 suspected robbers on Tuesday, a spokesman said."),
+    ]
     direct = [[e.event_id for e in a.events] for a in Extractor().annotate_many(articles)]
     for jobs in (1, 2):
         with ExtractionPool(jobs=jobs, timeout=30.0, batch=4) as p:

@@ -46,8 +46,10 @@ def test_cues_are_not_triggers(lexicon: Lexicon) -> None:
 
 
 def test_select_keeps_only_segments_with_a_trigger(lexicon: Lexicon) -> None:
-    text = clean("Weather was fine.\nPolice arrested three men on Monday. Markets rose.\nProtesters Rally in Paris").text
-    chosen = [text[s.start:s.end] for s in lexicon.select(text, segment(text))]
+    text = clean(
+        "Weather was fine.\nPolice arrested three men on Monday. Markets rose.\nProtesters Rally in Paris"
+    ).text
+    chosen = [text[s.start : s.end] for s in lexicon.select(text, segment(text))]
     assert chosen == ["Police arrested three men on Monday.", "Protesters Rally in Paris"]
 
 
@@ -59,9 +61,11 @@ def test_context_sets_and_exclusions_are_loaded(lexicon: Lexicon) -> None:
 
 
 def test_select_skips_pronoun_only_reports(lexicon: Lexicon) -> None:
-    text = ("He said the talks would resume. Talks will resume, said she. The army said it had left. "
-            "She also noted the delay.")
-    chosen = [text[s.start:s.end] for s in lexicon.select(text, segment(text))]
+    text = (
+        "He said the talks would resume. Talks will resume, said she. The army said it had left. "
+        "She also noted the delay."
+    )
+    chosen = [text[s.start : s.end] for s in lexicon.select(text, segment(text))]
     assert chosen == ["The army said it had left."]
 
 
@@ -69,14 +73,24 @@ def test_trie_pattern_matches_like_a_longest_first_alternation() -> None:
     import re
 
     from workers.extract.triggers import _compile
+
     forms = ["bomb", "bomb attack", "bombing", "car bomb", "air strike", "strike", "st"]
-    flat = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(f).replace(r"\ ", r"[\s\-]+")
-                                                    for f in sorted(forms, key=len, reverse=True))
-                      + r")(?![\w\-])", re.IGNORECASE)
+    flat = re.compile(
+        r"(?<![\w\-])(?:"
+        + "|".join(re.escape(f).replace(r"\ ", r"[\s\-]+") for f in sorted(forms, key=len, reverse=True))
+        + r")(?![\w\-])",
+        re.IGNORECASE,
+    )
     text = "A car bomb, a bomb attack, a Bombing, an air-strike, a strike, st, stri and bombs."
     assert [m.span() for m in _compile(forms).finditer(text)] == [m.span() for m in flat.finditer(text)]
     assert [m.group() for m in _compile(forms).finditer(text)] == [
-        "car bomb", "bomb attack", "Bombing", "air-strike", "strike", "st"]
+        "car bomb",
+        "bomb attack",
+        "Bombing",
+        "air-strike",
+        "strike",
+        "st",
+    ]
 
 
 def test_reports_only_segments(lexicon: Lexicon) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 import pytest
@@ -25,11 +25,20 @@ def _validate(obj_or_bytes, settings: Settings = SETTINGS):
 
 
 def test_valid_article_is_kept_as_sent():
-    out = _validate({"id": "a1", "url": "https://x.example/1", "source": "wire", "title": "T",
-                     "body": BODY, "published_at": "2017-03-13T14:23:00+03:00", "language": "en"})
+    out = _validate(
+        {
+            "id": "a1",
+            "url": "https://x.example/1",
+            "source": "wire",
+            "title": "T",
+            "body": BODY,
+            "published_at": "2017-03-13T14:23:00+03:00",
+            "language": "en",
+        }
+    )
     assert isinstance(out, Article)
     assert (out.id, out.body, out.url, out.source, out.title) == ("a1", BODY, "https://x.example/1", "wire", "T")
-    assert datetime.fromisoformat(out.published_at) == datetime(2017, 3, 13, 11, 23, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(out.published_at) == datetime(2017, 3, 13, 11, 23, tzinfo=UTC)
     assert out.published_at_inferred is False
     assert not list(validator("article").iter_errors(out.to_dict()))
 
@@ -45,7 +54,7 @@ def test_missing_id_is_a_stable_hash_of_url_then_body():
 def test_missing_published_at_comes_from_record_timestamp_and_is_flagged():
     out = _validate({"id": "a3", "body": BODY})
     assert out.published_at_inferred is True
-    assert datetime.fromisoformat(out.published_at) == datetime.fromtimestamp(1_700_000_000, timezone.utc)
+    assert datetime.fromisoformat(out.published_at) == datetime.fromtimestamp(1_700_000_000, UTC)
 
 
 @pytest.mark.parametrize(
@@ -66,8 +75,10 @@ def test_missing_published_at_comes_from_record_timestamp_and_is_flagged():
         (b'{"body": "police said", "published_at": "Mon, 19 Dec 2016 12:00:00 +0000"}', "invalid_date"),
         (b'{"body": "\\ud83d\\udd25\\ud83d\\udd25 \\ud83d\\udca5 !!"}', "empty_body"),
         (b'{"body": "<div><p></p><img src=\\"x.jpg\\" alt=\\"\\"/><br/></div>"}', "empty_body"),
-        ('{"body": "\u0639\u0627\u062c\u0644: \u0627\u0646\u0641\u062c\u0627\u0631", "language": "en"}'.encode(),
-         "unsupported_language"),
+        (
+            '{"body": "\u0639\u0627\u062c\u0644: \u0627\u0646\u0641\u062c\u0627\u0631", "language": "en"}'.encode(),
+            "unsupported_language",
+        ),
         (b'{"body": "police said", "published_at": "0999-01-01T00:00:00Z"}', "invalid_date"),
         (b'{"body": "police said", "published_at": "2999-01-01T00:00:00Z"}', "invalid_date"),
         (b'{"body": "la police", "language": "fr"}', "unsupported_language"),
@@ -93,9 +104,11 @@ def test_oversized_record_is_rejected_and_its_payload_cut():
 
 
 def test_text_in_another_language_labelled_english_is_rejected():
-    spanish = ("El gobierno anunció hoy que las elecciones se celebrarán en marzo, según informó el ministro "
-               "del interior durante una rueda de prensa en la capital, donde también habló de la economía "
-               "y de los planes para las regiones del norte del país durante los próximos meses del año.")
+    spanish = (
+        "El gobierno anunció hoy que las elecciones se celebrarán en marzo, según informó el ministro "
+        "del interior durante una rueda de prensa en la capital, donde también habló de la economía "
+        "y de los planes para las regiones del norte del país durante los próximos meses del año."
+    )
     out = _validate({"body": spanish, "language": "en"})
     assert isinstance(out, DeadLetter) and out.error == "unsupported_language"
     english = _validate({"body": BODY * 3, "language": "en"})
@@ -103,8 +116,8 @@ def test_text_in_another_language_labelled_english_is_rejected():
 
 
 BODIES_WITHOUT_TEXT = [
-    "\U0001F525\U0001F525\U0001F4A5 \U0001F62D\u2764\ufe0f",  # emoji only
-    "<div class=\"article\"><p></p><img src=\"/photo.jpg\" alt=\"\"><br/></div>",  # markup only
+    "\U0001f525\U0001f525\U0001f4a5 \U0001f62d\u2764\ufe0f",  # emoji only
+    '<div class="article"><p></p><img src="/photo.jpg" alt=""><br/></div>',  # markup only
     "<script>var story = loadStory();</script><style>p { color: red }</style><!-- body goes here -->",
     "&nbsp;&nbsp;&#8212;&#x2014; <p>&amp;</p>",  # character references only
     "*** --- 2016 / 12 / 19 --- ***",  # digits and punctuation
@@ -121,13 +134,12 @@ def test_a_body_without_text_is_an_empty_body(body):
 # One headline-sized sentence per script: too short for the English function-word check.
 OTHER_SCRIPTS = {
     "Arabic": "\u0627\u0646\u0641\u062c\u0627\u0631 \u0641\u064a \u0628\u063a\u062f\u0627\u062f "
-              "\u064a\u0642\u062a\u0644 \u062b\u0644\u0627\u062b\u0629",
+    "\u064a\u0642\u062a\u0644 \u062b\u0644\u0627\u062b\u0629",
     "Cyrillic": "\u0412\u0437\u0440\u044b\u0432 \u0432 \u041a\u0438\u0435\u0432\u0435 "
-                "\u0443\u0431\u0438\u043b \u0442\u0440\u043e\u0438\u0445",
+    "\u0443\u0431\u0438\u043b \u0442\u0440\u043e\u0438\u0445",
     "Cjk": "\u5df4\u683c\u8fbe\u53d1\u751f\u7206\u70b8\uff0c\u4e09\u4eba\u6b7b\u4ea1",
     "Hebrew": "\u05e4\u05d9\u05e6\u05d5\u05e5 \u05d1\u05d1\u05d2\u05d3\u05d3",
-    "Devanagari": "\u092c\u0917\u093c\u0926\u093e\u0926 \u092e\u0947\u0902 \u0935\u093f\u0938\u094d"
-                  "\u092b\u094b\u091f",
+    "Devanagari": "\u092c\u0917\u093c\u0926\u093e\u0926 \u092e\u0947\u0902 \u0935\u093f\u0938\u094d\u092b\u094b\u091f",
 }
 
 
@@ -151,18 +163,21 @@ def test_the_script_check_follows_the_declared_language():
 
 def test_english_with_markup_or_a_phrase_in_another_script_is_accepted():
     quoted = BODY + " The group calls itself " + OTHER_SCRIPTS["Arabic"] + " in its statements."
-    for body in (f"<article><h1>Arrests</h1><p>{BODY}</p>&nbsp;</article>", quoted, "Police said. \U0001F525"):
+    for body in (f"<article><h1>Arrests</h1><p>{BODY}</p>&nbsp;</article>", quoted, "Police said. \U0001f525"):
         assert isinstance(_validate({"body": body, "language": "en"}), Article), body
 
 
-@pytest.mark.parametrize(("value", "missing"), [
-    ("2016-12-19T12:00:00", "no UTC offset"),
-    ("2016-12-19T12:00Z", "no seconds"),
-    ("2016-12-19 12:00:00Z", "space"),
-    ("2016-12-19Z", "no time of day"),
-    ("2016-02-30T10:00:00Z", "not a real date"),
-    ("19/12/2016", "not RFC 3339"),
-])
+@pytest.mark.parametrize(
+    ("value", "missing"),
+    [
+        ("2016-12-19T12:00:00", "no UTC offset"),
+        ("2016-12-19T12:00Z", "no seconds"),
+        ("2016-12-19 12:00:00Z", "space"),
+        ("2016-12-19Z", "no time of day"),
+        ("2016-02-30T10:00:00Z", "not a real date"),
+        ("19/12/2016", "not RFC 3339"),
+    ],
+)
 def test_an_invalid_date_says_what_is_missing(value, missing):
     out = _validate({"body": BODY, "published_at": value})
     assert isinstance(out, DeadLetter) and out.error == "invalid_date", out
@@ -172,7 +187,7 @@ def test_an_invalid_date_says_what_is_missing(value, missing):
 def test_a_date_alone_is_the_start_of_that_day_in_utc():
     out = _validate({"body": BODY, "published_at": "2016-12-19"})
     assert isinstance(out, Article) and out.published_at_inferred is False
-    assert datetime.fromisoformat(out.published_at) == datetime(2016, 12, 19, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(out.published_at) == datetime(2016, 12, 19, tzinfo=UTC)
     assert not list(validator("article").iter_errors(out.to_dict()))
 
 
@@ -182,8 +197,9 @@ def test_every_real_article_passes_ingest(shared_dir):
     for path in sorted((shared_dir / "dev").glob("*.jsonl")):
         for line in path.read_bytes().splitlines():
             row = orjson.loads(line)
-            out = _validate({"id": row["id"], "body": row["text"], "published_at": row.get("published_at"),
-                             "language": "en"})
+            out = _validate(
+                {"id": row["id"], "body": row["text"], "published_at": row.get("published_at"), "language": "en"}
+            )
             if isinstance(out, DeadLetter):
                 refused.append((row["id"], out.error, out.message))
     assert not refused, refused[:5]

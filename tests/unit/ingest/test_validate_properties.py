@@ -4,7 +4,7 @@ malformed record gets the dead-letter code of its defect."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,8 +38,13 @@ def test_any_bytes_give_an_article_or_a_dead_letter(payload: bytes):
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(FIELDS), st.none() | st.booleans() | st.integers() | st.text(max_size=300)
-                       | st.lists(st.integers(), max_size=2), max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(FIELDS),
+        st.none() | st.booleans() | st.integers() | st.text(max_size=300) | st.lists(st.integers(), max_size=2),
+        max_size=8,
+    )
+)
 def test_any_json_object_gives_an_article_or_a_dead_letter(obj: dict):
     check(dumps(obj))
 
@@ -54,14 +59,16 @@ def test_malformed_records_are_dead_letters_with_the_reason_and_the_payload(reco
     assert (out.topic, out.partition, out.offset, out.stage) == ("articles", 1, 7, "ingest")
 
 
-@settings(max_examples=5, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example,
-                                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=5,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large],
+)
 @given(too_large())
 def test_oversized_records_keep_the_first_megabyte_of_their_payload(record: Labelled):
     payload, code, _ = record
     out = check(payload)
     assert isinstance(out, DeadLetter) and out.error == code
-    assert base64.b64decode(out.payload_b64) == payload[:SETTINGS.max_article_bytes]
+    assert base64.b64decode(out.payload_b64) == payload[: SETTINGS.max_article_bytes]
 
 
 @pytest.mark.parametrize("category", list(CATEGORIES), ids=lambda c: repr(c).rstrip("()"))
@@ -69,25 +76,30 @@ def test_every_kind_of_defect_is_drawn_and_gets_its_code(category: st.SearchStra
     """300 drawn records of a category hold every kind it names, and each one is a dead letter with its code."""
     drawn = draw_many(category, 300, 1)
     assert {kind for _, _, kind in drawn} == set(CATEGORIES[category])
-    wrong = [(kind, code, out) for payload, code, kind in drawn
-             if not isinstance(out := check(payload), DeadLetter) or out.error != code]
+    wrong = [
+        (kind, code, out)
+        for payload, code, kind in drawn
+        if not isinstance(out := check(payload), DeadLetter) or out.error != code
+    ]
     assert not wrong, wrong[:3]
 
 
 # Letters, digits, punctuation and spaces added to an English body: its Latin letters stay the
 # majority (the script check asks for half), whatever the script of the extra letters.
-@given(extra=st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), max_size=100),
-       published=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2026, 1, 1),
-                              timezones=st.just(timezone.utc)),
-       date_only=st.booleans(),
-       title=st.none() | st.text(max_size=100))
-def test_english_articles_with_plausible_fields_are_accepted(extra: str, published: datetime, date_only: bool,
-                                                            title: str | None):
+@given(
+    extra=st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), max_size=100),
+    published=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2026, 1, 1), timezones=st.just(UTC)),
+    date_only=st.booleans(),
+    title=st.none() | st.text(max_size=100),
+)
+def test_english_articles_with_plausible_fields_are_accepted(
+    extra: str, published: datetime, date_only: bool, title: str | None
+):
     body = ENGLISH + " " + extra
     value = published.date().isoformat() if date_only else published.isoformat()
     out = check(dumps({"body": body, "title": title, "published_at": value}))
     assert isinstance(out, Article), out
-    expected = datetime.combine(published.date(), datetime.min.time(), timezone.utc) if date_only else published
+    expected = datetime.combine(published.date(), datetime.min.time(), UTC) if date_only else published
     assert out.body == body and datetime.fromisoformat(out.published_at) == expected
 
 

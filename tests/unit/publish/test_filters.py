@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,11 +10,17 @@ from workers.geo import distance_km
 from workers.publish.filters import EventFilter, FilterError, parse_since
 from workers.publish.recent import RecentEvents
 
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
-def event(event_id: str, type_: str = "attack", subtype: str = "bombing", country: str | None = "SY",
-          lat: float | None = 33.51, lon: float | None = 36.29) -> dict:
+def event(
+    event_id: str,
+    type_: str = "attack",
+    subtype: str = "bombing",
+    country: str | None = "SY",
+    lat: float | None = 33.51,
+    lon: float | None = 36.29,
+) -> dict:
     location = None if country is None else {"country_code": country, "lat": lat, "lon": lon}
     return {"event_id": event_id, "type": type_, "subtype": subtype, "location": location}
 
@@ -23,11 +29,11 @@ def test_parse_since_forms():
     assert parse_since("2h", NOW) == NOW - timedelta(hours=2)
     assert parse_since("7d", NOW) == NOW - timedelta(days=7)
     assert parse_since("90s", NOW) == NOW - timedelta(seconds=90)
-    assert parse_since("2026-11-01T10:00:00Z", NOW) == datetime(2026, 11, 1, 10, tzinfo=timezone.utc)
-    assert parse_since("2026-11-01T10:00:00+03:00", NOW) == datetime(2026, 11, 1, 7, tzinfo=timezone.utc)
+    assert parse_since("2026-11-01T10:00:00Z", NOW) == datetime(2026, 11, 1, 10, tzinfo=UTC)
+    assert parse_since("2026-11-01T10:00:00+03:00", NOW) == datetime(2026, 11, 1, 7, tzinfo=UTC)
     assert parse_since("beginning", NOW).year == 1970
     assert parse_since(None) is None and parse_since("") is None
-    assert parse_since("2026-11-01", NOW) == datetime(2026, 11, 1, tzinfo=timezone.utc)
+    assert parse_since("2026-11-01", NOW) == datetime(2026, 11, 1, tzinfo=UTC)
     with pytest.raises(FilterError):
         parse_since("last tuesday", NOW)
 
@@ -86,16 +92,22 @@ def test_stats_by_type_and_country_per_window():
     recent.add(event("b"), NOW - timedelta(minutes=5))
     recent.add(event("c", "protest", "demonstration", None), NOW - timedelta(minutes=1))
     stats = recent.stats(NOW)
-    assert stats["last_hour"] == {"total": 2, "by_type": {"attack": 1, "protest": 1},
-                                  "by_country": {"SY": 1, "unknown": 1}}
+    assert stats["last_hour"] == {
+        "total": 2,
+        "by_type": {"attack": 1, "protest": 1},
+        "by_country": {"SY": 1, "unknown": 1},
+    }
     assert stats["last_day"]["total"] == 3 and stats["last_day"]["by_type"]["attack"] == 2
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ({"type": "bogus"}, "type: 'bogus' is not an event type; one of attack, statement"),
-    ({"country": "Syria"}, "country: expected an ISO 3166-1 alpha-2 code"),
-    ({"country": "S1"}, "country: expected an ISO 3166-1 alpha-2 code"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"type": "bogus"}, "type: 'bogus' is not an event type; one of attack, statement"),
+        ({"country": "Syria"}, "country: expected an ISO 3166-1 alpha-2 code"),
+        ({"country": "S1"}, "country: expected an ISO 3166-1 alpha-2 code"),
+    ],
+)
 def test_a_filter_that_can_match_nothing_is_an_error_not_an_empty_answer(args, message):
     with pytest.raises(FilterError, match=message):
         EventFilter.from_args(**args)

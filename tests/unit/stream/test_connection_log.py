@@ -37,8 +37,9 @@ def outage(caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.INFO)
 
     def fail_once() -> None:  # what aiokafka logs in one round while the broker is away
-        logger.error("Unable connect to node with id %s: %s", 1,
-                     OSError(111, "Connect call failed ('127.0.0.1', 19192)"))
+        logger.error(
+            "Unable connect to node with id %s: %s", 1, OSError(111, "Connect call failed ('127.0.0.1', 19192)")
+        )
         logger.error("Unable to update metadata from %s", [1])
         logger.error("Failed fetch messages from %s: %s", 1, NodeNotReadyError("node 1 not ready"))
         logger.error("Group Coordinator Request failed: %s", KafkaConnectionError("Connection at 127.0.0.1 closed"))
@@ -74,15 +75,27 @@ def test_other_records_pass_and_a_second_outage_is_reported_again(outage, caplog
     connection_log.check()
     fail_once()
     lines = [r.getMessage() for r in caplog.records]
-    assert lines[:2] == ["Heartbeat failed for group g because it is rebalancing", "Discovered coordinator 1 for group g"]
-    assert [line.split(":")[0] for line in lines[2:]] == ["Kafka connection lost", "Kafka connection back after about 0 s (3 failed attempts not logged)", "Kafka connection lost"]
+    assert lines[:2] == [
+        "Heartbeat failed for group g because it is rebalancing",
+        "Discovered coordinator 1 for group g",
+    ]
+    assert [line.split(":")[0] for line in lines[2:]] == [
+        "Kafka connection lost",
+        "Kafka connection back after about 0 s (3 failed attempts not logged)",
+        "Kafka connection lost",
+    ]
 
 
 def test_install_filters_every_aiokafka_logger_once():
     first, second = install(), install()
     assert first is second
-    for name in ("aiokafka", "aiokafka.conn", "aiokafka.consumer.fetcher", "aiokafka.consumer.group_coordinator",
-                 "aiokafka.producer.sender"):
+    for name in (
+        "aiokafka",
+        "aiokafka.conn",
+        "aiokafka.consumer.fetcher",
+        "aiokafka.consumer.group_coordinator",
+        "aiokafka.producer.sender",
+    ):
         assert logging.getLogger(name).filters.count(first) == 1, name
 
 

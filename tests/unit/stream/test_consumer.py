@@ -58,13 +58,29 @@ def test_a_real_gap_at_the_committed_offset_still_commits(consumer: SafeConsumer
 
 
 def record(tp: TP, offset: int) -> SimpleNamespace:
-    return SimpleNamespace(topic=tp.topic, partition=tp.partition, offset=offset, timestamp=0,
-                           timestamp_type=0, headers=[], key=b"k", value=b"{}", checksum=None,
-                           serialized_key_size=1, serialized_value_size=2)
+    return SimpleNamespace(
+        topic=tp.topic,
+        partition=tp.partition,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        headers=[],
+        key=b"k",
+        value=b"{}",
+        checksum=None,
+        serialized_key_size=1,
+        serialized_value_size=2,
+    )
 
 
-def drain(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, *, a_offsets: Iterable[int] = range(10, 14),
-          seek_while_fetching: bool = False, seek_after_first: bool = False) -> list[tuple[TP, int]]:
+def drain(
+    consumer: SafeConsumer,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    a_offsets: Iterable[int] = range(10, 14),
+    seek_while_fetching: bool = False,
+    seek_after_first: bool = False,
+) -> list[tuple[TP, int]]:
     """Hand out one batch of records of A and B through `getmany`, seeking A at the given moment."""
     batch = {A: [record(A, o) for o in a_offsets], B: [record(B, o) for o in range(20, 24)]}
 
@@ -89,7 +105,8 @@ def drain(consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, *, a_offsets:
 
 
 def test_a_batch_drops_the_records_of_a_partition_sought_while_it_is_handed_out(
-        consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch):
+    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch
+):
     seen = drain(consumer, monkeypatch, seek_after_first=True)
     assert seen[0][0] == A and len([s for s in seen if s[0] == A]) == 1, "A's later records must be dropped"
     assert [o for tp, o in seen if tp == B] == [20, 21, 22, 23], "B was not sought: all its records pass"
@@ -102,7 +119,8 @@ def test_a_batch_fetched_after_a_seek_is_kept_whole(consumer: SafeConsumer, monk
 
 
 def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_expected_offset(
-        consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch):
+    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch
+):
     sought: list[tuple[TP, int]] = []
 
     async def seek(self, partition: TP, offset: int) -> None:  # the aiokafka consumer's seek
@@ -127,8 +145,7 @@ def message(offset: int, generation: int) -> Message:
     return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
 
 
-def test_acks_are_kept_out_of_the_commit_while_the_flow_is_stopped_or_for_an_older_generation(
-        consumer: SafeConsumer):
+def test_acks_are_kept_out_of_the_commit_while_the_flow_is_stopped_or_for_an_older_generation(consumer: SafeConsumer):
     app = consumer.app
     app.topics._acking_topics.add(TOPIC)  # as when an agent reads the topic
     app.consumer_generation_id = 5

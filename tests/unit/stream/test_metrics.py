@@ -10,8 +10,11 @@ from workers.stream.metrics import ARTICLES, CONSOLIDATED, EVENTS, REPLACED, Met
 
 
 def samples(text: str) -> dict[str, int]:
-    return {line.rsplit(" ", 1)[0]: int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-            if line and not line.startswith("#")}
+    return {
+        line.rsplit(" ", 1)[0]: int(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
 
 
 def test_every_counter_is_there_at_zero_before_the_first_record():

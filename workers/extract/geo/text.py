@@ -22,8 +22,23 @@ def fold(s: str) -> str:
 
 
 # Letters NFKD does not decompose, spelled as English text writes them ("Puławy" -> "Pulawy").
-_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h",
-                               "ı": "i", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "þ": "th"})
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ħ": "h",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
 
 
 _DOUBLED = re.compile(r"(.)\1+")
