@@ -9,7 +9,9 @@ import orjson
 import pytest
 
 from tests.hang import HANG, MisbehavingExtractor
-from workers.cli import build_parser, cmd_dedup, cmd_extract
+from workers.cli import build_parser
+from workers.cli.dedup import cmd_dedup
+from workers.cli.extract import cmd_extract
 
 BODY = "Gunmen attacked a police station in Kabul on Sunday, killing {n} officers, the interior ministry said."
 

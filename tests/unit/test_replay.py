@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workers.cli import _part
+from workers.cli.replay import _part
 from workers.replay import Progress, Replay, ReplayError
 from workers.settings import Settings
 
