@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from workers.extract.pipeline import Annotations, Extractor
 from workers.records import Article
@@ -15,6 +16,7 @@ from workers.records import Article
 HANG = "EVENTWIRE-TEST-HANG"  # the article never finishes
 RAISE = "EVENTWIRE-TEST-RAISE"  # the article makes the extractor raise
 DIE = "EVENTWIRE-TEST-DIE"  # the article kills its extraction process
+HUGE = "EVENTWIRE-TEST-HUGE"  # the article's events are too large for any topic (8 MB of evidence)
 
 
 class MisbehavingExtractor(Extractor):
@@ -30,4 +32,7 @@ class MisbehavingExtractor(Extractor):
                 raise RuntimeError("the extractor failed on purpose")
             if DIE in article.body:
                 os._exit(9)
-        yield from super().annotate_many(articles, batch_size)
+        for article, found in zip(articles, super().annotate_many(articles, batch_size)):
+            if HUGE in article.body:
+                found.events = [replace(e, evidence=replace(e.evidence, text="x" * 8_000_000)) for e in found.events]
+            yield found

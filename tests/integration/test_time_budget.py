@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.hang import HANG, RAISE, MisbehavingExtractor
+from tests.hang import HANG, HUGE, RAISE, MisbehavingExtractor
 from tests.integration.conftest import Stack, generated_articles
 from workers.publish.topics import Topics
 
@@ -69,6 +69,39 @@ def test_a_never_ending_article_is_a_dead_letter_and_its_partition_keeps_flowing
             t.events, lambda got: any(e["article_id"] == late_record["id"] for _, e in got[t.events]), timeout=60
         )
         assert any(e["article_id"] == late_record["id"] for _, e in late[t.events])
+    finally:
+        stack.close()
+
+
+def test_an_event_the_producer_refuses_is_a_dead_letter_and_the_partition_goes_on(broker: str, tmp_path: Path):
+    """A send refused for good (a record too large for the producer) is never acknowledged
+    silently: the article becomes an `output_refused` dead letter and the articles behind it
+    are extracted."""
+    stack = Stack(broker, tmp_path, partitions=1)
+    try:
+        worker = stack.worker(module="tests.integration.hang_worker")
+        worker.start()
+        records = generated_articles(4, prefix="big")
+        records[1]["body"] = f"{HUGE} {records[1]['body']}"
+        stack.publish([orjson.dumps(r) for r in records])
+        t = stack.topics
+        rest = {r["id"] for r in records} - {"big-00001"}
+        out = stack.read_until(
+            [t.events, t.dlq],
+            lambda got: len(got[t.dlq]) >= 1 and {e["article_id"] for _, e in got[t.events]} >= rest,
+            timeout=120,
+        )
+        (letter,) = [d for _, d in out[t.dlq]]
+        assert (letter["error"], letter["stage"]) == ("output_refused", "extract"), letter
+        assert orjson.loads(base64.b64decode(letter["payload_b64"]))["id"] == "big-00001"
+        assert {e["article_id"] for _, e in out[t.events]} >= rest
+        assert worker.proc is not None and worker.proc.poll() is None
+        metrics = (
+            urllib.request.urlopen(f"http://127.0.0.1:{worker.env['EVENTWIRE_WEB_PORT']}/metrics", timeout=10)
+            .read()
+            .decode()
+        )
+        assert 'eventwire_articles_total{outcome="dlq:output_refused"} 1' in metrics
     finally:
         stack.close()
 
