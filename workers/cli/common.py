@@ -117,19 +117,31 @@ class DeadLetters:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.letters: list[dict[str, Any]] = []
+        self.records = 0  # records read, valid or not
+
+    def valid(self, path: Path, settings: Settings) -> Iterator[tuple[str, Any]]:
+        """(FILE:LINE, article) for the valid records of `path`; the others are added here."""
+        from workers.records import DeadLetter
+
+        for where, outcome in read_articles(path, settings):
+            self.records += 1
+            if isinstance(outcome, DeadLetter):
+                self.add(where, outcome)
+            else:
+                yield where, outcome
 
     def add(self, where: str, letter: Any) -> None:
         self.letters.append(letter.to_dict())
         tqdm.write(f"{where}: {letter.error}: {letter.message}", file=sys.stderr)
 
-    def finish(self, total: int) -> int:
-        """Write the file, say how many failed; the exit code (3 when any failed)."""
+    def finish(self) -> int:
+        """Write the file, say how many records failed; the exit code (3 when any failed)."""
         if self.path:
             write_jsonl(self.path, self.letters)
         if not self.letters:
             return 0
         print(
-            f"{len(self.letters)} of {total} records failed{'' if self.path else ' (--dead-letters FILE keeps them)'}",
+            f"{len(self.letters)} of {self.records} records failed{'' if self.path else ' (--dead-letters FILE keeps them)'}",
             file=sys.stderr,
         )
         return 3

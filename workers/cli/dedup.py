@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from workers.cli.common import (
     Add,
     DeadLetters,
     count_records,
     progress,
-    read_articles,
     write_jsonl,
 )
 from workers.settings import Settings
@@ -21,21 +18,11 @@ from workers.settings import Settings
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     from workers.dedup.index import DedupConfig, dedup_articles
-    from workers.records import DeadLetter
 
     path = Path(args.input)
     settings = Settings.from_env()
     failed = DeadLetters(args.dead_letters)
-    records = 0
-
-    def articles() -> Iterator[Any]:
-        nonlocal records
-        for where, outcome in read_articles(path, settings):
-            records += 1
-            if isinstance(outcome, DeadLetter):
-                failed.add(where, outcome)
-            else:
-                yield outcome
+    articles = (article for _, article in failed.valid(path, settings))
 
     rows = (
         {
@@ -47,12 +34,12 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             "verdict": verdict.kind,
         }
         for article, verdict in dedup_articles(
-            progress(articles(), "dedup", count_records(path)), DedupConfig.from_settings(settings)
+            progress(articles, "dedup", count_records(path)), DedupConfig.from_settings(settings)
         )
     )
     written = write_jsonl(args.output, rows)
     print(f"{written} articles", file=sys.stderr)
-    return failed.finish(records)
+    return failed.finish()
 
 
 def register(add: Add) -> None:

@@ -19,7 +19,6 @@ from workers.cli.common import (
     count_records,
     positive,
     progress,
-    read_articles,
     write_jsonl,
 )
 
@@ -29,23 +28,16 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
     from workers.errors import RecordMeta, fail
     from workers.extract.pipeline import Extractor
     from workers.extract.pool import ExtractionPool, Failure
-    from workers.records import DeadLetter
 
     path = Path(args.input)
     settings = connection_settings(args)
     places: deque[str] = deque()  # FILE:LINE of the articles in flight, in order
     failed = DeadLetters(args.dead_letters)
-    records = 0
 
     def articles() -> Iterator[Any]:
-        nonlocal records
-        for where, outcome in read_articles(path, settings):
-            records += 1
-            if isinstance(outcome, DeadLetter):
-                failed.add(where, outcome)
-                continue
+        for where, article in failed.valid(path, settings):
             places.append(where)
-            yield outcome
+            yield article
 
     # the models load before the clock starts
     with ExtractionPool(settings.extract_jobs, settings.extract_timeout, factory=factory or Extractor) as pool:
@@ -84,7 +76,7 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
         f"({n_articles / elapsed if elapsed else 0:.1f} articles/s)",
         file=sys.stderr,
     )
-    return failed.finish(records)
+    return failed.finish()
 
 
 def register(add: Add) -> None:
