@@ -62,6 +62,41 @@ def current_clusters(records: list[tuple[bytes | None, dict | None]]) -> dict[by
     return latest
 
 
+def replay_interrupted_and_resumed(
+    stack: Stack, stop_at: str, stop_timeout: float, resume_timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """`eventwire replay --from beginning --output-prefix ri. --batch 1`, interrupted with
+    SIGINT once its progress line shows `stop_at`, then the same command run to the end (the
+    resumed run, returned; both exit codes checked)."""
+    args = [
+        sys.executable,
+        "-m",
+        "workers.cli",
+        "replay",
+        "--from",
+        "beginning",
+        "--output-prefix",
+        "ri.",
+        "--batch",
+        "1",
+    ]
+    first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
+    assert first.stderr is not None
+    seen = ""
+    while stop_at not in seen:
+        chunk = first.stderr.read(1)
+        assert chunk, f"replay ended early: {seen}"
+        seen += chunk
+    first.send_signal(signal.SIGINT)
+    rest = first.communicate(timeout=stop_timeout)[1]
+    assert first.returncode == 130, seen + rest
+    second = subprocess.run(
+        args, env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=resume_timeout
+    )
+    assert second.returncode == 0, second.stderr
+    return second
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

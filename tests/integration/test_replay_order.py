@@ -6,7 +6,6 @@ window in parts (--part 1/2, 2/2) give exactly the events and clusters of one.""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from tests.integration.conftest import REPO, Stack, generated_articles
+from tests.integration.conftest import REPO, Stack, generated_articles, replay_interrupted_and_resumed
 from tests.integration.test_consolidate_stream import current
 from workers.clients import producer
 from workers.publish.topics import Topics
@@ -87,29 +86,8 @@ def test_a_replay_keeps_the_copies_the_live_run_kept_and_writes_the_clusters(sta
 def test_an_interrupted_replay_resumes_with_what_it_had_seen(stack: Stack):
     records = originals_and_copies()
     publish(stack, records, int(time.time() * 1000) - 600_000)
-    args = [
-        sys.executable,
-        "-m",
-        "workers.cli",
-        "replay",
-        "--from",
-        "beginning",
-        "--output-prefix",
-        "ri.",
-        "--batch",
-        "1",
-    ]
-    first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
-    seen = ""
-    while f"replay {ORIGINALS}/" not in seen:  # stop it once the originals are done and committed
-        chunk = first.stderr.read(1)
-        assert chunk, f"replay ended early: {seen}"
-        seen += chunk
-    first.send_signal(signal.SIGINT)
-    rest = first.communicate(timeout=120)[1]
-    assert first.returncode == 130, seen + rest
-    second = subprocess.run(args, env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert second.returncode == 0, second.stderr
+    # stop it once the originals are done and committed, then run it again
+    replay_interrupted_and_resumed(stack, f"replay {ORIGINALS}/", stop_timeout=120, resume_timeout=300)
     out = Topics(f"ri.{stack.prefix}")
     replayed = events(stack, out.events, 1)
     # every event once, all of them from the originals: the copies are duplicates after the resume too

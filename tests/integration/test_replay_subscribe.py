@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from tests.integration.conftest import REPO, Stack, generated_articles, load_jsonl
+from tests.integration.conftest import REPO, Stack, generated_articles, load_jsonl, replay_interrupted_and_resumed
 from workers.extract.pipeline import Extractor
 from workers.records import Article
 
@@ -74,29 +73,8 @@ def test_replay_of_a_window_yields_its_events_with_live_ids_and_leaves_live_topi
 def test_interrupted_replay_resumes_without_gaps_or_repeats(stack: Stack):
     expected = events_of(ARTICLES)
     stack.publish(ARTICLES)
-    args = [
-        sys.executable,
-        "-m",
-        "workers.cli",
-        "replay",
-        "--from",
-        "beginning",
-        "--output-prefix",
-        "ri.",
-        "--batch",
-        "1",
-    ]
-    first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
-    seen = ""
-    while "replay 3/" not in seen:  # stop it after three records are done and committed
-        chunk = first.stderr.read(1)
-        assert chunk, f"replay ended early: {seen}"
-        seen += chunk
-    first.send_signal(signal.SIGINT)
-    rest = first.communicate(timeout=60)[1]
-    assert first.returncode == 130, seen + rest
-    second = subprocess.run(args, env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=180)
-    assert second.returncode == 0, second.stderr
+    # stop it after three records are done and committed, then run it again
+    second = replay_interrupted_and_resumed(stack, "replay 3/", stop_timeout=60, resume_timeout=180)
     assert f"{len(ARTICLES)}/{len(ARTICLES)} records" in second.stderr
     replayed = [r["event_id"] for r in wait_for_events(stack, f"ri.{stack.prefix}events", len(expected))]
     assert sorted(replayed) == sorted(expected)  # every event once: no gap, no repeat
