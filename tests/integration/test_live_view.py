@@ -189,7 +189,9 @@ def test_events_reach_map_and_list_and_filters_hide_them(stack, browser_page) ->
         "Thousands of teachers marched through central Nairobi today over unpaid wages.",
         "wire-one",
     )
-    stack.publish([orjson.dumps(first)], topic=stack.topics.events)
+    # where the extract agent sends an event: the feed reads events, consolidation events.consolidate
+    for topic in (stack.topics.events, stack.topics.consolidate_input):
+        stack.publish([orjson.dumps(first)], topic=topic)
     expect(marker(first)).to_have_attribute("data-reports", "1", timeout=WAIT_MS)
     expect(item(first)).to_contain_text("Nairobi, Kenya")
     assert marker(first).get_attribute("fill") == "#2e9e6a"
@@ -203,7 +205,8 @@ def test_events_reach_map_and_list_and_filters_hide_them(stack, browser_page) ->
         "Teachers protested in Nairobi today, demanding wages owed since spring.",
         "wire-two",
     )
-    stack.publish([orjson.dumps(second)], topic=stack.topics.events)
+    for topic in (stack.topics.events, stack.topics.consolidate_input):
+        stack.publish([orjson.dumps(second)], topic=topic)
     expect(marker(first)).to_have_attribute("data-reports", "2", timeout=WAIT_MS)
     expect(marker(second)).to_have_attribute("data-reports", "2")
     assert float(marker(first).get_attribute("r")) > 5
