@@ -18,6 +18,7 @@ events depend on that article alone.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +61,12 @@ def _load(factory: Callable[[], Extractor]) -> None:
     """Pool initializer: load the models. It must not raise (pebble would restart the process
     in a loop), so a failure is kept and reported by every task."""
     global _extractor, _load_error
+    # A process group of its own: a stop signal sent to the parent's group (Ctrl-C, a kill of
+    # the group, a container or service stop) is the parent's to handle. It finishes the batch
+    # in hand, then closes the pool; an extraction process killed by that signal mid-batch
+    # would fail articles the parent could still have finished. Overruns are still killed one
+    # process at a time.
+    os.setpgrp()
     try:
         _extractor = factory().load()
     except Exception as exc:  # noqa: BLE001 - reported to the parent by _ready()
