@@ -62,25 +62,24 @@ def current_clusters(records: list[tuple[bytes | None, dict | None]]) -> dict[by
     return latest
 
 
+def command(*args: str) -> list[str]:
+    """The command line of `eventwire ARGS`, run from this checkout."""
+    return [sys.executable, "-m", "workers.cli", *args]
+
+
+def eventwire(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """`eventwire ARGS` run to its end with `env`, as an operator runs it; output captured as text."""
+    return subprocess.run(command(*args), env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+
+
 def replay_interrupted_and_resumed(
     stack: Stack, stop_at: str, stop_timeout: float, resume_timeout: float
 ) -> subprocess.CompletedProcess[str]:
     """`eventwire replay --from beginning --output-prefix ri. --batch 1`, interrupted with
     SIGINT once its progress line shows `stop_at`, then the same command run to the end (the
     resumed run, returned; both exit codes checked)."""
-    args = [
-        sys.executable,
-        "-m",
-        "workers.cli",
-        "replay",
-        "--from",
-        "beginning",
-        "--output-prefix",
-        "ri.",
-        "--batch",
-        "1",
-    ]
-    first = subprocess.Popen(args, env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
+    args = ["replay", "--from", "beginning", "--output-prefix", "ri.", "--batch", "1"]
+    first = stack.popen(*args)
     assert first.stderr is not None
     seen = ""
     while stop_at not in seen:
@@ -90,9 +89,7 @@ def replay_interrupted_and_resumed(
     first.send_signal(signal.SIGINT)
     rest = first.communicate(timeout=stop_timeout)[1]
     assert first.returncode == 130, seen + rest
-    second = subprocess.run(
-        args, env=stack.worker_env(), cwd=REPO, capture_output=True, text=True, timeout=resume_timeout
-    )
+    second = stack.cli(*args, timeout=resume_timeout)
     assert second.returncode == 0, second.stderr
     return second
 
@@ -214,6 +211,14 @@ class Stack:
         self.workers: list[Worker] = []
         if create:
             create_topics(self.settings)
+
+    def cli(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        """`eventwire ARGS` against this stack, run to its end."""
+        return eventwire(*args, env=self.worker_env(), timeout=timeout)
+
+    def popen(self, *args: str) -> subprocess.Popen[str]:
+        """`eventwire ARGS` against this stack, started; its stderr is a text pipe."""
+        return subprocess.Popen(command(*args), env=self.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True)
 
     def worker_env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}

@@ -5,8 +5,6 @@ dead-letter topic with the reason its defect calls for, and every valid article 
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,7 +13,7 @@ import orjson
 import pytest
 from hypothesis import strategies as st
 
-from tests.integration.conftest import REPO, Stack, generated_articles
+from tests.integration.conftest import Stack, generated_articles
 from tests.malformed import CATEGORIES, Labelled, draw_many, too_large
 from workers.clients import max_record_bytes
 
@@ -88,14 +86,7 @@ def test_publish_reports_a_line_it_cannot_send_and_goes_on(stack: Stack, tmp_pat
     path = tmp_path / "feed.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
 
-    done = subprocess.run(
-        [sys.executable, "-m", "workers.cli", "publish", str(path), "--quiet"],
-        env=stack.worker_env(),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = stack.cli("publish", str(path), "--quiet", timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert f"{path}:2: not sent: {len(oversized):,} bytes, more than a record may hold" in done.stderr

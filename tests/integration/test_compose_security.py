@@ -5,13 +5,12 @@ refuses a client without the password and serves one with it (no Docker engine h
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.integration.conftest import REPO, free_port, free_port_pair, own_broker
+from tests.integration.conftest import REPO, eventwire, free_port, free_port_pair, own_broker
 
 pytestmark = pytest.mark.integration
 PASSWORD = "compose-test-secret"
@@ -48,14 +47,7 @@ def topics_create(bootstrap: str, password: str) -> subprocess.CompletedProcess:
         "EVENTWIRE_SASL_USERNAME": "eventwire",
         "EVENTWIRE_SASL_PASSWORD": password,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "workers.cli", "topics", "create"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return eventwire("topics", "create", env=env, timeout=120)
 
 
 def test_the_compose_sasl_listener_wants_the_password(tmp_path: Path):

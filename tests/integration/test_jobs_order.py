@@ -4,14 +4,12 @@ of the same window with one and with two, write the same event ids in the same o
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.integration.conftest import REPO, Stack, generated_articles
+from tests.integration.conftest import Stack, generated_articles
 from workers.publish.topics import Topics
 
 pytestmark = pytest.mark.integration
@@ -37,25 +35,16 @@ def test_event_ids_and_their_order_do_not_depend_on_jobs(broker: str, tmp_path: 
             stack.publish(records)
             runs[f"worker --jobs {jobs}"] = event_ids(stack, stack.topics.events, ARTICLES)
         for jobs in ("1", "2"):
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "workers.cli",
-                    "replay",
-                    "--from",
-                    "beginning",
-                    "--output-prefix",
-                    f"j{jobs}.",
-                    "--jobs",
-                    jobs,
-                    "--batch",
-                    "24",
-                ],
-                env=stacks[0].worker_env(),
-                cwd=REPO,
-                capture_output=True,
-                text=True,
+            done = stacks[0].cli(
+                "replay",
+                "--from",
+                "beginning",
+                "--output-prefix",
+                f"j{jobs}.",
+                "--jobs",
+                jobs,
+                "--batch",
+                "24",
                 timeout=300,
             )
             assert done.returncode == 0, done.stderr

@@ -7,14 +7,13 @@ window in parts (--part 1/2, 2/2) give exactly the events and clusters of one.""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
 import orjson
 import pytest
 
-from tests.integration.conftest import REPO, Stack, generated_articles, replay_interrupted_and_resumed
+from tests.integration.conftest import Stack, generated_articles, replay_interrupted_and_resumed
 from tests.integration.test_consolidate_stream import current
 from workers.clients import producer
 from workers.publish.topics import Topics
@@ -52,14 +51,7 @@ def event_ids(stack: Stack, topic: str, at_least: int) -> list[str]:
 
 
 def replay(stack: Stack, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "workers.cli", "replay", "--from", "beginning", *args],
-        env=stack.worker_env(),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return stack.cli("replay", "--from", "beginning", *args, timeout=timeout)
 
 
 def test_a_replay_keeps_the_copies_the_live_run_kept_and_writes_the_clusters(stack: Stack):
@@ -133,24 +125,8 @@ def test_two_replays_in_parts_give_exactly_the_events_and_clusters_of_one(stack:
     until = datetime.now(UTC).isoformat()
     one = replay(stack, "--to", until, "--output-prefix", "r1.")
     assert one.returncode == 0, one.stderr
-    args = [
-        sys.executable,
-        "-m",
-        "workers.cli",
-        "replay",
-        "--from",
-        "beginning",
-        "--to",
-        until,
-        "--output-prefix",
-        "r2.",
-    ]
-    parts = [
-        subprocess.Popen(
-            [*args, "--part", f"{k}/2"], env=stack.worker_env(), cwd=REPO, stderr=subprocess.PIPE, text=True
-        )
-        for k in (1, 2)
-    ]
+    args = ["replay", "--from", "beginning", "--to", until, "--output-prefix", "r2."]
+    parts = [stack.popen(*args, "--part", f"{k}/2") for k in (1, 2)]
     errors = [p.communicate(timeout=300)[1] for p in parts]
     assert [p.returncode for p in parts] == [0, 0], errors
     for err in errors:  # each progress line counts the whole window: 12 records

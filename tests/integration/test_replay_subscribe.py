@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -24,17 +22,6 @@ ARTICLES = [
     for raw in load_jsonl(REPO / "samples" / "articles.jsonl")
     if not any(f'"s{n}-'.encode() in raw for n in (14, 15, 16))
 ]  # no copies: one batch each
-
-
-def cli(stack: Stack, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "workers.cli", *args],
-        env=stack.worker_env(),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def events_of(raws: list[bytes]) -> set[str]:
@@ -63,7 +50,7 @@ def test_replay_of_a_window_yields_its_events_with_live_ids_and_leaves_live_topi
     live_events = wait_for_events(stack, live, sum(map(len, expected.values())))
     assert {r["event_id"] for r in live_events} == set().union(*expected.values())
 
-    done = cli(stack, "replay", "--from", t1.isoformat(), "--to", t2.isoformat(), "--output-prefix", "rp.")
+    done = stack.cli("replay", "--from", t1.isoformat(), "--to", t2.isoformat(), "--output-prefix", "rp.")
     assert done.returncode == 0, done.stderr
     replayed = wait_for_events(stack, f"rp.{stack.prefix}events", len(expected["window"]))
     assert sorted(r["event_id"] for r in replayed) == sorted(expected["window"])
@@ -117,7 +104,7 @@ def test_subscribe_filters_are_exact(stack: Stack, flags, expected):
         value = synthetic_event(*row)
         stack.publish([value], topic=stack.topics.events)
         stack.publish([value], topic=stack.topics.events_of(row[1]))
-    out = cli(stack, "subscribe", "--since", "beginning", "--format", "jsonl", *flags, timeout=60)
+    out = stack.cli("subscribe", "--since", "beginning", "--format", "jsonl", *flags, timeout=60)
     assert out.returncode == 0, out.stderr
     assert {orjson.loads(line)["event_id"] for line in out.stdout.splitlines()} == expected
 
@@ -127,7 +114,7 @@ def test_subscribe_since_skips_older_events(stack: Stack):
     time.sleep(1.5)
     cut = datetime.now(UTC) - timedelta(milliseconds=500)
     stack.publish([synthetic_event(*SYNTHETIC[1])], topic=stack.topics.events)
-    out = cli(stack, "subscribe", "--since", cut.isoformat(), "--format", "jsonl", timeout=60)
+    out = stack.cli("subscribe", "--since", cut.isoformat(), "--format", "jsonl", timeout=60)
     assert [orjson.loads(line)["event_id"] for line in out.stdout.splitlines()] == ["aleppo-airstrike"]
 
 
@@ -202,7 +189,7 @@ def test_http_parameters_that_cannot_be_understood_are_400_and_truncation_is_sai
         code, body = http_error(f"{base}/events?{query}")
         assert code == 400 and message in body["error"], (query, body)
     assert http_error(f"{base}/events/stream?type=bogus")[0] == 400
-    refused = cli(stack, "subscribe", "--type", "bogus", timeout=60)
+    refused = stack.cli("subscribe", "--type", "bogus", timeout=60)
     assert refused.returncode == 2 and "type: 'bogus' is not an event type" in refused.stderr
 
     events = [synthetic_event(f"ev-{i:03d}", "protest", "demonstration", "KE", -1.28, 36.82) for i in range(105)]
@@ -224,12 +211,12 @@ def test_group_reset_refuses_while_the_worker_runs(stack: Stack):
     worker = stack.worker().start()
     stack.publish(ARTICLES[:2])
     stack.read(stack.topics.unique, 2)
-    refused = cli(stack, "replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
+    refused = stack.cli("replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
     assert refused.returncode == 2 and "active member" in refused.stderr
     worker.stop()
     deadline = time.monotonic() + 30
     while True:  # the group empties once the worker has left it
-        done = cli(stack, "replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
+        done = stack.cli("replay", "--reset-group", "--to-datetime", "beginning", timeout=60)
         if done.returncode == 0 or time.monotonic() > deadline:
             break
         time.sleep(1)

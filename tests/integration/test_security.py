@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.integration.conftest import REPO, Stack, free_port, load_jsonl, own_broker
+from tests.integration.conftest import REPO, Stack, eventwire, free_port, load_jsonl, own_broker
 from workers.broker import LocalBroker
 from workers.extract.pipeline import Extractor
 from workers.records import Article
@@ -57,19 +55,11 @@ def sasl(mechanism: str, password: str = PASSWORD) -> dict[str, str]:
     }
 
 
-def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    """`eventwire ARGS` with the stack's connection in the environment, as an operator would run it."""
-    env = stack.worker_env()
-    return subprocess.run(
-        [sys.executable, "-m", "workers.cli", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-
-
 @pytest.mark.parametrize("mechanism", MECHANISMS)
 def test_cli_creates_topics_and_publishes_with_the_right_credentials(sasl_broker: str, tmp_path: Path, mechanism: str):
     stack = Stack(sasl_broker, tmp_path, create=False, **sasl(mechanism))
-    created = cli(stack, "topics", "create")
-    published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
+    created = stack.cli("topics", "create")
+    published = stack.cli("publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
     assert f"published {len(ARTICLES)} of {len(ARTICLES)} records" in published.stderr
     raw = stack.read(stack.topics.articles, len(ARTICLES), timeout=20)[stack.topics.articles]
@@ -97,7 +87,7 @@ def test_wrong_password_fails_fast_with_a_clear_error_and_no_secret(sasl_broker:
     """The CLI with PLAIN, the worker with SCRAM-SHA-512 (each wrong login costs the 15 s bootstrap timeout)."""
     stack = Stack(sasl_broker, tmp_path, create=False, **sasl("PLAIN", WRONG))
     started = time.monotonic()
-    result = cli(stack, "topics", "create")
+    result = stack.cli("topics", "create")
     assert time.monotonic() - started < FAIL_FAST_SECONDS
     assert result.returncode == 1
     assert LOGIN_REJECTED.search(result.stderr) and "Traceback" not in result.stderr, result.stderr
@@ -117,18 +107,9 @@ def test_help_never_shows_the_password(tmp_path: Path):
     env = {**os.environ, "EVENTWIRE_SASL_PASSWORD": PASSWORD}
     commands = [[], ["worker"], ["publish"], ["subscribe"], ["topics"], ["settings"]]
     for args in commands:
-        run = subprocess.run(
-            [sys.executable, "-m", "workers.cli", *args, "--help"],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        run = eventwire(*args, "--help", env=env, timeout=60)
         assert run.returncode == 0 and PASSWORD not in run.stdout + run.stderr
-    settings = subprocess.run(
-        [sys.executable, "-m", "workers.cli", "settings"], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
-    )
+    settings = eventwire("settings", env=env, timeout=60)
     assert "EVENTWIRE_SASL_PASSWORD" in settings.stdout and PASSWORD not in settings.stdout
     assert LocalBroker.__dataclass_fields__["sasl_users"].repr is False
 
@@ -171,8 +152,8 @@ def tls(cafile: Path) -> dict[str, str]:
 
 def test_cli_creates_topics_and_publishes_over_tls(tls_broker: TlsBroker, tmp_path: Path):
     stack = Stack(tls_broker.ssl, tmp_path, create=False, **tls(tls_broker.stores.ca_pem))
-    created = cli(stack, "topics", "create")
-    published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
+    created = stack.cli("topics", "create")
+    published = stack.cli("publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
     assert f"published {len(ARTICLES)} of {len(ARTICLES)} records" in published.stderr
     raw = stack.read(stack.topics.articles, len(ARTICLES), timeout=20, settle=1.0)[stack.topics.articles]
@@ -199,7 +180,7 @@ def test_an_unrelated_ca_fails_fast_with_a_clear_error(tls_broker: TlsBroker, tm
     stack = Stack(tls_broker.ssl, tmp_path, create=False, **tls(tls_broker.unrelated.pem))
     for command in (("topics", "create"), ("subscribe",), ("replay", "--from", "beginning", "--output-prefix", "x.")):
         started = time.monotonic()
-        result = cli(stack, *command)
+        result = stack.cli(*command)
         assert time.monotonic() - started < FAIL_FAST_SECONDS, command
         assert result.returncode == 1, result.stderr
         assert result.stderr.startswith(f"error: cannot connect to {tls_broker.ssl} (SSL): "), result.stderr
@@ -225,8 +206,8 @@ def test_client_certificate_is_sent_and_checked(tls_broker: TlsBroker, tmp_path:
         ssl_certfile=str(cert),
         ssl_keyfile=str(key),
     )
-    created = cli(stack, "topics", "create")
-    published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
+    created = stack.cli("topics", "create")
+    published = stack.cli("publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
     assert len(stack.read(stack.topics.articles, len(ARTICLES), timeout=20)[stack.topics.articles]) == len(ARTICLES)
 
@@ -240,7 +221,7 @@ def test_client_certificate_is_sent_and_checked(tls_broker: TlsBroker, tmp_path:
         ssl_keyfile=str(key),
     )
     started = time.monotonic()
-    result = cli(stack, "topics", "create")
+    result = stack.cli("topics", "create")
     assert time.monotonic() - started < FAIL_FAST_SECONDS
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith(f"error: cannot connect to {tls_broker.ssl} (SSL): "), result.stderr
@@ -257,8 +238,8 @@ def sasl_ssl(tls_broker: TlsBroker, password: str = PASSWORD) -> dict[str, str]:
 def test_scram_over_tls(tls_broker: TlsBroker, tmp_path: Path):
     connection = sasl_ssl(tls_broker)
     stack = Stack(tls_broker.sasl_ssl, tmp_path, create=False, **connection)
-    created = cli(stack, "topics", "create")
-    published = cli(stack, "publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
+    created = stack.cli("topics", "create")
+    published = stack.cli("publish", str(REPO / "samples" / "articles.jsonl"), "--quiet")
     assert (created.returncode, published.returncode) == (0, 0), created.stderr + published.stderr
     raw = stack.read(stack.topics.articles, len(ARTICLES), timeout=20, settle=1.0)[stack.topics.articles]
     assert len(raw) == len(ARTICLES)
@@ -267,7 +248,7 @@ def test_scram_over_tls(tls_broker: TlsBroker, tmp_path: Path):
 
     wrong = Stack(tls_broker.sasl_ssl, tmp_path, create=False, **sasl_ssl(tls_broker, WRONG))
     started = time.monotonic()
-    result = cli(wrong, "topics", "create")
+    result = wrong.cli("topics", "create")
     assert time.monotonic() - started < FAIL_FAST_SECONDS
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith(
@@ -277,5 +258,5 @@ def test_scram_over_tls(tls_broker: TlsBroker, tmp_path: Path):
 
 
 def test_wrong_password_over_tls_names_the_rejected_login(tls_broker: TlsBroker, tmp_path: Path):
-    result = cli(Stack(tls_broker.sasl_ssl, tmp_path, create=False, **sasl_ssl(tls_broker, WRONG)), "topics", "create")
+    result = Stack(tls_broker.sasl_ssl, tmp_path, create=False, **sasl_ssl(tls_broker, WRONG)).cli("topics", "create")
     assert result.returncode == 1 and LOGIN_REJECTED.search(result.stderr), result.stderr

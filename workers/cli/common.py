@@ -34,6 +34,17 @@ def connection_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sasl-username", help="SASL user (the password is read from EVENTWIRE_SASL_PASSWORD only)")
 
 
+def jobs_flag(parser: argparse.ArgumentParser, effect: str) -> None:
+    """The `--jobs N` flag of the commands that extract; `effect` ends its help."""
+    parser.add_argument(
+        "--jobs",
+        dest="extract_jobs",
+        type=positive(int),
+        metavar="N",
+        help=f"extraction processes (EVENTWIRE_EXTRACT_JOBS); {effect}",
+    )
+
+
 def connection_settings(args: argparse.Namespace) -> Settings:
     names = (
         "bootstrap_servers",

@@ -17,6 +17,7 @@ from workers.cli.common import (
     DeadLetters,
     connection_settings,
     count_records,
+    jobs_flag,
     positive,
     progress,
     write_jsonl,
@@ -84,13 +85,7 @@ def register(add: Add) -> None:
     p = add("extract", cmd_extract, "extract events from a JSONL file of articles, offline")
     p.add_argument("input")
     p.add_argument("-o", "--output", default="-", help="output JSONL (default: stdout)")
-    p.add_argument(
-        "--jobs",
-        dest="extract_jobs",
-        type=positive(int),
-        metavar="N",
-        help="extraction processes (EVENTWIRE_EXTRACT_JOBS); the output is the same for any number",
-    )
+    jobs_flag(p, "the output is the same for any number")
     p.add_argument(
         "--timeout",
         dest="extract_timeout",

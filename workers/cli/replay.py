@@ -9,7 +9,7 @@ import sys
 from workers.cli.common import (
     Add,
     connection_settings,
-    positive,
+    jobs_flag,
 )
 
 
@@ -105,13 +105,7 @@ def register(add: Add) -> None:
         action="store_true",
         help="plan the window again (its end is now) instead of resuming the plan of a previous run",
     )
-    p.add_argument(
-        "--jobs",
-        dest="extract_jobs",
-        type=positive(int),
-        metavar="N",
-        help="extraction processes (EVENTWIRE_EXTRACT_JOBS); events and ids do not depend on it",
-    )
+    jobs_flag(p, "events and ids do not depend on it")
     p.add_argument(
         "--part",
         type=_part,

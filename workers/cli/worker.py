@@ -7,7 +7,7 @@ import argparse
 from workers.cli.common import (
     Add,
     connection_settings,
-    positive,
+    jobs_flag,
 )
 
 
@@ -28,10 +28,4 @@ def register(add: Add) -> None:
     p.add_argument("--app-id", help="consumer group / app id (EVENTWIRE_APP_ID)")
     p.add_argument("--web-port", type=int, help="HTTP port (EVENTWIRE_WEB_PORT)")
     p.add_argument("--loglevel", default="info", help="debug, info, warning or error (default: info)")
-    p.add_argument(
-        "--jobs",
-        dest="extract_jobs",
-        type=positive(int),
-        metavar="N",
-        help="extraction processes (EVENTWIRE_EXTRACT_JOBS); each batch is spread over them",
-    )
+    jobs_flag(p, "each batch is spread over them")
