@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, current
+from workers.evaluate.events import article_of
 from workers.extract.codes import codes_for
 from workers.extract.pipeline import Extractor
-from workers.records import Article, Event, EventDate, EventLocation, Span
+from workers.records import Event, EventDate, EventLocation, Span
 
 GoldKey = tuple[str, int]  # (article id, index in gold.events)
 REALNEWS = Path(__file__).resolve().parents[3] / "realnews" / "multi.jsonl"
@@ -49,16 +50,6 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     """The articles of the evaluation file, in publication order (the order a stream sees them)."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return sorted(records, key=lambda r: (r["published_at"], r["id"]))
-
-
-def article_of(record: dict[str, Any]) -> Article:
-    return Article(
-        id=record["id"],
-        body=record["body"],
-        published_at=record["published_at"],
-        url=record.get("url"),
-        source=record.get("source"),
-    )
 
 
 def gold_clusters(records: list[dict[str, Any]]) -> dict[GoldKey, str]:

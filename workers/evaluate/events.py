@@ -96,7 +96,9 @@ def set_kind(path: Path) -> str:
     return f"own {'held-out' if held else 'dev'}, {'real news' if real else 'written by us'}"
 
 
-def _article(record: dict[str, Any]) -> Article:
+def article_of(record: dict[str, Any]) -> Article:
+    """The article of a gold record: a news record (`body`, `published_at`, …) or a PLOVER
+    sentence (`text`, a placeholder publication time when it has none)."""
     if "body" in record:
         return Article(
             id=record["id"],
@@ -378,7 +380,7 @@ def evaluate_events(
     for path in map(Path, paths):
         records = read_realnews(path, texts or REALNEWS) if path.name.endswith(".gold.jsonl") else _read(path)
         name = f"{path.name} ({set_kind(path)})"
-        predictions = [a.events for a in extractor.annotate_many(_article(r) for r in records)]
+        predictions = [a.events for a in extractor.annotate_many(article_of(r) for r in records)]
         if "gold" not in records[0]:
             results[name] = {"events": describe(predictions[0])}
         elif "body" in records[0]:
@@ -412,7 +414,7 @@ def speed_corpus(limit: int = 80) -> tuple[str, list[Article]]:
     """Real multi-paragraph news for timing (TempEval-3 articles when shared), else the dev set."""
     tempeval = SHARED / "dev" / "tempeval3-train.dev.jsonl"
     path = tempeval if tempeval.is_file() else REPO / "eval" / "devset.jsonl"
-    return path.name, [_article(r) for r in _read(path)[:limit]]
+    return path.name, [article_of(r) for r in _read(path)[:limit]]
 
 
 def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:

@@ -17,7 +17,8 @@ from tests.unit.consolidate.test_consolidate import BAGHDAD, BAGHDAD_GOV, FALLUJ
 from workers.consolidate import Consolidator, RetiredCluster, consolidate, current
 from workers.consolidate.cluster import cluster_id_for
 from workers.errors import RecordMeta
-from workers.evaluate.consolidation import article_of, gold_as_event, read_records
+from workers.evaluate.consolidation import gold_as_event, read_records
+from workers.evaluate.events import article_of
 from workers.extract.pipeline import Extractor
 from workers.ingest.validate import validate
 from workers.records import Actor, Article, Event, EventDate, EventLocation
