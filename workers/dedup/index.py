@@ -370,14 +370,7 @@ class DedupIndex:
         if verdict.indexed and not entry.empty:
             if own is not None:
                 self._remove(own)
-            self._insert(
-                entry.key,
-                entry.pack(),
-                entry.seen_at,
-                self._band_keys(entry),
-                np.frombuffer(entry.lead, dtype="<u4").astype(_U64),
-                replace=False,
-            )
+            self._insert(entry.key, entry.pack(), entry, replace=False)
         return verdict
 
     # ---- changes -----------------------------------------------------------------------
@@ -387,13 +380,7 @@ class DedupIndex:
         self._require_scheme(entry)
         if entry.empty:
             return
-        self._insert(
-            entry.key,
-            entry.pack(),
-            entry.seen_at,
-            self._band_keys(entry),
-            np.frombuffer(entry.lead, dtype="<u4").astype(_U64),
-        )
+        self._insert(entry.key, entry.pack(), entry)
 
     def load(self, stored: Iterable[tuple[bytes, str]]) -> list[bytes]:
         """Add stored (key, record) pairs, sharing the objects; returns the keys of records of
@@ -414,13 +401,7 @@ class DedupIndex:
                 rows[key] = (record, entry)
         if self._keys:
             for key, (record, entry) in rows.items():
-                self._insert(
-                    key,
-                    record,
-                    entry.seen_at,
-                    self._band_keys(entry),
-                    np.frombuffer(entry.lead, dtype="<u4").astype(_U64),
-                )
+                self._insert(key, record, entry)
             return foreign
         n = len(rows)
         self._keys = list(rows)
@@ -472,9 +453,11 @@ class DedupIndex:
             return probes[: self.config.bands]
         return band_keys(entry.signature_array(), self.config.bands, _FULL)
 
-    def _insert(
-        self, key: bytes, record: str, seen_at: float, bands: np.ndarray, lead: np.ndarray, replace: bool = True
-    ) -> None:
+    def _insert(self, key: bytes, record: str, entry: IndexEntry, replace: bool = True) -> None:
+        """Index `entry` under `key`, stored as `record` (its packed form); `replace`: remove
+        an entry with the same key first."""
+        seen_at = entry.seen_at
+        bands, lead = self._band_keys(entry), np.frombuffer(entry.lead, dtype="<u4").astype(_U64)
         old = self._row_of(key) if replace else None
         if old is not None:
             self._remove(old)
