@@ -9,6 +9,7 @@ events are exactly those the offline `Extractor` finds in the same articles.
 from __future__ import annotations
 
 import base64
+import re
 import signal
 import time
 import urllib.error
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import orjson
 import pytest
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.partitioner.default import murmur2
 
 from tests.integration.conftest import Stack, Worker, current_clusters, generated_articles, own_broker
+from workers.clients import client_kwargs
 from workers.dedup.index import dedup_articles
 from workers.extract.pipeline import Extractor
 from workers.records import Article
@@ -38,7 +41,13 @@ OUTAGE_SECONDS = 30
 
 def event_ids(articles: list[dict]) -> set[str]:
     """The ids of the events the offline pipeline finds in `articles`."""
-    return {e.event_id for ann in Extractor().annotate_many(Article(**a) for a in articles) for e in ann.events}
+    return set(article_of_event(articles))
+
+
+def article_of_event(articles: list[dict]) -> dict[str, str]:
+    """Event id -> article id, for the events the offline pipeline finds in `articles`."""
+    annotated = Extractor().annotate_many(Article(**a) for a in articles)
+    return {e.event_id: a["id"] for a, ann in zip(articles, annotated) for e in ann.events}
 
 
 @pytest.fixture(scope="module")
@@ -198,13 +207,47 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
     # generous: the restarted worker first waits out the killed member's session, and a loaded
     # machine extracts slowly; the read returns as soon as everything has arrived
     outcome = Outcome.read(stack, IDS, offline_event_ids, timeout=300)
-    outcome.assert_each_accounted_once(IDS, offline_event_ids)
+    try:
+        outcome.assert_each_accounted_once(IDS, offline_event_ids)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{whereabouts(stack, outcome, worker)}") from None
     assert not outcome.duplicates and not outcome.dlq
     print(
         f"{signal.Signals(sig).name}: of {len(offline_event_ids)} events, {at_stop[0]} extracted, {at_stop[1]} "
         f"routed and {at_stop[2]} clustered at the stop; {outcome.redelivered} records delivered again after "
         f"the restart"
     )
+
+
+def whereabouts(stack: Stack, outcome: Outcome, worker: Worker) -> str:
+    """Where the articles whose events are missing stand: their partition and offset on
+    `articles.unique` against the group's committed offset there (past it: acknowledged
+    without their events; before it: never processed), and what the worker logged about
+    offsets and failures."""
+    wanted = article_of_event(ARTICLES)
+    articles = {wanted[e] for e in wanted.keys() - set(outcome.events)}
+    admin = KafkaAdminClient(**client_kwargs(stack.settings))
+    group = admin.list_group_offsets(stack.settings.app_id)[stack.settings.app_id]
+    admin.close()
+    consumer = KafkaConsumer(enable_auto_commit=False, **client_kwargs(stack.settings))
+    partitions = [TopicPartition(stack.topics.unique, p) for p in consumer.partitions_for_topic(stack.topics.unique)]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    lines = []
+    for batch in iter(lambda: consumer.poll(timeout_ms=2000), {}):
+        for tp, records in batch.items():
+            for record in records:
+                article = orjson.loads(record.value)["id"]
+                if article in articles:
+                    committed = group.get(tp)
+                    lines.append(
+                        f"{article}: {tp.topic}[{tp.partition}] offset {record.offset}, "
+                        f"committed {committed.offset if committed else None}"
+                    )
+    consumer.close()
+    noted = re.compile(r"WARN|ERROR|Dropped|Expected offset|Discarded|reading again|a gap|Worker\]: (Stopping|Ready)")
+    log = [line for line in worker.log.read_text(errors="replace").splitlines() if noted.search(line)]
+    return "\n".join(sorted(lines) + ["worker log:"] + log[-80:])
 
 
 def get_health(port: str) -> tuple[int, dict]:

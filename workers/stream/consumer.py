@@ -115,6 +115,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
                     )
                     await self.seek(tp, expected)
                     continue
+                self.log.info("Offsets %d to %d of %s hold no records: a gap", expected, message.offset - 1, tp)
                 self._gap[tp].addi(expected, message.offset)  # really no records there (compaction, markers)
             self._next[tp] = max(expected or 0, message.offset + 1)
             yield tp, message
@@ -165,6 +166,12 @@ class SafeConsumer(aiokafka_driver.Consumer):
         ):
             return None  # the message at the committed offset is still in flight
         return super()._new_offset(tp)
+
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        # A gap is acknowledged without any record behind it; on the topics the agents read
+        # (no compaction, no transactions) there should be none, so each one is worth a line.
+        self.log.info("Offsets %d to %d of %s count as a gap: acknowledged without records", offset_from, offset_to, tp)
+        await super()._add_gap(tp, offset_from, offset_to)
 
     def ack(self, message: Message) -> bool:
         if not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id:
