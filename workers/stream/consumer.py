@@ -3,8 +3,9 @@
 Faust commits, per partition, the offset after the longest run of acknowledged messages, and
 it counts holes in the offsets it reads as "gaps" (compaction, transaction markers) that are
 acknowledged for free. Four paths in faust-streaming 0.15 let that commit move past
-messages no agent ever processed; each was seen losing records when a worker restarted
-mid-stream (tests/integration/test_reliability.py and a restart loop):
+messages no agent ever processed, and a fifth lets records vanish after a seek; each was
+seen losing records when a worker restarted mid-stream (tests/integration/test_reliability.py
+and a restart loop):
 
 1. **Records fetched before a seek.** After a rebalance, recovery seeks every partition back
    to its committed offset while the fetch loop is still handing out a batch fetched before
@@ -30,6 +31,15 @@ mid-stream (tests/integration/test_reliability.py and a restart loop):
    a later one comes first on a topic agents read, it reads the partition again from the
    expected offset, once. If the same record comes first again, the offsets in between really
    hold no records (compaction, transaction markers) and count as a gap.
+
+5. **Records read again after a seek, dropped as read already.** Faust's fetch loop drops a
+   record whose offset is below the last one it delivered on that partition. A seek (guard
+   1 or 4, or recovery's) resets that mark, but a record still being delivered when the seek
+   happens sets it again afterwards, above the sought offset; the records read again from
+   there were then dropped without a trace, and the partition stalled behind them (seen
+   after a restart mid-stream: the commit waited at the first of them, guard 2, while their
+   events never came). This consumer lowers the mark to any record it hands out, so a
+   record read again is delivered again.
 
 Each guard errs towards reading a record again, which the delivery guarantee (at least once,
 with deterministic record keys) already allows.
@@ -75,7 +85,7 @@ class SafeConsumerThread(aiokafka_driver.AIOKafkaConsumerThread):
 
 
 class SafeConsumer(aiokafka_driver.Consumer):
-    """Faust's aiokafka consumer with the four guards of the module docstring."""
+    """Faust's aiokafka consumer with the five guards of the module docstring."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,6 +128,9 @@ class SafeConsumer(aiokafka_driver.Consumer):
                 self.log.info("Offsets %d to %d of %s hold no records: a gap", expected, message.offset - 1, tp)
                 self._gap[tp].addi(expected, message.offset)  # really no records there (compaction, markers)
             self._next[tp] = max(expected or 0, message.offset + 1)
+            read = self._read_offset[tp]
+            if read is not None and message.offset < read and self.app.topics.acks_enabled_for(tp.topic):
+                self._read_offset[tp] = message.offset  # read again after a seek: deliver it again
             yield tp, message
         if dropped:
             self.log.info("Dropped %d records fetched before a seek; they are read again", dropped)

@@ -141,6 +141,36 @@ def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_e
     assert consumer._gap[A].at(10) and consumer._gap[A].at(11) and not consumer._gap[A].at(12)
 
 
+def test_records_read_again_after_a_seek_pass_faust_s_already_read_check(
+    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch
+):
+    consumer.app.topics._acking_topics.add(TOPIC)
+    # A seek back to 10 happened while record 13 was being delivered; that delivery then set
+    # the last-read mark to 13, above the records that are now read again.
+    consumer._next[A] = 10
+    consumer._read_offset[A] = 13
+    delivered = []
+    batch = {A: [record(A, o) for o in range(10, 14)]}
+
+    async def fetch(self, timeout: float):
+        return batch, {A}
+
+    monkeypatch.setattr(faust_consumer.Consumer, "_wait_next_records", fetch)
+    consumer.highwater = lambda tp: 100  # type: ignore[method-assign]
+    consumer.flow_active = True
+
+    async def run() -> None:
+        async for tp, message in consumer.getmany(timeout=1.0):
+            # faust's fetch loop (Consumer._drain_messages) delivers a record only if this holds
+            read = consumer._read_offset[tp]
+            if read is None or message.offset >= read:
+                delivered.append(message.offset)
+                consumer._read_offset[tp] = message.offset
+
+    asyncio.run(run())
+    assert delivered == [10, 11, 12, 13]
+
+
 def message(offset: int, generation: int) -> Message:
     return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
 
