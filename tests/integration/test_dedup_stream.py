@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from kafka import KafkaConsumer, TopicPartition
 
 from tests.integration.conftest import REPO, Stack, load_jsonl
+from workers.clients import client_kwargs
+from workers.dedup import DedupConfig, Fingerprinter
+from workers.records import Article
+from workers.stream.agents import FINGERPRINT
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +118,21 @@ def test_shortened_copies_are_contained_and_a_full_story_after_its_lead_goes_on_
     t = stack.topics
     on_unique = [r["id"] for _, r in stack.read([t.unique], 3, settle=2.0)[t.unique]]
     assert sorted(on_unique) == ["harbour-full", "harbour-lead", "quake-full"]
+
+
+def test_ingest_sends_each_article_with_its_dedup_entry(stack: Stack):
+    """Fingerprinting runs in ingest, over every partition; dedup reads the entry from a header."""
+    stack.worker().start()
+    stack.publish(ARTICLES)
+    outputs(stack, len(ARTICLES))
+    consumer = KafkaConsumer(enable_auto_commit=False, **client_kwargs(stack.settings))
+    consumer.assign([TopicPartition(stack.topics.ingested, 0)])
+    consumer.seek_to_beginning()
+    records = [r for batch in iter(lambda: consumer.poll(timeout_ms=2000), {}) for rs in batch.values() for r in rs]
+    consumer.close()
+    assert len(records) == len(ARTICLES)
+    fingerprinter = Fingerprinter(DedupConfig.from_settings(stack.settings))
+    for record in records:
+        article = Article(**orjson.loads(record.value))
+        (wire,) = [value for name, value in record.headers if name == FINGERPRINT]
+        assert wire == fingerprinter.fingerprint(article, seen_at=0.0).wire(), article.id

@@ -3,10 +3,11 @@
 from workers.dedup.index import (
     DedupConfig,
     DedupIndex,
+    Fingerprinter,
     IndexEntry,
     Verdict,
     dedup_articles,
     duplicate_notice,
 )
 
-__all__ = ["DedupConfig", "DedupIndex", "IndexEntry", "Verdict", "dedup_articles", "duplicate_notice"]
+__all__ = ["DedupConfig", "DedupIndex", "Fingerprinter", "IndexEntry", "Verdict", "dedup_articles", "duplicate_notice"]

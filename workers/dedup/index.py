@@ -2,7 +2,7 @@
 
     config = DedupConfig.from_settings(settings)
     index = DedupIndex(config)
-    entry = index.fingerprint(article, seen_at=record_timestamp)   # pure
+    entry = index.fingerprint(article, seen_at=record_timestamp)   # pure: Fingerprinter(config)
     verdict = index.process(entry)            # check(), then add() when the article goes on
     if verdict.kind == "duplicate":
         notice = duplicate_notice(article.id, verdict)
@@ -39,6 +39,11 @@ characters, the value the Faust table stores, keyed by `IndexEntry.key`). The in
 the record object itself, not a copy, and a numpy table of its LSH keys. `load()` rebuilds
 an index from stored records in any order.
 
+Fingerprinting (`Fingerprinter`) is most of the work and needs no index, so the worker
+does it in the ingest agent, spread over the partitions of `articles`, and sends the entry
+with the article (`IndexEntry.wire()`, a Kafka header); the dedup agent, the one writer of
+the index, only checks and adds. See docs/dedup.md.
+
 Time: every entry carries `seen_at`, the time the pipeline received the article (epoch
 seconds; the worker passes the Kafka record timestamp). The window is on that time, not on
 the publication time: see docs/dedup.md. Verdicts never look at entries more than
@@ -51,7 +56,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -74,6 +79,7 @@ _FULL, _LEAD, _ID = 0, 1, 2  # key namespaces of the LSH table
 # Record: format, scheme tag, seen_at, exact key, shingles; then the signature (uint16
 # slots) and the lead's band keys (uint32).
 _HEADER = struct.Struct("<BIdQI")
+_WIRE_SIZE = struct.Struct("<I")  # the length of the stored form, in front of it on the wire
 _FORMAT = 1
 _U64 = np.uint64
 _LOW32 = _U64(0xFFFFFFFF)
@@ -176,6 +182,24 @@ class IndexEntry:
     def signature_array(self) -> np.ndarray:
         return np.frombuffer(self.signature, dtype="<u2")
 
+    def wire(self) -> bytes:
+        """The entry as it travels with its article between stages: the stored form, then
+        the probe keys. `from_wire` reads it back."""
+        stored = self.pack().encode("latin-1")
+        return _WIRE_SIZE.pack(len(stored)) + stored + self.probes
+
+    @classmethod
+    def from_wire(cls, key: bytes, data: bytes, seen_at: float, scheme: str) -> IndexEntry:
+        """The entry sent as `data` (`wire()`) for the article with id `key`, received at
+        `seen_at`. ValueError if `data` is not such an entry or was made under another scheme."""
+        try:
+            (size,) = _WIRE_SIZE.unpack_from(data)
+            stored = data[_WIRE_SIZE.size : _WIRE_SIZE.size + size]
+            entry = cls.unpack(key, stored.decode("latin-1"), scheme)
+        except struct.error as exc:
+            raise ValueError(f"not a wire entry: {exc}") from None
+        return replace(entry, seen_at=seen_at, probes=data[_WIRE_SIZE.size + size :])
+
     def pack(self) -> str:
         """The stored form: a str of one character per byte (U+0000-U+00FF), JSON-safe."""
         head = _HEADER.pack(_FORMAT, scheme_tag(self.scheme), self.seen_at, self.exact, self.shingles)
@@ -229,6 +253,73 @@ def _id_key(key: bytes) -> int:
     return xxhash.xxh3_64_intdigest(key) >> 32
 
 
+class Fingerprinter:
+    """Makes the `IndexEntry` of an article under one `DedupConfig`. Pure, and most of the
+    dedup stage's work: the worker runs it in the ingest agent (see the module docstring)."""
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config or DedupConfig()
+        self.scheme = self.config.scheme
+        self._hasher = MinHasher(self.config.shingle_size, self.config.permutations, self.config.seed)
+        self._salts: dict[tuple[int, int], np.ndarray] = {}
+
+    def fingerprint(self, article: Article, seen_at: float | None = None) -> IndexEntry:
+        """The entry of `article`, received at `seen_at` (default: its `published_at`).
+
+        Pure: neither reads nor changes the index. Raises ValueError only for a
+        `published_at` that is not an ISO time when `seen_at` is not given.
+        """
+        if seen_at is None:
+            seen_at = parse_timestamp(article.published_at).timestamp()
+        cfg = self.config
+        body = article.body or ""
+        tokens = tokenize(body, cfg.max_chars)
+        shingles = self._hasher.shingle_hashes(tokens)
+        signature, prefixes = self._hasher.sketch(shingles)
+        full, leads = self.probe_keys(signature, prefixes)
+        return IndexEntry(
+            key=article.id.encode("utf-8", "surrogatepass"),
+            seen_at=float(seen_at),
+            exact=int.from_bytes(exact_key(tokens, body, cfg.max_chars)[:8], "little"),
+            shingles=len(shingles),
+            signature=signature.astype("<u2").tobytes(),
+            lead=leads[0].astype("<u4").tobytes(),
+            scheme=self.scheme,
+            probes=np.concatenate([full.ravel(), leads[1]]).astype("<u4").tobytes(),
+        )
+
+    def received(self, article: Article, seen_at: float, wire: bytes | None) -> IndexEntry:
+        """The entry of `article` received at `seen_at`: the one sent with it (`wire`), if it
+        was made under this scheme, else made now (a record from before an upgrade or a
+        config change, or one sent without it)."""
+        if wire is not None:
+            try:
+                return IndexEntry.from_wire(article.id.encode("utf-8", "surrogatepass"), wire, seen_at, self.scheme)
+            except ValueError:
+                pass
+        return self.fingerprint(article, seen_at)
+
+    def probe_keys(self, signature: np.ndarray, prefixes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Band keys of the signature and its leading parts (rows: signature first), and lead
+        keys of the lead (first row, when `prefixes` are given) and of the signature (last row)."""
+        sigs = signature[None, :] if prefixes is None else np.vstack([signature[None, :], prefixes])
+        leads = sigs[[1, 0] if prefixes is not None else [0], : LEAD_BANDS * LEAD_ROWS]
+        if self.config.permutations // self.config.bands != LEAD_ROWS:
+            return band_keys(sigs, self.config.bands, _FULL), band_keys(leads, LEAD_BANDS, _LEAD)
+        # Same rows per band: both kinds of keys in one pass.
+        salts = self._salts.get((len(sigs), len(leads)))
+        if salts is None:
+            salts = self._salts[len(sigs), len(leads)] = np.concatenate(
+                [
+                    np.tile(band_salts(self.config.bands, _FULL), len(sigs)),
+                    np.tile(band_salts(LEAD_BANDS, _LEAD), len(leads)),
+                ]
+            )
+        keys = band_keys(np.concatenate([sigs.ravel(), leads.ravel()]), len(salts), salts=salts)
+        cut = len(sigs) * self.config.bands
+        return keys[:cut].reshape(len(sigs), -1), keys[cut:].reshape(len(leads), -1)
+
+
 class DedupIndex:
     """Exact, near and containment duplicate index over a sliding window of articles.
 
@@ -242,9 +333,8 @@ class DedupIndex:
 
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
-        self._hasher = MinHasher(self.config.shingle_size, self.config.permutations, self.config.seed)
+        self.fingerprinter = Fingerprinter(self.config)
         self._scheme = self.config.scheme
-        self._salts: dict[tuple[int, int], np.ndarray] = {}
         self._keys: list[bytes | None] = []
         self._records: list[str | None] = []
         self._seen = np.empty(1024, dtype=np.float64)
@@ -277,29 +367,8 @@ class DedupIndex:
     # ---- fingerprint, verdict ------------------------------------------------------------
 
     def fingerprint(self, article: Article, seen_at: float | None = None) -> IndexEntry:
-        """The entry of `article`, received at `seen_at` (default: its `published_at`).
-
-        Pure: neither reads nor changes the index. Raises ValueError only for a
-        `published_at` that is not an ISO time when `seen_at` is not given.
-        """
-        if seen_at is None:
-            seen_at = parse_timestamp(article.published_at).timestamp()
-        cfg = self.config
-        body = article.body or ""
-        tokens = tokenize(body, cfg.max_chars)
-        shingles = self._hasher.shingle_hashes(tokens)
-        signature, prefixes = self._hasher.sketch(shingles)
-        full, leads = self._probe_keys(signature, prefixes)
-        return IndexEntry(
-            key=article.id.encode("utf-8", "surrogatepass"),
-            seen_at=float(seen_at),
-            exact=int.from_bytes(exact_key(tokens, body, cfg.max_chars)[:8], "little"),
-            shingles=len(shingles),
-            signature=signature.astype("<u2").tobytes(),
-            lead=leads[0].astype("<u4").tobytes(),
-            scheme=self._scheme,
-            probes=np.concatenate([full.ravel(), leads[1]]).astype("<u4").tobytes(),
-        )
+        """`Fingerprinter.fingerprint` under this index's config."""
+        return self.fingerprinter.fingerprint(article, seen_at)
 
     def check(self, entry: IndexEntry) -> Verdict:
         """The verdict on `entry` against the index, without changing the index."""
@@ -552,29 +621,9 @@ class DedupIndex:
         """Rows under any LSH key of `entry` or under its id."""
         keys = self._probes(entry)
         if keys is None:  # an entry read back from a record, or made for other bands
-            full, leads = self._probe_keys(entry.signature_array(), None)
+            full, leads = self.fingerprinter.probe_keys(entry.signature_array(), None)
             keys = np.concatenate([full.ravel(), leads[-1]])
         return self._lookup(np.append(keys, _U64(_id_key(entry.key))))
-
-    def _probe_keys(self, signature: np.ndarray, prefixes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Band keys of the signature and its leading parts (rows: signature first), and lead
-        keys of the lead (first row, when `prefixes` are given) and of the signature (last row)."""
-        sigs = signature[None, :] if prefixes is None else np.vstack([signature[None, :], prefixes])
-        leads = sigs[[1, 0] if prefixes is not None else [0], : LEAD_BANDS * LEAD_ROWS]
-        if self.config.permutations // self.config.bands != LEAD_ROWS:
-            return band_keys(sigs, self.config.bands, _FULL), band_keys(leads, LEAD_BANDS, _LEAD)
-        # Same rows per band: both kinds of keys in one pass.
-        salts = self._salts.get((len(sigs), len(leads)))
-        if salts is None:
-            salts = self._salts[len(sigs), len(leads)] = np.concatenate(
-                [
-                    np.tile(band_salts(self.config.bands, _FULL), len(sigs)),
-                    np.tile(band_salts(LEAD_BANDS, _LEAD), len(leads)),
-                ]
-            )
-        keys = band_keys(np.concatenate([sigs.ravel(), leads.ravel()]), len(salts), salts=salts)
-        cut = len(sigs) * self.config.bands
-        return keys[:cut].reshape(len(sigs), -1), keys[cut:].reshape(len(leads), -1)
 
     def _id(self, row: int) -> str:
         return self._keys[row].decode("utf-8", "surrogatepass")  # type: ignore[union-attr]

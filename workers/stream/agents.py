@@ -3,6 +3,10 @@
     articles ──ingest──► articles.ingested (1 partition) ──dedup──► articles.unique ──extract──► events, events.<type>,
                  └─► articles.dlq                          └─► articles.duplicates       events.consolidate
 
+Ingest also fingerprints each article for dedup and sends the entry with it (a header):
+fingerprinting is most of dedup's work and runs here on every partition of `articles`,
+while dedup, the one writer of the index, reads one partition and only checks and adds.
+
 Every input record leaves ingest as a dead letter or an ingested article, every ingested
 article leaves dedup as a unique article or a duplicate notice, and every unique article
 leaves extract as its events or a dead letter. A record that makes a stage raise, run past
@@ -25,7 +29,7 @@ from aiokafka.errors import KafkaTimeoutError
 from faust.exceptions import ProducerSendError
 from faust.types import EventT, TopicT
 
-from workers.dedup.index import DedupConfig, duplicate_notice
+from workers.dedup.index import DedupConfig, Fingerprinter, duplicate_notice
 from workers.errors import fail
 from workers.extract.pool import PROCESSING_ERROR, ExtractionPool, Failure
 from workers.ingest.validate import RecordMeta, validate
@@ -42,6 +46,7 @@ REPLACED = "eventwire_extract_processes_replaced_total"
 OUTPUT_REFUSED = "output_refused"
 EXTRACT_BATCH = 16  # articles per extraction call; larger batches parse faster but hold the partition longer
 RETRY_FIRST, RETRY_MAX = 0.1, 5.0  # seconds between attempts of a send that failed for a passing reason
+FINGERPRINT = "eventwire-fingerprint"  # the header of an ingested article that holds its dedup entry
 
 
 def record_meta(event: EventT) -> RecordMeta:
@@ -77,7 +82,7 @@ def _passing(error: BaseException | None) -> bool:
     return isinstance(error, KafkaTimeoutError) or bool(getattr(error, "retriable", False))
 
 
-async def deliver(topic: TopicT, key: bytes | None, value: Any) -> None:
+async def deliver(topic: TopicT, key: bytes | None, value: Any, headers: dict[str, bytes] | None = None) -> None:
     """Send one record (`value` as it is if bytes, else through the topic's codec). A failure
     for a passing reason is retried with backoff (logged when it starts and when it ends, not
     per attempt); a final refusal raises `SendRefused`."""
@@ -85,7 +90,7 @@ async def deliver(topic: TopicT, key: bytes | None, value: Any) -> None:
     serializer = "raw" if isinstance(value, bytes) else None
     while True:
         try:
-            await topic.send(key=key, value=value, value_serializer=serializer)
+            await topic.send(key=key, value=value, value_serializer=serializer, headers=headers)
         except ProducerSendError as exc:
             if not _passing(exc.__cause__):
                 raise SendRefused(str(exc.__cause__ or exc)) from exc
@@ -142,6 +147,9 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
     metrics.describe(EVENTS, "events published, by type")
     metrics.describe(REPLACED, "extraction processes replaced after running past the time budget or dying")
 
+    config = DedupConfig.from_settings(w.settings)
+    fingerprinter = Fingerprinter(config)
+
     @w.app.agent(w.articles, name="ingest")
     async def ingest(stream):
         async for event in stream.events():
@@ -152,12 +160,14 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
                     guarded.count(outcome.error)
                     await deliver(w.dlq, event.key, outcome.to_dict())
                 else:
-                    await deliver(w.ingested, outcome.id.encode(), outcome.to_dict())
+                    # seen_at is the dedup agent's to set, from the ingested record's time
+                    entry = fingerprinter.fingerprint(outcome, seen_at=0.0)
+                    await deliver(w.ingested, outcome.id.encode(), outcome.to_dict(), {FINGERPRINT: entry.wire()})
 
             await finish(guarded("ingest", event, work))
 
     table = w.app.Table("dedup-index", partitions=1, key_type=bytes)
-    index = TableBackedIndex(table, DedupConfig.from_settings(w.settings))
+    index = TableBackedIndex(table, config)
 
     @w.app.agent(w.ingested, name="dedup")
     async def dedup(stream):
@@ -166,7 +176,7 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
             async def work(event: EventT = event) -> None:
                 index.sync(w.app.consumer_generation_id)
                 article = Article(**event.value)  # type: ignore[arg-type]  # the topic's codec gives a dict
-                verdict = index.process(article, seen_at=event.message.timestamp)
+                verdict = index.process(article, event.message.timestamp, event.headers.get(FINGERPRINT))
                 metrics.inc(OUTCOMES, "outcome", verdict.kind)
                 if verdict.kind == "duplicate":
                     await deliver(w.duplicates, event.key, duplicate_notice(article.id, verdict).to_dict())

@@ -63,9 +63,10 @@ class TableBackedIndex(TableMirror):
             del self.table[key]
         self.index = index
 
-    def process(self, article: Article, seen_at: float) -> Verdict:
-        """The verdict on `article`; indexed entries go to the table too. Expires old entries."""
-        entry = self.index.fingerprint(article, seen_at=seen_at)
+    def process(self, article: Article, seen_at: float, wire: bytes | None = None) -> Verdict:
+        """The verdict on `article`, received at `seen_at` with the entry `wire` (see
+        `Fingerprinter.received`); indexed entries go to the table too. Expires old entries."""
+        entry = self.index.fingerprinter.received(article, seen_at, wire)
         verdict = self.index.process(entry)
         if verdict.indexed:
             stored = self.index.stored(entry.key)

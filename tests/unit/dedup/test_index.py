@@ -295,3 +295,11 @@ def test_merges_and_row_renumbering_keep_the_verdicts(monkeypatch: pytest.Monkey
     assert verdicts() == expected
     assert renumbered and {v.method for v in expected} >= {"contained"}
     assert sum(v.kind == "update" for v in expected) >= 10
+
+
+def test_an_entry_comes_back_from_its_wire_form_with_the_time_it_was_received() -> None:
+    entry = DedupIndex().fingerprint(article("wire", QUAKE_A), seen_at=0.0)
+    back = IndexEntry.from_wire(b"wire", entry.wire(), 1234.5, entry.scheme)
+    assert back == dataclasses.replace(entry, seen_at=1234.5)
+    with pytest.raises(ValueError, match="another dedup scheme"):
+        IndexEntry.from_wire(b"wire", entry.wire(), 1.0, DedupConfig(permutations=256).scheme)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from tests.unit.dedup.test_index import QUAKE_A, QUAKE_B, article
-from workers.dedup import DedupConfig
+from workers.dedup import DedupConfig, Fingerprinter
 from workers.stream.state import TableBackedIndex
 
 
@@ -40,3 +40,37 @@ def test_rebuild_after_a_restart_gives_the_same_verdicts_and_drops_foreign_recor
     assert (full.kind, full.update_of) == ("update", "lead")
     assert restarted.process(article("b2", QUAKE_B[:5]), seen_at=2001.0).duplicate_of == "b"
     assert set(recovered) == {b"lead", b"b", b"full"}
+
+
+def test_entries_sent_with_the_articles_give_the_verdicts_of_entries_made_at_dedup() -> None:
+    """The worker fingerprints in ingest and sends the entry along (`IndexEntry.wire`)."""
+    stories = [
+        article("a-lead", QUAKE_A[:3]),
+        article("a", QUAKE_A),  # the full story after its lead: an update, found by its leading parts
+        article("b", QUAKE_B),
+        article("a-copy", QUAKE_A[:5]),  # a shortened version: contained
+        article("b-rewrite", QUAKE_B[:-1] + ["Officials repeated that no deaths had been reported."]),
+        article("a", QUAKE_A),  # a re-delivery
+    ]
+    sender = Fingerprinter(DedupConfig())
+    made_here = TableBackedIndex({}, DedupConfig())
+    sent_along = TableBackedIndex({}, DedupConfig())
+    verdicts = []
+    for t, story in enumerate(stories):
+        wire = sender.fingerprint(story, seen_at=0.0).wire()
+        verdict = sent_along.process(story, 1000.0 + t, wire)
+        assert verdict == made_here.process(story, 1000.0 + t)
+        verdicts.append(verdict.kind)
+    assert verdicts == ["unique", "update", "unique", "duplicate", "duplicate", "replay"]
+    assert sent_along.table == made_here.table
+
+
+def test_an_entry_made_under_another_scheme_or_unreadable_is_made_again() -> None:
+    config = DedupConfig()
+    here = Fingerprinter(config)
+    story = article("a", QUAKE_A)
+    expected = here.fingerprint(story, seen_at=5.0)
+    other = Fingerprinter(DedupConfig(shingle_size=4)).fingerprint(story, seen_at=0.0).wire()
+    for wire in (other, b"", b"\x00\x01", here.fingerprint(story, 0.0).wire()[:9]):
+        assert here.received(story, 5.0, wire) == expected
+    assert here.received(story, 5.0, here.fingerprint(story, 0.0).wire()) == expected
