@@ -138,7 +138,8 @@ class Replay:
         this process replays the partitions p with p % n == k - 1, the other n - 1 parts the
         rest, under the same group."""
         self.settings = settings
-        self.source = topic or Topics(settings.topic_prefix).articles
+        names = Topics(settings.topic_prefix)
+        self.source = names.named(topic) if topic else names.articles
         self.since, self.until = since, until
         self.output = Topics(output_prefix + settings.topic_prefix)
         self.output_prefix = output_prefix
@@ -444,7 +445,8 @@ def reset_group(settings: Settings, to: datetime, topic: str | None = None) -> d
     Refuses (ReplayError) while the group has active members: a running worker would
     overwrite the new offsets with its own at its next commit.
     """
-    source = topic or Topics(settings.topic_prefix).articles
+    names = Topics(settings.topic_prefix)
+    source = names.named(topic) if topic else names.articles
     client = admin(settings)
     try:
         described = client.describe_groups([settings.app_id]).get(settings.app_id, {})

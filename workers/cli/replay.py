@@ -96,7 +96,7 @@ def register(add: Add) -> None:
     )
     p.add_argument("--from", dest="since", metavar="T1", help="start: RFC 3339 time, an age (2h, 7d) or 'beginning'")
     p.add_argument("--to", dest="until", metavar="T2", help="end (exclusive); default: the end when the replay starts")
-    p.add_argument("--topic", dest="source", help="source topic (default: the articles topic)")
+    p.add_argument("--topic", dest="source", help="source topic, under the topic prefix (default: the articles topic)")
     p.add_argument("--output-prefix", default="", help="publish events under this prefix instead of the live topics")
     p.add_argument("--group", help="consumer group of the replay's progress (default: derived from the window)")
     p.add_argument("--batch", type=int, default=64, help="records per batch and per progress commit (default: 64)")

@@ -66,7 +66,7 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    topic = args.topic or (names.events_of(args.type) if args.type else names.events)
+    topic = names.named(args.topic) if args.topic else names.events_of(args.type) if args.type else names.events
     try:
         for record in read_topic(settings, topic, since, args.follow):
             if "event_id" in record and not where.matches(record):
@@ -125,4 +125,7 @@ def register(add: Add) -> None:
     )
     p.add_argument("--follow", action="store_true", help="keep printing new events until Ctrl-C")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
-    p.add_argument("--topic", help="read another topic instead, e.g. articles.dlq (filters apply to events only)")
+    p.add_argument(
+        "--topic",
+        help="read another topic instead, e.g. articles.dlq (the topic prefix is added; filters apply to events only)",
+    )

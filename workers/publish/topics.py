@@ -22,6 +22,11 @@ class Topics:
     def _name(self, name: str) -> str:
         return f"{self.prefix}{name}"
 
+    def named(self, name: str) -> str:
+        """The topic a user names on the command line (`articles.dlq`), under this prefix; a
+        name that carries the prefix already is taken as it is."""
+        return name if name.startswith(self.prefix) else self._name(name)
+
     @property
     def articles(self) -> str:
         """Input: raw article records from feeds and crawlers."""
