@@ -101,3 +101,13 @@ def test_the_output_and_its_order_do_not_depend_on_the_number_of_extraction_proc
         outputs.append([{k: v for k, v in e.items() if k != "extracted_at"} for e in events])
     assert len(outputs[0]) > 50
     assert outputs[1] == outputs[0]
+
+
+def test_dedup_says_how_many_articles_got_each_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    story = {"id": "s1", "body": BODY.format(n=3), "published_at": "2024-05-06T10:00:00Z"}
+    lines = [story, {**story, "id": "s2"}, {**story, "id": "s3", "body": BODY.format(n=3).replace("Kabul", "Herat")}]
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(orjson.dumps(x) for x in lines) + b"\n")
+    args = build_parser().parse_args(["dedup", str(source), "-o", str(tmp_path / "out.jsonl")])
+    assert cmd_dedup(args) == 0
+    assert "3 articles: 1 unique, 2 duplicate, 0 replay, 0 update" in capsys.readouterr().err

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args
 
 from workers.cli.common import (
     Add,
@@ -15,17 +17,24 @@ from workers.cli.common import (
 )
 from workers.settings import Settings
 
+if TYPE_CHECKING:
+    from workers.dedup.index import Verdict
+    from workers.records import Article
+
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from workers.dedup.index import DedupConfig, dedup_articles
+    from workers.dedup.index import DedupConfig, VerdictKind, dedup_articles
 
     path = Path(args.input)
     settings = Settings.from_env()
     failed = DeadLetters(args.dead_letters)
     articles = (article for _, article in failed.valid(path, settings))
 
-    rows = (
-        {
+    kinds: Counter[str] = Counter()
+
+    def row(article: Article, verdict: Verdict) -> dict[str, Any]:
+        kinds[verdict.kind] += 1
+        return {
             "article_id": article.id,
             "duplicate_of": verdict.duplicate_of,
             "method": verdict.method,
@@ -33,12 +42,10 @@ def cmd_dedup(args: argparse.Namespace) -> int:
             "update_of": verdict.update_of,
             "verdict": verdict.kind,
         }
-        for article, verdict in dedup_articles(
-            progress(articles, "dedup", count_records(path)), DedupConfig.from_settings(settings)
-        )
-    )
-    written = write_jsonl(args.output, rows)
-    print(f"{written} articles", file=sys.stderr)
+
+    verdicts = dedup_articles(progress(articles, "dedup", count_records(path)), DedupConfig.from_settings(settings))
+    written = write_jsonl(args.output, (row(article, verdict) for article, verdict in verdicts))
+    print(f"{written} articles: " + ", ".join(f"{kinds[k]} {k}" for k in get_args(VerdictKind)), file=sys.stderr)
     return failed.finish()
 
 
