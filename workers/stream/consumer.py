@@ -106,7 +106,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
         return records
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
-        dropped = 0
+        dropped = again = 0
         async for tp, message in super().getmany(timeout):
             if tp in self._sought:
                 dropped += 1  # fetched before the seek; the next fetch reads it again
@@ -131,9 +131,12 @@ class SafeConsumer(aiokafka_driver.Consumer):
             read = self._read_offset[tp]
             if read is not None and message.offset < read and self.app.topics.acks_enabled_for(tp.topic):
                 self._read_offset[tp] = message.offset  # read again after a seek: deliver it again
+                again += 1
             yield tp, message
         if dropped:
             self.log.info("Dropped %d records fetched before a seek; they are read again", dropped)
+        if again:
+            self.log.info("Delivering again %d records read again after a seek", again)
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         offsets = await self._thread.call_thread(self._seek_all_to_committed)
