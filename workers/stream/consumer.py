@@ -3,7 +3,7 @@
 Faust commits, per partition, the offset after the longest run of acknowledged messages, and
 it counts holes in the offsets it reads as "gaps" (compaction, transaction markers) that are
 acknowledged for free. Four paths in faust-streaming 0.15 let that commit move past
-messages no agent ever processed, and a fifth lets records vanish after a seek; each was
+messages no agent ever processed, and more let records vanish around a seek; each was
 seen losing records when a worker restarted mid-stream (tests/integration/test_reliability.py
 and a restart loop):
 
@@ -40,6 +40,21 @@ and a restart loop):
    after a restart mid-stream: the commit waited at the first of them, guard 2, while their
    events never came). This consumer lowers the mark to any record it hands out, so a
    record read again is delivered again.
+
+6. **Records a stream skipped, never read again.** A stream skips the records it is handed
+   while the flow is stopped or that carry an older group generation (guard 3 keeps them out
+   of the commit). That is safe when a seek back to the committed offset follows (a rebalance,
+   a restart), but records fetched after that seek can be skipped too: after a restart
+   mid-stream, offsets 4 to 13 of every partition of `articles.unique` were skipped this way
+   while later records were processed, so the commit held at 4 and their events never came.
+   This consumer notes the first record skipped per partition and, once the flow runs again,
+   seeks the partition back to it unless a seek since then already went back that far.
+
+7. **Any other record that passes without being processed.** Agents process a partition in
+   order, so when records after the committed offset are acknowledged and the one at it is
+   not, that one was lost between the fetch and the agent by some path not known yet. The
+   commit already waits for it (guard 2); this consumer also reads the partition again from
+   it, once per offset, as guard 6 does.
 
 Each guard errs towards reading a record again, which the delivery guarantee (at least once,
 with deterministic record keys) already allows.
@@ -85,12 +100,14 @@ class SafeConsumerThread(aiokafka_driver.AIOKafkaConsumerThread):
 
 
 class SafeConsumer(aiokafka_driver.Consumer):
-    """Faust's aiokafka consumer with the five guards of the module docstring."""
+    """Faust's aiokafka consumer with the seven guards of the module docstring."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sought: set[TP] = set()  # partitions sought since the current batch was fetched
         self._next: dict[TP, int] = {}  # the offset the next record handed out should have
+        self._skipped: dict[TP, int] = {}  # the first record a stream skipped, per partition, not read again yet
+        self._missed: dict[TP, int] = {}  # the committed offset last found missed and read again (guard 7)
         self._jumped: dict[TP, int] = {}  # the record that came too early once, read again from _next
 
     def _new_consumer_thread(self) -> SafeConsumerThread:
@@ -99,6 +116,9 @@ class SafeConsumer(aiokafka_driver.Consumer):
     def _note_sought(self, positions: Mapping[TP, int]) -> None:
         self._sought.update(positions)
         self._next.update(positions)
+        for tp, offset in positions.items():
+            if self._skipped.get(tp, -1) >= offset:
+                del self._skipped[tp]  # read again from here anyway
 
     async def _wait_next_records(self, timeout: float) -> Any:
         records = await super()._wait_next_records(timeout)
@@ -106,6 +126,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         return records
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
+        if self._skipped and self.flow_active and self.app.flow_control.is_active():
+            await self._read_skipped_again()
         dropped = again = 0
         async for tp, message in super().getmany(timeout):
             if tp in self._sought:
@@ -180,7 +202,12 @@ class SafeConsumer(aiokafka_driver.Consumer):
             and committed not in self._acked_index[tp]
             and not self._gap[tp].at(committed)
         ):
-            return None  # the message at the committed offset is still in flight
+            # Agents process a partition in order, so a later record acknowledged means the one
+            # at the committed offset passed without being processed (guard 7): read it again, once.
+            if max(self._acked[tp]) > committed and self._missed.get(tp) != committed:
+                self._missed[tp] = committed
+                self._skipped[tp] = min(self._skipped.get(tp, committed), committed)
+            return None  # the message at the committed offset is still in flight, or read again
         return super()._new_offset(tp)
 
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
@@ -189,9 +216,24 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self.log.info("Offsets %d to %d of %s count as a gap: acknowledged without records", offset_from, offset_to, tp)
         await super()._add_gap(tp, offset_from, offset_to)
 
+    async def _read_skipped_again(self) -> None:
+        """Guard 6: seek each partition back to the first record a stream skipped, unless a
+        seek since then moved it back to or before that record already."""
+        skipped, self._skipped = self._skipped, {}
+        assigned = self.assignment()
+        for tp, offset in skipped.items():
+            handed_out = self._next.get(tp)
+            if tp in assigned and handed_out is not None and offset < handed_out:
+                self.log.info("Reading %s again from %d: it passed without being processed", tp, offset)
+                await self.seek(tp, offset)
+
     def ack(self, message: Message) -> bool:
         if not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id:
-            # done as far as the stream goes (so a stop does not wait for it), but never committed
+            # done as far as the stream goes (so a stop does not wait for it), but never committed,
+            # and read again once the flow runs (guard 6)
+            tp = message.tp
+            if self.app.topics.acks_enabled_for(tp.topic):
+                self._skipped[tp] = min(self._skipped.get(tp, message.offset), message.offset)
             message.acked = True
             self._unacked_messages.discard(message)
             return False
