@@ -245,7 +245,9 @@ def whereabouts(stack: Stack, outcome: Outcome, worker: Worker) -> str:
                         f"committed {committed.offset if committed else None}"
                     )
     consumer.close()
-    noted = re.compile(r"WARN|ERROR|Dropped|Delivering again|Expected offset|Discarded|reading again|a gap|Worker\]: (Stopping|Ready)")
+    noted = re.compile(
+        r"WARN|ERROR|Dropped|Delivering again|again from|Expected offset|Discarded|reading again|a gap|Worker\]: (Stopping|Ready)"
+    )
     log = [line for line in worker.log.read_text(errors="replace").splitlines() if noted.search(line)]
     return "\n".join(sorted(lines) + ["worker log:"] + log[-80:])
 
