@@ -106,7 +106,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
         super().__init__(*args, **kwargs)
         self._sought: set[TP] = set()  # partitions sought since the current batch was fetched
         self._next: dict[TP, int] = {}  # the offset the next record handed out should have
-        self._skipped: dict[TP, int] = {}  # the first record a stream skipped, per partition, not read again yet
+        self._unprocessed: dict[TP, int] = {}  # the first record passed unprocessed, per partition (guards 6, 7)
         self._missed: dict[TP, int] = {}  # the committed offset last found missed and read again (guard 7)
         self._jumped: dict[TP, int] = {}  # the record that came too early once, read again from _next
 
@@ -117,8 +117,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self._sought.update(positions)
         self._next.update(positions)
         for tp, offset in positions.items():
-            if self._skipped.get(tp, -1) >= offset:
-                del self._skipped[tp]  # read again from here anyway
+            if self._unprocessed.get(tp, -1) >= offset:
+                del self._unprocessed[tp]  # read again from here anyway
 
     async def _wait_next_records(self, timeout: float) -> Any:
         records = await super()._wait_next_records(timeout)
@@ -126,8 +126,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         return records
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Message]]:
-        if self._skipped and self.flow_active and self.app.flow_control.is_active():
-            await self._read_skipped_again()
+        if self._unprocessed and self.flow_active and self.app.flow_control.is_active():
+            await self._read_unprocessed_again()
         dropped = again = 0
         async for tp, message in super().getmany(timeout):
             if tp in self._sought:
@@ -206,7 +206,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
             # at the committed offset passed without being processed (guard 7): read it again, once.
             if max(self._acked[tp]) > committed and self._missed.get(tp) != committed:
                 self._missed[tp] = committed
-                self._skipped[tp] = min(self._skipped.get(tp, committed), committed)
+                self._mark_unprocessed(tp, committed)
             return None  # the message at the committed offset is still in flight, or read again
         return super()._new_offset(tp)
 
@@ -216,12 +216,15 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self.log.info("Offsets %d to %d of %s count as a gap: acknowledged without records", offset_from, offset_to, tp)
         await super()._add_gap(tp, offset_from, offset_to)
 
-    async def _read_skipped_again(self) -> None:
+    def _mark_unprocessed(self, tp: TP, offset: int) -> None:
+        self._unprocessed[tp] = min(self._unprocessed.get(tp, offset), offset)
+
+    async def _read_unprocessed_again(self) -> None:
         """Guard 6: seek each partition back to the first record a stream skipped, unless a
         seek since then moved it back to or before that record already."""
-        skipped, self._skipped = self._skipped, {}
+        unprocessed, self._unprocessed = self._unprocessed, {}
         assigned = self.assignment()
-        for tp, offset in skipped.items():
+        for tp, offset in unprocessed.items():
             handed_out = self._next.get(tp)
             if tp in assigned and handed_out is not None and offset < handed_out:
                 self.log.info("Reading %s again from %d: it passed without being processed", tp, offset)
@@ -233,7 +236,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
             # and read again once the flow runs (guard 6)
             tp = message.tp
             if self.app.topics.acks_enabled_for(tp.topic):
-                self._skipped[tp] = min(self._skipped.get(tp, message.offset), message.offset)
+                self._mark_unprocessed(tp, message.offset)
             message.acked = True
             self._unacked_messages.discard(message)
             return False

@@ -33,6 +33,18 @@ def consumer(tmp_path) -> Iterator[SafeConsumer]:
     yield consumer
 
 
+@pytest.fixture
+def sought(monkeypatch: pytest.MonkeyPatch) -> list[tuple[TP, int]]:
+    """The seeks that reach the aiokafka consumer, recorded instead of made."""
+    seeks: list[tuple[TP, int]] = []
+
+    async def seek(self, partition: TP, offset: int) -> None:
+        seeks.append((partition, offset))
+
+    monkeypatch.setattr(faust_consumer.ThreadDelegateConsumer, "_seek", seek)
+    return seeks
+
+
 def book(consumer: SafeConsumer, tp: TP, committed: int, acked: list[int]) -> None:
     consumer._committed_offset[tp] = committed
     consumer._acked[tp] = list(acked)
@@ -119,14 +131,8 @@ def test_a_batch_fetched_after_a_seek_is_kept_whole(consumer: SafeConsumer, monk
 
 
 def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_expected_offset(
-    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch
+    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch, sought: list[tuple[TP, int]]
 ):
-    sought: list[tuple[TP, int]] = []
-
-    async def seek(self, partition: TP, offset: int) -> None:  # the aiokafka consumer's seek
-        sought.append((partition, offset))
-
-    monkeypatch.setattr(faust_consumer.ThreadDelegateConsumer, "_seek", seek)
     consumer.app.topics._acking_topics.add(TOPIC)
     consumer._next[A] = 10  # committed offset 10: records 10 and 11 never arrived
 
@@ -195,14 +201,8 @@ def test_acks_are_kept_out_of_the_commit_while_the_flow_is_stopped_or_for_an_old
 
 
 def test_a_record_a_stream_skipped_is_read_again_once_the_flow_runs(
-    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch
+    consumer: SafeConsumer, sought: list[tuple[TP, int]]
 ):
-    sought: list[tuple[TP, int]] = []
-
-    async def seek(self, partition: TP, offset: int) -> None:  # the aiokafka consumer's seek
-        sought.append((partition, offset))
-
-    monkeypatch.setattr(faust_consumer.ThreadDelegateConsumer, "_seek", seek)
     consumer.assignment = lambda: {A, B}  # type: ignore[method-assign]
     app = consumer.app
     app.topics._acking_topics.add(TOPIC)
@@ -213,33 +213,27 @@ def test_a_record_a_stream_skipped_is_read_again_once_the_flow_runs(
     consumer.ack(message(5, generation=5))  # skipped by its stream: never processed
     consumer.ack(message(6, generation=5))
     app.flow_control.resume()
-    asyncio.run(consumer._read_skipped_again())
+    asyncio.run(consumer._read_unprocessed_again())
     assert sought == [(A, 5)] and consumer._next[A] == 5, "A is read again from its first skipped record"
 
     # a seek back to or before the skipped record (a rebalance's) makes another one needless
     consumer.ack(message(7, generation=4))
     consumer._note_sought({A: 3})
-    asyncio.run(consumer._read_skipped_again())
+    asyncio.run(consumer._read_unprocessed_again())
     assert sought == [(A, 5)]
 
 
 def test_a_record_passed_unprocessed_by_any_path_is_read_again_once(
-    consumer: SafeConsumer, monkeypatch: pytest.MonkeyPatch
+    consumer: SafeConsumer, sought: list[tuple[TP, int]]
 ):
-    sought: list[tuple[TP, int]] = []
-
-    async def seek(self, partition: TP, offset: int) -> None:  # the aiokafka consumer's seek
-        sought.append((partition, offset))
-
-    monkeypatch.setattr(faust_consumer.ThreadDelegateConsumer, "_seek", seek)
     consumer.assignment = lambda: {A}  # type: ignore[method-assign]
     consumer.app.flow_control.resume()
     consumer._next[A] = 7
     book(consumer, A, committed=3, acked=[4, 5, 6])  # 3 never came to an agent; the later ones did
     assert consumer._new_offset(A) is None
-    asyncio.run(consumer._read_skipped_again())
+    asyncio.run(consumer._read_unprocessed_again())
     assert sought == [(A, 3)]
     consumer._next[A] = 7  # read again up to 6; 3 is in flight again
     assert consumer._new_offset(A) is None
-    asyncio.run(consumer._read_skipped_again())
+    asyncio.run(consumer._read_unprocessed_again())
     assert sought == [(A, 3)], "once per offset: no seek loop while it is read again"
