@@ -681,10 +681,12 @@ def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
         m.update_batch([b" ".join(tokens[i : i + k]) for i in range(n)])
         return m
 
-    def index_all(subset: list[Item], score: Score | None) -> tuple[MinHashLSH, dict[str, MinHash]]:
+    def index_all(
+        subset: list[Item], hashes: list[MinHash], score: Score | None
+    ) -> tuple[MinHashLSH, dict[str, MinHash]]:
         lsh = MinHashLSH(threshold=config.threshold, num_perm=config.permutations, params=(config.bands, rows))
         kept: dict[str, MinHash] = {}
-        for item, m in zip(subset, [minhash(item.article) for item in subset]):
+        for item, m in zip(subset, hashes):
             art_id = item.article.id
             if art_id in kept:  # datasketch has no replay notion: same id counts as a replay
                 kind, of = "replay", None
@@ -704,18 +706,16 @@ def run_datasketch(items: list[Item], config: DedupConfig) -> Run | None:
     score, real = Score(), Score()
     gc.collect()
     started = time.perf_counter()
-    for item in items:
-        minhash(item.article)
+    hashes = [minhash(item.article) for item in items]
     fingerprint_seconds = time.perf_counter() - started
-    gc.collect()
-    started = time.perf_counter()
-    index_all(items, score)
+    index_all(items, hashes, score)
     seconds = time.perf_counter() - started
+    del hashes
     uniques = [it for it in items if it.truth == "unique"]
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    lsh, kept = index_all(uniques, None)
+    lsh, kept = index_all(uniques, [minhash(item.article) for item in uniques], None)
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     return Run("datasketch 2.0.0", score, seconds, len(items), held / max(len(kept), 1), real, fingerprint_seconds)
