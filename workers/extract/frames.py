@@ -165,10 +165,36 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
         frontier = nxt
         out.update(t.lower_ for t in frontier)
         out.update(t.lemma_.lower() for t in frontier)
-    if tok.dep_ in ("compound", "amod", "pobj", "dobj", "nsubj"):
+    if tok.dep_ in ("compound", "amod", "pobj", "dobj", "nsubj", "relcl", "acl"):  # "a collision which killed"
         out.add(tok.head.lower_)
         out.add(tok.head.lemma_.lower())
     return out
+
+
+def _background(head: Token) -> bool:
+    """Whether an event noun names the span of time or the campaign a sentence is set in,
+    not a happening of its own: "in the sixteen weeks of protests", "since the protests
+    began in June", "since the height of sectarian fighting", "a number of bombings in
+    recent years". The happenings of such a campaign are told where they happen."""
+    tok, passed = head, [head]
+    for _ in range(6):  # up the "of"/"since" phrases and to the verb the noun is subject of
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in en.CAMPAIGN_SPANS:
+            return True
+        if (
+            tok.dep_ == "pobj"
+            and tok.head.lower_ == "since"
+            or any(c.dep_ == "mark" and c.lower_ == "since" for c in tok.children)
+        ):
+            return True
+        if tok.dep_ not in ("pobj", "prep", "nsubj", "nsubjpass") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+        passed.append(tok)
+    # "bombings in recent years", "a number of bombings over the past decade"
+    spans = [g for t in passed for c in t.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return head.tag_ == "NNS" and any(
+        g.lemma_.lower() in en.CAMPAIGN_SPANS and any(m.lower_ in en.SPAN_MODIFIERS for m in g.children) for g in spans
+    )
 
 
 def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
@@ -398,10 +424,19 @@ class FrameBuilder:
     def _verbal_target(self, head: Token) -> bool:
         """Whether an attack is made with words: aimed at a policy, decision, plan or remark
         ("attacked the government's economic policy", "an attack on the reform"), or made by
-        a medium ("the magazine attacked"): a condemnation (CAMEO 111)."""
-        if any(c.dep_ in SUBJECTS and c.lemma_.lower() in self._media_nouns for c in head.children):
+        a medium ("the magazine attacked", "a magazine, which attacked"), or called verbal
+        ("a verbal assault"): a condemnation (CAMEO 111). The target counts with its own
+        dependents ("attacked what he considered errors")."""
+        subjects = [c for c in head.children if c.dep_ in SUBJECTS]
+        if head.dep_ == "relcl":
+            subjects.append(head.head)
+        if any(t.lemma_.lower() in self._media_nouns for t in subjects):
             return True
-        return any(t.lemma_.lower() in self._abstract_targets for t in self._targets(head))
+        if any(c.dep_ == "amod" and c.lower_ in en.VERBAL_MODIFIERS for c in head.children):
+            return True
+        if head.i + 1 < len(head.doc) and head.doc[head.i + 1].lower_ == "what":
+            return True  # "attacked what he called ...": a free relative is a view, not a body
+        return any(self._words_of(t, 2) & self._abstract_targets for t in self._targets(head))
 
     # ---- assertion -----------------------------------------------------------------------
 
@@ -482,6 +517,8 @@ class FrameBuilder:
             )
         ):
             return NOT_ASSERTED  # "1,000 have been arrested since the protests began": a running total
+        if entry.type != "statement" and not heading and _is_nominal(head) and _background(head):
+            return NOT_ASSERTED
         if entry.type != "statement" and not heading:
             if head.tag_ == "NNS" and not any(c.dep_ == "nummod" for c in head.children):
                 factor *= 0.75  # "attacks over the past two years": an aggregate
@@ -1188,6 +1225,13 @@ def _intransitive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set
     # An object after a comma is an apposition the parser hung on the verb
     # ("demonstrated in the city, the largest turnout this year"), not its object.
     return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
+
+
+@requirement("not_spoken")
+def _not_spoken(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "'I did nothing,' protested the accused", "protesting what they called bad faith":
+    # said, not demonstrated
+    return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and c.lower_ == "what" for c in head.children)
 
 
 @requirement("judicial_subject")

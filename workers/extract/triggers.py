@@ -180,6 +180,8 @@ class Lexicon:
             rows.append((entry, [f.strip() for f in forms.split(",") if f.strip()]))
         exclusions: dict[str, frozenset[str]] = {}
         for word, excluded in read_tsv(directory / "trigger_exclusions.tsv", 2):
+            if word in exclusions:
+                raise ValueError(f"trigger_exclusions.tsv: {word!r} has two rows; keep one")
             exclusions[word] = frozenset(w.strip() for w in excluded.split(","))
         raw = json.loads((directory / "trigger_context.json").read_text(encoding="utf-8"))
         context = {k: frozenset(v) for k, v in raw.items() if not k.startswith("_")}

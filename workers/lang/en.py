@@ -74,6 +74,11 @@ PERIOD_ORDINALS = {
 FUTURE_MODALS = frozenset("will 'll wo shall would".split())
 # ... except that "the offensive will continue" tells one already under way.
 CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
+# Spans of time that measure a campaign rather than date a happening: "weeks of protests",
+# "attacks in recent years", "over the past decade".
+CAMPAIGN_SPANS = frozenset({"week", "month", "year", "decade"})
+SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
+VERBAL_MODIFIERS = frozenset({"verbal", "rhetorical"})  # "a verbal assault": words, not violence
 # Governors that put what they govern ahead of the report ("is set to begin", "planned to
 # march", "due to start").
 SCHEDULE_LEMMAS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "intend", "prepare"})

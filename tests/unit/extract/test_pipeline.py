@@ -549,3 +549,45 @@ def test_a_state_charging_another_is_an_accusation_not_an_arrest(extractor: Extr
     found = kinds(extractor, "Serbia lodged a formal protest with Albania, charging its neighbour with arming rebels.")
     assert found == [("statement", "condemnation")]
     assert kinds(extractor, "Police charged three men with murder on Friday.") == [("arrest", "arrest")]
+
+
+@pytest.mark.parametrize(
+    ("body", "campaign"),
+    [
+        ("For the first time in sixteen weeks of protests, police fired a live round yesterday.", "protest"),
+        ("More than 1000 people have been arrested since the protests began in June.", "protest"),
+        ("Violence in Iraq has dropped substantially since the height of sectarian fighting in 2007.", "operation"),
+        ("The government blamed monarchists for a number of mosque bombings in recent years.", "attack"),
+    ],
+)
+def test_a_campaign_named_as_the_span_of_time_is_no_event(extractor: Extractor, body: str, campaign: str) -> None:
+    assert campaign not in {t for t, _ in kinds(extractor, body)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '"I did not do anything," protested the accused man shortly before the verdict.',
+        "The opposition party walked out of the cabinet, protesting what it called dishonest behaviour.",
+    ],
+)
+def test_a_protest_made_in_words_is_no_demonstration(extractor: Extractor, body: str) -> None:
+    assert "protest" not in {t for t, _ in kinds(extractor, body)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The justice wrote that the vicious verbal assault on the family was protected speech.",
+        "The president attacked what he considered to be the errors of the old regime.",
+        "He had read Freedom Magazine, which attacked several defectors from the church.",
+        "She was involved in a traffic collision which killed a motorcyclist on August 27.",
+    ],
+)
+def test_attacks_in_words_and_deaths_in_accidents_are_no_attacks(extractor: Extractor, body: str) -> None:
+    assert "attack" not in {t for t, _ in kinds(extractor, body)}
+
+
+def test_a_campaign_word_that_names_a_happening_is_still_one(extractor: Extractor) -> None:
+    assert ("protest", "demonstration") in kinds(extractor, "Thousands of protesters marched in Hong Kong on Sunday.")
+    assert ("attack", "bombing") in kinds(extractor, "Two bombings killed 20 people in Baghdad on Monday.")

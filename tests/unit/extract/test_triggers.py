@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from workers.extract.text import clean, segment
-from workers.extract.triggers import Lexicon, inflections
+from workers.extract.triggers import DATA, Lexicon, inflections
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,15 @@ def test_context_sets_and_exclusions_are_loaded(lexicon: Lexicon) -> None:
     assert "threaten" in lexicon.words("nonassertive")
     assert "heart" in lexicon.exclusions["attack"]
     assert lexicon.words("no such set") == frozenset()
+
+
+def test_a_second_exclusion_row_for_a_trigger_is_refused(tmp_path: Path) -> None:
+    # A second row would silently replace the first one's words.
+    data = shutil.copytree(DATA, tmp_path / "data")
+    with (data / "trigger_exclusions.tsv").open("a", encoding="utf-8") as f:
+        f.write("attack\tverbal\n")
+    with pytest.raises(ValueError, match="'attack' has two rows"):
+        Lexicon.from_files(data)
 
 
 def test_select_skips_pronoun_only_reports(lexicon: Lexicon) -> None:
