@@ -197,13 +197,19 @@ def _background(head: Token) -> bool:
     )
 
 
-def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
-    """Whether a date expression dates a noun that is not a trigger ("protests against last
-    month's coup": the coup's date, not the protests'), rather than a time of the sentence."""
+def _dates_a_noun(span: SpacySpan) -> bool:
+    """Whether a date expression dates the noun it modifies ("last month's coup"), rather
+    than being a time of the sentence ("in the week of March 4" is still one)."""
     root, noun = span.root, span.root.head
-    if root.dep_ not in NOUN_MODIFIER_DEPS or not _is_nominal(noun) or noun in span or noun.i in trigger_heads:
+    if root.dep_ not in NOUN_MODIFIER_DEPS or not _is_nominal(noun) or noun in span:
         return False
     return not (noun.dep_ == "pobj" and noun.head.lower_ in en.TEMPORAL_PREPS)
+
+
+def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
+    """Whether a date expression dates a noun that is not a trigger ("protests against last
+    month's coup", when "coup" is none: the coup's date, not the protests')."""
+    return _dates_a_noun(span) and span.root.head.i not in trigger_heads
 
 
 def _after_comma(head: Token, dependent: Token) -> bool:
@@ -520,7 +526,9 @@ class FrameBuilder:
         if entry.type != "statement" and not heading and _is_nominal(head) and _background(head):
             return NOT_ASSERTED
         if entry.type != "statement" and not heading:
-            if head.tag_ == "NNS" and not any(c.dep_ == "nummod" for c in head.children):
+            if head.tag_ == "NNS" and not any(
+                c.dep_ == "nummod" or c.lower_ in en.COUNT_MODIFIERS for c in head.children
+            ):
                 factor *= 0.75  # "attacks over the past two years": an aggregate
             verb = (
                 governor
@@ -816,7 +824,12 @@ class FrameBuilder:
         An event a statement reacts to ("on Wednesday condemned the car bombing") never takes
         the reaction's own date, only another date the statement owns."""
         head = heads[n][0]
-        owned = [(te, sp) for te, sp in dates if (o := self._owner(sp, heads)) >= 0 and not heads[o][1]]
+        # another event's date, unless it only dates that event's noun ("last month's coup")
+        owned = [
+            (te, sp)
+            for te, sp in dates
+            if (o := self._owner(sp, heads)) >= 0 and not heads[o][1] and not _dates_a_noun(sp)
+        ]
         if not owned:
             reaction = _reaction_to(head, self._statements, self._reactions)
             if reaction is None:
@@ -958,10 +971,14 @@ class FrameBuilder:
                     for c in head.children
                 )
             )
+            # The sentence that tells a happening best stands for it: its own date and place
+            # count, and a mention that refers back ("the double bombing") never beats the
+            # one it refers to.
             mention.quality = (
                 mention.confidence
                 + 0.1 * (mention.date.source == "text")
                 + 0.1 * any(p[0].text == (location.text if location else None) for p in places)
+                - 0.5 * mention.anaphoric
             )
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)

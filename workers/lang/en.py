@@ -78,6 +78,7 @@ CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 # "attacks in recent years", "over the past decade".
 CAMPAIGN_SPANS = frozenset({"week", "month", "year", "decade"})
 SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
+COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 VERBAL_MODIFIERS = frozenset({"verbal", "rhetorical"})  # "a verbal assault": words, not violence
 # Governors that put what they govern ahead of the report ("is set to begin", "planned to
 # march", "due to start").

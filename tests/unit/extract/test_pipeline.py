@@ -591,3 +591,45 @@ def test_attacks_in_words_and_deaths_in_accidents_are_no_attacks(extractor: Extr
 def test_a_campaign_word_that_names_a_happening_is_still_one(extractor: Extractor) -> None:
     assert ("protest", "demonstration") in kinds(extractor, "Thousands of protesters marched in Hong Kong on Sunday.")
     assert ("attack", "bombing") in kinds(extractor, "Two bombings killed 20 people in Baghdad on Monday.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Twin bombings yesterday struck the cathedral in Jolo, killing 20 people. The governor said only "
+        "one group appeared capable of the double bombing.",
+        "Two car bombings struck government offices in Baghdad on Sunday, killing 132 people. A clerk was a "
+        "witness to one of the bombings.",
+    ],
+)
+def test_a_happening_is_evidenced_by_the_sentence_that_tells_it_not_one_referring_back(
+    extractor: Extractor, body: str
+) -> None:
+    events = [e for e in extractor.extract(article(body)) if e.type == "attack"]
+    assert len(events) == 1
+    assert body[events[0].evidence.start : events[0].evidence.end] == body.split(". ")[0] + "."
+
+
+@pytest.mark.parametrize(
+    ("body", "subtype"),
+    [
+        ("Hundreds died in a failed coup in the country in 2015.", "military_operation"),
+        ("The army overthrew the elected government on Tuesday.", "military_operation"),
+        ("Syrian army troops entered the town of Tell Tamer yesterday.", "deployment"),
+        ("Israeli troops remained on alert in the West Bank today.", "deployment"),
+    ],
+)
+def test_operations_told_without_an_operation_word(extractor: Extractor, body: str, subtype: str) -> None:
+    assert ("operation", subtype) in kinds(extractor, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Signing the striker was a major coup for the club.",
+        "The minister entered the room to applause from the troops' families.",
+        "Residents were placed on alert as the storm approached.",
+    ],
+)
+def test_coups_entries_and_alerts_outside_armed_action_are_no_operations(extractor: Extractor, body: str) -> None:
+    assert "operation" not in {t for t, _ in kinds(extractor, body)}
