@@ -633,3 +633,14 @@ def test_operations_told_without_an_operation_word(extractor: Extractor, body: s
 )
 def test_coups_entries_and_alerts_outside_armed_action_are_no_operations(extractor: Extractor, body: str) -> None:
     assert "operation" not in {t for t, _ in kinds(extractor, body)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Under Secretary of State James Glassman refused to comment on the raid on Tuesday.",
+        "The interior minister declined to elaborate on the arrests.",
+    ],
+)
+def test_refusing_to_comment_is_no_statement(extractor: Extractor, body: str) -> None:
+    assert "statement" not in {t for t, _ in kinds(extractor, body)}
