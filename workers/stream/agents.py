@@ -45,6 +45,10 @@ EVENTS = "eventwire_events_total"
 REPLACED = "eventwire_extract_processes_replaced_total"
 OUTPUT_REFUSED = "output_refused"
 EXTRACT_BATCH = 16  # articles per extraction call; larger batches parse faster but hold the partition longer
+# Seconds the extract agent waits for a batch to fill once an article is in. Under a full
+# load batches fill at once; below it this wait is added to every article's latency (0.2 s
+# gave p99 586-631 ms at half the maximum load, 0.05 s gave 193-267 ms, no lower maximum).
+EXTRACT_WAIT = 0.05
 RETRY_FIRST, RETRY_MAX = 0.1, 5.0  # seconds between attempts of a send that failed for a passing reason
 FINGERPRINT = "eventwire-fingerprint"  # the header of an ingested article that holds its dedup entry
 
@@ -223,5 +227,5 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
 
     @w.app.agent(w.unique, name="extract")
     async def extract(stream):
-        async for events in stream.take_events(EXTRACT_BATCH, within=0.2):
+        async for events in stream.take_events(EXTRACT_BATCH, within=EXTRACT_WAIT):
             await finish(extract_batch(events))
