@@ -1251,6 +1251,26 @@ def _not_spoken(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[s
     return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and c.lower_ == "what" for c in head.children)
 
 
+@requirement("not_munition")
+def _not_munition(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # the noun names a weapon ("found a bomb", "the other type of bomb"), not a bomb going
+    # off ("a bomb exploded", "killed by a bomb"); the verb is always a happening
+    if not _is_nominal(head):
+        return True
+    governor = head.head
+    if head.dep_ in ("dobj", "nsubjpass") and governor.lemma_.lower() in en.MUNITION_VERBS:
+        return False
+    if head.dep_ != "pobj":
+        return True
+    # "a cache of bombs", "carried as a bomb"
+    return not (
+        governor.lower_ == "of"
+        and governor.head.lemma_.lower() in en.MUNITION_NOUNS
+        or governor.lower_ == "as"
+        and governor.head.lemma_.lower() in en.MUNITION_VERBS
+    )
+
+
 @requirement("judicial_subject")
 def _judicial_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "the court ruled that ...", "Judge Ito ruled"; not "the Taliban ruled Afghanistan"

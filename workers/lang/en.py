@@ -78,6 +78,13 @@ CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 # "attacks in recent years", "over the past decade".
 CAMPAIGN_SPANS = frozenset({"week", "month", "year", "decade"})
 SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
+# A bomb named as a weapon, not one going off: "found a bomb", "made a bomb", "the other
+# type of bomb". Using one is an attack ("used barrel bombs on the town").
+MUNITION_VERBS = frozenset(
+    "make build manufacture develop produce possess carry stockpile store supply sell buy test ban"
+    " find discover seize recover".split()
+)
+MUNITION_NOUNS = frozenset("type kind stockpile cache supply sale shipment production".split())
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 VERBAL_MODIFIERS = frozenset({"verbal", "rhetorical"})  # "a verbal assault": words, not violence
 # Governors that put what they govern ahead of the report ("is set to begin", "planned to

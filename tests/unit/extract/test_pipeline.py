@@ -620,3 +620,17 @@ def test_a_happening_is_evidenced_by_the_sentence_that_tells_it_not_one_referrin
 )
 def test_refusing_to_comment_is_no_statement(extractor: Extractor, body: str) -> None:
     assert "statement" not in {t for t, _ in kinds(extractor, body)}
+
+
+@pytest.mark.parametrize(
+    ("body", "attack"),
+    [
+        ("Police found a bomb under a car in Belfast on Monday.", False),
+        ("Officers seized 40 bombs and two rifles in a raid on a flat in Derry on Tuesday.", False),
+        ("He was convicted of making a bomb in his kitchen in 2019.", False),
+        ("A bomb exploded outside a bank in Belfast on Monday, injuring two people.", True),
+        ("The army used barrel bombs on the town on Sunday.", True),
+    ],
+)
+def test_a_bomb_found_made_or_seized_is_no_attack(extractor: Extractor, body: str, attack: bool) -> None:
+    assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
