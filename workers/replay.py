@@ -147,6 +147,8 @@ class Replay:
         self.group = group or f"{settings.app_id}-replay-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
         if self.group == settings.app_id:
             raise ReplayError("a replay must not use the live worker's consumer group")
+        if until is not None and until <= since:
+            raise ReplayError(f"the window ends ({until.isoformat()}) before it starts ({since.isoformat()})")
         k, n = part
         if not 1 <= k <= n:
             raise ReplayError(f"part {k}/{n}: k must be between 1 and n")

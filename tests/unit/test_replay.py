@@ -33,6 +33,13 @@ def test_the_parts_of_one_window_share_its_group():
     assert len(groups) == 1
 
 
+def test_a_window_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ReplayError, match="ends .* before it starts"):
+        Replay(Settings.from_env(), since=UNTIL, until=SINCE)
+    with pytest.raises(ReplayError, match="before it starts"):
+        Replay(Settings.from_env(), since=SINCE, until=SINCE)
+
+
 def test_a_replay_in_parts_needs_an_end_and_a_valid_part():
     settings = Settings.from_env()
     with pytest.raises(ReplayError, match="--to"):
