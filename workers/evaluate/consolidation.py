@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -220,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = ConsolidationConfig()
     if args.split:
+        if not args.texts.exists():
+            print(
+                f"no article texts at {args.texts} (rebuild them with scripts/realnews.py, or give --texts); "
+                "nothing to evaluate",
+                file=sys.stderr,
+            )
+            return 0
         records = read_documents(Path(args.path), args.texts, args.split)
         results = {f"documents ({args.split})": document_pairs(records, Extractor(), config)}
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import orjson
 import pytest
@@ -20,6 +21,7 @@ from workers.consolidate import (
 )
 from workers.consolidate.cluster import cluster_id_for
 from workers.consolidate.match import date_interval
+from workers.evaluate.consolidation import main as evaluation_main
 from workers.records import Actor, Event, EventDate, EventLocation, Span, parse_timestamp
 from workers.schemas import validator
 
@@ -457,3 +459,11 @@ def test_consolidate_file_writes_the_final_version_of_every_cluster(tmp_path):
 def test_config_rejects_a_horizon_of_nothing():
     with pytest.raises(ValueError):
         ConsolidationConfig(lateness_days=0)
+
+
+def test_the_real_news_evaluation_without_its_texts_skips_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = "eval/consolidation-realnews.jsonl"
+    assert evaluation_main([gold, "--split", "dev", "--texts", str(tmp_path / "absent.jsonl")]) == 0
+    assert "nothing to evaluate" in capsys.readouterr().err
