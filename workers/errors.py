@@ -69,7 +69,8 @@ def fail(
 ) -> DeadLetter:
     """The dead letter for one record that failed in `stage`, logged once and counted once
     (`count` receives the dead-letter code)."""
-    log.warning("%s: %s on %s[%s]@%s: %s", stage, code, meta.topic, meta.partition, meta.offset, message)
+    where = meta.topic if meta.partition is None else f"{meta.topic}[{meta.partition}]@{meta.offset}"
+    log.warning("%s: %s on %s: %s", stage, code, where, message)
     if count is not None:
         count(code)
     return dead_letter(payload, meta, code, message, max_bytes, stage=stage)

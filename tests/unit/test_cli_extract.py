@@ -37,7 +37,8 @@ def test_an_article_that_never_finishes_is_a_dead_letter_and_the_rest_are_extrac
     assert (letter["error"], letter["stage"], letter["offset"]) == ("processing_timeout", "extract", 2)
     assert "line 3, article a2" in letter["message"] and "3 s" in letter["message"]
     assert orjson.loads(base64.b64decode(letter["payload_b64"]))["id"] == "a2"
-    assert "1 of 5 records failed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "4 articles extracted" in err and "1 of 5 records failed" in err
 
 
 def test_invalid_records_are_dead_letters_with_their_line_and_an_old_file_is_replaced(

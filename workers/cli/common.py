@@ -141,9 +141,11 @@ class DeadLetters:
             else:
                 yield where, outcome
 
-    def add(self, where: str, letter: Any) -> None:
+    def add(self, where: str, letter: Any, *, logged: bool = False) -> None:
+        """Keep `letter`; say it on stderr unless `errors.fail` has logged it already."""
         self.letters.append(letter.to_dict())
-        tqdm.write(f"{where}: {letter.error}: {letter.message}", file=sys.stderr)
+        if not logged:
+            tqdm.write(f"{where}: {letter.error}: {letter.message}", file=sys.stderr)
 
     def finish(self) -> int:
         """Write the file, say how many records failed; the exit code (3 when any failed)."""

@@ -48,8 +48,8 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
         def rows() -> Iterator[dict[str, Any]]:
             nonlocal n_articles
             for article, outcome in progress(pool.imap(articles()), "extract", count_records(path)):
-                n_articles += 1
                 where = places.popleft()
+                n_articles += not isinstance(outcome, Failure)
                 if isinstance(outcome, Failure):
                     file, _, line = where.rpartition(":")
                     meta = RecordMeta(topic=file or where, offset=int(line) - 1 if line.isdigit() else None)
@@ -60,9 +60,10 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
                             meta,
                             orjson.dumps(article.to_dict()),
                             outcome.error,
-                            f"line {line}, article {article.id}: {outcome.message}",
+                            f"{f'line {line}, ' if line.isdigit() else ''}article {article.id}: {outcome.message}",
                             max_bytes=settings.max_article_bytes,
                         ),
+                        logged=True,
                     )
                 elif args.annotations:
                     yield outcome.to_dict()
