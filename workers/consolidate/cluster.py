@@ -355,6 +355,7 @@ class Update:
 
     cluster_id: str
     records: list[ConsolidatedEvent | RetiredCluster]
+    again: bool = False  # a re-delivered event: its cluster's current record, unchanged
 
     @property
     def cluster(self) -> ConsolidatedEvent | None:
@@ -512,7 +513,7 @@ class Consolidator:
         known = self._head_of.get(event.event_id)
         if known is not None:
             cluster = self._clusters[known]
-            return Update(cluster.cluster_id, [cluster.record(self.config.max_actors)])
+            return Update(cluster.cluster_id, [cluster.record(self.config.max_actors)], again=True)
         report = Report.of(event, self.config.report_lag_days)
         if report.interval[1] < self.cutoff_day():
             return None

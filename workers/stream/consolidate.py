@@ -66,7 +66,6 @@ class TableBackedConsolidator(TableMirror):
 def register_consolidation(w: Wiring, metrics: Metrics, guarded: Guard) -> None:
     """Attach the consolidate agent and the cluster table to the app in `w`. A record that is
     not an event becomes a dead letter of stage "consolidate" (`guarded`)."""
-    metrics.describe(CONSOLIDATED, "events consolidated, by outcome: new cluster, update, late or invalid")
     metrics.describe(MERGED, "cluster ids retired because their first report now belongs to another cluster")
     # Raw bytes: a retired id's tombstone must be a null value, which the orjson codec would encode.
     output = w.app.topic(w.names.consolidated, key_type=bytes, value_type=bytes, value_serializer="raw")
@@ -89,7 +88,8 @@ def register_consolidation(w: Wiring, metrics: Metrics, guarded: Guard) -> None:
                     metrics.inc(CONSOLIDATED, "outcome", "late")
                     return
                 own = update.cluster
-                metrics.inc(CONSOLIDATED, "outcome", "new" if own is not None and own.num_events == 1 else "update")
+                outcome = "again" if update.again else "new" if own is not None and own.num_events == 1 else "update"
+                metrics.inc(CONSOLIDATED, "outcome", outcome)
                 for record in update.records:
                     key = record.cluster_id.encode()
                     await deliver(output, key, record.to_json())

@@ -23,7 +23,7 @@ ARTICLES = "eventwire_articles_total"
 EVENTS = "eventwire_events_total"
 CONSOLIDATED = "eventwire_consolidated_total"
 REPLACED = "eventwire_extract_processes_replaced_total"
-CONSOLIDATION_OUTCOMES = ("new", "update", "late", "invalid")
+CONSOLIDATION_OUTCOMES = ("new", "update", "again", "late", "invalid")
 
 
 def worker_counters() -> dict[str, tuple[str, str, tuple[str, ...]]]:
@@ -37,7 +37,8 @@ def worker_counters() -> dict[str, tuple[str, str, tuple[str, ...]]]:
         ),
         EVENTS: ("events published, by type", "type", event_types()),
         CONSOLIDATED: (
-            "events consolidated, by outcome: new cluster, update, late or invalid",
+            "events consolidated, by outcome: new cluster, update, again (a re-delivered event; its cluster is"
+            " sent again unchanged), late or invalid",
             "outcome",
             CONSOLIDATION_OUTCOMES,
         ),

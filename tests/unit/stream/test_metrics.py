@@ -23,7 +23,7 @@ def test_every_counter_is_there_at_zero_before_the_first_record():
     expected = {f'{ARTICLES}{{outcome="dlq:{code}"}}' for code in codes}
     expected |= {f'{ARTICLES}{{outcome="{kind}"}}' for kind in ("unique", "update", "replay", "duplicate")}
     expected |= {f'{EVENTS}{{type="{t}"}}' for t in event_types()}
-    expected |= {f'{CONSOLIDATED}{{outcome="{o}"}}' for o in ("new", "update", "late", "invalid")}
+    expected |= {f'{CONSOLIDATED}{{outcome="{o}"}}' for o in ("new", "update", "again", "late", "invalid")}
     expected |= {REPLACED}
     assert set(shown) == expected
     assert set(shown.values()) == {0}
