@@ -49,7 +49,6 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
             nonlocal n_articles
             for article, outcome in progress(pool.imap(articles()), "extract", count_records(path)):
                 where = places.popleft()
-                n_articles += not isinstance(outcome, Failure)
                 if isinstance(outcome, Failure):
                     file, _, line = where.rpartition(":")
                     meta = RecordMeta(topic=file or where, offset=int(line) - 1 if line.isdigit() else None)
@@ -65,7 +64,9 @@ def cmd_extract(args: argparse.Namespace, factory: Callable[[], Any] | None = No
                         ),
                         logged=True,
                     )
-                elif args.annotations:
+                    continue
+                n_articles += 1
+                if args.annotations:
                     yield outcome.to_dict()
                 else:
                     yield from (event.to_dict() for event in outcome.events)

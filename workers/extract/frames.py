@@ -440,8 +440,8 @@ class FrameBuilder:
             return True
         if any(c.dep_ == "amod" and c.lower_ in en.VERBAL_MODIFIERS for c in head.children):
             return True
-        if head.i + 1 < len(head.doc) and head.doc[head.i + 1].lower_ == "what":
-            return True  # "attacked what he called ...": a free relative is a view, not a body
+        if _takes_a_view(head):
+            return True
         return any(self._words_of(t, 2) & self._abstract_targets for t in self._targets(head))
 
     # ---- assertion -----------------------------------------------------------------------
@@ -1244,11 +1244,18 @@ def _intransitive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set
     return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
 
 
+def _takes_a_view(verb: Token) -> bool:
+    """Whether a verb's object is a free relative ("attacked what he considered errors",
+    "protesting what they called bad faith"): a view is said about, not fought or marched
+    against. The parser often hangs the "what" below the clause, so it is the next word."""
+    return verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "what"
+
+
 @requirement("not_spoken")
 def _not_spoken(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "'I did nothing,' protested the accused", "protesting what they called bad faith":
     # said, not demonstrated
-    return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and c.lower_ == "what" for c in head.children)
+    return not (_takes_a_view(head) or any(c.dep_ == "ccomp" for c in head.children))
 
 
 @requirement("not_munition")

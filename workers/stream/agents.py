@@ -35,14 +35,12 @@ from workers.extract.pool import PROCESSING_ERROR, ExtractionPool, Failure
 from workers.ingest.validate import RecordMeta, validate
 from workers.records import Article, DeadLetter
 from workers.stream.app import Wiring
-from workers.stream.metrics import Metrics
+from workers.stream.metrics import ARTICLES as OUTCOMES  # the counter names and help live there
+from workers.stream.metrics import EVENTS, REPLACED, Metrics
 from workers.stream.state import TableBackedIndex
 
 log = logging.getLogger("eventwire.agents")
 
-OUTCOMES = "eventwire_articles_total"
-EVENTS = "eventwire_events_total"
-REPLACED = "eventwire_extract_processes_replaced_total"
 OUTPUT_REFUSED = "output_refused"
 EXTRACT_BATCH = 16  # articles per extraction call; larger batches parse faster but hold the partition longer
 # Seconds the extract agent waits for a batch to fill once an article is in. Under a full
@@ -147,10 +145,6 @@ class Guard:
 
 def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: Guard) -> None:
     """Attach the agents to the app in `w`; `pool` should be started already."""
-    metrics.describe(OUTCOMES, "articles by outcome: unique, update, replay, duplicate or dlq:<error code>")
-    metrics.describe(EVENTS, "events published, by type")
-    metrics.describe(REPLACED, "extraction processes replaced after running past the time budget or dying")
-
     config = DedupConfig.from_settings(w.settings)
     fingerprinter = Fingerprinter(config)
 

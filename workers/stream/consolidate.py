@@ -32,10 +32,9 @@ from workers.consolidate import ConsolidationConfig, Consolidator, RetiredCluste
 from workers.records import Event
 from workers.stream.agents import Guard, deliver, finish
 from workers.stream.app import Wiring
-from workers.stream.metrics import Metrics
+from workers.stream.metrics import CONSOLIDATED, Metrics
 from workers.stream.state import TableMirror
 
-CONSOLIDATED = "eventwire_consolidated_total"
 MERGED = "eventwire_clusters_merged_total"
 
 

@@ -220,8 +220,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self._unprocessed[tp] = min(self._unprocessed.get(tp, offset), offset)
 
     async def _read_unprocessed_again(self) -> None:
-        """Guard 6: seek each partition back to the first record a stream skipped, unless a
-        seek since then moved it back to or before that record already."""
+        """Guards 6 and 7: seek each partition back to the first record that passed
+        unprocessed, unless a seek since then moved it back to or before that record already."""
         unprocessed, self._unprocessed = self._unprocessed, {}
         assigned = self.assignment()
         for tp, offset in unprocessed.items():
