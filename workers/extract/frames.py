@@ -745,22 +745,31 @@ class FrameBuilder:
         return out
 
     def _date(
-        self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]], art: ArticleFrame
+        self,
+        n: int,
+        heads: list[tuple[Token, bool]],
+        dates: list[tuple[TimeExpression, SpacySpan]],
+        art: ArticleFrame,
+        anaphoric: bool,
     ) -> EventDate:
         """The date expression governing trigger `n`; events (not statements) may share the
         date of another event of their sentence ("clashed on Monday, and dozens were arrested").
         An undated event a statement reacts to is no later than the reaction: when the reaction
         is dated to a day before publication ("on Wednesday condemned the car bombing", a story
         filed on Thursday), the fallback is that day, still with source `published_at` (no date
-        of its own in the text: the day or shortly before it).
+        of its own in the text: the day or shortly before it). So is a mention that refers back
+        ("charged the suspect in the shooting, they said Sunday"): the report is later news of a
+        happening told before, and the report's date only bounds it.
 
         A happening the text does not tell as ahead (`_told_ahead`) never starts after the
         publication day: a date read forward ("shot dead on March 4" in a December story, "a
         bomb set off Wednesday") takes its latest reading on or before publication, and one
         that names a later time itself ("March 4, 2027", "tomorrow") is not its date."""
-        te = self._own_date(n, heads, dates)
+        te, bound = self._own_date(n, heads, dates), None
         if te is None and not heads[n][1]:
-            te = self._shared_date(n, heads, dates)
+            te, reported = self._shared_date(n, heads, dates)
+            if reported and anaphoric:
+                te, bound = None, te
         if (
             te is not None
             and interval(te.value)[0] > date.fromisoformat(art.published_day)
@@ -771,9 +780,9 @@ class FrameBuilder:
             day = art.published_day
             reaction = None if heads[n][1] else _reaction_to(heads[n][0], self._statements, self._reactions)
             if reaction is not None:
-                said = self._own_date(reaction, heads, dates)
-                if said is not None and said.precision == "day" and said.value < day:
-                    day = said.value
+                bound = self._own_date(reaction, heads, dates)
+            if bound is not None and bound.precision == "day" and bound.value < day:
+                day = bound.value
             return EventDate(day, "day", None, "published_at")
         return EventDate(event_value(te.value), te.precision, te.text, "text")
 
@@ -818,11 +827,11 @@ class FrameBuilder:
 
     def _shared_date(
         self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]]
-    ) -> TimeExpression | None:
+    ) -> tuple[TimeExpression | None, bool]:
         """For an event without a date of its own: another event's date, else the report's
-        date ("police said Thursday they had arrested"), the nearest bound the sentence gives.
-        An event a statement reacts to ("on Wednesday condemned the car bombing") never takes
-        the reaction's own date, only another date the statement owns."""
+        date ("police said Thursday they had arrested"), the nearest bound the sentence gives
+        (then also True). An event a statement reacts to ("on Wednesday condemned the car
+        bombing") never takes the reaction's own date, only another date the statement owns."""
         head = heads[n][0]
         # another event's date, unless it only dates that event's noun ("last month's coup")
         owned = [
@@ -830,16 +839,17 @@ class FrameBuilder:
             for te, sp in dates
             if (o := self._owner(sp, heads)) >= 0 and not heads[o][1] and not _dates_a_noun(sp)
         ]
+        reported = False
         if not owned:
             reaction = _reaction_to(head, self._statements, self._reactions)
             if reaction is None:
-                owned = dates
+                owned, reported = dates, True
             else:
                 own = self._own_date(reaction, heads, dates)
                 owned = [(te, sp) for te, sp in dates if self._owner(sp, heads) == reaction and te is not own]
         if not owned:
-            return None
-        return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
+            return None, False
+        return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0], reported
 
     def _location(
         self,
@@ -950,6 +960,14 @@ class FrameBuilder:
                 c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons for c in head.children
             ):
                 subtype = "shelling"  # "fired mortars", "fired artillery shells"
+            anaphoric = (
+                _is_nominal(head)
+                and head.is_lower
+                and any(
+                    c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
+                    for c in head.children
+                )
+            )
             mention = Mention(
                 entry.type,
                 subtype,
@@ -958,18 +976,11 @@ class FrameBuilder:
                 (base, base + len(text)),
                 actors,
                 location,
-                self._date(n, heads, dates, art),
+                self._date(n, heads, dates, art, anaphoric),
                 confidence,
                 heading,
+                anaphoric,
                 lemmas={entry.lemma},
-            )
-            mention.anaphoric = (
-                _is_nominal(head)
-                and head.is_lower
-                and any(
-                    c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
-                    for c in head.children
-                )
             )
             # The sentence that tells a happening best stands for it: its own date and place
             # count, and a mention that refers back ("the double bombing") never beats the

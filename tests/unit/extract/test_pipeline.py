@@ -634,3 +634,22 @@ def test_refusing_to_comment_is_no_statement(extractor: Extractor, body: str) ->
 )
 def test_a_bomb_found_made_or_seized_is_no_attack(extractor: Extractor, body: str, attack: bool) -> None:
     assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Prosecutors charged the suspect in the shooting with murder, they said on Monday.",
+        "A report by the consulate said on Tuesday that three of its nationals died in the attack.",
+    ],
+)
+def test_later_news_of_a_happening_told_before_does_not_redate_it(extractor: Extractor, later: str) -> None:
+    body = "A gunman shot dead 22 people at a supermarket in El Paso, Texas, on Saturday. " + later
+    events = [e for e in extractor.extract(article(body, "2019-08-08T12:00:00Z")) if e.type == "attack"]
+    assert [(e.date.value, e.date.source) for e in events] == [("2019-08-03", "text")]
+
+
+def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Extractor) -> None:
+    body = "Police said on Thursday that the bombing killed five people in Quetta."
+    (event,) = [e for e in extractor.extract(article(body, "2019-08-10T12:00:00Z")) if e.type == "attack"]
+    assert (event.date.value, event.date.source) == ("2019-08-08", "published_at")
