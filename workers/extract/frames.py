@@ -867,6 +867,13 @@ class FrameBuilder:
             root = span.root
             governed = root.dep_ == "pobj" and root.head.lower_ in en.LOCATIVE_PREPS
             in_subtree = _governs(head, root)
+            if (
+                governed
+                and root.head.lower_ in en.GOAL_PREPS
+                and root.head.head.i != head.i
+                and not _governs(root.head.head, head)
+            ):
+                continue  # "began at the airport as the president was heading to Uganda": his way, not the shelling's place
             if entry.type == "statement":
                 if not (governed and root.head.lower_ in en.STATEMENT_LOCATIVE_PREPS and root.head.head == head):
                     continue

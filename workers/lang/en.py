@@ -116,6 +116,7 @@ LOCATIVE_PREPS = frozenset(
     }
 )
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
+GOAL_PREPS = frozenset({"to", "toward", "towards"})  # where someone or something goes
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
 TEMPORAL_PREPS = frozenset(

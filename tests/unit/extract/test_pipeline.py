@@ -653,3 +653,16 @@ def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Ext
     body = "Police said on Thursday that the bombing killed five people in Quetta."
     (event,) = [e for e in extractor.extract(article(body, "2019-08-10T12:00:00Z")) if e.type == "attack"]
     assert (event.date.value, event.date.source) == ("2019-08-08", "published_at")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Witnesses said the shelling began on Thursday at the airport in Mogadishu, as the president was heading "
+        "to Uganda for a summit.",
+        "Gunmen opened fire on a bus in Mogadishu on Monday as it was travelling to Baidoa.",
+    ],
+)
+def test_where_someone_else_was_going_is_not_where_it_happened(extractor: Extractor, body: str) -> None:
+    (event,) = [e for e in extractor.extract(article(body)) if e.type == "attack"]
+    assert event.location is not None and event.location.name == "Mogadishu"
