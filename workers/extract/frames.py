@@ -197,6 +197,24 @@ def _background(head: Token) -> bool:
     )
 
 
+def _kind_of_activity(head: Token) -> bool:
+    """Whether an event word names a kind of activity, not a happening: a gerund or a bare
+    noun (no determiner, possessor or number) as the object of a reason or purpose "for"
+    ("used for attacks on other countries", "crimes for firing rockets") or of a means "by"
+    ("clearing buildings by shooting all within"). A passive's agent ("marked by protests")
+    is a happening."""
+    bare = (
+        head.dep_ == "pcomp"
+        and head.tag_ == "VBG"
+        or (
+            head.dep_ == "pobj"
+            and head.tag_ in ("NN", "NNS", "VBG")
+            and not any(c.dep_ in ("det", "poss", "nummod") for c in head.children)
+        )
+    )
+    return bare and head.head.dep_ == "prep" and head.head.lower_ in en.ACTIVITY_PREPS
+
+
 def _dates_a_noun(span: SpacySpan) -> bool:
     """Whether a date expression dates the noun it modifies ("last month's coup"), rather
     than being a time of the sentence ("in the week of March 4" is still one)."""
@@ -523,7 +541,11 @@ class FrameBuilder:
             )
         ):
             return NOT_ASSERTED  # "1,000 have been arrested since the protests began": a running total
-        if entry.type != "statement" and not heading and _is_nominal(head) and _background(head):
+        if (
+            entry.type != "statement"
+            and not heading
+            and (_is_nominal(head) and _background(head) or _kind_of_activity(head))
+        ):
             return NOT_ASSERTED
         if entry.type != "statement" and not heading:
             if head.tag_ == "NNS" and not any(

@@ -117,6 +117,7 @@ LOCATIVE_PREPS = frozenset(
 )
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 GOAL_PREPS = frozenset({"to", "toward", "towards"})  # where someone or something goes
+ACTIVITY_PREPS = frozenset({"for", "by"})  # "jailed for protesting", "by shooting": a kind of activity
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
 TEMPORAL_PREPS = frozenset(

@@ -666,3 +666,19 @@ def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Ext
 def test_where_someone_else_was_going_is_not_where_it_happened(extractor: Extractor, body: str) -> None:
     (event,) = [e for e in extractor.extract(article(body)) if e.type == "attack"]
     assert event.location is not None and event.location.name == "Mogadishu"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("The minister said Iraq objects to its land being used for attacks on other countries.", None),
+        ("The report discussed crimes by the militia for firing rockets into towns in the north.", None),
+        ("The officer advocated clearing the buildings by shooting everyone inside without warning.", None),
+        ("The president's speech in New York on Monday was marked by protests.", "protest"),
+    ],
+)
+def test_a_kind_of_activity_named_as_reason_or_means_is_no_happening(
+    extractor: Extractor, body: str, kind: str | None
+) -> None:
+    found = {t for t, _ in kinds(extractor, body)} - {"statement"}
+    assert found == ({kind} if kind else set())
