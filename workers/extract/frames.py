@@ -197,6 +197,19 @@ def _background(head: Token) -> bool:
     )
 
 
+def _clause_verb(tok: Token) -> Token:
+    """The verb of the clause a noun belongs to ("launched ... attacks", "has been home to
+    protests"), or the noun itself when none is near."""
+    up = tok
+    for _ in range(4):
+        if up.head.i == up.i:
+            break
+        up = up.head
+        if _is_verbal(up):
+            return up
+    return tok
+
+
 def _kind_of_activity(head: Token) -> bool:
     """Whether an event word names a kind of activity, not a happening: a gerund or a bare
     noun (no determiner, possessor or number) as the object of a reason or purpose "for"
@@ -529,18 +542,21 @@ class FrameBuilder:
             and not any(c.dep_ in ("det", "poss") for c in head.children)
         ):
             return NOT_ASSERTED  # "remain in detention", "in operation since 1970", "resigned in protest"
-        if (
-            entry.type != "statement"
-            and any(c.dep_ == "aux" and c.lemma_ == "have" for c in chain[0].children)
+        # "1,000 have been arrested since the protests began", "have launched 20 attacks since
+        # August", "has been home to protests since June": a running total, not a happening
+        tallied = [head, _clause_verb(head)] if head.tag_ == "NNS" else [head]
+        if entry.type != "statement" and any(
+            any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
             and any(
                 c.dep_ == "prep"
                 and c.lower_ == "since"
                 or c.dep_ == "advcl"
                 and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children)
-                for c in head.children
+                for c in tok.children
             )
+            for tok in tallied
         ):
-            return NOT_ASSERTED  # "1,000 have been arrested since the protests began": a running total
+            return NOT_ASSERTED
         if (
             entry.type != "statement"
             and not heading

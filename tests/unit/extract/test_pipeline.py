@@ -682,3 +682,27 @@ def test_a_kind_of_activity_named_as_reason_or_means_is_no_happening(
 ) -> None:
     found = {t for t, _ in kinds(extractor, body)} - {"statement"}
     assert found == ({kind} if kind else set())
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("US drones have launched more than 20 missile attacks in the tribal areas since August.", None),
+        ("The city has been home to violent pro-democracy protests since June of this year.", None),
+        ("Drones launched two missile attacks on a compound in the tribal areas on Sunday.", "attack"),
+    ],
+)
+def test_a_running_tally_since_a_time_is_no_happening(extractor: Extractor, body: str, kind: str | None) -> None:
+    assert {t for t, _ in kinds(extractor, body)} == ({kind} if kind else set())
+
+
+@pytest.mark.parametrize(
+    ("body", "attack"),
+    [
+        ("The appeals court on Friday struck down the state's ban on protests near funerals.", False),
+        ("The judge's ruling struck down an award of $5 million to the family.", False),
+        ("Gunmen struck a police station in Quetta on Friday, killing four officers.", True),
+    ],
+)
+def test_a_court_striking_down_a_law_is_no_attack(extractor: Extractor, body: str, attack: bool) -> None:
+    assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
