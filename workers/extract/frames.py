@@ -575,6 +575,8 @@ class FrameBuilder:
             )
             if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
                 factor *= 0.6  # "militants fight in Syria", "the army conducts raids": habitual
+        if entry.type == "statement" and head.dep_ == "acl" and head.tag_ == "VBN":
+            return NOT_ASSERTED  # "extradite people accused of crimes": describes the people
         if heading:
             factor *= 0.9
         return factor

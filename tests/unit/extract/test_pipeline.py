@@ -706,3 +706,14 @@ def test_a_running_tally_since_a_time_is_no_happening(extractor: Extractor, body
 )
 def test_a_court_striking_down_a_law_is_no_attack(extractor: Extractor, body: str, attack: bool) -> None:
     assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The bill would allow the government to extradite people accused of crimes to the mainland.",
+        "Last month the United States expelled 35 Russian diplomats accused of espionage.",
+    ],
+)
+def test_a_participle_describing_people_is_no_statement(extractor: Extractor, body: str) -> None:
+    assert "statement" not in {t for t, _ in kinds(extractor, body)}
