@@ -175,10 +175,15 @@ def _background(head: Token) -> bool:
     """Whether an event noun names the span of time or the campaign a sentence is set in,
     not a happening of its own: "in the sixteen weeks of protests", "since the protests
     began in June", "since the height of sectarian fighting", "a number of bombings in
-    recent years". The happenings of such a campaign are told where they happen."""
+    recent years", "as the second anniversary of his abduction nears". The happenings of
+    such a campaign are told where they happen."""
     tok, passed = head, [head]
     for _ in range(6):  # up the "of"/"since" phrases and to the verb the noun is subject of
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in en.CAMPAIGN_SPANS:
+        if (
+            tok.dep_ == "pobj"
+            and tok.head.lower_ == "of"
+            and tok.head.head.lemma_.lower() in en.CAMPAIGN_SPANS | en.COMMEMORATIONS
+        ):
             return True
         if (
             tok.dep_ == "pobj"
@@ -195,6 +200,20 @@ def _background(head: Token) -> bool:
     return head.tag_ == "NNS" and any(
         g.lemma_.lower() in en.CAMPAIGN_SPANS and any(m.lower_ in en.SPAN_MODIFIERS for m in g.children) for g in spans
     )
+
+
+def _sought(head: Token) -> bool:
+    """Whether an event noun is what a reward is offered for, not a happening: "a reward for
+    information leading to the arrest of those responsible", "a bounty for his capture"."""
+    tok = head
+    for _ in range(6):
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        lemma = tok.lemma_.lower()
+        if lemma in en.REWARDS or lemma == "lead" and tok.head.lemma_.lower() in en.SOUGHT_INFORMATION:
+            return True
+    return False
 
 
 def _clause_verb(tok: Token) -> Token:
@@ -560,7 +579,7 @@ class FrameBuilder:
         if (
             entry.type != "statement"
             and not heading
-            and (_is_nominal(head) and _background(head) or _kind_of_activity(head))
+            and (_is_nominal(head) and (_background(head) or _sought(head)) or _kind_of_activity(head))
         ):
             return NOT_ASSERTED
         if entry.type != "statement" and not heading:

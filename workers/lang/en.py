@@ -77,6 +77,11 @@ CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 # Spans of time that measure a campaign rather than date a happening: "weeks of protests",
 # "attacks in recent years", "over the past decade".
 CAMPAIGN_SPANS = frozenset({"week", "month", "year", "decade"})
+COMMEMORATIONS = frozenset({"anniversary", "commemoration", "remembrance"})  # "the anniversary of his abduction"
+# What a reward is offered for has not happened: "a reward for information leading to the
+# arrest", "a bounty for his capture".
+REWARDS = frozenset({"reward", "bounty"})
+SOUGHT_INFORMATION = frozenset({"information", "tip", "tips"})
 SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
 # A bomb named as a weapon, not one going off: "found a bomb", "made a bomb", "the other
 # type of bomb". Using one is an attack ("used barrel bombs on the town").

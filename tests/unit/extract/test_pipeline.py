@@ -717,3 +717,23 @@ def test_a_court_striking_down_a_law_is_no_attack(extractor: Extractor, body: st
 )
 def test_a_participle_describing_people_is_no_statement(extractor: Extractor, body: str) -> None:
     assert "statement" not in {t for t, _ in kinds(extractor, body)}
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            "The Justice Department is offering a $500,000 reward for information leading to the arrest and "
+            "conviction of those responsible.",
+            None,
+        ),
+        ("The government offered a bounty for the capture of the rebel commander.", None),
+        ("Britain pressed to resolve the case as the second anniversary of his abduction nears.", None),
+        ("A clash on Monday led to the arrest of 12 protesters in Nairobi.", "arrest"),
+    ],
+)
+def test_what_a_reward_is_for_or_an_anniversary_marks_is_no_happening(
+    extractor: Extractor, body: str, kind: str | None
+) -> None:
+    found = {t for t, _ in kinds(extractor, body)} - {"statement", "operation"}
+    assert found == ({kind} if kind else set())
