@@ -54,8 +54,8 @@ OBJECTS = frozenset({"dobj", "attr", "oprd"})
 EMBEDDING_DEPS = frozenset(
     {"xcomp", "ccomp", "advcl", "dobj", "acomp", "pcomp", "nsubjpass", "attr", "conj", "amod", "compound"}
 )
-# A date hanging off a noun this way modifies that noun ("last month's coup") ...
-NOUN_MODIFIER_DEPS = frozenset({"poss", "nmod"})
+# A date hanging off a noun this way modifies that noun ("last month's coup", "the 1996 bombing") ...
+NOUN_MODIFIER_DEPS = frozenset({"poss", "nmod", "nummod", "compound", "amod"})
 # ... unless the noun is itself a time, after one of en.TEMPORAL_PREPS ("after Sunday's vote").
 NOT_ASSERTED = 0.0
 MIN_CONFIDENCE = 0.4
@@ -892,17 +892,16 @@ class FrameBuilder:
         (then also True). An event a statement reacts to ("on Wednesday condemned the car
         bombing") never takes the reaction's own date, only another date the statement owns."""
         head = heads[n][0]
-        # another event's date, unless it only dates that event's noun ("last month's coup")
-        owned = [
-            (te, sp)
-            for te, sp in dates
-            if (o := self._owner(sp, heads)) >= 0 and not heads[o][1] and not _dates_a_noun(sp)
-        ]
+        # Not a date that only dates another noun ("protests against last month's coup",
+        # "charged in the 1996 bombing"), unless this event lies within that noun's phrase:
+        # "the November 1995 assassination of Rabin at a peace rally" dates the rally too.
+        shared = [(te, sp) for te, sp in dates if not _dates_a_noun(sp) or _governs(sp.root.head, head)]
+        owned = [(te, sp) for te, sp in shared if (o := self._owner(sp, heads)) >= 0 and not heads[o][1]]
         reported = False
         if not owned:
             reaction = _reaction_to(head, self._statements, self._reactions)
             if reaction is None:
-                owned, reported = dates, True
+                owned, reported = shared, True
             else:
                 own = self._own_date(reaction, heads, dates)
                 owned = [(te, sp) for te, sp in dates if self._owner(sp, heads) == reaction and te is not own]

@@ -737,3 +737,16 @@ def test_what_a_reward_is_for_or_an_anniversary_marks_is_no_happening(
 ) -> None:
     found = {t for t, _ in kinds(extractor, body)} - {"statement", "operation"}
     assert found == ({kind} if kind else set())
+
+
+def test_a_date_inside_another_events_name_dates_that_event_only(extractor: Extractor) -> None:
+    body = "He is also charged in three Atlanta attacks, including the 1996 Olympic bombing."
+    dates = {e.type: e.date.value for e in extractor.extract(article(body, "1999-05-07T12:00:00Z"))}
+    assert dates["arrest"] != "1996"
+    body = "A man from Georgia was charged with the 1996 Olympic bombing, the police said."
+    (arrest,) = [e for e in extractor.extract(article(body, "1999-05-07T12:00:00Z")) if e.type == "arrest"]
+    assert arrest.date.value != "1996"
+    # An event within the dated noun's phrase shares its date: the rally where the assassination was.
+    body = "Amir is serving a life sentence for the November 1995 assassination of Rabin at a Tel Aviv peace rally."
+    (rally,) = [e for e in extractor.extract(article(body, "1998-02-27T12:00:00Z")) if e.type == "protest"]
+    assert rally.date.value == "1995-11"
