@@ -1394,7 +1394,10 @@ def _military(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str
 
 @requirement("armed")
 def _armed(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-    return _military_words(b, head, span, sent_words, nations=True)
+    # "relatives fighting to keep the boy in the United States" struggle for a goal: only a
+    # military word makes that combat ("troops fought to retake the town"), not a nation
+    striving = any(c.dep_ in ("xcomp", "advcl") and any(a.tag_ == "TO" for a in c.children) for c in head.children)
+    return _military_words(b, head, span, sent_words, nations=not striving)
 
 
 @requirement("object_route")

@@ -750,3 +750,15 @@ def test_a_date_inside_another_events_name_dates_that_event_only(extractor: Extr
     body = "Amir is serving a life sentence for the November 1995 assassination of Rabin at a Tel Aviv peace rally."
     (rally,) = [e for e in extractor.extract(article(body, "1998-02-27T12:00:00Z")) if e.type == "protest"]
     assert rally.date.value == "1995-11"
+
+
+@pytest.mark.parametrize(
+    ("body", "operation"),
+    [
+        ("It was opposed by the boy's Miami relatives, who are fighting to keep him in the United States.", False),
+        ("Farmers in France are fighting to save their land from the new motorway.", False),
+        ("Government troops fought to retake the town of Kidal on Monday.", True),
+    ],
+)
+def test_striving_for_a_goal_is_no_combat_unless_forces_do_it(extractor: Extractor, body: str, operation: bool) -> None:
+    assert ("operation" in {t for t, _ in kinds(extractor, body)}) is operation
