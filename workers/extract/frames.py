@@ -825,6 +825,8 @@ class FrameBuilder:
         bomb set off Wednesday") takes its latest reading on or before publication, and one
         that names a later time itself ("March 4, 2027", "tomorrow") is not its date."""
         te, bound = self._own_date(n, heads, dates), None
+        if te is not None and anaphoric and self._time_of_another_verb(heads[n][0], te, dates):
+            te, bound = None, te
         if te is None and not heads[n][1]:
             te, reported = self._shared_date(n, heads, dates)
             if reported and anaphoric:
@@ -844,6 +846,27 @@ class FrameBuilder:
                 day = bound.value
             return EventDate(day, "day", None, "published_at")
         return EventDate(event_value(te.value), te.precision, te.text, "text")
+
+    @staticmethod
+    def _time_of_another_verb(head: Token, te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]]) -> bool:
+        """Whether a date is the time of a verb that only mentions the event noun `head`
+        inside one of its arguments ("evidence from the Nairobi bombing arrived over the
+        weekend", "finished talks that the car bombing had interrupted, on Wednesday"), not
+        the event's own: the way up from the noun to the date's verb passes another noun or
+        a relative clause. "Killed in the blast during Friday prayers" dates the blast."""
+        span = next(sp for t, sp in dates if t is te)
+        verb = span.root
+        while verb.dep_ in ("prep", "pobj", "npadvmod", "compound") and verb.head.i != verb.i:
+            verb = verb.head
+        tok, nested = head, False
+        for _ in range(8):
+            if tok.head.i == tok.i:
+                return False
+            nested = nested or tok.dep_ in ("relcl", "acl") or tok is not head and _is_nominal(tok)
+            tok = tok.head
+            if tok.i == verb.i:
+                return nested
+        return False
 
     def _told_ahead(self, head: Token) -> bool:
         """Whether the text puts the happening after its report: a future modal or "going
@@ -896,7 +919,7 @@ class FrameBuilder:
         # "charged in the 1996 bombing"), unless this event lies within that noun's phrase:
         # "the November 1995 assassination of Rabin at a peace rally" dates the rally too.
         shared = [(te, sp) for te, sp in dates if not _dates_a_noun(sp) or _governs(sp.root.head, head)]
-        owned = [(te, sp) for te, sp in shared if (o := self._owner(sp, heads)) >= 0 and not heads[o][1]]
+        owned = [(te, sp) for te, sp in shared if (o := self._owner(sp, heads)) not in (-1, n) and not heads[o][1]]
         reported = False
         if not owned:
             reaction = _reaction_to(head, self._statements, self._reactions)

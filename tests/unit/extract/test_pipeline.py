@@ -762,3 +762,17 @@ def test_a_date_inside_another_events_name_dates_that_event_only(extractor: Extr
 )
 def test_striving_for_a_goal_is_no_combat_unless_forces_do_it(extractor: Extractor, body: str, operation: bool) -> None:
     assert ("operation" in {t for t, _ in kinds(extractor, body)}) is operation
+
+
+def test_the_time_of_another_verb_does_not_date_an_event_it_mentions(extractor: Extractor) -> None:
+    body = (
+        "A truck bomb exploded outside the embassy in Nairobi on August 7, killing 213 people. "
+        "The first batch of evidence from the Nairobi bombing arrived over the weekend at a laboratory in "
+        "Washington, officials said on Monday."
+    )
+    events = [e for e in extractor.extract(article(body, "1998-08-17T12:00:00Z")) if e.type == "attack"]
+    assert [e.date.value for e in events] == ["1998-08-07"]
+    # The verb of the event's own toll still dates it.
+    body = "An official said on Sunday that 27 people were killed in the blast at a mosque during Friday prayers."
+    (event,) = [e for e in extractor.extract(article(body, "2018-11-26T15:00:00Z")) if e.type == "attack"]
+    assert event.date.value == "2018-11-23"
