@@ -364,6 +364,8 @@ class FrameBuilder:
         self._reporting = lexicon.reporting_lemmas()
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
+        self._business_facts = lexicon.words("business_facts")
+        self._state_actors = self._political - lexicon.words("corporate_titles")
         self._affiliation_nouns = lexicon.words("affiliation_nouns")
         self._judicial = lexicon.words("judicial")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
@@ -646,6 +648,17 @@ class FrameBuilder:
         reported (the sentence without the speaker)."""
         speaker = {w.lower() for a in actors if a.role == "source" for w in _NAME_WORD.findall(a.text)}
         return any(t.lower_ in self._incident_facts and t.lower_ not in speaker for t in head.sent)
+
+    def _business_report(self, head: Token, sources: list[Actor]) -> bool:
+        """Whether a plain report tells a company's affairs ("Coda's president said the loan
+        carries an interest rate of prime plus one", "a spokesman said herbicide sales rose"):
+        a word of `business_facts` in what is reported, and a speaker that is no state: no
+        country, and no political word beyond the titles companies share (president,
+        spokesman, official ...)."""
+        speaker = {w.lower() for a in sources for w in _NAME_WORD.findall(a.text)}
+        if any(a.kind == "country" or a.country_code for a in sources) or speaker & self._state_actors:
+            return False
+        return any(t.pos_ == "NOUN" and t.lower_ in self._business_facts and t.lower_ not in speaker for t in head.sent)
 
     # ---- actors --------------------------------------------------------------------------
 
@@ -1123,7 +1136,7 @@ class FrameBuilder:
                     not any(self._political_source(a, art) for a in sources)
                     or m.subtype == "statement"
                     and m.lemma in self._reporting
-                    and self._incident_report(h, m.actors)
+                    and (self._incident_report(h, m.actors) or self._business_report(h, sources))
                 ):
                     continue
             kept.append((m, h))

@@ -776,3 +776,17 @@ def test_the_time_of_another_verb_does_not_date_an_event_it_mentions(extractor: 
     body = "An official said on Sunday that 27 people were killed in the blast at a mosque during Friday prayers."
     (event,) = [e for e in extractor.extract(article(body, "2018-11-26T15:00:00Z")) if e.type == "attack"]
     assert event.date.value == "2018-11-23"
+
+
+@pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ("Ted Eubank, Coda's president, said the loan carries an interest rate of prime plus one point.", False),
+        ("A company spokesman said it was possible, but unlikely, that the plant might never be built.", False),
+        ("Crane Co. said it holds an 8.9% stake in Milton Roy Corp. and may seek control of the company.", False),
+        ("The finance minister said the sale of state companies would continue next year.", True),
+        ("The president of Ghana said the company must pay its taxes.", True),
+    ],
+)
+def test_a_company_reporting_its_business_makes_no_statement(extractor: Extractor, body: str, statement: bool) -> None:
+    assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
