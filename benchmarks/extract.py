@@ -18,7 +18,9 @@ recombined, no two of them near copies) and real news (TempEval-3 training bodie
 
 Reported per mode: articles/s on the wall clock, and articles per CPU-second (this process
 and its extraction processes for a, b, b2; the worker and its extraction processes for c),
-which the other jobs on a shared machine disturb less; then the ratios to a and c/b.
+which the other jobs on a shared machine disturb less; then the ratios to a and c/b. The CPU
+per article is also split, run by run, into the process's own (this one; the worker) and
+its extraction processes', which says whether c/b is lost beside the NLP or in it.
 Accuracy on the dev sets with and without sentence selection comes from
 `workers.evaluate.events`.
 """
@@ -60,15 +62,19 @@ EVAL_FILES = (REPO / "eval" / "devset.jsonl", REPO / "eval" / "heldout.jsonl")
 
 def timed(count: int, run: Callable[[], Any]) -> dict[str, float]:
     """Articles per wall second and per CPU second (this process and its extraction
-    processes) of `run()` over `count` articles."""
+    processes) of `run()` over `count` articles, and the CPU milliseconds per article of this
+    process alone."""
     me = os.getpid()
-    wall, cpu = time.perf_counter(), cpu_seconds(me)
+    wall, cpu, own = time.perf_counter(), cpu_seconds(me), cpu_seconds(me, descendants_too=False)
     run()
     wall, cpu = time.perf_counter() - wall, cpu_seconds(me) - cpu
+    own = cpu_seconds(me, descendants_too=False) - own
     return {
         "articles_per_s": round(count / wall, 2),
         "articles_per_cpu_s": round(count / max(cpu, 1e-9), 2),
         "seconds": round(wall, 2),
+        "own_cpu_ms": round(1000 * own / count, 1),
+        "cpu_ms": round(1000 * cpu / count, 1),
     }
 
 
@@ -87,6 +93,9 @@ def best(runs: list[dict[str, float]]) -> dict[str, Any]:
         "articles_per_s": max(r["articles_per_s"] for r in runs),
         "articles_per_cpu_s": max(r["articles_per_cpu_s"] for r in runs),
         "runs": [r["articles_per_s"] for r in runs],
+        # per run: CPU ms per article of the process that runs the mode (this one, or the
+        # worker) and of its extraction processes
+        "cpu_ms_own_extraction": [(r["own_cpu_ms"], round(r["cpu_ms"] - r["own_cpu_ms"], 1)) for r in runs],
     }
 
 
@@ -120,8 +129,11 @@ def accuracy() -> dict[str, dict[str, Any]]:
 def print_modes(title: str, modes: dict[str, dict[str, Any]], labels: dict[str, str]) -> None:
     print(f"\n{title}")
     print_table(
-        ["mode", "articles/s (wall)", "articles/CPU-s", "wall runs"],
-        [(labels[m], r["articles_per_s"], r["articles_per_cpu_s"], r["runs"]) for m, r in modes.items()],
+        ["mode", "articles/s (wall)", "articles/CPU-s", "wall runs", "CPU ms/article: own, extraction processes"],
+        [
+            (labels[m], r["articles_per_s"], r["articles_per_cpu_s"], r["runs"], r["cpu_ms_own_extraction"])
+            for m, r in modes.items()
+        ],
     )
     print("ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios(modes).items()))
 
@@ -152,7 +164,12 @@ def measure(
         runs["b2"].append(offline(pools["b2"], articles))
         stream = stream_run(deployment, corpus, expected)
         runs["c"].append(
-            {"articles_per_s": stream["articles_per_s"], "articles_per_cpu_s": stream["articles_per_worker_cpu_s"]}
+            {
+                "articles_per_s": stream["articles_per_s"],
+                "articles_per_cpu_s": stream["articles_per_worker_cpu_s"],
+                "own_cpu_ms": round(1000 * stream["worker_own_cpu_s"] / len(corpus), 1),
+                "cpu_ms": round(1000 * stream["worker_cpu_s"] / len(corpus), 1),
+            }
         )
     return {m: best(r) for m, r in runs.items()}
 

@@ -213,10 +213,12 @@ def descendants(pid: int) -> set[int]:
     return tree
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, descendants_too: bool = True) -> float:
     """User + system CPU seconds used so far by process `pid` and every live descendant (a
     worker's or `eventwire extract`'s extraction processes), plus the children they reaped
-    (a replaced extraction process), from /proc."""
+    (a replaced extraction process), from /proc. With `descendants_too` False: `pid`'s own."""
+    if not descendants_too:
+        return sum(int(v) for v in _stat(pid)[11:13]) / os.sysconf("SC_CLK_TCK")
     ticks = 0
     for member in descendants(pid):
         try:
@@ -408,9 +410,9 @@ class Deployment:
         self.publish(records)
         self.collect(expected, timeout)
 
-    def worker_cpu(self) -> list[float]:
-        """CPU seconds used so far by each worker."""
-        return [cpu_seconds(w.pid) for w in self.workers]
+    def worker_cpu(self, descendants_too: bool = True) -> list[float]:
+        """CPU seconds used so far by each worker (with its extraction processes unless told)."""
+        return [cpu_seconds(w.pid, descendants_too) for w in self.workers]
 
     def close(self, failed: bool = False) -> None:
         """Stop every worker, delete this deployment's topics; keep the logs after a failure."""
@@ -442,16 +444,18 @@ def stream_run(
     The same records may run again (dedup lets a replay through to be re-extracted): only
     events written after the call count. Throughput is articles over (last event
     timestamp - first article timestamp); latency
-    of an event is its record timestamp minus its article's; worker CPU seconds and the
-    machine's busy cores are read from /proc over the run.
+    of an event is its record timestamp minus its article's; worker CPU seconds (with and
+    without their extraction processes) and the machine's busy cores are read from /proc over
+    the run.
     """
     ids = {r["id"] for r in records}
     expected = {event_id: article_id for event_id, article_id in expected.items() if article_id in ids}
     since = deployment.event_offsets()
-    cpu0, (busy0, total0) = deployment.worker_cpu(), machine_cpu()
+    cpu0, own0, (busy0, total0) = deployment.worker_cpu(), deployment.worker_cpu(False), machine_cpu()
     sent = deployment.publish(records, rate)
     got = deployment.collect(expected, timeout, since)
     each = [round(after - before, 2) for after, before in zip(deployment.worker_cpu(), cpu0)]
+    own = sum(deployment.worker_cpu(False)) - sum(own0)
     cpu, (busy1, total1) = sum(each), machine_cpu()
     first, last = min(sent.values()), max(ts for ts, _ in got.values())
     seconds = (last - first) / 1000
@@ -463,6 +467,7 @@ def stream_run(
         "articles_per_s": round(len(records) / seconds, 2),
         "worker_cpu_s": round(cpu, 2),
         "worker_cpu_s_each": each,
+        "worker_own_cpu_s": round(own, 2),  # the worker processes alone, without their extraction processes
         "articles_per_worker_cpu_s": round(len(records) / cpu, 2),
         # Cores busy on the whole machine (workers, broker, this process and everybody
         # else's jobs) over the run, read up to the end of collecting.

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.records                  # 80 generated articles
     .venv/bin/python -m benchmarks.records --articles 300 --profile /tmp/worker.txt   # py-spy installed
+    .venv/bin/python -m benchmarks.records --tempeval 120 --profile /tmp/worker.txt   # real news instead
 
 A fresh deployment with one worker is warmed up; then the end offset of every topic of the
 deployment (its own topics and the app's changelog topics) is read before and after a run
@@ -11,12 +12,13 @@ reads are the growth of the topics the worker consumes, counted once per reader 
 agents' topics, found from the group's committed offsets, and `events` once more for the
 HTTP feed's own consumer). With
 `--profile`, py-spy (a dev tool, `pip install py-spy`) samples the worker process and its
-extraction processes during the run and writes the top functions by own time.
+extraction processes during the run and writes the top functions by own time, per process.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import time
@@ -25,7 +27,17 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 
-from benchmarks.harness import MACHINE_NOTE, Deployment, expected_events, make_corpus, print_table, stream_run, warm_set
+from benchmarks.harness import (
+    MACHINE_NOTE,
+    Deployment,
+    expected_events,
+    make_corpus,
+    print_table,
+    stream_run,
+    tempeval_records,
+    unique_records,
+    warm_set,
+)
 from workers.clients import admin, client_kwargs
 from workers.extract.pipeline import Extractor
 
@@ -84,7 +96,7 @@ def start_profile(pid: int, raw: Path) -> subprocess.Popen:
             str(pid),
             "--subprocesses",
             "--rate",
-            "50",
+            "100",
             "--format",
             "raw",
             "--output",
@@ -96,15 +108,25 @@ def start_profile(pid: int, raw: Path) -> subprocess.Popen:
     )
 
 
+PROCESS_FRAME = re.compile(r"process \d+:")  # py-spy's frame for a process (not a function named process)
+
+
 def summarise(raw: Path, out: Path, top: int = 40) -> None:
-    """The functions with most own samples (leaf frames), per process, from py-spy's raw output."""
-    own: Counter[str] = Counter()
+    """The functions with most own samples (leaf frames) in each process, from py-spy's raw
+    output (with --subprocesses a stack opens with the process and every parent of it)."""
+    own: dict[str, Counter[str]] = {}
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        own[f"{frames[0]} :: {frames[-1]}"] += int(count)
-    total = sum(own.values()) or 1
-    out.write_text("".join(f"{n / total:6.1%}  {name}\n" for name, n in own.most_common(top)))
+        here = max(i for i, frame in enumerate(frames) if PROCESS_FRAME.match(frame))
+        own.setdefault(frames[here][:100], Counter())[frames[-1]] += int(count)
+    total = sum(sum(c.values()) for c in own.values()) or 1
+    lines = []
+    for process, counts in sorted(own.items(), key=lambda item: -sum(item[1].values())):
+        samples = sum(counts.values())
+        lines.append(f"{samples / total:6.1%}  {process} ({samples} samples; below: share of this process)\n")
+        lines.extend(f"  {n / samples:6.1%}  {name}\n" for name, n in counts.most_common(top))
+    out.write_text("".join(lines))
     print(f"profile ({total} samples) written to {out}")
 
 
@@ -112,11 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.records", description=__doc__.split("\n")[0])
     p.add_argument("--articles", type=int, default=80)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--tempeval", type=int, default=0, help="run this many TempEval-3 real news articles instead")
     p.add_argument("--profile", metavar="PATH", help="write a py-spy summary of the worker under load to PATH")
     args = p.parse_args(argv)
     print(MACHINE_NOTE)
     extractor = Extractor()
-    corpus = make_corpus(args.articles, args.seed)
+    corpus = unique_records(tempeval_records(args.tempeval)) if args.tempeval else make_corpus(args.articles, args.seed)
     expected = expected_events(extractor, corpus)
     with Deployment() as d:
         d.start_workers(1)
@@ -135,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\n{len(corpus)} articles, {len(expected)} events: {run['articles_per_s']} articles/s, "
             f"{run['articles_per_worker_cpu_s']} per worker CPU-s, {run['machine_busy_cores']} cores busy"
+        )
+        print(
+            f"CPU ms per article: worker process {1000 * run['worker_own_cpu_s'] / len(corpus):.1f}, "
+            f"extraction processes {1000 * (run['worker_cpu_s'] - run['worker_own_cpu_s']) / len(corpus):.1f}"
         )
         print_table(["topic", "records written", "records read"], rows)
         writes, read = sum(grown.values()), sum(reads.values())
