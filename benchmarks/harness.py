@@ -245,14 +245,17 @@ def rss_mb(pid: int) -> float:
 
 
 class WorkerProcess:
-    """One `eventwire worker` subprocess, its own process group, logging to a file."""
+    """One `eventwire worker` subprocess (or `command`, a worker assembled otherwise), its own
+    process group, logging to a file."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, command: Sequence[str] = ("-m", "workers.cli", "worker")
+    ) -> None:
         self.log = log
         self._log_start = log.stat().st_size if log.exists() else 0  # a restarted worker appends
         with open(log, "ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "workers.cli", "worker", "--loglevel", "info"],
+                [sys.executable, *command, "--loglevel", "info"],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -287,8 +290,12 @@ class WorkerProcess:
 class Deployment:
     """A fresh topic prefix and consumer group on the shared broker, with its worker processes."""
 
-    def __init__(self, partitions: int = 4, keep_logs: bool = False) -> None:
+    def __init__(
+        self, partitions: int = 4, keep_logs: bool = False, command: Sequence[str] = ("-m", "workers.cli", "worker")
+    ) -> None:
+        """`command`: the arguments of `python` that run a worker."""
         tag = uuid.uuid4().hex[:8]
+        self.command = command
         self.prefix = f"bench{tag}."
         self.settings = Settings.from_env(
             topic_prefix=self.prefix, partitions=partitions, app_id=f"eventwire-bench-{tag}"
@@ -326,7 +333,7 @@ class Deployment:
                 "EVENTWIRE_WEB_PORT": str(_free_port()),
                 "EVENTWIRE_DATA_DIR": str(self.tmp / f"data-{n}"),
             }
-            self.workers.append(WorkerProcess(env, self.tmp / f"worker-{n}.log"))
+            self.workers.append(WorkerProcess(env, self.tmp / f"worker-{n}.log", self.command))
         deadline = time.monotonic() + timeout
         for worker in self.workers[-count:] if count else []:
             worker.wait_ready(deadline)
