@@ -790,3 +790,18 @@ def test_the_time_of_another_verb_does_not_date_an_event_it_mentions(extractor: 
 )
 def test_a_company_reporting_its_business_makes_no_statement(extractor: Extractor, body: str, statement: bool) -> None:
     assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Beijing sent a note of protest to Tokyo on Monday.", {("statement", "condemnation")}),
+        ("Lawyers for the family sent letters of protest to the Attorney General on Monday.", set()),
+        ("Elian has been the subject of an international custody battle in Florida.", set()),
+        ("The same battle cry was chanted in Havana on Monday.", set()),
+    ],
+)
+def test_written_protests_custody_battles_and_battle_cries(
+    extractor: Extractor, body: str, expected: set[tuple[str, str]]
+) -> None:
+    assert set(kinds(extractor, body)) == expected
