@@ -1419,8 +1419,13 @@ def _military_words(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
     own = Counter(t.lower_ for t in span)
     if any(b._sent_counts[w] > own[w] for w in sent_words & b._military):
         return True
-    # "fighting between Azerbaijanis and Armenians": nations fight too
-    return nations and any(t.ent_type_ in ("NORP", "GPE") for t in head.sent)
+    # "fighting between Azerbaijanis and Armenians", "buildings destroyed during combat
+    # activities in Palmyra, Syria": nations fight too, when they are in the clause of the
+    # fighting (not "the battle of Elian has been won, Castro said as he spoke in Havana")
+    clause = head if _is_verbal(head) else _clause_verb(head)
+    return nations and any(
+        t.ent_type_ in ("NORP", "GPE") and (_governs(clause, t) or t.head.i == clause.i) for t in head.sent
+    )
 
 
 @requirement("military")
@@ -1432,7 +1437,9 @@ def _military(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str
 def _armed(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "relatives fighting to keep the boy in the United States" struggle for a goal: only a
     # military word makes that combat ("troops fought to retake the town"), not a nation
-    striving = any(c.dep_ in ("xcomp", "advcl") and any(a.tag_ == "TO" for a in c.children) for c in head.children)
+    striving = any(
+        c.dep_ in ("xcomp", "advcl", "acl") and any(a.tag_ == "TO" for a in c.children) for c in head.children
+    )
     return _military_words(b, head, span, sent_words, nations=not striving)
 
 

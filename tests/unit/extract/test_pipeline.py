@@ -805,3 +805,19 @@ def test_written_protests_custody_battles_and_battle_cries(
     extractor: Extractor, body: str, expected: set[tuple[str, str]]
 ) -> None:
     assert set(kinds(extractor, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "operation"),
+    [
+        ("The battle of Elian has been won in legal terms, Castro said as he ended his speech in Havana.", False),
+        ("Cuba's government continued its battle to secure the boy's return from the United States.", False),
+        ("The boy's relatives in Miami are fighting for permanent custody.", False),
+        ("Fighting between Azerbaijanis and Armenians broke out near the border on Monday.", True),
+        ("Buildings were destroyed during combat activities in the old town of Palmyra, Syria.", True),
+    ],
+)
+def test_nations_make_a_fight_combat_only_when_they_are_in_its_clause(
+    extractor: Extractor, body: str, operation: bool
+) -> None:
+    assert ("operation" in {t for t, _ in kinds(extractor, body)}) is operation
