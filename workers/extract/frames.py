@@ -1352,7 +1352,10 @@ def _not_state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: 
 @requirement("intransitive")
 def _intransitive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # An object after a comma is an apposition the parser hung on the verb
-    # ("demonstrated in the city, the largest turnout this year"), not its object.
+    # ("demonstrated in the city, the largest turnout this year"), not its object. A passive
+    # has its object as subject, or as the noun it describes ("the applications demonstrated").
+    if head.dep_ == "acl" and head.tag_ in ("VBN", "VBD") or any(c.dep_ in PASSIVE_SUBJECTS for c in head.children):
+        return False
     return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
 
 

@@ -821,3 +821,21 @@ def test_nations_make_a_fight_combat_only_when_they_are_in_its_clause(
     extractor: Extractor, body: str, operation: bool
 ) -> None:
     assert ("operation" in {t for t, _ in kinds(extractor, body)}) is operation
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Her suspected H5N1 infection killed her on January 17.", None),
+        ("To date, the illness has killed more than 100 people in the province.", None),
+        ("The deadly disease has struck in Ituri district, in the north of Congo.", None),
+        ("The Standard & Poor's 500 Index struck a ten-month high on Tuesday.", None),
+        ("Among the applications demonstrated were the game Spore and an instant messenger.", None),
+        ("Gunmen killed 11 people near the town of Isiolo on Monday.", "attack"),
+        ("Thousands of people demonstrating in the streets of Cairo on Friday demanded his resignation.", "protest"),
+    ],
+)
+def test_illness_markets_and_product_demonstrations_are_no_events(
+    extractor: Extractor, body: str, kind: str | None
+) -> None:
+    assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
