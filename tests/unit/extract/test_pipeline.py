@@ -839,3 +839,15 @@ def test_illness_markets_and_product_demonstrations_are_no_events(
     extractor: Extractor, body: str, kind: str | None
 ) -> None:
     assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
+
+
+@pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ("Hong Kong's Health Secretary said on Friday that positive tests for H5N1 were found in a bird.", False),
+        ("The governor said the village of Kampungu has been quarantined.", False),
+        ("The health minister said the government would ban poultry imports from China.", True),
+    ],
+)
+def test_officials_reporting_test_results_make_no_statement(extractor: Extractor, body: str, statement: bool) -> None:
+    assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
