@@ -216,6 +216,18 @@ def _sought(head: Token) -> bool:
     return False
 
 
+def _speaker_words(sources: Iterable[Actor]) -> set[str]:
+    return {w.lower() for a in sources for w in _NAME_WORD.findall(a.text)}
+
+
+def _reports_a_word(head: Token, sources: Iterable[Actor], words: frozenset[str], nouns_only: bool = False) -> bool:
+    """Whether the sentence of a report holds one of `words` outside its speakers' own words."""
+    speaker = _speaker_words(sources)
+    return any(
+        t.lower_ in words and t.lower_ not in speaker and (not nouns_only or t.pos_ == "NOUN") for t in head.sent
+    )
+
+
 def _clause_verb(tok: Token) -> Token:
     """The verb of the clause a noun belongs to ("launched ... attacks", "has been home to
     protests"), or the noun itself when none is near."""
@@ -642,23 +654,21 @@ class FrameBuilder:
         """Whether a word is a political title, office or institution (a plural too: "senators")."""
         return any(w in self._political or w.endswith("s") and w[:-1] in self._political for w in map(str.lower, words))
 
-    def _incident_report(self, head: Token, actors: list[Actor]) -> bool:
+    def _incident_report(self, head: Token, sources: list[Actor]) -> bool:
         """Whether a plain report tells the facts of an incident ("officials said three
         people died", "police said the man was 45"): a word of `incident_facts` in what is
         reported (the sentence without the speaker)."""
-        speaker = {w.lower() for a in actors if a.role == "source" for w in _NAME_WORD.findall(a.text)}
-        return any(t.lower_ in self._incident_facts and t.lower_ not in speaker for t in head.sent)
+        return _reports_a_word(head, sources, self._incident_facts)
 
     def _business_report(self, head: Token, sources: list[Actor]) -> bool:
         """Whether a plain report tells a company's affairs ("Coda's president said the loan
         carries an interest rate of prime plus one", "a spokesman said herbicide sales rose"):
-        a word of `business_facts` in what is reported, and a speaker that is no state: no
+        a noun of `business_facts` in what is reported, and a speaker that is no state: no
         country, and no political word beyond the titles companies share (president,
         spokesman, official ...)."""
-        speaker = {w.lower() for a in sources for w in _NAME_WORD.findall(a.text)}
-        if any(a.kind == "country" or a.country_code for a in sources) or speaker & self._state_actors:
+        if any(a.kind == "country" or a.country_code for a in sources) or _speaker_words(sources) & self._state_actors:
             return False
-        return any(t.pos_ == "NOUN" and t.lower_ in self._business_facts and t.lower_ not in speaker for t in head.sent)
+        return _reports_a_word(head, sources, self._business_facts, nouns_only=True)
 
     # ---- actors --------------------------------------------------------------------------
 
@@ -1136,7 +1146,7 @@ class FrameBuilder:
                     not any(self._political_source(a, art) for a in sources)
                     or m.subtype == "statement"
                     and m.lemma in self._reporting
-                    and (self._incident_report(h, m.actors) or self._business_report(h, sources))
+                    and (self._incident_report(h, sources) or self._business_report(h, sources))
                 ):
                     continue
             kept.append((m, h))
