@@ -432,10 +432,13 @@ class Geocoder:
                 i += 1
                 continue
             found = None
-            for n in range(min(limit, len(toks) - i), 0, -1):
+            reach = 1  # the words from i on that can belong to one name
+            while (
+                reach < limit and i + reach < len(toks) and _joinable(text, toks[i + reach - 1][1], toks[i + reach][0])
+            ):
+                reach += 1
+            for n in range(reach, 0, -1):
                 last = i + n - 1
-                if not all(_joinable(text, toks[k][1], toks[k + 1][0]) for k in range(i, last)):
-                    continue
                 if n > 1 and not text[toks[last][0]].isupper():
                     continue
                 surface = text[start : toks[last][1]]

@@ -20,11 +20,11 @@ from workers.markup import fold_markup
 
 # Horizontal white space that becomes one ordinary space (NBSP, narrow NBSP, thin and
 # other typographic spaces, tabs, ideographic space).
-_SPACES = frozenset(
-    "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000 "
-)
+_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000 "
 # Characters dropped outright: zero-width space/joiners, BOM, soft hyphen, word joiner.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACE_RUN = re.compile("[" + re.escape(_SPACES) + "]")
+_VISIBLE_RUN = re.compile("[^" + re.escape(_SPACES + _INVISIBLE) + "]+")
 
 SegmentKind = Literal["prose", "heading"]
 
@@ -53,19 +53,12 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 def _clean_line(body: str, start: int, end: int) -> list[tuple[str, int]]:
     """The characters of one line, stripped, inner space runs collapsed, with indexes."""
     chars: list[tuple[str, int]] = []
-    space_at = -1
-    for i in range(start, end):
-        ch = body[i]
-        if ch in _INVISIBLE:
-            continue
-        if ch in _SPACES:
-            if chars and space_at < 0:
-                space_at = i
-            continue
-        if space_at >= 0:
-            chars.append((" ", space_at))
-            space_at = -1
-        chars.append((ch, i))
+    last = -1
+    for run in _VISIBLE_RUN.finditer(body, start, end):
+        if last >= 0 and (gap := _SPACE_RUN.search(body, last, run.start())):
+            chars.append((" ", gap.start()))  # a space run becomes one space, at its first
+        chars.extend(zip(run.group(), range(run.start(), run.end())))
+        last = run.end()
     return chars
 
 

@@ -33,6 +33,7 @@ DATA = Path(__file__).resolve().parent / "data"
 Role = Literal["trigger", "cue"]
 
 _LAST_WORD = re.compile(r"(\w+)\s+(?:also\s+)?$")
+_WINDOW = 64  # characters before a reporting verb that can hold its pronoun speaker
 _FIRST_WORD = re.compile(r"\s+(\w+)\s*[.,;!?]")  # "..., said he." (not "said it had ...")
 
 
@@ -230,7 +231,12 @@ class Lexicon:
     def _pronoun_report(self, text: str, match: LexMatch) -> bool:
         if not all(e.subtype == "statement" and "subject" in e.requires for e in match.entries):
             return False
-        before = _LAST_WORD.search(text, 0, match.start)
+        # Searched in a window first: searched from the text's start, every reporting verb
+        # rescanned the article before it. Only a word reaching past the window needs more.
+        lo = max(0, match.start - _WINDOW)
+        before = _LAST_WORD.search(text, lo, match.start)
+        if lo and (before.start(1) == lo if before else text[lo : match.start].isspace()):
+            before = _LAST_WORD.search(text, 0, match.start)
         after = _FIRST_WORD.match(text, match.end)
         return bool(
             before and before.group(1).lower() in en.PRONOUNS or after and after.group(1).lower() in en.PRONOUNS

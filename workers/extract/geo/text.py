@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 _SPACES = re.compile(r"\s+")
@@ -18,6 +19,8 @@ _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .,'()-]*")
 
 def fold(s: str) -> str:
     """`s` without diacritics (NFKD, combining marks dropped)."""
+    if s.isascii():
+        return s
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
@@ -57,6 +60,7 @@ def same_spelling(name: str, key: str) -> bool:
     return plain == key or _romanized(plain) == _romanized(key)
 
 
+@lru_cache(maxsize=1 << 16)  # the scan looks up each capitalized word's runs again and again
 def norm(s: str) -> str:
     """The lookup key of a name: folded, case-folded, hyphens as spaces, single spaces."""
     s = fold(s.translate(_QUOTES)).casefold().replace("-", " ")
