@@ -216,6 +216,19 @@ def _sought(head: Token) -> bool:
     return False
 
 
+def _denied(head: Token) -> bool:
+    """Whether an event noun is what the text finds no sign of: "no signs of an explosion",
+    "did not find any evidence of a struggle", "there were no reports of clashes"."""
+    if not (head.dep_ == "pobj" and head.head.lower_ == "of"):
+        return False
+    noun = head.head.head
+    return noun.lemma_.lower() in en.EVIDENCE_NOUNS and (
+        any(c.lower_ == "no" and c.dep_ == "det" for c in noun.children)
+        or noun.dep_ in OBJECTS
+        and any(c.dep_ == "neg" for c in noun.head.children)
+    )
+
+
 def _speaker_words(sources: Iterable[Actor]) -> set[str]:
     return {w.lower() for a in sources for w in _NAME_WORD.findall(a.text)}
 
@@ -593,7 +606,7 @@ class FrameBuilder:
         if (
             entry.type != "statement"
             and not heading
-            and (_is_nominal(head) and (_background(head) or _sought(head)) or _kind_of_activity(head))
+            and (_is_nominal(head) and (_background(head) or _sought(head) or _denied(head)) or _kind_of_activity(head))
         ):
             return NOT_ASSERTED
         if entry.type != "statement" and not heading:

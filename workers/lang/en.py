@@ -83,6 +83,9 @@ COMMEMORATIONS = frozenset({"anniversary", "commemoration", "remembrance"})  # "
 REWARDS = frozenset({"reward", "bounty"})
 SOUGHT_INFORMATION = frozenset({"information", "tip", "tips"})
 SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
+# Nouns whose absence denies what they are of: "no signs of an explosion", "found no
+# evidence of a struggle", "there were no reports of clashes".
+EVIDENCE_NOUNS = frozenset("sign evidence indication trace hint report record suggestion".split())
 # A bomb named as a weapon, not one going off: "found a bomb", "made a bomb", "the other
 # type of bomb". Using one is an attack ("used barrel bombs on the town").
 MUNITION_VERBS = frozenset(

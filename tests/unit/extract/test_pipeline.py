@@ -851,3 +851,20 @@ def test_illness_markets_and_product_demonstrations_are_no_events(
 )
 def test_officials_reporting_test_results_make_no_statement(extractor: Extractor, body: str, statement: bool) -> None:
     assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Authorities have not named a cause for the fire, though there were no signs of an explosion.", None),
+        ("Investigators did not find any evidence of a bombing at the site.", None),
+        ("There were no reports of clashes in Kabul on Monday.", None),
+        ("The coronavirus has already killed more than 1,000 people and infected tens of thousands.", None),
+        ("Police found signs of a struggle after the bombing in Kabul on Monday.", "attack"),
+        ("Police said there were no suspects in the bombing in Kabul on Monday.", "attack"),
+    ],
+)
+def test_what_the_text_finds_no_sign_of_and_an_infection_killing_are_no_events(
+    extractor: Extractor, body: str, kind: str | None
+) -> None:
+    assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
