@@ -216,16 +216,27 @@ def _sought(head: Token) -> bool:
     return False
 
 
-def _denied(head: Token) -> bool:
-    """Whether an event noun is what the text finds no sign of: "no signs of an explosion",
-    "did not find any evidence of a struggle", "there were no reports of clashes"."""
-    if not (head.dep_ == "pobj" and head.head.lower_ == "of"):
+def _unrealized(head: Token) -> bool:
+    """Whether an event noun is named only as one that may come ("the possibility of more
+    attacks", "fears of renewed fighting", "calls for a general strike") or as one the text
+    finds no sign of ("no signs of an explosion", "did not find any evidence of a bombing")."""
+    tok = head
+    while tok.dep_ == "conj" and tok.head.i != tok.i:  # "fears of war and protests"
+        tok = tok.head
+    if tok.dep_ != "pobj" or tok.head.lower_ not in en.PROSPECT_NOUNS:
         return False
-    noun = head.head.head
-    return noun.lemma_.lower() in en.EVIDENCE_NOUNS and (
-        any(c.lower_ == "no" and c.dep_ == "det" for c in noun.children)
-        or noun.dep_ in OBJECTS
-        and any(c.dep_ == "neg" for c in noun.head.children)
+    noun = tok.head.head
+    lemma = noun.lemma_.lower()
+    if lemma in en.PROSPECT_NOUNS[tok.head.lower_]:
+        return True
+    return (
+        tok.head.lower_ == "of"
+        and lemma in en.EVIDENCE_NOUNS
+        and (
+            any(c.lower_ == "no" and c.dep_ == "det" for c in noun.children)
+            or noun.dep_ in OBJECTS
+            and any(c.dep_ == "neg" for c in noun.head.children)
+        )
     )
 
 
@@ -606,7 +617,11 @@ class FrameBuilder:
         if (
             entry.type != "statement"
             and not heading
-            and (_is_nominal(head) and (_background(head) or _sought(head) or _denied(head)) or _kind_of_activity(head))
+            and (
+                _is_nominal(head)
+                and (_background(head) or _sought(head) or _unrealized(head))
+                or _kind_of_activity(head)
+            )
         ):
             return NOT_ASSERTED
         if entry.type != "statement" and not heading:

@@ -86,6 +86,15 @@ SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
 # Nouns whose absence denies what they are of: "no signs of an explosion", "found no
 # evidence of a struggle", "there were no reports of clashes".
 EVIDENCE_NOUNS = frozenset("sign evidence indication trace hint report record suggestion".split())
+# Nouns that name a happening, after the preposition, as one that may come, not one that
+# came: "the possibility of more attacks", "fears of renewed fighting", "calls for a strike".
+PROSPECT_NOUNS = {
+    "of": frozenset(
+        "possibility prospect threat risk fear danger likelihood chance spectre specter rumour rumor warning"
+        " plan plot".split()
+    ),
+    "for": frozenset("plan preparation call appeal demand proposal".split()),
+}
 # A bomb named as a weapon, not one going off: "found a bomb", "made a bomb", "the other
 # type of bomb". Using one is an attack ("used barrel bombs on the town").
 MUNITION_VERBS = frozenset(

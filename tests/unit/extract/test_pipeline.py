@@ -868,3 +868,20 @@ def test_what_the_text_finds_no_sign_of_and_an_infection_killing_are_no_events(
     extractor: Extractor, body: str, kind: str | None
 ) -> None:
     assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Many travellers were alarmed by the possibility of more terrorist attacks in the region.", None),
+        ("The prospect of mass protests in Paris worried the government.", None),
+        ("Unions issued calls for a general strike in Paris on Monday.", None),
+        ("Residents fled amid fears of renewed fighting and protests in Aleppo on Monday.", None),
+        ("The attack in Kabul on Monday raised fears of more violence.", "attack"),
+        ("Gunmen killed three people in Kabul on Monday, raising the risk of reprisals.", "attack"),
+    ],
+)
+def test_a_happening_named_only_as_one_that_may_come_is_no_event(
+    extractor: Extractor, body: str, kind: str | None
+) -> None:
+    assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
