@@ -1075,10 +1075,11 @@ class FrameBuilder:
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
             if entry is not None:
                 root = span.root
-                if root.dep_ in ("compound", "amod") and (
+                if root.dep_ in ("compound", "amod", "nmod") and (
                     root.head.lemma_.lower() in self._modified_nonevents or root.head.lower_ in self._modified_nonevents
                 ):
-                    continue  # "attack helicopter", "fighting force", "combat troops": equipment and units
+                    # "attack helicopter", "combat troops", "bombing and evidence specialists"
+                    continue  # equipment, units and trades
                 # "combat activities": the phrase's head carries the attachments.
                 head = root.head if root.dep_ == "compound" else root
                 triggers.append((match, entry, head))

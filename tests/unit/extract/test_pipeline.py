@@ -885,3 +885,14 @@ def test_a_happening_named_only_as_one_that_may_come_is_no_event(
     extractor: Extractor, body: str, kind: str | None
 ) -> None:
     assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The FBI also dispatched dozens of agents and bombing and evidence specialists to Nairobi.",
+        "Bombing experts examined the wreckage of the bus in Kabul on Monday.",
+    ],
+)
+def test_a_trade_named_by_a_happening_is_no_event(extractor: Extractor, body: str) -> None:
+    assert {t for t, _ in kinds(extractor, body)} - {"statement"} == set()
