@@ -168,6 +168,8 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
     if tok.dep_ in ("compound", "amod", "pobj", "dobj", "nsubj", "relcl", "acl"):  # "a collision which killed"
         out.add(tok.head.lower_)
         out.add(tok.head.lemma_.lower())
+    if tok.dep_ == "compound":  # "a blast furnace outage": the other words the phrase is built of
+        out.update(c.lower_ for c in tok.head.children if c.dep_ == "compound")
     return out
 
 
@@ -218,12 +220,13 @@ def _sought(head: Token) -> bool:
 
 def _unrealized(head: Token) -> bool:
     """Whether an event noun is named only as one that may come ("the possibility of more
-    attacks", "fears of renewed fighting", "calls for a general strike") or as one the text
+    attacks", "fears of renewed fighting", "capable of deploying 300,000 troops", "calls for a
+    general strike") or as one the text
     finds no sign of ("no signs of an explosion", "did not find any evidence of a bombing")."""
     tok = head
     while tok.dep_ == "conj" and tok.head.i != tok.i:  # "fears of war and protests"
         tok = tok.head
-    if tok.dep_ != "pobj" or tok.head.lower_ not in en.PROSPECT_NOUNS:
+    if tok.dep_ not in ("pobj", "pcomp") or tok.head.lower_ not in en.PROSPECT_NOUNS:
         return False
     noun = tok.head.head
     lemma = noun.lemma_.lower()
@@ -619,7 +622,8 @@ class FrameBuilder:
             and not heading
             and (
                 _is_nominal(head)
-                and (_background(head) or _sought(head) or _unrealized(head))
+                and (_background(head) or _sought(head))
+                or _unrealized(head)
                 or _kind_of_activity(head)
             )
         ):

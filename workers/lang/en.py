@@ -87,11 +87,12 @@ SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
 # evidence of a struggle", "there were no reports of clashes".
 EVIDENCE_NOUNS = frozenset("sign evidence indication trace hint report record suggestion".split())
 # Nouns that name a happening, after the preposition, as one that may come, not one that
-# came: "the possibility of more attacks", "fears of renewed fighting", "calls for a strike".
+# came: "the possibility of more attacks", "fears of renewed fighting", "capable of deploying
+# troops", "calls for a strike".
 PROSPECT_NOUNS = {
     "of": frozenset(
         "possibility prospect threat risk fear danger likelihood chance spectre specter rumour rumor warning"
-        " plan plot".split()
+        " plan plot capable capability capacity".split()
     ),
     "for": frozenset("plan preparation call appeal demand proposal".split()),
 }

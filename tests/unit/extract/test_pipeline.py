@@ -877,6 +877,8 @@ def test_what_the_text_finds_no_sign_of_and_an_infection_killing_are_no_events(
         ("The prospect of mass protests in Paris worried the government.", None),
         ("Unions issued calls for a general strike in Paris on Monday.", None),
         ("Residents fled amid fears of renewed fighting and protests in Aleppo on Monday.", None),
+        ("Commanders have said that they were capable of deploying as many as 300,000 troops.", None),
+        ("This comes just before a scheduled protest in Paris, set to take place on February 10.", None),
         ("The attack in Kabul on Monday raised fears of more violence.", "attack"),
         ("Gunmen killed three people in Kabul on Monday, raising the risk of reprisals.", "attack"),
     ],
@@ -892,6 +894,7 @@ def test_a_happening_named_only_as_one_that_may_come_is_no_event(
     [
         "The FBI also dispatched dozens of agents and bombing and evidence specialists to Nairobi.",
         "Bombing experts examined the wreckage of the bus in Kabul on Monday.",
+        "The figures include costs related to a blast furnace outage at the plant.",
     ],
 )
 def test_a_trade_named_by_a_happening_is_no_event(extractor: Extractor, body: str) -> None:
