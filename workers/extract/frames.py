@@ -1078,9 +1078,12 @@ class FrameBuilder:
             ):
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
             if entry is not None:
-                root = span.root
-                if root.dep_ in ("compound", "amod", "nmod") and (
-                    root.head.lemma_.lower() in self._modified_nonevents or root.head.lower_ in self._modified_nonevents
+                root = modifier = span.root
+                while modifier.dep_ == "conj" and modifier.head.i != modifier.i:  # "federal and state arrest warrants"
+                    modifier = modifier.head
+                if modifier.dep_ in ("compound", "amod", "nmod") and (
+                    modifier.head.lemma_.lower() in self._modified_nonevents
+                    or modifier.head.lower_ in self._modified_nonevents
                 ):
                     # "attack helicopter", "combat troops", "bombing and evidence specialists"
                     continue  # equipment, units and trades

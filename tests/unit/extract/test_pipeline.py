@@ -899,3 +899,16 @@ def test_a_happening_named_only_as_one_that_may_come_is_no_event(
 )
 def test_a_trade_named_by_a_happening_is_no_event(extractor: Extractor, body: str) -> None:
     assert {t for t, _ in kinds(extractor, body)} - {"statement"} == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "arrest"),
+    [
+        ("Federal and state arrest warrants were issued for James Kopp on Monday.", False),
+        ("The Security Council has charged the inspectors with verifying that Iraq has destroyed its missiles.", False),
+        ("Mr. Antar was charged last month in a civil suit filed in federal court in Newark.", False),
+        ("Police charged him with murdering two officers in Newark on Monday.", True),
+    ],
+)
+def test_a_task_a_civil_suit_or_a_warrant_is_no_arrest(extractor: Extractor, body: str, arrest: bool) -> None:
+    assert ("arrest" in {t for t, _ in kinds(extractor, body)}) is arrest
