@@ -150,6 +150,25 @@ def _is_verbal(tok: Token) -> bool:
     return tok.tag_ in VERB_TAGS or tok.pos_ in ("VERB", "AUX")
 
 
+def _inside_a_name(tok: Token) -> bool:
+    """Whether a capitalized word inside a sentence is a word of a name that it does not open
+    as the name of a happening ("Operation Euphrates Shield", "the Battle of Mosul" open one)."""
+    if not tok.is_title or tok.i == tok.sent.start:
+        return False
+    before = tok.doc[tok.i - 1]
+    if before.is_quote or before.text in (":", ";", "(", "-", "--", "\u2013", "\u2014"):
+        return False  # a quotation or a clause after a colon or a dash starts like a sentence
+    after = tok.doc[tok.i + 1 : tok.i + 3]
+    opens = len(after) > 0 and (
+        after[0].is_title
+        and after[0].pos_ == "PROPN"
+        or len(after) == 2
+        and after[0].lower_ == "of"
+        and after[1].is_title
+    )
+    return not opens
+
+
 def _is_nominal(tok: Token) -> bool:
     return tok.pos_ in ("NOUN", "PROPN") or tok.tag_.startswith("NN")
 
@@ -426,6 +445,8 @@ class FrameBuilder:
             return False  # "the ruling Democratic Rally", "Task Force Operation Inherent Resolve": a name
         if heading and head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "AUX"):
             return True
+        if _inside_a_name(head):
+            return False  # "the stock of Rally's Inc.", "Rally officials said", "a case of 'Exploding toads'"
         if entry.allows_verb and (_is_verbal(head) or (head.pos_ == "ADJ" and head.lower_.endswith("ed"))):
             return True
         return (

@@ -912,3 +912,15 @@ def test_a_trade_named_by_a_happening_is_no_event(extractor: Extractor, body: st
 )
 def test_a_task_a_civil_suit_or_a_warrant_is_no_arrest(extractor: Extractor, body: str, arrest: bool) -> None:
     assert ("arrest" in {t for t, _ in kinds(extractor, body)}) is arrest
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("A group filed to buy more than 50% of the stock of Rally's Inc., a fast-food company in Louisville.", None),
+        ("For the year ended July 2, Rally had net income of $2.4 million.", None),
+        ("Turkey launched Operation Euphrates Shield in northern Syria in August 2016.", "operation"),
+    ],
+)
+def test_a_capitalized_event_word_inside_a_name_is_no_event(extractor: Extractor, body: str, kind: str | None) -> None:
+    assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
