@@ -240,8 +240,8 @@ def _sought(head: Token) -> bool:
 def _unrealized(head: Token) -> bool:
     """Whether an event noun is named only as one that may come ("the possibility of more
     attacks", "fears of renewed fighting", "capable of deploying 300,000 troops", "calls for a
-    general strike") or as one the text
-    finds no sign of ("no signs of an explosion", "did not find any evidence of a bombing")."""
+    general strike") or as one the text finds no sign of ("no signs of an explosion", "did not
+    find any evidence of a bombing")."""
     tok = head
     while tok.dep_ == "conj" and tok.head.i != tok.i:  # "fears of war and protests"
         tok = tok.head
@@ -446,7 +446,7 @@ class FrameBuilder:
         if heading and head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "AUX"):
             return True
         if _inside_a_name(head):
-            return False  # "the stock of Rally's Inc.", "Rally officials said", "a case of 'Exploding toads'"
+            return False  # "the stock of Rally's Inc.", "for the year, Rally had net income"
         if entry.allows_verb and (_is_verbal(head) or (head.pos_ == "ADJ" and head.lower_.endswith("ed"))):
             return True
         return (
