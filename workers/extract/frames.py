@@ -694,9 +694,13 @@ class FrameBuilder:
         ("the Albanians of southern Serbia", "Bosnian Serbs"), a title, office or institution in its words
         (`political_actors`: minister, ministry, party, army, court, embassy, union...), or a
         name the article gives next to one of them."""
-        if actor.kind == "country" or actor.kind == "group" and actor.country_code:
-            return True
         words = _NAME_WORD.findall(actor.text)
+        head = words[-1].lower() if words else ""
+        # A group of a nation speaks for it ("Bosnian Serbs", "the Palestinian group"); its
+        # companies and media do not ("a German company", "a British newspaper").
+        national = actor.kind == "group" and actor.country_code and head not in self._business_facts | self._media_nouns
+        if actor.kind == "country" or national:
+            return True
         return bool(words) and (
             self._political_words(words)
             or any(w[0].isupper() and w.lower() in art.titled for w in words)

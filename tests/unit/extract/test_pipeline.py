@@ -924,3 +924,16 @@ def test_a_task_a_civil_suit_or_a_warrant_is_no_arrest(extractor: Extractor, bod
 )
 def test_a_capitalized_event_word_inside_a_name_is_no_event(extractor: Extractor, body: str, kind: str | None) -> None:
     assert {t for t, _ in kinds(extractor, body)} - {"statement"} == ({kind} if kind else set())
+
+
+@pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ("A German company said the talks with unions had failed.", False),
+        ("A British newspaper said the talks had failed.", False),
+        ("Bosnian Serbs said the talks had failed.", True),
+        ("The Palestinian group said the talks had failed.", True),
+    ],
+)
+def test_a_nations_companies_and_media_do_not_speak_for_it(extractor: Extractor, body: str, statement: bool) -> None:
+    assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
