@@ -159,14 +159,19 @@ def _inside_a_name(tok: Token) -> bool:
     if before.is_quote or before.text in (":", ";", "(", "-", "--", "\u2013", "\u2014"):
         return False  # a quotation or a clause after a colon or a dash starts like a sentence
     after = tok.doc[tok.i + 1 : tok.i + 3]
-    opens = len(after) > 0 and (
-        after[0].is_title
-        and after[0].pos_ == "PROPN"
-        or len(after) == 2
-        and after[0].lower_ == "of"
-        and after[1].is_title
-    )
-    return not opens
+    if not len(after):
+        return True
+    if after[0].is_title and after[0].pos_ == "PROPN":
+        return False  # "Operation Euphrates Shield"
+    return not (len(after) == 2 and after[0].lower_ == "of" and after[1].is_title)  # "the Battle of Mosul"
+
+
+def _first_conjunct(tok: Token) -> Token:
+    """The first of the coordinated words `tok` belongs to ("war" for "protests" in "fears
+    of war and protests"): the one whose arcs say where the coordination hangs."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
 
 
 def _is_nominal(tok: Token) -> bool:
@@ -242,9 +247,7 @@ def _unrealized(head: Token) -> bool:
     attacks", "fears of renewed fighting", "capable of deploying 300,000 troops", "calls for a
     general strike") or as one the text finds no sign of ("no signs of an explosion", "did not
     find any evidence of a bombing")."""
-    tok = head
-    while tok.dep_ == "conj" and tok.head.i != tok.i:  # "fears of war and protests"
-        tok = tok.head
+    tok = _first_conjunct(head)
     if tok.dep_ not in ("pobj", "pcomp") or tok.head.lower_ not in en.PROSPECT_NOUNS:
         return False
     noun = tok.head.head
@@ -423,6 +426,7 @@ class FrameBuilder:
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
         self._business_facts = lexicon.words("business_facts")
+        self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
         self._state_actors = self._political - lexicon.words("corporate_titles")
         self._affiliation_nouns = lexicon.words("affiliation_nouns")
         self._judicial = lexicon.words("judicial")
@@ -698,7 +702,7 @@ class FrameBuilder:
         head = words[-1].lower() if words else ""
         # A group of a nation speaks for it ("Bosnian Serbs", "the Palestinian group"); its
         # companies and media do not ("a German company", "a British newspaper").
-        national = actor.kind == "group" and actor.country_code and head not in self._business_facts | self._media_nouns
+        national = actor.kind == "group" and actor.country_code and head not in self._not_national
         if actor.kind == "country" or national:
             return True
         return bool(words) and (
@@ -1103,9 +1107,8 @@ class FrameBuilder:
             ):
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
             if entry is not None:
-                root = modifier = span.root
-                while modifier.dep_ == "conj" and modifier.head.i != modifier.i:  # "federal and state arrest warrants"
-                    modifier = modifier.head
+                root = span.root
+                modifier = _first_conjunct(root)  # "federal and state arrest warrants"
                 if modifier.dep_ in ("compound", "amod", "nmod") and (
                     modifier.head.lemma_.lower() in self._modified_nonevents
                     or modifier.head.lower_ in self._modified_nonevents

@@ -86,8 +86,8 @@ SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
 # Nouns whose absence denies what they are of: "no signs of an explosion", "found no
 # evidence of a struggle", "there were no reports of clashes".
 EVIDENCE_NOUNS = frozenset("sign evidence indication trace hint report record suggestion".split())
-# Nouns that name a happening, after the preposition, as one that may come, not one that
-# came: "the possibility of more attacks", "fears of renewed fighting", "capable of deploying
+# Words (nouns, and "capable") that name a happening, after the preposition, as one that may
+# come, not one that came: "the possibility of more attacks", "fears of renewed fighting", "capable of deploying
 # troops", "calls for a strike".
 PROSPECT_NOUNS = {
     "of": frozenset(
