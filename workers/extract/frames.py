@@ -1416,11 +1416,16 @@ def _active_or_violent_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent
 
 @requirement("not_state_agent")
 def _not_state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-    # "Serbia lodged a protest, charging its neighbour with ...": an accusation, not an arrest
+    # "Serbia lodged a protest, charging its neighbour with ...": an accusation between states,
+    # not an arrest, whether the parse shows the state accusing or the state accused
     subjects = [c for c in head.children if c.dep_ in SUBJECTS] or [
         c for c in head.head.children if c.dep_ in SUBJECTS and head.dep_ in ("advcl", "xcomp", "conj")
     ]
-    return not any(t.ent_type_ == "GPE" for t in subjects)
+    accused = [c for c in head.children if c.dep_ == "dobj"]
+    return not (
+        any(t.ent_type_ == "GPE" for t in subjects + accused)
+        or any(p.dep_ == "poss" and p.lower_ == "its" for t in accused for p in t.children)
+    )
 
 
 @requirement("intransitive")

@@ -937,3 +937,34 @@ def test_a_capitalized_event_word_inside_a_name_is_no_event(extractor: Extractor
 )
 def test_a_nations_companies_and_media_do_not_speak_for_it(extractor: Extractor, body: str, statement: bool) -> None:
     assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
+
+
+@pytest.mark.parametrize(
+    ("body", "operation"),
+    [
+        ("Army officers staged a coup in the capital on Tuesday and detained the president.", True),
+        ("Rebels overthrew the president of the republic in 1989.", True),
+        ("An Israeli incursion into the Gaza Strip left four militants dead on Monday.", True),
+        ("The merger was a marketing coup for the company.", False),
+        ("The ruling was a coup de grâce for the campaign.", False),
+    ],
+)
+def test_coups_overthrows_and_incursions_are_military_operations(
+    extractor: Extractor, body: str, operation: bool
+) -> None:
+    assert ("operation" in {t for t, _ in kinds(extractor, body)}) is operation
+
+
+@pytest.mark.parametrize(
+    ("body", "arrest"),
+    [
+        ("The driver turned himself in to police in Dayton on Friday.", True),
+        ("Two of the suspects turned themselves in at a police station on Sunday.", True),
+        ("Croatia filed a formal complaint with Hungary, charging its neighbour with arming the rebels.", False),
+        ("Prosecutors charged two men with arson on Monday.", True),
+    ],
+)
+def test_surrendering_to_police_is_an_arrest_and_charging_a_state_is_not(
+    extractor: Extractor, body: str, arrest: bool
+) -> None:
+    assert ("arrest" in {t for t, _ in kinds(extractor, body)}) is arrest
