@@ -466,11 +466,13 @@ class FrameBuilder:
     def _choose(self, match: LexMatch, span: SpacySpan, heading: bool, sent_words: set[str]) -> LexEntry | None:
         head = span.root
         near = _near_words(head, depth=3) | {t.lower_ for t in span}
+        # one word may be several entries ("bombing": the noun, and the verb "bomb"); what
+        # excludes one of them excludes the word ("water bombing", "shooting with a film crew")
+        if any(near & self.lex.exclusions.get(entry.lemma, frozenset()) for entry in match.entries):
+            return None
         best: LexEntry | None = None
         for entry in match.entries:
             if not self._fits_pos(entry, head, heading):
-                continue
-            if near & self.lex.exclusions.get(entry.lemma, frozenset()):
                 continue
             if not all(self._meets(r, head, span, sent_words) for r in entry.requires):
                 continue

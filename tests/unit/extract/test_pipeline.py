@@ -968,3 +968,19 @@ def test_surrendering_to_police_is_an_arrest_and_charging_a_state_is_not(
     extractor: Extractor, body: str, arrest: bool
 ) -> None:
     assert ("arrest" in {t for t, _ in kinds(extractor, body)}) is arrest
+
+
+@pytest.mark.parametrize(
+    ("body", "attack"),
+    [
+        ("Firefighters used water bombing from helicopters over the forest on Sunday.", False),
+        ("She spoke about the logistics of shooting with a three-person crew in the desert.", False),
+        ("A cyclist was struck by a pickup driving on the wrong side of the road in Leeds on Monday.", False),
+        ("A car bombing killed 12 people in Kabul on Monday.", True),
+        ("Gunmen shot two guards outside the bank in Lagos on Monday.", True),
+    ],
+)
+def test_a_word_another_entry_excludes_and_a_road_collision_are_no_attack(
+    extractor: Extractor, body: str, attack: bool
+) -> None:
+    assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
