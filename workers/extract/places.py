@@ -33,7 +33,7 @@ Precision semantics (`Place.precision`, also `Place.feature`):
 - admin1: a first-level division (state, province, governorate, oblast); the point is the
   middle of its towns' coordinates. A second-level division (county, district) has feature
   admin2 and precision admin1 (the records know no finer division level), its own name and point.
-- country: the point is a representative centre of the country.
+- country: the point lies within 161 km of the country's GeoNames point.
 - region: no single administrative unit: continents, curated regions ("Donbas", "Middle East"),
   directional parts ("northern Syria") and border areas ("the Turkish-Syrian border").
   `country_code` is set when the region lies in, or is attributed to, one country (for a

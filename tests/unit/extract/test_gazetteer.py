@@ -9,6 +9,7 @@ import pytest
 
 from workers.extract.geo import gazetteer as gz
 from workers.extract.geo.text import norm
+from workers.geo import distance_km
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,26 @@ def test_towns_point_at_their_admin1_and_countries_at_their_capital(gaz: gz.Gaze
     assert gaz.entries[gaz.capitals["KE"]].name == "Nairobi"
     assert gaz.entries[gaz.countries["FR"]].kind == "country"
     assert "TR" in gaz.neighbours["SY"]
+
+
+@pytest.mark.parametrize(
+    ("code", "lat", "lon"),
+    # the points GeoNames gives these countries (gold sets place a country there)
+    [
+        ("IN", 22.0, 79.0),
+        ("LY", 28.0, 17.0),
+        ("SO", 6.0, 48.0),
+        ("AU", -25.0, 135.0),
+        ("ET", 9.0, 39.5),
+        ("FR", 46.0, 2.0),
+    ],
+)
+def test_a_country_lies_within_161_km_of_its_geonames_point(
+    gaz: gz.Gazetteer, code: str, lat: float, lon: float
+) -> None:
+    country = gaz.entries[gaz.countries[code]]
+    assert country.lat is not None and country.lon is not None
+    assert distance_km((country.lat, country.lon), (lat, lon)) <= 161
 
 
 def test_curated_tables_are_read(gaz: gz.Gazetteer) -> None:

