@@ -940,22 +940,6 @@ def test_a_nations_companies_and_media_do_not_speak_for_it(extractor: Extractor,
 
 
 @pytest.mark.parametrize(
-    ("body", "operation"),
-    [
-        ("Army officers staged a coup in the capital on Tuesday and detained the president.", True),
-        ("Rebels overthrew the president of the republic in 1989.", True),
-        ("An Israeli incursion into the Gaza Strip left four militants dead on Monday.", True),
-        ("The merger was a marketing coup for the company.", False),
-        ("The ruling was a coup de grâce for the campaign.", False),
-    ],
-)
-def test_coups_overthrows_and_incursions_are_military_operations(
-    extractor: Extractor, body: str, operation: bool
-) -> None:
-    assert ("operation" in {t for t, _ in kinds(extractor, body)}) is operation
-
-
-@pytest.mark.parametrize(
     ("body", "arrest"),
     [
         ("The driver turned himself in to police in Dayton on Friday.", True),
