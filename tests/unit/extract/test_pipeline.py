@@ -968,3 +968,17 @@ def test_a_word_another_entry_excludes_and_a_road_collision_are_no_attack(
     extractor: Extractor, body: str, attack: bool
 ) -> None:
     assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
+
+
+@pytest.mark.parametrize(
+    ("body", "attack"),
+    [
+        ("In a rare escalation, police fired and landed a live round on a student in Tsuen Wan on Tuesday.", True),
+        ("Soldiers fired and landed two shells on the village of Kafr Nabl on Monday.", True),
+        ("The club fired and replaced its coach on Monday.", False),
+    ],
+)
+def test_firing_shares_the_object_of_the_verb_coordinated_after_it(
+    extractor: Extractor, body: str, attack: bool
+) -> None:
+    assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
