@@ -197,6 +197,17 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
     return out
 
 
+def _summary_plural(head: Token) -> bool:
+    """Whether a plural event noun sums up happenings told elsewhere or nowhere ("claimed
+    responsibility for both of those attacks", "all three bombings", "protection from these
+    attacks"): none is a happening of its own, and none is one of the happenings it sums."""
+    if not (_is_nominal(head) and head.tag_ == "NNS" and head.is_lower):
+        return False
+    if any(c.dep_ in ("det", "predet") and c.lower_ in en.SUMMARY_DETERMINERS for c in head.children):
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in en.SUMMARY_DETERMINERS
+
+
 def _background(head: Token) -> bool:
     """Whether an event noun names the span of time or the campaign a sentence is set in,
     not a happening of its own: "in the sixteen weeks of protests", "since the protests
@@ -652,6 +663,7 @@ class FrameBuilder:
                 and (_background(head) or _sought(head))
                 or _unrealized(head)
                 or _kind_of_activity(head)
+                or _summary_plural(head)
             )
         ):
             return NOT_ASSERTED

@@ -104,6 +104,8 @@ MUNITION_VERBS = frozenset(
 )
 MUNITION_NOUNS = frozenset("type kind stockpile cache supply sale shipment production".split())
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
+# Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")
+SUMMARY_DETERMINERS = frozenset({"these", "those", "both", "all", "each", "either"})
 VERBAL_MODIFIERS = frozenset({"verbal", "rhetorical"})  # "a verbal assault": words, not violence
 # Governors that put what they govern ahead of the report ("is set to begin", "planned to
 # march", "due to start").

@@ -982,3 +982,24 @@ def test_firing_shares_the_object_of_the_verb_coordinated_after_it(
     extractor: Extractor, body: str, attack: bool
 ) -> None:
     assert ("attack" in {t for t, _ in kinds(extractor, body)}) is attack
+
+
+@pytest.mark.parametrize(
+    ("body", "attacks"),
+    [
+        (
+            "A bomb exploded in Mogadishu on Monday. Al-Shabab, a militia active across the Horn of Africa,"
+            " claimed responsibility for both of those attacks.",
+            1,
+        ),
+        (
+            "Gunmen attacked a bus in Mogadishu on Monday. The militia, which also fights in Kenya, claimed all"
+            " three attacks.",
+            1,
+        ),
+        ("The new browser protects users from these attacks and other threats.", 0),
+        ("Two bombings killed 30 people in Baghdad on Monday.", 1),
+    ],
+)
+def test_a_plural_that_sums_up_happenings_is_none_of_them(extractor: Extractor, body: str, attacks: int) -> None:
+    assert [t for t, _ in kinds(extractor, body)].count("attack") == attacks
