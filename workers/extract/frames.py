@@ -595,6 +595,10 @@ class FrameBuilder:
             for c in head.children
         ):
             return NOT_ASSERTED  # "suspected of planning attacks" parsed as a compound, "a planned offensive"
+        if entry.type == "statement" and any(
+            c.dep_ == "advmod" and c.lower_ in en.STANDING_ADVERBS for c in head.children
+        ):
+            return NOT_ASSERTED  # "has long claimed", "has repeatedly stated": a standing position
         chain = self._governor_chain(head)
         for n, tok in enumerate(chain):
             lemma = tok.lemma_.lower()

@@ -103,6 +103,11 @@ MUNITION_VERBS = frozenset(
     " find discover seize recover".split()
 )
 MUNITION_NOUNS = frozenset("type kind stockpile cache supply sale shipment production".split())
+# Adverbs that make a statement verb a standing position, not one statement ("has long
+# claimed", "have always said", "has repeatedly stated")
+STANDING_ADVERBS = frozenset(
+    {"long", "always", "repeatedly", "consistently", "often", "frequently", "routinely", "regularly", "constantly"}
+)
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")
 SUMMARY_DETERMINERS = frozenset({"these", "those", "both", "all", "each", "either"})

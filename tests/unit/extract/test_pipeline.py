@@ -1003,3 +1003,16 @@ def test_firing_shares_the_object_of_the_verb_coordinated_after_it(
 )
 def test_a_plural_that_sums_up_happenings_is_none_of_them(extractor: Extractor, body: str, attacks: int) -> None:
     assert [t for t, _ in kinds(extractor, body)].count("attack") == attacks
+
+
+@pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ("Serbia has long claimed that Kosovo is arming the rebels.", False),
+        ("The prime minister has repeatedly said that the country will leave the union.", False),
+        ("The opposition has always accused the government of rigging the vote.", False),
+        ("Serbia claimed on Monday that Kosovo is arming the rebels.", True),
+    ],
+)
+def test_a_standing_position_is_no_statement_event(extractor: Extractor, body: str, statement: bool) -> None:
+    assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
