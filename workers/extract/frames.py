@@ -1397,6 +1397,14 @@ def _subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]
     return bool(deps & (SUBJECTS | PASSIVE_SUBJECTS)) or head.dep_ in ("parataxis", "relcl")
 
 
+@requirement("characterizes")
+def _characterizes(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "called the stabbing an act of barbarity", "called the decision unfair": a speaker
+    # names what something is; not "called a meeting", "a man called John"
+    deps = {c.dep_ for c in head.children}
+    return {"nsubj", "dobj", "oprd"} <= deps
+
+
 @requirement("clause")
 def _clause(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     deps = {c.dep_ for c in head.children}

@@ -1016,3 +1016,18 @@ def test_a_plural_that_sums_up_happenings_is_none_of_them(extractor: Extractor, 
 )
 def test_a_standing_position_is_no_statement_event(extractor: Extractor, body: str, statement: bool) -> None:
     assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
+
+
+@pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ('Foreign Minister Ivan Petrov called the shelling "a crime against civilians."', True),
+        ("The opposition leader called the new law unconstitutional on Tuesday.", True),
+        ("The president called a meeting of the cabinet.", False),
+        ("A man called Peter was arrested in Leeds.", False),
+    ],
+)
+def test_a_political_speaker_calling_something_what_it_is_makes_a_statement(
+    extractor: Extractor, body: str, statement: bool
+) -> None:
+    assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
