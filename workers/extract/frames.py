@@ -1711,13 +1711,14 @@ def _event_location(place: Place, placed: bool = False) -> EventLocation:
 def _country_location(place: Place, art: ArticleFrame, statement: bool) -> EventLocation:
     """Where an event the text does not place happened, from the article's dominant `place`.
 
-    The article is about that town (or, for an event that is no statement, that province)
-    when it is the only town or province of its country the article names, or the one named
-    most, at least twice: the event keeps it at its own precision. Otherwise the event is
-    only known to be in the country: the country's own name, GeoNames id and point, with
+    The article is about that town or province when it is the only town or province of its
+    country the article names, or the one named most, at least twice: an event that is no
+    statement keeps it at its own precision (a statement is placed where it was made only
+    when the text says so: its speaker may be anywhere in the country). Otherwise the event
+    is only known to be in the country: the country's own name, GeoNames id and point, with
     precision country (never a town's name or point labelled country). A place with no
     country (a continent, a sea) stays itself."""
-    if place.precision == "city" or place.precision == "admin1" and not statement:
+    if not statement and place.precision in ("city", "admin1"):
         named = Counter(
             q.name for q in art.places if q.precision in ("city", "admin1") and q.country_code == place.country_code
         )

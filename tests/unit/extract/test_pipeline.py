@@ -1042,3 +1042,15 @@ def test_the_mention_with_its_own_date_stands_for_the_happening(extractor: Extra
     attacks = [e for e in extractor.extract(article(body)) if e.type == "attack"]
     assert len(attacks) == 1
     assert attacks[0].evidence.text.startswith("On Saturday morning")
+
+
+def test_a_statement_the_text_does_not_place_is_placed_in_its_country(extractor: Extractor) -> None:
+    body = (
+        "Police in Tulsa arrested two men after a robbery on Monday. The mayor condemned the violence and urged calm."
+    )
+    events = extractor.extract(article(body))
+    arrest = next(e for e in events if e.type == "arrest")
+    statement = next(e for e in events if e.type == "statement")
+    assert arrest.location is not None and arrest.location.name == "Tulsa"
+    assert statement.location is not None
+    assert (statement.location.precision, statement.location.country_code) == ("country", "US")
