@@ -1175,13 +1175,12 @@ class FrameBuilder:
                 anaphoric,
                 lemmas={entry.lemma},
             )
-            # The sentence that tells a happening best stands for it: its own date counts most
-            # (the lead's "on Saturday, a gunman shot ..." over a later "the El Paso shooting
-            # preceded another"), then its own place, and a mention that refers back ("the
-            # double bombing") never beats the one it refers to.
+            # The sentence that tells a happening best stands for it: its own date and place
+            # count, and a mention that refers back ("the double bombing") never beats the
+            # one it refers to.
             mention.quality = (
                 mention.confidence
-                + 0.2 * (mention.date.source == "text")
+                + 0.1 * (mention.date.source == "text")
                 + 0.1 * any(p[0].text == (location.text if location else None) for p in places)
                 - 0.5 * mention.anaphoric
             )

@@ -1033,17 +1033,6 @@ def test_a_political_speaker_calling_something_what_it_is_makes_a_statement(
     assert ("statement" in {t for t, _ in kinds(extractor, body)}) is statement
 
 
-def test_the_mention_with_its_own_date_stands_for_the_happening(extractor: Extractor) -> None:
-    body = (
-        "On Saturday morning, a gunman shot shoppers at a supermarket in Tulsa, Oklahoma. "
-        "Police said the man was arrested at the scene. "
-        "Tulsa's supermarket shooting drew mourners from across Oklahoma."
-    )
-    attacks = [e for e in extractor.extract(article(body)) if e.type == "attack"]
-    assert len(attacks) == 1
-    assert attacks[0].evidence.text.startswith("On Saturday morning")
-
-
 def test_a_statement_the_text_does_not_place_is_placed_in_its_country(extractor: Extractor) -> None:
     body = (
         "Police in Tulsa arrested two men after a robbery on Monday. The mayor condemned the violence and urged calm."
