@@ -79,8 +79,8 @@ def _ms(moment: datetime) -> int:
 @dataclass
 class Progress:
     """Records done per partition of the whole window against the planned totals, with rate and
-    ETA; `own` are the partitions this process replays (the others' positions are those the
-    other parts committed)."""
+    the ETA of this process's own partitions; `own` are the partitions this process replays
+    (the others' positions are those the other parts committed)."""
 
     start: dict[int, int]
     end: dict[int, int]
@@ -109,8 +109,9 @@ class Progress:
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         rate = (self.done - self.done_at_start) / elapsed
-        left = self.total - self.done
-        eta = f"{left / rate:.0f}s" if rate > 0 else "?"
+        # this process's rate says when its own partitions end, not when the other parts' do
+        left = sum(self.end[p] - self.position[p] for p in self.own)
+        eta = "0s" if left <= 0 else f"{left / rate:.0f}s" if rate > 0 else "?"
         parts = " ".join(
             f"{'p' if p in self.own else 'other p'}{p}:{self.position[p] - self.start[p]}/{self.end[p] - self.start[p]}"
             for p in sorted(self.end)

@@ -60,3 +60,13 @@ def test_the_progress_line_counts_the_whole_window_and_marks_the_other_parts():
     assert not state.own_complete
     state.position[1] = 60
     assert state.own_complete
+
+
+def test_the_eta_is_that_of_the_own_partitions():
+    # part 2 of 2 finishing first: the rest of the window is the other part's to replay
+    state = Progress(start={0: 0, 1: 0}, end={0: 24, 1: 51}, position={0: 0, 1: 0}, own=frozenset({1}))
+    state.started -= 10  # ten seconds in
+    state.position[1] = 51
+    assert "eta 0s" in state.line()
+    state.position[1] = 41  # 41 records in 10 s: 10 left at 4.1/s
+    assert "eta 2s" in state.line()
