@@ -87,12 +87,12 @@ class Progress:
     position: dict[int, int]
     own: frozenset[int] = frozenset()
     started: float = field(default_factory=time.monotonic)
-    done_at_start: int = 0
+    own_done_at_start: int = 0
     complete_before: bool = False  # the plan was complete before this run: it replayed nothing
 
     def __post_init__(self) -> None:
         self.own = self.own or frozenset(self.end)
-        self.done_at_start = self.done
+        self.own_done_at_start = self.own_done
 
     @property
     def own_complete(self) -> bool:
@@ -106,10 +106,14 @@ class Progress:
     def done(self) -> int:
         return sum(self.position[p] - self.start[p] for p in self.end)
 
+    @property
+    def own_done(self) -> int:
+        return sum(self.position[p] - self.start[p] for p in self.own)
+
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = (self.done - self.done_at_start) / elapsed
-        # this process's rate says when its own partitions end, not when the other parts' do
+        # this process's own rate and partitions: the other parts' progress is not its work
+        rate = (self.own_done - self.own_done_at_start) / elapsed
         left = sum(self.end[p] - self.position[p] for p in self.own)
         eta = "0s" if left <= 0 else f"{left / rate:.0f}s" if rate > 0 else "?"
         parts = " ".join(

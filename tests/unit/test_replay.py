@@ -70,3 +70,13 @@ def test_the_eta_is_that_of_the_own_partitions():
     assert "eta 0s" in state.line()
     state.position[1] = 41  # 41 records in 10 s: 10 left at 4.1/s
     assert "eta 2s" in state.line()
+
+
+def test_the_rate_is_that_of_the_own_partitions():
+    # the other part replays its partition meanwhile; this process did 50 records in 10 s
+    state = Progress(start={0: 0, 1: 0}, end={0: 100, 1: 100}, position={0: 0, 1: 0}, own=frozenset({1}))
+    state.started -= 10
+    state.position[0] = 100
+    state.position[1] = 50
+    line = state.line()
+    assert "5.0/s" in line and "eta 10s" in line
