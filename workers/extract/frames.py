@@ -1596,15 +1596,16 @@ def _weapon_or_target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words:
     # "fired mortars", "fired heavy machine guns", "fired at the positions"; not "fired
     # the coach", nor "fired tear gas at the crowd". A verb with no object of its own shares
     # that of the verb coordinated after it ("fired and landed a live round on a protester").
+    def aimed(c: Token) -> bool:
+        return c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS
+
     children = list(head.children)
-    if not any(c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS for c in children):
+    if not any(c.dep_ == "dobj" or aimed(c) for c in children):
         children += [g for c in children if c.dep_ == "conj" and c.pos_ == "VERB" for g in c.children]
     objects = [c for c in children if c.dep_ == "dobj"]
     if objects:
         return any(b._words_of(c, 1) & b._weapons for c in objects)
-    return any(
-        c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS and any(g.dep_ == "pobj" for g in c.children) for c in children
-    )
+    return any(aimed(c) and any(g.dep_ == "pobj" for g in c.children) for c in children)
 
 
 @requirement("object_fire")
