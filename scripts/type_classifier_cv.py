@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     ex = Extractor()
-    realnews = units(ev.read_realnews(ev.REPO / "eval" / "realnews" / "dev.gold.jsonl", ev.REALNEWS), False, ex)
+    realnews = units(ev.read_realnews(ev.REPO / "eval" / "realnews" / "dev.gold.jsonl", ev.REALNEWS)[0], False, ex)
     own = units(ev._read(ev.REPO / "eval" / "devset.jsonl"), False, ex)
     plover = units(ev._read(ev.SHARED / "dev" / "plover.dev.jsonl"), True, ex)
     for name, data in (("real-news dev", realnews), ("own dev", own), ("PLOVER", plover)):

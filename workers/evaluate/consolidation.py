@@ -29,7 +29,6 @@ Usage: `python -m workers.evaluate.consolidation eval/consolidation.jsonl [--err
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from collections.abc import Iterable
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from workers.consolidate import ConsolidationConfig, Consolidator, consolidate, current
-from workers.evaluate.events import article_of
+from workers.evaluate.events import annotated_body, article_of
 from workers.extract.codes import codes_for
 from workers.extract.pipeline import Extractor
 from workers.records import Event, EventDate, EventLocation, Span
@@ -178,11 +177,9 @@ def read_documents(gold_path: Path, texts: Path, split: str) -> list[dict[str, A
     for gold in (json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()):
         if gold["split"] != split:
             continue
-        record = bodies.get(gold["id"])
+        record = annotated_body(gold, bodies, f"{gold_path.name} in {texts}")
         if record is None:
             raise ValueError(f"{gold_path.name}: no text for {gold['id']} in {texts}")
-        if hashlib.sha256(record["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
-            raise ValueError(f"{gold_path.name}: the text of {gold['id']} in {texts} is not the annotated one")
         out.append({**record, "happening": gold["happening"]})
     return sorted(out, key=lambda r: (r["published_at"], r["id"]))
 

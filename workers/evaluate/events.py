@@ -64,27 +64,36 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def read_realnews(gold_path: Path, texts: Path) -> list[dict[str, Any]]:
-    """Dev-set records (body + gold with evidence strings) from a real-news gold file and
-    the bodies in `texts`; raises ValueError when a body is missing or differs."""
+def annotated_body(gold: dict[str, Any], bodies: dict[str, dict[str, Any]], where: str) -> dict[str, Any] | None:
+    """The record in `bodies` that `gold` annotates, None when it is not there; raises
+    ValueError when its body is not the annotated one (sha256 of the text)."""
+    found = bodies.get(gold["id"])
+    if found is not None and hashlib.sha256(found["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
+        raise ValueError(f"{where}: the text of {gold['id']} is not the annotated one")
+    return found
+
+
+def read_realnews(gold_path: Path, texts: Path) -> tuple[list[dict[str, Any]], int]:
+    """Dev-set records (body + gold with evidence strings) from a real-news gold file and the
+    bodies in `texts`, and how many gold articles have no body there; raises ValueError when
+    a body differs from the annotated one."""
     bodies: dict[str, dict[str, Any]] = {}
     for path in sorted(texts.glob("*.jsonl")):
         for record in _read(path):
             bodies[record["id"]] = record
     out = []
-    for gold in _read(gold_path):
-        found = bodies.get(gold["id"])
+    golds = _read(gold_path)
+    for gold in golds:
+        found = annotated_body(gold, bodies, f"{gold_path.name} in {texts}")
         if found is None:
-            raise ValueError(f"{gold_path.name}: no text for {gold['id']} in {texts}")
-        if hashlib.sha256(found["body"].encode("utf-8")).hexdigest() != gold["text_sha256"]:
-            raise ValueError(f"{gold_path.name}: the text of {gold['id']} in {texts} is not the annotated one")
+            continue
         body = found["body"]
         events = [
             {**e, "trigger": body[slice(*e["trigger"])], "evidence": [body[start:end] for start, end in e["evidence"]]}
             for e in gold["events"]
         ]
         out.append({**found, "gold": {"events": events}})
-    return out
+    return out, len(golds) - len(out)
 
 
 def set_kind(path: Path) -> str:
@@ -378,8 +387,13 @@ def evaluate_events(
     extractor = extractor or Extractor(select_sentences=select_sentences)
     results: dict[str, Any] = {}
     for path in map(Path, paths):
-        records = read_realnews(path, texts or REALNEWS) if path.name.endswith(".gold.jsonl") else _read(path)
         name = f"{path.name} ({set_kind(path)})"
+        if path.name.endswith(".gold.jsonl"):
+            records, missing = read_realnews(path, texts or REALNEWS)
+            if missing:
+                name = f"{path.name} ({set_kind(path)}; {len(records)} articles, {missing} without text in {texts or REALNEWS})"
+        else:
+            records = _read(path)
         predictions = [a.events for a in extractor.annotate_many(article_of(r) for r in records)]
         if "gold" not in records[0]:
             results[name] = {"events": describe(predictions[0])}

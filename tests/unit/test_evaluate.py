@@ -1,0 +1,44 @@
+"""The real-news gold reader of `eventwire evaluate events`: bodies come from a folder outside
+the repo, checked by sha256, and a gold article whose body is absent is counted, not fatal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from workers.evaluate.events import read_realnews
+
+BODY = "Police arrested two men in Leeds on Monday."
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _gold(article_id: str, body: str) -> dict:
+    event = {"type": "arrest", "trigger": [7, 15], "evidence": [[0, len(body)]]}
+    return {"id": article_id, "text_sha256": hashlib.sha256(body.encode()).hexdigest(), "events": [event]}
+
+
+def test_gold_articles_without_a_body_are_counted_and_the_rest_scored(tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    _write(texts / "a.jsonl", [{"id": "here", "body": BODY, "published_at": "2020-01-01T00:00:00Z"}])
+    gold = _write(tmp_path / "dev.gold.jsonl", [_gold("here", BODY), _gold("gone", BODY)])
+    records, missing = read_realnews(gold, texts)
+    assert missing == 1
+    assert [r["id"] for r in records] == ["here"]
+    assert records[0]["gold"]["events"][0]["trigger"] == "arrested"
+
+
+def test_a_body_that_is_not_the_annotated_text_is_an_error(tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    _write(texts / "a.jsonl", [{"id": "here", "body": BODY + " More.", "published_at": "2020-01-01T00:00:00Z"}])
+    gold = _write(tmp_path / "dev.gold.jsonl", [_gold("here", BODY)])
+    with pytest.raises(ValueError, match="not the annotated one"):
+        read_realnews(gold, texts)
