@@ -87,7 +87,7 @@ class ArticleFrame:
     country_place: Callable[[str], Place | None]  # a country's Place from its ISO code (mention, else gazetteer)
     demonym: Callable[[str], str | None]
     lookup: Callable[[str], Place | None]
-    speakers: list[Actor] = field(default_factory=list)  # last named statement sources
+    speakers: list[Actor] = field(default_factory=list)  # people named as subjects so far
     titled: frozenset[str] = frozenset()  # names the article gives next to a political title (lower case)
 
 
@@ -124,8 +124,15 @@ _NAME = r"(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]*"
 # After a title, the name ("Minister John Baird", "the mayor of London, Sadiq Khan"); before it, a
 # name in apposition ("Mike Pompeo, the secretary", "Paul Dewar, an Ottawa New Democrat MP").
 _NAME_AFTER_TITLE = re.compile(rf"(?:\s+(?:of|for|from)\s+(?:the\s+)?{_NAME})?,?\s+(?P<name>{_NAME})")
+# The title may name its institution first ("Alexis Boon, the head of the Metropolitan Police").
 _NAME_BEFORE_TITLE = re.compile(
-    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}$"
+    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}"
+    r"(?:of\s+(?:the\s+)?(?:[A-Z][\w'’\-]*\s+){0,3})?$"
+)
+# A name in apposition to the head of a place: "Carrie Lam, the chief executive of Hong Kong".
+_NAME_BEFORE_PLACE_HEAD = re.compile(
+    rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:the|a|an)\s+(?:[\w'’\-]+\s+){{0,2}}"
+    rf"(?:{'|'.join(sorted(en.PLACE_HEADS))})\s+of\s+(?:the\s+)?$"
 )
 
 
@@ -691,25 +698,27 @@ class FrameBuilder:
 
     # ---- statements ----------------------------------------------------------------------
 
-    def titled_names(self, text: str) -> frozenset[str]:
+    def titled_names(self, text: str, places: Iterable[Place] = ()) -> frozenset[str]:
         """Names the text gives with a political title or office, lower case: the name after
         the title ("Environment Minister John Baird", "the mayor of London, Sadiq Khan") or
         in apposition before it ("Mike Pompeo, the secretary of state", "Pompeo, who is
-        secretary of state"). A later "Baird said" is then a political actor's statement."""
-        out: set[str] = set()
+        secretary of state", "Alexis Boon, the head of the Metropolitan Police"), or in
+        apposition to the head of one of the resolved `places` ("Carrie Lam, the chief
+        executive of Hong Kong"). A later "Baird said" is then a political actor's statement."""
+        found: list[re.Match[str] | None] = []
         for word in _NAME_WORD.finditer(text):
             if word.group().lower() not in self._political:
                 continue
-            after = _NAME_AFTER_TITLE.match(text, word.end())
-            before = _NAME_BEFORE_TITLE.search(text, max(0, word.start() - 80), word.start())
-            for m in (after, before):
-                if m is not None:
-                    out.update(
-                        w.lower()
-                        for w in _NAME_WORD.findall(m.group("name"))
-                        if w.lower() not in self._political and w.lower() not in en.NAME_STOPWORDS
-                    )
-        return frozenset(out)
+            found.append(_NAME_AFTER_TITLE.match(text, word.end()))
+            found.append(_NAME_BEFORE_TITLE.search(text, max(0, word.start() - 120), word.start()))
+        found.extend(_NAME_BEFORE_PLACE_HEAD.search(text, max(0, p.start - 100), p.start) for p in places)
+        return frozenset(
+            w.lower()
+            for m in found
+            if m is not None
+            for w in _NAME_WORD.findall(m.group("name"))
+            if w.lower() not in self._political and w.lower() not in en.NAME_STOPWORDS
+        )
 
     def _political_source(self, actor: Actor, art: ArticleFrame) -> bool:
         """Whether a statement's speaker is a political actor: a state, a national group
@@ -1196,11 +1205,20 @@ class FrameBuilder:
                 and self._military_target(head)
             ):
                 mention.type, mention.subtype = "operation", "armed_clash"
-        for mention, _ in found:
-            if mention.type == "statement":
-                art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
         found = self._drop_unqualified(found, art)
+        art.speakers.extend(self._named_subjects(doc, art))
         return [m for m, _ in found if m.confidence >= min_confidence]
+
+    def _named_subjects(self, doc: Doc, art: ArticleFrame) -> list[Actor]:
+        """The people a sentence names as the subject of a verb, in order: whom a "he" or
+        "she" in a following sentence most likely is ("McConnell said ... He added ...")."""
+        out = []
+        for tok in doc:
+            if tok.dep_ in SUBJECTS and tok.ent_type_ == "PERSON" and _is_verbal(tok.head):
+                actor = self._actor(tok, "source", art)
+                if actor is not None and actor.kind == "person":
+                    out.append(actor)
+        return out
 
     def _drop_unqualified(self, found: list[tuple[Mention, Token]], art: ArticleFrame) -> list[tuple[Mention, Token]]:
         """Statements that are not a political actor's statement on a public matter go.

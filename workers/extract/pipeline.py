@@ -200,7 +200,7 @@ class Extractor:
             country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc),
             demonym=self.geocoder.demonym,
             lookup=self.geocoder.lookup,
-            titled=self.frames.titled_names(p.clean.text),
+            titled=self.frames.titled_names(p.clean.text, places),
         )
         mentions: list[Mention] = []
         for s, doc in zip(p.parse, p.docs):

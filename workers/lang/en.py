@@ -108,6 +108,9 @@ MUNITION_NOUNS = frozenset("type kind stockpile cache supply sale shipment produ
 STANDING_ADVERBS = frozenset(
     {"long", "always", "repeatedly", "consistently", "often", "frequently", "routinely", "regularly", "constantly"}
 )
+# Titles that make whoever holds them the head of the place they name ("the chief executive of
+# Hong Kong", "the leader of Chechnya"); of a company they are corporate titles.
+PLACE_HEADS = frozenset({"head", "chief", "executive", "leader", "ruler"})
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")
 SUMMARY_DETERMINERS = frozenset({"these", "those", "both", "all", "each", "either"})

@@ -143,6 +143,33 @@ def test_statement_speakers_named_by_office_institution_or_affiliation(nlp, buil
     assert kinds(text[text.index("Berg said") :], art) == [("statement", "statement")]
 
 
+def test_names_in_apposition_to_an_institution_s_head_or_a_place_s_head_are_titled(builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Alexis Boon, the head of the Metropolitan Police Counter Terrorism Command, spoke first."
+    assert {"alexis", "boon"} <= builder.titled_names(text)
+    text = "On Wednesday, Carrie Lam, the chief executive of Hong Kong, announced the bill's withdrawal."
+    hong_kong = Place("Hong Kong", 0, 9, "Hong Kong", "HK", None, 22.28, 114.16, 1819729, "city", "city")
+    assert {"carrie", "lam"} <= builder.titled_names(text, [at(text, "Hong Kong", hong_kong)])
+    # The head of something that is no place and holds no political word is no title.
+    text = "Dana Holt, the chief executive of Northwind Traders, announced the merger."
+    assert builder.titled_names(text) == frozenset()
+
+
+def test_a_pronoun_speaker_is_the_person_last_named_as_a_subject(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    def said(first: str, second: str) -> list[tuple[str, str]]:
+        art = frame()
+        art.titled = builder.titled_names(f"{first} {second}")
+        assert mentions(nlp, builder, first, art) == []
+        return [(m.type, m.subtype) for m in mentions(nlp, builder, second, art)]
+
+    # No statement came before to name the speaker: the subject of the previous sentence is "he".
+    assert said(
+        "Senate Majority Leader Mitch McConnell met reporters on Tuesday.",
+        "He said the trial would not be impartial.",
+    ) == [("statement", "statement")]
+    # A person with no political role stays no statement's speaker.
+    assert said("The singer Adele Adkins met reporters on Tuesday.", "She said the tour would go ahead.") == []
+
+
 def test_report_attributes_only_the_event_it_reports(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     kinds = lambda text: sorted(m.type for m in mentions(nlp, builder, text, frame()))  # noqa: E731
     assert kinds("The rally drew national attention after the president claimed both sides were to blame.") == [
