@@ -265,6 +265,8 @@ def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None
         "The retailer launched an aggressive raid on its rivals' market share.",
         "Voters delivered a protest vote against the governing party.",
         "Hackers mounted a cyber attack on the ministry's website.",
+        "The virus attacks the immune system within days.",
+        "Cancer cells attack healthy tissue, the researchers said.",
     ],
 )
 def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
