@@ -341,6 +341,13 @@ def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
     return _dates_a_noun(span) and span.root.head.i not in trigger_heads
 
 
+def _status_time(span: SpacySpan) -> bool:
+    """Whether a date expression is the time a state of affairs is told for ("as of Sunday
+    evening, all four are in stable condition"): the time of a count, never of an event."""
+    of = span.root.head
+    return of.lower_ == "of" and of.head.lower_ == "as" and of.head.i == of.i - 1
+
+
 def _after_comma(head: Token, dependent: Token) -> bool:
     """Whether a comma attached to `head` stands between it and a dependent to its right."""
     return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1 : dependent.left_edge.i])
@@ -1149,7 +1156,11 @@ class FrameBuilder:
         self._statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
         self._reactions = {}
         trigger_heads = {h.i for h, _ in heads}
-        dates = [(te, sp) for te, sp in self._spans(art.dates, doc, base) if not _dates_other_noun(sp, trigger_heads)]
+        dates = [
+            (te, sp)
+            for te, sp in self._spans(art.dates, doc, base)
+            if not _dates_other_noun(sp, trigger_heads) and not _status_time(sp)
+        ]
         places = self._spans(art.places, doc, base)
         found: list[tuple[Mention, Token]] = []
         for n, (match, entry, head) in enumerate(triggers):

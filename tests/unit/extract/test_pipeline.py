@@ -1049,3 +1049,14 @@ def test_a_statement_the_text_does_not_place_is_placed_in_its_country(extractor:
     assert arrest.location is not None and arrest.location.name == "Tulsa"
     assert statement.location is not None
     assert (statement.location.precision, statement.location.country_code) == ("country", "US")
+
+
+def test_a_status_time_does_not_date_the_happening_a_later_sentence_refers_to(extractor: Extractor) -> None:
+    # Published on Tuesday 2019-03-12; the shooting was on Sunday, the status is Monday's.
+    body = (
+        "Police in Clairton responded to reports of a shooting at a graduation party early on Sunday."
+        " As of Monday evening, all four victims are in stable condition, and no deaths have resulted"
+        " from the shooting."
+    )
+    events = extractor.extract(article(body))
+    assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-10")]
