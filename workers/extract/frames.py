@@ -87,7 +87,7 @@ class ArticleFrame:
     country_place: Callable[[str], Place | None]  # a country's Place from its ISO code (mention, else gazetteer)
     demonym: Callable[[str], str | None]
     lookup: Callable[[str], Place | None]
-    speakers: list[Actor] = field(default_factory=list)  # people named as subjects so far
+    speakers: list[Actor] = field(default_factory=list)  # statement speakers and people named as subjects so far
     titled: frozenset[str] = frozenset()  # names the article gives next to a political title (lower case)
 
 
@@ -1216,16 +1216,20 @@ class FrameBuilder:
                 and self._military_target(head)
             ):
                 mention.type, mention.subtype = "operation", "armed_clash"
-        found = self._drop_unqualified(found, art)
+        for mention, _ in found:
+            if mention.type == "statement":
+                art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
         art.speakers.extend(self._named_subjects(doc, art))
+        found = self._drop_unqualified(found, art)
         return [m for m, _ in found if m.confidence >= min_confidence]
 
     def _named_subjects(self, doc: Doc, art: ArticleFrame) -> list[Actor]:
-        """The people a sentence names as the subject of a verb, in order: whom a "he" or
-        "she" in a following sentence most likely is ("McConnell said ... He added ...")."""
+        """The people a sentence names as the subject of a verb (with or without the entity
+        recognizer's label: plain reports are parsed without it), in order: whom a "he" or
+        "she" in a following sentence most likely is ("McConnell met reporters. He said ...")."""
         out = []
         for tok in doc:
-            if tok.dep_ in SUBJECTS and tok.ent_type_ == "PERSON" and _is_verbal(tok.head):
+            if tok.dep_ in SUBJECTS and (tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN") and _is_verbal(tok.head):
                 actor = self._actor(tok, "source", art)
                 if actor is not None and actor.kind == "person":
                     out.append(actor)

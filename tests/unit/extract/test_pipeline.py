@@ -1060,3 +1060,12 @@ def test_a_status_time_does_not_date_the_happening_a_later_sentence_refers_to(ex
     )
     events = extractor.extract(article(body))
     assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-10")]
+
+
+def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extractor) -> None:
+    # Plain reports are parsed without entity labels: the speaker still carries over.
+    body = (
+        "Interior Minister Anna Lindqvist said on Monday the figures were encouraging."
+        " On Sunday she denied that the border would close."
+    )
+    assert kinds(extractor, body) == [("statement", "denial"), ("statement", "statement")]
