@@ -220,7 +220,10 @@ def _background(head: Token) -> bool:
     not a happening of its own: "in the sixteen weeks of protests", "since the protests
     began in June", "since the height of sectarian fighting", "a number of bombings in
     recent years", "as the second anniversary of his abduction nears". The happenings of
-    such a campaign are told where they happen."""
+    such a campaign are told where they happen. So is one said to come before the story's own
+    ("an earlier protest", "previous attacks"): told in passing, it is told elsewhere."""
+    if any(c.dep_ == "amod" and c.lower_ in en.PRIOR_MODIFIERS for c in head.children):
+        return True
     tok, passed = head, [head]
     for _ in range(6):  # up the "of"/"since" phrases and to the verb the noun is subject of
         if (
@@ -1611,8 +1614,9 @@ def _participant_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_wor
 
 @requirement("plural")
 def _plural(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-    # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit"
-    return head.tag_ in ("NNS", "NNPS")
+    # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit",
+    # nor the owner of something else ("the protesters' demands")
+    return head.tag_ in ("NNS", "NNPS") and head.dep_ != "poss"
 
 
 @requirement("target")

@@ -111,6 +111,7 @@ STANDING_ADVERBS = frozenset(
 # Titles that make whoever holds them the head of the place they name ("the chief executive of
 # Hong Kong", "the leader of Chechnya"); of a company they are corporate titles.
 PLACE_HEADS = frozenset({"head", "chief", "executive", "leader", "ruler"})
+PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")
 SUMMARY_DETERMINERS = frozenset({"these", "those", "both", "all", "each", "either"})

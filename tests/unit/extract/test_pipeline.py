@@ -1069,3 +1069,15 @@ def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extr
         " On Sunday she denied that the border would close."
     )
     assert kinds(extractor, body) == [("statement", "denial"), ("statement", "statement")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Many wore eyepatches in reference to a woman injured by police in an earlier protest.",
+        "The governor did not accede to the protesters' demands for an inquiry.",
+        "Previous bombings in the city were blamed on separatists.",
+    ],
+)
+def test_a_happening_told_before_and_the_owner_of_demands_are_no_events(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
