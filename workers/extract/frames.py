@@ -340,8 +340,12 @@ def _dates_a_noun(span: SpacySpan) -> bool:
 
 def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
     """Whether a date expression dates a noun that is not a trigger ("protests against last
-    month's coup", when "coup" is none: the coup's date, not the protests')."""
-    return _dates_a_noun(span) and span.root.head.i not in trigger_heads
+    month's coup", when "coup" is none: the coup's date, not the protests'), or the report
+    that tells the event ("another report during the weekend said eight died in the attack")."""
+    if _dates_a_noun(span) and span.root.head.i not in trigger_heads:
+        return True
+    prep = span.root.head
+    return span.root.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.lemma_.lower() in en.REPORT_NOUNS
 
 
 def _status_time(span: SpacySpan) -> bool:

@@ -111,6 +111,8 @@ STANDING_ADVERBS = frozenset(
 # Titles that make whoever holds them the head of the place they name ("the chief executive of
 # Hong Kong", "the leader of Chechnya"); of a company they are corporate titles.
 PLACE_HEADS = frozenset({"head", "chief", "executive", "leader", "ruler"})
+# The telling of an event: its date is the telling's ("a report on Sunday said ...")
+REPORT_NOUNS = frozenset("report interview briefing conference broadcast bulletin release tweet post speech".split())
 PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")

@@ -1081,3 +1081,13 @@ def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extr
 )
 def test_a_happening_told_before_and_the_owner_of_demands_are_no_events(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
+
+
+def test_the_date_of_a_report_does_not_date_the_event_it_tells(extractor: Extractor) -> None:
+    # Published on Tuesday 2019-03-12.
+    body = (
+        "A gunman shot shoppers at a store in El Paso on Saturday."
+        " Another report from the Mexican government during the weekend said eight Mexicans died in the attack."
+    )
+    events = extractor.extract(article(body))
+    assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-09")]
