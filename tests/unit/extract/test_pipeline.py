@@ -1091,3 +1091,10 @@ def test_the_date_of_a_report_does_not_date_the_event_it_tells(extractor: Extrac
     )
     events = extractor.extract(article(body))
     assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-09")]
+
+
+def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor) -> None:
+    assert kinds(extractor, "The country's military has been placed on high alert.") == [("operation", "deployment")]
+    assert kinds(extractor, "The army mobilised 5,000 reservists on Sunday.") == [("operation", "deployment")]
+    assert kinds(extractor, "The new law will reinforce the role of parliament.") == []
+    assert kinds(extractor, "Health officials were on high alert for new cases of measles.") == []
