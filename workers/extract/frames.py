@@ -215,6 +215,17 @@ def _summary_plural(head: Token) -> bool:
     return head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in en.SUMMARY_DETERMINERS
 
 
+def _repeated(head: Token) -> bool:
+    """Whether the happening is told as a count of times ("has been arrested more than a
+    dozen times during abortion protests", "protested five times"): a record, not one
+    happening. Only for arrests and protests: "shot three times" is one attack."""
+    verb = head if _is_verbal(head) else _clause_verb(head)
+    return any(
+        c.dep_ == "npadvmod" and c.lower_ == "times" and any(n.dep_ == "nummod" for n in c.children)
+        for c in verb.children
+    )
+
+
 def _background(head: Token) -> bool:
     """Whether an event noun names the span of time or the campaign a sentence is set in,
     not a happening of its own: "in the sixteen weeks of protests", "since the protests
@@ -689,6 +700,7 @@ class FrameBuilder:
                 or _unrealized(head)
                 or _kind_of_activity(head)
                 or _summary_plural(head)
+                or entry.type in ("arrest", "protest") and _repeated(head)
             )
         ):
             return NOT_ASSERTED

@@ -1098,3 +1098,12 @@ def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor)
     assert kinds(extractor, "The army mobilised 5,000 reservists on Sunday.") == [("operation", "deployment")]
     assert kinds(extractor, "The new law will reinforce the role of parliament.") == []
     assert kinds(extractor, "Health officials were on high alert for new cases of measles.") == []
+
+
+def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
+    assert (
+        kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
+    )
+    assert kinds(extractor, "The activist has protested five times outside the embassy.") == []
+    # one attack, however many shots
+    assert types(extractor, "A man was shot three times outside his home in Leeds on Monday.") == {"attack"}
