@@ -267,6 +267,8 @@ def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None
         "Hackers mounted a cyber attack on the ministry's website.",
         "The virus attacks the immune system within days.",
         "Cancer cells attack healthy tissue, the researchers said.",
+        "The company gave a demonstration of its new software in Berlin.",
+        "It was the clearest demonstration of the fact that the alliance had changed.",
     ],
 )
 def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
