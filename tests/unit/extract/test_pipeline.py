@@ -269,6 +269,8 @@ def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None
         "Cancer cells attack healthy tissue, the researchers said.",
         "The company gave a demonstration of its new software in Berlin.",
         "It was the clearest demonstration of the fact that the alliance had changed.",
+        "A shooting war broke out between the two navies in 1990.",
+        "A boat wreck killed his mother and ten others off the coast of Florida.",
     ],
 )
 def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
