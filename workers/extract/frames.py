@@ -463,6 +463,7 @@ class FrameBuilder:
         self._media_nouns = lexicon.words("media_nouns")
         self._state_nouns = lexicon.words("state_nouns")
         self._coercive = lexicon.words("coercive_actions")
+        self._conceded = lexicon.words("conceded_objects")
         self._intent_governors = lexicon.words("intent_governors")
         self._violent_agents = lexicon.words("violent_agents")
         self._reporting = lexicon.reporting_lemmas()
@@ -700,7 +701,8 @@ class FrameBuilder:
                 or _unrealized(head)
                 or _kind_of_activity(head)
                 or _summary_plural(head)
-                or entry.type in ("arrest", "protest") and _repeated(head)
+                or entry.type in ("arrest", "protest")
+                and _repeated(head)
             )
         ):
             return NOT_ASSERTED
@@ -1365,6 +1367,9 @@ class FrameBuilder:
             return False
         if any(c.dep_ == "neg" for c in verb.children):
             return False
+        obj = _object(verb)
+        if obj is not None and obj.lemma_.lower() in self._conceded:
+            return False  # "will withdraw the bill": a concession
         return any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in verb.children) or (
             verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self._intent_governors
         )

@@ -1111,3 +1111,14 @@ def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: E
     assert kinds(extractor, "The activist has protested five times outside the embassy.") == []
     # one attack, however many shots
     assert types(extractor, "A man was shot three times outside his home in Leeds on Monday.") == {"attack"}
+
+
+def test_withdrawing_a_bill_is_a_concession_withdrawing_troops_a_threat(extractor: Extractor) -> None:
+    # A concession announced is the vehicle of a happening we do not type (CAMEO 08), no threat.
+    assert (
+        kinds(extractor, "The interior minister announced that the government will withdraw the extradition bill.")
+        == []
+    )
+    assert kinds(extractor, "Nigeria announced that it will withdraw its peacekeeping force from Chad.") == [
+        ("statement", "threat_of_force")
+    ]
