@@ -1122,3 +1122,9 @@ def test_withdrawing_a_bill_is_a_concession_withdrawing_troops_a_threat(extracto
     assert kinds(extractor, "Nigeria announced that it will withdraw its peacekeeping force from Chad.") == [
         ("statement", "threat_of_force")
     ]
+
+
+def test_declaring_an_emergency_is_an_act_declaring_what_something_is_a_statement(extractor: Extractor) -> None:
+    assert kinds(extractor, "The government declared a state of emergency on Monday.") == []
+    assert kinds(extractor, "The supreme court declared the election void on Monday.") == [("statement", "statement")]
+    assert kinds(extractor, "The president declared that the border would stay closed.") == [("statement", "statement")]
