@@ -1128,3 +1128,8 @@ def test_declaring_an_emergency_is_an_act_declaring_what_something_is_a_statemen
     assert kinds(extractor, "The government declared a state of emergency on Monday.") == []
     assert kinds(extractor, "The supreme court declared the election void on Monday.") == [("statement", "statement")]
     assert kinds(extractor, "The president declared that the border would stay closed.") == [("statement", "statement")]
+
+
+def test_a_report_of_a_collision_or_an_evacuation_is_an_incident_report(extractor: Extractor) -> None:
+    assert kinds(extractor, "A police spokesman said the bus collided with a railway bridge on Wellhouse Lane.") == []
+    assert kinds(extractor, "A government spokesman said the evacuation of 230 foreigners had begun.") == []
