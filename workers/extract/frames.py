@@ -129,6 +129,8 @@ _NAME_BEFORE_TITLE = re.compile(
     rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:(?:the|a|an|its|his|her)\s+)?(?:[\w'’\-]+\s+){{0,3}}"
     r"(?:of\s+(?:the\s+)?(?:[A-Z][\w'’\-]*\s+){0,3})?$"
 )
+# The company after a title governments share with companies: "a vice president at PG&E".
+_AT_COMPANY = re.compile(rf"\s+at\s+(?:the\s+)?(?P<org>{_NAME})")
 # A name in apposition to the head of a place: "Carrie Lam, the chief executive of Hong Kong".
 _NAME_BEFORE_PLACE_HEAD = re.compile(
     rf"(?P<name>{_NAME}),?\s+(?:who\s+(?:is|was)\s+)?(?:the|a|an)\s+(?:[\w'’\-]+\s+){{0,2}}"
@@ -732,11 +734,21 @@ class FrameBuilder:
         in apposition before it ("Mike Pompeo, the secretary of state", "Pompeo, who is
         secretary of state", "Alexis Boon, the head of the Metropolitan Police"), or in
         apposition to the head of one of the resolved `places` ("Carrie Lam, the chief
-        executive of Hong Kong"). A later "Baird said" is then a political actor's statement."""
+        executive of Hong Kong"); not a title companies share held at a company ("a vice
+        president at PG&E"). A later "Baird said" is then a political actor's statement."""
         found: list[re.Match[str] | None] = []
+        starts = {p.start for p in places}
         for word in _NAME_WORD.finditer(text):
             if word.group().lower() not in self._political:
                 continue
+            company = _AT_COMPANY.match(text, word.end())
+            if (
+                company is not None
+                and word.group().lower() not in self._state_actors
+                and company.start("org") not in starts
+                and not self._political_words(_NAME_WORD.findall(company.group("org")))
+            ):
+                continue  # "Sumeet Singh, a vice president at PG&E"
             found.append(_NAME_AFTER_TITLE.match(text, word.end()))
             found.append(_NAME_BEFORE_TITLE.search(text, max(0, word.start() - 120), word.start()))
         found.extend(_NAME_BEFORE_PLACE_HEAD.search(text, max(0, p.start - 100), p.start) for p in places)

@@ -152,6 +152,9 @@ def test_names_in_apposition_to_an_institution_s_head_or_a_place_s_head_are_titl
     # The head of something that is no place and holds no political word is no title.
     text = "Dana Holt, the chief executive of Northwind Traders, announced the merger."
     assert builder.titled_names(text) == frozenset()
+    # A title companies share, held at a company, is none either; at an embassy it is.
+    assert builder.titled_names("Sumeet Singh, a vice president at PG&E, spoke first.") == frozenset()
+    assert {"jo", "lee"} <= builder.titled_names("Jo Lee, a spokeswoman at the embassy, spoke first.")
 
 
 def test_a_pronoun_speaker_is_the_person_last_named_as_a_subject(nlp, builder) -> None:  # type: ignore[no-untyped-def]
