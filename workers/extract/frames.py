@@ -889,7 +889,9 @@ class FrameBuilder:
             if c.dep_ in SUBJECTS:
                 sources.append(c)
             elif c.dep_ in PASSIVE_SUBJECTS:
-                targets.append(c)
+                # "her husband Siarhei, who was arrested in May": the relative pronoun
+                # stands for the noun its clause modifies
+                targets.append(head.head if c.tag_ in ("WP", "WDT") and head.dep_ == "relcl" else c)
             elif c.dep_ == "agent":
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "dobj":

@@ -85,12 +85,29 @@ def _actor_overlap(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
     return any(x <= y or y <= x for x in words(a) for y in words(b))
 
 
+# Kinds of actor a capitalised name gives (an unlabelled full name reads as an organization).
+NAMED_KINDS = frozenset({"person", "organization"})
+
+
+def _other_people(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
+    """Whether two mentions name different people as their targets ("Siarhei Tsikhanouski
+    was arrested in May", "Viktar Babaryka was arrested"): each names one, no name shared."""
+
+    def named(actors: Sequence[Actor]) -> list[set[str]]:
+        return [_words(x.text) for x in actors if x.role == "target" and x.kind in NAMED_KINDS and x.text[:1].isupper()]
+
+    x, y = named(a), named(b)
+    return bool(x and y) and not any(p & q for p in x for q in y)
+
+
 def _same_happening(a: Mention, b: Mention) -> bool:
     if not _compatible(a, b):
         return False
     if a.evidence == b.evidence or _actor_overlap(a.actors, b.actors):
         return True
     if a.type == "statement":
+        return False
+    if a.type == "arrest" and _other_people(a.actors, b.actors):
         return False
     if a.lemmas & b.lemmas:
         return True

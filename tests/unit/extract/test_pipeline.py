@@ -1133,3 +1133,15 @@ def test_declaring_an_emergency_is_an_act_declaring_what_something_is_a_statemen
 def test_a_report_of_a_collision_or_an_evacuation_is_an_incident_report(extractor: Extractor) -> None:
     assert kinds(extractor, "A police spokesman said the bus collided with a railway bridge on Wellhouse Lane.") == []
     assert kinds(extractor, "A government spokesman said the evacuation of 230 foreigners had begun.") == []
+
+
+def test_arrests_of_different_named_people_are_different_arrests(extractor: Extractor) -> None:
+    body = (
+        "She spoke about her husband Siarhei, who was arrested in May."
+        " Maria Kalesnikava headed the campaign of Viktar Babaryka, who was arrested and banned from the election."
+    )
+    assert kinds(extractor, body) == [("arrest", "arrest"), ("arrest", "arrest")]
+    # the same person told twice stays one arrest
+    assert kinds(extractor, "Police arrested John Smith in Leeds on Monday. Smith was arrested after a chase.") == [
+        ("arrest", "arrest")
+    ]
