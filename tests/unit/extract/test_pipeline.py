@@ -271,6 +271,8 @@ def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None
         "It was the clearest demonstration of the fact that the alliance had changed.",
         "A shooting war broke out between the two navies in 1990.",
         "A boat wreck killed his mother and ten others off the coast of Florida.",
+        "The new mayor hails from Leeds.",
+        "The spokesman refused to be named.",
     ],
 )
 def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
