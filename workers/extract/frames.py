@@ -228,6 +228,20 @@ def _repeated(head: Token) -> bool:
     )
 
 
+def _said_of_something_else(head: Token, is_trigger: Callable[[str], bool]) -> bool:
+    """Whether an event noun only says what something else is like: the predicate of a
+    thing that is no happening ("the dispute over Elian is a battle between Cubans"), or
+    what it is compared with ("rather than a clash between two governments")."""
+    if not _is_nominal(head):
+        return False
+    if head.dep_ == "pobj" and head.head.lower_ == "than":
+        return True
+    if head.dep_ != "attr" or head.head.lemma_ != "be":
+        return False
+    subject = next((c for c in head.head.children if c.dep_ in SUBJECTS), None)
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN") and not is_trigger(subject.text)
+
+
 def _background(head: Token) -> bool:
     """Whether an event noun names the span of time or the campaign a sentence is set in,
     not a happening of its own: "in the sixteen weeks of protests", "since the protests
@@ -705,6 +719,9 @@ class FrameBuilder:
                 or _summary_plural(head)
                 or entry.type in ("arrest", "protest")
                 and _repeated(head)
+                or _said_of_something_else(head, self.lex.has_trigger)
+                or entry.type == "operation"
+                and any(c.dep_ == "amod" and c.lower_ in en.NONVIOLENT_MODIFIERS for c in head.children)
             )
         ):
             return NOT_ASSERTED

@@ -118,6 +118,8 @@ COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": co
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")
 SUMMARY_DETERMINERS = frozenset({"these", "those", "both", "all", "each", "either"})
 VERBAL_MODIFIERS = frozenset({"verbal", "rhetorical"})  # "a verbal assault": words, not violence
+# "an ideological battle", "a legal battle", "a diplomatic clash": a contest without arms
+NONVIOLENT_MODIFIERS = VERBAL_MODIFIERS | {"ideological", "legal", "diplomatic", "electoral", "courtroom"}
 # Governors that put what they govern ahead of the report ("is set to begin", "planned to
 # march", "due to start").
 SCHEDULE_LEMMAS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "intend", "prepare"})

@@ -273,6 +273,9 @@ def test_state_forces_blocking_roads_is_no_protest(extractor: Extractor) -> None
         "A boat wreck killed his mother and ten others off the coast of Florida.",
         "The new mayor hails from Leeds.",
         "The spokesman refused to be named.",
+        "Rather than a clash between two governments, the dispute is a battle between Cubans of both shores.",
+        "The boy symbolizes the government's ideological battle with Cuban exiles in Miami.",
+        "The election in Kenya was a battle between two ethnic groups.",
     ],
 )
 def test_states_peacekeeping_and_metaphors_are_no_events(extractor: Extractor, body: str) -> None:
