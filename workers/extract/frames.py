@@ -382,6 +382,16 @@ def _status_time(span: SpacySpan) -> bool:
     return of.lower_ == "of" and of.head.lower_ == "as" and of.head.i == of.i - 1
 
 
+def _comparison_bound(span: SpacySpan) -> bool:
+    """Whether a date expression bounds a comparison ("the deadliest attack since 2004",
+    "the first protest in the town since 1989"): the time since which nothing was like it,
+    never the time of the event."""
+    since = span.root.head
+    if since.lower_ != "since" or since.dep_ != "prep":
+        return False
+    return any(t.tag_ == "JJS" or t.lower_ in en.RANK_WORDS for t in [since.head, *since.head.children])
+
+
 def _after_comma(head: Token, dependent: Token) -> bool:
     """Whether a comma attached to `head` stands between it and a dependent to its right."""
     return any(t.lower_ == "," and t.head == head for t in head.doc[head.i + 1 : dependent.left_edge.i])
@@ -1211,7 +1221,7 @@ class FrameBuilder:
         dates = [
             (te, sp)
             for te, sp in self._spans(art.dates, doc, base)
-            if not _dates_other_noun(sp, trigger_heads) and not _status_time(sp)
+            if not _dates_other_noun(sp, trigger_heads) and not _status_time(sp) and not _comparison_bound(sp)
         ]
         places = self._spans(art.places, doc, base)
         found: list[tuple[Mention, Token]] = []

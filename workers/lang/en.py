@@ -113,6 +113,7 @@ STANDING_ADVERBS = frozenset(
 PLACE_HEADS = frozenset({"head", "chief", "executive", "leader", "ruler"})
 # The telling of an event: its date is the telling's ("a report on Sunday said ...")
 REPORT_NOUNS = frozenset("report interview briefing conference broadcast bulletin release tweet post speech".split())
+RANK_WORDS = frozenset({"first", "last", "only"})  # "the first protest since 1989": a comparison
 PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")

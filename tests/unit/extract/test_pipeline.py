@@ -1150,3 +1150,13 @@ def test_arrests_of_different_named_people_are_different_arrests(extractor: Extr
     assert kinds(extractor, "Police arrested John Smith in Leeds on Monday. Smith was arrested after a chase.") == [
         ("arrest", "arrest")
     ]
+
+
+def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor) -> None:
+    # Published on 2019-03-12: "since 2004" says nothing was as deadly since then.
+    events = extractor.extract(
+        article("A car bomb killed 40 people in the city on Monday, the deadliest attack since 2004.")
+    )
+    assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-11")]
+    events = extractor.extract(article("It was the first protest in the town since 1989."))
+    assert [(e.type, e.date.value) for e in events] == [("protest", "2019-03-12")]
