@@ -42,3 +42,14 @@ def test_a_body_that_is_not_the_annotated_text_is_an_error(tmp_path: Path) -> No
     gold = _write(tmp_path / "dev.gold.jsonl", [_gold("here", BODY)])
     with pytest.raises(ValueError, match="not the annotated one"):
         read_realnews(gold, texts)
+
+
+def test_a_real_news_set_without_any_text_is_reported_not_scored(tmp_path: Path) -> None:
+    from workers.evaluate.events import evaluate_events
+
+    gold = _write(tmp_path / "dev.gold.jsonl", [_gold("gone", BODY)])
+    (tmp_path / "empty").mkdir()
+    for texts in (tmp_path / "empty", tmp_path / "absent"):
+        results = evaluate_events([gold], texts=texts)
+        assert list(results) == ["dev.gold.jsonl (own dev, real news)"]
+        assert "scripts/realnews.py" in results["dev.gold.jsonl (own dev, real news)"]["skipped"]

@@ -389,9 +389,17 @@ def evaluate_events(
     for path in map(Path, paths):
         name = f"{path.name} ({set_kind(path)})"
         if path.name.endswith(".gold.jsonl"):
-            records, missing = read_realnews(path, texts or REALNEWS)
+            folder = texts or REALNEWS
+            records, missing = read_realnews(path, folder)
+            if not records:
+                results[name] = {
+                    "skipped": f"no article texts in {folder} (rebuild them with scripts/realnews.py, "
+                    "see docs/extraction.md, or give --texts)"
+                }
+                continue
             if missing:
-                name = f"{path.name} ({set_kind(path)}; {len(records)} articles, {missing} without text in {texts or REALNEWS})"
+                total = len(records) + missing
+                name = f"{path.name} ({set_kind(path)}; {len(records)} of {total} articles, {missing} without text in {folder})"
         else:
             records = _read(path)
         predictions = [a.events for a in extractor.annotate_many(article_of(r) for r in records)]
@@ -407,14 +415,12 @@ def evaluate_events(
     return results
 
 
-def default_files(heldout: bool, texts: Path) -> list[Path]:
-    """Our own sets: the dev sets, and the held-out sets with `heldout`; real-news gold
-    only when its texts are present."""
+def default_files(heldout: bool) -> list[Path]:
+    """Our own sets: the dev sets, and the held-out sets with `heldout`."""
     names = ["devset.jsonl", "realnews/dev.gold.jsonl"]
     if heldout:
         names += ["heldout.jsonl", "heldout2.jsonl", "realnews/heldout.gold.jsonl"]
-    paths = [REPO / "eval" / n for n in names]
-    return [p for p in paths if p.is_file() and (not p.name.endswith(".gold.jsonl") or texts.is_dir())]
+    return [p for p in (REPO / "eval" / n for n in names) if p.is_file()]
 
 
 def shared_files() -> list[Path]:
@@ -433,6 +439,9 @@ def speed_corpus(limit: int = 80) -> tuple[str, list[Article]]:
 
 def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
     print(f"\n== {name}")
+    if "skipped" in result:
+        print(f"  not scored: {result['skipped']}")
+        return
     if "events" in result:
         print("\n".join("  " + line for line in result["events"]))
         return
@@ -470,7 +479,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--errors", action="store_true", help="list every error (not for held-out sets)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    own = [Path(p) for p in args.paths] or default_files(args.heldout, args.texts)
+    own = [Path(p) for p in args.paths] or default_files(args.heldout)
     paths = own + ([] if args.no_shared else shared_files())
     selected = Extractor(select_sentences=not args.all_sentences)
     results = evaluate_events(paths, extractor=selected, texts=args.texts)
