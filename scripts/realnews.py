@@ -1,4 +1,4 @@
-"""Rebuild the real-news evaluation files (/work/realnews/*.jsonl) from local snapshots.
+"""Rebuild the real-news evaluation files (`../realnews/*.jsonl` next to the repo) from local snapshots.
 
 The articles are English WikiNews stories (CC BY 2.5) taken from two public git snapshots:
 
