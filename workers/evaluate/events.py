@@ -387,7 +387,8 @@ def evaluate_events(
     extractor = extractor or Extractor(select_sentences=select_sentences)
     results: dict[str, Any] = {}
     for path in map(Path, paths):
-        name = f"{path.name} ({set_kind(path)})"
+        kind = set_kind(path)
+        name = f"{path.name} ({kind})"
         if path.name.endswith(".gold.jsonl"):
             folder = texts or REALNEWS
             records, missing = read_realnews(path, folder)
@@ -399,7 +400,7 @@ def evaluate_events(
                 continue
             if missing:
                 total = len(records) + missing
-                name = f"{path.name} ({set_kind(path)}; {len(records)} of {total} articles, {missing} without text in {folder})"
+                name = f"{path.name} ({kind}; {len(records)} of {total} articles, {missing} without text in {folder})"
         else:
             records = _read(path)
         predictions = [a.events for a in extractor.annotate_many(article_of(r) for r in records)]
@@ -409,7 +410,7 @@ def evaluate_events(
             results[name] = score_devset(records, predictions)
         else:
             results[name] = score_sentences(records, predictions)
-            results[f"{path.name} ({set_kind(path)}, codes-table mapping)"] = score_sentences(
+            results[f"{path.name} ({kind}, codes-table mapping)"] = score_sentences(
                 records, predictions, codes_mapping=True
             )
     return results

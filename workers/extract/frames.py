@@ -1281,21 +1281,22 @@ class FrameBuilder:
         for mention, _ in found:
             if mention.type == "statement":
                 art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
-        art.speakers.extend(self._named_subjects(doc, art))
+        subject = self._last_named_subject(doc, art)
+        if subject is not None:
+            art.speakers.append(subject)
         found = self._drop_unqualified(found, art)
         return [m for m, _ in found if m.confidence >= min_confidence]
 
-    def _named_subjects(self, doc: Doc, art: ArticleFrame) -> list[Actor]:
-        """The people a sentence names as the subject of a verb (with or without the entity
-        recognizer's label: plain reports are parsed without it), in order: whom a "he" or
-        "she" in a following sentence most likely is ("McConnell met reporters. He said ...")."""
-        out = []
-        for tok in doc:
+    def _last_named_subject(self, doc: Doc, art: ArticleFrame) -> Actor | None:
+        """The last person a sentence names as the subject of a verb (with or without the
+        entity recognizer's label: plain reports are parsed without it): whom a "he" or "she"
+        in a following sentence most likely is ("McConnell met reporters. He said ...")."""
+        for tok in reversed(doc):
             if tok.dep_ in SUBJECTS and (tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN") and _is_verbal(tok.head):
                 actor = self._actor(tok, "source", art)
                 if actor is not None and actor.kind == "person":
-                    out.append(actor)
-        return out
+                    return actor
+        return None
 
     def _drop_unqualified(self, found: list[tuple[Mention, Token]], art: ArticleFrame) -> list[tuple[Mention, Token]]:
         """Statements that are not a political actor's statement on a public matter go.
