@@ -375,6 +375,33 @@ def _dates_other_noun(span: SpacySpan, trigger_heads: set[int]) -> bool:
     return span.root.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.lemma_.lower() in en.REPORT_NOUNS
 
 
+def _report_noun(span: SpacySpan) -> Token | None:
+    """The report noun a date expression is the time of, if any: "a statement on Monday",
+    "a letter handed over on Monday", "his address Friday"."""
+    tok = span.root
+    for _ in range(3):
+        if tok.dep_ not in ("pobj", "prep", "npadvmod", "acl") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if _is_nominal(tok):
+            return tok if tok.lemma_.lower() in en.REPORT_NOUNS else None
+    return None
+
+
+def _occasion_of(noun: Token, heads: list[tuple[Token, bool]]) -> int | None:
+    """Index of the statement trigger a report noun is the occasion of ("said in a statement",
+    "during an interview ..., Sanders called", "a report ... said"; or the trigger itself),
+    if any: the time of the occasion is the time of the statement."""
+    for n, (head, statement) in enumerate(heads):
+        if not statement:
+            continue
+        if noun.i == head.i or noun.dep_ in SUBJECTS and noun.head.i == head.i:
+            return n
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i == head.i:
+            return n
+    return None
+
+
 def _status_time(span: SpacySpan) -> bool:
     """Whether a date expression is the time a state of affairs is told for ("as of Sunday
     evening, all four are in stable condition"): the time of a count, never of an event."""
@@ -1218,11 +1245,17 @@ class FrameBuilder:
         self._statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
         self._reactions = {}
         trigger_heads = {h.i for h, _ in heads}
-        dates = [
-            (te, sp)
-            for te, sp in self._spans(art.dates, doc, base)
-            if not _dates_other_noun(sp, trigger_heads) and not _status_time(sp) and not _comparison_bound(sp)
-        ]
+        dates = []
+        for te, sp in self._spans(art.dates, doc, base):
+            if _status_time(sp) or _comparison_bound(sp):
+                continue
+            noun = _report_noun(sp)
+            occasion = None if noun is None else _occasion_of(noun, heads)
+            if occasion is not None:
+                self._owners[(sp.start, sp.end)] = occasion  # "said in a statement on Monday"
+            elif _dates_other_noun(sp, trigger_heads):
+                continue
+            dates.append((te, sp))
         places = self._spans(art.places, doc, base)
         found: list[tuple[Mention, Token]] = []
         for n, (match, entry, head) in enumerate(triggers):

@@ -111,8 +111,11 @@ STANDING_ADVERBS = frozenset(
 # Titles that make whoever holds them the head of the place they name ("the chief executive of
 # Hong Kong", "the leader of Chechnya"); of a company they are corporate titles.
 PLACE_HEADS = frozenset({"head", "chief", "executive", "leader", "ruler"})
-# The telling of an event: its date is the telling's ("a report on Sunday said ...")
-REPORT_NOUNS = frozenset("report interview briefing conference broadcast bulletin release tweet post speech".split())
+# The telling of an event or the occasion of a statement: its date is the telling's ("a
+# report on Sunday said ...", "said in a statement on Monday")
+REPORT_NOUNS = frozenset(
+    "report interview briefing conference broadcast bulletin release tweet post speech statement letter address".split()
+)
 RANK_WORDS = frozenset({"first", "last", "only"})  # "the first protest since 1989": a comparison
 PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate

@@ -248,6 +248,24 @@ def test_undated_event_reacted_to_is_no_later_than_the_reaction(nlp, builder) ->
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"This must stop," the health minister said in a statement on Monday.',
+        "The army said in a statement issued on Monday that the border was closed.",
+        "In a letter handed to the United Nations on Monday, Iraq said the sanctions were illegal.",
+        "During an interview on a late-night show on Monday, the senator called the plan a disgrace.",
+    ],
+)
+def test_a_statement_takes_the_date_of_its_occasion(nlp, builder, text: str) -> None:  # type: ignore[no-untyped-def]
+    # Published Tuesday 2019-03-12: the statement, letter or interview was Monday's, not the
+    # publication day's.
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "Monday", "2019-03-11")]))
+    assert [(m.type, m.date.value, m.date.source) for m in found if m.type == "statement"] == [
+        ("statement", "2019-03-11", "text")
+    ]
+
+
 def test_person_named_like_a_town_is_not_a_place(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     text = "Police official Hyderabad Khan said a bomb exploded near the market."
     hyderabad = Place("Hyderabad", 0, 9, "Hyderabad", "IN", None, 17.38, 78.46, 1269843, "city", "city")
