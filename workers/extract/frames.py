@@ -175,6 +175,19 @@ def _inside_a_name(tok: Token) -> bool:
     return not (len(after) == 2 and after[0].lower_ == "of" and after[1].is_title)  # "the Battle of Mosul"
 
 
+def _subject_in_apposition(head: Token) -> Token | None:
+    """The subject of a verb that the parser hung as an apposition inside a leading participle
+    phrase, if the verb has no subject of its own: in "Speaking to Agence France-Presse, the
+    league's president, Jamel Msallem, said", "the league's president" is parsed as an
+    apposition of "Agence France-Presse"."""
+    if any(c.dep_ in SUBJECTS for c in head.children):
+        return None
+    for c in head.children:
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i < head.i:
+            return next((t for t in c.subtree if t.dep_ == "appos" and t.head.dep_ == "pobj"), None)
+    return None
+
+
 def _first_conjunct(tok: Token) -> Token:
     """The first of the coordinated words `tok` belongs to ("war" for "protests" in "fears
     of war and protests"): the one whose arcs say where the coordination hangs."""
@@ -964,6 +977,8 @@ class FrameBuilder:
         ):
             # "reiterated its demand": the possessive is the light verb's subject again
             sources = [c for c in head.head.children if c.dep_ in SUBJECTS] or sources
+        if not sources and (lost := _subject_in_apposition(head)) is not None:
+            sources.append(lost)
         if not sources and head.dep_ in ("xcomp", "conj", "advcl") and _is_verbal(head):
             sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
         if not sources and head.dep_ == "acl" and head.head.dep_ in ("dobj", "nsubjpass"):
@@ -1526,7 +1541,11 @@ def requirement(name: str) -> Callable[[Requirement], Requirement]:
 @requirement("subject")
 def _subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     deps = {c.dep_ for c in head.children}
-    return bool(deps & (SUBJECTS | PASSIVE_SUBJECTS)) or head.dep_ in ("parataxis", "relcl")
+    return (
+        bool(deps & (SUBJECTS | PASSIVE_SUBJECTS))
+        or head.dep_ in ("parataxis", "relcl")
+        or _subject_in_apposition(head) is not None
+    )
 
 
 @requirement("characterizes")

@@ -143,6 +143,25 @@ def test_statement_speakers_named_by_office_institution_or_affiliation(nlp, buil
     assert kinds(text[text.index("Berg said") :], art) == [("statement", "statement")]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Speaking to Reuters, the foreign minister, Sergei Lavrov, said the sanctions were illegal.",
+            "foreign minister",
+        ),
+        (
+            "Speaking to Agence France-Presse, the president of the national league, Jamel Msallem, said the ban was unjust.",
+            "president",
+        ),
+    ],
+)
+def test_a_speaker_parsed_into_a_leading_participle_phrase_still_speaks(nlp, builder, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    # The parser hangs the speaker as an apposition of the participle's object ("Reuters").
+    found = mentions(nlp, builder, text, frame())
+    assert [(m.type, [a.text for a in m.actors if a.role == "source"]) for m in found] == [("statement", [speaker])]
+
+
 def test_names_in_apposition_to_an_institution_s_head_or_a_place_s_head_are_titled(builder) -> None:  # type: ignore[no-untyped-def]
     text = "Alexis Boon, the head of the Metropolitan Police Counter Terrorism Command, spoke first."
     assert {"alexis", "boon"} <= builder.titled_names(text)
