@@ -1168,17 +1168,15 @@ class FrameBuilder:
         scored = []
         for place, span in places:
             root = span.root
-            governed = root.dep_ == "pobj" and root.head.lower_ in en.LOCATIVE_PREPS
+            # "in the Afghan capital, Kabul,": the apposition stands where its noun stands
+            anchor = root.head if root.dep_ == "appos" and root.head.dep_ == "pobj" else root
+            governed = anchor.dep_ == "pobj" and anchor.head.lower_ in en.LOCATIVE_PREPS
             in_subtree = _governs(head, root)
-            if (
-                governed
-                and root.head.lower_ in en.GOAL_PREPS
-                and root.head.head.i != head.i
-                and not _governs(root.head.head, head)
-            ):
+            prep = anchor.head
+            if governed and prep.lower_ in en.GOAL_PREPS and prep.head.i != head.i and not _governs(prep.head, head):
                 continue  # "began at the airport as the president was heading to Uganda": his way, not the shelling's place
             if entry.type == "statement":
-                if not (governed and root.head.lower_ in en.STATEMENT_LOCATIVE_PREPS and root.head.head == head):
+                if not (governed and prep.lower_ in en.STATEMENT_LOCATIVE_PREPS and prep.head == head):
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was

@@ -312,6 +312,19 @@ def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, 
     assert {(m.type, m.subtype) for m in found} == {("attack", subtype)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two suicide bombings took place in the country's capital, Kabul, last month.",
+        "The explosion occurred in the Afghan capital, Kabul, on Monday.",
+        "The attack happened in the northern city, Kabul, on Monday.",
+    ],
+)
+def test_a_town_in_apposition_to_the_place_noun_of_a_locative_phrase_is_the_location(nlp, builder, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, builder, text, frame([at(text, "Kabul", KABUL)]))
+    assert [(m.location.name if m.location else None) for m in found] == ["Kabul"]
+
+
 def test_a_named_town_beats_a_region_or_border_in_the_trigger_phrases(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     azaz = Place("Azaz", 0, 4, "I‘zāz", "SY", "Aleppo", 36.59, 37.04, 170017, "city", "city")
     border = Place("Turkish border", 0, 14, "Turkey border", "SY", None, 36.7, 37.0, None, "region", "region")
