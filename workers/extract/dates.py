@@ -983,6 +983,7 @@ _PRECISIONS: dict[str, DatePrecision] = {
     "season": "year",
     "year": "year",
 }
+_PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night"})
 _SENTENCE_END = re.compile(r"[.!?]['\"”’]?\s")
 _SPAN_BEFORE = re.compile(r"\b(?:in|over|within|during|for|throughout)\s+$", re.IGNORECASE)
 _MARKET_VERB_BEFORE = re.compile(
@@ -1019,8 +1020,22 @@ def _step(m: re.Match[str], text: str, taken: list[Found], today: date) -> str |
     if _SPAN_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
     unit = m["unit"].lower()
+    unit = "day" if unit in _PARTS_OF_DAY else unit  # "the next morning"
     ref = _reference(text, taken, m.start(), _UNITS_OF[unit])
     step = 1 if m["step"] and m["step"].lower() in ("following", "next") else -1
+    return None if ref is None else _shift(_truncate(ref, unit), unit, step)
+
+
+def _later(m: re.Match[str], text: str, taken: list[Found], today: date) -> str | None:
+    """ "three days later", "a week earlier", "two months later": the date told last, moved
+    by that much (days and weeks from a day, months from a day or a month, years from any)."""
+    raw = m["count"].lower()
+    count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    unit = m["unit"].lower().rstrip("s")
+    if unit == "week":
+        unit, count = "day", 7 * count
+    ref = _reference(text, taken, m.start(), _UNITS_OF[unit])
+    step = count if m["direction"].lower() == "later" else -count
     return None if ref is None else _shift(_truncate(ref, unit), unit, step)
 
 
@@ -1074,10 +1089,20 @@ _ANAPHORA: tuple[tuple[re.Pattern[str], Anaphor, tuple[str, ...]], ...] = (
     (
         re.compile(
             r"\b[Tt]he\s+(?P<step>following|next|previous|preceding|prior)\s+(?P<unit>day|month"
-            r"|year)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"
+            r"|year|morning|afternoon|evening|night)\b(?!\s+(?:\w+ing|[A-Z\d])\b)"
         ),
         _step,
         ("following", "next", "previous", "preceding", "prior"),
+    ),
+    (
+        # "a year earlier" after a quarter is the comparison below, not a year before a day
+        re.compile(
+            r"\b(?!(?:[Aa]n?|[Oo]ne)\s+years?\b)" + _NUMBER + r"\s+(?P<unit>days?|weeks?|months?|years?)"
+            r"\s+(?P<direction>later|earlier)\b(?!\s+than\b)",
+            re.IGNORECASE,
+        ),
+        _later,
+        ("later", "earlier"),
     ),
     (
         re.compile(
@@ -1148,15 +1173,26 @@ def _with_anaphora(text: str, taken: list[Found], today: date) -> list[Found]:
     the expressions it covers ("the same period last year" over "last year", "a year ago"
     read against the quarter before it over the year before publication), and is dropped
     where it overlaps one only in part."""
-    resolved = []
     lower = text.lower()
-    for pattern, resolve, words in _ANAPHORA:
-        if not any(word in lower for word in words):
-            continue
-        for m in pattern.finditer(text):
-            value = resolve(m, text, taken, today)
-            if value is not None:
-                resolved.append((m.start(), m.end(), value, _PRECISIONS[_unit_of(value)]))
+    matches = sorted(
+        (
+            (m, resolve)
+            for pattern, resolve, words in _ANAPHORA
+            if any(w in lower for w in words)
+            for m in pattern.finditer(text)
+        ),
+        key=lambda found: found[0].start(),
+    )
+    resolved: list[Found] = []
+    told: list[Found] = []  # the narrative's times, in text order
+    for m, resolve in matches:
+        # one told relative to another follows it ("three days later ... the next morning");
+        # a comparison period ("a year earlier") is no time of the narrative
+        value = resolve(m, text, sorted(taken + told) if told else taken, today)
+        if value is not None:
+            resolved.append((m.start(), m.end(), value, _PRECISIONS[_unit_of(value)]))
+            if resolve in (_step, _later):
+                told.append(resolved[-1])
     if not resolved:
         return taken
     resolved.sort(key=lambda f: (f[0] - f[1], f[0]))

@@ -674,6 +674,23 @@ def test_the_following_day_and_that_year_follow_the_last_date_given() -> None:
     assert values("Prices rose in 2010 and kept rising over the following year.", OCTOBER_THURSDAY) == ["2010"]
 
 
+def test_days_weeks_and_months_later_or_earlier_count_from_the_last_date_given() -> None:
+    text = (
+        "Police arrested him on May 3, 2004. Three days later, protesters marched. "
+        "He was released two weeks later. The next morning he left the country. "
+        "He had arrived in March 2004 and applied for asylum a month earlier."
+    )
+    assert found(text, OCTOBER_THURSDAY)[1:4] == [
+        ("Three days later", "2004-05-06", "day"),
+        ("two weeks later", "2004-05-20", "day"),
+        ("The next morning", "2004-05-21", "day"),
+    ]
+    assert values(text, OCTOBER_THURSDAY)[-1] == "2004-02"
+    # Without a date before it, or compared with something, it is no date.
+    assert found("Three days later, protesters marched.", OCTOBER_THURSDAY) == []
+    assert values("On May 3, 2004, the vote came two days later than planned.", OCTOBER_THURSDAY) == ["2004-05-03"]
+
+
 def test_comparisons_with_the_same_period_a_year_before() -> None:
     text = (
         "Third-quarter profit rose to $5 million from $4 million a year earlier. In the "
