@@ -216,6 +216,11 @@ def test_rulings_and_condemnations_by_political_actors(nlp, builder) -> None:  #
     assert kinds("The opposition leader repeated his allegations of vote rigging.") == [("statement", "accusation")]
 
 
+def test_an_impeachment_is_a_formal_accusation(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "On Wednesday the House of Representatives impeached the president over abuse of power."
+    assert [(m.type, m.subtype) for m in mentions(nlp, builder, text, frame())] == [("statement", "accusation")]
+
+
 def test_a_person_charged_is_an_arrest_a_fee_is_not(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     def types(text: str) -> list[str]:
         return [m.type for m in mentions(nlp, builder, text, frame())]
