@@ -686,22 +686,25 @@ class Geocoder:
 
     def _common_word(self, text: str, doc: Doc | None, m: _Mention) -> bool:
         """A one-word mention that is a nationality word ("Somali troops": not Ethiopia's
-        Somali region), or that the parse reads as a common noun capitalized only because
-        it starts the sentence ("Police said": not Police, Poland), with no designator
-        after it ("Somali region" is a place)."""
+        Somali region), or that the parse reads as a common noun or an adjective capitalized
+        only because it starts the sentence ("Police said": not Police, Poland; "Young
+        protesters": not Young, Uruguay), with no designator after it ("Somali region" is a
+        place)."""
         following = re.match(r"[ \u00a0]+(\w+)", text[m.end : m.end + 20])
         if " " in m.key or following and following.group(1).lower() in _PLACE_HEADS:
             return False
         if self.demonym(m.key):
             return True
         span = doc.char_span(m.start, m.end, alignment_mode="expand") if doc is not None else None
-        return span is not None and len(span) == 1 and span[0].pos_ == "NOUN" and bool(span[0].is_sent_start)
+        return span is not None and len(span) == 1 and span[0].pos_ in ("NOUN", "ADJ") and bool(span[0].is_sent_start)
 
     def _inside_entity(
         self, text: str, m: _Mention, label: str, start: int, end: int, ctx: GeoContext
     ) -> list[tuple[int, int]]:
         entries = self.gaz.entries
         if label == "PERSON":
+            if _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start):
+                return m.cands  # "the eastern town of Chasiv Yar": the text says what it is
             # The small model tags lone town names as people ("retook Palmyra"): a one-word
             # PERSON keeps readings in the article's countries; a full name keeps none but regions.
             one_word = " " not in text[start:end].strip()

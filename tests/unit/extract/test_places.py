@@ -284,6 +284,11 @@ def test_sentence_initial_common_noun_is_not_a_town(geo: Geocoder, nlp: Language
     assert texts(places) == {"Kabul"}  # not Police, Poland
 
 
+def test_a_sentence_initial_adjective_is_not_a_town(geo: Geocoder, nlp: Language) -> None:
+    text = "Young protesters pelted police with stones in Ziguinchor on Friday."
+    assert texts(geo.resolve(text, nlp(text))) == {"Ziguinchor"}  # not Young, Uruguay
+
+
 def test_a_word_written_lower_case_elsewhere_is_not_a_town_without_a_parse(geo: Geocoder) -> None:
     text = "Police said the march was peaceful. The police chief resigned."
     assert "Police" not in texts(geo.resolve(text))
@@ -527,6 +532,13 @@ def test_a_name_the_text_calls_a_town_is_the_town(geo: Geocoder, nlp: Language, 
     for doc in (nlp(text), None):
         places = [p for p in geo.resolve(text, doc) if p.country_code in ("IQ", "SY")]
         assert len(places) == 1 and places[0].precision == "city", places
+
+
+def test_a_name_the_recognizer_takes_for_a_person_is_a_town_when_the_text_says_so(geo: Geocoder, nlp: Language) -> None:
+    text = "Ukrainian and Russian troops fought street battles in the eastern town of Chasiv Yar on Thursday."
+    assert any(e.text == "Chasiv Yar" and e.label_ == "PERSON" for e in nlp(text).ents)
+    town = at(geo.resolve(text, nlp(text)), "Chasiv Yar")
+    assert (town.country_code, town.precision) == ("UA", "city")
 
 
 def test_a_qualifier_before_a_town_keeps_the_town(geo: Geocoder, nlp: Language) -> None:
