@@ -38,7 +38,7 @@ from spacy.tokens import Span as SpacySpan
 
 from workers.extract.codes import code_table, is_refinement
 from workers.extract.dates import event_value, find_dates, interval
-from workers.extract.mentions import Mention, PlacedLocation
+from workers.extract.mentions import Mention, PlacedLocation, is_placed
 from workers.extract.triggers import LexEntry, Lexicon, LexMatch
 from workers.lang import en
 from workers.records import PRECISION_RANK, Actor, EventDate, EventLocation, Place, TimeExpression
@@ -401,14 +401,18 @@ def _report_noun(span: SpacySpan) -> Token | None:
     return None
 
 
-def _occasion_of(noun: Token, heads: list[tuple[Token, bool]]) -> int | None:
+def _occasion_of(noun: Token, heads: list[tuple[Token, bool]], itself: bool = True) -> int | None:
     """Index of the statement trigger a report noun is the occasion of ("said in a statement",
-    "during an interview ..., Sanders called", "a report ... said"; or the trigger itself),
-    if any: the time of the occasion is the time of the statement."""
+    "during an interview ..., Sanders called", "a report ... said"; or, with `itself`, the
+    trigger itself), if any: the time of the occasion is the time of the statement."""
     for n, (head, statement) in enumerate(heads):
         if not statement:
             continue
-        if noun.i == head.i or noun.dep_ in SUBJECTS and noun.head.i == head.i:
+        if noun.i == head.i:
+            if itself:
+                return n
+            continue
+        if noun.dep_ in SUBJECTS and noun.head.i == head.i:
             return n
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i == head.i:
             return n
@@ -651,9 +655,19 @@ class FrameBuilder:
         the target ("fired rockets at the rebels")."""
         words: set[str] = set()
         for t in self._targets(head):
-            if not (t.dep_ == "dobj" and t.lemma_.lower() in self._weapons):
-                words |= self._words_of(t, 2)
+            if t.dep_ == "dobj" and t.lemma_.lower() in self._weapons:
+                # "fired mortar rounds at SDF positions": the parser may hang the target on the weapon
+                aimed = [g for c in t.children if c.dep_ == "prep" and c.lower_ in en.FIRE_PREPS for g in c.children]
+                words |= {w for g in aimed if g.dep_ == "pobj" for w in self._target_words(g)}
+            else:
+                words |= self._target_words(t)
         return bool(words & self._military_targets) and not words & self._attack_targets
+
+    def _target_words(self, tok: Token) -> set[str]:
+        """The words of a target within two arcs, without where it is ("positions near the
+        town": the positions are the target, not the town)."""
+        skip = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in en.SURROUNDING_PREPS]
+        return self._words_of(tok, 2) - {w for c in skip for t in c.subtree for w in (t.lower_, t.lemma_.lower())}
 
     def _verbal_target(self, head: Token) -> bool:
         """Whether an attack is made with words: aimed at a policy, decision, plan or remark
@@ -979,6 +993,19 @@ class FrameBuilder:
             sources = [c for c in head.head.children if c.dep_ in SUBJECTS] or sources
         if not sources and (lost := _subject_in_apposition(head)) is not None:
             sources.append(lost)
+        if not sources:
+            # "was condemned in a joint statement by Egypt": the statement's author
+            sources.extend(
+                g
+                for c in head.children
+                if c.dep_ == "prep" and c.lower_ == "in"
+                for noun in c.children
+                if noun.dep_ == "pobj" and noun.lemma_.lower() in en.REPORT_NOUNS
+                for by in noun.children
+                if by.dep_ == "prep" and by.lower_ == "by"
+                for g in by.children
+                if g.dep_ == "pobj"
+            )
         if not sources and head.dep_ in ("xcomp", "conj", "advcl") and _is_verbal(head):
             sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
         if not sources and head.dep_ == "acl" and head.head.dep_ in ("dobj", "nsubjpass"):
@@ -1180,9 +1207,12 @@ class FrameBuilder:
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
+            # "an offensive against Fano militiamen around Debre Tabor": where the fighters are
+            # from, after any place the event itself is told at
+            origin = root.dep_ in NOUN_MODIFIER_DEPS and root.head.lower_ in self._military
             scored.append(
                 (
-                    not in_subtree,
+                    2 if origin else int(not in_subtree),
                     False,
                     _tree_path(head, root),
                     not governed,
@@ -1255,6 +1285,15 @@ class FrameBuilder:
                 head = root.head if root.dep_ == "compound" else root
                 triggers.append((match, entry, head))
         heads = [(h, e.type == "statement") for _, e, h in triggers]
+        # "condemned in a joint statement": the statement is the condemnation's vehicle
+        vehicles = {
+            n
+            for n, (h, statement) in enumerate(heads)
+            if statement and h.lemma_.lower() in en.REPORT_NOUNS and _occasion_of(h, heads, itself=False) is not None
+        }
+        if vehicles:
+            triggers = [t for n, t in enumerate(triggers) if n not in vehicles]
+            heads = [h for n, h in enumerate(heads) if n not in vehicles]
         self._statements = {h.i: n for n, (h, statement) in enumerate(heads) if statement}
         self._reactions = {}
         trigger_heads = {h.i for h, _ in heads}
@@ -1483,6 +1522,7 @@ class FrameBuilder:
         blocked roads") are its participants, not a protest event of their own.
         """
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
+        found = self._fold_objects(found, heads)
 
         def governed_by(h: Token, kinds: Callable[[Mention], bool], within: int) -> bool:
             return any(kinds(o) and _governs(other, h) and _tree_path(h, other) <= within for o, other in heads)
@@ -1502,6 +1542,26 @@ class FrameBuilder:
                 and governed_by(h, lambda o: o.type != "statement", 3)
             )
         ]
+
+    @staticmethod
+    def _fold_objects(
+        found: list[tuple[Mention, Token]], heads: list[tuple[Mention, Token]]
+    ) -> list[tuple[Mention, Token]]:
+        """A happening named twice, by a verb and by its object ("fought street battles in
+        the town of Chasiv Yar"), is one mention: the verb's, with the place and date the
+        object's phrase gives when the verb has none of its own."""
+        verbs = {h.i: m for m, h in heads if _is_verbal(h)}
+        kept = []
+        for m, h in found:
+            verb = verbs.get(h.head.i) if h.dep_ == "dobj" and _is_nominal(h) else None
+            if verb is None or verb.type != m.type or verb.type == "statement":
+                kept.append((m, h))
+                continue
+            if is_placed(m.location) and not is_placed(verb.location):
+                verb.location = m.location
+            if m.date.source == "text" and verb.date.source != "text":
+                verb.date = m.date
+        return kept
 
     def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:
         """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X."""

@@ -221,6 +221,14 @@ def test_an_impeachment_is_a_formal_accusation(nlp, builder) -> None:  # type: i
     assert [(m.type, m.subtype) for m in mentions(nlp, builder, text, frame())] == [("statement", "accusation")]
 
 
+def test_the_statement_a_reaction_is_made_in_is_its_vehicle_not_another_statement(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Turkey was condemned in a joint statement by Egypt on Monday."
+    found = mentions(nlp, builder, text, frame(dates=[when(text, "Monday", "2019-03-11")]))
+    assert [(m.subtype, [a.text for a in m.actors if a.role == "source"], m.date.value) for m in found] == [
+        ("condemnation", ["Egypt"], "2019-03-11")
+    ]
+
+
 def test_a_person_charged_is_an_arrest_a_fee_is_not(nlp, builder) -> None:  # type: ignore[no-untyped-def]
     def types(text: str) -> list[str]:
         return [m.type for m in mentions(nlp, builder, text, frame())]
@@ -328,6 +336,31 @@ def test_bombs_delivered_by_aircraft_are_an_air_strike(nlp, builder, text: str, 
 def test_a_town_in_apposition_to_the_place_noun_of_a_locative_phrase_is_the_location(nlp, builder, text: str) -> None:  # type: ignore[no-untyped-def]
     found = mentions(nlp, builder, text, frame([at(text, "Kabul", KABUL)]))
     assert [(m.location.name if m.location else None) for m in found] == ["Kabul"]
+
+
+def test_a_verb_and_its_object_naming_one_fight_are_one_mention_at_the_object_s_place(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Ukrainian and Russian troops fought street battles in the eastern town of Kabul on Thursday."
+    found = mentions(nlp, builder, text, frame([at(text, "Kabul", KABUL)]))
+    assert [(m.subtype, m.location.name if m.location else None) for m in found] == [("armed_clash", "Kabul")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turkish-backed factions fired mortar rounds at SDF positions on the outskirts of the town.",
+        "Government forces fired mortars at rebel positions near the town.",
+    ],
+)
+def test_fire_at_positions_near_a_town_is_an_armed_clash(nlp, builder, text: str) -> None:  # type: ignore[no-untyped-def]
+    # The target may hang on the weapon; where the positions are does not make them civilian.
+    assert [(m.type, m.subtype) for m in mentions(nlp, builder, text, frame())] == [("operation", "armed_clash")]
+
+
+def test_the_home_town_of_fighters_is_not_where_they_were_attacked(nlp, builder) -> None:  # type: ignore[no-untyped-def]
+    text = "Federal troops launched an offensive against Kabul militiamen around the town of Debre Tabor."
+    debre = Place("Debre Tabor", 0, 11, "Debre Tabor", "ET", "Amhara", 11.85, 38.02, 334227, "city", "city")
+    found = mentions(nlp, builder, text, frame([at(text, "Kabul", KABUL), at(text, "Debre Tabor", debre)]))
+    assert [(m.subtype, m.location.name if m.location else None) for m in found] == [("offensive", "Debre Tabor")]
 
 
 def test_a_named_town_beats_a_region_or_border_in_the_trigger_phrases(nlp, builder) -> None:  # type: ignore[no-untyped-def]
