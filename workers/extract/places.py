@@ -107,9 +107,9 @@ _FEATURE_WORDS = frozenset(
     "river sea springs strait swamp valley woods".split()
 )
 # Entity labels whose spans are never places.
-_NOT_PLACE_LABELS = frozenset(
-    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW", "LANGUAGE"}
-)
+# (Not LANGUAGE: the small model gives it to towns at the end of a sentence, "fighting broke
+# out in Aleppo."; language words are demonyms, which are no places anyway.)
+_NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LAW"})
 # Words that may stand before a place inside an ORG entity without making it an organisation.
 _PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
 _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that are not part of it
@@ -123,6 +123,7 @@ _ADMIN2_PENALTY = 0.2
 _LOCAL = ("city", "admin2")
 _QUALITY_BONUS = {gz.CURATED: 1.0, gz.PRIMARY: 0.0, gz.ALIAS: -0.5, gz.ALTERNATE: -1.0}
 _CONTEXT_BONUS = 2.5
+_CITY_OVER_DIVISION = 100_000
 _TOP_COUNTRY_BONUS = 0.5
 _NEIGHBOUR_BONUS = 1.5  # a country bordering one the article is about ("Niger" in a Nigeria story)
 _DATELINE_BONUS = 1.0
@@ -825,7 +826,23 @@ class Geocoder:
         return score
 
     def _best(self, cands: Iterable[tuple[int, int]], ctx: GeoContext) -> int:
-        return max(cands, key=lambda c: self._score(c[0], c[1], ctx))[0]
+        """The best-scoring reading; a division that shares its name with a city of its own
+        of `_CITY_OVER_DIVISION` people or more is that city ("Kirkuk", "Kandahar", "Basra":
+        news names the city; "Kandahar province" has lost its city reading by then)."""
+        cands = list(cands)
+        best = max(cands, key=lambda c: self._score(c[0], c[1], ctx))[0]
+        if self.gaz.entries[best].kind in ("admin1", "admin2"):
+            cities = [
+                ix
+                for ix, _ in cands
+                if self.gaz.entries[ix].kind == "city"
+                and best in (self.gaz.entries[ix].admin1_ix, self.gaz.entries[ix].admin2_ix)
+                and self.gaz.entries[ix].population >= _CITY_OVER_DIVISION
+                and same_spelling(self.gaz.entries[ix].name, norm(self.gaz.entries[best].name))
+            ]
+            if cities:
+                return max(cities, key=lambda ix: self.gaz.entries[ix].population)
+        return best
 
     # ---- output -------------------------------------------------------------------------
 

@@ -541,6 +541,31 @@ def test_a_name_the_recognizer_takes_for_a_person_is_a_town_when_the_text_says_s
     assert (town.country_code, town.precision) == ("UA", "city")
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A car bomb exploded in Kirkuk on Monday.", "Kirkuk"),
+        ("Police arrested him at his home in Chittagong last week.", "Chittagong"),
+        ("Gunmen attacked a checkpoint in Kandahar.", "Kandahar"),
+    ],
+)
+def test_a_bare_name_shared_by_a_division_and_its_big_city_is_the_city(
+    geo: Geocoder, nlp: Language, text: str, name: str
+) -> None:
+    for doc in (nlp(text), None):
+        assert at(geo.resolve(text, doc), name).precision == "city"
+    # the division when the text says so
+    assert at(geo.resolve("Fighting spread across Kandahar province."), "Kandahar province").precision == "admin1"
+
+
+def test_a_town_the_recognizer_calls_a_language_at_the_end_of_a_sentence_is_a_place(
+    geo: Geocoder, nlp: Language
+) -> None:
+    text = "Heavy fighting broke out in Aleppo."
+    assert any(e.text == "Aleppo" and e.label_ == "LANGUAGE" for e in nlp(text).ents)
+    assert at(geo.resolve(text, nlp(text)), "Aleppo").country_code == "SY"
+
+
 def test_a_qualifier_before_a_town_keeps_the_town(geo: Geocoder, nlp: Language) -> None:
     text = "Shells fell on the residential quarter of Ancient Palmyra in Homs Governorate, Syria."
     for doc in (nlp(text), None):
