@@ -581,8 +581,12 @@ class FrameBuilder:
         head = span.root
         near = _near_words(head, depth=3) | {t.lower_ for t in span}
         # one word may be several entries ("bombing": the noun, and the verb "bomb"); what
-        # excludes one of them excludes the word ("water bombing", "shooting with a film crew")
-        if any(near & self.lex.exclusions.get(entry.lemma, frozenset()) for entry in match.entries):
+        # excludes one of them excludes the word ("water bombing", "shooting with a film crew"),
+        # unless a weapon does it ("a roadside bomb struck a bus": no traffic accident)
+        armed = any(
+            c.dep_ in SUBJECTS and (c.lower_ in self._weapons or c.lower_ in en.EXPLOSIVES) for c in head.children
+        )
+        if not armed and any(near & self.lex.exclusions.get(entry.lemma, frozenset()) for entry in match.entries):
             return None
         best: LexEntry | None = None
         for entry in match.entries:
@@ -757,19 +761,30 @@ class FrameBuilder:
             and not any(c.dep_ in ("det", "poss") for c in head.children)
         ):
             return NOT_ASSERTED  # "remain in detention", "in operation since 1970", "resigned in protest"
+        if (
+            _is_nominal(head)
+            and head.lemma_.lower() in self._state_nouns
+            and any(c.dep_ == "amod" and c.lower_ in en.DURATIVE_MODIFIERS for c in head.children)
+        ):
+            return NOT_ASSERTED  # "against their prolonged detention": a state, not the arrest
         # "1,000 have been arrested since the protests began", "have launched 20 attacks since
         # August", "has been home to protests since June": a running total, not a happening
+        # A siege or an occupation that "has lasted since" is one state still going on.
         tallied = [head, _clause_verb(head)] if head.tag_ == "NNS" else [head]
-        if entry.type != "statement" and any(
-            any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
+        if (
+            entry.type != "statement"
+            and entry.subtype not in STATE_SUBTYPES
             and any(
-                c.dep_ == "prep"
-                and c.lower_ == "since"
-                or c.dep_ == "advcl"
-                and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children)
-                for c in tok.children
+                any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
+                and any(
+                    c.dep_ == "prep"
+                    and c.lower_ == "since"
+                    or c.dep_ == "advcl"
+                    and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children)
+                    for c in tok.children
+                )
+                for tok in tallied
             )
-            for tok in tallied
         ):
             return NOT_ASSERTED
         if (
@@ -1207,9 +1222,16 @@ class FrameBuilder:
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
-            # "an offensive against Fano militiamen around Debre Tabor": where the fighters are
-            # from, after any place the event itself is told at
-            origin = root.dep_ in NOUN_MODIFIER_DEPS and root.head.lower_ in self._military
+            # "an offensive against Fano militiamen around Debre Tabor", "a U.S. drone strike near
+            # Ataq": where the fighters are from, whose the strike is; after any place the event
+            # itself is told at
+            origin = root.dep_ in NOUN_MODIFIER_DEPS and (
+                root.head.lower_ in self._military
+                or root.head.i == head.i
+                and place.precision == "country"
+                or root.dep_ == "compound"
+                and root.head.pos_ == "PROPN"  # "a Bangladesh Nationalist Party leader"
+            )
             scored.append(
                 (
                     2 if origin else int(not in_subtree),
@@ -1514,10 +1536,12 @@ class FrameBuilder:
     def _drop_parts(self, found: list[tuple[Mention, Token]], min_confidence: float) -> list[tuple[Mention, Token]]:
         """Mentions told as part of another event of their sentence go.
 
-        A raid told as the circumstance of arrests ("police detained 24 people in raids
-        across Istanbul") is the arrest (CAMEO 173); a raid told as an action of its own
+        A raid or a sweep told as the circumstance of arrests ("police detained 24 people in
+        raids across Istanbul") is the arrest (CAMEO 173), at the raid's place if the arrest
+        has none of its own; a raid told as an action of its own
         ("troops raided the camp and arrested four") stays a second event. The fire two sides
-        exchange ("exchanged artillery fire") is the clash. People named as protesters in
+        exchange ("exchanged artillery fire") is the clash; the violence of rioters told as a
+        clause of the riot ("rioted, torching a county office") is the riot (CAMEO 145). People named as protesters in
         another event ("police clashed with protesters", "protesters
         blocked roads") are its participants, not a protest event of their own.
         """
@@ -1529,12 +1553,26 @@ class FrameBuilder:
 
         # Prepositional phrases attach loosely ("detained 24 people suspected of links to IS
         # in raids"): any depth under the arrest counts for a nominal raid.
+        def circumstance_of_arrest(m: Mention, h: Token) -> bool:
+            if not (m.subtype == "raid" or m.lemma == "sweep") or not _is_nominal(h):
+                return False
+            arrests = [o for o, other in heads if o.type == "arrest" and _governs(other, h)]
+            for arrest in arrests:  # "arrested 100 in a security sweep of the Hebron area"
+                if is_placed(m.location) and not is_placed(arrest.location):
+                    arrest.location = m.location
+            return bool(arrests)
+
         return [
             (m, h)
             for m, h in found
-            if not (m.subtype == "raid" and _is_nominal(h) and governed_by(h, lambda o: o.type == "arrest", 99))
+            if not circumstance_of_arrest(m, h)
             and not (
                 m.type == "attack" and h.dep_ == "dobj" and governed_by(h, lambda o: o.subtype == "armed_clash", 1)
+            )
+            and not (  # "rioted in Kisumu, torching a county office": the riot's violence
+                m.type == "attack"
+                and h.dep_ in ("advcl", "conj", "xcomp")
+                and governed_by(h, lambda o: o.subtype == "riot", 1)
             )
             and not (
                 m.type == "protest"
@@ -1849,7 +1887,10 @@ def _object_is_place(b: FrameBuilder, head: Token) -> bool | None:
         for c in obj.children
         if c.dep_ == "prep" and c.lower_ == "of"
         for g in c.children
-        if g.ent_type_ in ("GPE", "LOC", "FAC") or g.lemma_.lower() in b._place_nouns
+        if g.ent_type_ in ("GPE", "LOC", "FAC")
+        or g.lemma_.lower() in b._place_nouns
+        or obj.lower_ == "control"
+        and g.pos_ == "PROPN"  # "seized control of Goma" (tagged PERSON)
     ]
     placey = (
         obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in b._place_nouns or bool(of_place)

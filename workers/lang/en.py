@@ -153,6 +153,12 @@ LOCATIVE_PREPS = frozenset(
     }
 )
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
+# A state told by how long it lasts ("their prolonged detention", "indefinite custody")
+DURATIVE_MODIFIERS = frozenset({"prolonged", "continued", "continuing", "indefinite", "ongoing", "lengthy", "long"})
+# Explosive devices that strike or hit by themselves ("a roadside bomb struck a bus")
+EXPLOSIVES = frozenset(
+    "bomb bombs device devices explosive explosives ied ieds mine mines landmine landmines drone drones".split()
+)
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")
 SURROUNDING_PREPS = frozenset({"near", "outside", "around", "in", "inside", "across", "along", "on", "within", "off"})
 GOAL_PREPS = frozenset({"to", "toward", "towards"})  # where someone or something goes

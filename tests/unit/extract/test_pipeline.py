@@ -1160,3 +1160,71 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
     assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-11")]
     events = extractor.extract(article("It was the first protest in the town since 1989."))
     assert [(e.type, e.date.value) for e in events] == [("protest", "2019-03-12")]
+
+
+# --- short conflict reports (failure classes of eval/conflict.jsonl) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a weapon that strikes a vehicle is no traffic accident
+        (
+            "An IED planted on the roadside struck an army vehicle near Quetta, wounding four soldiers.",
+            [("attack", "roadside_bombing")],
+        ),
+        # control of a place taken by armed men; not control of a situation
+        (
+            "Rebels took control of the town of Goma on Saturday after army units withdrew.",
+            [("operation", "occupation")],
+        ),
+        ("Rebels seized control of Goma on Monday.", [("operation", "occupation")]),
+        ("Police took control of the situation.", []),
+        # a sweep is an operation; the circumstance of arrests is the arrest
+        (
+            "Army units conducted a sweep of villages west of Kirkuk in search of militants.",
+            [("operation", "military_operation")],
+        ),
+        (
+            "Israeli soldiers arrested more than 100 Palestinians in a security sweep of the Hebron area.",
+            [("arrest", "arrest")],
+        ),
+        # a siege that has lasted since a date is still one siege
+        (
+            "Islamist militants have besieged the eastern town of Pama since Oct. 2, a security source said.",
+            [("operation", "siege")],
+        ),
+        # arson: by fighters an attack, by protesters or rioters the riot
+        (
+            "Suspected separatist fighters set fire to a government school in Kumba on Monday night.",
+            [("attack", "attack")],
+        ),
+        ("Protesters set fire to tyres in the city centre.", [("protest", "riot")]),
+        (
+            "Traders rioted in Kisumu town, torching a county office and looting shops before police restored calm.",
+            [("protest", "riot")],
+        ),
+        # a detention told by how long it lasts is a state, not an arrest
+        ("Thirty migrants began a hunger strike against their prolonged detention.", [("protest", "hunger_strike")]),
+    ],
+)
+def test_conflict_report_classes(extractor: Extractor, body: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds(extractor, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("A suspected U.S. drone strike hit a vehicle near Ataq in Shabwa province on Friday.", "Ataq"),
+        (
+            "Police arrested a senior Bangladesh Nationalist Party leader at his home in Chittagong last week.",
+            "Chattogram",
+        ),
+        ("Israeli soldiers arrested more than 100 Palestinians in a security sweep of the Hebron area.", "Hebron"),
+    ],
+)
+def test_the_actor_s_country_or_party_name_is_not_where_it_happened(
+    extractor: Extractor, body: str, place: str
+) -> None:
+    (event,) = extractor.extract(article(body))
+    assert event.location is not None and event.location.name == place
