@@ -1222,16 +1222,13 @@ class FrameBuilder:
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
-            # "an offensive against Fano militiamen around Debre Tabor", "a U.S. drone strike near
-            # Ataq": where the fighters are from, whose the strike is; after any place the event
-            # itself is told at
-            origin = root.dep_ in NOUN_MODIFIER_DEPS and (
-                root.head.lower_ in self._military
-                or root.head.i == head.i
-                and place.precision == "country"
-                or root.dep_ == "compound"
-                and root.head.pos_ == "PROPN"  # "a Bangladesh Nationalist Party leader"
-            )
+            # Where the fighters are from ("an offensive against Fano militiamen around Debre
+            # Tabor"), whose the strike is ("a U.S. drone strike near Ataq"), a word of a name ("a
+            # Bangladesh Nationalist Party leader"): after any place the event itself is told at.
+            fighters = root.head.lower_ in self._military
+            actor_country = root.head.i == head.i and place.precision == "country"
+            in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN"
+            origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or actor_country or in_a_name)
             scored.append(
                 (
                     2 if origin else int(not in_subtree),
