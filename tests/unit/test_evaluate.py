@@ -53,3 +53,18 @@ def test_a_real_news_set_without_any_text_is_reported_not_scored(tmp_path: Path)
         results = evaluate_events([gold], texts=texts)
         assert list(results) == ["dev.gold.jsonl (own dev, real news)"]
         assert "scripts/realnews.py" in results["dev.gold.jsonl (own dev, real news)"]["skipped"]
+
+
+def test_a_set_of_one_kind_of_report_is_also_averaged_over_the_types_it_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workers.evaluate.events import _print_table, evaluate_events
+
+    gold = {"type": "arrest", "subtype": "arrest", "trigger": "arrested", "evidence": ["Police arrested two men"]}
+    record = {"id": "c-1", "body": BODY, "published_at": "2020-01-01T00:00:00Z", "gold": {"events": [gold]}}
+    path = _write(tmp_path / "reports.jsonl", [record])
+    ((name, result),) = evaluate_events([path]).items()
+    _print_table(name, result, show_errors=False)
+    out = capsys.readouterr().out
+    assert "macro F1 over the five types 0.200" in out  # four types without gold count 0
+    assert "macro F1 over the types of its gold (arrest) 1.000" in out

@@ -144,6 +144,11 @@ def _macro_f1(per_type: dict[str, dict[str, float | int]]) -> float:
     return round(sum(float(per_type[t]["f1"]) for t in TYPES) / len(TYPES), 3)
 
 
+def _gold_types(per_type: dict[str, dict[str, float | int]]) -> list[str]:
+    """The event types a set has gold events of, in table order."""
+    return [t for t in TYPES if int(per_type[t]["tp"]) + int(per_type[t]["fn"]) > 0]
+
+
 def _accuracy(hits: int, total: int) -> dict[str, float | int]:
     return {"accuracy": round(hits / total, 3) if total else 0.0, "n": total}
 
@@ -418,9 +423,9 @@ def evaluate_events(
 
 def default_files(heldout: bool) -> list[Path]:
     """Our own sets: the dev sets, and the held-out sets with `heldout`."""
-    names = ["devset.jsonl", "realnews/dev.gold.jsonl"]
+    names = ["devset.jsonl", "conflict.jsonl", "realnews/dev.gold.jsonl"]
     if heldout:
-        names += ["heldout.jsonl", "heldout2.jsonl", "realnews/heldout.gold.jsonl"]
+        names += ["heldout.jsonl", "heldout2.jsonl", "heldout-conflict.jsonl", "realnews/heldout.gold.jsonl"]
     return [p for p in (REPO / "eval" / n for n in names) if p.is_file()]
 
 
@@ -453,6 +458,10 @@ def _print_table(name: str, result: dict[str, Any], show_errors: bool) -> None:
             f"{s['tp']:>3} {s['fp']:>3} {s['fn']:>3}"
         )
     print(f"  macro F1 over the five types {result['macro_f1']:.3f}")
+    present = _gold_types(result["per_type"])
+    if len(present) < len(TYPES):  # a set of one kind of report: "short conflict reports" have no statements
+        mean = sum(float(result["per_type"][t]["f1"]) for t in present) / max(len(present), 1)
+        print(f"  macro F1 over the types of its gold ({'/'.join(present)}) {mean:.3f}")
     for key in ("location_country", "location_161km", "date_value", "date_precision", "date_within", "subtype"):
         if key in result:
             print(f"  {key:<18} {result[key]['accuracy']:.3f} (n={result[key]['n']})")
