@@ -1223,10 +1223,11 @@ class FrameBuilder:
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
             # Where the fighters are from ("an offensive against Fano militiamen around Debre
-            # Tabor"), whose the strike is ("a U.S. drone strike near Ataq"), a word of a name ("a
-            # Bangladesh Nationalist Party leader"): after any place the event itself is told at.
+            # Tabor"), whose the strike or the embassy is ("a U.S. drone strike near Ataq", "the
+            # U.S. embassies in Kenya"), a word of a name ("a Bangladesh Nationalist Party
+            # leader"): after any place the event itself is told at.
             fighters = root.head.lower_ in self._military
-            actor_country = root.head.i == head.i and place.precision == "country"
+            actor_country = place.precision == "country" and _is_nominal(root.head)  # "the U.S. embassies in Kenya"
             in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN"
             origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or actor_country or in_a_name)
             scored.append(

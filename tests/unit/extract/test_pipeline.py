@@ -1204,6 +1204,8 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
             "Traders rioted in Kisumu town, torching a county office and looting shops before police restored calm.",
             [("protest", "riot")],
         ),
+        # a sport
+        ("Men drinking beer after shooting skeet at the club said they were worried.", []),
         # a detention told by how long it lasts is a state, not an arrest
         ("Thirty migrants began a hunger strike against their prolonged detention.", [("protest", "hunger_strike")]),
     ],
@@ -1221,6 +1223,7 @@ def test_conflict_report_classes(extractor: Extractor, body: str, expected: list
             "Chattogram",
         ),
         ("Israeli soldiers arrested more than 100 Palestinians in a security sweep of the Hebron area.", "Hebron"),
+        ("Gunmen attacked the U.S. embassy in Nairobi on Friday, killing two guards.", "Nairobi"),
     ],
 )
 def test_the_actor_s_country_or_party_name_is_not_where_it_happened(
