@@ -188,6 +188,23 @@ def _subject_in_apposition(head: Token) -> Token | None:
     return None
 
 
+def _generic_plural(head: Token) -> bool:
+    """Whether a plural event noun names a kind of happening, not happenings: no article,
+    possessive, number or demonstrative, and the object of a verb or a preposition
+    ("retreat from the world because of terrorist attacks", "helped lead to violent attacks
+    against abortion providers"), its sides unnamed. Told with its own date or place it is an
+    aggregate of real ones ("attacks in Kabul last week"), which the caller keeps."""
+    return (
+        _is_nominal(head)
+        and head.tag_ == "NNS"
+        and head.dep_ in ("pobj", "dobj")
+        and not any(c.dep_ in ("det", "poss", "nummod", "predet") for c in head.children)
+        and not any(
+            c.dep_ == "prep" and c.lower_ == "between" for c in head.children
+        )  # "clashes between police and Albanians"
+    )
+
+
 def _first_conjunct(tok: Token) -> Token:
     """The first of the coordinated words `tok` belongs to ("war" for "protests" in "fears
     of war and protests"): the one whose arcs say where the coordination hangs."""
@@ -1371,6 +1388,13 @@ class FrameBuilder:
                 + 0.1 * any(p[0].text == (location.text if location else None) for p in places)
                 - 0.5 * mention.anaphoric
             )
+            if (
+                entry.type != "statement"
+                and _generic_plural(head)
+                and mention.date.source != "text"
+                and not is_placed(mention.location)
+            ):
+                continue  # "because of terrorist attacks", "lead to violent attacks against doctors"
             found.append((mention, head))
         found = self._drop_attribution(found, min_confidence)
         found = self._drop_parts(found, min_confidence)

@@ -1204,6 +1204,14 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
             "Traders rioted in Kisumu town, torching a county office and looting shops before police restored calm.",
             [("protest", "riot")],
         ),
+        # a kind of happening, not happenings: a plural without article, number, date or place
+        ("Clinton said the United States will not retreat from the world because of terrorist attacks.", []),
+        ("The rhetoric has helped lead to violent attacks against abortion providers, she said.", []),
+        (
+            "At least 51 people were killed in clashes between Serb police and ethnic Albanians.",
+            [("operation", "armed_clash")],
+        ),
+        ("Militants carried out attacks in Kabul last week.", [("attack", "attack")]),
         # a sport
         ("Men drinking beer after shooting skeet at the club said they were worried.", []),
         # a detention told by how long it lasts is a state, not an arrest
