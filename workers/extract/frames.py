@@ -1852,6 +1852,13 @@ def _plural(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str])
     return head.tag_ in ("NNS", "NNPS") and head.dep_ != "poss"
 
 
+@requirement("object_explosive")
+def _object_explosive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "threw a grenade at a bar", "threw petrol bombs"; not "threw stones", "projectiles", "a party"
+    obj = _object(head)
+    return obj is not None and bool(b._words_of(obj, 1) & en.EXPLOSIVES)
+
+
 @requirement("target")
 def _target(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     deps = {c.dep_ for c in head.children}

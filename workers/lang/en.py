@@ -157,7 +157,8 @@ STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 DURATIVE_MODIFIERS = frozenset({"prolonged", "continued", "continuing", "indefinite", "ongoing", "lengthy", "long"})
 # Explosive devices that strike or hit by themselves ("a roadside bomb struck a bus")
 EXPLOSIVES = frozenset(
-    "bomb bombs device devices explosive explosives ied ieds mine mines landmine landmines drone drones".split()
+    "bomb bombs device devices explosive explosives ied ieds mine mines landmine landmines drone drones "
+    "grenade grenades molotov molotovs".split()
 )
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")
 SURROUNDING_PREPS = frozenset({"near", "outside", "around", "in", "inside", "across", "along", "on", "within", "off"})

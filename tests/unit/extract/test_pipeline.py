@@ -1212,6 +1212,16 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
             [("operation", "armed_clash")],
         ),
         ("Militants carried out attacks in Kabul last week.", [("attack", "attack")]),
+        # killings and arson told by how they were done
+        ("Assailants threw a grenade at a bar in Bujumbura, injuring four people.", [("attack", "bombing")]),
+        ("Protesters threw stones at the police.", [("protest", "demonstration")]),
+        ("Villagers lynched a suspected thief in Kisumu.", [("attack", "armed_assault")]),
+        ("Suspected herders hacked to death six farmers in a village near Jos.", [("attack", "armed_assault")]),
+        ("Militants beheaded a Christian man in Cabo Delgado.", [("attack", "attack")]),
+        ("Militiamen burned 30 houses in the village of Ntoroko.", [("attack", "attack")]),
+        ("Police burned seized drugs in Lagos.", []),
+        ("A mob set ablaze a police station in Mandera.", [("attack", "attack")]),
+        ("Rebels overran an army base in Tessit.", [("operation", "occupation")]),
         # a sport
         ("Men drinking beer after shooting skeet at the club said they were worried.", []),
         # a detention told by how long it lasts is a state, not an arrest
