@@ -190,14 +190,15 @@ def _subject_in_apposition(head: Token) -> Token | None:
 
 def _generic_plural(head: Token) -> bool:
     """Whether a plural event noun names a kind of happening, not happenings: no article,
-    possessive, number or demonstrative, and the object of a verb or a preposition
-    ("retreat from the world because of terrorist attacks", "helped lead to violent attacks
-    against abortion providers"), its sides unnamed. Told with its own date or place it is an
+    possessive, number or demonstrative, and the object of a preposition ("retreat from the
+    world because of terrorist attacks", "helped lead to violent attacks against abortion
+    providers"), its sides unnamed; the object of a verb is done ("dropped barrel bombs on
+    the district"). Told with its own date or place it is an
     aggregate of real ones ("attacks in Kabul last week"), which the caller keeps."""
     return (
         _is_nominal(head)
         and head.tag_ == "NNS"
-        and head.dep_ in ("pobj", "dobj")
+        and head.dep_ == "pobj"
         and not any(c.dep_ in ("det", "poss", "nummod", "predet") for c in head.children)
         and not any(
             c.dep_ == "prep" and c.lower_ == "between" for c in head.children
@@ -1226,6 +1227,8 @@ class FrameBuilder:
         head = heads[n][0]
         scored = []
         for place, span in places:
+            if art.dateline is not None and place.start == art.dateline.start:
+                continue  # where the story was filed, parsed as part of the sentence: the fallback below
             root = span.root
             # "in the Afghan capital, Kabul,": the apposition stands where its noun stands
             anchor = root.head if root.dep_ == "appos" and root.head.dep_ == "pobj" else root
@@ -1556,71 +1559,55 @@ class FrameBuilder:
         return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self._untyped_nouns for c in verb.children)
 
     def _drop_parts(self, found: list[tuple[Mention, Token]], min_confidence: float) -> list[tuple[Mention, Token]]:
-        """Mentions told as part of another event of their sentence go.
+        """Mentions told as part of another event of their sentence go, and give that event
+        the place and date their own phrase tells if it has none ("opened fire on protesters
+        in Mandalay": the shooting was in Mandalay).
 
-        A raid or a sweep told as the circumstance of arrests ("police detained 24 people in
-        raids across Istanbul") is the arrest (CAMEO 173), at the raid's place if the arrest
-        has none of its own; a raid told as an action of its own
-        ("troops raided the camp and arrested four") stays a second event. The fire two sides
-        exchange ("exchanged artillery fire") is the clash; the violence of rioters told as a
-        clause of the riot ("rioted, torching a county office") is the riot (CAMEO 145). People named as protesters in
-        another event ("police clashed with protesters", "protesters
-        blocked roads") are its participants, not a protest event of their own.
+        A happening named twice, by a verb and by its object ("fought street battles in the
+        town of X"), is the verb's. A raid or a sweep told as the circumstance of arrests
+        ("police detained 24 people in raids across Istanbul") is the arrest (CAMEO 173); a
+        raid told as an action of its own ("troops raided the camp and arrested four") stays a
+        second event. The fire two sides exchange ("exchanged artillery fire") is the clash;
+        the violence of rioters told as a clause of the riot ("rioted, torching a county
+        office") is the riot (CAMEO 145). People named as protesters in another event ("police
+        clashed with protesters", "protesters blocked roads") are its participants, not a
+        protest event of their own.
         """
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
-        found = self._fold_objects(found, heads)
 
-        def governed_by(h: Token, kinds: Callable[[Mention], bool], within: int) -> bool:
-            return any(kinds(o) and _governs(other, h) and _tree_path(h, other) <= within for o, other in heads)
+        def whole_of(m: Mention, h: Token) -> Mention | None:
+            def governing(kinds: Callable[[Mention], bool], within: int) -> Mention | None:
+                return next(
+                    (o for o, other in heads if kinds(o) and _governs(other, h) and _tree_path(h, other) <= within),
+                    None,
+                )
 
-        # Prepositional phrases attach loosely ("detained 24 people suspected of links to IS
-        # in raids"): any depth under the arrest counts for a nominal raid.
-        def circumstance_of_arrest(m: Mention, h: Token) -> bool:
-            if not (m.subtype == "raid" or m.lemma == "sweep") or not _is_nominal(h):
-                return False
-            arrests = [o for o, other in heads if o.type == "arrest" and _governs(other, h)]
-            for arrest in arrests:  # "arrested 100 in a security sweep of the Hebron area"
-                if is_placed(m.location) and not is_placed(arrest.location):
-                    arrest.location = m.location
-            return bool(arrests)
+            if h.dep_ == "dobj" and _is_nominal(h) and m.type != "statement":
+                verb = next((o for o, other in heads if other.i == h.head.i and _is_verbal(other)), None)
+                if verb is not None and verb.type == m.type:
+                    return verb
+            if (m.subtype == "raid" or m.lemma == "sweep") and _is_nominal(h):
+                # prepositional phrases attach loosely ("detained 24 people suspected of links
+                # to IS in raids"): any depth under the arrest counts
+                return governing(lambda o: o.type == "arrest", 99)
+            if m.type == "attack" and h.dep_ == "dobj":
+                return governing(lambda o: o.subtype == "armed_clash", 1)
+            if m.type == "attack" and h.dep_ in ("advcl", "conj", "xcomp"):
+                return governing(lambda o: o.subtype == "riot", 1)
+            if m.type == "protest" and m.lemma in self._participants:
+                return governing(lambda o: o.type != "statement", 3)
+            return None
 
-        return [
-            (m, h)
-            for m, h in found
-            if not circumstance_of_arrest(m, h)
-            and not (
-                m.type == "attack" and h.dep_ == "dobj" and governed_by(h, lambda o: o.subtype == "armed_clash", 1)
-            )
-            and not (  # "rioted in Kisumu, torching a county office": the riot's violence
-                m.type == "attack"
-                and h.dep_ in ("advcl", "conj", "xcomp")
-                and governed_by(h, lambda o: o.subtype == "riot", 1)
-            )
-            and not (
-                m.type == "protest"
-                and m.lemma in self._participants
-                and governed_by(h, lambda o: o.type != "statement", 3)
-            )
-        ]
-
-    @staticmethod
-    def _fold_objects(
-        found: list[tuple[Mention, Token]], heads: list[tuple[Mention, Token]]
-    ) -> list[tuple[Mention, Token]]:
-        """A happening named twice, by a verb and by its object ("fought street battles in
-        the town of Chasiv Yar"), is one mention: the verb's, with the place and date the
-        object's phrase gives when the verb has none of its own."""
-        verbs = {h.i: m for m, h in heads if _is_verbal(h)}
         kept = []
         for m, h in found:
-            verb = verbs.get(h.head.i) if h.dep_ == "dobj" and _is_nominal(h) else None
-            if verb is None or verb.type != m.type or verb.type == "statement":
+            whole = whole_of(m, h)
+            if whole is None:
                 kept.append((m, h))
                 continue
-            if is_placed(m.location) and not is_placed(verb.location):
-                verb.location = m.location
-            if m.date.source == "text" and verb.date.source != "text":
-                verb.date = m.date
+            if is_placed(m.location) and not is_placed(whole.location):
+                whole.location = m.location
+            if m.date.source == "text" and whole.date.source != "text":
+                whole.date = m.date
         return kept
 
     def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:

@@ -162,7 +162,7 @@ EXPLOSIVES = frozenset(
 )
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")
 SURROUNDING_PREPS = frozenset({"near", "outside", "around", "in", "inside", "across", "along", "on", "within", "off"})
-GOAL_PREPS = frozenset({"to", "toward", "towards"})  # where someone or something goes
+GOAL_PREPS = frozenset({"to", "toward", "towards", "into"})  # where someone or something goes
 ACTIVITY_PREPS = frozenset({"for", "by"})  # "jailed for protesting", "by shooting": a kind of activity
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}

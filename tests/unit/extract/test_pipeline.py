@@ -1249,3 +1249,22 @@ def test_the_actor_s_country_or_party_name_is_not_where_it_happened(
 ) -> None:
     (event,) = extractor.extract(article(body))
     assert event.location is not None and event.location.name == place
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        # the protesters are the shooting's targets, their place the shooting's
+        (
+            "YANGON, May 5 (Wire) - Soldiers opened fire on protesters in Mandalay on Sunday, killing two people.",
+            "Mandalay",
+        ),
+        (
+            "KYIV, June 7 (Wire) - Ukrainian and Russian troops fought street battles in the town of Chasiv Yar.",
+            "Chasiv Yar",
+        ),
+    ],
+)
+def test_a_part_of_an_event_told_with_its_place_places_the_event(extractor: Extractor, body: str, place: str) -> None:
+    (event,) = extractor.extract(article(body))
+    assert event.location is not None and event.location.name == place
