@@ -755,8 +755,13 @@ class FrameBuilder:
                 return NOT_ASSERTED
             if any(c.dep_ == "aux" and c.lower_ in self._modals for c in children):
                 factor *= 0.3
-            if tok.pos_ == "VERB" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children):
-                factor *= 0.3  # "to denounce", "cooperating to fight": purpose, not fact
+            if (
+                tok.pos_ == "VERB"
+                and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)
+                and not (n == 1 and tok.lemma_.lower() in en.DISPERSAL_VERBS)
+            ):
+                factor *= 0.3  # "to denounce", "cooperating to fight": purpose, not fact; "to disperse
+                # a demonstration" says the demonstration was there
             if any(c.lower_ in self._hedges for c in children):
                 factor *= 0.85
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
@@ -1837,6 +1842,13 @@ def _plural(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str])
     # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit",
     # nor the owner of something else ("the protesters' demands")
     return head.tag_ in ("NNS", "NNPS") and head.dep_ != "poss"
+
+
+@requirement("military_object")
+def _military_object(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "soldiers engaged JNIM fighters near Djibo"; not "engaged in talks", "engaged the public"
+    obj = _object(head)
+    return obj is not None and bool(b._words_of(obj, 1) & b._military_targets)
 
 
 @requirement("object_explosive")

@@ -1222,6 +1222,18 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
         ("Police burned seized drugs in Lagos.", []),
         ("A mob set ablaze a police station in Mandera.", [("attack", "attack")]),
         ("Rebels overran an army base in Tessit.", [("operation", "occupation")]),
+        # fire and fighting told with other words
+        ("Soldiers fired live ammunition at protesters at the toll gate in Lagos.", [("attack", "armed_assault")]),
+        (
+            "Burkinabe soldiers engaged JNIM fighters near Djibo; four soldiers were killed.",
+            [("operation", "armed_clash")],
+        ),
+        ("The minister engaged in talks with the rebels.", []),
+        ("Azerbaijani and Armenian forces exchanged heavy shelling along the border.", [("operation", "armed_clash")]),
+        # protesters storming a building riot; a demonstration dispersed took place
+        ("Protesters stormed the parliament building in Baghdad.", [("protest", "riot")]),
+        ("Police used tear gas to disperse a demonstration by students in Dhaka.", [("protest", "demonstration")]),
+        ("Police plan to disperse any protest.", []),
         # a sport
         ("Men drinking beer after shooting skeet at the club said they were worried.", []),
         # a detention told by how long it lasts is a state, not an arrest
