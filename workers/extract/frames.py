@@ -1600,7 +1600,10 @@ class FrameBuilder:
             if m.type == "attack" and h.dep_ in ("advcl", "conj", "xcomp"):
                 return governing(lambda o: o.subtype == "riot", 1)
             if m.type == "protest" and m.lemma in self._participants:
-                return governing(lambda o: o.type != "statement", 3)
+                # "protesters pelted police with stones and burned tyres": the riot's people
+                return governing(lambda o: o.type != "statement", 3) or next(
+                    (o for o, other in heads if o.type == "protest" and o.lemma not in self._participants), None
+                )
             return None
 
         kept = []
@@ -1833,8 +1836,13 @@ def _civil_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[
 @requirement("participant_subject")
 def _participant_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "protesters clashed with riot police": a violent protest (CAMEO 145), not an
-    # armed clash; "police clashed with protesters" stays the force's clash.
-    return any(c.dep_ in SUBJECTS and c.lemma_.lower() in b._participants for c in head.children)
+    # armed clash; "police clashed with protesters" stays the force's clash. A verb
+    # coordinated without a subject of its own has the first one's ("protesters pelted
+    # police with stones and burned tyres").
+    subjects = [c for c in head.children if c.dep_ in SUBJECTS]
+    if not subjects and head.dep_ == "conj":
+        subjects = [c for c in head.head.children if c.dep_ in SUBJECTS]
+    return any(c.lemma_.lower() in b._participants for c in subjects)
 
 
 @requirement("plural")

@@ -1232,6 +1232,7 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
         ("Azerbaijani and Armenian forces exchanged heavy shelling along the border.", [("operation", "armed_clash")]),
         # protesters storming a building riot; a demonstration dispersed took place
         ("Protesters stormed the parliament building in Baghdad.", [("protest", "riot")]),
+        ("Young protesters pelted police with stones and burned tyres in Ziguinchor on Friday.", [("protest", "riot")]),
         ("Police used tear gas to disperse a demonstration by students in Dhaka.", [("protest", "demonstration")]),
         ("Police plan to disperse any protest.", []),
         # a sport
