@@ -1235,6 +1235,10 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
         ("Young protesters pelted police with stones and burned tyres in Ziguinchor on Friday.", [("protest", "riot")]),
         ("Police used tear gas to disperse a demonstration by students in Dhaka.", [("protest", "demonstration")]),
         ("Police plan to disperse any protest.", []),
+        # looting: by armed men an attack, by rioters the riot; a vigil is a gathering
+        ("Militiamen looted the market in Bunia on Monday.", [("attack", "attack")]),
+        ("Rioters looted shops in Durban.", [("protest", "riot")]),
+        ("Hundreds held a candlelight vigil in Gdansk for the murdered mayor.", [("protest", "demonstration")]),
         # a sport
         ("Men drinking beer after shooting skeet at the club said they were worried.", []),
         # a detention told by how long it lasts is a state, not an arrest
