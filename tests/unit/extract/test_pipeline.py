@@ -1239,6 +1239,9 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
         ("Militiamen looted the market in Bunia on Monday.", [("attack", "attack")]),
         ("Rioters looted shops in Durban.", [("protest", "riot")]),
         ("Hundreds held a candlelight vigil in Gdansk for the murdered mayor.", [("protest", "demonstration")]),
+        # an invasion of people or pests is no military operation
+        ('The manifesto speaks of "an invasion" of Hispanic people into the country.', []),
+        ("Locusts invaded farms in Kenya.", []),
         # a sport
         ("Men drinking beer after shooting skeet at the club said they were worried.", []),
         # a detention told by how long it lasts is a state, not an arrest
