@@ -190,19 +190,18 @@ def _subject_in_apposition(head: Token) -> Token | None:
 
 def _generic_plural(head: Token) -> bool:
     """Whether a plural event noun names a kind of happening, not happenings: no article,
-    possessive, number or demonstrative, and the object of a preposition ("retreat from the
-    world because of terrorist attacks", "helped lead to violent attacks against abortion
-    providers"), its sides unnamed; the object of a verb is done ("dropped barrel bombs on
-    the district"). Told with its own date or place it is an
-    aggregate of real ones ("attacks in Kabul last week"), which the caller keeps."""
+    possessive, number or demonstrative, the object of a preposition ("retreat from the world
+    because of terrorist attacks", "helped lead to violent attacks against abortion
+    providers"), and its sides unnamed ("clashes between police and Albanians" name them).
+    The object of a verb is done ("dropped barrel bombs on the district"). Told with its own
+    date or place it is an aggregate of real ones ("attacks in Kabul last week"), which the
+    caller keeps."""
     return (
         _is_nominal(head)
         and head.tag_ == "NNS"
         and head.dep_ == "pobj"
         and not any(c.dep_ in ("det", "poss", "nummod", "predet") for c in head.children)
-        and not any(
-            c.dep_ == "prep" and c.lower_ == "between" for c in head.children
-        )  # "clashes between police and Albanians"
+        and not any(c.dep_ == "prep" and c.lower_ == "between" for c in head.children)
     )
 
 
@@ -755,13 +754,14 @@ class FrameBuilder:
                 return NOT_ASSERTED
             if any(c.dep_ == "aux" and c.lower_ in self._modals for c in children):
                 factor *= 0.3
+            # "to denounce", "cooperating to fight": purpose, not fact; but "to disperse a
+            # demonstration" says the demonstration was there
             if (
                 tok.pos_ == "VERB"
                 and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)
                 and not (n == 1 and tok.lemma_.lower() in en.DISPERSAL_VERBS)
             ):
-                factor *= 0.3  # "to denounce", "cooperating to fight": purpose, not fact; "to disperse
-                # a demonstration" says the demonstration was there
+                factor *= 0.3
             if any(c.lower_ in self._hedges for c in children):
                 factor *= 0.85
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
@@ -791,8 +791,8 @@ class FrameBuilder:
         ):
             return NOT_ASSERTED  # "against their prolonged detention": a state, not the arrest
         # "1,000 have been arrested since the protests began", "have launched 20 attacks since
-        # August", "has been home to protests since June": a running total, not a happening
-        # A siege or an occupation that "has lasted since" is one state still going on.
+        # August", "has been home to protests since June": a running total, not a happening;
+        # a siege or an occupation that has lasted since a date is one state still going on
         tallied = [head, _clause_verb(head)] if head.tag_ == "NNS" else [head]
         if (
             entry.type != "statement"
@@ -1575,8 +1575,8 @@ class FrameBuilder:
         second event. The fire two sides exchange ("exchanged artillery fire") is the clash;
         the violence of rioters told as a clause of the riot ("rioted, torching a county
         office") is the riot (CAMEO 145). People named as protesters in another event ("police
-        clashed with protesters", "protesters blocked roads") are its participants, not a
-        protest event of their own.
+        clashed with protesters", "protesters blocked roads") or beside a riot or blockade of
+        their sentence are its participants, not a protest event of their own.
         """
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
 
@@ -1925,8 +1925,7 @@ def _object_is_place(b: FrameBuilder, head: Token) -> bool | None:
         for g in c.children
         if g.ent_type_ in ("GPE", "LOC", "FAC")
         or g.lemma_.lower() in b._place_nouns
-        or obj.lower_ == "control"
-        and g.pos_ == "PROPN"  # "seized control of Goma" (tagged PERSON)
+        or (obj.lower_ == "control" and g.pos_ == "PROPN")  # "seized control of Goma", tagged PERSON
     ]
     placey = (
         obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in b._place_nouns or bool(of_place)
