@@ -827,7 +827,7 @@ class Geocoder:
 
     def _best(self, cands: Iterable[tuple[int, int]], ctx: GeoContext) -> int:
         """The best-scoring reading; a division that shares its name with a city of its own
-        of `_CITY_OVER_DIVISION` people or more is that city ("Kirkuk", "Kandahar", "Basra":
+        of `_CITY_OVER_DIVISION` people or more is that city ("Kirkuk", "Kandahar", "Tunis":
         news names the city; "Kandahar province" has lost its city reading by then)."""
         cands = list(cands)
         best = max(cands, key=lambda c: self._score(c[0], c[1], ctx))[0]
