@@ -68,3 +68,14 @@ def test_a_set_of_one_kind_of_report_is_also_averaged_over_the_types_it_has(
     out = capsys.readouterr().out
     assert "macro F1 over the five types 0.200" in out  # four types without gold count 0
     assert "macro F1 over the types of its gold (arrest) 1.000" in out
+
+
+def test_a_shared_set_reached_through_a_link_is_still_public(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import workers.evaluate.events as ev
+
+    real = tmp_path / "real-shared"
+    (real / "dev").mkdir(parents=True)
+    link = tmp_path / "shared"
+    link.symlink_to(real)
+    monkeypatch.setattr(ev, "SHARED", link)
+    assert ev.set_kind(link / "dev" / "plover.dev.jsonl") == "public dev, real news"

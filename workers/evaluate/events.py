@@ -98,7 +98,7 @@ def read_realnews(gold_path: Path, texts: Path) -> tuple[list[dict[str, Any]], i
 
 def set_kind(path: Path) -> str:
     """'own dev', 'own held-out' or 'public dev', with the text kind."""
-    if SHARED in path.resolve().parents:
+    if SHARED.resolve() in path.resolve().parents:  # ../shared may be a link
         return "public dev, real news"
     held = "heldout" in path.name
     real = path.name.endswith(".gold.jsonl")
