@@ -205,6 +205,11 @@ def _generic_plural(head: Token) -> bool:
     )
 
 
+def _objects_of(tok: Token, preps: set[str]) -> list[Token]:
+    """The objects of the prepositions `preps` hanging on `tok` ("by Egypt" → Egypt)."""
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
+
+
 def _first_conjunct(tok: Token) -> Token:
     """The first of the coordinated words `tok` belongs to ("war" for "protests" in "fears
     of war and protests"): the one whose arcs say where the coordination hangs."""
@@ -600,10 +605,9 @@ class FrameBuilder:
         # one word may be several entries ("bombing": the noun, and the verb "bomb"); what
         # excludes one of them excludes the word ("water bombing", "shooting with a film crew"),
         # unless a weapon does it ("a roadside bomb struck a bus": no traffic accident)
-        armed = any(
+        if any(near & self.lex.exclusions.get(entry.lemma, frozenset()) for entry in match.entries) and not any(
             c.dep_ in SUBJECTS and (c.lower_ in self._weapons or c.lower_ in en.EXPLOSIVES) for c in head.children
-        )
-        if not armed and any(near & self.lex.exclusions.get(entry.lemma, frozenset()) for entry in match.entries):
+        ):
             return None
         best: LexEntry | None = None
         for entry in match.entries:
@@ -1033,17 +1037,8 @@ class FrameBuilder:
             sources.append(lost)
         if not sources:
             # "was condemned in a joint statement by Egypt": the statement's author
-            sources.extend(
-                g
-                for c in head.children
-                if c.dep_ == "prep" and c.lower_ == "in"
-                for noun in c.children
-                if noun.dep_ == "pobj" and noun.lemma_.lower() in en.REPORT_NOUNS
-                for by in noun.children
-                if by.dep_ == "prep" and by.lower_ == "by"
-                for g in by.children
-                if g.dep_ == "pobj"
-            )
+            vehicles = [n for n in _objects_of(head, {"in"}) if n.lemma_.lower() in en.REPORT_NOUNS]
+            sources.extend(g for n in vehicles for g in _objects_of(n, {"by"}))
         if not sources and head.dep_ in ("xcomp", "conj", "advcl") and _is_verbal(head):
             sources.extend(c for c in head.head.children if c.dep_ in SUBJECTS)
         if not sources and head.dep_ == "acl" and head.head.dep_ in ("dobj", "nsubjpass"):
@@ -1580,13 +1575,12 @@ class FrameBuilder:
         """
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
 
-        def whole_of(m: Mention, h: Token) -> Mention | None:
-            def governing(kinds: Callable[[Mention], bool], within: int) -> Mention | None:
-                return next(
-                    (o for o, other in heads if kinds(o) and _governs(other, h) and _tree_path(h, other) <= within),
-                    None,
-                )
+        def governing(h: Token, kinds: Callable[[Mention], bool], within: int) -> Mention | None:
+            return next(
+                (o for o, other in heads if kinds(o) and _governs(other, h) and _tree_path(h, other) <= within), None
+            )
 
+        def whole_of(m: Mention, h: Token) -> Mention | None:
             if h.dep_ == "dobj" and _is_nominal(h) and m.type != "statement":
                 verb = next((o for o, other in heads if other.i == h.head.i and _is_verbal(other)), None)
                 if verb is not None and verb.type == m.type:
@@ -1594,14 +1588,14 @@ class FrameBuilder:
             if (m.subtype == "raid" or m.lemma == "sweep") and _is_nominal(h):
                 # prepositional phrases attach loosely ("detained 24 people suspected of links
                 # to IS in raids"): any depth under the arrest counts
-                return governing(lambda o: o.type == "arrest", 99)
+                return governing(h, lambda o: o.type == "arrest", 99)
             if m.type == "attack" and h.dep_ == "dobj":
-                return governing(lambda o: o.subtype == "armed_clash", 1)
+                return governing(h, lambda o: o.subtype == "armed_clash", 1)
             if m.type == "attack" and h.dep_ in ("advcl", "conj", "xcomp"):
-                return governing(lambda o: o.subtype == "riot", 1)
+                return governing(h, lambda o: o.subtype == "riot", 1)
             if m.type == "protest" and m.lemma in self._participants:
                 # "protesters pelted police with stones and burned tyres": the riot's people
-                return governing(lambda o: o.type != "statement", 3) or next(
+                return governing(h, lambda o: o.type != "statement", 3) or next(
                     (o for o, other in heads if o.type == "protest" and o.lemma not in self._participants), None
                 )
             return None
