@@ -547,6 +547,7 @@ class FrameBuilder:
         self._weapons = lexicon.words("weapons")
         self._heavy_weapons = lexicon.words("heavy_weapons")
         self._military_targets = lexicon.words("military_targets")
+        self._armed_units = lexicon.words("armed_units")
         self._attack_targets = lexicon.words("attack_targets")
         self._violence_marks = lexicon.words("violence_marks")
         self._discovery_verbs = lexicon.words("discovery_verbs")
@@ -1245,11 +1246,13 @@ class FrameBuilder:
             # Where the fighters are from ("an offensive against Fano militiamen around Debre
             # Tabor"), whose the strike or the embassy is ("a U.S. drone strike near Ataq", "the
             # U.S. embassies in Kenya"), a word of a name ("a Bangladesh Nationalist Party
-            # leader"): after any place the event itself is told at.
+            # leader"), a state that acts ("Russia massed troops near the border", "Israel has
+            # strengthened its forces in Lebanon"): after any place the event itself is told at.
             fighters = root.head.lower_ in self._military
             actor_country = place.precision == "country" and _is_nominal(root.head)  # "the U.S. embassies in Kenya"
             in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN"
             origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or actor_country or in_a_name)
+            origin = origin or (root.dep_ in SUBJECTS and place.precision == "country")
             scored.append(
                 (
                     2 if origin else int(not in_subtree),
@@ -1851,6 +1854,25 @@ def _military_object(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: 
     # "soldiers engaged JNIM fighters near Djibo"; not "engaged in talks", "engaged the public"
     obj = _object(head)
     return obj is not None and bool(b._words_of(obj, 1) & b._military_targets)
+
+
+@requirement("object_armed_units")
+def _object_armed_units(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "sent reinforcements", "massed troops", "troops were moved", "a contingent of soldiers",
+    # "its military presence"; not "sent a letter", "moved house", "police were sent"
+    obj = _object(head)
+    if obj is None:
+        return False
+    if obj.lemma_.lower() == "presence":
+        return any(c.dep_ in ("amod", "compound") and c.lower_ in b._military | {"naval"} for c in obj.children)
+    units = [obj, *(g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
+    return any(u.lower_ in b._armed_units or u.lemma_.lower() in b._armed_units for u in units)
+
+
+@requirement("on_alert")
+def _on_alert(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "troops remained on alert", "put the army on maximum alert"; not "an alert was issued"
+    return head.dep_ == "pobj" and head.head.lower_ == "on"
 
 
 @requirement("object_explosive")

@@ -35,6 +35,10 @@ Role = Literal["trigger", "cue"]
 _LAST_WORD = re.compile(r"(\w+)\s+(?:also\s+)?$")
 _WINDOW = 64  # characters before a reporting verb that can hold its pronoun speaker
 _FIRST_WORD = re.compile(r"\s+(\w+)\s*[.,;!?]")  # "..., said he." (not "said it had ...")
+_WORD = re.compile(r"\w[\w-]*")
+# Requirements no segment meets without a word of a context set: a trigger that needs one
+# gives no reason to parse a segment that lacks them ("moved house", "sent a letter").
+_SELECTION_WORDS = {"object_armed_units": "armed_units"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +155,13 @@ class Lexicon:
         context: dict[str, frozenset[str]],
     ) -> None:
         self._by_form: dict[Role, dict[str, list[LexEntry]]] = {"trigger": {}, "cue": {}}
+        self._gates: dict[LexEntry, frozenset[str]] = {}  # see _SELECTION_WORDS
         for entry, extra_forms in entries:
             for form in inflections(entry.lemma, entry.pos) | set(extra_forms):
                 self._by_form[entry.role].setdefault(_normalize_form(form), []).append(entry)
+            gates = [context.get(_SELECTION_WORDS[r], frozenset()) for r in entry.requires if r in _SELECTION_WORDS]
+            if gates:
+                self._gates[entry] = frozenset().union(*gates)
         self._patterns = {role: _compile(forms) for role, forms in self._by_form.items()}
         self.exclusions = exclusions
         self.context = context
@@ -212,21 +220,25 @@ class Lexicon:
         said", "said she") is skipped: such a statement only ever joins the previous
         speaker's statement, so parsing it cannot add an event.
         """
-        return [
-            s
-            for s in segments
-            if any(not self._pronoun_report(text, m) for m in self.find(text, "trigger", s.start, s.end))
-        ]
+        return [s for s in segments if any(not self._pronoun_report(text, m) for m in self._live(text, s))]
 
     def reports_only(self, text: str, segment: Segment) -> bool:
         """Whether the segment's only triggers are plain reporting verbs ("said", "told"):
         such a sentence can only hold a statement, whose speaker and clause the parser
         alone finds, so the pipeline parses it without the entity recognizer."""
         return all(
-            e.subtype == "statement" and e.type == "statement"
-            for m in self.find(text, "trigger", segment.start, segment.end)
-            for e in m.entries
+            e.subtype == "statement" and e.type == "statement" for m in self._live(text, segment) for e in m.entries
         )
+
+    def _live(self, text: str, segment: Segment) -> list[LexMatch]:
+        """The segment's trigger matches that it can meet the requirements of (see
+        `_SELECTION_WORDS`)."""
+        matches = self.find(text, "trigger", segment.start, segment.end)
+        gated = [m for m in matches if all(e in self._gates for e in m.entries)]
+        if not gated:
+            return matches
+        words = {w.lower() for w in _WORD.findall(text, segment.start, segment.end)}
+        return [m for m in matches if m not in gated or any(words & self._gates[e] for e in m.entries)]
 
     def _pronoun_report(self, text: str, match: LexMatch) -> bool:
         if not all(e.subtype == "statement" and "subject" in e.requires for e in match.entries):

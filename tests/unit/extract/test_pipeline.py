@@ -1109,6 +1109,30 @@ def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor)
     assert kinds(extractor, "Health officials were on high alert for new cases of measles.") == []
 
 
+def test_forces_sent_moved_or_massed_are_a_deployment_where_they_go(extractor: Extractor) -> None:
+    for body, place in [
+        ("The army sent reinforcements to the border town of Kidal on Tuesday.", "Kidal"),
+        ("Israel has strengthened its forces in Lebanon.", "Lebanon"),
+        ("The US dispatched a contingent of 300 marines to Haiti.", "Haiti"),
+        ("Russia massed troops near the Ukrainian border.", "Ukraine border"),
+    ]:
+        events = extractor.extract(article(body))
+        assert [(e.type, e.subtype) for e in events] == [("operation", "deployment")], body
+        assert events[0].location is not None and events[0].location.name == place, body
+    assert kinds(extractor, "Israeli troops remained on alert in the occupied West Bank.") == [
+        ("operation", "deployment")
+    ]
+    assert kinds(extractor, "The US is bolstering its military presence in the Gulf.") == [("operation", "deployment")]
+    for body in [
+        "She sent a letter to the president on Monday.",
+        "Police were sent to the scene.",
+        "The family moved house to Leeds.",
+        "The bank has strengthened its presence in Asia.",
+        "An alert was issued for the coast.",
+    ]:
+        assert kinds(extractor, body) == [], body
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []

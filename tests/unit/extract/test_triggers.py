@@ -105,6 +105,16 @@ def test_trie_pattern_matches_like_a_longest_first_alternation() -> None:
     ]
 
 
+def test_a_trigger_that_needs_armed_units_selects_only_a_segment_naming_them(lexicon: Lexicon) -> None:
+    text = "They moved house. The army moved troops north. The firm sent a letter, its chief said."
+    first, second, third = segment(text)
+    assert [text[s.start : s.end] for s in lexicon.select(text, [first, second, third])] == [
+        "The army moved troops north.",
+        "The firm sent a letter, its chief said.",
+    ]
+    assert lexicon.reports_only(text, third)  # "sent" without troops is no reason to run the recognizer
+
+
 def test_reports_only_segments(lexicon: Lexicon) -> None:
     text = clean("The minister said the talks were useful. Police said gunmen attacked a convoy.").text
     first, second = segment(text)
