@@ -548,6 +548,7 @@ class FrameBuilder:
         self._heavy_weapons = lexicon.words("heavy_weapons")
         self._military_targets = lexicon.words("military_targets")
         self._armed_units = lexicon.words("armed_units")
+        self._captives = lexicon.words("captive_nouns") | self._person_nouns
         self._attack_targets = lexicon.words("attack_targets")
         self._violence_marks = lexicon.words("violence_marks")
         self._discovery_verbs = lexicon.words("discovery_verbs")
@@ -1956,7 +1957,31 @@ def _object_place(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set
 
 @requirement("object_person")
 def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-    return _object_is_place(b, head) is False
+    obj = _object(head)
+    if obj is None or _object_is_place(b, head):
+        return False  # "captured the town of Kidal", whatever the recognizer calls Kidal
+    people = [obj, *(g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
+    return any(
+        p.ent_type_ in ("PERSON", "NORP")
+        or (p.pos_ == "PROPN" and not p.ent_type_)  # a name the recognizer left: "Howes was captured"
+        or p.lower_ in ("him", "her", "them")
+        or p.lower_ in b._captives
+        or p.lemma_.lower() in b._captives
+        for p in people
+    )
+
+
+@requirement("state_agent")
+def _state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    return _agent_in(head, b._state_forces)  # "troops seized 12 Palestinians"; rebels who do abduct
+
+
+@requirement("into_custody")
+def _into_custody(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "took three suspects into custody", "placed into custody"; not "remains in custody",
+    # "released into the custody of relatives"
+    into = head.head
+    return head.dep_ == "pobj" and into.lower_ == "into" and into.head.lemma_.lower() in ("take", "place", "put")
 
 
 def _most_specific_in_chains(

@@ -1133,6 +1133,25 @@ def test_forces_sent_moved_or_massed_are_a_deployment_where_they_go(extractor: E
         assert kinds(extractor, body) == [], body
 
 
+def test_people_seized_picked_up_or_taken_into_custody_by_state_forces_are_arrested(extractor: Extractor) -> None:
+    for body in [
+        "Security forces took three suspects into custody in Kano on Friday.",
+        "Police picked up two journalists outside the parliament in Dhaka.",
+        "Troops seized 12 Palestinians in the village on Monday.",
+        "Troops captured the rebel commander on Sunday.",
+    ]:
+        assert types(extractor, body) == {"arrest"}, body
+    for body in [
+        "Rebels captured 20 weapons and two trucks.",
+        "Police seized 20 kilograms of heroin in Lagos.",
+        "The bus picked up passengers in Leeds.",
+        "The suspect remains in custody.",
+        "He was released into the custody of relatives.",
+    ]:
+        assert types(extractor, body) == set(), body
+    assert kinds(extractor, "Army units captured the town of Kidal on Sunday.") == [("operation", "occupation")]
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
