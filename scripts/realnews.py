@@ -1,20 +1,30 @@
 """Rebuild the real-news evaluation files (`../realnews/*.jsonl` next to the repo) from local snapshots.
 
-The articles are English WikiNews stories (CC BY 2.5) taken from two public git snapshots:
+The articles are English WikiNews stories taken from public git snapshots:
 
 - ``vanatteveldt/wikinews`` (``data/wikinews_2019.csv``, ``data/wikinews_2020.csv``): plain text
-  scraped from the WikiNews year categories, one CSV row per article;
+  scraped from the WikiNews year categories, one CSV row per article (CC BY 2.5);
 - ``amir-zeldes/gum`` (``dep/GUM_news_*.conllu`` for the sentence text, ``xml/GUM_news_*.xml`` for
-  the paragraph structure): the WikiNews news documents of the GUM corpus.
+  the paragraph structure): the WikiNews news documents of the GUM corpus (CC BY 2.5);
+- optionally ``airKlizz/WikinewsSum`` (``endataset.json``, one JSON line per article with its
+  wikitext as a list of paragraphs): WikiNews stories of November 2004 to January 2005, published
+  before WikiNews moved to CC BY 2.5 on 25 September 2005 and so in the public domain (WikiNews
+  marks them ``{{PD-Article}}``). Only the title, the wikitext and its date (the ``{{date}}``
+  template, else the date category) are read, never the summarisation sources stored beside
+  them; the markup is reduced to plain text here. The file is only in older commits of that
+  repository: pass its git directory, not a checkout of its last commit.
 
 Nothing here is article text: the table ``LABELS`` keys each chosen article by the first eight hex
-digits of the SHA-1 of its source URL and gives our own kind/region/topic labels and, for the
+digits of the SHA-1 of its source URL (for WikinewsSum, which stores no URL, the WikiNews URL
+made from the title) and gives our own kind/region/topic labels and, for the
 consolidation set, the name of the happening it reports. ``FOREIGN_SPANS`` only holds word counts.
 
 Usage::
 
     python scripts/realnews.py VANATTEVELDT_GIT GUM_GIT OUT_DIR [--exclude-dir ../shared/dev]
+        [--wikinews-extra WIKINEWSSUM_GIT]
 
+Without ``--wikinews-extra`` the articles of that snapshot are left out and the rest is unchanged.
 Each snapshot argument is a git directory (bare or not) or a plain checkout; git directories are
 read at the pinned commits below so the output does not move when the snapshot does.
 """
@@ -24,6 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -37,12 +48,18 @@ from pathlib import Path
 
 VANATTEVELDT_COMMIT = "347254178bf343f3801aac1d03c41cc09c35decb"
 GUM_COMMIT = "72ce5ac14978a324c2fd18d49484e65292cbe316"
+# endataset.json is gone from the later commits of that repository: read it at this one
+WIKINEWSSUM_COMMIT = "1d985031625909c908766812e8a18d0c88116ec8"
+WIKINEWSSUM_FILE = "endataset.json"
+PD_LICENCE = "public domain"
+WIKINEWSSUM_MARKER = "# airKlizz/WikinewsSum"
 VANATTEVELDT_FILES = ("data/wikinews_2019.csv", "data/wikinews_2020.csv")
 LICENCE = "CC BY 2.5"
 MIN_WORDS, MAX_WORDS = 80, 1500
 
 # key|kind|region|topic|happening   kind: d = product domain (attacks, clashes, operations,
 # arrests, protests, political/legal statements and decisions), o = ordinary news.
+# Rows after the "# airKlizz/WikinewsSum" line are articles of that optional snapshot.
 # region: US, NA (Canada), LA (Latin America, Caribbean), EU (Europe incl. UK and Russia), ME,
 # AF, SA (South Asia), EA (East and South-East Asia), OC (Oceania), GL (global or none).
 LABELS = """
@@ -323,6 +340,47 @@ dd64cbba|o|EU|sport football|
 61b93f2d|d|EU|court ruling religion|
 8b38ce2c|d|EU|asylum policy government plan|
 891884f4|o|US|art exhibition|
+8cf10bb5|o|EA|missing ship investigation|
+194636ae|o|US|science public health firearms|
+3028002a|o|NA|fan convention|
+6f21a7b8|o|US|fair|
+6ad5a030|o|GL|copyright takedown software|
+# airKlizz/WikinewsSum: read only with --wikinews-extra
+ef8f168b|d|LA|diplomatic visit trade agreement|
+fb132e86|o|LA|delegation funeral|
+f317ad66|d|LA|diplomatic visit cooperation agreement|
+d4681b26|d|EU|court ruling alphabet|
+7f2126e4|o|OC|sport cricket|
+397a274b|o|US|business acquisition|
+4738104f|d|EA|submarine incursion apology|
+106c444c|o|EU|charity music|
+0dcf8c83|o|US|sport brawl suspensions|
+8ff965c0|d|US|defence contract scandal|
+8a3ab337|o|US|science energy|
+70bbc7f4|d|EU|party leadership election|
+6c822b56|d|NA|state visit protests|
+5f3cb7e7|o|EU|science climate|
+ab267f1d|d|LA|killing land movement|
+576e5d1c|d|EU|bomb defused|
+30963f17|o|US|spaceflight|
+81e6ac0e|o|AF|nobel prize|
+a8d517d5|d|LA|diplomatic dispute billboards|
+2483d486|o|AF|agricultural policy|
+a888e82f|d|AF|election result boycott|
+54997ae4|o|SA|slum demolition|
+81b9ac7e|d|EU|presidential election result|
+b637550f|d|GL|travel warnings disaster|
+cdc7e526|o|EA|tsunami death toll|indian-ocean-tsunami-2004
+be127f98|o|GL|spam research|
+2b73fdca|o|EA|tsunami death toll|indian-ocean-tsunami-2004
+ae1d9c5c|o|GL|astronomy asteroid|
+85f17e36|o|US|copyright lawsuit|
+8561f1b0|o|US|spaceflight|
+87d454bd|o|US|disaster relief donations|
+4ba48219|o|EA|disaster relief|indian-ocean-tsunami-2004
+ae71e7b9|d|US|social security proposal|
+555d2e38|d|LA|house arrest court ruling|
+8dbc960f|o|US|film box office|
 """
 
 # WikiNews pages render a quoted speaker's original-language words after a marker such as
@@ -380,11 +438,15 @@ def url_key(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
 
 
-def parse_labels() -> dict[str, dict[str, str]]:
-    labels = {}
+def parse_labels() -> dict[str, dict]:
+    """The rows of LABELS; those after the WikinewsSum marker line are flagged ``extra``."""
+    labels, extra = {}, False
     for line in LABELS.strip().splitlines():
+        if line.startswith("#"):
+            extra = extra or line.startswith(WIKINEWSSUM_MARKER)
+            continue
         key, kind, region, topic, happening = line.split("|")
-        labels[key] = {"kind": kind, "region": region, "topic": topic, "happening": happening}
+        labels[key] = {"kind": kind, "region": region, "topic": topic, "happening": happening, "extra": extra}
     return labels
 
 
@@ -568,6 +630,77 @@ def gum_articles(snapshot: Path, keys: set[str]) -> list[dict]:
     return articles
 
 
+# where the story ends: the comment invitation, a rule, a table or a closing section
+WIKI_END = re.compile(
+    r"^\s*(\{\{\s*(haveyoursay|hys)\s*\}\}|-{3,}|\{\||<?!--|=+\s*(sources|related news|external links|see also)\s*=+)",
+    re.I,
+)
+WIKI_DATE = re.compile(r"\{\{date\|([A-Z][a-z]+ \d{1,2}, \d{4})\}\}")
+CATEGORY_DATE = re.compile(r"^\s*([A-Z][a-z]+ \d{1,2}, \d{4})\s*$")
+BOLD_DATELINE = re.compile(r"^'''[A-Z][a-z]+ \d{1,2}(, \d{4})?'''\s*$")
+
+
+def strip_wikitext(line: str) -> str:
+    """Plain text of one wikitext line: links and {{w}} templates give their shown words, other
+    templates, files, external URLs, HTML tags and bold/italic quotes go."""
+    line = re.sub(r"\{\{w\|[^|{}]*\|\s*([^{}]*)\}\}", r"\1", line)
+    line = re.sub(r"\{\{w\|([^|{}]*)\}\}", r"\1", line)
+    line = re.sub(r"\{\{[^{}]*\}\}|\{[a-z]+\}\}", "", line)
+    line = re.sub(r"\[\[(?:File|Image):(?:[^\[\]]|\[\[[^\]]*\]\])*\]\]", "", line, flags=re.I)
+    line = re.sub(r"\[\[(?:w:)?[^\[\]|]*\|([^\[\]]*)\]\]", r"\1", line)
+    line = re.sub(r"\[\[(?:w:)?([^\[\]|]*)\]\]", r"\1", line)
+    line = re.sub(r"\[https?://\S+ ([^\]]*)\]", r"\1", line)
+    line = re.sub(r"\[?https?://\S*\]?", "", line)
+    line = re.sub(r"<[^<>]*>", "", line)
+    line = re.sub(r"'{2,}", "", line)
+    line = html.unescape(line).replace("\xa0", " ")
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def wikinewssum_date(wikitext: str, categories: list[str]) -> str | None:
+    """The {{date}} of the page, else the date category WikiNews gave it."""
+    m = WIKI_DATE.search(wikitext)
+    found = m.group(1) if m else next((c.strip() for c in categories if CATEGORY_DATE.match(c)), None)
+    return datetime.strptime(found, "%B %d, %Y").date().isoformat() if found else None
+
+
+def wikinewssum_articles(snapshot: Path, keys: set[str]) -> list[dict]:
+    """Chosen WikiNews pages of the WikinewsSum snapshot, their wikitext reduced to paragraphs."""
+    articles = []
+    text = read_snapshot_file(snapshot, WIKINEWSSUM_COMMIT, WIKINEWSSUM_FILE)
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        page = json.loads(line)
+        url = "https://en.wikinews.org/wiki/" + urllib.parse.quote(page["title"].replace(" ", "_"), safe="(),'!:")
+        key = url_key(url)
+        if key not in keys:
+            continue
+        wikitext = "\n".join(page["text"])
+        paragraphs = []
+        for raw in wikitext.splitlines():
+            if WIKI_END.match(raw):
+                break
+            if BOLD_DATELINE.match(raw.strip()):
+                continue
+            heading = re.fullmatch(r"\s*=+\s*(.*?)\s*=+\s*", raw)
+            para = strip_wikitext(heading.group(1) if heading else raw.lstrip(":*# "))
+            # a link cut in two by the dump leaves half its brackets: a broken line, not prose
+            if para and not re.search(r"\[\[|\]\]|\{\{|\}\}", para):
+                paragraphs.append(para)
+        articles.append(
+            {
+                "key": key,
+                "title": page["title"],
+                "url": url,
+                "date": wikinewssum_date(wikitext, page["categories"]),
+                "body": "\n\n".join(paragraphs),
+                "licence": PD_LICENCE,
+            }
+        )
+    return articles
+
+
 def article_id(url: str) -> str:
     """A readable id from the page title in the URL: ``wn-`` and at most 60 slug characters."""
     title = urllib.parse.unquote(url.rsplit("/wiki/", 1)[1])
@@ -593,12 +726,19 @@ def is_held_out(record_id: str) -> bool:
     return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % 2 == 1
 
 
-def build(vanatteveldt: Path, gum: Path, exclude_dir: Path | None) -> tuple[list[dict], list[dict], dict]:
+def build(
+    vanatteveldt: Path, gum: Path, exclude_dir: Path | None, extra: Path | None = None
+) -> tuple[list[dict], list[dict], dict]:
     labels = parse_labels()
+    if extra is None:
+        labels = {k: v for k, v in labels.items() if not v["extra"]}
     shared = excluded_prefixes(exclude_dir)
     stats = {"length": 0, "shared": 0}
     records, multi = [], []
-    for art in vanatteveldt_articles(vanatteveldt, set(labels)) + gum_articles(gum, set(labels)):
+    articles = vanatteveldt_articles(vanatteveldt, set(labels)) + gum_articles(gum, set(labels))
+    if extra is not None:
+        articles += wikinewssum_articles(extra, set(labels))
+    for art in articles:
         label = labels[art["key"]]
         words = len(art["body"].split())
         if not MIN_WORDS <= words <= MAX_WORDS:
@@ -615,7 +755,7 @@ def build(vanatteveldt: Path, gum: Path, exclude_dir: Path | None) -> tuple[list
             "published_at": f"{art['date']}T12:00:00Z",
             "url": art["url"],
             "source": "wikinews",
-            "licence": LICENCE,
+            "licence": art.get("licence", LICENCE),
             "topic": label["topic"],
         }
         records.append(record)
@@ -642,8 +782,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gum", type=Path, help="snapshot of amir-zeldes/gum")
     parser.add_argument("out", type=Path, help="output folder")
     parser.add_argument("--exclude-dir", type=Path, help="folder of *.jsonl whose texts must not reappear")
+    parser.add_argument("--wikinews-extra", type=Path, help="snapshot of airKlizz/WikinewsSum (optional)")
     args = parser.parse_args(argv)
-    records, multi, stats = build(args.vanatteveldt, args.gum, args.exclude_dir)
+    records, multi, stats = build(args.vanatteveldt, args.gum, args.exclude_dir, args.wikinews_extra)
     args.out.mkdir(parents=True, exist_ok=True)
     write_jsonl(args.out / "articles.jsonl", records)
     write_jsonl(args.out / "dev.jsonl", [r for r in records if not is_held_out(r["id"])])
