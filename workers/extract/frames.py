@@ -391,6 +391,26 @@ def _kind_of_activity(head: Token) -> bool:
     return bare and head.head.dep_ == "prep" and head.head.lower_ in en.ACTIVITY_PREPS
 
 
+def _charged_offence(head: Token) -> bool:
+    """Whether an event word names the offence of a charge, trial or verdict, not a
+    happening: a bare noun or gerund (no determiner, possessor or number) after "of", "with",
+    "for" or "to" of `LEGAL_CHARGES` ("nine counts of kidnapping", "convicted of kidnapping
+    and murder", "charges of terrorism and kidnapping"). With a determiner it is the
+    happening tried ("charged with the assassination of the mayor")."""
+    if any(c.dep_ in ("det", "poss", "nummod") for c in head.children):
+        return False
+    first = head
+    while first.dep_ == "conj":
+        first = first.head
+    prep = first.head
+    return (
+        first.dep_ in ("pobj", "pcomp")
+        and prep.dep_ in ("prep", "dative")
+        and prep.lower_ in ("of", "with", "for", "to")
+        and prep.head.lemma_.lower() in en.LEGAL_CHARGES
+    )
+
+
 def _dates_a_noun(span: SpacySpan) -> bool:
     """Whether a date expression dates the noun it modifies ("last month's coup"), rather
     than being a time of the sentence ("in the week of March 4" is still one)."""
@@ -824,6 +844,7 @@ class FrameBuilder:
                 and (_background(head) or _sought(head))
                 or _unrealized(head)
                 or _kind_of_activity(head)
+                or _charged_offence(head)
                 or _summary_plural(head)
                 or entry.type in ("arrest", "protest")
                 and _repeated(head)

@@ -166,6 +166,14 @@ EXPLOSIVES = frozenset(
 SURROUNDING_PREPS = frozenset({"near", "outside", "around", "in", "inside", "across", "along", "on", "within", "off"})
 GOAL_PREPS = frozenset({"to", "toward", "towards", "into"})  # where someone or something goes
 ACTIVITY_PREPS = frozenset({"for", "by"})  # "jailed for protesting", "by shooting": a kind of activity
+# Words of a charge, trial or verdict whose bare noun names an offence, not a happening
+# ("nine counts of kidnapping", "convicted of kidnapping and murder", "arrested for rioting")
+LEGAL_CHARGES = frozenset(
+    {
+        "count", "charge", "convict", "conviction", "guilty", "accuse", "indict", "indictment", "sentence",
+        "acquit", "try", "suspect", "prosecute", "prosecution", "arrest", "detain", "jail", "imprison", "plead",
+    }
+)  # fmt: skip
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
 TEMPORAL_PREPS = frozenset(

@@ -1152,6 +1152,23 @@ def test_people_seized_picked_up_or_taken_into_custody_by_state_forces_are_arres
     assert kinds(extractor, "Army units captured the town of Kidal on Sunday.") == [("operation", "occupation")]
 
 
+def test_the_bare_offence_of_a_charge_or_verdict_is_no_happening(extractor: Extractor) -> None:
+    for body in [
+        "The court upheld his indictment on one count of murder and nine counts of kidnapping.",
+        "He was convicted of kidnapping and murder in 2010.",
+        "He faces charges of terrorism and kidnapping.",
+    ]:
+        assert types(extractor, body) == set(), body
+    # the happening tried, told with its determiner, is one
+    assert types(extractor, "He pleaded guilty to the 2015 bombing of a mosque in Quebec.") == {"attack"}
+    assert types(extractor, "Gunmen kidnapped two children in Kaduna on Monday.") == {"attack"}
+
+
+def test_an_attack_submarine_or_attack_ad_is_no_attack(extractor: Extractor) -> None:
+    assert kinds(extractor, "The vessel is believed to be a Han Class attack submarine.") == []
+    assert kinds(extractor, "The campaign ran attack ads against the senator.") == []
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
