@@ -1169,6 +1169,16 @@ def test_an_attack_submarine_or_attack_ad_is_no_attack(extractor: Extractor) -> 
     assert kinds(extractor, "The campaign ran attack ads against the senator.") == []
 
 
+def test_a_story_naming_its_country_by_adjective_is_not_placed_abroad(extractor: Extractor) -> None:
+    body = (
+        "Opposition supporters marched on Sunday against the Ukrainian election results. "
+        "The Ukrainian opposition leader said the vote was rigged. "
+        "Officials in Brussels called for calm."
+    )
+    protest = next(e for e in extractor.extract(article(body)) if e.type == "protest")
+    assert protest.location is not None and protest.location.country_code == "UA"
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
