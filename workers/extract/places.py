@@ -152,9 +152,11 @@ _TOWN_QUALIFIERS = frozenset({"ancient", "old", "greater", "downtown", "central"
 # Words before a name that say it is a place ("the village of X", "the district of X").
 _DESCRIPTOR_BEFORE = re.compile(
     r"\b(?:city|town|village|hamlet|community|municipality|suburb|settlement|township|borough|"
-    r"neighbou?rhood|district)[ \u00a0]+of[ \u00a0]+$",
+    r"neighbou?rhood|district|outskirts)[ \u00a0]+of[ \u00a0]+$",
     re.I,
 )
+# A preposition of `_LOCATIVE_PREPS` right before a name: "shelled near Khan Sheikhoun".
+_LOCATIVE_PREP_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_LOCATIVE_PREPS)) + r")[ \u00a0]+$")
 # A locative preposition right before a name ("in X", "near X").
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|at|outside|from|to|into|around|through)[ \u00a0]+$")
 _BORDER = re.compile(r"\b[Bb]order(?:s|lands?)?\b")
@@ -447,6 +449,9 @@ class Geocoder:
                 cands = self.gaz.candidates(key)
                 if article and not cands:
                     cands = self.gaz.candidates("al " + key.split(" ", 1)[1])  # "ad-Dour": Al Dour
+                if not cands and " " in key:
+                    # "Ain Issa": 'Ayn 'Isa, "Ar-Raqqa": Ar Raqqah; one word matches too many words loosely ("Saffir")
+                    cands = self.gaz.loose_candidates(key)
                 if n == 1 and key in _COMMON_WORDS:
                     cands = tuple(c for c in cands if self.gaz.entries[c[0]].kind in ("country", "region"))
                 if n == 1 and _ends_feature_name(text, toks, i, key):
@@ -707,12 +712,16 @@ class Geocoder:
             if _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start):
                 return m.cands  # "the eastern town of Chasiv Yar": the text says what it is
             # The small model tags lone town names as people ("retook Palmyra"): a one-word
-            # PERSON keeps readings in the article's countries; a full name keeps none but regions.
-            one_word = " " not in text[start:end].strip()
+            # PERSON keeps readings in the article's countries, and so does a longer one where
+            # only a place goes ("fighting near Khan Sheikhoun"); else a full name keeps none
+            # but regions.
+            town = " " not in text[start:end].strip() or _LOCATIVE_PREP_BEFORE.search(
+                text, max(0, m.start - 10), m.start
+            )
             return [
                 c
                 for c in m.cands
-                if (one_word or entries[c[0]].kind in ("country", "admin1"))
+                if (town or entries[c[0]].kind in ("country", "admin1"))
                 and ctx.countries[entries[c[0]].country_code] > 0
             ]
         # "Damascus - Foreign Ministry": the parts of a name joined by a dash are read apart.

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from workers.extract.geo.text import is_acronym, is_latin_name, norm
+from workers.extract.geo.text import is_acronym, is_latin_name, loose_key, norm
 from workers.extract.tables import read_tsv
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-FORMAT = 3  # bump when the pickled layout or the build rules change
+FORMAT = 4  # bump when the pickled layout or the build rules change
 
 # Name qualities, best first.
 CURATED, PRIMARY, ALIAS, ALTERNATE = 0, 1, 2, 3
@@ -47,6 +47,14 @@ SMALL_TOWN = 5000
 # Below this population a city is indexed by its primary name only: alternate names of small
 # towns are mostly transliterations that collide with ordinary words and surnames.
 MIN_ALTERNATE_POPULATION = 15000
+# Countries whose place names English text transliterates from Arabic or Persian script, each
+# writer their own way: their towns and divisions are also found by `loose_key`.
+TRANSLITERATED = frozenset(
+    {
+        "AE", "AF", "BH", "DZ", "EG", "IQ", "IR", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PK", "PS", "QA", "SA",
+        "SD", "SY", "TN", "YE",
+    }
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -141,6 +149,13 @@ class Gazetteer:
     capitals: dict[str, int] = field(default_factory=dict)  # ISO alpha-2 -> the capital's city entry
     # "Ky.", "Ont.", "KY" as written -> admin1 entry: read only right after a town's name
     abbreviations: dict[str, int] = field(default_factory=dict)
+    # loose key (see `loose_key`) -> the towns and divisions of TRANSLITERATED countries with it
+    loose: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def loose_candidates(self, key: str) -> tuple[tuple[int, int], ...]:
+        """(entry index, ALTERNATE) of the towns and divisions of TRANSLITERATED countries whose
+        name is `key` written another way ("Ain Issa" for 'Ayn 'Isa)."""
+        return tuple((ix, ALTERNATE) for ix in self.loose.get(loose_key(key), ()))
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
         """(entry index, name quality) of every place called `key`, best quality first."""
@@ -177,9 +192,15 @@ class _Builder:
             self.acronyms.add(key)
 
     def finish(self) -> Gazetteer:
+        loose: dict[str, set[int]] = defaultdict(set)
         for k, v in self.keys.items():
             packed = tuple(ix << 2 | q for ix, q in sorted(v.items(), key=lambda iq: iq[1]))
             self.gaz.index[k] = packed[0] if len(packed) == 1 else packed
+            for ix in v:
+                e = self.entries[ix]
+                if e.kind in ("city", "admin1", "admin2") and e.country_code in TRANSLITERATED:
+                    loose[loose_key(k)].add(ix)
+        self.gaz.loose = {k: tuple(sorted(v)) for k, v in loose.items()}
         self.gaz.entries = Entries(self.entries)
         self.gaz.acronyms = frozenset(self.acronyms)
         self.gaz.max_words = max(len(k.split()) for k in self.gaz.index)

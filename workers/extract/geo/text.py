@@ -52,6 +52,28 @@ def _romanized(key: str) -> str:
     return _DOUBLED.sub(r"\1", key.replace("y", "i"))
 
 
+# The Arabic article as its transliterations write it before a name ("Ar-Raqqa", "Deir ez-Zor")
+_ARABIC_ARTICLES = frozenset(
+    {"al", "el", "ar", "as", "ad", "at", "an", "az", "ash", "adh", "ath", "ed", "es", "et", "ez"}
+)
+_BROAD_VOWELS = str.maketrans({"e": "a", "o": "u"})
+
+
+def loose_key(key: str) -> str:
+    """A key (see `norm`) with what English transliterations of Arabic and Persian names
+    disagree on unified: apostrophes for ayn and hamza, the article, doubled letters, a
+    final h after a vowel, y as i, e as a, o as u. "Ain Issa" and "'Ayn 'Isa", "Tell Abiad"
+    and "Tall Abyad", "Ar-Raqqa" and "Raqqah", "Khan Sheikhoun" and "Khan Shaykhun" meet."""
+    words = key.replace("'", "").split()
+    out = []
+    for word in [w for w in words if w not in _ARABIC_ARTICLES] or words:
+        word = _romanized(word.translate(_BROAD_VOWELS))
+        if len(word) > 3 and word[-1] == "h" and word[-2] in "aiu":
+            word = word[:-1]
+        out.append(word)
+    return " ".join(out)
+
+
 def same_spelling(name: str, key: str) -> bool:
     """Whether `key` (a normalized mention) is `name` written without its special letters, or
     in another romanization of the same letters ("Kupiansk" for Kupyansk, "Avdiivka" for
