@@ -217,13 +217,14 @@ def segment(text: str) -> list[Segment]:
     segments: list[Segment] = []
     for line_start, line_end in _logical_lines(text):
         line = text[line_start:line_end]
-        if not _FINAL.search(line):
+        ends = [m for m in _SENT_END.finditer(line) if not _is_abbreviation(line, m.start())]
+        if not _FINAL.search(line) and not ends:
+            # a heading or caption; a line of sentences that ends without a stop is still
+            # prose ("... in the rioting. (sp/eml)": a wire slug after the last sentence)
             segments.append(Segment(line_start, line_end, "heading"))
             continue
         start = 0
-        for m in _SENT_END.finditer(line):
-            if _is_abbreviation(line, m.start()):
-                continue
+        for m in ends:
             end = m.end() - (len(m.group()) - len(m.group().rstrip()))
             segments.append(Segment(line_start + start, line_start + end, "prose"))
             start = m.end()

@@ -157,3 +157,15 @@ def test_a_title_abbreviation_at_the_end_of_a_line_does_not_end_the_sentence() -
         "The talks were led by Gen.\nIbrahim Musa and an envoy of the U.N.",
         "They ended on Friday.",
     ]
+
+
+def test_a_line_of_sentences_ending_in_a_wire_slug_is_prose() -> None:
+    text = clean(
+        "Police arrested 30 people in Lyon on Monday. Protesters burned cars in the rioting. (sp/eml)\n"
+        "Markets Rise in Asia"
+    ).text
+    assert [(text[s.start : s.end], s.kind) for s in segment(text)] == [
+        ("Police arrested 30 people in Lyon on Monday.", "prose"),
+        ("Protesters burned cars in the rioting. (sp/eml)", "prose"),
+        ("Markets Rise in Asia", "heading"),
+    ]
