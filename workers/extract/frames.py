@@ -736,11 +736,17 @@ class FrameBuilder:
     # ---- assertion -----------------------------------------------------------------------
 
     def _governor_chain(self, head: Token, limit: int = 4) -> list[Token]:
-        """The trigger and the governors whose modality reaches it."""
+        """The trigger and the governors whose modality reaches it; a means ("could start
+        hostilities through a direct attack", "by attacking Jordan") has its verb's."""
         chain = [head]
         tok = head
-        while len(chain) <= limit and tok.dep_ in EMBEDDING_DEPS and tok.head.i != tok.i:
-            tok = tok.head
+        while len(chain) <= limit and tok.head.i != tok.i:
+            if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in en.MEANS_PREPS:
+                tok = tok.head.head
+            elif tok.dep_ in EMBEDDING_DEPS:
+                tok = tok.head
+            else:
+                break
             chain.append(tok)
         return chain
 
@@ -772,8 +778,7 @@ class FrameBuilder:
                 for c in children
             ):
                 return NOT_ASSERTED
-            if n > 0 and lemma in self._aspectual:
-                break  # "began shelling": asserted from here up
+            aspectual = n > 0 and lemma in self._aspectual  # "began shelling": asserted from here up
             if n > 0 and lemma in self._nonassertive and entry.type != "statement":
                 return NOT_ASSERTED
             if any(c.dep_ == "mark" and c.lower_ in self._nonassertive for c in children):
@@ -792,6 +797,8 @@ class FrameBuilder:
                 factor *= 0.85
             if n == 0 and tok.dep_ == "amod" and tok.head.lemma_.lower() in self._hedges:
                 factor *= 0.85
+            if aspectual:
+                break  # its own modality counts ("could start hostilities through an attack")
         governor = head.head
         if (
             _is_nominal(head)
@@ -1895,6 +1902,17 @@ def _object_armed_units(b: FrameBuilder, head: Token, span: SpacySpan, sent_word
 def _on_alert(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "troops remained on alert", "put the army on maximum alert"; not "an alert was issued"
     return head.dep_ == "pobj" and head.head.lower_ == "on"
+
+
+@requirement("explosive_argument")
+def _explosive_argument(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # What explodes is a bomb, a shell or a vehicle ("two bombs exploded", "the bomb that
+    # exploded", "exploded a series of bombs", "a car exploded"); not a plane, a toad, a debate
+    args = [c for c in head.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"dobj"}]
+    if head.dep_ == "relcl":
+        args.append(head.head)
+    things = en.EXPLOSIVES | b._weapons | en.BOMB_VEHICLES
+    return any(b._words_of(a, 1) & things for a in args)
 
 
 @requirement("object_explosive")

@@ -88,13 +88,13 @@ SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
 EVIDENCE_NOUNS = frozenset("sign evidence indication trace hint report record suggestion".split())
 # Words (nouns, and "capable") that name a happening, after the preposition, as one that may
 # come, not one that came: "the possibility of more attacks", "fears of renewed fighting", "capable of deploying
-# troops", "calls for a strike".
+# troops", "calls for a strike", "a warrant for his arrest".
 PROSPECT_NOUNS = {
     "of": frozenset(
         "possibility prospect threat risk fear danger likelihood chance spectre specter rumour rumor warning"
         " plan plot capable capability capacity".split()
     ),
-    "for": frozenset("plan preparation call appeal demand proposal".split()),
+    "for": frozenset("plan preparation call appeal demand proposal warrant".split()),
 }
 # A bomb named as a weapon, not one going off: "found a bomb", "made a bomb", "the other
 # type of bomb". Using one is an attack ("used barrel bombs on the town").
@@ -162,9 +162,12 @@ EXPLOSIVES = frozenset(
     "bomb bombs device devices explosive explosives ied ieds mine mines landmine landmines drone drones "
     "grenade grenades molotov molotovs".split()
 )
+# Vehicles that explode as bombs do ("a car exploded outside the embassy")
+BOMB_VEHICLES = frozenset("car cars vehicle vehicles truck trucks lorry motorcycle motorbike van".split())
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")
 SURROUNDING_PREPS = frozenset({"near", "outside", "around", "in", "inside", "across", "along", "on", "within", "off"})
 GOAL_PREPS = frozenset({"to", "toward", "towards", "into"})  # where someone or something goes
+MEANS_PREPS = frozenset({"through", "by", "via"})  # "could start a war through a direct attack"
 ACTIVITY_PREPS = frozenset({"for", "by"})  # "jailed for protesting", "by shooting": a kind of activity
 # Words of a charge, trial or verdict whose bare noun names an offence, not a happening
 # ("nine counts of kidnapping", "convicted of kidnapping and murder", "arrested for rioting")

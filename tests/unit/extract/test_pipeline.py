@@ -1179,6 +1179,35 @@ def test_a_story_naming_its_country_by_adjective_is_not_placed_abroad(extractor:
     assert protest.location is not None and protest.location.country_code == "UA"
 
 
+def test_what_explodes_must_be_a_bomb_a_shell_or_a_vehicle(extractor: Extractor) -> None:
+    for body in [
+        "Two bombs exploded outside the embassy in Nairobi on Friday.",
+        "The bomb that exploded in Nairobi on Friday was made in Tanzania.",
+        "A car exploded outside a police station in Mosul on Monday.",
+    ]:
+        assert types(extractor, body) == {"attack"}, body
+    assert kinds(extractor, "There is nothing new on why the plane exploded.") == []
+    assert kinds(extractor, "Thousands of toads are exploding in central Denmark.") == []
+
+
+def test_nature_and_animals_attack_nobody_in_our_sense(extractor: Extractor) -> None:
+    assert kinds(extractor, "Warm water circulation is attacking the undersides of the ice shelves.") == []
+    assert kinds(extractor, "Locusts attacked crops in Kenya on Monday.") == []
+    assert types(extractor, "Militants attacked a water treatment plant in Kirkuk on Monday.") == {"attack"}
+
+
+def test_a_means_or_an_aspectual_verb_carries_its_own_modality(extractor: Extractor) -> None:
+    assert kinds(extractor, "Iraq could start hostilities with Israel through a direct attack.") == []
+    assert kinds(extractor, "The army prepared to resume shelling the rebel-held villages.") == []
+    assert types(extractor, "Troops began shelling the town of Kidal on Monday.") == {"attack"}
+    assert types(extractor, "Insurgents killed 12 soldiers by detonating a car bomb in Mosul on Monday.") == {"attack"}
+
+
+def test_a_warrant_for_an_arrest_is_none(extractor: Extractor) -> None:
+    assert kinds(extractor, "A judge issued a warrant for his arrest on Monday.") == []
+    assert types(extractor, "Police arrested him on Monday on a warrant issued in Spain.") == {"arrest"}
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
