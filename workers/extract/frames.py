@@ -1272,15 +1272,22 @@ class FrameBuilder:
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was
-            # Where the fighters are from ("an offensive against Fano militiamen around Debre
-            # Tabor"), whose the strike or the embassy is ("a U.S. drone strike near Ataq", "the
-            # U.S. embassies in Kenya"), a word of a name ("a Bangladesh Nationalist Party
-            # leader"), a state that acts ("Russia massed troops near the border", "Israel has
-            # strengthened its forces in Lebanon"): after any place the event itself is told at.
+            # The country whose the strike or the embassy is ("a U.S. drone strike", "outside the
+            # U.S. embassy") is no place of the event at all (its land is: "the Comoros
+            # archipelago"). Where the fighters are from ("an offensive against Fano militiamen
+            # around Debre Tabor"), a word of a name ("a Bangladesh Nationalist Party leader"), a
+            # state that acts ("Russia massed troops near the border", "Israel has strengthened
+            # its forces in Lebanon"): after any place the event itself is told at.
+            if (
+                root.dep_ in NOUN_MODIFIER_DEPS
+                and place.precision == "country"
+                and _is_nominal(root.head)
+                and root.head.lemma_.lower() not in en.LAND_NOUNS
+            ):
+                continue
             fighters = root.head.lower_ in self._military
-            actor_country = place.precision == "country" and _is_nominal(root.head)  # "the U.S. embassies in Kenya"
             in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN"
-            origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or actor_country or in_a_name)
+            origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or in_a_name)
             origin = origin or (root.dep_ in SUBJECTS and place.precision == "country")
             scored.append(
                 (

@@ -162,6 +162,12 @@ EXPLOSIVES = frozenset(
     "bomb bombs device devices explosive explosives ied ieds mine mines landmine landmines drone drones "
     "grenade grenades molotov molotovs".split()
 )
+# Nouns of a country's land that its name as a modifier places ("the Comoros archipelago",
+# "the Tanzanian coast"), unlike what the country owns ("the U.S. embassy")
+LAND_NOUNS = frozenset(
+    "archipelago coast coastline border frontier mainland island islands territory waters region side interior"
+    " highlands desert countryside north south east west".split()
+)
 # Vehicles that explode as bombs do ("a car exploded outside the embassy")
 BOMB_VEHICLES = frozenset("car cars vehicle vehicles truck trucks lorry motorcycle motorbike van".split())
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")

@@ -1208,6 +1208,16 @@ def test_a_warrant_for_an_arrest_is_none(extractor: Extractor) -> None:
     assert types(extractor, "Police arrested him on Monday on a warrant issued in Spain.") == {"arrest"}
 
 
+def test_the_country_owning_the_target_is_not_where_the_attack_was(extractor: Extractor) -> None:
+    body = "NAIROBI, Kenya (AP) - Gunmen attacked the U.S. embassy on Friday, killing 12 people."
+    attack = next(e for e in extractor.extract(article(body)) if e.type == "attack")
+    assert attack.location is not None and attack.location.country_code == "KE"
+    # a country's land is its place
+    body = "Police in the Comoros archipelago raided a house on Monday and arrested two men."
+    raid = next(e for e in extractor.extract(article(body)) if e.type == "operation")
+    assert raid.location is not None and raid.location.country_code == "KM"
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
