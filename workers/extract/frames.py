@@ -1522,7 +1522,7 @@ class FrameBuilder:
         for m, h in found:
             if generic(m):
                 reported = self._reported(h)
-                if any(c.dep_ == "aux" and c.lower_ in self._deontic for v in reported[:1] for c in v.children):
+                if any(self._obliged(v) for v in reported[:1]):
                     m.subtype = "demand"
                 elif any(self._coercive_intent(v) for v in reported):
                     m.subtype = "threat"
@@ -1531,6 +1531,12 @@ class FrameBuilder:
             kept.append((m, h))
         events = [h for m, h in kept if m.confidence >= min_confidence and not generic(m)]
         return [(m, h) for m, h in kept if not (generic(m) and any(self._attributes(h, e) for e in events))]
+
+    def _obliged(self, verb: Token) -> bool:
+        """Whether a reported verb says what must be done ("Israel must withdraw"), not what
+        must have been ("he must not have written it": a guess)."""
+        aux = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+        return any(a in self._deontic for a in aux) and "have" not in aux
 
     @staticmethod
     def _attributes(report: Token, event: Token) -> bool:

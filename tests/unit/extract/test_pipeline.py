@@ -1218,6 +1218,14 @@ def test_the_country_owning_the_target_is_not_where_the_attack_was(extractor: Ex
     assert raid.location is not None and raid.location.country_code == "KM"
 
 
+def test_what_must_have_been_is_a_guess_not_a_demand(extractor: Extractor) -> None:
+    assert kinds(extractor, "The foreign minister said Israel must withdraw from the occupied territories.") == [
+        ("statement", "demand")
+    ]
+    guess = "The foreign minister said the letter must have been written by someone else."
+    assert ("statement", "demand") not in kinds(extractor, guess)
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
