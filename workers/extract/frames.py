@@ -391,6 +391,22 @@ def _kind_of_activity(head: Token) -> bool:
     return bare and head.head.dep_ == "prep" and head.head.lower_ in en.ACTIVITY_PREPS
 
 
+def _quoted(tok: Token) -> bool:
+    """Whether a token stands inside a quotation: the last quotation mark before it in its
+    sentence opens one (a straight one opens after a space or at the start; a quote closed
+    here may have opened in an earlier sentence: 'Second sentence," said X')."""
+    before = tok.doc.text[tok.sent.start_char : tok.idx]
+    i = max(before.rfind('"'), before.rfind("\u201c"), before.rfind("\u201d"), before.rfind("``"), before.rfind("''"))
+    if i < 0:
+        return False
+    mark = before[i]
+    if mark == "\u201c" or before.startswith("``", i):
+        return True
+    if mark == "\u201d" or before.startswith("''", i):
+        return False
+    return i == 0 or before[i - 1] in " ([\n"
+
+
 def _charged_offence(head: Token) -> bool:
     """Whether an event word names the offence of a charge, trial or verdict, not a
     happening: a bare noun or gerund (no determiner, possessor or number) after "of", "with",
@@ -1520,6 +1536,8 @@ class FrameBuilder:
 
         kept = []
         for m, h in found:
+            if generic(m) and _quoted(h):
+                continue  # 'saying "This is what the authorities have been saying"': the speaker's words
             if generic(m):
                 reported = self._reported(h)
                 if any(self._obliged(v) for v in reported[:1]):

@@ -1226,6 +1226,18 @@ def test_what_must_have_been_is_a_guess_not_a_demand(extractor: Extractor) -> No
     assert ("statement", "demand") not in kinds(extractor, guess)
 
 
+def test_a_report_inside_a_quotation_is_the_speakers_words(extractor: Extractor) -> None:
+    body = (
+        'The health minister dismissed speculation that the virus was spreading, saying "This is what'
+        ' the opposition party has been saying for a long time."'
+    )
+    speakers = {a.text for e in extractor.extract(article(body)) for a in e.actors if a.role == "source"}
+    assert "the opposition party" not in speakers and "opposition party" not in speakers
+    # a quotation closed here, opened in the sentence before, does not hide the report
+    body = '"We will not give up. We do not believe the vote was fair," said the opposition leader.'
+    assert ("statement", "statement") in kinds(extractor, body)
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
