@@ -1079,6 +1079,17 @@ class FrameBuilder:
         ):
             # "reiterated its demand": the possessive is the light verb's subject again
             sources = [c for c in head.head.children if c.dep_ in SUBJECTS] or sources
+        if (
+            entry.type == "statement"
+            and sources
+            and all(t.lower_ in ("it", "they") for t in sources)
+            and head.dep_ in ("ccomp", "parataxis")
+            and head.head.lemma_.lower() in self._reporting
+        ):
+            # "the ministry said it rejects": the reporter rejects. Not a quoted "we reject",
+            # which mostly goes on with a statement told just before ('The ministry rejected
+            # the accusations. "We reject these allegations," a spokesman said.')
+            sources = [c for c in head.head.children if c.dep_ in SUBJECTS] or sources
         if not sources and (lost := _subject_in_apposition(head)) is not None:
             sources.append(lost)
         if not sources:
@@ -1721,9 +1732,22 @@ def _subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]
 @requirement("characterizes")
 def _characterizes(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "called the stabbing an act of barbarity", "called the decision unfair": a speaker
-    # names what something is; not "called a meeting", "a man called John"
+    # names what something is; not "called a meeting", "a man called John", "what Du Pont
+    # called lower demand" (a name given in passing)
     deps = {c.dep_ for c in head.children}
-    return {"nsubj", "dobj", "oprd"} <= deps
+    return {"nsubj", "dobj", "oprd"} <= deps and not any(c.dep_ == "dobj" and c.tag_ == "WP" for c in head.children)
+
+
+@requirement("characterizes_as")
+def _characterizes_as(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "described the attacks as a dastardly act", "characterized the strike as a violation of
+    # its sovereignty"; not "described the scene", "was described by witnesses"
+    objects = [c for c in head.children if c.dep_ == "dobj" and c.tag_ != "WP"]  # not "what it describes as"
+    return bool(objects) and any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ in ("pobj", "amod", "acomp") for g in c.children)
+        for t in (head, *objects)  # the parser hangs "as" on either
+        for c in t.children
+    )
 
 
 @requirement("clause")

@@ -39,6 +39,7 @@ _WORD = re.compile(r"\w[\w-]*")
 # Requirements no segment meets without a word of a context set: a trigger that needs one
 # gives no reason to parse a segment that lacks them ("moved house", "sent a letter").
 _SELECTION_WORDS = {"object_armed_units": "armed_units"}
+_CHARACTERIZING = {"characterizes", "characterizes_as"}  # requirements of verbs that say what a thing is
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,12 +257,14 @@ class Lexicon:
 
     def reporting_lemmas(self) -> frozenset[str]:
         """Lemmas of the plain reporting triggers ("say", "announce", "write"): statements of
-        no specific kind, whose report may only attribute another event."""
+        no specific kind, whose report may only attribute another event. A verb that says
+        what something is ("called the bombing an act of barbarity", "described the attacks
+        as") evaluates it; it reports nothing."""
         return frozenset(
             e.lemma
             for entries in self._by_form["trigger"].values()
             for e in entries
-            if e.type == "statement" and e.subtype == "statement"
+            if e.type == "statement" and e.subtype == "statement" and not set(e.requires) & _CHARACTERIZING
         )
 
     def requirements(self, role: Role = "trigger") -> frozenset[str]:

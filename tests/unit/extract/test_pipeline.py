@@ -1238,6 +1238,20 @@ def test_a_report_inside_a_quotation_is_the_speakers_words(extractor: Extractor)
     assert ("statement", "statement") in kinds(extractor, body)
 
 
+def test_saying_what_an_attack_was_is_a_statement_and_it_is_its_reporter(extractor: Extractor) -> None:
+    assert ("statement", "condemnation") in kinds(
+        extractor, "The foreign minister described the attacks as a dastardly act."
+    )
+    assert ("statement", "statement") in kinds(
+        extractor, "The Iraqi foreign ministry characterized the strike as a violation of its sovereignty."
+    )
+    assert ("statement", "condemnation") in kinds(extractor, "The president called the bombing an act of barbarity.")
+    assert kinds(extractor, "Profit dropped amid what the ministry called lower demand.") == []
+    assert kinds(extractor, "The ministry said it categorically rejects the accusations.") == [
+        ("statement", "rejection")
+    ]
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
