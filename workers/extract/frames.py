@@ -1854,8 +1854,9 @@ def _with_or_person_passive(b: FrameBuilder, head: Token, span: SpacySpan, sent_
     deps = {c.dep_ for c in head.children}
     # "charged with murder"; "a suspect has been charged", "he was charged twice";
     # not "customers were charged $5", "the battery was charged"
-    if any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children):
-        return True
+    objects = [c for c in head.children if c.dep_ == "dobj"]
+    if any(c.dep_ == "prep" and c.lower_ == "with" for t in (head, *objects) for c in t.children):
+        return True  # the parser hangs "with" on either: "charged a 21-year-old man with murder"
     return (
         "auxpass" in deps
         and "dobj" not in deps

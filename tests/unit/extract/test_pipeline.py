@@ -1252,6 +1252,10 @@ def test_saying_what_an_attack_was_is_a_statement_and_it_is_its_reporter(extract
     ]
 
 
+def test_a_charge_whose_with_the_parser_hangs_on_the_accused_is_an_arrest(extractor: Extractor) -> None:
+    assert types(extractor, "Prosecutors on Sunday charged a 21-year-old man with murder.") == {"arrest"}
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
