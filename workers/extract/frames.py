@@ -573,6 +573,7 @@ class FrameBuilder:
         self._untyped_nouns = lexicon.words("untyped_event_nouns")
         self._deontic = lexicon.words("deontic")
         self._participants = lexicon.words("participant_nouns")
+        self._crowds = lexicon.words("crowd_nouns")
         self._state_forces = lexicon.words("state_forces")
         self._armed = self._state_forces | self._military
         self._routes = lexicon.words("route_nouns")
@@ -1642,8 +1643,8 @@ class FrameBuilder:
         ("police detained 24 people in raids across Istanbul") is the arrest (CAMEO 173); a
         raid told as an action of its own ("troops raided the camp and arrested four") stays a
         second event. The fire two sides exchange ("exchanged artillery fire") is the clash;
-        the violence of rioters told as a clause of the riot ("rioted, torching a county
-        office") is the riot (CAMEO 145). People named as protesters in another event ("police
+        the violence of rioters told as a clause or the object of the riot ("rioted, torching
+        a county office", "rioters threw petrol bombs") is the riot (CAMEO 145). People named as protesters in another event ("police
         clashed with protesters", "protesters blocked roads") or beside a riot or blockade of
         their sentence are its participants, not a protest event of their own.
         """
@@ -1664,9 +1665,10 @@ class FrameBuilder:
                 # to IS in raids"): any depth under the arrest counts
                 return governing(h, lambda o: o.type == "arrest", 99)
             if m.type == "attack" and h.dep_ == "dobj":
-                return governing(h, lambda o: o.subtype == "armed_clash", 1)
+                # "exchanged artillery fire"; "rioters threw petrol bombs"
+                return governing(h, lambda o: o.subtype in ("armed_clash", "riot"), 1)
             if m.type == "attack" and h.dep_ in ("advcl", "conj", "xcomp"):
-                return governing(h, lambda o: o.subtype == "riot", 1)
+                return governing(h, lambda o: o.subtype == "riot", 1)  # "rioted, torching a county office"
             if m.type == "protest" and m.lemma in self._participants:
                 # "protesters pelted police with stones and burned tyres": the riot's people
                 return governing(h, lambda o: o.type != "statement", 3) or next(
@@ -1924,7 +1926,17 @@ def _participant_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_wor
     subjects = [c for c in head.children if c.dep_ in SUBJECTS]
     if not subjects and head.dep_ == "conj":
         subjects = [c for c in head.head.children if c.dep_ in SUBJECTS]
-    return any(c.lemma_.lower() in b._participants for c in subjects)
+    if any(c.lemma_.lower() in b._participants or c.lower_ in b._crowds for c in subjects):
+        return True
+    # "clashes with counter-protesters broke out", "clashes between rival fans": crowds on
+    # both sides when the clash names no force
+    sides = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "between") for g in c.children]
+    sides += [c for g in sides for c in g.children if c.dep_ == "conj"]
+    return (
+        not subjects
+        and any(g.lower_ in b._crowds for g in sides)
+        and not any(g.lemma_.lower() in b._armed or g.lower_ in b._armed for g in sides)
+    )
 
 
 @requirement("plural")

@@ -68,11 +68,12 @@ if TYPE_CHECKING:
 MAX_WORDS = 6
 DESIGNATORS, DIRECTIONS = en.DESIGNATORS, en.DIRECTIONS
 # Capitalized words that are town names somewhere but, alone, almost always mean something else
-# in English news: calendar words and function words ("As a result", "March 12", "Say").
+# in English news: calendar words and function words ("As a result", "March 12", "Say"), and
+# "Molotov" (Perm's old name; in the news, a cocktail thrown).
 _COMMON_WORDS = (
     frozenset(
-        "today tonight a an as at by can do ever for from had has if in is it made mine more most much name never "
-        "nine no none now of on or said same say side since so ten than that this to up us we will".split()
+        "today tonight a an as at by can do ever for from had has if in is it made mine molotov more most much name "
+        "never nine no none now of on or said same say side since so ten than that this to up us we will".split()
     )
     | DIRECTIONS
     | {names[0].lower() for names in (*en.MONTHS, *en.WEEKDAYS)}

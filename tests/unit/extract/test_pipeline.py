@@ -1256,6 +1256,21 @@ def test_a_charge_whose_with_the_parser_hangs_on_the_accused_is_an_arrest(extrac
     assert types(extractor, "Prosecutors on Sunday charged a 21-year-old man with murder.") == {"arrest"}
 
 
+def test_crowds_that_clash_or_throw_petrol_bombs_riot(extractor: Extractor) -> None:
+    assert kinds(extractor, "Supporters of the two parties clashed in Lagos on Monday.") == [("protest", "riot")]
+    assert kinds(extractor, "Clashes with counter-protesters broke out near the White House on Saturday.") == [
+        ("protest", "riot")
+    ]
+    assert kinds(extractor, "Rioters threw petrol bombs at a police station in Belfast on Monday.") == [
+        ("protest", "riot")
+    ]
+    riot = extractor.extract(article("Protesters threw Molotov cocktails at police in Hong Kong on Sunday."))
+    assert [(e.type, e.subtype) for e in riot] == [("protest", "riot")]
+    assert riot[0].location is not None and riot[0].location.name == "Hong Kong"  # not Perm, once called Molotov
+    assert kinds(extractor, "Troops clashed with rebels near Goma on Monday.") == [("operation", "armed_clash")]
+    assert kinds(extractor, "Gunmen threw a grenade into a bar in Mombasa on Monday.") == [("attack", "bombing")]
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
