@@ -36,9 +36,15 @@ _LAST_WORD = re.compile(r"(\w+)\s+(?:also\s+)?$")
 _WINDOW = 64  # characters before a reporting verb that can hold its pronoun speaker
 _FIRST_WORD = re.compile(r"\s+(\w+)\s*[.,;!?]")  # "..., said he." (not "said it had ...")
 _WORD = re.compile(r"\w[\w-]*")
-# Requirements no segment meets without a word of a context set: a trigger that needs one
-# gives no reason to parse a segment that lacks them ("moved house", "sent a letter").
-_SELECTION_WORDS = {"object_armed_units": "armed_units"}
+# Requirements no segment meets without one of some words (a context set's name, or the
+# words): a trigger that needs one gives no reason to parse a segment that lacks them
+# ("moved house", "sent a letter", "in custody", "the brand").
+_SELECTION_WORDS: dict[str, str | frozenset[str]] = {
+    "object_armed_units": "armed_units",
+    "into_custody": frozenset({"into"}),
+    "characterizes_as": frozenset({"as"}),
+    "on_alert": frozenset({"on"}),
+}
 _CHARACTERIZING = {"characterizes", "characterizes_as"}  # requirements of verbs that say what a thing is
 
 
@@ -146,6 +152,10 @@ def _compile(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w\-])(?:" + _trie_regex(set(forms)) + r")(?![\w\-])", re.IGNORECASE)
 
 
+def _gate_words(gate: str | frozenset[str], context: dict[str, frozenset[str]]) -> frozenset[str]:
+    return context.get(gate, frozenset()) if isinstance(gate, str) else gate
+
+
 class Lexicon:
     """Trigger and cue forms, exclusion words and context word sets."""
 
@@ -160,7 +170,7 @@ class Lexicon:
         for entry, extra_forms in entries:
             for form in inflections(entry.lemma, entry.pos) | set(extra_forms):
                 self._by_form[entry.role].setdefault(_normalize_form(form), []).append(entry)
-            gates = [context.get(_SELECTION_WORDS[r], frozenset()) for r in entry.requires if r in _SELECTION_WORDS]
+            gates = [_gate_words(_SELECTION_WORDS[r], context) for r in entry.requires if r in _SELECTION_WORDS]
             if gates:
                 self._gates[entry] = frozenset().union(*gates)
         self._patterns = {role: _compile(forms) for role, forms in self._by_form.items()}

@@ -113,6 +113,11 @@ def test_a_trigger_that_needs_armed_units_selects_only_a_segment_naming_them(lex
         "The firm sent a letter, its chief said.",
     ]
     assert lexicon.reports_only(text, third)  # "sent" without troops is no reason to run the recognizer
+    text = "He remains in custody. She was taken into custody. The brand grew. It was described as a coup."
+    assert [text[s.start : s.end] for s in lexicon.select(text, segment(text))] == [
+        "She was taken into custody.",
+        "It was described as a coup.",
+    ]
 
 
 def test_reports_only_segments(lexicon: Lexicon) -> None:
