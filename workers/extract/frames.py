@@ -391,6 +391,18 @@ def _kind_of_activity(head: Token) -> bool:
     return bare and head.head.dep_ == "prep" and head.head.lower_ in en.ACTIVITY_PREPS
 
 
+def _imperative(verb: Token) -> bool:
+    """Whether a verb is an order or advice: its base form heading a clause with no subject,
+    auxiliary or subordinator, or coordinated with one ("take a knife and attack them")."""
+    first = verb.head if verb.dep_ == "conj" else verb
+    return all(
+        v.tag_ == "VB"
+        and v.dep_ in ("ROOT", "conj", "ccomp", "parataxis")
+        and not any(c.dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"aux", "auxpass", "mark", "expl"} for c in v.children)
+        for v in {verb, first}
+    )
+
+
 def _quoted(tok: Token) -> bool:
     """Whether a token stands inside a quotation: the last quotation mark before it in its
     sentence opens one (a straight one opens after a space or at the start; a quote closed
@@ -783,6 +795,8 @@ class FrameBuilder:
         ):
             return NOT_ASSERTED  # "has long claimed", "has repeatedly stated": a standing position
         chain = self._governor_chain(head)
+        if not heading and any(_imperative(tok) for tok in chain):
+            return NOT_ASSERTED  # an order or advice: "take a knife and attack", "use sound bombs"
         for n, tok in enumerate(chain):
             lemma = tok.lemma_.lower()
             children = list(tok.children)

@@ -1271,6 +1271,18 @@ def test_crowds_that_clash_or_throw_petrol_bombs_riot(extractor: Extractor) -> N
     assert kinds(extractor, "Gunmen threw a grenade into a bar in Mombasa on Monday.") == [("attack", "bombing")]
 
 
+def test_orders_advice_and_figures_of_speech_are_no_happenings(extractor: Extractor) -> None:
+    for body in [
+        '"If you cannot make a bomb, take a knife and attack the tourists," he told her.',
+        "Attack the enemy wherever you find him!",
+        "Confidence is shot to ribbons, an analyst said.",
+        "This is an assault on the rights and liberties of every citizen, the senator said.",
+    ]:
+        assert types(extractor, body) & {"attack", "operation"} == set(), body
+    assert types(extractor, "Gunmen assaulted a police post in Kano on Monday.") == {"attack"}
+    assert types(extractor, "Police arrest 30 in Paris") == {"arrest"}  # a headline's present is no order
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
