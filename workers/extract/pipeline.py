@@ -14,7 +14,6 @@ reported indexes `article.body` as received.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,8 +41,6 @@ PARSE_BATCH = 256  # sentences per nlp.pipe batch
 # statement needs the speaker and the reported clause (parser), not entity types; the
 # entity recognizer is ~45% of the stock pipeline's time.
 LIGHT_DISABLED = ["ner"]
-
-_CAPITALIZED = re.compile(r"\b[A-Z][a-z]+\b")  # where nationality words can be
 
 
 @dataclass(slots=True)
@@ -168,11 +165,6 @@ class Extractor:
         text = segment_text(p.clean.text, s)
         return sentence_case(text, self._title_words) if s.kind == "heading" else text
 
-    def _nations(self, text: str) -> list[tuple[int, str]]:
-        """Offsets and country codes of the nationality words of a text ("Ukrainian")."""
-        found = ((m.start(), self.geocoder.demonym(m.group())) for m in _CAPITALIZED.finditer(text))
-        return [(start, cc) for start, cc in found if cc is not None]
-
     def _places(self, p: _Prepared, context: GeoContext) -> list[Place]:
         docs = {(s.start, s.end): (doc, light) for s, doc, light in zip(p.parse, p.docs, p.light)}
         places: list[Place] = []
@@ -204,7 +196,7 @@ class Extractor:
             places=places,
             dates=dates,
             dateline=context.dateline,
-            dominant=_dominant(places, self._nations(p.clean.text), self.geocoder.country),
+            dominant=_dominant(places),
             country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc),
             demonym=self.geocoder.demonym,
             lookup=self.geocoder.lookup,
@@ -262,23 +254,13 @@ def _country_place(places: list[Place], country_code: str) -> Place | None:
     return next((q for q in places if q.precision == "country" and q.country_code == country_code), None)
 
 
-def _dominant(
-    places: list[Place], nations: list[tuple[int, str]], country: Callable[[str], Place | None]
-) -> Place | None:
-    """The article's main place: the most named place of its most named country (the
-    earliest named on ties). A nationality word (`nations`: offset and country code; "the
-    Ukrainian elections") counts as a mention of its country, so a story that names its
-    country only by its adjective is not placed in the one foreign country it names."""
-    score: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    for start, cc in [(q.start, q.country_code) for q in places if q.country_code] + nations:
-        score[cc] += 1
-        first[cc] = min(first.get(cc, start), start)
-    if not score:
+def _dominant(places: list[Place]) -> Place | None:
+    """The article's main place: the most named place of its most named country (earliest
+    first on ties)."""
+    countries = Counter(q.country_code for q in places if q.country_code)
+    if not countries:
         return None
-    top = max(score, key=lambda cc: (score[cc], -first[cc]))
+    top = max(countries, key=lambda cc: (countries[cc], -next(i for i, q in enumerate(places) if q.country_code == cc)))
     named = Counter(q.name for q in places if q.country_code == top)
-    if not named:
-        return country(top)
     best = max(named, key=lambda name: (named[name], -next(i for i, q in enumerate(places) if q.name == name)))
     return next(q for q in places if q.name == best)

@@ -1169,16 +1169,6 @@ def test_an_attack_submarine_or_attack_ad_is_no_attack(extractor: Extractor) -> 
     assert kinds(extractor, "The campaign ran attack ads against the senator.") == []
 
 
-def test_a_story_naming_its_country_by_adjective_is_not_placed_abroad(extractor: Extractor) -> None:
-    body = (
-        "Opposition supporters marched on Sunday against the Ukrainian election results. "
-        "The Ukrainian opposition leader said the vote was rigged. "
-        "Officials in Brussels called for calm."
-    )
-    protest = next(e for e in extractor.extract(article(body)) if e.type == "protest")
-    assert protest.location is not None and protest.location.country_code == "UA"
-
-
 def test_what_explodes_must_be_a_bomb_a_shell_or_a_vehicle(extractor: Extractor) -> None:
     for body in [
         "Two bombs exploded outside the embassy in Nairobi on Friday.",
