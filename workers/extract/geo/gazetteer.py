@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from workers.extract.geo.text import is_acronym, is_latin_name, loose_key, norm
+from workers.extract.geo.text import ARABIC_ARTICLES, is_acronym, is_latin_name, loose_key, loose_word, norm
 from workers.extract.tables import read_tsv
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -151,10 +151,14 @@ class Gazetteer:
     abbreviations: dict[str, int] = field(default_factory=dict)
     # loose key (see `loose_key`) -> the towns and divisions of TRANSLITERATED countries with it
     loose: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    loose_words: frozenset[str] = frozenset()  # every word of those keys: most runs miss on the first
 
     def loose_candidates(self, key: str) -> tuple[tuple[int, int], ...]:
         """(entry index, ALTERNATE) of the towns and divisions of TRANSLITERATED countries whose
         name is `key` written another way ("Ain Issa" for 'Ayn 'Isa)."""
+        words = [w for w in key.replace("'", "").split() if w not in ARABIC_ARTICLES]
+        if not words or loose_word(words[0]) not in self.loose_words:
+            return ()
         return tuple((ix, ALTERNATE) for ix in self.loose.get(loose_key(key), ()))
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
@@ -201,6 +205,7 @@ class _Builder:
                 if e.kind in ("city", "admin1", "admin2") and e.country_code in TRANSLITERATED:
                     loose[loose_key(k)].add(ix)
         self.gaz.loose = {k: tuple(sorted(v)) for k, v in loose.items()}
+        self.gaz.loose_words = frozenset(w for k in loose for w in k.split())
         self.gaz.entries = Entries(self.entries)
         self.gaz.acronyms = frozenset(self.acronyms)
         self.gaz.max_words = max(len(k.split()) for k in self.gaz.index)

@@ -53,7 +53,7 @@ def _romanized(key: str) -> str:
 
 
 # The Arabic article as its transliterations write it before a name ("Ar-Raqqa", "Deir ez-Zor")
-_ARABIC_ARTICLES = frozenset(
+ARABIC_ARTICLES = frozenset(
     {"al", "el", "ar", "as", "ad", "at", "an", "az", "ash", "adh", "ath", "ed", "es", "et", "ez"}
 )
 _BROAD_VOWELS = str.maketrans({"e": "a", "o": "u"})
@@ -65,13 +65,16 @@ def loose_key(key: str) -> str:
     final h after a vowel, y as i, e as a, o as u. "Ain Issa" and "'Ayn 'Isa", "Tell Abiad"
     and "Tall Abyad", "Ar-Raqqa" and "Raqqah", "Khan Sheikhoun" and "Khan Shaykhun" meet."""
     words = key.replace("'", "").split()
-    out = []
-    for word in [w for w in words if w not in _ARABIC_ARTICLES] or words:
-        word = _romanized(word.translate(_BROAD_VOWELS))
-        if len(word) > 3 and word[-1] == "h" and word[-2] in "aiu":
-            word = word[:-1]
-        out.append(word)
-    return " ".join(out)
+    return " ".join(loose_word(w) for w in [w for w in words if w not in ARABIC_ARTICLES] or words)
+
+
+@lru_cache(maxsize=1 << 16)  # the scan asks again for each capitalized word's runs
+def loose_word(word: str) -> str:
+    """One word of `loose_key` (the article aside)."""
+    word = _romanized(word.translate(_BROAD_VOWELS))
+    if len(word) > 3 and word[-1] == "h" and word[-2] in "aiu":
+        word = word[:-1]
+    return word
 
 
 def same_spelling(name: str, key: str) -> bool:
