@@ -1970,14 +1970,26 @@ def _military_object(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: 
 @requirement("object_armed_units")
 def _object_armed_units(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "sent reinforcements", "massed troops", "troops were moved", "a contingent of soldiers",
-    # "its military presence"; not "sent a letter", "moved house", "police were sent"
+    # "its military presence", "ordered Coast Guard units", "ordered a heightened alert among
+    # troops"; not "sent a letter", "moved house", "police were sent", "ordered the departure
+    # of personnel"
     obj = _object(head)
-    if obj is None:
-        return False
-    if obj.lemma_.lower() == "presence":
-        return any(c.dep_ in ("amod", "compound") and c.lower_ in b._military | {"naval"} for c in obj.children)
-    units = [obj, *(g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
-    return any(u.lower_ in b._armed_units or u.lemma_.lower() in b._armed_units for u in units)
+    if obj is None or any(c.dep_ == "xcomp" and c.lemma_.lower() in en.WITHDRAWAL_VERBS for c in head.children):
+        return False  # "ordered troops to withdraw": a retreat
+
+    def armed(tok: Token) -> bool:
+        lemma = tok.lemma_.lower()
+        if lemma in ("presence", "unit", "personnel"):
+            return any(
+                c.dep_ in ("amod", "compound") and c.lower_ in b._armed | {"naval", "guard"} for c in tok.children
+            )
+        if lemma == "alert":
+            return bool(sent_words & b._military)
+        return tok.lower_ in b._armed_units or lemma in b._armed_units
+
+    return any(
+        armed(t) for t in [obj, *(g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
+    )
 
 
 @requirement("on_alert")

@@ -168,6 +168,8 @@ LAND_NOUNS = frozenset(
     "archipelago coast coastline border frontier mainland island islands territory waters region side interior"
     " highlands desert countryside north south east west".split()
 )
+# What forces are ordered or sent to do when they leave: no deployment ("ordered troops to withdraw")
+WITHDRAWAL_VERBS = frozenset("withdraw retreat leave return pull evacuate disengage demobilize demobilise".split())
 # Vehicles that explode as bombs do ("a car exploded outside the embassy")
 BOMB_VEHICLES = frozenset("car cars vehicle vehicles truck trucks lorry motorcycle motorbike van".split())
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")

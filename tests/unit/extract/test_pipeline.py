@@ -1273,6 +1273,21 @@ def test_orders_advice_and_figures_of_speech_are_no_happenings(extractor: Extrac
     assert types(extractor, "Police arrest 30 in Paris") == {"arrest"}  # a headline's present is no order
 
 
+def test_forces_ordered_somewhere_are_a_deployment_not_those_ordered_out(extractor: Extractor) -> None:
+    for body in [
+        "The army chief ordered 2,000 soldiers to Kidal on Monday.",
+        "The defence minister directed Coast Guard units to join the search near Jolo.",
+        "He ordered a heightened alert among troops in Sulu.",
+    ]:
+        assert kinds(extractor, body) == [("operation", "deployment")], body
+    for body in [
+        "The president ordered troops to withdraw from Kidal.",
+        "The State Department ordered the departure of all non-emergency personnel from the embassy.",
+        "The landlord ordered the units to be cleaned.",
+    ]:
+        assert kinds(extractor, body) == [], body
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
