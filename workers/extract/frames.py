@@ -377,8 +377,9 @@ def _kind_of_activity(head: Token) -> bool:
     """Whether an event word names a kind of activity, not a happening: a gerund or a bare
     noun (no determiner, possessor or number) as the object of a reason or purpose "for"
     ("used for attacks on other countries", "crimes for firing rockets") or of a means "by"
-    ("clearing buildings by shooting all within"). A passive's agent ("marked by protests")
-    is a happening."""
+    ("clearing buildings by shooting all within"), or a bare singular noun naming a practice
+    ("a campaign of assassination and terrorization", "a policy of detention"). A passive's
+    agent ("marked by protests") is a happening; so is "a campaign of bombings"."""
     bare = (
         head.dep_ == "pcomp"
         and head.tag_ == "VBG"
@@ -388,7 +389,13 @@ def _kind_of_activity(head: Token) -> bool:
             and not any(c.dep_ in ("det", "poss", "nummod") for c in head.children)
         )
     )
-    return bare and head.head.dep_ == "prep" and head.head.lower_ in en.ACTIVITY_PREPS
+    if not bare or head.head.dep_ != "prep":
+        return False
+    prep = head.head
+    return prep.lower_ in en.ACTIVITY_PREPS or (
+        # "a campaign of assassination", "a policy of detention": a practice, not a happening
+        prep.lower_ == "of" and head.tag_ == "NN" and prep.head.lemma_.lower() in en.PRACTICE_NOUNS
+    )
 
 
 def _imperative(verb: Token) -> bool:

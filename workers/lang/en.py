@@ -177,6 +177,8 @@ SURROUNDING_PREPS = frozenset({"near", "outside", "around", "in", "inside", "acr
 GOAL_PREPS = frozenset({"to", "toward", "towards", "into"})  # where someone or something goes
 MEANS_PREPS = frozenset({"through", "by", "via"})  # "could start a war through a direct attack"
 ACTIVITY_PREPS = frozenset({"for", "by"})  # "jailed for protesting", "by shooting": a kind of activity
+# Nouns whose bare singular "of" complement is a practice ("a campaign of assassination")
+PRACTICE_NOUNS = frozenset("campaign policy history culture practice tactic strategy pattern doctrine".split())
 # Words of a charge, trial or verdict whose bare noun names an offence, not a happening
 # ("nine counts of kidnapping", "convicted of kidnapping and murder", "arrested for rioting")
 LEGAL_CHARGES = frozenset(

@@ -1288,6 +1288,12 @@ def test_forces_ordered_somewhere_are_a_deployment_not_those_ordered_out(extract
         assert kinds(extractor, body) == [], body
 
 
+def test_a_practice_named_by_a_bare_noun_is_no_happening(extractor: Extractor) -> None:
+    body = "The crimes were part of Operation Condor, a campaign of assassination meant to suppress the opposition."
+    assert kinds(extractor, body) == []
+    assert types(extractor, "The group launched a campaign of bombings in Kabul on Monday.") == {"attack"}
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
