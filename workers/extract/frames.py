@@ -1963,8 +1963,15 @@ def _participant_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_wor
 @requirement("plural")
 def _plural(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "protesters gathered": a crowd; not "student protester Joshua Wong", "a protester was hit",
-    # nor the owner of something else ("the protesters' demands")
-    return head.tag_ in ("NNS", "NNPS") and head.dep_ != "poss"
+    # nor the owner of something else ("the protesters' demands", "the demands of the
+    # protesters", "most of the protesters"); "thousands of protesters" are the crowd
+    if head.tag_ not in ("NNS", "NNPS") or head.dep_ == "poss":
+        return False
+    of = head.head
+    if head.dep_ == "pobj" and of.lower_ == "of" and of.head.i != of.i:
+        owner = of.head
+        return owner.tag_ == "CD" or owner.lemma_.lower() in en.CROWD_QUANTITIES
+    return True
 
 
 @requirement("military_object")

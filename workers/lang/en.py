@@ -118,6 +118,10 @@ REPORT_NOUNS = frozenset(
 )
 RANK_WORDS = frozenset({"first", "last", "only"})  # "the first protest since 1989": a comparison
 PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
+# Words that count a crowd ("thousands of protesters", "a column of marchers")
+CROWD_QUANTITIES = frozenset(
+    "thousand hundred dozen million score crowd group number lot mass column wave throng band tens".split()
+)
 COUNT_MODIFIERS = frozenset({"twin", "double", "triple"})  # "twin bombings": counted, not an aggregate
 # Determiners of a plural that sums up happenings told elsewhere ("both of those attacks", "these raids")
 SUMMARY_DETERMINERS = frozenset({"these", "those", "both", "all", "each", "either"})

@@ -1294,6 +1294,12 @@ def test_a_practice_named_by_a_bare_noun_is_no_happening(extractor: Extractor) -
     assert types(extractor, "The group launched a campaign of bombings in Kabul on Monday.") == {"attack"}
 
 
+def test_protesters_owning_something_else_are_no_crowd(extractor: Extractor) -> None:
+    assert kinds(extractor, "This was one of the five demands of the protesters.") == []
+    assert kinds(extractor, "Most of the protesters were students.") == []
+    assert types(extractor, "Tens of thousands of protesters gathered in Bamako on Friday.") == {"protest"}
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
