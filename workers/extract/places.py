@@ -73,7 +73,7 @@ DESIGNATORS, DIRECTIONS = en.DESIGNATORS, en.DIRECTIONS
 _COMMON_WORDS = (
     frozenset(
         "today tonight a an as at by can do ever for from had has if in is it made mine molotov more most much name "
-        "never nine no none now of on or said same say side since so ten than that this to up us we will".split()
+        "never nine no none now of on or police said same say side since so ten than that this to up us we will".split()
     )
     | DIRECTIONS
     | {names[0].lower() for names in (*en.MONTHS, *en.WEEKDAYS)}

@@ -646,3 +646,9 @@ def test_arabic_names_in_another_transliteration(geo: Geocoder, nlp: Language) -
     # one word is not matched loosely: it would make "Saffir" As Safirah (Syria), "Persian" Parsian (Iran)
     text = "The storm is a category 3 on the Saffir-Simpson scale, officials in the Persian Gulf state said."
     assert not {q.country_code for q in geo.resolve(text, nlp(text))} & {"SY", "IR"}
+
+
+def test_police_is_no_town(geo: Geocoder) -> None:
+    # towns called Police lie in Poland and Czechia; "the Police Prefecture" made a Czech region
+    places = geo.resolve("An attack on the Police Prefecture in Paris. Police said two men were held.")
+    assert {q.country_code for q in places} == {"FR"}
