@@ -119,6 +119,7 @@ class _Tree:
 
 
 _TREE = "eventwire_tree"
+_NEXT_WORD = re.compile(r"[\s\"\u201d']*(\w+)")  # the word after a cue
 _NAME_WORD = re.compile(r"[A-Za-z]+")
 _NAME = r"(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]*"
 # After a title, the name ("Minister John Baird", "the mayor of London, Sadiq Khan"); before it, a
@@ -1487,6 +1488,10 @@ class FrameBuilder:
             ):
                 continue  # "because of terrorist attacks", "lead to violent attacks against doctors"
             found.append((mention, head))
+        # Cues before and after: a report that calls what it tells appalling condemns it, it
+        # does not merely attribute it ('wrote: "... after this appalling attack"'); a report
+        # made a threat by its clause is then a threat of force ("will withdraw its force").
+        self._refine_with_cues(text, [m for m, _ in found])
         found = self._drop_attribution(found, min_confidence)
         found = self._drop_parts(found, min_confidence)
         self._refine_with_cues(text, [m for m, _ in found])
@@ -1710,9 +1715,15 @@ class FrameBuilder:
         return kept
 
     def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:
-        """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X."""
+        """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X. A
+        word of outrage makes a statement a condemnation, not when it qualifies a misfortune
+        ("this appalling attack"; not "an appalling tragedy", a fire)."""
         for cue in self.lex.find(text, role="cue"):
+            after = _NEXT_WORD.match(text, cue.end)
+            misfortune = after is not None and after.group(1).lower() in en.MISFORTUNES
             for entry in cue.entries:
+                if entry.subtype == "condemnation" and misfortune:
+                    continue
                 origin = next((r[5:] for r in entry.requires if r.startswith("from:")), None)
                 for m in mentions:
                     if (

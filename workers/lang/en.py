@@ -174,6 +174,8 @@ LAND_NOUNS = frozenset(
 )
 # What forces are ordered or sent to do when they leave: no deployment ("ordered troops to withdraw")
 WITHDRAWAL_VERBS = frozenset("withdraw retreat leave return pull evacuate disengage demobilize demobilise".split())
+# What a word of outrage may qualify without condemning anyone ("an appalling tragedy")
+MISFORTUNES = frozenset("tragedy tragedies accident accidents crash crashes fire fires disaster disasters loss".split())
 # Vehicles that explode as bombs do ("a car exploded outside the embassy")
 BOMB_VEHICLES = frozenset("car cars vehicle vehicles truck trucks lorry motorcycle motorbike van".split())
 # Where a thing is, not what it is ("positions near the town", "posts on the outskirts of")

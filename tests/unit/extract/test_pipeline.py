@@ -1300,6 +1300,13 @@ def test_protesters_owning_something_else_are_no_crowd(extractor: Extractor) -> 
     assert types(extractor, "Tens of thousands of protesters gathered in Bamako on Friday.") == {"protest"}
 
 
+def test_a_report_calling_an_attack_appalling_condemns_it(extractor: Extractor) -> None:
+    body = 'The mayor of Paris wrote on Twitter: "Paris is mourning after this appalling attack on the police."'
+    assert ("statement", "condemnation") in kinds(extractor, body)
+    tragedy = 'The president said the deaths of five girls in the fire were "an appalling tragedy".'
+    assert ("statement", "condemnation") not in kinds(extractor, tragedy)
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
