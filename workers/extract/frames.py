@@ -606,6 +606,7 @@ class FrameBuilder:
         self._military_targets = lexicon.words("military_targets")
         self._armed_units = lexicon.words("armed_units")
         self._captives = lexicon.words("captive_nouns") | self._person_nouns
+        self._nonstate = lexicon.words("nonstate_armed")
         self._attack_targets = lexicon.words("attack_targets")
         self._violence_marks = lexicon.words("violence_marks")
         self._discovery_verbs = lexicon.words("discovery_verbs")
@@ -2132,6 +2133,13 @@ def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: se
 @requirement("state_agent")
 def _state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     return _agent_in(head, b._state_forces)  # "troops seized 12 Palestinians"; rebels who do abduct
+
+
+@requirement("nonstate_agent")
+def _nonstate_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "rebels captured 20 soldiers", "Howes was captured by the Khmer Rouge guerrillas"
+    agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return _agent_in(head, b._nonstate) or any(b._words_of(a, 1) & b._nonstate for a in agents)
 
 
 @requirement("into_custody")

@@ -1307,6 +1307,12 @@ def test_a_report_calling_an_attack_appalling_condemns_it(extractor: Extractor) 
     assert ("statement", "condemnation") not in kinds(extractor, tragedy)
 
 
+def test_people_captured_or_seized_by_armed_groups_are_abducted(extractor: Extractor) -> None:
+    assert kinds(extractor, "Rebels captured 20 soldiers near Goma on Monday.") == [("attack", "abduction")]
+    assert kinds(extractor, "Gunmen seized 12 passengers from a bus in Zamfara on Sunday.") == [("attack", "abduction")]
+    assert kinds(extractor, "Police seized 12 suspects in Kano on Monday.") == [("arrest", "arrest")]
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
