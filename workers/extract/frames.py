@@ -819,7 +819,14 @@ class FrameBuilder:
             ):
                 return NOT_ASSERTED
             aspectual = n > 0 and lemma in self._aspectual  # "began shelling": asserted from here up
-            if n > 0 and lemma in self._nonassertive and entry.type != "statement":
+            # an attempted attack is an attack ("gunmen attempted to kill the mayor")
+            attempted = entry.type == "attack" and n < len(chain) - 1 and chain[n + 1].lemma_ in en.ATTEMPT_VERBS
+            if (
+                n > 0
+                and lemma in self._nonassertive
+                and entry.type != "statement"
+                and not (entry.type == "attack" and n == 1 and lemma in en.ATTEMPT_VERBS)
+            ):
                 return NOT_ASSERTED
             if any(c.dep_ == "mark" and c.lower_ in self._nonassertive for c in children):
                 return NOT_ASSERTED
@@ -831,6 +838,7 @@ class FrameBuilder:
                 tok.pos_ == "VERB"
                 and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)
                 and not (n == 1 and tok.lemma_.lower() in en.DISPERSAL_VERBS)
+                and not (n == 0 and attempted)
             ):
                 factor *= 0.3
             if any(c.lower_ in self._hedges for c in children):
@@ -1811,8 +1819,14 @@ def _alone(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) 
 @requirement("active_or_violent_agent")
 def _active_or_violent_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     deps = {c.dep_ for c in head.children}
-    # "gunmen killed two", "were killed by a sniper"; not "were killed in the crash"
+    # "gunmen killed two", "were killed by a sniper", "gunmen attempted to kill the mayor";
+    # not "were killed in the crash", nor "killed himself" alone (a suicide)
+    objects = [c for c in head.children if c.dep_ == "dobj"]
+    if objects and all(o.lower_ in en.REFLEXIVES and not any(g.dep_ == "conj" for g in o.children) for o in objects):
+        return False
     if "nsubj" in deps and "auxpass" not in deps:
+        return True
+    if head.dep_ == "xcomp" and "auxpass" not in deps and any(c.dep_ == "nsubj" for c in head.head.children):
         return True
     return any(
         c.dep_ == "agent" and any(g.dep_ == "pobj" and b._words_of(g, 1) & b._violent_agents for g in c.children)

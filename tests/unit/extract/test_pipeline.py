@@ -1313,6 +1313,15 @@ def test_people_captured_or_seized_by_armed_groups_are_abducted(extractor: Extra
     assert kinds(extractor, "Police seized 12 suspects in Kano on Monday.") == [("arrest", "arrest")]
 
 
+def test_an_attempted_killing_is_an_attack_a_suicide_none(extractor: Extractor) -> None:
+    assert types(extractor, "Gunmen attempted to kill the mayor of Kirkuk on Monday.") == {"attack"}
+    assert kinds(extractor, "The group plans to attack the parliament.") == []
+    assert kinds(extractor, "The man killed himself in Kabul on Monday.") == []
+    assert types(extractor, "A suicide bomber killed himself and 12 others at a checkpoint in Kabul on Monday.") == {
+        "attack"
+    }
+
+
 def test_arrests_and_protests_told_as_a_count_of_times_are_a_record(extractor: Extractor) -> None:
     assert (
         kinds(extractor, "He has been arrested more than a dozen times during abortion protests in seven states.") == []
