@@ -1679,9 +1679,10 @@ class FrameBuilder:
         raid told as an action of its own ("troops raided the camp and arrested four") stays a
         second event. The fire two sides exchange ("exchanged artillery fire") is the clash;
         the violence of rioters told as a clause or the object of the riot ("rioted, torching
-        a county office", "rioters threw petrol bombs") is the riot (CAMEO 145). People named as protesters in another event ("police
-        clashed with protesters", "protesters blocked roads") or beside a riot or blockade of
-        their sentence are its participants, not a protest event of their own.
+        a county office", "rioters threw petrol bombs") is the riot (CAMEO 145). People named
+        as protesters in another event ("police clashed with protesters", "protesters blocked
+        roads") or beside a riot or blockade of their sentence are its participants, not a
+        protest event of their own.
         """
         heads = [(m, h) for m, h in found if m.confidence >= min_confidence]
 
