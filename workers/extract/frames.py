@@ -804,6 +804,8 @@ class FrameBuilder:
         ):
             return NOT_ASSERTED  # "has long claimed", "has repeatedly stated": a standing position
         chain = self._governor_chain(head)
+        # an attempted attack is an attack ("gunmen attempted to kill the mayor")
+        attempted = entry.type == "attack" and len(chain) > 1 and chain[1].lemma_.lower() in en.ATTEMPT_VERBS
         if not heading and any(_imperative(tok) for tok in chain):
             return NOT_ASSERTED  # an order or advice: "take a knife and attack", "use sound bombs"
         for n, tok in enumerate(chain):
@@ -819,14 +821,7 @@ class FrameBuilder:
             ):
                 return NOT_ASSERTED
             aspectual = n > 0 and lemma in self._aspectual  # "began shelling": asserted from here up
-            # an attempted attack is an attack ("gunmen attempted to kill the mayor")
-            attempted = entry.type == "attack" and n < len(chain) - 1 and chain[n + 1].lemma_ in en.ATTEMPT_VERBS
-            if (
-                n > 0
-                and lemma in self._nonassertive
-                and entry.type != "statement"
-                and not (entry.type == "attack" and n == 1 and lemma in en.ATTEMPT_VERBS)
-            ):
+            if n > 0 and lemma in self._nonassertive and entry.type != "statement" and not (n == 1 and attempted):
                 return NOT_ASSERTED
             if any(c.dep_ == "mark" and c.lower_ in self._nonassertive for c in children):
                 return NOT_ASSERTED
@@ -1500,10 +1495,11 @@ class FrameBuilder:
         # Cues before and after: a report that calls what it tells appalling condemns it, it
         # does not merely attribute it ('wrote: "... after this appalling attack"'); a report
         # made a threat by its clause is then a threat of force ("will withdraw its force").
-        self._refine_with_cues(text, [m for m, _ in found])
+        cues = self.lex.find(text, role="cue")
+        self._refine_with_cues(text, cues, [m for m, _ in found])
         found = self._drop_attribution(found, min_confidence)
         found = self._drop_parts(found, min_confidence)
-        self._refine_with_cues(text, [m for m, _ in found])
+        self._refine_with_cues(text, cues, [m for m, _ in found])
         for mention, head in found:
             if (
                 mention.type == "attack"
@@ -1724,11 +1720,12 @@ class FrameBuilder:
                 whole.date = m.date
         return kept
 
-    def _refine_with_cues(self, text: str, mentions: list[Mention]) -> None:
+    @staticmethod
+    def _refine_with_cues(text: str, cues: list[LexMatch], mentions: list[Mention]) -> None:
         """Cues sharpen subtypes along the subtype tree; "from:X" limits a cue to subtype X. A
         word of outrage makes a statement a condemnation, not when it qualifies a misfortune
         ("this appalling attack"; not "an appalling tragedy", a fire)."""
-        for cue in self.lex.find(text, role="cue"):
+        for cue in cues:
             after = _NEXT_WORD.match(text, cue.end)
             misfortune = after is not None and after.group(1).lower() in en.MISFORTUNES
             for entry in cue.entries:
@@ -2028,9 +2025,7 @@ def _object_armed_units(b: FrameBuilder, head: Token, span: SpacySpan, sent_word
             return bool(sent_words & b._military)
         return tok.lower_ in b._armed_units or lemma in b._armed_units
 
-    return any(
-        armed(t) for t in [obj, *(g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
-    )
+    return any(armed(t) for t in [obj, *_objects_of(obj, {"of"})])
 
 
 @requirement("on_alert")
@@ -2134,7 +2129,7 @@ def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: se
     obj = _object(head)
     if obj is None or _object_is_place(b, head):
         return False  # "captured the town of Kidal", whatever the recognizer calls Kidal
-    people = [obj, *(g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)]
+    people = [obj, *_objects_of(obj, {"of"})]
     return any(
         p.ent_type_ in ("PERSON", "NORP")
         or (p.pos_ == "PROPN" and not p.ent_type_)  # a name the recognizer left: "Howes was captured"
