@@ -46,6 +46,7 @@ from workers.records import PRECISION_RANK, Actor, EventDate, EventLocation, Pla
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
 _SUBJECT_OR_POSSESSOR = SUBJECTS | {"poss"}
+_DESTINATION_PREPS = {"into", "across", "onto", "on", "toward", "towards", "to"}
 _AGENT_DEPS = SUBJECTS | {"poss", "compound"}
 PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
@@ -204,6 +205,15 @@ def _generic_plural(head: Token) -> bool:
         and not any(c.dep_ in ("det", "poss", "nummod", "predet") for c in head.children)
         and not any(c.dep_ == "prep" and c.lower_ == "between" for c in head.children)
     )
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """A verb's subjects; a verb coordinated without one of its own has the first one's
+    ("protesters pelted police with stones and burned tyres")."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    if not subjects and verb.dep_ == "conj":
+        subjects = [c for c in verb.head.children if c.dep_ in SUBJECTS]
+    return subjects
 
 
 def _objects_of(tok: Token, preps: set[str]) -> list[Token]:
@@ -1388,20 +1398,19 @@ class FrameBuilder:
         self._sent_counts = Counter(t.lower_ for t in doc)
         text = doc.text
         matches = self.lex.find(text)
-        triggers: list[tuple[LexMatch, LexEntry, Token]] = []
+        chosen = []
         for match in matches:
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
-            if span is None:
-                continue
-            entry = self._choose(match, span, heading, sent_words)
+            if span is not None:
+                chosen.append((match, span, self._choose(match, span, heading, sent_words)))
+        triggers: list[tuple[LexMatch, LexEntry, Token]] = []
+        for match, span, entry in chosen:
             if (
                 entry is not None
                 and "alone" in entry.requires
                 and any(
-                    e.type != "statement" and e is not entry
-                    for m in matches
-                    for e in m.entries
-                    if m.start != match.start and e.role == "trigger"
+                    e is not None and e.type != "statement" and e is not entry and m.start != match.start
+                    for m, _, e in chosen
                 )
             ):
                 continue  # "killed nine militants in a raid": the killing is the raid's toll
@@ -1944,6 +1953,24 @@ def _armed(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) 
     return _military_words(b, head, span, sent_words, nations=not striving)
 
 
+@requirement("units_move_into_place")
+def _units_move_into_place(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "troops entered Manbij", "a submarine entered Japanese waters", "tanks rolled into
+    # the city", "forces advanced on Kyiv"; not "troops entered a new phase", "soldiers
+    # moved on", "forces crossed paths"
+    subjects = _subjects(head)
+    if not any(c.lower_ in b._armed_units or c.lemma_.lower() in b._armed_units for c in subjects):
+        return False
+
+    # what armed units enter by name is a place, whatever the recognizer calls it ("entered
+    # Tell Tamer", tagged PERSON)
+    def named(tok: Token | None) -> bool:
+        return tok is not None and tok.pos_ == "PROPN" and tok.ent_type_ not in ("DATE", "TIME")
+
+    places = [g for g in _objects_of(head, _DESTINATION_PREPS) if _is_place_word(b, g) or named(g)]
+    return bool(places) or named(_object(head)) or _object_is_place(b, head) is True
+
+
 @requirement("object_route")
 def _object_route(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     obj = _object(head)
@@ -1965,12 +1992,8 @@ def _civil_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[
 @requirement("participant_subject")
 def _participant_subject(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "protesters clashed with riot police": a violent protest (CAMEO 145), not an
-    # armed clash; "police clashed with protesters" stays the force's clash. A verb
-    # coordinated without a subject of its own has the first one's ("protesters pelted
-    # police with stones and burned tyres").
-    subjects = [c for c in head.children if c.dep_ in SUBJECTS]
-    if not subjects and head.dep_ == "conj":
-        subjects = [c for c in head.head.children if c.dep_ in SUBJECTS]
+    # armed clash; "police clashed with protesters" stays the force's clash.
+    subjects = _subjects(head)
     if any(c.lemma_.lower() in b._participants or c.lower_ in b._crowds for c in subjects):
         return True
     # "clashes with counter-protesters broke out", "clashes between rival fans": crowds on
@@ -2109,14 +2132,17 @@ def _object_is_place(b: FrameBuilder, head: Token) -> bool | None:
         for c in obj.children
         if c.dep_ == "prep" and c.lower_ == "of"
         for g in c.children
-        if g.ent_type_ in ("GPE", "LOC", "FAC")
-        or g.lemma_.lower() in b._place_nouns
+        if _is_place_word(b, g)
         or (obj.lower_ == "control" and g.pos_ == "PROPN")  # "seized control of Goma", tagged PERSON
     ]
-    placey = (
-        obj.ent_type_ in ("GPE", "LOC", "FAC") or obj.lemma_.lower() in b._place_nouns or bool(of_place)
-    )  # "seized large parts of Anbar"
-    return placey
+    return _is_place_word(b, obj) or bool(of_place)  # "seized large parts of Anbar"
+
+
+def _is_place_word(b: FrameBuilder, tok: Token) -> bool:
+    """Whether a word names a place: a place entity or a place noun ("the town")."""
+    return (
+        tok.ent_type_ in ("GPE", "LOC", "FAC") or tok.lemma_.lower() in b._place_nouns or tok.lower_ in b._place_nouns
+    )
 
 
 @requirement("object_place")

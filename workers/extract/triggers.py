@@ -41,6 +41,7 @@ _WORD = re.compile(r"\w[\w-]*")
 # ("moved house", "sent a letter", "in custody", "the brand").
 _SELECTION_WORDS: dict[str, str | frozenset[str]] = {
     "object_armed_units": "armed_units",
+    "units_move_into_place": "armed_units",
     "into_custody": frozenset({"into"}),
     "characterizes_as": frozenset({"as"}),
     "on_alert": frozenset({"on"}),

@@ -1288,6 +1288,49 @@ def test_forces_ordered_somewhere_are_a_deployment_not_those_ordered_out(extract
         assert kinds(extractor, body) == [], body
 
 
+def test_armed_units_moving_into_a_place_are_a_deployment(extractor: Extractor) -> None:
+    for body in [
+        "Syrian government troops entered Tell Tamer and Ain Issa yesterday.",
+        "A Chinese nuclear-powered submarine entered Japanese territorial waters southwest of Okinawa.",
+        "Russian tanks rolled into the town of Kherson on Monday.",
+        "Turkish forces crossed into northern Syria on Wednesday.",
+        "Israeli forces advanced on Gaza City.",
+    ]:
+        assert kinds(extractor, body) == [("operation", "deployment")], body
+    for body in [
+        "The troops entered a new phase of training.",
+        "Soldiers marched on Sunday.",
+        "The police entered the building.",
+        "Thousands of supporters entered the stadium on Sunday.",
+    ]:
+        assert ("operation", "deployment") not in kinds(extractor, body), body
+
+
+def test_a_killing_is_only_another_events_toll_when_that_event_is_one(extractor: Extractor) -> None:
+    assert kinds(extractor, "Soldiers killed nine militants in a raid on Monday.") == [("operation", "raid")]
+    # "moved" and "sent" could be deployments, but nobody armed moves or is sent here
+    for body in [
+        "A sniper killed the doctor in his kitchen, days after the family had moved to Buffalo.",
+        "Gunmen killed two farmers on Sunday after the men sent a letter to the governor.",
+    ]:
+        assert types(extractor, body) == {"attack"}, body
+
+
+def test_a_coup_or_a_military_overthrow_is_a_military_operation(extractor: Extractor) -> None:
+    for body in [
+        "Hundreds died in a failed coup in the country in May.",
+        "Rebel soldiers overthrew the government in March.",
+        "The military ousted President Morsi in July.",
+    ]:
+        assert kinds(extractor, body) == [("operation", "military_operation")], body
+    for body in [
+        "The deal was a diplomatic coup for Paris.",
+        "The party ousted its leader on Tuesday.",
+        "Twelve coup plotters went on trial on Monday.",
+    ]:
+        assert kinds(extractor, body) == [], body
+
+
 def test_a_practice_named_by_a_bare_noun_is_no_happening(extractor: Extractor) -> None:
     body = "The crimes were part of Operation Condor, a campaign of assassination meant to suppress the opposition."
     assert kinds(extractor, body) == []
