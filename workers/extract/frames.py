@@ -785,12 +785,15 @@ class FrameBuilder:
 
     def _governor_chain(self, head: Token, limit: int = 4) -> list[Token]:
         """The trigger and the governors whose modality reaches it; a means ("could start
-        hostilities through a direct attack", "by attacking Jordan") has its verb's."""
+        hostilities through a direct attack", "by attacking Jordan") has its verb's, a
+        gerund after "of" its noun's ("the idea of sending troops")."""
         chain = [head]
         tok = head
         while len(chain) <= limit and tok.head.i != tok.i:
             if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in en.MEANS_PREPS:
                 tok = tok.head.head
+            elif tok.dep_ == "pcomp" and tok.head.lower_ == "of" and _is_nominal(tok.head.head):
+                tok = tok.head.head  # a gerund is its noun's content: "the decision of sending troops"
             elif tok.dep_ in EMBEDDING_DEPS:
                 tok = tok.head
             else:

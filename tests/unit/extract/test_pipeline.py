@@ -411,6 +411,13 @@ def test_an_operation_announced_as_the_subject_of_a_future_is_not_asserted(extra
     assert not any(e.type == "operation" for e in extractor.extract(article(body)))
 
 
+def test_a_gerund_that_is_the_content_of_a_decision_or_idea_is_not_asserted(extractor: Extractor) -> None:
+    assert kinds(extractor, "Students protested the decision of sending Turkish troops to Iraq.") == [
+        ("protest", "demonstration")
+    ]
+    assert kinds(extractor, "Ministers discussed the idea of sending troops to Iraq.") == []
+
+
 def test_an_ongoing_offensive_that_will_continue_is_asserted(extractor: Extractor) -> None:
     found = set(kinds(extractor, "The army's offensive in the north will continue, the minister said on Monday."))
     assert ("operation", "offensive") in found
