@@ -604,6 +604,7 @@ class FrameBuilder:
         self._deontic = lexicon.words("deontic")
         self._participants = lexicon.words("participant_nouns")
         self._crowds = lexicon.words("crowd_nouns")
+        self._official_protesters = lexicon.words("official_protesters")
         self._state_forces = lexicon.words("state_forces")
         self._armed = self._state_forces | self._military
         self._routes = lexicon.words("route_nouns")
@@ -1880,6 +1881,18 @@ def _not_spoken(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[s
     # "'I did nothing,' protested the accused", "protesting what they called bad faith":
     # said, not demonstrated
     return not (_takes_a_view(head) or any(c.dep_ == "ccomp" for c in head.children))
+
+
+@requirement("official_protester")
+def _official_protester(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "China protested to Japan", "the foreign ministry protested the visit", "protested to
+    # the ambassador": a government's protest is a condemnation; not "farmers protested
+    # outside parliament", "thousands protested in Manila"
+    recipients = _objects_of(head, {"to"})
+    return any(
+        (t.ent_type_ == "GPE" and t.tag_ == "NNP") or t.lemma_.lower() in b._official_protesters
+        for t in [*_subjects(head), *recipients]
+    )
 
 
 @requirement("not_munition")

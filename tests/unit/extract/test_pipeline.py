@@ -395,6 +395,17 @@ def test_protesters_clashing_with_police_is_a_riot(extractor: Extractor) -> None
     assert found == {("protest", "riot")}
 
 
+def test_a_government_protesting_makes_a_condemnation_not_a_demonstration(extractor: Extractor) -> None:
+    for body in [
+        "China protested to Japan over the submarine incident on Monday.",
+        "The foreign ministry protested the decision on Tuesday.",
+        "Pakistan protested to the Indian ambassador on Friday.",
+    ]:
+        assert kinds(extractor, body) == [("statement", "condemnation")], body
+    for body in ["Farmers protested outside parliament on Tuesday.", "Students in Tehran protested on Sunday."]:
+        assert kinds(extractor, body) == [("protest", "demonstration")], body
+
+
 def test_police_clashing_with_protesters_stays_a_clash(extractor: Extractor) -> None:
     found = set(kinds(extractor, "Police clashed with protesters in central Lyon on Saturday."))
     assert found == {("operation", "armed_clash")}
