@@ -1376,7 +1376,9 @@ def test_people_captured_or_seized_by_armed_groups_are_abducted(extractor: Extra
 
 def test_an_attempted_killing_is_an_attack_a_suicide_none(extractor: Extractor) -> None:
     assert types(extractor, "Gunmen attempted to kill the mayor of Kirkuk on Monday.") == {"attack"}
+    assert types(extractor, "An attempt to assassinate the deputy governor was thwarted in Surgut.") == {"attack"}
     assert kinds(extractor, "The group plans to attack the parliament.") == []
+    assert kinds(extractor, "Parliament approved a plan to send troops to Iraq.") == []
     assert kinds(extractor, "The man killed himself in Kabul on Monday.") == []
     assert types(extractor, "A suicide bomber killed himself and 12 others at a checkpoint in Kabul on Monday.") == {
         "attack"
