@@ -1842,6 +1842,13 @@ def _active_or_violent_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent
         return True
     if head.dep_ == "xcomp" and "auxpass" not in deps and any(c.dep_ == "nsubj" for c in head.head.children):
         return True
+    if (
+        head.dep_ == "pcomp"
+        and head.head.lower_ in ("to", "for", "of")  # not "talked about killing him"
+        and "auxpass" not in deps
+        and any(c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for c in head.head.head.children)
+    ):
+        return True  # "confessed to killing his sister", "was jailed for killing his wife"
     return any(
         c.dep_ == "agent" and any(g.dep_ == "pobj" and b._words_of(g, 1) & b._violent_agents for g in c.children)
         for c in head.children

@@ -1374,6 +1374,11 @@ def test_people_captured_or_seized_by_armed_groups_are_abducted(extractor: Extra
     assert kinds(extractor, "Police seized 12 suspects in Kano on Monday.") == [("arrest", "arrest")]
 
 
+def test_a_killing_owned_after_a_preposition_has_the_owners_agent(extractor: Extractor) -> None:
+    assert types(extractor, "Waseem confessed to killing his sister by strangling her in 2016.") == {"attack"}
+    assert "attack" not in types(extractor, "Har-Shefi said she heard Amir talk about killing Rabin.")
+
+
 def test_an_attempted_killing_is_an_attack_a_suicide_none(extractor: Extractor) -> None:
     assert types(extractor, "Gunmen attempted to kill the mayor of Kirkuk on Monday.") == {"attack"}
     assert types(extractor, "An attempt to assassinate the deputy governor was thwarted in Surgut.") == {"attack"}
