@@ -632,6 +632,7 @@ class FrameBuilder:
         self._reporting = lexicon.reporting_lemmas()
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
+        self._law_enforcement = lexicon.words("law_enforcement")
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
         self._state_actors = self._political - lexicon.words("corporate_titles")
@@ -1551,7 +1552,7 @@ class FrameBuilder:
         religious or international actor's public statement (CAMEO 01-05, 10-13): a company,
         a scientist, a relative, a witness or a sports star saying something is not one, nor
         is a plain report of an incident's facts ("officials said three people died", "police
-        said the man was 45"). It needs an identifiable speaker ("analysts said" is none); a
+        said the man was 45") or the police's or a prosecutor's plain report of a case. It needs an identifiable speaker ("analysts said" is none); a
         pronoun speaker is the previous speaker (already resolved). Without a speaker, only an
         accusation of a political actor told in the passive stays ("the former minister has
         been accused of embezzling"), not one of a private person ("was accused of murder")."""
@@ -1570,7 +1571,11 @@ class FrameBuilder:
                     not any(self._political_source(a, art) for a in sources)
                     or m.subtype == "statement"
                     and m.lemma in self._reporting
-                    and (self._incident_report(h, sources) or self._business_report(h, sources))
+                    and (
+                        self._incident_report(h, sources)
+                        or self._business_report(h, sources)
+                        or bool(_speaker_words(sources) & self._law_enforcement)
+                    )
                 ):
                     continue
             kept.append((m, h))

@@ -211,10 +211,19 @@ def test_only_political_actors_make_statements(extractor: Extractor) -> None:
         "Officials said three people died and twelve were injured in the blaze.",
         "The regional governor said the victims were taken to the city hospital.",
         "The teenager was accused of stealing a car from the station.",
+        "Police spokesman Mariusz Ciarka said a press badge was used by the assailant to gain entry.",
+        "Prosecutor Krzysztof Sierak told reporters psychiatric assessments will be carried out.",
     ],
 )
 def test_reports_of_incident_facts_and_private_accusations_are_no_statements(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
+
+
+def test_the_police_accusing_or_appealing_still_make_a_statement(extractor: Extractor) -> None:
+    assert kinds(extractor, "Police accused the opposition leader of lying about the vote count in Minsk.") == [
+        ("statement", "accusation")
+    ]
+    assert kinds(extractor, "Police urged protesters to leave the square in Minsk.") == [("statement", "appeal")]
 
 
 @pytest.mark.parametrize(
