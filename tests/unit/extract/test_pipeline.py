@@ -1343,21 +1343,6 @@ def test_a_killing_is_only_another_events_toll_when_that_event_is_one(extractor:
         assert types(extractor, body) == {"attack"}, body
 
 
-def test_a_coup_or_a_military_overthrow_is_a_military_operation(extractor: Extractor) -> None:
-    for body in [
-        "Hundreds died in a failed coup in the country in May.",
-        "Rebel soldiers overthrew the government in March.",
-        "The military ousted President Morsi in July.",
-    ]:
-        assert kinds(extractor, body) == [("operation", "military_operation")], body
-    for body in [
-        "The deal was a diplomatic coup for Paris.",
-        "The party ousted its leader on Tuesday.",
-        "Twelve coup plotters went on trial on Monday.",
-    ]:
-        assert kinds(extractor, body) == [], body
-
-
 def test_a_practice_named_by_a_bare_noun_is_no_happening(extractor: Extractor) -> None:
     body = "The crimes were part of Operation Condor, a campaign of assassination meant to suppress the opposition."
     assert kinds(extractor, body) == []
