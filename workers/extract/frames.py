@@ -2271,27 +2271,48 @@ def _event_location(place: Place, placed: bool = False) -> EventLocation:
 def _country_location(place: Place, art: ArticleFrame, statement: bool) -> EventLocation:
     """Where an event the text does not place happened, from the article's dominant `place`.
 
-    The article is about that town or province when it is the only town or province of its
-    country the article names, or the one named most, at least twice: an event that is no
-    statement keeps it at its own precision (a statement is placed where it was made only
-    when the text says so: its speaker may be anywhere in the country). Otherwise the event
-    is only known to be in the country: the country's own name, GeoNames id and point, with
-    precision country (never a town's name or point labelled country). A place with no
-    country (a continent, a sea) stays itself."""
-    if not statement and place.precision in ("city", "admin1"):
-        named = Counter(
-            q.name for q in art.places if q.precision in ("city", "admin1") and q.country_code == place.country_code
-        )
-        if (
-            len(named) == 1
-            or named[place.name] >= 2
-            and all(n < named[place.name] for name, n in named.items() if name != place.name)
-        ):
-            return _event_location(place)
+    An event that is no statement happens where the article is (`_article_locality`); a
+    statement is placed where it was made only when the text says so (its speaker may be
+    anywhere in the country). Otherwise the event is only known to be in the country: the
+    country's own name, GeoNames id and point, with precision country (never a town's name
+    or point labelled country). A place with no country (a continent, a sea) stays itself."""
+    local = None if statement else _article_locality(place, art)
+    if local is not None:
+        return _event_location(local)
     country = (
         art.country_place(place.country_code) if place.country_code and place.precision in ("city", "admin1") else None
     )
     return _event_location(country if country is not None else place)
+
+
+def _article_locality(place: Place, art: ArticleFrame) -> Place | None:
+    """The town or province of `place`'s country that the article is about, if one is.
+
+    `place` itself when it is a town or province and the only one of its country the article
+    names, or the one named most, at least twice. Otherwise the province the article names
+    that is named most, at least twice and more than any other place of the country, counting
+    its towns' mentions with its own ("in Washington, DC", "Kenosha, Wisconsin ... a Wisconsin
+    jail"; a town alone may be a common word read as a name): its one town when the article
+    names only one there, else the province."""
+    local = [q for q in art.places if q.precision in ("city", "admin1") and q.country_code == place.country_code]
+    if place.precision in ("city", "admin1"):
+        named = Counter(q.name for q in local)
+        top = named[place.name]
+        if len(named) == 1 or top >= 2 and all(n < top for name, n in named.items() if name != place.name):
+            return place
+    named_provinces = {q.name for q in local if q.precision == "admin1"}
+    # a town counts for its province when the article names the province, else for itself
+    areas = Counter(q.admin1 if q.admin1 in named_provinces else q.name for q in local)
+    ranked = areas.most_common(2)
+    if not ranked or ranked[0][1] < 2 or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
+        return None
+    province = ranked[0][0]
+    if province not in named_provinces:
+        return None
+    towns = {q.name: q for q in local if q.admin1 == province and q.precision == "city"}
+    if len(towns) == 1:
+        return next(iter(towns.values()))
+    return next((q for q in local if q.precision == "admin1" and q.name == province), None)
 
 
 def _past_reading(

@@ -442,6 +442,30 @@ def test_an_event_at_country_precision_carries_the_country() -> None:
     assert _country_precision_is_a_country(geo, events) >= 1
 
 
+def test_an_event_the_text_does_not_place_is_in_the_town_and_province_the_article_is_about() -> None:
+    from workers.extract.pipeline import Extractor
+    from workers.records import Article
+
+    body = (
+        "Several thousand people rallied in the US capital city of Washington, DC on Saturday to back the"
+        " US president.\n\nThe demonstrations were peaceful at first, but clashes with counter-protesters"
+        " broke out by the evening.\n\nThe US election results were certified last week."
+    )
+    events = Extractor().extract(Article(id="local", body=body, published_at="2020-11-15T10:00:00Z"))
+    clashes = [e for e in events if e.trigger.text == "clashes"]
+    assert clashes and clashes[0].location is not None
+    assert (clashes[0].location.name, clashes[0].location.precision) == ("Washington", "city")
+    # two provinces named as often: only the country is known
+    body = (
+        "Officials in Texas and in Ohio reported the results on Monday.\n\nA gunman shot three people"
+        " at a shop, police said.\n\nTexas and Ohio will vote again next year."
+    )
+    events = Extractor().extract(Article(id="two", body=body, published_at="2020-11-15T10:00:00Z"))
+    shooting = [e for e in events if e.type == "attack"]
+    assert shooting and shooting[0].location is not None
+    assert (shooting[0].location.name, shooting[0].location.precision) == ("United States", "country")
+
+
 def test_real_news_event_locations_at_country_precision_are_countries(shared_dir: Path) -> None:
     """The invariant over real articles (the MEANTIME half in ../shared: WikiNews)."""
     from workers.extract.pipeline import Extractor
