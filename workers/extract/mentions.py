@@ -62,12 +62,14 @@ def _dates_compatible(a: EventDate, b: EventDate) -> bool:
     return a.value.startswith(b.value) or b.value.startswith(a.value)
 
 
-def _places_compatible(a: EventLocation | None, b: EventLocation | None) -> bool:
+def _places_compatible(a: EventLocation | None, b: EventLocation | None, loose: bool = False) -> bool:
+    """Whether two locations may be one happening's: one country, and two towns near each
+    other unless `loose` (one of them is a fallback, not what its sentence says)."""
     if a is None or b is None:
         return True
     if a.country_code != b.country_code:
         return False
-    if a.precision != "city" or b.precision != "city" or a.name == b.name:
+    if loose or a.precision != "city" or b.precision != "city" or a.name == b.name:
         return True
     if None in (a.lat, a.lon, b.lat, b.lon):
         return False
@@ -157,7 +159,7 @@ def _compatible(a: Mention, b: Mention) -> bool:
         a.type == b.type
         and (is_refinement(a.type, a.subtype, b.subtype) or is_refinement(a.type, b.subtype, a.subtype))
         and _dates_compatible(a.date, b.date)
-        and _places_compatible(a.location, b.location)
+        and _places_compatible(a.location, b.location, loose=not (is_placed(a.location) and is_placed(b.location)))
     )
 
 

@@ -6,10 +6,10 @@ import pytest
 
 from workers.extract.codes import codes_for, is_refinement, lineage
 from workers.extract.frames import ArticleFrame, FrameBuilder
-from workers.extract.mentions import Mention, merge_mentions
+from workers.extract.mentions import Mention, PlacedLocation, merge_mentions
 from workers.extract.nlp import load_nlp
 from workers.extract.triggers import Lexicon
-from workers.records import Actor, EventDate, EventLocation, Place, TimeExpression
+from workers.records import Actor, EventDate, Place, TimeExpression
 
 KABUL = Place("Kabul", 0, 5, "Kabul", "AF", "Kabul", 34.53, 69.17, 1138958, "city", "city")
 SYRIA = Place("Syria", 0, 5, "Syria", "SY", None, 35.0, 38.0, 163843, "country", "country")
@@ -422,7 +422,7 @@ def mention(
     loc = (
         None
         if place is None
-        else EventLocation(
+        else PlacedLocation(  # named by the mention's own sentence
             place.text,
             place.name,
             place.country_code,
@@ -433,6 +433,8 @@ def mention(
             place.precision,
         )
     )
+    if loc is not None:
+        loc.placed = True
     return Mention(
         type_,
         subtype,
@@ -471,6 +473,17 @@ def test_no_merge_across_types_subtype_branches_or_towns() -> None:
         ]
     )
     assert len(merged) == 4
+
+
+def test_a_fallback_town_does_not_keep_apart_what_a_sentence_places_elsewhere() -> None:
+    # the article's town stands in where a sentence names none; it is no claim about where
+    damascus = Place("Damascus", 0, 8, "Damascus", "SY", None, 33.51, 36.29, 170654, "city", "city")
+    aleppo = Place("Aleppo", 0, 6, "Aleppo", "SY", None, 36.2, 37.16, 170063, "city", "city")
+    fallback = mention("attack", "bombing", "bomb", 100, place=aleppo)
+    assert isinstance(fallback.location, PlacedLocation)
+    fallback.location.placed = False
+    merged = merge_mentions([mention("attack", "bombing", "bomb", 0, place=damascus), fallback])
+    assert [m.location.name for m in merged if m.location] == ["Damascus"]
 
 
 def test_codes_table_facts() -> None:
