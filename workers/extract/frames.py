@@ -2209,6 +2209,13 @@ def _nonstate_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
     return _agent_in(head, b._nonstate) or any(b._words_of(a, 1) & b._nonstate for a in agents)
 
 
+@requirement("to_law_enforcement")
+def _to_law_enforcement(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "surrendered himself to police", "gave himself up to the authorities": an arrest; not
+    # "the rebels surrendered to the army", "surrendered his passport"
+    return any(b._words_of(g, 1) & (b._law_enforcement | {"authorities"}) for g in _objects_of(head, {"to"}))
+
+
 @requirement("into_custody")
 def _into_custody(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "took three suspects into custody", "placed into custody"; not "remains in custody",

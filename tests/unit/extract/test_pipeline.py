@@ -1362,6 +1362,16 @@ def test_a_report_calling_an_attack_appalling_condemns_it(extractor: Extractor) 
     assert ("statement", "condemnation") not in kinds(extractor, tragedy)
 
 
+def test_surrendering_to_the_police_is_an_arrest(extractor: Extractor) -> None:
+    for body in [
+        "The suspected gunman surrendered himself to police in El Paso on Saturday.",
+        "The suspect gave himself up to police in Leeds on Monday.",
+    ]:
+        assert kinds(extractor, body) == [("arrest", "arrest")], body
+    for body in ["The rebels surrendered to the army on Monday.", "He surrendered his passport to the court."]:
+        assert kinds(extractor, body) == [], body
+
+
 def test_people_captured_or_seized_by_armed_groups_are_abducted(extractor: Extractor) -> None:
     assert kinds(extractor, "Rebels captured 20 soldiers near Goma on Monday.") == [("attack", "abduction")]
     assert kinds(extractor, "Gunmen seized 12 passengers from a bus in Zamfara on Sunday.") == [("attack", "abduction")]
