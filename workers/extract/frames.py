@@ -632,7 +632,7 @@ class FrameBuilder:
         self._reporting = lexicon.reporting_lemmas()
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
-        self._law_enforcement = lexicon.words("law_enforcement")
+        self._justice_officials = lexicon.words("justice_officials")
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
         self._state_actors = self._political - lexicon.words("corporate_titles")
@@ -1552,8 +1552,9 @@ class FrameBuilder:
         religious or international actor's public statement (CAMEO 01-05, 10-13): a company,
         a scientist, a relative, a witness or a sports star saying something is not one, nor
         is a plain report of an incident's facts ("officials said three people died", "police
-        said the man was 45") or the police's or a prosecutor's plain report of a case. It needs an identifiable speaker ("analysts said" is none); a
-        pronoun speaker is the previous speaker (already resolved). Without a speaker, only an
+        said the man was 45") or of a case by the police, a prosecutor or a judge. It needs an
+        identifiable speaker ("analysts said" is none); a pronoun speaker is the previous
+        speaker (already resolved). Without a speaker, only an
         accusation of a political actor told in the passive stays ("the former minister has
         been accused of embezzling"), not one of a private person ("was accused of murder")."""
         kept = []
@@ -1574,7 +1575,7 @@ class FrameBuilder:
                     and (
                         self._incident_report(h, sources)
                         or self._business_report(h, sources)
-                        or bool(_speaker_words(sources) & self._law_enforcement)
+                        or bool(_speaker_words(sources) & self._justice_officials)
                     )
                 ):
                     continue
@@ -2209,11 +2210,11 @@ def _nonstate_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
     return _agent_in(head, b._nonstate) or any(b._words_of(a, 1) & b._nonstate for a in agents)
 
 
-@requirement("to_law_enforcement")
-def _to_law_enforcement(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+@requirement("to_justice_officials")
+def _to_justice_officials(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "surrendered himself to police", "gave himself up to the authorities": an arrest; not
     # "the rebels surrendered to the army", "surrendered his passport"
-    return any(b._words_of(g, 1) & (b._law_enforcement | {"authorities"}) for g in _objects_of(head, {"to"}))
+    return any(b._words_of(g, 1) & (b._justice_officials | {"authorities"}) for g in _objects_of(head, {"to"}))
 
 
 @requirement("into_custody")

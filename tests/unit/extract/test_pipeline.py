@@ -219,6 +219,15 @@ def test_reports_of_incident_facts_and_private_accusations_are_no_statements(ext
     assert kinds(extractor, body) == []
 
 
+def test_a_judges_remarks_on_a_case_are_no_statement(extractor: Extractor) -> None:
+    body = (
+        "On Wednesday, nine men were jailed in Leeds for the abuse of two girls at a care home.\n\n"
+        'Judge Anne Hollis QC said they "appear not to have shown any respect for decent behaviour."'
+        ' Prosecutor Tom Reed QC said the victims were "vulnerable to manipulation".'
+    )
+    assert [e for e in extractor.extract(article(body)) if e.type == "statement"] == []
+
+
 def test_the_police_accusing_or_appealing_still_make_a_statement(extractor: Extractor) -> None:
     assert kinds(extractor, "Police accused the opposition leader of lying about the vote count in Minsk.") == [
         ("statement", "accusation")
