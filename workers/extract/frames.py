@@ -371,6 +371,22 @@ def _reports_a_word(head: Token, sources: Iterable[Actor], words: frozenset[str]
     )
 
 
+def _nationwide(head: Token) -> bool:
+    """Whether the clause of a trigger says it spread over the whole country ("vigils
+    nationwide", "protests broke out across the country", "strikes throughout the nation")."""
+    clause = head if _is_verbal(head) else _clause_verb(head)
+    for tok in [*head.subtree, *clause.subtree]:
+        if tok.lower_ in en.NATIONWIDE_WORDS:
+            return True
+        if (
+            tok.dep_ == "pobj"
+            and tok.lemma_.lower() in ("country", "nation")
+            and tok.head.lower_ in ("across", "throughout", "over")
+        ):
+            return True
+    return False
+
+
 def _clause_verb(tok: Token) -> Token:
     """The verb of the clause a noun belongs to ("launched ... attacks", "has been home to
     protests"), or the noun itself when none is near."""
@@ -1380,6 +1396,11 @@ class FrameBuilder:
             scored = [(s[0], s[6].precision == "region", *s[2:]) for s in scored]
         if scored:
             return _event_location(min(scored, key=lambda s: s[:6])[6], placed=True)
+        known = art.dateline or art.dominant
+        if entry.type != "statement" and known is not None and known.country_code and _nationwide(head):
+            country = art.country_place(known.country_code)  # "vigils nationwide": the country, not its town
+            if country is not None:
+                return _event_location(country)
         if entry.type == "statement":
             speaker_cc = next((a.country_code for a in actors if a.role == "source" and a.country_code), None)
             dateline = art.dateline

@@ -196,6 +196,8 @@ LEGAL_CHARGES = frozenset(
         "acquit", "try", "suspect", "prosecute", "prosecution", "arrest", "detain", "jail", "imprison", "plead",
     }
 )  # fmt: skip
+# Words that spread a happening over a whole country ("vigils nationwide").
+NATIONWIDE_WORDS = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide"})
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
 TEMPORAL_PREPS = frozenset(

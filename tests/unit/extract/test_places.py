@@ -466,6 +466,22 @@ def test_an_event_the_text_does_not_place_is_in_the_town_and_province_the_articl
     assert (shooting[0].location.name, shooting[0].location.precision) == ("United States", "country")
 
 
+def test_a_happening_spread_over_the_country_is_placed_in_the_country() -> None:
+    from workers.extract.pipeline import Extractor
+    from workers.records import Article
+
+    body = (
+        "The mayor of Gdansk was stabbed on stage in Gdansk on Sunday.\n\n"
+        "Vigils nationwide this evening were attended by thousands."
+    )
+    events = Extractor().extract(Article(id="nationwide", body=body, published_at="2019-01-14T12:00:00Z"))
+    vigils = [e for e in events if e.type == "protest"]
+    assert vigils and vigils[0].location is not None
+    assert (vigils[0].location.name, vigils[0].location.precision) == ("Poland", "country")
+    stabbing = [e for e in events if e.type == "attack"]
+    assert stabbing and stabbing[0].location is not None and stabbing[0].location.name == "Gdańsk"
+
+
 def test_real_news_event_locations_at_country_precision_are_countries(shared_dir: Path) -> None:
     """The invariant over real articles (the MEANTIME half in ../shared: WikiNews)."""
     from workers.extract.pipeline import Extractor
