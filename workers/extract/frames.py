@@ -371,20 +371,17 @@ def _reports_a_word(head: Token, sources: Iterable[Actor], words: frozenset[str]
     )
 
 
-def _nationwide(head: Token) -> bool:
-    """Whether the clause of a trigger says it spread over the whole country ("vigils
-    nationwide", "protests broke out across the country", "strikes throughout the nation")."""
-    clause = head if _is_verbal(head) else _clause_verb(head)
-    for tok in [*head.subtree, *clause.subtree]:
-        if tok.lower_ in en.NATIONWIDE_WORDS:
-            return True
-        if (
-            tok.dep_ == "pobj"
-            and tok.lemma_.lower() in ("country", "nation")
-            and tok.head.lower_ in ("across", "throughout", "over")
-        ):
-            return True
-    return False
+def _country_wide_marks(doc: Doc) -> list[Token]:
+    """The words of a sentence that spread a happening over a whole country ("vigils
+    nationwide", "across the country", "throughout the nation")."""
+    return [
+        t
+        for t in doc
+        if t.lower_ in en.NATIONWIDE_WORDS
+        or t.dep_ == "pobj"
+        and t.lemma_.lower() in ("country", "nation")
+        and t.head.lower_ in ("across", "throughout", "over")
+    ]
 
 
 def _clause_verb(tok: Token) -> Token:
@@ -656,6 +653,7 @@ class FrameBuilder:
         self._judicial = lexicon.words("judicial")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
         self._sent_counts: Counter[str] = Counter()  # the sentence's words (lower case)
+        self._country_wide: list[Token] = []  # the sentence's words that spread a happening nationwide
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
         self._reactions: dict[int, int | None] = {}  # memo of _reaction_to for the sentence
 
@@ -1397,7 +1395,13 @@ class FrameBuilder:
         if scored:
             return _event_location(min(scored, key=lambda s: s[:6])[6], placed=True)
         known = art.dateline or art.dominant
-        if entry.type != "statement" and known is not None and known.country_code and _nationwide(head):
+        clause = head if _is_verbal(head) else _clause_verb(head)
+        if (
+            entry.type != "statement"
+            and known is not None
+            and known.country_code
+            and any(m.i in (head.i, clause.i) or _governs(head, m) or _governs(clause, m) for m in self._country_wide)
+        ):
             country = art.country_place(known.country_code)  # "vigils nationwide": the country, not its town
             if country is not None:
                 return _event_location(country)
@@ -1425,6 +1429,7 @@ class FrameBuilder:
         self._owners = {}
         sent_words = {t.lower_ for t in doc}
         self._sent_counts = Counter(t.lower_ for t in doc)
+        self._country_wide = _country_wide_marks(doc)
         text = doc.text
         matches = self.lex.find(text)
         chosen = []
