@@ -1395,16 +1395,12 @@ class FrameBuilder:
         if scored:
             return _event_location(min(scored, key=lambda s: s[:6])[6], placed=True)
         known = art.dateline or art.dominant
-        clause = head if _is_verbal(head) else _clause_verb(head)
-        if (
-            entry.type != "statement"
-            and known is not None
-            and known.country_code
-            and any(m.i in (head.i, clause.i) or _governs(head, m) or _governs(clause, m) for m in self._country_wide)
-        ):
-            country = art.country_place(known.country_code)  # "vigils nationwide": the country, not its town
-            if country is not None:
-                return _event_location(country)
+        if self._country_wide and entry.type != "statement" and known is not None and known.country_code:
+            clause = head if _is_verbal(head) else _clause_verb(head)
+            if any(m.i in (head.i, clause.i) or _governs(head, m) or _governs(clause, m) for m in self._country_wide):
+                country = art.country_place(known.country_code)  # "vigils nationwide": the country, not its town
+                if country is not None:
+                    return _event_location(country)
         if entry.type == "statement":
             speaker_cc = next((a.country_code for a in actors if a.role == "source" and a.country_code), None)
             dateline = art.dateline
@@ -1580,9 +1576,9 @@ class FrameBuilder:
         is a plain report of an incident's facts ("officials said three people died", "police
         said the man was 45") or of a case by the police, a prosecutor or a judge. It needs an
         identifiable speaker ("analysts said" is none); a pronoun speaker is the previous
-        speaker (already resolved). Without a speaker, only an
-        accusation of a political actor told in the passive stays ("the former minister has
-        been accused of embezzling"), not one of a private person ("was accused of murder")."""
+        speaker (already resolved). Without a speaker, only an accusation of a political actor
+        told in the passive stays ("the former minister has been accused of embezzling"), not
+        one of a private person ("was accused of murder")."""
         kept = []
         for m, h in found:
             if m.type == "statement":
@@ -2020,9 +2016,9 @@ def _units_move_into_place(b: FrameBuilder, head: Token, span: SpacySpan, sent_w
     if not any(c.lower_ in b._armed_units or c.lemma_.lower() in b._armed_units for c in subjects):
         return False
 
-    # what armed units enter by name is a place, whatever the recognizer calls it ("entered
-    # Tell Tamer", tagged PERSON)
     def named(tok: Token | None) -> bool:
+        # what armed units enter by name is a place, whatever the recognizer calls it
+        # ("entered Tell Tamer", tagged PERSON)
         return tok is not None and tok.pos_ == "PROPN" and tok.ent_type_ not in ("DATE", "TIME")
 
     places = [g for g in _objects_of(head, _DESTINATION_PREPS) if _is_place_word(b, g) or named(g)]

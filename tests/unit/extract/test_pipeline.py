@@ -211,8 +211,8 @@ def test_only_political_actors_make_statements(extractor: Extractor) -> None:
         "Officials said three people died and twelve were injured in the blaze.",
         "The regional governor said the victims were taken to the city hospital.",
         "The teenager was accused of stealing a car from the station.",
-        "Police spokesman Mariusz Ciarka said a press badge was used by the assailant to gain entry.",
-        "Prosecutor Krzysztof Sierak told reporters psychiatric assessments will be carried out.",
+        "Police spokesman Jan Nowak said a press badge was used by the attacker to get in.",
+        "Prosecutor Adam Lis told reporters the suspect would undergo psychiatric tests.",
     ],
 )
 def test_reports_of_incident_facts_and_private_accusations_are_no_statements(extractor: Extractor, body: str) -> None:
@@ -222,8 +222,8 @@ def test_reports_of_incident_facts_and_private_accusations_are_no_statements(ext
 def test_a_judges_remarks_on_a_case_are_no_statement(extractor: Extractor) -> None:
     body = (
         "On Wednesday, nine men were jailed in Leeds for the abuse of two girls at a care home.\n\n"
-        'Judge Anne Hollis QC said they "appear not to have shown any respect for decent behaviour."'
-        ' Prosecutor Tom Reed QC said the victims were "vulnerable to manipulation".'
+        'Judge Anne Hollis QC said they "showed contempt for the girls they were paid to protect."'
+        ' Prosecutor Tom Reed QC said the victims were "easy to manipulate".'
     )
     assert [e for e in extractor.extract(article(body)) if e.type == "statement"] == []
 
@@ -1326,8 +1326,8 @@ def test_forces_ordered_somewhere_are_a_deployment_not_those_ordered_out(extract
 
 def test_armed_units_moving_into_a_place_are_a_deployment(extractor: Extractor) -> None:
     for body in [
-        "Syrian government troops entered Tell Tamer and Ain Issa yesterday.",
-        "A Chinese nuclear-powered submarine entered Japanese territorial waters southwest of Okinawa.",
+        "Syrian government troops entered Tell Halaf and Ain Arous yesterday.",
+        "A Russian submarine entered Norwegian territorial waters north of Tromso.",
         "Russian tanks rolled into the town of Kherson on Monday.",
         "Turkish forces crossed into northern Syria on Wednesday.",
         "Israeli forces advanced on Gaza City.",
@@ -1346,7 +1346,7 @@ def test_a_killing_is_only_another_events_toll_when_that_event_is_one(extractor:
     assert kinds(extractor, "Soldiers killed nine militants in a raid on Monday.") == [("operation", "raid")]
     # "moved" and "sent" could be deployments, but nobody armed moves or is sent here
     for body in [
-        "A sniper killed the doctor in his kitchen, days after the family had moved to Buffalo.",
+        "A sniper killed the judge in his garden, days after the family had moved to Toledo.",
         "Gunmen killed two farmers on Sunday after the men sent a letter to the governor.",
     ]:
         assert types(extractor, body) == {"attack"}, body
@@ -1373,7 +1373,7 @@ def test_a_report_calling_an_attack_appalling_condemns_it(extractor: Extractor) 
 
 def test_surrendering_to_the_police_is_an_arrest(extractor: Extractor) -> None:
     for body in [
-        "The suspected gunman surrendered himself to police in El Paso on Saturday.",
+        "The suspected gunman surrendered himself to police in Dayton on Saturday.",
         "The suspect gave himself up to police in Leeds on Monday.",
     ]:
         assert kinds(extractor, body) == [("arrest", "arrest")], body
@@ -1388,8 +1388,8 @@ def test_people_captured_or_seized_by_armed_groups_are_abducted(extractor: Extra
 
 
 def test_a_killing_owned_after_a_preposition_has_the_owners_agent(extractor: Extractor) -> None:
-    assert types(extractor, "Waseem confessed to killing his sister by strangling her in 2016.") == {"attack"}
-    assert "attack" not in types(extractor, "Har-Shefi said she heard Amir talk about killing Rabin.")
+    assert types(extractor, "Karim confessed to killing his cousin by poisoning her in 2015.") == {"attack"}
+    assert "attack" not in types(extractor, "She said she heard Daniel talk about killing the minister.")
 
 
 def test_an_attempted_killing_is_an_attack_a_suicide_none(extractor: Extractor) -> None:

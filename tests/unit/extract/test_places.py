@@ -447,9 +447,9 @@ def test_an_event_the_text_does_not_place_is_in_the_town_and_province_the_articl
     from workers.records import Article
 
     body = (
-        "Several thousand people rallied in the US capital city of Washington, DC on Saturday to back the"
-        " US president.\n\nThe demonstrations were peaceful at first, but clashes with counter-protesters"
-        " broke out by the evening.\n\nThe US election results were certified last week."
+        "Thousands of people marched in the US capital of Washington, DC on Saturday to back the US"
+        " president.\n\nThe march was calm at first, but clashes with counter-protesters broke out in"
+        " the evening.\n\nThe US election results were certified last week."
     )
     events = Extractor().extract(Article(id="local", body=body, published_at="2020-11-15T10:00:00Z"))
     clashes = [e for e in events if e.trigger.text == "clashes"]
@@ -471,15 +471,15 @@ def test_a_happening_spread_over_the_country_is_placed_in_the_country() -> None:
     from workers.records import Article
 
     body = (
-        "The mayor of Gdansk was stabbed on stage in Gdansk on Sunday.\n\n"
-        "Vigils nationwide this evening were attended by thousands."
+        "The mayor of Poznan was stabbed at a concert in Poznan on Sunday.\n\n"
+        "Vigils nationwide were attended by thousands on Monday evening."
     )
     events = Extractor().extract(Article(id="nationwide", body=body, published_at="2019-01-14T12:00:00Z"))
     vigils = [e for e in events if e.type == "protest"]
     assert vigils and vigils[0].location is not None
     assert (vigils[0].location.name, vigils[0].location.precision) == ("Poland", "country")
     stabbing = [e for e in events if e.type == "attack"]
-    assert stabbing and stabbing[0].location is not None and stabbing[0].location.name == "Gdańsk"
+    assert stabbing and stabbing[0].location is not None and stabbing[0].location.name == "Poznań"
 
 
 def test_real_news_event_locations_at_country_precision_are_countries(shared_dir: Path) -> None:
