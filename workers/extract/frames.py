@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -46,7 +46,7 @@ from workers.records import PRECISION_RANK, Actor, EventDate, EventLocation, Pla
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
 _SUBJECT_OR_POSSESSOR = SUBJECTS | {"poss"}
-_DESTINATION_PREPS = {"into", "across", "onto", "on", "toward", "towards", "to"}
+_DESTINATION_PREPS = frozenset({"into", "across", "onto", "on", "toward", "towards", "to"})
 _AGENT_DEPS = SUBJECTS | {"poss", "compound"}
 PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
@@ -216,7 +216,7 @@ def _subjects(verb: Token) -> list[Token]:
     return subjects
 
 
-def _objects_of(tok: Token, preps: set[str]) -> list[Token]:
+def _objects_of(tok: Token, preps: Set[str]) -> list[Token]:
     """The objects of the prepositions `preps` hanging on `tok` ("by Egypt" → Egypt)."""
     return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
 
@@ -371,9 +371,11 @@ def _reports_a_word(head: Token, sources: Iterable[Actor], words: frozenset[str]
     )
 
 
-def _country_wide_marks(doc: Doc) -> list[Token]:
-    """The words of a sentence that spread a happening over a whole country ("vigils
-    nationwide", "across the country", "throughout the nation")."""
+def _country_wide_marks(doc: Doc, words: set[str]) -> list[Token]:
+    """The words of a sentence (`words`: its lower-case words) that spread a happening over a
+    whole country ("vigils nationwide", "across the country", "throughout the nation")."""
+    if not words & en.COUNTRY_WIDE_CUES:
+        return []
     return [
         t
         for t in doc
@@ -646,6 +648,7 @@ class FrameBuilder:
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
         self._justice_officials = lexicon.words("justice_officials")
+        self._surrender_recipients = self._justice_officials | {"authorities"}
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
         self._state_actors = self._political - lexicon.words("corporate_titles")
@@ -1394,8 +1397,8 @@ class FrameBuilder:
             scored = [(s[0], s[6].precision == "region", *s[2:]) for s in scored]
         if scored:
             return _event_location(min(scored, key=lambda s: s[:6])[6], placed=True)
-        known = art.dateline or art.dominant
-        if self._country_wide and entry.type != "statement" and known is not None and known.country_code:
+        known = (art.dateline or art.dominant) if self._country_wide and entry.type != "statement" else None
+        if known is not None and known.country_code:
             clause = head if _is_verbal(head) else _clause_verb(head)
             if any(m.i in (head.i, clause.i) or _governs(head, m) or _governs(clause, m) for m in self._country_wide):
                 country = art.country_place(known.country_code)  # "vigils nationwide": the country, not its town
@@ -1425,7 +1428,7 @@ class FrameBuilder:
         self._owners = {}
         sent_words = {t.lower_ for t in doc}
         self._sent_counts = Counter(t.lower_ for t in doc)
-        self._country_wide = _country_wide_marks(doc)
+        self._country_wide = _country_wide_marks(doc, sent_words)
         text = doc.text
         matches = self.lex.find(text)
         chosen = []
@@ -2236,7 +2239,7 @@ def _nonstate_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
 def _to_justice_officials(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "surrendered himself to police", "gave himself up to the authorities": an arrest; not
     # "the rebels surrendered to the army", "surrendered his passport"
-    return any(b._words_of(g, 1) & (b._justice_officials | {"authorities"}) for g in _objects_of(head, {"to"}))
+    return any(b._words_of(g, 1) & b._surrender_recipients for g in _objects_of(head, {"to"}))
 
 
 @requirement("into_custody")

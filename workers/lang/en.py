@@ -198,6 +198,8 @@ LEGAL_CHARGES = frozenset(
 )  # fmt: skip
 # Words that spread a happening over a whole country ("vigils nationwide").
 NATIONWIDE_WORDS = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide"})
+# The words without one of which a sentence spreads nothing over a country.
+COUNTRY_WIDE_CUES = NATIONWIDE_WORDS | {"country", "countries", "nation", "nations"}
 TARGET_PREPS = frozenset({"on", "against", "at", "upon"})
 FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
 TEMPORAL_PREPS = frozenset(

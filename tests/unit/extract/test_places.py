@@ -442,44 +442,38 @@ def test_an_event_at_country_precision_carries_the_country() -> None:
     assert _country_precision_is_a_country(geo, events) >= 1
 
 
-def test_an_event_the_text_does_not_place_is_in_the_town_and_province_the_article_is_about() -> None:
+def _location_of(body: str, trigger: str, published_at: str) -> tuple[str, str] | None:
+    """The name and precision of the location of the event of `body` told by `trigger`."""
     from workers.extract.pipeline import Extractor
     from workers.records import Article
 
+    events = Extractor().extract(Article(id="located", body=body, published_at=published_at))
+    where = next((e.location for e in events if e.trigger.text == trigger), None)
+    return None if where is None else (where.name, where.precision)
+
+
+def test_an_event_the_text_does_not_place_is_in_the_town_and_province_the_article_is_about() -> None:
     body = (
         "Thousands of people marched in the US capital of Washington, DC on Saturday to back the US"
         " president.\n\nThe march was calm at first, but clashes with counter-protesters broke out in"
         " the evening.\n\nThe US election results were certified last week."
     )
-    events = Extractor().extract(Article(id="local", body=body, published_at="2020-11-15T10:00:00Z"))
-    clashes = [e for e in events if e.trigger.text == "clashes"]
-    assert clashes and clashes[0].location is not None
-    assert (clashes[0].location.name, clashes[0].location.precision) == ("Washington", "city")
+    assert _location_of(body, "clashes", "2020-11-15T10:00:00Z") == ("Washington", "city")
     # two provinces named as often: only the country is known
     body = (
         "Officials in Texas and in Ohio reported the results on Monday.\n\nA gunman shot three people"
         " at a shop, police said.\n\nTexas and Ohio will vote again next year."
     )
-    events = Extractor().extract(Article(id="two", body=body, published_at="2020-11-15T10:00:00Z"))
-    shooting = [e for e in events if e.type == "attack"]
-    assert shooting and shooting[0].location is not None
-    assert (shooting[0].location.name, shooting[0].location.precision) == ("United States", "country")
+    assert _location_of(body, "shot", "2020-11-15T10:00:00Z") == ("United States", "country")
 
 
 def test_a_happening_spread_over_the_country_is_placed_in_the_country() -> None:
-    from workers.extract.pipeline import Extractor
-    from workers.records import Article
-
     body = (
         "The mayor of Poznan was stabbed at a concert in Poznan on Sunday.\n\n"
         "Vigils nationwide were attended by thousands on Monday evening."
     )
-    events = Extractor().extract(Article(id="nationwide", body=body, published_at="2019-01-14T12:00:00Z"))
-    vigils = [e for e in events if e.type == "protest"]
-    assert vigils and vigils[0].location is not None
-    assert (vigils[0].location.name, vigils[0].location.precision) == ("Poland", "country")
-    stabbing = [e for e in events if e.type == "attack"]
-    assert stabbing and stabbing[0].location is not None and stabbing[0].location.name == "Poznań"
+    assert _location_of(body, "Vigils", "2019-01-14T12:00:00Z") == ("Poland", "country")
+    assert _location_of(body, "stabbed", "2019-01-14T12:00:00Z") == ("Poznań", "city")
 
 
 def test_real_news_event_locations_at_country_precision_are_countries(shared_dir: Path) -> None:
