@@ -546,6 +546,25 @@ def test_bodies_found_with_marks_of_violence_are_killings(extractor: Extractor) 
 @pytest.mark.parametrize(
     "body",
     [
+        "A farmer was beaten to death by villagers on Sunday.",
+        "Two women accused of witchcraft were stoned to death in the market.",
+        "A mob clubbed to death a suspected thief near the bus station on Friday.",
+    ],
+)
+def test_killings_by_beating_are_attacks(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == [("attack", "beating_death")]
+
+
+def test_beatings_and_torture_that_kill_no_one_are_no_attacks(extractor: Extractor) -> None:
+    # The PLOVER gold keeps ill-treatment (ASSAULT/beat, ASSAULT/torture) out of "attack".
+    assert kinds(extractor, "Guards beat up two inmates in the prison yard on Friday.") == []
+    assert kinds(extractor, "The retail sector is going to get beat up in the spring.") == []
+    assert kinds(extractor, "Police tortured several detainees in the station last month.") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
         "Russia has military operations in several neighbouring countries.",
         "The company's Polish operation was sold to a rival chain last year.",
         "The country's most capable fighting force took part in the parade.",
@@ -1509,7 +1528,7 @@ def test_the_bound_of_a_comparison_does_not_date_the_event(extractor: Extractor)
         # killings and arson told by how they were done
         ("Assailants threw a grenade at a bar in Bujumbura, injuring four people.", [("attack", "bombing")]),
         ("Protesters threw stones at the police.", [("protest", "demonstration")]),
-        ("Villagers lynched a suspected thief in Kisumu.", [("attack", "armed_assault")]),
+        ("Villagers lynched a suspected thief in Kisumu.", [("attack", "beating_death")]),
         ("Suspected herders hacked to death six farmers in a village near Jos.", [("attack", "armed_assault")]),
         ("Militants beheaded a Christian man in Cabo Delgado.", [("attack", "attack")]),
         ("Militiamen burned 30 houses in the village of Ntoroko.", [("attack", "attack")]),
