@@ -2325,27 +2325,27 @@ def _article_locality(place: Place, art: ArticleFrame) -> Place | None:
     names, or the one named most, at least twice. Otherwise the province the article names
     that is named most, at least twice and more than any other place of the country, counting
     its towns' mentions with its own ("in Washington, DC", "Kenosha, Wisconsin ... a Wisconsin
-    jail"; a town alone may be a common word read as a name): its one town when the article
-    names only one there, else the province."""
+    jail"; a town alone may be a common word read as a name). A province found either way
+    stands for its one town when the article names only one there."""
     local = [q for q in art.places if q.precision in ("city", "admin1") and q.country_code == place.country_code]
+
+    def its_town(province: Place) -> Place:
+        towns = {q.name: q for q in local if q.admin1 == province.name and q.precision == "city"}
+        return next(iter(towns.values())) if len(towns) == 1 else province
+
     if place.precision in ("city", "admin1"):
         named = Counter(q.name for q in local)
         top = named[place.name]
         if len(named) == 1 or top >= 2 and all(n < top for name, n in named.items() if name != place.name):
-            return place
+            return its_town(place) if place.precision == "admin1" else place
     named_provinces = {q.name for q in local if q.precision == "admin1"}
     # a town counts for its province when the article names the province, else for itself
     areas = Counter(q.admin1 if q.admin1 in named_provinces else q.name for q in local)
     ranked = areas.most_common(2)
     if not ranked or ranked[0][1] < 2 or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
         return None
-    province = ranked[0][0]
-    if province not in named_provinces:
-        return None
-    towns = {q.name: q for q in local if q.admin1 == province and q.precision == "city"}
-    if len(towns) == 1:
-        return next(iter(towns.values()))
-    return next((q for q in local if q.precision == "admin1" and q.name == province), None)
+    named_province = next((q for q in local if q.precision == "admin1" and q.name == ranked[0][0]), None)
+    return None if named_province is None else its_town(named_province)
 
 
 def _past_reading(

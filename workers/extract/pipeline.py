@@ -182,6 +182,13 @@ class Extractor:
             places.append(context.dateline)
         return sorted(places, key=lambda q: q.start)
 
+    def _headline_places(self, p: _Prepared, context: GeoContext) -> list[Place]:
+        """The places the article's title names (offsets in the title, not the body)."""
+        title = p.article.title
+        if not title:
+            return []
+        return self.geocoder.resolve(sentence_case(title, self._title_words), None, context=context)
+
     def _finish(self, p: _Prepared) -> Annotations:
         context = self.geocoder.context(p.clean.text)
         places = self._places(p, context)
@@ -196,7 +203,7 @@ class Extractor:
             places=places,
             dates=dates,
             dateline=context.dateline,
-            dominant=_dominant(places),
+            dominant=_dominant(places, self._headline_places(p, context)),
             country_place=lambda cc: _country_place(places, cc) or self.geocoder.country(cc),
             demonym=self.geocoder.demonym,
             lookup=self.geocoder.lookup,
@@ -254,13 +261,21 @@ def _country_place(places: list[Place], country_code: str) -> Place | None:
     return next((q for q in places if q.precision == "country" and q.country_code == country_code), None)
 
 
-def _dominant(places: list[Place]) -> Place | None:
-    """The article's main place: the most named place of its most named country (earliest
-    first on ties)."""
-    countries = Counter(q.country_code for q in places if q.country_code)
+def _dominant(places: list[Place], headline: list[Place]) -> Place | None:
+    """The article's main place: the most named place of its most named country, earliest
+    first on ties. A headline says what the story is about: when it names a place, the
+    country is one of the headline's and its mentions there count first."""
+    ordered = [*headline, *places]
+    countries = Counter(q.country_code for q in ordered if q.country_code)
     if not countries:
         return None
-    top = max(countries, key=lambda cc: (countries[cc], -next(i for i, q in enumerate(places) if q.country_code == cc)))
-    named = Counter(q.name for q in places if q.country_code == top)
-    best = max(named, key=lambda name: (named[name], -next(i for i, q in enumerate(places) if q.name == name)))
-    return next(q for q in places if q.name == best)
+    first: dict[str | None, int] = {}
+    for i, q in enumerate(ordered):
+        first.setdefault(q.country_code, i)
+        first.setdefault(q.name, i)
+    told = {q.country_code for q in headline if q.country_code} or set(countries)
+    top = max(told, key=lambda cc: (countries[cc], -first[cc]))
+    named = Counter(q.name for q in ordered if q.country_code == top)
+    best = max(named, key=lambda name: (named[name] + sum(q.name == name for q in headline), -first[name]))
+    # the body's mention when there is one: its text is the body's
+    return next((q for q in places if q.name == best), None) or next(q for q in headline if q.name == best)

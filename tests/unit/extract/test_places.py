@@ -442,12 +442,12 @@ def test_an_event_at_country_precision_carries_the_country() -> None:
     assert _country_precision_is_a_country(geo, events) >= 1
 
 
-def _location_of(body: str, trigger: str, published_at: str) -> tuple[str, str] | None:
+def _location_of(body: str, trigger: str, published_at: str, title: str | None = None) -> tuple[str, str] | None:
     """The name and precision of the location of the event of `body` told by `trigger`."""
     from workers.extract.pipeline import Extractor
     from workers.records import Article
 
-    events = Extractor().extract(Article(id="located", body=body, published_at=published_at))
+    events = Extractor().extract(Article(id="located", body=body, published_at=published_at, title=title))
     where = next((e.location for e in events if e.trigger.text == trigger), None)
     return None if where is None else (where.name, where.precision)
 
@@ -465,6 +465,26 @@ def test_an_event_the_text_does_not_place_is_in_the_town_and_province_the_articl
         " at a shop, police said.\n\nTexas and Ohio will vote again next year."
     )
     assert _location_of(body, "shot", "2020-11-15T10:00:00Z") == ("United States", "country")
+
+
+def test_a_province_the_article_is_about_stands_for_its_one_town() -> None:
+    body = (
+        "Police in Virginia said a gunman opened fire at a shop in Charlottesville, Virginia on Saturday.\n\n"
+        "Hundreds of people protested outside the courthouse on Sunday.\n\n"
+        "Virginia's governor declared a state of emergency."
+    )
+    assert _location_of(body, "protested", "2020-11-15T10:00:00Z") == ("Charlottesville", "city")
+
+
+def test_the_place_a_headline_names_is_where_the_story_is() -> None:
+    body = (
+        "The governor resigned on Friday after a long dispute over the budget with the United States"
+        " government.\n\nU.S. officials in Washington declined to comment on the resignation.\n\n"
+        "The president of the island's senate said the vote on a successor would be held on Monday."
+    )
+    title = "Governor of Guam resigns amid budget dispute"
+    assert _location_of(body, "said", "2020-11-15T10:00:00Z", title) == ("Guam", "country")
+    assert _location_of(body, "said", "2020-11-15T10:00:00Z") == ("United States", "country")
 
 
 def test_a_happening_spread_over_the_country_is_placed_in_the_country() -> None:
