@@ -137,6 +137,11 @@ _ALTERNATE_ONLY_MIN_POPULATION = 100_000
 # "Pakistan's commercial capital" is not Islamabad).
 _CAPITAL_AFTER = re.compile(r"(?:'s|’s)?[ \u00a0]capital(?:[ \u00a0]city)?\b")
 _CAPITAL_BEFORE = re.compile(r"\bcapital(?:[ \u00a0]city)?[ \u00a0]of[ \u00a0](?:the[ \u00a0])?$")
+# "in the capital", "to the country's capital": the capital of the country the article is about
+_BARE_CAPITAL = re.compile(
+    r"\b(?:in|into|to|near|around|outside|across|from|at|inside|through|toward|towards)[ \u00a0]+"
+    r"(the[ \u00a0]+(?:(?:country|nation)(?:'s|’s)[ \u00a0]+)?capital(?:[ \u00a0]+city)?)\b(?![ \u00a0]+of\b)"
+)
 _DEMONYM_CAPITAL = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ \u00a0]capital(?:[ \u00a0]city)?\b")
 # A lower-case Arabic article joined by a hyphen ("al-Bab", "ad-Dour", "ash-Shaddadi"): the name
 # starts there; the gazetteer writes the article "Al", whatever letter it assimilates to.
@@ -402,6 +407,7 @@ class Geocoder:
         mentions = self._abbreviated_qualifiers(text, mentions)
         mentions = self._small_places(text, mentions, ctx, places_by_parse)
         mentions = self._capitals(text, mentions)
+        mentions = self._bare_capitals(text, mentions, ctx)
 
         readings: dict[str, int] = {}
         for m in sorted(mentions, key=lambda m: len(m.cands)):
@@ -671,6 +677,19 @@ class Geocoder:
                 and not any(m.start < d.end() and d.start() < m.end for m in mentions)
             ):
                 mentions.append(_Mention(d.start(), d.end(), norm(d.group(0)), [(capitals[cc], gz.CURATED)]))
+        return mentions
+
+    def _bare_capitals(self, text: str, mentions: list[_Mention], ctx: GeoContext) -> list[_Mention]:
+        """ "in the capital", "to the country's capital": the capital city of the country the
+        article is about, when the phrase names no other ("the capital, Kabul", "the capital
+        of the province")."""
+        cc = ctx.top_country
+        if cc not in self.gaz.capitals:
+            return mentions
+        for b in _BARE_CAPITAL.finditer(text):
+            start, end = b.span(1)
+            if not _names_the_capital(text, start, end) and not any(m.start < end and start < m.end for m in mentions):
+                mentions.append(_Mention(start, end, norm(b.group(1)), [(self.gaz.capitals[cc], gz.CURATED)]))
         return mentions
 
     # ---- filters ------------------------------------------------------------------------

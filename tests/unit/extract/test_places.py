@@ -380,6 +380,35 @@ def test_a_country_capital_is_the_capital_city(
     assert (place.name, place.country_code, place.precision) == (city, cc, "city")
 
 
+@pytest.mark.parametrize(
+    "sentence, phrase",
+    [
+        ("Two bombs went off in the capital on Thursday.", "the capital"),
+        ("Thousands marched to the country's capital on Sunday.", "the country's capital"),
+        ("After a shooting in the capital city in 2015, the law changed.", "the capital city"),
+    ],
+)
+def test_the_capital_alone_is_the_capital_of_the_country_the_article_is_about(
+    geo: Geocoder, sentence: str, phrase: str
+) -> None:
+    body = "Tunisia banned face veils in public offices on Friday.\n\n" + sentence
+    place = at(geo.resolve(sentence, context=geo.context(body)), phrase)
+    assert (place.name, place.country_code, place.precision) == ("Tunis", "TN", "city")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two bombs went off in the capital, Tunis, on Thursday.",
+        "Gunmen attacked a bank in the capital of Kasserine province.",
+        "The fund will return the capital to investors.",
+    ],
+)
+def test_the_capital_with_its_name_or_in_another_sense_is_no_extra_place(geo: Geocoder, sentence: str) -> None:
+    body = "Tunisia banned face veils in public offices on Friday.\n\n" + sentence
+    assert not any("capital" in p.text for p in geo.resolve(sentence, context=geo.context(body)))
+
+
 def test_a_capital_named_beside_the_phrase_keeps_the_country(geo: Geocoder) -> None:
     places = geo.resolve("Kenya's capital Nairobi has been hit, and Pakistan's commercial capital too.")
     assert at(places, "Kenya").precision == "country"
