@@ -1084,17 +1084,38 @@ class FrameBuilder:
             kind = "organization"  # "the palace issued a statement", "a number of senators"
         else:
             return None
-        country = None
+        country = self._actor_country(tok, phrase, labels, art)
+        if country is None and kind == "person":
+            # "Prime Minister Tuilaepa", told before as "Samoan Prime Minister Tuilaepa Sailele"
+            name = {t.text for t in phrase if t.pos_ == "PROPN" and t.lower_ not in self._person_nouns}
+            country = next(
+                (a.country_code for a in reversed(art.speakers) if name and name <= set(a.text.split())),
+                None,
+            )
+        return Actor(phrase.text, role, kind, country)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _actor_country(tok: Token, phrase: SpacySpan, labels: set[str], art: ArticleFrame) -> str | None:
+        """The country an actor is of: a nationality word ("Greek Prime Minister", "the Puerto
+        Rican senate"), a place of its phrase, or the country its head is "of" ("the prime
+        minister of Greece", "the government of Samoa")."""
         for t in phrase:
             if t.ent_type_ == "NORP" or (t.pos_ in ("ADJ", "PROPN") and t.is_title and t.ent_type_ != "PERSON"):
-                country = art.demonym(t.text)
+                nxt = t.nbor() if t.i + 1 < phrase.end else None
+                country = (nxt is not None and nxt.is_title and art.demonym(f"{t.text} {nxt.text}")) or art.demonym(
+                    t.text
+                )
                 if country:
-                    break
-        if country is None and "GPE" in labels:
-            gpe = " ".join(t.text for t in phrase if t.ent_type_ == "GPE")
-            place = art.lookup(gpe)
-            country = place.country_code if place else None
-        return Actor(phrase.text, role, kind, country)  # type: ignore[arg-type]
+                    return country
+        if "GPE" in labels:
+            place = art.lookup(" ".join(t.text for t in phrase if t.ent_type_ == "GPE"))
+            if place is not None:
+                return place.country_code
+        for g in _objects_of(tok, {"of"}):
+            place = art.lookup(g.text) if g.ent_type_ == "GPE" else None
+            if place is not None and place.precision == "country":
+                return place.country_code
+        return None
 
     @staticmethod
     def _unlabelled_kind(phrase: SpacySpan, art: ArticleFrame) -> str:

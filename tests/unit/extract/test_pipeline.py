@@ -1136,6 +1136,34 @@ def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extr
 
 
 @pytest.mark.parametrize(
+    ("speaker", "country"),
+    [
+        ("The Samoan government", "WS"),  # a nationality word of a small state
+        ("The Puerto Rican governor", "PR"),  # of two words
+        ("The prime minister of Greece", "GR"),  # the country the office is "of"
+    ],
+)
+def test_a_speaker_s_country_places_the_statement(extractor: Extractor, speaker: str, country: str) -> None:
+    body = (
+        "The United States sent doctors and vaccines on Sunday, U.S. officials in Washington said.\n\n"
+        f"{speaker} condemned the vote on Monday.\n\nThe United States will send more aid."
+    )
+    statement = next(e for e in extractor.extract(article(body)) if e.trigger.text == "condemned")
+    assert statement.location is not None and statement.location.country_code == country
+
+
+def test_a_speaker_named_again_keeps_the_country_told_first(extractor: Extractor) -> None:
+    body = (
+        "Samoan Prime Minister Tuilaepa Sailele said on Monday that the schools would close.\n\n"
+        "The United States sent doctors, U.S. officials in Washington said.\n\n"
+        "On Tuesday, Prime Minister Tuilaepa condemned the vote."
+    )
+    events = extractor.extract(article(body))
+    tuilaepa = [a for e in events for a in e.actors if a.text == "Prime Minister Tuilaepa"]
+    assert tuilaepa and tuilaepa[0].country_code == "WS"
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "Many wore eyepatches in reference to a woman injured by police in an earlier protest.",
