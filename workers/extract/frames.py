@@ -87,7 +87,7 @@ class ArticleFrame:
     dominant: Place | None
     country_place: Callable[[str], Place | None]  # a country's Place from its ISO code (mention, else gazetteer)
     demonym: Callable[[str], str | None]
-    lookup: Callable[[str], Place | None]
+    lookup: Callable[[str, str | None], Place | None]
     speakers: list[Actor] = field(default_factory=list)  # statement speakers and people named as subjects so far
     titled: frozenset[str] = frozenset()  # names the article gives next to a political title (lower case)
 
@@ -1094,11 +1094,10 @@ class FrameBuilder:
             )
         return Actor(phrase.text, role, kind, country)  # type: ignore[arg-type]
 
-    @staticmethod
-    def _actor_country(tok: Token, phrase: SpacySpan, labels: set[str], art: ArticleFrame) -> str | None:
+    def _actor_country(self, tok: Token, phrase: SpacySpan, labels: set[str], art: ArticleFrame) -> str | None:
         """The country an actor is of: a nationality word ("Greek Prime Minister", "the Puerto
-        Rican senate"), a place of its phrase, or the country its head is "of" ("the prime
-        minister of Greece", "the government of Samoa")."""
+        Rican senate"), a place of its phrase, the country its head is "of" ("the prime
+        minister of Greece", "the government of Samoa"), or the country its name starts with."""
         for t in phrase:
             if t.ent_type_ == "NORP" or (t.pos_ in ("ADJ", "PROPN") and t.is_title and t.ent_type_ != "PERSON"):
                 nxt = t.nbor() if t.i + 1 < phrase.end else None
@@ -1108,13 +1107,28 @@ class FrameBuilder:
                 if country:
                     return country
         if "GPE" in labels:
-            place = art.lookup(" ".join(t.text for t in phrase if t.ent_type_ == "GPE"))
+            place = art.lookup(" ".join(t.text for t in phrase if t.ent_type_ == "GPE"), None)
             if place is not None:
                 return place.country_code
         for g in _objects_of(tok, {"of"}):
-            place = art.lookup(g.text) if g.ent_type_ == "GPE" else None
+            place = art.lookup(g.text, None) if g.ent_type_ == "GPE" else None
             if place is not None and place.precision == "country":
                 return place.country_code
+        # an institution named after its country: "the United States Department of
+        # Transportation", "the U.K. Foreign Office" (labelled an organisation as a whole);
+        # not "Jordan Peterson", nor "the Georgia Department of Transportation" in a US story
+        words = [t for t in phrase if t.dep_ != "det"]
+        hint = art.dominant.country_code if art.dominant is not None else None
+        for n in (3, 2, 1):
+            lead = words[:n]
+            if (
+                len(words) > n
+                and all(t.pos_ == "PROPN" for t in lead)
+                and self._political_words(t.text for t in words[n:])
+            ):
+                place = art.lookup(" ".join(t.text for t in lead), hint)
+                if place is not None and place.precision == "country":
+                    return place.country_code
         return None
 
     @staticmethod
@@ -1122,7 +1136,7 @@ class FrameBuilder:
         """The kind of an actor named with proper nouns the entity recognizer did not label
         (or did not run on: plain reports are parsed without it): a country by the gazetteer, a person when written as a full or titled name
         ("Mr. Ivanov", "Anna Smith"), otherwise an organization ("Reuters", "Gazprom")."""
-        place = art.lookup(phrase.text)
+        place = art.lookup(phrase.text, None)
         if place is not None and place.precision == "country" and place.name.lower() == phrase.text.lower():
             return "country"
         names = [t for t in phrase if t.pos_ == "PROPN"]

@@ -39,7 +39,7 @@ def frame(
         dominant=None,
         country_place=lambda cc: None,
         demonym=lambda w: (demonyms or {}).get(w),
-        lookup=lambda name: None,
+        lookup=lambda name, hint: None,
     )
 
 
