@@ -1097,7 +1097,10 @@ class FrameBuilder:
     def _actor_country(self, tok: Token, phrase: SpacySpan, labels: set[str], art: ArticleFrame) -> str | None:
         """The country an actor is of: a nationality word ("Greek Prime Minister", "the Puerto
         Rican senate"), a place of its phrase, the country its head is "of" ("the prime
-        minister of Greece", "the government of Samoa"), or the country its name starts with."""
+        minister of Greece", "the government of Samoa") or whose nationality word its "of",
+        "in" or "for" phrase has ("a candidate in the Ukrainian election", "a spokesman for the
+        Iraqi army"), or the country its name
+        starts with."""
         for t in phrase:
             if t.ent_type_ == "NORP" or (t.pos_ in ("ADJ", "PROPN") and t.is_title and t.ent_type_ != "PERSON"):
                 nxt = t.nbor() if t.i + 1 < phrase.end else None
@@ -1110,10 +1113,14 @@ class FrameBuilder:
             place = art.lookup(" ".join(t.text for t in phrase if t.ent_type_ == "GPE"), None)
             if place is not None:
                 return place.country_code
-        for g in _objects_of(tok, {"of"}):
-            place = art.lookup(g.text, None) if g.ent_type_ == "GPE" else None
+        for g in _objects_of(tok, {"of", "in", "for"}):
+            place = art.lookup(g.text, None) if g.ent_type_ == "GPE" and g.head.lower_ == "of" else None
             if place is not None and place.precision == "country":
                 return place.country_code
+            # "the leader of the Ukrainian opposition", "a candidate in the Ukrainian election"
+            country = next((art.demonym(m.text) for m in g.children if m.dep_ == "amod" and m.is_title), None)
+            if country:
+                return country
         # an institution named after its country: "the United States Department of
         # Transportation", "the U.K. Foreign Office" (labelled an organisation as a whole);
         # not "Jordan Peterson", nor "the Georgia Department of Transportation" in a US story

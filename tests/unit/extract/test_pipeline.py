@@ -1142,6 +1142,7 @@ def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extr
         ("The Puerto Rican governor", "PR"),  # of two words
         ("The prime minister of Greece", "GR"),  # the country the office is "of"
         ("The U.K. Foreign Office", "GB"),  # an institution named after its country
+        ("A spokesman for the Kenyan opposition", "KE"),  # the nationality of whom one speaks for
     ],
 )
 def test_a_speaker_s_country_places_the_statement(extractor: Extractor, speaker: str, country: str) -> None:
