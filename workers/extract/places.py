@@ -400,10 +400,12 @@ class Geocoder:
             mentions += self._unmatched_entities(text, doc, mentions)
         else:
             mentions = [m for m in mentions if self._plausible_town(text, toks, m, ctx, parsed=False)]
-        mentions = [m for m in mentions if not _DISEASE_HEADS.match(text, m.end)]
+        mentions = [
+            m for m in mentions if not _DISEASE_HEADS.match(text, m.end) and not self._lone_compass_point(text, m, ctx)
+        ]
         self._towns_named_as_towns(text, toks, mentions)
         self._extend(text, toks, mentions, ctx)
-        self._pair_with_qualifier(text, mentions)
+        mentions = self._pair_with_qualifier(text, mentions)
         mentions = self._abbreviated_qualifiers(text, mentions)
         mentions = self._small_places(text, mentions, ctx, places_by_parse)
         mentions = self._capitals(text, mentions)
@@ -571,26 +573,44 @@ class Geocoder:
         if text[e : m.start] == " " and text[s].isupper() and text[s:e].lower() in _TOWN_QUALIFIERS - {"central"}:
             m.start = s
 
-    def _pair_with_qualifier(self, text: str, mentions: list[_Mention]) -> None:
-        """ "Rockville, Maryland" / "Damascus, Syria": the qualifier picks the town's readings."""
+    def _pair_with_qualifier(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        """ "Rockville, Maryland" / "Damascus, Syria" / "Lamitan (Basilan)": the qualifier
+        (a country, province or district) picks the town's readings. A town with no reading
+        in its parenthesised province is one the gazetteer lacks, not a homonym elsewhere:
+        only the province is a place."""
         ordered = sorted(mentions, key=lambda m: m.start)
+        unknown = set()
         for a, b in zip(ordered, ordered[1:]):
-            if text[a.end : b.start] not in (", ", ","):
+            if text[a.end : b.start] not in (", ", ",", " ("):
                 continue
+            paired = False
             for qi, _ in b.cands:
                 q = self.gaz.entries[qi]
-                if q.kind not in ("country", "admin1"):
+                if q.kind not in ("country", "admin1", "admin2"):
                     continue
                 inside = [
                     c
                     for c in a.cands
                     if self.gaz.entries[c[0]].country_code == q.country_code
-                    and (q.kind == "country" or self.gaz.entries[c[0]].admin1_ix == qi)
+                    and (
+                        q.kind == "country"
+                        or self.gaz.entries[c[0]].admin1_ix == qi
+                        or self.gaz.entries[c[0]].admin2_ix == qi
+                    )
                 ]
                 if inside:
                     a.cands, a.qualified = inside, True
                     b.cands = [(qi, 0)]
+                    paired = True
                     break
+            if (
+                not paired
+                and text[a.end : b.start] == " ("
+                and all(self.gaz.entries[i].kind == "city" for i, _ in a.cands)
+                and any(self.gaz.entries[i].kind in ("admin1", "admin2") for i, _ in b.cands)
+            ):
+                unknown.add(id(a))
+        return [m for m in mentions if id(m) not in unknown]
 
     def _abbreviated_qualifiers(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """ "Glasgow, Ky.", "Kingston, Ont.", "Paris, TX": an abbreviated state or province right
@@ -695,7 +715,14 @@ class Geocoder:
     # ---- filters ------------------------------------------------------------------------
 
     def _apply_entities(self, text: str, doc: Doc, mentions: list[_Mention], ctx: GeoContext) -> list[_Mention]:
-        ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and "\n" not in e.text and not _located_name(e)]
+        ents = [
+            e
+            for e in doc.ents
+            if e.label_ in ("PERSON", "ORG")
+            and "\n" not in e.text
+            and not _located_name(e)
+            and e.text.count("(") == e.text.count(")")  # "Lamitan (Basilan": a misread "Town (Province)"
+        ]
         never = [e for e in doc.ents if e.label_ in _NOT_PLACE_LABELS]
         kept = []
         for m in mentions:
@@ -783,6 +810,15 @@ class Geocoder:
             if cands and (key in self.gaz.acronyms or not is_acronym(text[start : e.end_char])):
                 out.append(_Mention(start, e.end_char, key, list(cands)))  # "ABS" (ABS-CBN) is no town Abs
         return out
+
+    def _lone_compass_point(self, text: str, m: _Mention, ctx: GeoContext) -> bool:
+        """Whether a mention is a compass point after "the" ("into the North", "praised in
+        the West") with no division of that name in a country the article otherwise names
+        (Cameroon's North region in a Korean story), whatever the recognizer calls it."""
+        if m.key not in en.DIRECTIONS or text[max(0, m.start - 4) : m.start].lower() != "the ":
+            return False
+        divisions = [self.gaz.entries[i] for i, _ in m.cands if self.gaz.entries[i].kind != "city"]
+        return not any(ctx.countries[e.country_code] > ctx.votes[(m.key, e.country_code)] for e in divisions)
 
     def _plausible_town(
         self, text: str, toks: list[tuple[int, int]], m: _Mention, ctx: GeoContext, *, parsed: bool

@@ -731,6 +731,30 @@ def test_arabic_names_in_another_transliteration(geo: Geocoder, nlp: Language) -
     assert not {q.country_code for q in geo.resolve(text, nlp(text))} & {"SY", "IR"}
 
 
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_a_town_with_its_province_in_parentheses(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    text = "Gunmen killed two farmers in Jos (Plateau) on Monday."
+    jos = at(geo.resolve(text, nlp(text) if with_parse else None), "Jos")
+    assert (jos.country_code, jos.admin1) == ("NG", "Plateau")
+    # a town the gazetteer has only elsewhere: the province, not the homonym 400 km away
+    text = "Police and marines raided a safehouse in Lamitan (Basilan), seizing firearms."
+    places = geo.resolve(text, nlp(text) if with_parse else None)
+    assert texts(places) == {"Basilan"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "South Korea broadcasts propaganda into the North, and the South retaliated.",
+        "The late president was praised in the West.",
+    ],
+)
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_a_compass_point_alone_is_no_region(geo: Geocoder, nlp: Language, text: str, with_parse: bool) -> None:
+    places = geo.resolve(text, nlp(text) if with_parse else None, context=geo.context(text))
+    assert texts(places) <= {"South Korea"}
+
+
 def test_police_is_no_town(geo: Geocoder) -> None:
     # towns called Police lie in Poland and Czechia; "the Police Prefecture" made a Czech region
     places = geo.resolve("An attack on the Police Prefecture in Paris. Police said two men were held.")
