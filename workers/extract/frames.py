@@ -1419,7 +1419,11 @@ class FrameBuilder:
             fighters = root.head.lower_ in self._military
             in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN"
             origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or in_a_name)
-            origin = origin or (root.dep_ in SUBJECTS and place.precision == "country")
+            # "Russia massed troops", "Sudan's paramilitary forces took the town": the actor's state
+            origin = origin or (
+                place.precision == "country"
+                and (root.dep_ in SUBJECTS or root.dep_ in NOUN_MODIFIER_DEPS and root.head.dep_ in SUBJECTS)
+            )
             scored.append(
                 (
                     2 if origin else int(not in_subtree),

@@ -1605,6 +1605,11 @@ def test_conflict_report_classes(extractor: Extractor, body: str, expected: list
         ),
         ("Israeli soldiers arrested more than 100 Palestinians in a security sweep of the Hebron area.", "Hebron"),
         ("Gunmen attacked the U.S. embassy in Nairobi on Friday, killing two guards.", "Nairobi"),
+        (
+            # the state of the subject, whichever word the parser hangs it on
+            "Sudan's paramilitary Rapid Support Forces took control of the village of Um Sidr in North Kordofan.",
+            "North Kordofan",
+        ),
     ],
 )
 def test_the_actor_s_country_or_party_name_is_not_where_it_happened(
