@@ -1463,6 +1463,14 @@ class FrameBuilder:
             return _event_location(art.dateline)
         if art.dominant is not None:
             return _country_location(art.dominant, art, entry.type == "statement")
+        # Nothing in the article says where: the country of who did it, when they act at home
+        # ("Egyptian police opened fire", "young Algerians blocked roads", "Pakistani
+        # authorities deported"), not of fighters, who may be anywhere.
+        home = [a for a in actors if a.role == "source" and a.country_code]
+        if entry.type in ("arrest", "protest") or _speaker_words(home) & self._surrender_recipients:
+            country = next((art.country_place(a.country_code) for a in home if a.country_code), None)
+            if country is not None:
+                return _event_location(country)
         return None
 
     # ---- mentions ----------------------------------------------------------------------

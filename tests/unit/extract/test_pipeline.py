@@ -1620,6 +1620,27 @@ def test_the_actor_s_country_or_party_name_is_not_where_it_happened(
 
 
 @pytest.mark.parametrize(
+    ("body", "country"),
+    [
+        ("Kenyan police fired tear gas and live rounds at demonstrators on Monday, killing one.", "KE"),
+        ("Tunisian students blocked a highway on Sunday over exam fees.", "TN"),
+        ("Ghanaian authorities deported 30 undocumented migrants on Friday.", "GH"),
+    ],
+)
+def test_with_no_place_in_the_article_police_protesters_and_arrests_are_in_their_country(
+    extractor: Extractor, body: str, country: str
+) -> None:
+    (event,) = extractor.extract(article(body))
+    where = event.location
+    assert where is not None and (where.country_code, where.precision) == (country, "country")
+
+
+def test_with_no_place_in_the_article_fighters_are_placed_nowhere(extractor: Extractor) -> None:
+    (event,) = extractor.extract(article("Chadian rebels attacked an army convoy on Monday, killing four soldiers."))
+    assert event.location is None
+
+
+@pytest.mark.parametrize(
     ("body", "place"),
     [
         # the protesters are the shooting's targets, their place the shooting's
