@@ -1964,6 +1964,23 @@ def _intransitive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set
     return not any(c.dep_ in ("dobj", "ccomp") and not _after_comma(head, c) for c in head.children)
 
 
+@requirement("not_descriptor")
+def _not_descriptor(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "Houthi rebels fighting the Saudi-led coalition said", "forces battling the militants
+    # in Raqqa received weapons": a participle that says who the fighters are, a war going
+    # on, not a clash the sentence reports; one with its own date is, and so is one whose
+    # fighters do something violent ("troops battling rebels near Goma killed five of them")
+    if head.dep_ != "acl" or head.tag_ != "VBG" or any(t.ent_type_ == "DATE" for t in head.subtree):
+        return True
+    fighters = head.head
+    verb = fighters.head
+    return fighters.dep_ in SUBJECTS and any(
+        e.type != "statement"
+        for m in b.lex.find(verb.doc.text, "trigger", verb.idx, verb.idx + len(verb))
+        for e in m.entries
+    )
+
+
 def _takes_a_view(verb: Token) -> bool:
     """Whether a verb's object is a free relative ("attacked what he considered errors",
     "protesting what they called bad faith"): a view is said about, not fought or marched

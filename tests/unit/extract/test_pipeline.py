@@ -1635,6 +1635,28 @@ def test_with_no_place_in_the_article_police_protesters_and_arrests_are_in_their
     assert where is not None and (where.country_code, where.precision) == (country, "country")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Diplomats met envoys of the rebels fighting to oust the president.",
+        "Militia forces battling the army in the hills received new rifles from abroad.",
+    ],
+)
+def test_fighters_described_by_their_war_are_no_clash(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Soldiers battling insurgents on Tuesday morning near Gao lost two vehicles.",  # its own date
+        "Soldiers battling insurgents near Gao killed six of them.",  # its fighters' violence
+    ],
+)
+def test_fighters_described_by_a_dated_or_violent_fight_still_clash(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == [("operation", "armed_clash")]
+
+
 def test_with_no_place_in_the_article_fighters_are_placed_nowhere(extractor: Extractor) -> None:
     (event,) = extractor.extract(article("Chadian rebels attacked an army convoy on Monday, killing four soldiers."))
     assert event.location is None
