@@ -823,6 +823,11 @@ class FrameBuilder:
             chain.append(tok)
         return chain
 
+    def _names_an_event(self, word: Token) -> bool:
+        """Whether a word is a trigger of some event other than a statement ("killed")."""
+        found = self.lex.find(word.doc.text, "trigger", word.idx, word.idx + len(word))
+        return any(e.type != "statement" for m in found for e in m.entries)
+
     def _assertion(self, head: Token, entry: LexEntry, heading: bool) -> float:
         """A factor in [0, 1]: 0 when the happening is negated or only intended."""
         factor = 1.0
@@ -838,6 +843,16 @@ class FrameBuilder:
             c.dep_ == "advmod" and c.lower_ in en.STANDING_ADVERBS for c in head.children
         ):
             return NOT_ASSERTED  # "has long claimed", "has repeatedly stated": a standing position
+        if (
+            entry.type != "statement"
+            and head.tag_ == "NNS"
+            and any(c.dep_ == "poss" and c.ent_type_ != "DATE" for c in _first_conjunct(head).children)
+            and not any(t.ent_type_ == "DATE" for t in head.sent)
+            and not (head.dep_ in SUBJECTS and self._names_an_event(head.head))
+        ):
+            # "videos of their invasions", "her demonstrations often met resistance": a
+            # practice; not "the rebels' attacks killed dozens", "last Friday's bombings"
+            return NOT_ASSERTED
         chain = self._governor_chain(head)
         # an attempted attack is an attack ("gunmen attempted to kill the mayor")
         attempted = entry.type == "attack" and len(chain) > 1 and chain[1].lemma_.lower() in en.ATTEMPT_VERBS
@@ -1973,12 +1988,7 @@ def _not_descriptor(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
     if head.dep_ != "acl" or head.tag_ != "VBG" or any(t.ent_type_ == "DATE" for t in head.subtree):
         return True
     fighters = head.head
-    verb = fighters.head
-    return fighters.dep_ in SUBJECTS and any(
-        e.type != "statement"
-        for m in b.lex.find(verb.doc.text, "trigger", verb.idx, verb.idx + len(verb))
-        for e in m.entries
-    )
+    return fighters.dep_ in SUBJECTS and b._names_an_event(fighters.head)
 
 
 def _takes_a_view(verb: Token) -> bool:

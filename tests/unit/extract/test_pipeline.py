@@ -1657,6 +1657,30 @@ def test_fighters_described_by_a_dated_or_violent_fight_still_clash(extractor: E
     assert kinds(extractor, body) == [("operation", "armed_clash")]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The group raises money by selling films of their land seizures and raids.",
+        "The activist's marches against the dam often drew police violence.",
+    ],
+)
+def test_someone_s_events_in_the_plural_without_a_time_are_a_practice(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("The militia's raids killed dozens of villagers.", ("operation", "raid")),  # they did something
+        ("Detectives studied last Sunday's bombings in Mombasa.", ("attack", "bombing")),  # a time's, not a doer's
+    ],
+)
+def test_someone_s_events_in_the_plural_that_act_or_are_dated_are_events(
+    extractor: Extractor, body: str, kind: tuple[str, str]
+) -> None:
+    assert kinds(extractor, body) == [kind]
+
+
 def test_with_no_place_in_the_article_fighters_are_placed_nowhere(extractor: Extractor) -> None:
     (event,) = extractor.extract(article("Chadian rebels attacked an army convoy on Monday, killing four soldiers."))
     assert event.location is None
