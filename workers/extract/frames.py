@@ -805,8 +805,8 @@ class FrameBuilder:
     def _governor_chain(self, head: Token, limit: int = 4) -> list[Token]:
         """The trigger and the governors whose modality reaches it; a means ("could start
         hostilities through a direct attack", "by attacking Jordan") has its verb's, a
-        gerund after "of" or an infinitive its noun's ("the idea of sending troops", "an
-        attempt to kill")."""
+        gerund after "of", an infinitive or a that-clause its noun's ("the idea of sending
+        troops", "an attempt to kill", "denied reports that soldiers fired")."""
         chain = [head]
         tok = head
         while len(chain) <= limit and tok.head.i != tok.i:
@@ -816,6 +816,12 @@ class FrameBuilder:
                 tok = tok.head.head  # a gerund is its noun's content: "the decision of sending troops"
             elif tok.dep_ == "acl" and _is_nominal(tok.head) and any(c.tag_ == "TO" for c in tok.children):
                 tok = tok.head  # so is an infinitive: "an attempt to assassinate the governor"
+            elif (
+                tok.dep_ == "acl"
+                and tok.head.lemma_.lower() in en.CONTENT_NOUNS
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+            ):
+                tok = tok.head  # and a that-clause: "denied reports that soldiers had opened fire"
             elif tok.dep_ in EMBEDDING_DEPS:
                 tok = tok.head
             else:

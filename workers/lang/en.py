@@ -85,6 +85,10 @@ SOUGHT_INFORMATION = frozenset({"information", "tip", "tips"})
 SPAN_MODIFIERS = frozenset({"recent", "past", "last"})
 # Nouns whose absence denies what they are of: "no signs of an explosion", "found no
 # evidence of a struggle", "there were no reports of clashes".
+# Nouns whose that-clause tells what they claim: "denied reports that soldiers fired" denies it.
+CONTENT_NOUNS = frozenset(
+    "report claim allegation accusation charge rumour rumor suggestion assertion speculation news".split()
+)
 EVIDENCE_NOUNS = frozenset("sign evidence indication trace hint report record suggestion".split())
 # Words (nouns, and "capable") that name a happening, after the preposition, as one that may
 # come, not one that came: "the possibility of more attacks", "fears of renewed fighting", "capable of deploying

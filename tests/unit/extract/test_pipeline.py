@@ -1681,6 +1681,13 @@ def test_someone_s_events_in_the_plural_that_act_or_are_dated_are_events(
     assert kinds(extractor, body) == [kind]
 
 
+def test_what_a_denied_report_claims_is_no_event(extractor: Extractor) -> None:
+    body = "The interior ministry denied reports that police had detained two reporters."
+    assert kinds(extractor, body) == [("statement", "denial")]
+    body = "The interior ministry confirmed reports that police had detained two reporters."
+    assert ("arrest", "arrest") in kinds(extractor, body)
+
+
 def test_with_no_place_in_the_article_fighters_are_placed_nowhere(extractor: Extractor) -> None:
     (event,) = extractor.extract(article("Chadian rebels attacked an army convoy on Monday, killing four soldiers."))
     assert event.location is None
