@@ -1120,8 +1120,7 @@ class FrameBuilder:
         Rican senate"), a place of its phrase, the country its head is "of" ("the prime
         minister of Greece", "the government of Samoa") or whose nationality word its "of",
         "in" or "for" phrase has ("a candidate in the Ukrainian election", "a spokesman for the
-        Iraqi army"), or the country its name
-        starts with."""
+        Iraqi army"), or the country its name starts with."""
         for t in phrase:
             if t.ent_type_ == "NORP" or (t.pos_ in ("ADJ", "PROPN") and t.is_title and t.ent_type_ != "PERSON"):
                 nxt = t.nbor() if t.i + 1 < phrase.end else None
@@ -1487,9 +1486,11 @@ class FrameBuilder:
         # Nothing in the article says where: the country of who did it, when they act at home
         # ("Egyptian police opened fire", "young Algerians blocked roads", "Pakistani
         # authorities deported"), not of fighters, who may be anywhere.
-        home = [a for a in actors if a.role == "source" and a.country_code]
-        if entry.type in ("arrest", "protest") or _speaker_words(home) & self._surrender_recipients:
-            country = next((art.country_place(a.country_code) for a in home if a.country_code), None)
+        doers = [a for a in actors if a.role == "source" and a.country_code]
+        law = self._surrender_recipients  # the police, prosecutors, judges, the authorities
+        home = doers[0].country_code if doers else None
+        if home and (entry.type in ("arrest", "protest") or _speaker_words(doers) & law):
+            country = art.country_place(home)
             if country is not None:
                 return _event_location(country)
         return None

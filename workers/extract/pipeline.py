@@ -264,7 +264,7 @@ def _country_place(places: list[Place], country_code: str) -> Place | None:
 def _dominant(places: list[Place], headline: list[Place]) -> Place | None:
     """The article's main place: the most named place of its most named country, earliest
     first on ties. A headline says what the story is about: when it names a place, the
-    country is one of the headline's and its mentions there count first."""
+    country is one of the headline's, and a place it names counts once more."""
     ordered = [*headline, *places]
     countries = Counter(q.country_code for q in ordered if q.country_code)
     if not countries:
