@@ -648,7 +648,7 @@ class FrameBuilder:
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
         self._justice_officials = lexicon.words("justice_officials")
-        self._surrender_recipients = self._justice_officials | {"authorities"}
+        self._law = self._justice_officials | {"authorities"}  # the police, prosecutors, judges, the authorities
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
         self._state_actors = self._political - lexicon.words("corporate_titles")
@@ -1487,9 +1487,8 @@ class FrameBuilder:
         # ("Egyptian police opened fire", "young Algerians blocked roads", "Pakistani
         # authorities deported"), not of fighters, who may be anywhere.
         doers = [a for a in actors if a.role == "source" and a.country_code]
-        law = self._surrender_recipients  # the police, prosecutors, judges, the authorities
         home = doers[0].country_code if doers else None
-        if home and (entry.type in ("arrest", "protest") or _speaker_words(doers) & law):
+        if home and (entry.type in ("arrest", "protest") or _speaker_words(doers) & self._law):
             country = art.country_place(home)
             if country is not None:
                 return _event_location(country)
@@ -2327,7 +2326,7 @@ def _nonstate_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
 def _to_justice_officials(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "surrendered himself to police", "gave himself up to the authorities": an arrest; not
     # "the rebels surrendered to the army", "surrendered his passport"
-    return any(b._words_of(g, 1) & b._surrender_recipients for g in _objects_of(head, {"to"}))
+    return any(b._words_of(g, 1) & b._law for g in _objects_of(head, {"to"}))
 
 
 @requirement("into_custody")

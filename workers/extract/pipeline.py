@@ -269,13 +269,14 @@ def _dominant(places: list[Place], headline: list[Place]) -> Place | None:
     countries = Counter(q.country_code for q in ordered if q.country_code)
     if not countries:
         return None
-    first: dict[str | None, int] = {}
+    first_of_country: dict[str | None, int] = {}
+    first_of_name: dict[str, int] = {}
     for i, q in enumerate(ordered):
-        first.setdefault(q.country_code, i)
-        first.setdefault(q.name, i)
+        first_of_country.setdefault(q.country_code, i)
+        first_of_name.setdefault(q.name, i)
     told = {q.country_code for q in headline if q.country_code} or set(countries)
-    top = max(told, key=lambda cc: (countries[cc], -first[cc]))
-    named = Counter(q.name for q in ordered if q.country_code == top)
-    best = max(named, key=lambda name: (named[name] + sum(q.name == name for q in headline), -first[name]))
+    top = max(told, key=lambda cc: (countries[cc], -first_of_country[cc]))
+    named = Counter(q.name for q in [*ordered, *headline] if q.country_code == top)  # a headline place twice
+    best = max(named, key=lambda name: (named[name], -first_of_name[name]))
     # the body's mention when there is one: its text is the body's
     return next((q for q in places if q.name == best), None) or next(q for q in headline if q.name == best)

@@ -579,7 +579,6 @@ class Geocoder:
         in its parenthesised province is one the gazetteer lacks, not a homonym elsewhere:
         only the province is a place."""
         ordered = sorted(mentions, key=lambda m: m.start)
-        unknown = set()
         for a, b in zip(ordered, ordered[1:]):
             if text[a.end : b.start] not in (", ", ",", " ("):
                 continue
@@ -609,8 +608,8 @@ class Geocoder:
                 and all(self.gaz.entries[i].kind == "city" for i, _ in a.cands)
                 and any(self.gaz.entries[i].kind in ("admin1", "admin2") for i, _ in b.cands)
             ):
-                unknown.add(id(a))
-        return [m for m in mentions if id(m) not in unknown]
+                a.cands = []
+        return [m for m in mentions if m.cands]
 
     def _abbreviated_qualifiers(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """ "Glasgow, Ky.", "Kingston, Ont.", "Paris, TX": an abbreviated state or province right

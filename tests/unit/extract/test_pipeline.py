@@ -576,6 +576,12 @@ def test_beatings_and_torture_that_kill_no_one_are_no_attacks(extractor: Extract
         "More than 1,000 people have been arrested since the unrest began in June.",
         "Nine men were jailed on Wednesday for fraud.",
         "Student protester Anna Lee was interviewed by local radio.",
+        # fighters described by their war, not a clash
+        "Diplomats met envoys of the rebels fighting to oust the president.",
+        "Militia forces battling the army in the hills received new rifles from abroad.",
+        # someone's happenings in the plural without a time: a practice
+        "The group raises money by selling films of their land seizures and raids.",
+        "The activist's marches against the dam often drew police violence.",
     ],
 )
 def test_states_names_accidents_and_running_totals_are_no_events(extractor: Extractor, body: str) -> None:
@@ -1636,46 +1642,17 @@ def test_with_no_place_in_the_article_police_protesters_and_arrests_are_in_their
 
 
 @pytest.mark.parametrize(
-    "body",
-    [
-        "Diplomats met envoys of the rebels fighting to oust the president.",
-        "Militia forces battling the army in the hills received new rifles from abroad.",
-    ],
-)
-def test_fighters_described_by_their_war_are_no_clash(extractor: Extractor, body: str) -> None:
-    assert kinds(extractor, body) == []
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "Soldiers battling insurgents on Tuesday morning near Gao lost two vehicles.",  # its own date
-        "Soldiers battling insurgents near Gao killed six of them.",  # its fighters' violence
-    ],
-)
-def test_fighters_described_by_a_dated_or_violent_fight_still_clash(extractor: Extractor, body: str) -> None:
-    assert kinds(extractor, body) == [("operation", "armed_clash")]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "The group raises money by selling films of their land seizures and raids.",
-        "The activist's marches against the dam often drew police violence.",
-    ],
-)
-def test_someone_s_events_in_the_plural_without_a_time_are_a_practice(extractor: Extractor, body: str) -> None:
-    assert kinds(extractor, body) == []
-
-
-@pytest.mark.parametrize(
     ("body", "kind"),
     [
-        ("The militia's raids killed dozens of villagers.", ("operation", "raid")),  # they did something
-        ("Detectives studied last Sunday's bombings in Mombasa.", ("attack", "bombing")),  # a time's, not a doer's
+        # fighters described by a fight with its own date, or whose fighters do something violent
+        ("Soldiers battling insurgents on Tuesday morning near Gao lost two vehicles.", ("operation", "armed_clash")),
+        ("Soldiers battling insurgents near Gao killed six of them.", ("operation", "armed_clash")),
+        # someone's happenings in the plural that act, or whose possessor is a time
+        ("The militia's raids killed dozens of villagers.", ("operation", "raid")),
+        ("Detectives studied last Sunday's bombings in Mombasa.", ("attack", "bombing")),
     ],
 )
-def test_someone_s_events_in_the_plural_that_act_or_are_dated_are_events(
+def test_descriptions_and_plurals_that_act_or_are_dated_are_events(
     extractor: Extractor, body: str, kind: tuple[str, str]
 ) -> None:
     assert kinds(extractor, body) == [kind]
