@@ -605,6 +605,7 @@ class FrameBuilder:
             )
         self.lex = lexicon
         self._military = lexicon.words("military")
+        self._combat_modifiers = lexicon.words("combat_modifiers")
         self._nonassertive = lexicon.words("nonassertive")
         self._aspectual = lexicon.words("aspectual")
         self._hedges = lexicon.words("hedges")
@@ -802,6 +803,23 @@ class FrameBuilder:
 
     # ---- assertion -----------------------------------------------------------------------
 
+    def _collective_protest(self, head: Token) -> bool:
+        """Whether "in protest" tells a protest: what a crowd of ordinary people does in protest
+        ("traders closed their shops in protest against the fees", "workers downed tools in
+        protest") is a protest; a person's or an official body's act ("resigned in protest",
+        "the ministry recalled its envoy in protest") is not."""
+        if head.lemma_.lower() != "protest" or head.head.dep_ != "prep":
+            return False
+        verb = head.head.head
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in en.RESIGN_VERBS:
+            return False
+        return any(
+            s.tag_ == "NNS"
+            and s.ent_type_ == ""
+            and s.lemma_.lower() not in self._state_forces | self._official_protesters | self._political
+            for s in _subjects(verb)
+        )
+
     def _governor_chain(self, head: Token, limit: int = 4) -> list[Token]:
         """The trigger and the governors whose modality reaches it; a means ("could start
         hostilities through a direct attack", "by attacking Jordan") has its verb's, a
@@ -914,6 +932,7 @@ class FrameBuilder:
             and governor.lower_ == "in"
             and head.lemma_.lower() in self._state_nouns
             and not any(c.dep_ in ("det", "poss") for c in head.children)
+            and not self._collective_protest(head)
         ):
             return NOT_ASSERTED  # "remain in detention", "in operation since 1970", "resigned in protest"
         if (
@@ -1189,7 +1208,11 @@ class FrameBuilder:
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "dobj":
                 targets.append(c)
-            elif c.dep_ == "poss" or c.dep_ in ("compound", "amod") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+            elif c.dep_ == "poss" or (
+                c.dep_ in ("compound", "amod")
+                and c.ent_type_ in ("NORP", "GPE", "ORG")
+                and c.lower_ not in self._combat_modifiers  # "Fierce fighting" opening a sentence
+            ):
                 sources.append(c)
             elif c.dep_ == "prep" and c.lower_ == "by":
                 sources.extend(g for g in c.children if g.dep_ == "pobj")
@@ -2094,6 +2117,10 @@ def _armed(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) 
     striving = any(
         c.dep_ in ("xcomp", "advcl", "acl") and any(a.tag_ == "TO" for a in c.children) for c in head.children
     )
+    if not striving and any(
+        c.dep_ in ("amod", "compound", "advmod") and c.lower_ in b._combat_modifiers for c in head.children
+    ):
+        return True  # "heavy fighting was reported", "clan clashes", "they fought fiercely"
     return _military_words(b, head, span, sent_words, nations=not striving)
 
 
@@ -2312,7 +2339,9 @@ def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: se
 
 @requirement("state_agent")
 def _state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-    return _agent_in(head, b._state_forces)  # "troops seized 12 Palestinians"; rebels who do abduct
+    # "troops seized 12 Palestinians", "activists were picked up by security agents"; rebels who do abduct
+    agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return _agent_in(head, b._state_forces) or any(b._words_of(a, 1) & b._state_forces for a in agents)
 
 
 @requirement("nonstate_agent")

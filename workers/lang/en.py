@@ -163,6 +163,8 @@ LOCATIVE_PREPS = frozenset(
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 # Verbs of ending a gathering: what they act on was there ("used tear gas to disperse a demonstration")
 DISPERSAL_VERBS = frozenset({"disperse", "break", "quell", "clear"})
+# Leaving a post: what someone does "in protest" by resigning is no protest event
+RESIGN_VERBS = frozenset({"resign", "quit", "step", "leave", "abstain"})
 # A state told by how long it lasts ("their prolonged detention", "indefinite custody")
 DURATIVE_MODIFIERS = frozenset({"prolonged", "continued", "continuing", "indefinite", "ongoing", "lengthy", "long"})
 # Explosive devices that strike or hit by themselves ("a roadside bomb struck a bus")

@@ -900,6 +900,69 @@ def test_nations_make_a_fight_combat_only_when_they_are_in_its_clause(
 
 
 @pytest.mark.parametrize(
+    ("body", "operation"),
+    [
+        ("Fighting broke out between two clans in Galkayo on Wednesday, leaving five dead.", True),
+        ("Fighting between herders and farmers in Benue killed five people on Wednesday.", True),
+        ("Rival gangs clashed in Port-au-Prince on Monday.", True),
+        ("Fierce fighting was reported near Kalehe on Friday.", True),
+        ("Communal clashes in Jos left 12 dead on Sunday.", True),
+        ("He fought hard for the nomination on Tuesday.", False),
+        ("The two parties fought over the budget on Tuesday.", False),
+    ],
+)
+def test_communal_fighters_and_heavy_fighting_are_armed_clashes(
+    extractor: Extractor, body: str, operation: bool
+) -> None:
+    assert ("operation" in types(extractor, body)) is operation
+
+
+def test_an_intensity_word_opening_a_sentence_is_no_actor(extractor: Extractor) -> None:
+    (event,) = extractor.annotate(article("Fierce fighting was reported near Kalehe on Friday.")).events
+    assert not event.actors
+
+
+@pytest.mark.parametrize(
+    ("body", "protest"),
+    [
+        ("Traders closed their shops in Kano on Wednesday in protest against new market fees.", True),
+        ("Workers downed tools in protest at the dismissal of colleagues in Durban on Monday.", True),
+        ("The minister resigned in protest against the decision.", False),
+        ("The ministry recalled its ambassador in protest.", False),
+    ],
+)
+def test_what_a_crowd_does_in_protest_is_a_protest(extractor: Extractor, body: str, protest: bool) -> None:
+    assert ("protest" in types(extractor, body)) is protest
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Five activists were picked up by security agents in Khartoum on Tuesday.", ("arrest", "arrest")),
+        ("The journalist was held for questioning by police in Lahore on Sunday.", ("arrest", "arrest")),
+        ("Two suspects were nabbed by police in Lagos on Monday.", ("arrest", "arrest")),
+        ("Doctors in Nairobi downed tools on Monday over unpaid allowances.", ("protest", "strike")),
+        ("Residents barricaded roads with burning tyres in Port Harcourt on Monday.", ("protest", "blockade")),
+    ],
+)
+def test_plain_words_of_arrests_strikes_and_barricades(extractor: Extractor, body: str, kind: tuple[str, str]) -> None:
+    assert kinds(extractor, body) == [kind]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Five boxes were picked up by the courier in Khartoum on Tuesday.",
+        "He nabbed the award for best actor on Sunday.",
+        "The suspects barricaded themselves inside a house in Lyon on Monday.",
+        "Police barricaded the road to the parliament on Monday.",
+    ],
+)
+def test_pickups_awards_and_barricades_that_are_no_events(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
+@pytest.mark.parametrize(
     ("body", "kind"),
     [
         ("Her suspected H5N1 infection killed her on January 17.", None),

@@ -190,6 +190,23 @@ def test_donbas_and_crimea(geo: Geocoder) -> None:
     assert (crimea.country_code, crimea.precision, crimea.geonames_id) == ("UA", "admin1", 703883)
 
 
+@pytest.mark.parametrize(
+    ("name", "country", "precision"),
+    [
+        ("Lower Shabelle", "SO", "admin1"),  # GeoNames knows it as Shabeellaha Hoose
+        ("Hiran", "SO", "admin1"),
+        ("Salahuddin", "IQ", "admin1"),
+        ("Hadramout", "YE", "admin1"),
+        ("South Waziristan", "PK", "admin1"),  # a district: admin2, precision admin1
+        ("North Waziristan", "PK", "region"),
+        ("Puntland", "SO", "region"),
+    ],
+)
+def test_news_names_of_divisions_in_conflict_areas(geo: Geocoder, name: str, country: str, precision: str) -> None:
+    p = at(geo.resolve(f"Militants overran a base in {name} on Monday."), name)
+    assert (p.country_code, p.precision) == (country, precision)
+
+
 def test_province_designator_gives_admin1(geo: Geocoder) -> None:
     p = at(geo.resolve("Air strikes hit villages in Idlib province overnight."), "Idlib province")
     assert (p.country_code, p.precision) == ("SY", "admin1")
