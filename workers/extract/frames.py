@@ -249,6 +249,9 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
         out.add(tok.head.lemma_.lower())
     if tok.dep_ == "compound":  # "a blast furnace outage": the other words the phrase is built of
         out.update(c.lower_ for c in tok.head.children if c.dep_ == "compound")
+    if tok.dep_ == "conj" and not any(c.dep_ in SUBJECTS for c in tok.children):
+        # "the flooding has spread and has now struck four million people": the shared subject
+        out.update(w for c in _subjects(tok) for w in (c.lower_, c.lemma_.lower()))
     return out
 
 
@@ -361,6 +364,34 @@ def _unrealized(head: Token) -> bool:
 
 def _speaker_words(sources: Iterable[Actor]) -> set[str]:
     return {w.lower() for a in sources for w in _NAME_WORD.findall(a.text)}
+
+
+def _describes_itself(head: Token) -> bool:
+    """Whether a report is how someone describes what they are or do, told in the present
+    ("the movement claims to pursue land reform", "the charity claims to have planted 30
+    million trees"): a standing claim, no statement made at a time."""
+    return (
+        head.lemma_.lower() == "claim"
+        and head.tag_ in ("VBZ", "VBP")
+        and any(
+            c.dep_ == "xcomp"
+            and any(a.tag_ == "TO" for a in c.children)
+            and c.tag_ != "VBG"  # "claims to be manufacturing weapons": news of what goes on now
+            for c in head.children
+        )
+    )
+
+
+def _affiliation_words(head: Token) -> set[str]:
+    """The lower-case words saying whom a report's speakers speak for, beside or after them
+    ("Connie Moganedi, a spokeswoman for the police department"; "a spokesman of the police")."""
+    out: set[str] = set()
+    for subject in (c for c in head.children if c.dep_ in SUBJECTS):
+        for holder in (subject, *(c for c in subject.children if c.dep_ == "appos")):
+            for c in holder.children:
+                if c.dep_ == "prep" and c.lower_ in ("for", "of"):
+                    out.update(t.lower_ for t in c.subtree)
+    return out
 
 
 def _reports_a_word(head: Token, sources: Iterable[Actor], words: frozenset[str], nouns_only: bool = False) -> bool:
@@ -649,6 +680,7 @@ class FrameBuilder:
         self._political = lexicon.words("political_actors")
         self._incident_facts = lexicon.words("incident_facts")
         self._justice_officials = lexicon.words("justice_officials")
+        self._civil_units = lexicon.words("civil_units")
         self._law = self._justice_officials | {"authorities"}  # the police, prosecutors, judges, the authorities
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
@@ -799,6 +831,20 @@ class FrameBuilder:
             return True
         if _takes_a_view(head):
             return True
+        # blamed for a deed or a word: "attacked him for failing to enforce the order",
+        # "attacked the president over his handling of the economy" (not "for the second time")
+        holders = [head, *(c for c in head.children if c.dep_ == "dobj")]  # the parser hangs "for" on either
+        armed = any(t.lower_ in self._military or t.lemma_.lower() in self._military for t in subjects)
+        for prep in (c for t in holders for c in t.children if c.dep_ == "prep" and c.lower_ in ("for", "over")):
+            for g in prep.children:
+                if (
+                    g.dep_ == "pcomp"
+                    and g.tag_ == "VBG"
+                    and not armed  # "troops attacked the rebels for attacking a convoy": retaliation
+                    or g.dep_ == "pobj"
+                    and (g.lower_ in self._abstract_targets or g.lemma_.lower() in self._abstract_targets)
+                ):
+                    return True
         return any(self._words_of(t, 2) & self._abstract_targets for t in self._targets(head))
 
     # ---- assertion -----------------------------------------------------------------------
@@ -1012,6 +1058,9 @@ class FrameBuilder:
         for word in _NAME_WORD.finditer(text):
             if word.group().lower() not in self._political:
                 continue
+            before = _NAME_WORD.findall(text, max(0, word.start() - 30), word.start())
+            if before and before[-1].lower() in self._civil_units:
+                continue  # "team leader Tim Taylor"
             company = _AT_COMPANY.match(text, word.end())
             if (
                 company is not None
@@ -1043,8 +1092,10 @@ class FrameBuilder:
         national = actor.kind == "group" and actor.country_code and head not in self._not_national
         if actor.kind == "country" or national:
             return True
+        # a title after a team's or a project's name is no political one ("Team leader Tim Taylor")
+        titles = [w for i, w in enumerate(words) if not (i and words[i - 1].lower() in self._civil_units)]
         return bool(words) and (
-            self._political_words(words)
+            self._political_words(titles)
             or any(w[0].isupper() and w.lower() in art.titled for w in words)
             or art.demonym(words[-1]) is not None
         )
@@ -1682,6 +1733,8 @@ class FrameBuilder:
         one of a private person ("was accused of murder")."""
         kept = []
         for m, h in found:
+            if m.type == "statement" and _describes_itself(h):
+                continue
             if m.type == "statement":
                 sources = [a for a in m.actors if a.role == "source"]
                 if not sources:
@@ -1698,7 +1751,7 @@ class FrameBuilder:
                     and (
                         self._incident_report(h, sources)
                         or self._business_report(h, sources)
-                        or bool(_speaker_words(sources) & self._justice_officials)
+                        or bool((_speaker_words(sources) | _affiliation_words(h)) & self._justice_officials)
                     )
                 ):
                     continue

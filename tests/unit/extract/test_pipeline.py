@@ -213,10 +213,25 @@ def test_only_political_actors_make_statements(extractor: Extractor) -> None:
         "The teenager was accused of stealing a car from the station.",
         "Police spokesman Jan Nowak said a press badge was used by the attacker to get in.",
         "Prosecutor Adam Lis told reporters the suspect would undergo psychiatric tests.",
+        "Connie Moganedi, a spokeswoman for the police department of Cullinan, told CNN neighbours tried to help.",
     ],
 )
 def test_reports_of_incident_facts_and_private_accusations_are_no_statements(extractor: Extractor, body: str) -> None:
     assert kinds(extractor, body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ('Team leader Tim Taylor told the Washington Post, "It was amazing to find the submarine."', False),
+        ("Expedition leader Ann Moore said the wreck lay in 400 metres of water.", False),
+        ("Opposition leader Ann Moore said the government must resign.", True),
+    ],
+)
+def test_the_leader_of_a_team_or_an_expedition_is_no_political_speaker(
+    extractor: Extractor, body: str, statement: bool
+) -> None:
+    assert ("statement" in types(extractor, body)) is statement
 
 
 def test_a_judges_remarks_on_a_case_are_no_statement(extractor: Extractor) -> None:
@@ -592,6 +607,24 @@ def test_an_attack_on_a_policy_is_a_condemnation(extractor: Extractor) -> None:
     assert kinds(extractor, "The opposition leader attacked the government's economic policy in a speech.") == [
         ("statement", "condemnation")
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("The opposition leader attacked the president over his handling of the economy.", "statement"),
+        ("Critics attacked the minister for his remarks on Monday.", "statement"),
+        ("Troops attacked the rebels for attacking a convoy near Kidal on Monday.", "operation"),
+        ("Gunmen attacked the convoy for the second time this week near Kidal.", "operation"),
+    ],
+)
+def test_an_attack_for_a_deed_or_a_word_is_a_condemnation(extractor: Extractor, body: str, kind: str) -> None:
+    assert types(extractor, body) == {kind}
+
+
+def test_a_disaster_striking_in_a_second_clause_is_no_attack(extractor: Extractor) -> None:
+    body = "The flooding in Pakistan has spread and has now struck more than four million people."
+    assert kinds(extractor, body) == []
 
 
 def test_the_attack_told_later_refers_back_to_the_shelling(extractor: Extractor) -> None:
@@ -1151,6 +1184,8 @@ def test_a_plural_that_sums_up_happenings_is_none_of_them(extractor: Extractor, 
         ("The prime minister has repeatedly said that the country will leave the union.", False),
         ("The opposition has always accused the government of rigging the vote.", False),
         ("Serbia claimed on Monday that Kosovo is arming the rebels.", True),
+        ("The rebel movement claims to pursue the redistribution of farmland.", False),
+        ("A terror group claims to be manufacturing chemical weapons to use against the United States.", True),
     ],
 )
 def test_a_standing_position_is_no_statement_event(extractor: Extractor, body: str, statement: bool) -> None:
