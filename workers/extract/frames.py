@@ -943,6 +943,8 @@ class FrameBuilder:
             aspectual = n > 0 and lemma in self._aspectual  # "began shelling": asserted from here up
             if n > 0 and lemma in self._nonassertive and entry.type != "statement" and not (n == 1 and attempted):
                 return NOT_ASSERTED
+            if n > 0 and lemma in en.THWARTING_VERBS and entry.type != "statement" and not attempted:
+                return NOT_ASSERTED
             if any(c.dep_ == "mark" and c.lower_ in self._nonassertive for c in children):
                 return NOT_ASSERTED
             if any(c.dep_ == "aux" and c.lower_ in self._modals for c in children):
@@ -972,6 +974,14 @@ class FrameBuilder:
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
+        if (
+            entry.type != "statement"
+            and _is_nominal(head)
+            and head.dep_ == "dobj"
+            and governor.lemma_ == "face"
+            and not any(t.ent_type_ in ("DATE", "TIME") for t in head.sent)
+        ):
+            return NOT_ASSERTED  # "Tunisia is facing terrorist attacks", "he faces arrest": a threat, no happening
         if (
             _is_nominal(head)
             and head.dep_ == "pobj"

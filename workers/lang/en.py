@@ -163,6 +163,9 @@ LOCATIVE_PREPS = frozenset(
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
 # Verbs of ending a gathering: what they act on was there ("used tear gas to disperse a demonstration")
 DISPERSAL_VERBS = frozenset({"disperse", "break", "quell", "clear"})
+# Stopping a happening before it came about ("police foiled a bomb attack"); an attempt that
+# was thwarted still happened ("an attempt to assassinate the governor was thwarted")
+THWARTING_VERBS = frozenset({"foil", "thwart", "avert", "forestall", "preempt"})
 # Leaving a post: what someone does "in protest" by resigning is no protest event
 RESIGN_VERBS = frozenset({"resign", "quit", "step", "leave", "abstain"})
 # A state told by how long it lasts ("their prolonged detention", "indefinite custody")

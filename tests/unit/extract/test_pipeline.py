@@ -1291,6 +1291,38 @@ def test_the_date_of_a_report_does_not_date_the_event_it_tells(extractor: Extrac
     assert [(e.type, e.date.value) for e in events] == [("attack", "2019-03-09")]
 
 
+@pytest.mark.parametrize(
+    ("body", "deployment"),
+    [
+        ("The United States deployed two destroyers to the eastern Mediterranean.", True),
+        ("The navy sent three frigates to the Red Sea on Monday.", True),
+        ("The company deployed a new software update to its servers.", False),
+    ],
+)
+def test_warships_sent_or_deployed_are_a_deployment(extractor: Extractor, body: str, deployment: bool) -> None:
+    assert (("operation", "deployment") in kinds(extractor, body)) is deployment
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Police foiled a bomb attack in Paris on Monday.", []),
+        ("Security forces thwarted a suicide attack on a mosque in Kabul on Friday.", []),
+        (
+            "An attempt to assassinate the deputy governor was thwarted in Tyumen on Monday.",
+            [("attack", "assassination")],
+        ),
+        ("He faces arrest if he returns to Uganda.", []),
+        ("The country is facing terrorist attacks.", []),
+        ("The town faced heavy shelling on Monday.", [("attack", "shelling")]),
+    ],
+)
+def test_a_foiled_or_faced_happening_did_not_happen(
+    extractor: Extractor, body: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(extractor, body) == expected
+
+
 def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor) -> None:
     assert kinds(extractor, "The country's military has been placed on high alert.") == [("operation", "deployment")]
     assert kinds(extractor, "The army mobilised 5,000 reservists on Sunday.") == [("operation", "deployment")]
