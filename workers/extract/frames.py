@@ -974,12 +974,20 @@ class FrameBuilder:
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
+        undated = not any(t.ent_type_ in ("DATE", "TIME") for t in head.sent)
+        if (
+            undated
+            and entry.lemma in self._participants
+            and (first := _first_conjunct(head)).dep_ == "pobj"
+            and first.head.lower_ == "among"
+        ):
+            return NOT_ASSERTED  # "skepticism among academics and the protesters": people, no protest told
         if (
             entry.type != "statement"
             and _is_nominal(head)
             and head.dep_ == "dobj"
             and governor.lemma_ == "face"
-            and not any(t.ent_type_ in ("DATE", "TIME") for t in head.sent)
+            and undated
         ):
             return NOT_ASSERTED  # "Tunisia is facing terrorist attacks", "he faces arrest": a threat, no happening
         if (
@@ -1654,13 +1662,15 @@ class FrameBuilder:
                 c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons for c in head.children
             ):
                 subtype = "shelling"  # "fired mortars", "fired artillery shells"
-            anaphoric = (
-                _is_nominal(head)
-                and head.is_lower
+            anaphoric = _is_nominal(head) and (
+                head.is_lower
                 and any(
                     c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those", "its", "their")
                     for c in head.children
                 )
+                # "Protesters started at the park": the people of the protest told before
+                or entry.lemma in self._participants
+                and head.tag_ == "NNS"
             )
             mention = Mention(
                 entry.type,

@@ -1323,6 +1323,29 @@ def test_a_foiled_or_faced_happening_did_not_happen(
     assert kinds(extractor, body) == expected
 
 
+def test_protesters_told_after_a_march_are_its_people(extractor: Extractor) -> None:
+    body = (
+        "HONG KONG - Yesterday, what organizers estimated at a million people marched from Victoria Park"
+        " toward the Central district.\n\n"
+        "Protesters started at the park, Causeway Bay, and Tin Hau early yesterday afternoon and walked"
+        " until early evening."
+    )
+    assert [(e.type, e.date.value) for e in extractor.extract(article(body))] == [("protest", "2019-03-11")]
+
+
+@pytest.mark.parametrize(
+    ("body", "protest"),
+    [
+        ("There has been skepticism among academics and the protesters themselves about the withdrawal.", False),
+        ("Among the protesters in Lagos on Monday were students and traders.", True),
+    ],
+)
+def test_protesters_named_among_others_with_no_time_are_no_protest(
+    extractor: Extractor, body: str, protest: bool
+) -> None:
+    assert ("protest" in types(extractor, body)) is protest
+
+
 def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor) -> None:
     assert kinds(extractor, "The country's military has been placed on high alert.") == [("operation", "deployment")]
     assert kinds(extractor, "The army mobilised 5,000 reservists on Sunday.") == [("operation", "deployment")]
