@@ -810,6 +810,13 @@ class FrameBuilder:
                 words |= self._target_words(t)
         return bool(words & self._military_targets) and not words & self._attack_targets
 
+    def _civilian_target(self, head: Token) -> bool:
+        """Whether a violent act is aimed at civilians, their places, the police or
+        peacekeepers (`attack_targets`) and at no armed side ("stormed the village", "raided
+        a church"; not "overran the army's positions")."""
+        words = {w for t in self._targets(head) for w in self._target_words(t)}
+        return bool(words & self._attack_targets) and not words & self._military_targets
+
     def _target_words(self, tok: Token) -> set[str]:
         """The words of a target within two arcs, without where it is ("positions near the
         town": the positions are the target, not the town)."""
@@ -1317,6 +1324,8 @@ class FrameBuilder:
         if not sources and head.dep_ == "acl" and head.head.dep_ in ("dobj", "nsubjpass"):
             # "issued a declaration demanding ...": the issuer demands
             sources.extend(c for c in head.head.head.children if c.dep_ in SUBJECTS)
+        if entry.lemma in en.VICTIM_SUBJECT_LEMMAS:
+            sources, targets = [], sources  # "their vehicle hit a mine": the vehicle is what was hit
         if entry.subtype == "statement":
             targets = []  # what someone merely said is not done to anyone
         actors = []
@@ -1719,6 +1728,15 @@ class FrameBuilder:
                 and self._military_target(head)
             ):
                 mention.type, mention.subtype = "operation", "armed_clash"
+            elif (
+                mention.subtype == "raid"
+                and _is_verbal(head)
+                and _agent_in(head, self._nonstate)
+                and self._civilian_target(head)
+            ):
+                # "gunmen stormed the village and killed 12 people": an armed group's raid on
+                # civilians is an attack on them (CAMEO 18, ACLED violence against civilians)
+                mention.type, mention.subtype = "attack", "armed_assault"
         for mention, _ in found:
             if mention.type == "statement":
                 art.speakers.extend(a for a in mention.actors if a.role == "source" and a.kind == "person")
@@ -2314,9 +2332,10 @@ def _explosive_argument(b: FrameBuilder, head: Token, span: SpacySpan, sent_word
 
 @requirement("object_explosive")
 def _object_explosive(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
-    # "threw a grenade at a bar", "threw petrol bombs"; not "threw stones", "projectiles", "a party"
-    obj = _object(head)
-    return obj is not None and bool(b._words_of(obj, 1) & en.EXPLOSIVES)
+    # "threw a grenade at a bar", "threw petrol bombs", "ran over a landmine", "stepped on a
+    # mine"; not "threw stones", "projectiles", "a party"
+    objects = [_object(head), *_objects_of(head, {"over", "on"})]
+    return any(obj is not None and b._words_of(obj, 1) & en.EXPLOSIVES for obj in objects)
 
 
 @requirement("target")

@@ -166,6 +166,8 @@ DISPERSAL_VERBS = frozenset({"disperse", "break", "quell", "clear"})
 # Stopping a happening before it came about ("police foiled a bomb attack"); an attempt that
 # was thwarted still happened ("an attempt to assassinate the governor was thwarted")
 THWARTING_VERBS = frozenset({"foil", "thwart", "avert", "forestall", "preempt"})
+# Triggers whose subject is the victim: a vehicle or a person that hit, ran over or stepped on a mine
+VICTIM_SUBJECT_LEMMAS = frozenset({"hit", "run over", "step on"})
 # Leaving a post: what someone does "in protest" by resigning is no protest event
 RESIGN_VERBS = frozenset({"resign", "quit", "step", "leave", "abstain"})
 # A state told by how long it lasts ("their prolonged detention", "indefinite custody")

@@ -1346,6 +1346,38 @@ def test_protesters_named_among_others_with_no_time_are_no_protest(
     assert ("protest" in types(extractor, body)) is protest
 
 
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Gunmen stormed the village and killed 12 people on Monday.", ("attack", "armed_assault")),
+        ("Militants raided a church in Kidal on Sunday.", ("attack", "armed_assault")),
+        ("Security forces stormed a hideout of militants in Marawi on Sunday.", ("operation", "raid")),
+        ("Militants stormed a military base in Kidal on Monday.", ("operation", "raid")),
+    ],
+)
+def test_an_armed_groups_raid_on_civilians_is_an_attack(extractor: Extractor, body: str, kind: tuple[str, str]) -> None:
+    assert kinds(extractor, body) == [kind]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Two soldiers were killed when their vehicle hit an explosive device near Gao on Friday.",
+        "A minibus ran over a landmine near Kidal on Monday, killing six passengers.",
+        "A boy stepped on a landmine in Kassala on Sunday.",
+    ],
+)
+def test_a_vehicle_or_a_person_setting_off_a_mine_is_a_roadside_bombing(extractor: Extractor, body: str) -> None:
+    (event,) = extractor.extract(article(body))
+    assert (event.type, event.subtype) == ("attack", "roadside_bombing")
+    assert not [a for a in event.actors if a.role == "source"]  # the vehicle was hit, it did not attack
+
+
+@pytest.mark.parametrize("body", ["The miners hit a gold mine in Nevada.", "He threw a party on Monday."])
+def test_hitting_a_gold_mine_or_throwing_a_party_is_no_bombing(extractor: Extractor, body: str) -> None:
+    assert kinds(extractor, body) == []
+
+
 def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor) -> None:
     assert kinds(extractor, "The country's military has been placed on high alert.") == [("operation", "deployment")]
     assert kinds(extractor, "The army mobilised 5,000 reservists on Sunday.") == [("operation", "deployment")]
