@@ -681,6 +681,9 @@ class FrameBuilder:
         self._incident_facts = lexicon.words("incident_facts")
         self._justice_officials = lexicon.words("justice_officials")
         self._civil_units = lexicon.words("civil_units")
+        self._protest_purposes = lexicon.words("protest_purposes")
+        self._strike_governors = lexicon.words("strike_governors")
+        self._strike_modifiers = lexicon.words("strike_modifiers")
         self._law = self._justice_officials | {"authorities"}  # the police, prosecutors, judges, the authorities
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
@@ -2231,6 +2234,38 @@ def _units_move_into_place(b: FrameBuilder, head: Token, span: SpacySpan, sent_w
 
     places = [g for g in _objects_of(head, _DESTINATION_PREPS) if _is_place_word(b, g) or named(g)]
     return bool(places) or named(_object(head)) or _object_is_place(b, head) is True
+
+
+@requirement("protest_purpose")
+def _protest_purpose(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "residents gathered to denounce insecurity", "assembled demanding compensation",
+    # "gathered in protest", "gathered against the new law"; not "gathered to hear the results"
+    for c in head.children:
+        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in b._protest_purposes:
+            return True
+        if c.dep_ == "prep" and (
+            c.lower_ == "against" or c.lower_ == "in" and any(g.lemma_.lower() == "protest" for g in c.children)
+        ):
+            return True
+    return False
+
+
+@requirement("labour_strike")
+def _labour_strike(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
+    # "held a strike", "went on a sit-in strike", "a nationwide strike", "the teachers' strike";
+    # not "launched a strike on the camp", "an air strike", "a drone strike"
+    if sent_words & en.AERIAL_WORDS:
+        return False
+    governor = head.head
+    if head.dep_ == "dobj" and governor.lemma_.lower() in b._strike_governors:
+        return True
+    if head.dep_ == "pobj" and governor.lower_ == "on":
+        return True
+    return any(
+        c.dep_ in ("amod", "compound", "nmod", "poss")
+        and (c.lower_ in b._strike_modifiers or c.lemma_.lower() in b._strike_modifiers)
+        for c in head.children
+    )
 
 
 @requirement("object_route")

@@ -168,6 +168,10 @@ DISPERSAL_VERBS = frozenset({"disperse", "break", "quell", "clear"})
 THWARTING_VERBS = frozenset({"foil", "thwart", "avert", "forestall", "preempt"})
 # Triggers whose subject is the victim: a vehicle or a person that hit, ran over or stepped on a mine
 VICTIM_SUBJECT_LEMMAS = frozenset({"hit", "run over", "step on"})
+# Words of the air that make a "strike" a military one ("an air strike", "a drone strike")
+AERIAL_WORDS = frozenset(
+    "air aerial airstrike airstrikes drone drones missile missiles jet jets warplane warplanes rocket rockets".split()
+)
 # Leaving a post: what someone does "in protest" by resigning is no protest event
 RESIGN_VERBS = frozenset({"resign", "quit", "step", "leave", "abstain"})
 # A state told by how long it lasts ("their prolonged detention", "indefinite custody")

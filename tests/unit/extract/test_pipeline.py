@@ -1378,6 +1378,42 @@ def test_hitting_a_gold_mine_or_throwing_a_party_is_no_bombing(extractor: Extrac
     assert kinds(extractor, body) == []
 
 
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Around 200 residents gathered in Bukavu on Monday to denounce insecurity.", ("protest", "demonstration")),
+        (
+            "Around 50 women assembled at the town hall in Tunis on Friday to call for justice.",
+            ("protest", "demonstration"),
+        ),
+        (
+            "Market vendors held a strike in Harare on Wednesday over the relocation of their stalls.",
+            ("protest", "strike"),
+        ),
+        ("Nurses in Nairobi went on a sit-in strike on Monday over unpaid wages.", ("protest", "strike")),
+        ("Dozens of lawyers picketed the high court in Lahore on Thursday.", ("protest", "demonstration")),
+        ("Teachers staged a sit-down outside the ministry in Niamey on Tuesday.", ("protest", "blockade")),
+    ],
+)
+def test_gatherings_for_a_cause_strikes_and_pickets_are_protests(
+    extractor: Extractor, body: str, kind: tuple[str, str]
+) -> None:
+    assert kinds(extractor, body) == [kind]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Residents gathered to hear the results on Monday.",
+        "Israel launched a strike on a camp in Gaza on Monday.",
+        "A drone strike was reported near Marib on Monday.",
+        "He built a white picket fence.",
+    ],
+)
+def test_other_gatherings_strikes_and_pickets_are_no_protests(extractor: Extractor, body: str) -> None:
+    assert "protest" not in types(extractor, body)
+
+
 def test_forces_put_on_alert_or_mobilised_are_a_deployment(extractor: Extractor) -> None:
     assert kinds(extractor, "The country's military has been placed on high alert.") == [("operation", "deployment")]
     assert kinds(extractor, "The army mobilised 5,000 reservists on Sunday.") == [("operation", "deployment")]
