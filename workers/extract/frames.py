@@ -229,6 +229,11 @@ def _first_conjunct(tok: Token) -> Token:
     return tok
 
 
+def _undated_sentence(tok: Token) -> bool:
+    """Whether the sentence of a token names no date or time."""
+    return not any(t.ent_type_ in ("DATE", "TIME") for t in tok.sent)
+
+
 def _is_nominal(tok: Token) -> bool:
     return tok.pos_ in ("NOUN", "PROPN") or tok.tag_.startswith("NN")
 
@@ -249,7 +254,7 @@ def _near_words(tok: Token, depth: int = 2) -> set[str]:
         out.add(tok.head.lemma_.lower())
     if tok.dep_ == "compound":  # "a blast furnace outage": the other words the phrase is built of
         out.update(c.lower_ for c in tok.head.children if c.dep_ == "compound")
-    if tok.dep_ == "conj" and not any(c.dep_ in SUBJECTS for c in tok.children):
+    if tok.dep_ == "conj":
         # "the flooding has spread and has now struck four million people": the shared subject
         out.update(w for c in _subjects(tok) for w in (c.lower_, c.lemma_.lower()))
     return out
@@ -384,7 +389,9 @@ def _describes_itself(head: Token) -> bool:
 
 def _affiliation_words(head: Token) -> set[str]:
     """The lower-case words saying whom a report's speakers speak for, beside or after them
-    ("Connie Moganedi, a spokeswoman for the police department"; "a spokesman of the police")."""
+    ("Connie Moganedi, a spokeswoman for the police department"; "a spokesman of the police").
+    Wider than what `_actor` keeps in the actor's text (the "of" of a named or partitive
+    speaker): this only judges the report, the actor stays as it is named."""
     out: set[str] = set()
     for subject in (c for c in head.children if c.dep_ in SUBJECTS):
         for holder in (subject, *(c for c in subject.children if c.dep_ == "appos")):
@@ -688,6 +695,7 @@ class FrameBuilder:
         self._business_facts = lexicon.words("business_facts")
         self._not_national = self._business_facts | self._media_nouns  # heads a nation's group cannot have
         self._state_actors = self._political - lexicon.words("corporate_titles")
+        self._no_crowd = self._state_forces | self._official_protesters | self._political  # whose protest is none
         self._affiliation_nouns = lexicon.words("affiliation_nouns")
         self._judicial = lexicon.words("judicial")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
@@ -870,10 +878,7 @@ class FrameBuilder:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in en.RESIGN_VERBS:
             return False
         return any(
-            s.tag_ == "NNS"
-            and s.ent_type_ == ""
-            and s.lemma_.lower() not in self._state_forces | self._official_protesters | self._political
-            for s in _subjects(verb)
+            s.tag_ == "NNS" and s.ent_type_ == "" and s.lemma_.lower() not in self._no_crowd for s in _subjects(verb)
         )
 
     def _governor_chain(self, head: Token, limit: int = 4) -> list[Token]:
@@ -984,12 +989,11 @@ class FrameBuilder:
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
-        undated = not any(t.ent_type_ in ("DATE", "TIME") for t in head.sent)
         if (
-            undated
-            and entry.lemma in self._participants
+            entry.lemma in self._participants
             and (first := _first_conjunct(head)).dep_ == "pobj"
             and first.head.lower_ == "among"
+            and _undated_sentence(head)
         ):
             return NOT_ASSERTED  # "skepticism among academics and the protesters": people, no protest told
         if (
@@ -997,7 +1001,7 @@ class FrameBuilder:
             and _is_nominal(head)
             and head.dep_ == "dobj"
             and governor.lemma_ == "face"
-            and undated
+            and _undated_sentence(head)
         ):
             return NOT_ASSERTED  # "Tunisia is facing terrorist attacks", "he faces arrest": a threat, no happening
         if (
@@ -2464,18 +2468,23 @@ def _object_person(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: se
     )
 
 
+def _done_by(b: FrameBuilder, head: Token, words: frozenset[str]) -> bool:
+    """Whether the trigger's subject or possessor is one of `words`, or its passive agent
+    holds one ("were picked up by security agents")."""
+    agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return _agent_in(head, words) or any(b._words_of(a, 1) & words for a in agents)
+
+
 @requirement("state_agent")
 def _state_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "troops seized 12 Palestinians", "activists were picked up by security agents"; rebels who do abduct
-    agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    return _agent_in(head, b._state_forces) or any(b._words_of(a, 1) & b._state_forces for a in agents)
+    return _done_by(b, head, b._state_forces)
 
 
 @requirement("nonstate_agent")
 def _nonstate_agent(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "rebels captured 20 soldiers", "Howes was captured by the Khmer Rouge guerrillas"
-    agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    return _agent_in(head, b._nonstate) or any(b._words_of(a, 1) & b._nonstate for a in agents)
+    return _done_by(b, head, b._nonstate)
 
 
 @requirement("to_justice_officials")
