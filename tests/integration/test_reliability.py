@@ -199,6 +199,7 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
     else:
         assert worker.stop() == 0, "SIGTERM must end the worker cleanly"
     at_stop = committed_now(stack)
+    offsets_at_stop = group_offsets(stack)
     assert max(at_stop) < len(offline_event_ids), (
         "the worker must stop mid-stream, with extraction and consolidation work left, for this test to mean anything"
     )
@@ -210,7 +211,7 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
     try:
         outcome.assert_each_accounted_once(IDS, offline_event_ids)
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\n{whereabouts(stack, outcome, worker)}") from None
+        raise AssertionError(f"{exc}\n{whereabouts(stack, outcome, worker, offsets_at_stop)}") from None
     assert not outcome.duplicates and not outcome.dlq
     print(
         f"{signal.Signals(sig).name}: of {len(offline_event_ids)} events, {at_stop[0]} extracted, {at_stop[1]} "
@@ -219,16 +220,22 @@ def test_worker_stopped_mid_stream_loses_nothing_after_restart(stack: Stack, off
     )
 
 
-def whereabouts(stack: Stack, outcome: Outcome, worker: Worker) -> str:
-    """Where the articles whose events are missing stand: their partition and offset on
-    `articles.unique` against the group's committed offset there (past it: acknowledged
-    without their events; before it: never processed), and what the worker logged about
-    offsets and failures."""
-    wanted = article_of_event(ARTICLES)
-    articles = {wanted[e] for e in wanted.keys() - set(outcome.events)}
+def group_offsets(stack: Stack) -> dict[TopicPartition, int]:
+    """The worker group's committed offsets now."""
     admin = KafkaAdminClient(**client_kwargs(stack.settings))
     group = admin.list_group_offsets(stack.settings.app_id)[stack.settings.app_id]
     admin.close()
+    return {tp: meta.offset for tp, meta in group.items()}
+
+
+def whereabouts(stack: Stack, outcome: Outcome, worker: Worker, at_stop: dict[TopicPartition, int]) -> str:
+    """Where the articles whose events are missing stand: their partition and offset on
+    `articles.unique` against the group's committed offset there, at the stop and now (past
+    it: committed without their events, by the stopped worker or the restarted one; before
+    it: never processed), and what the worker logged about offsets and failures."""
+    wanted = article_of_event(ARTICLES)
+    articles = {wanted[e] for e in wanted.keys() - set(outcome.events)}
+    group = group_offsets(stack)
     consumer = KafkaConsumer(enable_auto_commit=False, **client_kwargs(stack.settings))
     partitions = [TopicPartition(stack.topics.unique, p) for p in consumer.partitions_for_topic(stack.topics.unique)]
     consumer.assign(partitions)
@@ -239,10 +246,9 @@ def whereabouts(stack: Stack, outcome: Outcome, worker: Worker) -> str:
             for record in records:
                 article = orjson.loads(record.value)["id"]
                 if article in articles:
-                    committed = group.get(tp)
                     lines.append(
                         f"{article}: {tp.topic}[{tp.partition}] offset {record.offset}, "
-                        f"committed {committed.offset if committed else None}"
+                        f"committed {at_stop.get(tp)} at the stop, {group.get(tp)} now"
                     )
     consumer.close()
     noted = re.compile(

@@ -61,19 +61,28 @@ def record_meta(event: EventT) -> RecordMeta:
     )
 
 
-async def finish(work: Awaitable[None]) -> None:
-    """Run `work` to its end even if the agent is cancelled meanwhile (shutdown, rebalance).
+async def finish(work: Awaitable[None], *events: EventT) -> None:
+    """Run `work` on `events` to its end even if the agent is cancelled meanwhile (shutdown,
+    rebalance), then report the events processed to the consumer: only processed records
+    are committed (`workers.stream.consumer`, guard 2).
 
     Faust acks a record in a `finally` once the agent moves past it, also when the agent was
-    cancelled halfway through it; without this, a stop in the middle of a batch commits the
-    offsets of articles whose events were never sent.
+    cancelled halfway through it; without the shield, a stop in the middle of a batch would
+    end work whose records count as done.
     """
     task = asyncio.ensure_future(work)
     try:
         await asyncio.shield(task)
     except asyncio.CancelledError:
         await task
+        _processed(events)
         raise
+    _processed(events)
+
+
+def _processed(events: tuple[EventT, ...]) -> None:
+    for event in events:
+        event.app.consumer.processed(event.message)  # type: ignore[attr-defined]  # SafeConsumer
 
 
 class SendRefused(Exception):
@@ -162,7 +171,7 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
                     entry = fingerprinter.fingerprint(outcome, seen_at=0.0)
                     await deliver(w.ingested, outcome.id.encode(), outcome.to_dict(), {FINGERPRINT: entry.wire()})
 
-            await finish(guarded("ingest", event, work))
+            await finish(guarded("ingest", event, work), event)
 
     table = w.app.Table("dedup-index", partitions=1, key_type=bytes)
     index = TableBackedIndex(table, config)
@@ -181,7 +190,7 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
                 else:
                     await deliver(w.unique, event.key, event.value)
 
-            await finish(guarded("dedup", event, work))
+            await finish(guarded("dedup", event, work), event)
 
     # The pool is called from one thread, so the event loop keeps heartbeats and fetches going.
     caller = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
@@ -222,4 +231,4 @@ def register_agents(w: Wiring, metrics: Metrics, pool: ExtractionPool, guarded: 
     @w.app.agent(w.unique, name="extract")
     async def extract(stream):
         async for events in stream.take_events(EXTRACT_BATCH, within=EXTRACT_WAIT):
-            await finish(extract_batch(events))
+            await finish(extract_batch(events), *events)

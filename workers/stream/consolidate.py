@@ -96,4 +96,4 @@ def register_consolidation(w: Wiring, metrics: Metrics, guarded: Guard) -> None:
                         metrics.inc(MERGED)
                         await deliver(output, key, None)
 
-            await finish(guarded("consolidate", event, work))
+            await finish(guarded("consolidate", event, work), event)

@@ -14,15 +14,22 @@ and a restart loop):
    are then dropped as already read. This consumer drops the rest of a batch for every
    partition that was sought while the batch was handed out; the fetch after the seek brings
    those records again, in order.
-2. **An off-by-one in the commit.** With committed offset C (the next offset to read), Faust
-   still commits when the lowest acknowledged offset is C + 1, skipping C. This consumer
-   commits only when C itself is acknowledged or inside a gap.
-3. **Acknowledgements of skipped messages.** While a rebalance is under way a stream skips
-   the messages in its queue and acknowledges them as if processed. This consumer takes no
-   acknowledgement into the commit while the flow is stopped (a rebalance, or a shutdown) or
-   for messages of an older group generation; those messages are read again from the
-   committed offset after the rebalance or the restart. They still count as done for the
-   stream, or a stop would wait for them forever.
+2. **Commits past records no agent processed.** Faust commits the offset after the longest
+   run of acknowledged messages, and messages get acknowledged without an agent processing
+   them: the gaps of guard 1, an off-by-one (with committed offset C, the next to read, Faust
+   commits when the lowest acknowledged offset is C + 1), the messages a stream skips while
+   a rebalance is under way, and at least one more path seen in a restart loop with nothing
+   in the log (articles at offsets 4 to 10 of `articles.unique` committed, their events never
+   sent). This consumer therefore decides the commit from what the agents report done: an
+   agent calls `processed` once a record's outputs are sent, and the commit moves over the
+   longest run of processed records (and of offsets guard 4 found empty) from the committed
+   offset. A record processed while the flow is stopped (a rebalance, a shutdown) or under an
+   older group generation does not count; it is read again from the committed offset after
+   the rebalance or the restart, or by guard 6.
+3. **Acknowledgements of skipped messages.** A stream acknowledges the messages it skips
+   while the flow is stopped, so they count as done for the stream (a stop would wait for
+   them forever otherwise); this consumer keeps them out of Faust's acknowledgements and
+   notes them for guard 6.
 
 4. **Records that never reach the streams.** Records can also vanish between the fetch and
    the streams with nothing logged (seen once: the first record after a restart's seek on one
@@ -51,7 +58,7 @@ and a restart loop):
    seeks the partition back to it unless a seek since then already went back that far.
 
 7. **Any other record that passes without being processed.** Agents process a partition in
-   order, so when records after the committed offset are acknowledged and the one at it is
+   order, so when records after the committed offset are processed and the one at it is
    not, that one was lost between the fetch and the agent by some path not known yet. The
    commit already waits for it (guard 2); this consumer also reads the partition again from
    it, once per offset, as guard 6 does.
@@ -66,6 +73,7 @@ the connection's state changes instead of every failed attempt (`workers.stream.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -109,6 +117,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self._unprocessed: dict[TP, int] = {}  # the first record passed unprocessed, per partition (guards 6, 7)
         self._missed: dict[TP, int] = {}  # the committed offset last found missed and read again (guard 7)
         self._jumped: dict[TP, int] = {}  # the record that came too early once, read again from _next
+        self._processed: dict[TP, set[int]] = defaultdict(set)  # offsets agents processed or found empty (guard 2)
+        self._first: dict[TP, int] = {}  # the first offset handed out, where no offset is committed yet
 
     def _new_consumer_thread(self) -> SafeConsumerThread:
         return SafeConsumerThread(self, loop=self.loop, beacon=self.beacon)
@@ -148,8 +158,9 @@ class SafeConsumer(aiokafka_driver.Consumer):
                     await self.seek(tp, expected)
                     continue
                 self.log.info("Offsets %d to %d of %s hold no records: a gap", expected, message.offset - 1, tp)
-                self._gap[tp].addi(expected, message.offset)  # really no records there (compaction, markers)
+                self._processed[tp].update(range(expected, message.offset))  # no records there (compaction, markers)
             self._next[tp] = max(expected or 0, message.offset + 1)
+            self._first[tp] = min(self._first.get(tp, message.offset), message.offset)
             read = self._read_offset[tp]
             if read is not None and message.offset < read and self.app.topics.acks_enabled_for(tp.topic):
                 self._read_offset[tp] = message.offset  # read again after a seek: deliver it again
@@ -194,21 +205,41 @@ class SafeConsumer(aiokafka_driver.Consumer):
         """The group's committed offset of `tp` as last read or written by this consumer (None: unknown)."""
         return self._committed_offset.get(tp)
 
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        for tp in revoked:
+            self._processed.pop(tp, None)
+            self._first.pop(tp, None)
+        await super().on_partitions_revoked(revoked)
+
+    def processed(self, message: Message) -> None:
+        """An agent is done with `message`: its outputs are sent (guard 2). Not counted while the
+        flow is stopped or for an older generation: the record is read again (guard 6)."""
+        if not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id:
+            self._mark_unprocessed(message.tp, message.offset)
+        else:
+            self._processed[message.tp].add(message.offset)
+
     def _new_offset(self, tp: TP) -> int | None:
-        committed = self._committed_offset[tp]
-        if (
-            committed is not None
-            and self._acked[tp]
-            and committed not in self._acked_index[tp]
-            and not self._gap[tp].at(committed)
-        ):
-            # Agents process a partition in order, so a later record acknowledged means the one
-            # at the committed offset passed without being processed (guard 7): read it again, once.
-            if max(self._acked[tp]) > committed and self._missed.get(tp) != committed:
-                self._missed[tp] = committed
-                self._mark_unprocessed(tp, committed)
-            return None  # the message at the committed offset is still in flight, or read again
-        return super()._new_offset(tp)
+        super()._new_offset(tp)  # trims Faust's acknowledgement lists; the offset is decided here
+        start = self._committed_offset[tp]
+        if start is None:
+            start = self._first.get(tp)
+        done = self._processed[tp]
+        if start is None or not done:
+            return None
+        if min(done) < start:
+            done.difference_update([o for o in done if o < start])  # committed already
+        offset = start
+        while offset in done:
+            offset += 1
+        if offset > start:
+            return offset
+        # Agents process a partition in order, so a later record processed means the one at
+        # the committed offset passed without being processed (guard 7): read it again, once.
+        if done and self._missed.get(tp) != start:
+            self._missed[tp] = start
+            self._mark_unprocessed(tp, start)
+        return None
 
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
         # A gap is acknowledged without any record behind it; on the topics the agents read

@@ -45,28 +45,59 @@ def sought(monkeypatch: pytest.MonkeyPatch) -> list[tuple[TP, int]]:
     return seeks
 
 
-def book(consumer: SafeConsumer, tp: TP, committed: int, acked: list[int]) -> None:
+def message(offset: int, generation: int) -> Message:
+    return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
+
+
+def book(consumer: SafeConsumer, tp: TP, committed: int, acked: list[int], processed: list[int]) -> None:
+    """Faust's acknowledgements of `acked` and the agents' reports of `processed` on `tp`."""
     consumer._committed_offset[tp] = committed
     consumer._acked[tp] = list(acked)
     consumer._acked_index[tp] = set(acked)
+    consumer._processed[tp] = set(processed)
 
 
 def test_commit_waits_for_the_message_at_the_committed_offset(consumer: SafeConsumer):
-    book(consumer, A, committed=3, acked=[4, 5, 6])
+    book(consumer, A, committed=3, acked=[4, 5, 6], processed=[4, 5, 6])
     assert consumer._new_offset(A) is None
-    book(consumer, A, committed=3, acked=[4, 5, 6])
+    book(consumer, A, committed=3, acked=[4, 5, 6], processed=[4, 5, 6])
     assert FaustConsumer._new_offset(consumer, A) == 7, "faust alone commits past offset 3"
 
 
-def test_commit_moves_once_the_committed_offset_is_acknowledged(consumer: SafeConsumer):
-    book(consumer, A, committed=3, acked=[3, 4, 5, 7])
+def test_commit_moves_over_the_records_agents_processed(consumer: SafeConsumer):
+    book(consumer, A, committed=3, acked=[3, 4, 5, 7], processed=[3, 4, 5, 7])
     assert consumer._new_offset(A) == 6
 
 
-def test_a_real_gap_at_the_committed_offset_still_commits(consumer: SafeConsumer):
-    book(consumer, A, committed=3, acked=[5, 6])
-    consumer._gap[A].addi(3, 5)  # offsets 3 and 4 hold no records (e.g. transaction markers)
-    assert consumer._new_offset(A) == 7
+def test_records_acknowledged_but_never_reported_processed_are_not_committed(consumer: SafeConsumer):
+    # acknowledged by some path of faust's (a skip, a gap) while no agent processed 4 and 5
+    book(consumer, A, committed=3, acked=[3, 4, 5], processed=[3])
+    assert consumer._new_offset(A) == 4
+    book(consumer, A, committed=3, acked=[3, 4, 5], processed=[3])
+    assert FaustConsumer._new_offset(consumer, A) == 6, "faust alone commits them"
+
+
+def test_where_nothing_is_committed_the_commit_starts_at_the_first_record_handed_out(consumer: SafeConsumer):
+    consumer._first[A] = 0
+    book(consumer, A, committed=None, acked=[1, 2], processed=[1, 2])  # type: ignore[arg-type]
+    assert consumer._new_offset(A) is None, "offset 0 was handed out and never processed"
+    consumer._processed[A].add(0)
+    assert consumer._new_offset(A) == 3
+
+
+def test_a_record_processed_while_the_flow_is_stopped_or_for_an_older_generation_does_not_count(
+    consumer: SafeConsumer,
+):
+    app = consumer.app
+    app.consumer_generation_id = 5
+    app.flow_control.resume()
+    consumer.processed(message(3, generation=4))  # delivered before the last rebalance
+    app.flow_control.suspend()  # a rebalance or a stop is under way
+    consumer.processed(message(4, generation=5))
+    assert not consumer._processed[A] and consumer._unprocessed[A] == 3, "both are read again (guard 6)"
+    app.flow_control.resume()
+    consumer.processed(message(5, generation=5))
+    assert consumer._processed[A] == {5}
 
 
 def record(tp: TP, offset: int) -> SimpleNamespace:
@@ -144,7 +175,7 @@ def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_e
     # the broker answers with 12 again: the offsets really hold no records (compaction, markers)
     seen = drain(consumer, monkeypatch, a_offsets=(12, 13))
     assert sought == [(A, 10)] and [o for tp, o in seen if tp == A] == [12, 13]
-    assert consumer._gap[A].at(10) and consumer._gap[A].at(11) and not consumer._gap[A].at(12)
+    assert consumer._processed[A] == {10, 11}, "the commit may pass them"
 
 
 def test_records_read_again_after_a_seek_pass_faust_s_already_read_check(
@@ -175,10 +206,6 @@ def test_records_read_again_after_a_seek_pass_faust_s_already_read_check(
 
     asyncio.run(run())
     assert delivered == [10, 11, 12, 13]
-
-
-def message(offset: int, generation: int) -> Message:
-    return Message(TOPIC, 0, offset, 0.0, 0, None, b"k", b"{}", None, tp=A, generation_id=generation)
 
 
 def test_acks_are_kept_out_of_the_commit_while_the_flow_is_stopped_or_for_an_older_generation(consumer: SafeConsumer):
@@ -229,7 +256,7 @@ def test_a_record_passed_unprocessed_by_any_path_is_read_again_once(
     consumer.assignment = lambda: {A}  # type: ignore[method-assign]
     consumer.app.flow_control.resume()
     consumer._next[A] = 7
-    book(consumer, A, committed=3, acked=[4, 5, 6])  # 3 never came to an agent; the later ones did
+    book(consumer, A, committed=3, acked=[4, 5, 6], processed=[4, 5, 6])  # 3 never came to an agent; the later ones did
     assert consumer._new_offset(A) is None
     asyncio.run(consumer._read_unprocessed_again())
     assert sought == [(A, 3)]
