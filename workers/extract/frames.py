@@ -221,6 +221,19 @@ def _objects_of(tok: Token, preps: Set[str]) -> list[Token]:
     return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
 
 
+def _reporting_subject(pronoun: Token) -> Token | None:
+    """Who "he" or "she" is in a reported clause: the reporter named as the subject of the
+    verb the clause follows ("Senator Warren said she condemned the bombing"); not in a
+    quote before it, where "he" is someone else ('"He called on ...," his spokesman said')."""
+    clause = pronoun.head
+    if pronoun.dep_ not in SUBJECTS or clause.dep_ != "ccomp" or clause.i < clause.head.i:
+        return None
+    return next(
+        (s for s in _subjects(clause.head) if s.i < pronoun.i and s.pos_ != "PRON" and s.ent_type_ in ("PERSON", "")),
+        None,
+    )
+
+
 def _first_conjunct(tok: Token) -> Token:
     """The first of the coordinated words `tok` belongs to ("war" for "protests" in "fears
     of war and protests"): the one whose arcs say where the coordination hangs."""
@@ -1188,8 +1201,12 @@ class FrameBuilder:
         if tok.pos_ != "PROPN" and self.lex.has_trigger(tok.text):
             return None  # "condemns the bombing": the object is an event, not "the United States"
         if lemma in self._pronouns or tok.lower_ in self._pronouns:
-            if role == "source" and art.speakers and tok.lower_ in ("he", "she"):
-                return replace(art.speakers[-1], role="source")
+            if role == "source" and tok.lower_ in ("he", "she"):
+                reporter = _reporting_subject(tok)
+                if reporter is not None:
+                    return self._actor(reporter, role, art)
+                if art.speakers:
+                    return replace(art.speakers[-1], role="source")
             return None
         if tok.ent_type_ in ACTOR_KINDS:
             kind = ACTOR_KINDS[tok.ent_type_]

@@ -254,6 +254,7 @@ def test_the_police_accusing_or_appealing_still_make_a_statement(extractor: Extr
     "body,expected",
     [
         ("Senator Maria Lopez congratulated the new prime minister on Tuesday.", ("statement", "praise")),
+        ("The former governor endorsed Senator Maria Lopez for president on Tuesday.", ("statement", "praise")),
         ("The Supreme Court declined the government's request for a delay.", ("statement", "rejection")),
         ("Defence Minister Karl Berg wrote that the troops would stay until the spring.", ("statement", "statement")),
         ("The ruling party issued a statement on the new election law.", ("statement", "statement")),
@@ -261,6 +262,19 @@ def test_the_police_accusing_or_appealing_still_make_a_statement(extractor: Extr
 )
 def test_statements_told_with_other_verbs(extractor: Extractor, body: str, expected: tuple[str, str]) -> None:
     assert kinds(extractor, body) == [expected]
+
+
+def test_he_or_she_in_a_reported_clause_is_the_reporter(extractor: Extractor) -> None:
+    # "X said she condemned ...": the embedded verb is the statement and X its speaker
+    body = "Senator Anna Novak said she condemned the decision to close the border."
+    events = [e for e in extractor.extract(article(body)) if e.type == "statement"]
+    assert [(e.subtype, [a.text for a in e.actors if a.role == "source"]) for e in events] == [
+        ("condemnation", ["Senator Anna Novak"])
+    ]
+    # a quote before its reporter speaks of someone else
+    body = '"He condemned the decision to close the border," Senator Anna Novak said of the minister.'
+    condemnations = [e for e in extractor.extract(article(body)) if e.subtype == "condemnation"]
+    assert not [e for e in condemnations if any(a.text == "Senator Anna Novak" for a in e.actors)]
 
 
 def test_raid_told_as_the_circumstance_of_arrests_is_the_arrest(extractor: Extractor) -> None:
