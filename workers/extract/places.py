@@ -155,12 +155,15 @@ _TOWN_AFTER = re.compile(r"[ \u00a0]+(?:city|town)\b(?![ \u00a0]+(?:of|council|h
 # Capitalized words before a town's name that are part of how news names the town itself:
 # "Ancient Palmyra", "Old Damascus", "Greater London", "Downtown Beirut", "Central Baghdad".
 _TOWN_QUALIFIERS = frozenset({"ancient", "old", "greater", "downtown", "central", "inner"})
-# Words before a name that say it is a place ("the village of X", "the district of X").
+# Words before a name that say it is a place ("the village of X", "the district of X"), also
+# for the later names of a list ("the towns of Tell Tamer and Ain Issa").
+_LISTED = r"(?:[A-Z][\w'’-]*(?:[ \u00a0-][A-Za-z][\w'’-]*)*(?:,[ \u00a0]+|,?[ \u00a0]+and[ \u00a0]+))*$"
 _DESCRIPTOR_BEFORE = re.compile(
-    r"\b(?:city|town|village|hamlet|community|municipality|suburb|settlement|township|borough|"
-    r"neighbou?rhood|district|outskirts)[ \u00a0]+of[ \u00a0]+$",
-    re.I,
+    r"\b(?i:cit(?:y|ies)|towns?|villages?|hamlets?|communit(?:y|ies)|municipalit(?:y|ies)|suburbs?|"
+    r"settlements?|townships?|boroughs?|neighbou?rhoods?|districts?|outskirts)[ \u00a0]+of[ \u00a0]+" + _LISTED
 )
+# A verb of `en.TERRITORIAL_VERB_FORMS` right before a name or a list of names: "entered Ain Issa".
+_TERRITORIAL_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(en.TERRITORIAL_VERB_FORMS)) + r")[ \u00a0]+" + _LISTED)
 # A preposition of `_LOCATIVE_PREPS` right before a name: "shelled near Khan Sheikhoun".
 _LOCATIVE_PREP_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_LOCATIVE_PREPS)) + r")[ \u00a0]+$")
 # A locative preposition right before a name ("in X", "near X").
@@ -645,8 +648,8 @@ class Geocoder:
         county the article names (or the dateline's), or a qualifier picked it ("Paris, Ky.").
         A name whose readings are all small is a place when the recognizer tags it as one, a
         qualifier follows, a descriptor comes before ("the village of X"), a reading lies in a
-        division the article names, or a locative preposition comes before ("in X", "near X")
-        and a reading lies in a country the article names."""
+        division the article names, or a locative preposition or a territorial verb comes before
+        ("in X", "near X", "entered X") and a reading lies in a country the article names."""
         entries = self.gaz.entries
         small = self._small
 
@@ -666,9 +669,12 @@ class Geocoder:
                 continue
             if (
                 (m.start, m.end) in places_by_parse
-                or _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start)
+                or _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 60), m.start)
                 or any(in_named_division(i) for i, _ in m.cands)
-                or _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start)
+                or (
+                    _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start)
+                    or _TERRITORIAL_BEFORE.search(text, max(0, m.start - 60), m.start)
+                )
                 and any(ctx.countries[entries[i].country_code] > 0 for i, _ in m.cands)
             ):
                 kept.append(m)
@@ -755,14 +761,16 @@ class Geocoder:
     ) -> list[tuple[int, int]]:
         entries = self.gaz.entries
         if label == "PERSON":
-            if _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 30), m.start):
+            if _DESCRIPTOR_BEFORE.search(text, max(0, m.start - 60), m.start):
                 return m.cands  # "the eastern town of Chasiv Yar": the text says what it is
             # The small model tags lone town names as people ("retook Palmyra"): a one-word
             # PERSON keeps readings in the article's countries, and so does a longer one where
             # only a place goes ("fighting near Khan Sheikhoun"); else a full name keeps none
             # but regions.
-            town = " " not in text[start:end].strip() or _LOCATIVE_PREP_BEFORE.search(
-                text, max(0, m.start - 10), m.start
+            town = (
+                " " not in text[start:end].strip()
+                or _LOCATIVE_PREP_BEFORE.search(text, max(0, m.start - 10), m.start)
+                or _TERRITORIAL_BEFORE.search(text, max(0, m.start - 60), m.start)
             )
             return [
                 c

@@ -161,6 +161,12 @@ LOCATIVE_PREPS = frozenset(
     }
 )
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
+# Past-tense verbs whose object is a place taken, entered or struck: a name right after them (or
+# listed after them) is a place even when the recognizer reads it as a person ("troops entered
+# Ain Issa", "rebels overran Tell Tamer and Ras al-Ain").
+TERRITORIAL_VERB_FORMS = frozenset(
+    "entered captured seized retook recaptured stormed shelled besieged liberated overran".split()
+)
 # Verbs of ending a gathering: what they act on was there ("used tear gas to disperse a demonstration")
 DISPERSAL_VERBS = frozenset({"disperse", "break", "quell", "clear"})
 # Stopping a happening before it came about ("police foiled a bomb attack"); an attempt that

@@ -445,6 +445,23 @@ def test_arabic_names_with_a_lower_case_article(geo: Geocoder, nlp: Language, wi
     assert "el-Oued" not in texts(places)  # part of the Algiers district's name, not El Oued
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turkey began an offensive in Syria. The Syrian Army entered Ain Issa yesterday.",
+        "Turkey began an offensive in Syria. The Syrian Army entered Tell Tamer and Ain Issa yesterday.",
+        "Turkey began an offensive in Syria. The army entered the towns of Tell Tamer and Ain Issa yesterday.",
+    ],
+)
+def test_a_small_town_taken_or_listed_after_a_plural_descriptor_is_a_place(
+    geo: Geocoder, nlp: Language, text: str
+) -> None:
+    # Ain Issa has no population in the gazetteer, and the small model reads it as a person
+    # or not at all: the verb ("entered") or the descriptor ("the towns of") says it is a place
+    issa = at(geo.resolve(text, nlp(text)), "Ain Issa")
+    assert (issa.country_code, issa.precision, issa.geonames_id) == ("SY", "city", 172134)
+
+
 # --- event locations: honest precision ----------------------------------------------------
 
 # An article about one town of a country that names other towns too: the stabbing's own
