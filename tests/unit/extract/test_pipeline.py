@@ -255,6 +255,8 @@ def test_the_police_accusing_or_appealing_still_make_a_statement(extractor: Extr
     [
         ("Senator Maria Lopez congratulated the new prime minister on Tuesday.", ("statement", "praise")),
         ("The former governor endorsed Senator Maria Lopez for president on Tuesday.", ("statement", "praise")),
+        # a typed statement verb, not an untyped happening the report would only carry
+        ("Defence Minister Karl Berg said the party would endorse the plan.", ("statement", "statement")),
         ("The Supreme Court declined the government's request for a delay.", ("statement", "rejection")),
         ("Defence Minister Karl Berg wrote that the troops would stay until the spring.", ("statement", "statement")),
         ("The ruling party issued a statement on the new election law.", ("statement", "statement")),
