@@ -355,7 +355,7 @@ class Update:
 
     cluster_id: str
     records: list[ConsolidatedEvent | RetiredCluster]
-    again: bool = False  # a re-delivered event: its cluster's current record, unchanged
+    again: bool = False  # a re-delivered event: its cluster's current record and the ids retired into it, unchanged
 
     @property
     def cluster(self) -> ConsolidatedEvent | None:
@@ -486,7 +486,8 @@ class Consolidator:
         self._by_day = _DayIndex()
         # (last day, head or retired id); stale entries are skipped
         self._expiry: list[tuple[int, str]] = []
-        self._retired: dict[str, tuple[int, int]] = {}  # retired id -> (its last version, last day)
+        # retired id -> (its last version, last day, the cluster it merged into)
+        self._retired: dict[str, tuple[int, int, str | None]] = {}
         self._newest: Key = (-1, float("-inf"), "")  # the largest key of any report added
         self.watermark = float("-inf")
 
@@ -507,13 +508,20 @@ class Consolidator:
     def process(self, event: Event) -> Update | None:
         """Add `event`; the records that changed, or None for a late event.
 
-        An event already in a cluster (a re-delivery) gives its cluster's current record again.
+        An event already in a cluster (a re-delivery) gives its cluster's current record again,
+        and the records that retired ids into it: after a crash the state may hold what the
+        event's first processing changed while its records never reached the topic.
         """
         self.watermark = max(self.watermark, parse_timestamp(event.published_at).timestamp())
         known = self._head_of.get(event.event_id)
         if known is not None:
             cluster = self._clusters[known]
-            return Update(cluster.cluster_id, [cluster.record(self.config.max_actors)], again=True)
+            retired = [
+                RetiredCluster(rid, version, cluster.cluster_id)
+                for rid, (version, _, into) in sorted(self._retired.items())
+                if into == cluster.cluster_id
+            ]
+            return Update(cluster.cluster_id, [cluster.record(self.config.max_actors), *retired], again=True)
         report = Report.of(event, self.config.report_lag_days)
         if report.interval[1] < self.cutoff_day():
             return None
@@ -595,8 +603,8 @@ class Consolidator:
         if cluster_id in self._ids:
             return self.cluster(cluster_id).to_dict()
         if cluster_id in self._retired:
-            version, day = self._retired[cluster_id]
-            return {"id": cluster_id, "retired": True, "version": version, "last_day": day}
+            version, day, into = self._retired[cluster_id]
+            return {"id": cluster_id, "retired": True, "version": version, "last_day": day, "merged_into": into}
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -608,7 +616,7 @@ class Consolidator:
         consolidator = cls(config)
         for item in data["clusters"]:
             if item.get("retired"):
-                consolidator._retire(item["id"], int(item["version"]), int(item["last_day"]))
+                consolidator._retire(item["id"], int(item["version"]), int(item["last_day"]), item.get("merged_into"))
             else:
                 consolidator.add(Cluster.from_dict(item))
         return consolidator
@@ -757,8 +765,8 @@ class Consolidator:
         if entry is not None:
             self._heads.remove(cluster.type, *entry, head)
 
-    def _retire(self, cluster_id: str, version: int, last_day: int) -> None:
-        self._retired[cluster_id] = (version, last_day)
+    def _retire(self, cluster_id: str, version: int, last_day: int, merged_into: str | None) -> None:
+        self._retired[cluster_id] = (version, last_day, merged_into)
         heapq.heappush(self._expiry, (last_day, cluster_id))
 
     def _publish(
@@ -781,7 +789,7 @@ class Consolidator:
         stamp = utc_now_iso()
         changed: list[Cluster] = []
         for cluster_id, cluster in now.items():
-            members, version = was.get(cluster_id) or ((), self._retired.pop(cluster_id, (0, 0))[0])
+            members, version = was.get(cluster_id) or ((), self._retired.pop(cluster_id, (0, 0, None))[0])
             if tuple(cluster.members) != members:
                 cluster.version, cluster.updated_at = version + 1, stamp
                 changed.append(cluster)
@@ -793,7 +801,7 @@ class Consolidator:
             namer = min(members, key=_born).event_id
             survivor = self._clusters[self._head_of[namer]].cluster_id
             retired.append(RetiredCluster(cluster_id, version + 1, survivor, updated_at=stamp))
-            self._retire(cluster_id, version + 1, max(m.interval[1] for m in members))
+            self._retire(cluster_id, version + 1, max(m.interval[1] for m in members), survivor)
         changed.sort(key=lambda c: c.cluster_id)
         return [*(c.record(self.config.max_actors) for c in changed), *retired]
 

@@ -393,6 +393,22 @@ def test_ids_are_deterministic_and_a_redelivered_event_changes_nothing():
     assert [(r.version, r.event_ids) for r in again.records] == [(2, ["a", "c"])]
 
 
+def test_a_redelivered_event_gives_again_the_retirements_into_its_cluster():
+    # A worker killed after the state of "d" (published first: "a"'s id retired into "d"'s
+    # cluster) reached the changelog but before its records reached the topic: the restarted
+    # worker restores that state and gets "d" again. The retirement must come out again.
+    events = [event("a"), event("d", published="2024-03-04T20:00:00Z")]
+    c = Consolidator()
+    first = [c.process(e) for e in events][1]
+    assert first is not None
+    retired = [r for r in first.records if isinstance(r, RetiredCluster)]
+    assert [(r.cluster_id, r.merged_into) for r in retired] == [(cluster_id_for("a"), first.cluster_id)]
+    restored = Consolidator.from_dict(json.loads(json.dumps(c.to_dict())))
+    again = restored.process(events[1])
+    assert again is not None and again.again
+    assert [without_time(r.to_dict()) for r in again.records] == [without_time(r.to_dict()) for r in first.records]
+
+
 def test_state_round_trip_continues_like_an_uninterrupted_run():
     # "d" arrives late and bridges: the round trip must keep retired ids and their versions too.
     events = [
