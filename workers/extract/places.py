@@ -157,7 +157,10 @@ _TOWN_AFTER = re.compile(r"[ \u00a0]+(?:city|town)\b(?![ \u00a0]+(?:of|council|h
 _TOWN_QUALIFIERS = frozenset({"ancient", "old", "greater", "downtown", "central", "inner"})
 # Words before a name that say it is a place ("the village of X", "the district of X"), also
 # for the later names of a list ("the towns of Tell Tamer and Ain Issa").
-_LISTED = r"(?:[A-Z][\w'’-]*(?:[ \u00a0-][A-Za-z][\w'’-]*)*(?:,[ \u00a0]+|,?[ \u00a0]+and[ \u00a0]+))*$"
+_LISTED = (
+    r"(?:[A-Z][\w'’-]*(?:[ \u00a0](?:[A-Z]|[a-z]{1,3}-[A-Z])[\w'’-]*)*"  # "Tell Tamer", "Ras al-Ain"
+    r"(?:,[ \u00a0]+|,?[ \u00a0]+and[ \u00a0]+))*$"
+)
 _DESCRIPTOR_BEFORE = re.compile(
     r"\b(?i:cit(?:y|ies)|towns?|villages?|hamlets?|communit(?:y|ies)|municipalit(?:y|ies)|suburbs?|"
     r"settlements?|townships?|boroughs?|neighbou?rhoods?|districts?|outskirts)[ \u00a0]+of[ \u00a0]+" + _LISTED
