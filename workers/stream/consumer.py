@@ -117,7 +117,10 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self._unprocessed: dict[TP, int] = {}  # the first record passed unprocessed, per partition (guards 6, 7)
         self._missed: dict[TP, int] = {}  # the committed offset last found missed and read again (guard 7)
         self._jumped: dict[TP, int] = {}  # the record that came too early once, read again from _next
-        self._processed: dict[TP, set[int]] = defaultdict(set)  # offsets agents processed or found empty (guard 2)
+        self._processed: dict[TP, set[int]] = defaultdict(set)  # offsets agents processed (guard 2)
+        self._empty: dict[TP, list[tuple[int, int]]] = defaultdict(
+            list
+        )  # [from, to) found to hold no records (guard 4)
         self._first: dict[TP, int] = {}  # the first offset handed out, where no offset is committed yet
 
     def _new_consumer_thread(self) -> SafeConsumerThread:
@@ -158,7 +161,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
                     await self.seek(tp, expected)
                     continue
                 self.log.info("Offsets %d to %d of %s hold no records: a gap", expected, message.offset - 1, tp)
-                self._processed[tp].update(range(expected, message.offset))  # no records there (compaction, markers)
+                self._empty[tp].append((expected, message.offset))  # no records there (compaction, markers, retention)
             self._next[tp] = max(expected or 0, message.offset + 1)
             self._first[tp] = min(self._first.get(tp, message.offset), message.offset)
             read = self._read_offset[tp]
@@ -208,6 +211,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         for tp in revoked:
             self._processed.pop(tp, None)
+            self._empty.pop(tp, None)
             self._first.pop(tp, None)
         await super().on_partitions_revoked(revoked)
 
@@ -224,14 +228,21 @@ class SafeConsumer(aiokafka_driver.Consumer):
         start = self._committed_offset[tp]
         if start is None:
             start = self._first.get(tp)
-        done = self._processed[tp]
-        if start is None or not done:
+        done, empty = self._processed[tp], self._empty[tp]
+        if start is None or not (done or empty):
             return None
-        if min(done) < start:
+        if done and min(done) < start:
             done.difference_update([o for o in done if o < start])  # committed already
+        empty[:] = [(a, b) for a, b in empty if b > start]
         offset = start
-        while offset in done:
-            offset += 1
+        while True:
+            if offset in done:
+                offset += 1
+                continue
+            end = next((b for a, b in empty if a <= offset < b), None)
+            if end is None:
+                break
+            offset = end
         if offset > start:
             return offset
         # Agents process a partition in order, so a later record processed means the one at

@@ -175,7 +175,14 @@ def test_a_record_that_comes_too_early_makes_the_partition_read_again_from_the_e
     # the broker answers with 12 again: the offsets really hold no records (compaction, markers)
     seen = drain(consumer, monkeypatch, a_offsets=(12, 13))
     assert sought == [(A, 10)] and [o for tp, o in seen if tp == A] == [12, 13]
-    assert consumer._processed[A] == {10, 11}, "the commit may pass them"
+    assert consumer._empty[A] == [(10, 12)], "the commit may pass them"
+
+
+def test_the_commit_moves_over_offsets_found_empty(consumer: SafeConsumer):
+    # a backlog past the topic's retention: offsets 10 to 999,999 are gone, 1,000,000 was processed
+    book(consumer, A, committed=10, acked=[1_000_000], processed=[1_000_000])
+    consumer._empty[A] = [(10, 1_000_000)]
+    assert consumer._new_offset(A) == 1_000_001
 
 
 def test_records_read_again_after_a_seek_pass_faust_s_already_read_check(
