@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +28,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing import forkserver
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -67,6 +70,7 @@ def _load(factory: Callable[[], Extractor]) -> None:
     # would fail articles the parent could still have finished. Overruns are still killed one
     # process at a time.
     os.setpgrp()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored by the forkserver this process was forked from
     try:
         _extractor = factory().load()
     except Exception as exc:  # noqa: BLE001 - reported to the parent by _ready()
@@ -93,6 +97,24 @@ def _annotate(articles: list[Article]) -> list[Outcome]:
 
 
 # ---- in the parent ----------------------------------------------------------------------
+def _start_forkserver() -> None:
+    """Start the forkserver with SIGTERM ignored, which it keeps across its exec.
+
+    It stays in the caller's process group (only a fork can leave it, and the forkserver is
+    exec'd), so a stop signal to the whole group (`kill -- -PGID`, a test's `killpg`) would
+    kill it, and pebble's pool fails for good once its forkserver is gone: the batch in hand
+    could not finish. Its processes set SIGTERM back (`_load`), so a process that overruns
+    is still stopped. Only the main thread may change signal dispositions.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # pebble starts it unprotected
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class ExtractionPool:
     """`jobs` extraction processes with a time budget of `timeout` seconds per article.
 
@@ -122,6 +144,7 @@ class ExtractionPool:
             # The forkserver starts clean (no threads, no sockets of the caller) and imports
             # spaCy once; each process forked from it only loads the models.
             context.set_forkserver_preload(["workers.extract.pipeline"])
+            _start_forkserver()
             self._pool = ProcessPool(
                 max_workers=self.jobs, initializer=_load, initargs=(self.factory,), context=context
             )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from pathlib import Path
+
 import pytest
 
 from tests.hang import DIE, HANG, RAISE, MisbehavingExtractor
@@ -75,3 +80,33 @@ def unloadable() -> Extractor:
 def test_models_that_cannot_load_fail_at_start_with_the_reason() -> None:
     with pytest.raises(ExtractorUnavailable, match="no such model"):
         ExtractionPool(factory=unloadable).start()
+
+
+def _forkserver_pids() -> list[int]:
+    """The multiprocessing forkserver(s) this process started (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"multiprocessing.forkserver" in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+def test_a_stop_signal_to_the_workers_process_group_leaves_the_pool_working(pool: ExtractionPool) -> None:
+    # A stop signal to the worker's whole group (Ctrl-C, `kill -- -PGID`) is the worker's to
+    # handle: it finishes the batch in hand, so the processes it extracts with must survive it.
+    # The extraction processes leave the group; the forkserver they are forked from stays in it.
+    servers = _forkserver_pids()
+    assert servers, "the pool forks its processes from a forkserver"
+    for pid in servers:
+        os.kill(pid, signal.SIGTERM)
+    time.sleep(1.0)
+    outcomes = pool.annotate([article(0), article(1)])
+    assert [type(o) for o in outcomes] == [Annotations, Annotations]
