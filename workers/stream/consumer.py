@@ -118,9 +118,8 @@ class SafeConsumer(aiokafka_driver.Consumer):
         self._missed: dict[TP, int] = {}  # the committed offset last found missed and read again (guard 7)
         self._jumped: dict[TP, int] = {}  # the record that came too early once, read again from _next
         self._processed: dict[TP, set[int]] = defaultdict(set)  # offsets agents processed (guard 2)
-        self._empty: dict[TP, list[tuple[int, int]]] = defaultdict(
-            list
-        )  # [from, to) found to hold no records (guard 4)
+        # [from, to) offsets found to hold no records (guard 4)
+        self._empty: dict[TP, list[tuple[int, int]]] = defaultdict(list)
         self._first: dict[TP, int] = {}  # the first offset handed out, where no offset is committed yet
 
     def _new_consumer_thread(self) -> SafeConsumerThread:
@@ -218,10 +217,14 @@ class SafeConsumer(aiokafka_driver.Consumer):
     def processed(self, message: Message) -> None:
         """An agent is done with `message`: its outputs are sent (guard 2). Not counted while the
         flow is stopped or for an older generation: the record is read again (guard 6)."""
-        if not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id:
+        if self._stale(message):
             self._mark_unprocessed(message.tp, message.offset)
         else:
             self._processed[message.tp].add(message.offset)
+
+    def _stale(self, message: Message) -> bool:
+        """Whether `message` is handled while the flow is stopped or under an older generation."""
+        return not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id
 
     def _new_offset(self, tp: TP) -> int | None:
         super()._new_offset(tp)  # trims Faust's acknowledgement lists; the offset is decided here
@@ -273,7 +276,7 @@ class SafeConsumer(aiokafka_driver.Consumer):
                 await self.seek(tp, offset)
 
     def ack(self, message: Message) -> bool:
-        if not self.app.flow_control.is_active() or message.generation_id != self.app.consumer_generation_id:
+        if self._stale(message):
             # done as far as the stream goes (so a stop does not wait for it), but never committed,
             # and read again once the flow runs (guard 6)
             tp = message.tp
