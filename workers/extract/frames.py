@@ -251,6 +251,40 @@ def _is_nominal(tok: Token) -> bool:
     return tok.pos_ in ("NOUN", "PROPN") or tok.tag_.startswith("NN")
 
 
+def _of_another_verb(head: Token, span: SpacySpan) -> bool:
+    """Whether a date or place belongs to a verb that only mentions the event noun `head`
+    inside one of its arguments ("evidence from the Nairobi bombing arrived over the
+    weekend", "extradited three men to Spain in connection with the bombings", "finished
+    talks that the car bombing had interrupted, on Wednesday"), not to the event: the way up
+    from the noun to the span's verb passes another noun or a relative clause. "Killed in the
+    blast during Friday prayers" dates the blast. What the noun's own phrase holds ("the
+    Kenya bombing", "the raid on Monday") is the event's."""
+    root = span.root
+    if _governs(head, root):
+        return False
+    verb = root
+    while not _is_verbal(verb) and verb.head.i != verb.i:
+        verb = verb.head
+    tok, nested = head, False
+    for _ in range(8):
+        if tok.head.i == tok.i:
+            return False
+        nested = nested or tok.dep_ in ("relcl", "acl") or tok is not head and _is_nominal(tok) and not _counts(tok)
+        tok = tok.head
+        if tok.i == verb.i:
+            return nested
+    return False
+
+
+def _counts(tok: Token) -> bool:
+    """Whether a noun only counts what hangs off it ("thousands of protesters", "dozens of raids")."""
+    return tok.tag_ == "CD" or tok.lemma_.lower() in en.CROWD_QUANTITIES
+
+
+def _span_of(te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]]) -> SpacySpan:
+    return next(sp for t, sp in dates if t is te)
+
+
 def _near_words(tok: Token, depth: int = 2) -> set[str]:
     """Lower-case words and lemmas within `depth` arcs of a token (down, and its head)."""
     out: set[str] = set()
@@ -1413,10 +1447,10 @@ class FrameBuilder:
         bomb set off Wednesday") takes its latest reading on or before publication, and one
         that names a later time itself ("March 4, 2027", "tomorrow") is not its date."""
         te, bound = self._own_date(n, heads, dates), None
-        if te is not None and anaphoric and self._time_of_another_verb(heads[n][0], te, dates):
+        if te is not None and anaphoric and _of_another_verb(heads[n][0], _span_of(te, dates)):
             te, bound = None, te
         if te is None and not heads[n][1]:
-            te, reported = self._shared_date(n, heads, dates)
+            te, reported = self._shared_date(n, heads, dates, anaphoric)
             if reported and anaphoric:
                 te, bound = None, te
         if (
@@ -1434,27 +1468,6 @@ class FrameBuilder:
                 day = bound.value
             return EventDate(day, "day", None, "published_at")
         return EventDate(event_value(te.value), te.precision, te.text, "text")
-
-    @staticmethod
-    def _time_of_another_verb(head: Token, te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]]) -> bool:
-        """Whether a date is the time of a verb that only mentions the event noun `head`
-        inside one of its arguments ("evidence from the Nairobi bombing arrived over the
-        weekend", "finished talks that the car bombing had interrupted, on Wednesday"), not
-        the event's own: the way up from the noun to the date's verb passes another noun or
-        a relative clause. "Killed in the blast during Friday prayers" dates the blast."""
-        span = next(sp for t, sp in dates if t is te)
-        verb = span.root
-        while verb.dep_ in ("prep", "pobj", "npadvmod", "compound") and verb.head.i != verb.i:
-            verb = verb.head
-        tok, nested = head, False
-        for _ in range(8):
-            if tok.head.i == tok.i:
-                return False
-            nested = nested or tok.dep_ in ("relcl", "acl") or tok is not head and _is_nominal(tok)
-            tok = tok.head
-            if tok.i == verb.i:
-                return nested
-        return False
 
     def _told_ahead(self, head: Token) -> bool:
         """Whether the text puts the happening after its report: a future modal or "going
@@ -1496,7 +1509,7 @@ class FrameBuilder:
         return min(owned, key=lambda d: (_tree_path(head, d[1].root), abs(d[1].root.i - head.i)))[0]
 
     def _shared_date(
-        self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]]
+        self, n: int, heads: list[tuple[Token, bool]], dates: list[tuple[TimeExpression, SpacySpan]], anaphoric: bool
     ) -> tuple[TimeExpression | None, bool]:
         """For an event without a date of its own: another event's date, else the report's
         date ("police said Thursday they had arrested"), the nearest bound the sentence gives
@@ -1507,6 +1520,8 @@ class FrameBuilder:
         # "charged in the 1996 bombing"), unless this event lies within that noun's phrase:
         # "the November 1995 assassination of Rabin at a peace rally" dates the rally too.
         shared = [(te, sp) for te, sp in dates if not _dates_a_noun(sp) or _governs(sp.root.head, head)]
+        if anaphoric:  # "arrested two men in connection with the bombing on Monday": the arrests' day
+            shared = [(te, sp) for te, sp in shared if not _of_another_verb(head, sp)]
         owned = [(te, sp) for te, sp in shared if (o := self._owner(sp, heads)) not in (-1, n) and not heads[o][1]]
         reported = False
         if not owned:
@@ -1529,6 +1544,7 @@ class FrameBuilder:
         places: list[tuple[Place, SpacySpan]],
         heading: bool,
         art: ArticleFrame,
+        anaphoric: bool,
     ) -> EventLocation | None:
         head = heads[n][0]
         scored = []
@@ -1536,6 +1552,10 @@ class FrameBuilder:
             if art.dateline is not None and place.start == art.dateline.start:
                 continue  # where the story was filed, parsed as part of the sentence: the fallback below
             root = span.root
+            if anaphoric and not _governs(root, head) and _of_another_verb(head, span):
+                # "extradited to Spain in connection with the bombings": where the bombings were
+                # is told before; "in Kosovo, where the leader resists the deployment" tells it
+                continue
             # "in the Afghan capital, Kabul,": the apposition stands where its noun stands
             anchor = root.head if root.dep_ == "appos" and root.head.dep_ == "pobj" else root
             governed = anchor.dep_ == "pobj" and anchor.head.lower_ in en.LOCATIVE_PREPS
@@ -1689,12 +1709,6 @@ class FrameBuilder:
             factor = self._assertion(head, entry, heading)
             actors = self._actors(head, entry, art)
             confidence = min(0.99, entry.strength * factor + (0.05 if actors else 0.0))
-            location = self._location(n, heads, entry, actors, places, heading, art)
-            subtype = "airstrike" if entry.subtype in AERIAL_SUBTYPES and self._aerial(head) else entry.subtype
-            if entry.lemma == "fire" and any(
-                c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons for c in head.children
-            ):
-                subtype = "shelling"  # "fired mortars", "fired artillery shells"
             anaphoric = _is_nominal(head) and (
                 head.is_lower
                 and any(
@@ -1705,6 +1719,12 @@ class FrameBuilder:
                 or entry.lemma in self._participants
                 and head.tag_ == "NNS"
             )
+            location = self._location(n, heads, entry, actors, places, heading, art, anaphoric)
+            subtype = "airstrike" if entry.subtype in AERIAL_SUBTYPES and self._aerial(head) else entry.subtype
+            if entry.lemma == "fire" and any(
+                c.dep_ == "dobj" and self._words_of(c, 1) & self._heavy_weapons for c in head.children
+            ):
+                subtype = "shelling"  # "fired mortars", "fired artillery shells"
             mention = Mention(
                 entry.type,
                 subtype,
@@ -2334,8 +2354,7 @@ def _plural(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str])
         return False
     of = head.head
     if head.dep_ == "pobj" and of.lower_ == "of" and of.head.i != of.i:
-        owner = of.head
-        return owner.tag_ == "CD" or owner.lemma_.lower() in en.CROWD_QUANTITIES
+        return _counts(of.head)
     return True
 
 

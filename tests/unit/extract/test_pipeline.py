@@ -774,6 +774,24 @@ def test_later_news_of_a_happening_told_before_does_not_redate_it(extractor: Ext
     assert [(e.date.value, e.date.source) for e in events] == [("2019-08-03", "text")]
 
 
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Morocco extradited three Algerians to Spain on Monday in connection with the bombings.",
+        "Survivors of the bombings met the king in Rabat on Tuesday.",
+        "Police arrested a suspect in Tangier on Wednesday in connection with the attacks.",
+    ],
+)
+def test_a_happening_named_inside_another_verbs_argument_keeps_its_own_place_and_day(
+    extractor: Extractor, later: str
+) -> None:
+    # The place and the day of that sentence are the extradition's, the meeting's, the
+    # arrest's: the bombings are the ones told before, not a second happening there.
+    body = "Two car bombs exploded outside government buildings in Casablanca on May 16, killing 41 people. " + later
+    events = [e for e in extractor.extract(article(body, "2003-05-22T12:00:00Z")) if e.type == "attack"]
+    assert [(e.location and e.location.name, e.date.value) for e in events] == [("Casablanca", "2003-05-16")]
+
+
 def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Extractor) -> None:
     body = "Police said on Thursday that the bombing killed five people in Quetta."
     (event,) = [e for e in extractor.extract(article(body, "2019-08-10T12:00:00Z")) if e.type == "attack"]
