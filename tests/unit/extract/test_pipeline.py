@@ -755,6 +755,12 @@ def test_refusing_to_comment_is_no_statement(extractor: Extractor, body: str) ->
         ("He was convicted of making a bomb in his kitchen in 2019.", False),
         ("A bomb exploded outside a bank in Belfast on Monday, injuring two people.", True),
         ("The army used barrel bombs on the town on Sunday.", True),
+        ("Police seized a car bomb under construction in a town near the border on Sunday.", False),
+        ("Police found a truck bomb in a garage in Lahore on Friday.", False),
+        ("Soldiers defused a car bomb outside the ministry in Baghdad on Monday.", False),
+        ("A car bomb exploded outside the ministry in Baghdad on Monday.", True),
+        ("Five people were killed by a truck bomb in Lahore on Friday.", True),
+        ("Police found circuitry, detonating cord and a truck in the flat in Newry on Sunday.", False),
     ],
 )
 def test_a_bomb_found_made_or_seized_is_no_attack(extractor: Extractor, body: str, attack: bool) -> None:
