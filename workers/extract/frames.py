@@ -1552,6 +1552,8 @@ class FrameBuilder:
             if art.dateline is not None and place.start == art.dateline.start:
                 continue  # where the story was filed, parsed as part of the sentence: the fallback below
             root = span.root
+            if root.dep_ == "pobj" and root.head.lower_ in en.TIME_ONLY_PREPS:
+                continue
             if anaphoric and not _governs(root, head) and _of_another_verb(head, span):
                 # "extradited to Spain in connection with the bombings": where the bombings were
                 # is told before; "in Kosovo, where the leader resists the deployment" tells it

@@ -226,6 +226,9 @@ FIRE_PREPS = TARGET_PREPS | {"toward", "towards", "into"}
 TEMPORAL_PREPS = frozenset(
     {"during", "on", "at", "before", "after", "since", "until", "following", "by", "in", "throughout", "over", "amid"}
 )
+# Prepositions that only take times: a place after them names its war or its era ("the
+# largest military operation since Vietnam"), never where the event is.
+TIME_ONLY_PREPS = frozenset({"since", "until", "till"})
 # Lexicon lemmas of firing and striking that become an armed clash when aimed at armed forces.
 FIRE_LEMMAS = frozenset(
     {

@@ -804,6 +804,12 @@ def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Ext
     assert (event.date.value, event.date.source) == ("2019-08-08", "published_at")
 
 
+def test_a_place_after_since_names_an_era_not_where_it_happened(extractor: Extractor) -> None:
+    body = "Thousands of American troops landed in Saudi Arabia on Thursday in the largest military operation since Vietnam."
+    (event,) = extractor.extract(article(body))
+    assert event.location is not None and event.location.name == "Saudi Arabia"
+
+
 @pytest.mark.parametrize(
     "body",
     [
