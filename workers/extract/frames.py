@@ -511,13 +511,36 @@ def _kind_of_activity(head: Token) -> bool:
 
 def _imperative(verb: Token) -> bool:
     """Whether a verb is an order or advice: its base form heading a clause with no subject,
-    auxiliary or subordinator, or coordinated with one ("take a knife and attack them")."""
+    auxiliary or subordinator, or coordinated with one ("take a knife and attack them"). A
+    clause opening the sentence before its reporter counts ('"Attack them," he told his
+    men'), and so does one after the people it addresses ('"All Iraqis, fight them"')."""
     first = verb.head if verb.dep_ == "conj" else verb
     return all(
         v.tag_ == "VB"
-        and v.dep_ in ("ROOT", "conj", "ccomp", "parataxis")
-        and not any(c.dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"aux", "auxpass", "mark", "expl"} for c in v.children)
+        and (v.dep_ in ("ROOT", "conj", "ccomp", "parataxis") or v.dep_ == "advcl" and _opens_sentence(v))
+        and not any(
+            c.dep_ in SUBJECTS | PASSIVE_SUBJECTS | {"aux", "auxpass", "mark", "expl"} and not _addressed(c, v)
+            for c in v.children
+        )
         for v in {verb, first}
+    )
+
+
+def _opens_sentence(tok: Token) -> bool:
+    return all(t.is_punct for t in tok.doc[tok.sent.start : tok.i])
+
+
+def _addressed(subject: Token, verb: Token) -> bool:
+    """Whether the subject is whom the verb addresses: a plain noun phrase opening the
+    sentence, then a comma, then the verb ("All Iraqis, fight them"; not "Gunmen, some in
+    uniform, storm a church")."""
+    words = list(subject.subtree)
+    return (
+        subject.dep_ == "nsubj"
+        and _opens_sentence(words[0])
+        and words[-1].i == verb.i - 2
+        and verb.doc[verb.i - 1].text == ","
+        and not any(t.text == "," for t in words)
     )
 
 

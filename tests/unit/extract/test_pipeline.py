@@ -1623,12 +1623,15 @@ def test_orders_advice_and_figures_of_speech_are_no_happenings(extractor: Extrac
     for body in [
         '"If you cannot make a bomb, take a knife and attack the tourists," he told her.',
         "Attack the enemy wherever you find him!",
+        "Attack the enemy wherever you find him, the commander told his men.",
+        '"All citizens, fight them with all the power you have," the radio said.',
         "Confidence is shot to ribbons, an analyst said.",
         "This is an assault on the rights and liberties of every citizen, the senator said.",
     ]:
         assert types(extractor, body) & {"attack", "operation"} == set(), body
     assert types(extractor, "Gunmen assaulted a police post in Kano on Monday.") == {"attack"}
     assert types(extractor, "Police arrest 30 in Paris") == {"arrest"}  # a headline's present is no order
+    assert types(extractor, "Gunmen, some wearing uniforms, storm a church in Kaduna.") == {"attack"}
 
 
 def test_forces_ordered_somewhere_are_a_deployment_not_those_ordered_out(extractor: Extractor) -> None:
