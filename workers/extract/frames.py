@@ -959,8 +959,15 @@ class FrameBuilder:
         chain = [head]
         tok = head
         while len(chain) <= limit and tok.head.i != tok.i:
-            if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and tok.head.lower_ in en.MEANS_PREPS:
-                tok = tok.head.head
+            if (
+                tok.dep_ in ("pobj", "pcomp")
+                and tok.head.dep_ in ("prep", "conj")
+                and tok.head.lower_ in en.MEANS_PREPS
+            ):
+                prep = tok.head
+                while prep.dep_ == "conj" and prep.head.dep_ in ("prep", "conj"):
+                    prep = prep.head  # "through a direct attack or by attacking Jordan"
+                tok = prep.head
             elif tok.dep_ == "pcomp" and tok.head.lower_ == "of" and _is_nominal(tok.head.head):
                 tok = tok.head.head  # a gerund is its noun's content: "the decision of sending troops"
             elif tok.dep_ == "acl" and _is_nominal(tok.head) and any(c.tag_ == "TO" for c in tok.children):
@@ -1057,6 +1064,13 @@ class FrameBuilder:
             and any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in governor.children)
         ):
             factor *= 0.3  # "a wider operation would follow": announced, not yet begun
+        if (
+            _is_nominal(head)
+            and head.dep_ == "pobj"
+            and any(c.dep_ == "det" and c.lower_ in ("a", "an", "any") for c in head.children)
+            and any(c.dep_ == "aux" and c.lower_ in en.CONDITIONAL_MODALS for c in governor.head.children)
+        ):
+            factor *= 0.3  # "will respond to an attack on Jordan", "would retaliate against any attack": if one comes
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
         if (

@@ -72,6 +72,7 @@ PERIOD_ORDINALS = {
 # Auxiliaries that put what they govern in the future ("the offensive will begin", "won't"
 # parses as "wo"); "could", "may" are left out: "the blast could be heard" is told as fact.
 FUTURE_MODALS = frozenset("will 'll wo shall would".split())
+CONDITIONAL_MODALS = FUTURE_MODALS | {"could", "might", "may"}
 # ... except that "the offensive will continue" tells one already under way.
 CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 # Spans of time that measure a campaign rather than date a happening: "weeks of protests",

@@ -601,6 +601,7 @@ def test_beatings_and_torture_that_kill_no_one_are_no_attacks(extractor: Extract
         "The country's most capable fighting force took part in the parade.",
         "An attack helicopter flew low over the town on Monday.",
         "His resemblance to the late king was striking.",
+        "The country is striking a blow for freedom with this law.",
         "A pedestrian was killed after being struck by a car on the main road.",
         "Three former residents remain in detention at the camp.",
         "Iran issued arrest warrants for 36 people on Monday.",
@@ -1546,6 +1547,11 @@ def test_nature_and_animals_attack_nobody_in_our_sense(extractor: Extractor) -> 
 
 def test_a_means_or_an_aspectual_verb_carries_its_own_modality(extractor: Extractor) -> None:
     assert kinds(extractor, "Iraq could start hostilities with Israel through a direct attack.") == []
+    assert kinds(extractor, "Iraq could start a war either through a direct attack or by attacking Jordan.") == []
+    # what a future or conditional act would answer has not happened
+    assert types(extractor, "Israel has declared that it will respond to an Iraqi attack on Jordan.") == {"statement"}
+    assert kinds(extractor, "The army would retaliate against any attack on its bases.") == []
+    assert types(extractor, "Five soldiers were killed in an attack on a checkpoint in Kidal on Monday.") == {"attack"}
     assert kinds(extractor, "The army prepared to resume shelling the rebel-held villages.") == []
     assert types(extractor, "Troops began shelling the town of Kidal on Monday.") == {"attack"}
     assert types(extractor, "Insurgents killed 12 soldiers by detonating a car bomb in Mosul on Monday.") == {"attack"}
