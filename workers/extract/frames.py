@@ -2187,8 +2187,16 @@ def _not_descriptor(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
     # "Houthi rebels fighting the Saudi-led coalition said", "forces battling the militants
     # in Raqqa received weapons": a participle that says who the fighters are, a war going
     # on, not a clash the sentence reports; one with its own date is, and so is one whose
-    # fighters do something violent ("troops battling rebels near Goma killed five of them")
-    if head.dep_ != "acl" or head.tag_ != "VBG" or any(t.ent_type_ == "DATE" for t in head.subtree):
+    # fighters do something violent ("troops battling rebels near Goma killed five of them").
+    # So is a relative clause on people ("troops who fought in Afghanistan", "Marti, who
+    # fought for independence from Spain in 1898"): their past, unless dated closer than a year.
+    if head.dep_ == "acl" and head.tag_ == "VBG":
+        if any(t.ent_type_ == "DATE" for t in head.subtree):
+            return True
+    elif head.dep_ == "relcl" and any(c.dep_ in SUBJECTS and c.lower_ in ("who", "that") for c in head.children):
+        if any(t.ent_type_ == "DATE" and not (t.like_num and len(t.text) == 4) for t in head.subtree):
+            return True
+    else:
         return True
     fighters = head.head
     return fighters.dep_ in SUBJECTS and b._names_an_event(fighters.head)

@@ -611,6 +611,8 @@ def test_beatings_and_torture_that_kill_no_one_are_no_attacks(extractor: Extract
         # fighters described by their war, not a clash
         "Diplomats met envoys of the rebels fighting to oust the president.",
         "Militia forces battling the army in the hills received new rifles from abroad.",
+        "Eighteen troops who fought and were wounded in Afghanistan and Iraq are being tested for HIV.",
+        "The town honours Marti, the poet who fought for Cuba's independence from Spain in 1898.",
         # someone's happenings in the plural without a time: a practice
         "The group raises money by selling films of their land seizures and raids.",
         "The activist's marches against the dam often drew police violence.",
@@ -1923,6 +1925,7 @@ def test_with_no_place_in_the_article_police_protesters_and_arrests_are_in_their
         # fighters described by a fight with its own date, or whose fighters do something violent
         ("Soldiers battling insurgents on Tuesday morning near Gao lost two vehicles.", ("operation", "armed_clash")),
         ("Soldiers battling insurgents near Gao killed six of them.", ("operation", "armed_clash")),
+        ("Rebels who fought the army near Goma on Monday lost 20 men.", ("operation", "armed_clash")),
         # someone's happenings in the plural that act, or whose possessor is a time
         ("The militia's raids killed dozens of villagers.", ("operation", "raid")),
         ("Detectives studied last Sunday's bombings in Mombasa.", ("attack", "bombing")),
