@@ -2212,8 +2212,14 @@ def _takes_a_view(verb: Token) -> bool:
 @requirement("not_spoken")
 def _not_spoken(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[str]) -> bool:
     # "'I did nothing,' protested the accused", "protesting what they called bad faith":
-    # said, not demonstrated
-    return not (_takes_a_view(head) or any(c.dep_ == "ccomp" for c in head.children))
+    # said, not demonstrated; "some Brazilians have protested the movement's violence", "the
+    # diocese had protested against a mining project": a stance held, with no time or place
+    if _takes_a_view(head) or any(c.dep_ == "ccomp" for c in head.children):
+        return False
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in head.children)
+    return not (
+        perfect and _undated_sentence(head) and not any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in head.subtree)
+    )
 
 
 @requirement("official_protester")

@@ -698,10 +698,18 @@ def test_a_campaign_named_as_the_span_of_time_is_no_event(extractor: Extractor, 
     [
         '"I did not do anything," protested the accused man shortly before the verdict.',
         "The opposition party walked out of the cabinet, protesting what it called dishonest behaviour.",
+        # a stance held, with no time or place
+        "Many residents have protested the company's plans for the river.",
+        "Under his leadership the parish had protested against a gold mining project.",
     ],
 )
 def test_a_protest_made_in_words_is_no_demonstration(extractor: Extractor, body: str) -> None:
     assert "protest" not in types(extractor, body)
+
+
+def test_a_protest_with_a_time_or_a_place_is_a_demonstration(extractor: Extractor) -> None:
+    assert types(extractor, "Students had protested the tuition rise on Monday.") == {"protest"}
+    assert types(extractor, "Farmers have protested outside parliament in Warsaw.") == {"protest"}
 
 
 @pytest.mark.parametrize(
