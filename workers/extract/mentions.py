@@ -57,9 +57,18 @@ def is_placed(loc: EventLocation | None) -> bool:
 
 
 def _dates_compatible(a: EventDate, b: EventDate) -> bool:
+    """Whether two dates may be one happening's: a fallback, or spans that overlap ("last
+    week" and "on Friday" of that week, "in March" and "March 4")."""
     if a.source == "published_at" or b.source == "published_at":
         return True
-    return a.value.startswith(b.value) or b.value.startswith(a.value)
+    (a_first, a_last), (b_first, b_last) = interval(a.value), interval(b.value)
+    return a_first <= b_last and b_first <= a_last
+
+
+def _refines(a: EventDate, b: EventDate) -> bool:
+    """Whether date `a` is a narrower span inside `b` ("March 15" in "last week")."""
+    (a_first, a_last), (b_first, b_last) = interval(a.value), interval(b.value)
+    return b_first <= a_first and a_last <= b_last and (a_first, a_last) != (b_first, b_last)
 
 
 def _places_compatible(a: EventLocation | None, b: EventLocation | None, loose: bool = False) -> bool:
@@ -132,13 +141,7 @@ def _fold(best: Mention, other: Mention) -> Mention:
     )
     if specificity(other.type, other.subtype) > specificity(best.type, best.subtype):
         merged.subtype = other.subtype
-    if (
-        merged.date.source == "published_at"
-        and other.date.source == "text"
-        or other.date.source == "text"
-        and len(other.date.value) > len(merged.date.value)
-        and other.date.value.startswith(merged.date.value)
-    ):
+    if other.date.source == "text" and (merged.date.source == "published_at" or _refines(other.date, merged.date)):
         merged.date = other.date
     if other.location is not None and (
         merged.location is None

@@ -809,6 +809,15 @@ def test_a_happening_named_inside_another_verbs_argument_keeps_its_own_place_and
     assert [(e.location and e.location.name, e.date.value) for e in events] == [("Casablanca", "2003-05-16")]
 
 
+def test_a_day_inside_the_week_told_before_is_the_same_happening_and_dates_it(extractor: Extractor) -> None:
+    body = (
+        "Last week, gunmen attacked a mosque in the town of Kano, killing 12 worshippers.\n\n"
+        "The attack on Friday was the third on a place of worship this year, police said on Monday."
+    )
+    events = [e for e in extractor.extract(article(body, "2019-03-20T12:00:00Z")) if e.type == "attack"]
+    assert [(e.date.value, e.location and e.location.name) for e in events] == [("2019-03-15", "Kano")]
+
+
 def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Extractor) -> None:
     body = "Police said on Thursday that the bombing killed five people in Quetta."
     (event,) = [e for e in extractor.extract(article(body, "2019-08-10T12:00:00Z")) if e.type == "attack"]
