@@ -1057,20 +1057,23 @@ class FrameBuilder:
             if aspectual:
                 break  # its own modality counts ("could start hostilities through an attack")
         governor = head.head
+        # "a wider operation would follow": announced, not yet begun; "will respond to an
+        # attack on Jordan", "would retaliate against any attack": answered if one comes
+        ahead = (
+            governor
+            if head.dep_ in SUBJECTS and governor.lemma_.lower() not in en.CONTINUATIVE
+            else governor.head
+            if head.dep_ == "pobj"
+            and governor.head.lemma_.lower() in en.RESPONSE_VERBS
+            and any(c.dep_ == "det" and c.lower_ in en.INDEFINITE_DETERMINERS for c in head.children)
+            else None
+        )
         if (
-            _is_nominal(head)
-            and head.dep_ in SUBJECTS
-            and governor.lemma_.lower() not in en.CONTINUATIVE
-            and any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in governor.children)
+            ahead is not None
+            and _is_nominal(head)
+            and any(c.dep_ == "aux" and c.lower_ in en.FUTURE_MODALS for c in ahead.children)
         ):
-            factor *= 0.3  # "a wider operation would follow": announced, not yet begun
-        if (
-            _is_nominal(head)
-            and head.dep_ == "pobj"
-            and any(c.dep_ == "det" and c.lower_ in ("a", "an", "any") for c in head.children)
-            and any(c.dep_ == "aux" and c.lower_ in en.CONDITIONAL_MODALS for c in governor.head.children)
-        ):
-            factor *= 0.3  # "will respond to an attack on Jordan", "would retaliate against any attack": if one comes
+            factor *= 0.3
         if entry.type != "statement" and _is_nominal(head) and head.dep_ == "dobj" and governor.lemma_ == "have":
             return NOT_ASSERTED  # "Russia has military operations in neighbouring countries": a state
         if (
@@ -1758,6 +1761,9 @@ class FrameBuilder:
                 or entry.lemma in self._participants
                 and head.tag_ == "NNS"
             )
+            distinct = _is_nominal(head) and any(
+                c.dep_ in ("det", "amod") and c.lower_ in en.DISTINCT_MODIFIERS for c in head.children
+            )
             location = self._location(n, heads, entry, actors, places, heading, art, anaphoric)
             subtype = "airstrike" if entry.subtype in AERIAL_SUBTYPES and self._aerial(head) else entry.subtype
             if entry.lemma == "fire" and any(
@@ -1776,6 +1782,7 @@ class FrameBuilder:
                 confidence,
                 heading,
                 anaphoric,
+                distinct,
                 lemmas={entry.lemma},
             )
             # The sentence that tells a happening best stands for it: its own date and place
@@ -2189,11 +2196,12 @@ def _not_descriptor(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: s
     # on, not a clash the sentence reports; one with its own date is, and so is one whose
     # fighters do something violent ("troops battling rebels near Goma killed five of them").
     # So is a relative clause on people ("troops who fought in Afghanistan", "Marti, who
-    # fought for independence from Spain in 1898"): their past, unless dated closer than a year.
+    # fought for independence from Spain in 1898"): their past, unless it has a date finer
+    # than a bare year.
     if head.dep_ == "acl" and head.tag_ == "VBG":
         if any(t.ent_type_ == "DATE" for t in head.subtree):
             return True
-    elif head.dep_ == "relcl" and any(c.dep_ in SUBJECTS and c.lower_ in ("who", "that") for c in head.children):
+    elif head.dep_ == "relcl" and any(c.dep_ in SUBJECTS and c.lower_ in en.PERSON_RELATIVES for c in head.children):
         if any(t.ent_type_ == "DATE" and not (t.like_num and len(t.text) == 4) for t in head.subtree):
             return True
     else:
@@ -2218,7 +2226,10 @@ def _not_spoken(b: FrameBuilder, head: Token, span: SpacySpan, sent_words: set[s
         return False
     perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in head.children)
     return not (
-        perfect and _undated_sentence(head) and not any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in head.subtree)
+        perfect
+        and _undated_sentence(head)
+        and not any(_is_place_word(b, t) for t in head.subtree)
+        and not any(_counts(c) for c in _subjects(head))  # "hundreds of students have protested"
     )
 
 
@@ -2695,7 +2706,7 @@ def _past_reading(
     """The same words read as a time on or before `published_day` (`find_dates` with `past`
     over the sentence); None when they tell a time to come ("March 4, 2027", "will meet on
     Monday")."""
-    span = next(sp for d, sp in dates if d is te)
+    span = _span_of(te, dates)
     published = datetime.combine(date.fromisoformat(published_day), time(), UTC)
     for reading in find_dates(span.doc.text, published, past=True):
         if reading.start < span.end_char and span.start_char < reading.end:

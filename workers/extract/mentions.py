@@ -39,6 +39,7 @@ class Mention:
     confidence: float
     heading: bool = False
     anaphoric: bool = False  # "the raid": refers back to a happening told before
+    distinct: bool = False  # "another raid", "a separate attack": not one told elsewhere
     lemmas: set[str] = field(default_factory=set)  # trigger lemmas of all merged mentions
     quality: float = 0.0  # how well the evidence tells the happening: confidence, own date and place
     support: int = 1  # mentions merged into this one
@@ -114,7 +115,11 @@ def _other_people(a: Sequence[Actor], b: Sequence[Actor]) -> bool:
 def _same_happening(a: Mention, b: Mention) -> bool:
     if not _compatible(a, b):
         return False
-    if a.evidence == b.evidence or _actor_overlap(a.actors, b.actors):
+    if a.evidence == b.evidence:
+        return True
+    if a.distinct or b.distinct:
+        return False
+    if _actor_overlap(a.actors, b.actors):
         return True
     if a.type == "statement":
         return False
@@ -137,7 +142,11 @@ def _same_happening(a: Mention, b: Mention) -> bool:
 def _fold(best: Mention, other: Mention) -> Mention:
     """`best` (the stronger mention) enriched with what `other` knows better."""
     merged = replace(
-        best, actors=list(best.actors), support=best.support + other.support, lemmas=best.lemmas | other.lemmas
+        best,
+        actors=list(best.actors),
+        support=best.support + other.support,
+        lemmas=best.lemmas | other.lemmas,
+        distinct=best.distinct or other.distinct,
     )
     if specificity(other.type, other.subtype) > specificity(best.type, best.subtype):
         merged.subtype = other.subtype

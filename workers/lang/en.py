@@ -72,7 +72,11 @@ PERIOD_ORDINALS = {
 # Auxiliaries that put what they govern in the future ("the offensive will begin", "won't"
 # parses as "wo"); "could", "may" are left out: "the blast could be heard" is told as fact.
 FUTURE_MODALS = frozenset("will 'll wo shall would".split())
-CONDITIONAL_MODALS = FUTURE_MODALS | {"could", "might", "may"}
+# Verbs of answering a happening: one they "will respond to" has not come yet.
+RESPONSE_VERBS = frozenset({"respond", "retaliate", "react", "reply", "answer", "counter"})
+INDEFINITE_DETERMINERS = frozenset({"a", "an", "any"})
+# Relative pronouns of people: "troops who fought in Afghanistan".
+PERSON_RELATIVES = frozenset({"who", "that"})
 # ... except that "the offensive will continue" tells one already under way.
 CONTINUATIVE = frozenset({"continue", "keep", "go", "remain"})
 # Spans of time that measure a campaign rather than date a happening: "weeks of protests",
@@ -123,6 +127,8 @@ REPORT_NOUNS = frozenset(
 )
 RANK_WORDS = frozenset({"first", "last", "only"})  # "the first protest since 1989": a comparison
 PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
+# Words that set a happening apart from those told elsewhere ("another raid", "a separate attack")
+DISTINCT_MODIFIERS = frozenset({"another", "separate", "further", "fresh", "different"})
 # Words that count a crowd ("thousands of protesters", "a column of marchers")
 CROWD_QUANTITIES = frozenset(
     "thousand hundred dozen million score crowd group number lot mass column wave throng band tens".split()

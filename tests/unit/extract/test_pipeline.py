@@ -601,7 +601,7 @@ def test_beatings_and_torture_that_kill_no_one_are_no_attacks(extractor: Extract
         "The country's most capable fighting force took part in the parade.",
         "An attack helicopter flew low over the town on Monday.",
         "His resemblance to the late king was striking.",
-        "The country is striking a blow for freedom with this law.",
+        "The country is striking a blow for freedom.",
         "A pedestrian was killed after being struck by a car on the main road.",
         "Three former residents remain in detention at the camp.",
         "Iran issued arrest warrants for 36 people on Monday.",
@@ -710,6 +710,7 @@ def test_a_protest_made_in_words_is_no_demonstration(extractor: Extractor, body:
 def test_a_protest_with_a_time_or_a_place_is_a_demonstration(extractor: Extractor) -> None:
     assert types(extractor, "Students had protested the tuition rise on Monday.") == {"protest"}
     assert types(extractor, "Farmers have protested outside parliament in Warsaw.") == {"protest"}
+    assert types(extractor, "Hundreds of students have protested against the fees outside the ministry.") == {"protest"}
 
 
 @pytest.mark.parametrize(
@@ -816,6 +817,12 @@ def test_a_day_inside_the_week_told_before_is_the_same_happening_and_dates_it(ex
     )
     events = [e for e in extractor.extract(article(body, "2019-03-20T12:00:00Z")) if e.type == "attack"]
     assert [(e.date.value, e.location and e.location.name) for e in events] == [("2019-03-15", "Kano")]
+    separate = (
+        "Gunmen attacked a police post in Kano on Monday, killing two officers.\n\n"
+        "In a separate attack this week, gunmen stormed a church in Kano."
+    )
+    events = [e for e in extractor.extract(article(separate, "2019-03-20T12:00:00Z")) if e.type == "attack"]
+    assert [e.date.value for e in events] == ["2019-03-18", "2019-W12"]
 
 
 def test_the_report_date_only_bounds_a_happening_referred_back_to(extractor: Extractor) -> None:
@@ -1571,6 +1578,7 @@ def test_a_means_or_an_aspectual_verb_carries_its_own_modality(extractor: Extrac
     assert types(extractor, "Israel has declared that it will respond to an Iraqi attack on Jordan.") == {"statement"}
     assert kinds(extractor, "The army would retaliate against any attack on its bases.") == []
     assert types(extractor, "Five soldiers were killed in an attack on a checkpoint in Kidal on Monday.") == {"attack"}
+    assert types(extractor, "The suspect will stand trial for an attack on a synagogue in Halle.") == {"attack"}
     assert kinds(extractor, "The army prepared to resume shelling the rebel-held villages.") == []
     assert types(extractor, "Troops began shelling the town of Kidal on Monday.") == {"attack"}
     assert types(extractor, "Insurgents killed 12 soldiers by detonating a car bomb in Mosul on Monday.") == {"attack"}
