@@ -285,6 +285,15 @@ def _span_of(te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]]) 
     return next(sp for t, sp in dates if t is te)
 
 
+def _cause_words(tok: Token) -> set[str]:
+    """Words of what a noun is said to be caused by ("a gas leak led to an explosion", "a
+    leak caused a blast"): the subject of a verb of causing whose object it is."""
+    verb = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "in") else tok.head
+    if not (tok.dep_ in ("dobj", "pobj") and verb.lemma_.lower() in en.CAUSE_VERBS):
+        return set()
+    return {w for c in _subjects(verb) for t in c.subtree for w in (t.lower_, t.lemma_.lower())}
+
+
 def _near_words(tok: Token, depth: int = 2) -> set[str]:
     """Lower-case words and lemmas within `depth` arcs of a token (down, and its head)."""
     out: set[str] = set()
@@ -804,7 +813,7 @@ class FrameBuilder:
 
     def _choose(self, match: LexMatch, span: SpacySpan, heading: bool, sent_words: set[str]) -> LexEntry | None:
         head = span.root
-        near = _near_words(head, depth=3) | {t.lower_ for t in span}
+        near = _near_words(head, depth=3) | {t.lower_ for t in span} | _cause_words(head)
         # one word may be several entries ("bombing": the noun, and the verb "bomb"); what
         # excludes one of them excludes the word ("water bombing", "shooting with a film crew"),
         # unless a weapon does it ("a roadside bomb struck a bus": no traffic accident)

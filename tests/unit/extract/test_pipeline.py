@@ -1565,6 +1565,12 @@ def test_what_explodes_must_be_a_bomb_a_shell_or_a_vehicle(extractor: Extractor)
     assert kinds(extractor, "Thousands of toads are exploding in central Denmark.") == []
 
 
+def test_an_explosion_caused_by_a_leak_is_no_bombing(extractor: Extractor) -> None:
+    assert kinds(extractor, "A suspected gas leak led to an explosion, followed by the building coming down.") == []
+    assert kinds(extractor, "A leak caused a blast at the refinery in Texas on Monday.") == []
+    assert types(extractor, "A suicide bomber caused an explosion at the market in Kabul on Monday.") == {"attack"}
+
+
 def test_nature_and_animals_attack_nobody_in_our_sense(extractor: Extractor) -> None:
     assert kinds(extractor, "Warm water circulation is attacking the undersides of the ice shelves.") == []
     assert kinds(extractor, "Locusts attacked crops in Kenya on Monday.") == []
