@@ -288,7 +288,7 @@ def _span_of(te: TimeExpression, dates: list[tuple[TimeExpression, SpacySpan]]) 
 def _cause_words(tok: Token) -> set[str]:
     """Words of what a noun is said to be caused by ("a gas leak led to an explosion", "a
     leak caused a blast"): the subject of a verb of causing whose object it is."""
-    verb = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "in") else tok.head
+    verb = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in en.CAUSE_PREPS else tok.head
     if not (tok.dep_ in ("dobj", "pobj") and verb.lemma_.lower() in en.CAUSE_VERBS):
         return set()
     return {w for c in _subjects(verb) for t in c.subtree for w in (t.lower_, t.lemma_.lower())}

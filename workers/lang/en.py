@@ -129,6 +129,7 @@ RANK_WORDS = frozenset({"first", "last", "only"})  # "the first protest since 19
 PRIOR_MODIFIERS = frozenset({"earlier", "previous", "prior"})  # "an earlier protest": told before
 # Verbs that name a cause: "a gas leak led to an explosion", "a spark triggered the blast"
 CAUSE_VERBS = frozenset({"cause", "lead", "trigger", "spark", "result"})
+CAUSE_PREPS = frozenset({"to", "in"})  # "led to", "resulted in"
 # Words that set a happening apart from those told elsewhere ("another raid", "a separate attack")
 DISTINCT_MODIFIERS = frozenset({"another", "separate", "further", "fresh", "different"})
 # Words that count a crowd ("thousands of protesters", "a column of marchers")
