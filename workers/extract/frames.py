@@ -535,6 +535,24 @@ def _imperative(verb: Token) -> bool:
     )
 
 
+def _awaiting_verb(noun: Token) -> Token | None:
+    """The verb whose future modal would put an event noun's happening ahead of the report:
+    the verb it is the subject of ("a wider operation would follow": announced, not yet
+    begun; not "the offensive will continue"), or a verb of answering whose indefinite object
+    it is ("will respond to an attack on Jordan", "would retaliate against any attack":
+    answered if one comes)."""
+    governor = noun.head
+    if noun.dep_ in SUBJECTS:
+        return None if governor.lemma_.lower() in en.CONTINUATIVE else governor
+    if (
+        noun.dep_ == "pobj"
+        and governor.head.lemma_.lower() in en.RESPONSE_VERBS
+        and any(c.dep_ == "det" and c.lower_ in en.INDEFINITE_DETERMINERS for c in noun.children)
+    ):
+        return governor.head
+    return None
+
+
 def _opens_sentence(tok: Token) -> bool:
     return all(t.is_punct for t in tok.doc[tok.sent.start : tok.i])
 
@@ -1066,17 +1084,7 @@ class FrameBuilder:
             if aspectual:
                 break  # its own modality counts ("could start hostilities through an attack")
         governor = head.head
-        # "a wider operation would follow": announced, not yet begun; "will respond to an
-        # attack on Jordan", "would retaliate against any attack": answered if one comes
-        ahead = (
-            governor
-            if head.dep_ in SUBJECTS and governor.lemma_.lower() not in en.CONTINUATIVE
-            else governor.head
-            if head.dep_ == "pobj"
-            and governor.head.lemma_.lower() in en.RESPONSE_VERBS
-            and any(c.dep_ == "det" and c.lower_ in en.INDEFINITE_DETERMINERS for c in head.children)
-            else None
-        )
+        ahead = _awaiting_verb(head)
         if (
             ahead is not None
             and _is_nominal(head)
