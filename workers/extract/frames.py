@@ -1316,6 +1316,9 @@ class FrameBuilder:
         else:
             return None
         country = self._actor_country(tok, phrase, labels, art)
+        if country is None and kind == "country":
+            place = art.lookup(phrase.text, None)  # "South Korea says", parsed without the recognizer
+            country = place.country_code if place is not None else None
         if country is None and kind == "person":
             # "Prime Minister Tuilaepa", told before as "Samoan Prime Minister Tuilaepa Sailele"
             name = {t.text for t in phrase if t.pos_ == "PROPN" and t.lower_ not in self._person_nouns}

@@ -1331,6 +1331,17 @@ def test_a_speaker_s_country_places_the_statement(extractor: Extractor, speaker:
     assert statement.location is not None and statement.location.country_code == country
 
 
+def test_a_country_that_speaks_in_a_plain_report_places_its_statement(extractor: Extractor) -> None:
+    # "says" alone is parsed without entity labels: the speaker is still known as a country.
+    body = (
+        "North Korean artillery fired shells across the border on Thursday.\n\n"
+        "South Korea says the loudspeaker broadcasts will continue."
+    )
+    statement = next(e for e in extractor.extract(article(body)) if e.type == "statement")
+    assert [(a.text, a.country_code) for a in statement.actors] == [("South Korea", "KR")]
+    assert statement.location is not None and statement.location.country_code == "KR"
+
+
 def test_a_speaker_named_again_keeps_the_country_told_first(extractor: Extractor) -> None:
     body = (
         "Samoan Prime Minister Tuilaepa Sailele said on Monday that the schools would close.\n\n"
