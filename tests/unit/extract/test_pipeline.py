@@ -1317,6 +1317,8 @@ def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extr
     [
         ("The Samoan government", "WS"),  # a nationality word of a small state
         ("The Puerto Rican governor", "PR"),  # of two words
+        ("The American Samoan delegate", "AS"),  # of two words, the first another country's
+        ("The Central African government", "CF"),
         ("The prime minister of Greece", "GR"),  # the country the office is "of"
         ("The U.K. Foreign Office", "GB"),  # an institution named after its country
         ("A spokesman for the Kenyan opposition", "KE"),  # the nationality of whom one speaks for
