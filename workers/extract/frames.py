@@ -1633,9 +1633,10 @@ class FrameBuilder:
             # The country whose the strike or the embassy is ("a U.S. drone strike", "outside the
             # U.S. embassy") is no place of the event at all (its land is: "the Comoros
             # archipelago"). Where the fighters are from ("an offensive against Fano militiamen
-            # around Debre Tabor"), a word of a name ("a Bangladesh Nationalist Party leader"), a
-            # state that acts ("Russia massed troops near the border", "Israel has strengthened
-            # its forces in Lebanon"): after any place the event itself is told at.
+            # around Debre Tabor"), a word of a name ("a Bangladesh Nationalist Party leader";
+            # a town naming a building places it: "struck the Jolo Cathedral"), a state that
+            # acts ("Russia massed troops near the border", "Israel has strengthened its forces
+            # in Lebanon"): after any place the event itself is told at.
             if (
                 root.dep_ in NOUN_MODIFIER_DEPS
                 and place.precision == "country"
@@ -1644,7 +1645,7 @@ class FrameBuilder:
             ):
                 continue
             fighters = root.head.lower_ in self._military
-            in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN"
+            in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN" and place.precision != "city"
             origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or in_a_name)
             # "Russia massed troops", "Sudan's paramilitary forces took the town": the actor's state
             origin = origin or (

@@ -94,6 +94,13 @@ _PLACE_HEADS = DESIGNATORS | {
     "hospital",
     "university",
 }
+# Buildings and sites named after their town ("the Jolo Cathedral", "the Quetta Station"):
+# the name is a place only in a country the article names, since a site may carry a suburb's
+# or a saint's name that the gazetteer has elsewhere ("Victoria Station").
+_SITE_HEADS = frozenset(
+    "cathedral church mosque temple synagogue shrine station stadium market bazaar prison jail mall campus"
+    " courthouse barracks".split()
+)
 # A word right after one of these titles is a person's name ("Dr. Dunn", "Gen. Franklin").
 _TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(t.capitalize() for t in en.PERSON_TITLES)) + r")\.?[ \u00a0]$")
 # A place name before one of these names a disease, not a place ("Marburg virus", "Lassa fever").
@@ -393,6 +400,8 @@ class Geocoder:
         for m in mentions:
             if self._common_word(text, doc, m):
                 m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "region")]
+            if _names_a_site(text, m.end):
+                m.cands = [c for c in m.cands if ctx.countries[self.gaz.entries[c[0]].country_code] > 0]
         mentions = [m for m in mentions if m.cands]
         places_by_parse: set[tuple[int, int]] = set()
         if doc is not None:
@@ -785,8 +794,8 @@ class Geocoder:
         part_start = max([start] + [s.end() for s in _NAME_SEPARATOR.finditer(text, start, m.start)])
         part_end = min([end] + [s.start() for s in _NAME_SEPARATOR.finditer(text, m.end, end)])
         before, after = text[part_start : m.start].split(), text[m.end : part_end].split()
-        if after and after[0].lower() in _PLACE_HEADS:
-            return m.cands  # "Cankaya district administration", "Kabul city council"
+        if after and after[0].lower() in _PLACE_HEADS | _SITE_HEADS:
+            return m.cands  # "Cankaya district administration", "Kabul city council", "the Jolo Cathedral"
         if not before and not after:
             # The whole organisation is the name: the small model tags many towns ORG
             # ("Pulawy", "Fife"), but a town known only by another name ("Hamas" is an
@@ -1000,11 +1009,23 @@ class Geocoder:
         return self.demonym(word)
 
 
+def _next_word(text: str, end: int) -> str | None:
+    """The word right after `end` when one space separates it."""
+    nxt = re.match(r"[ \u00a0]([\w-]+)", text[end : end + 40])
+    return nxt.group(1) if nxt else None
+
+
+def _names_a_site(text: str, end: int) -> bool:
+    """Whether a capitalized site word follows right after `end` ("the Jolo Cathedral")."""
+    word = _next_word(text, end)
+    return word is not None and word[:1].isupper() and word.lower() in _SITE_HEADS
+
+
 def _runs_into_name(text: str, end: int) -> bool:
     """Whether a capitalized word other than a place word ("city", "province", "airport")
     follows right after `end`: the name goes on ("Hua Chunying", "Coast Guard")."""
-    nxt = re.match(r"[ \u00a0]([A-Z][\w-]*)", text[end : end + 40])
-    return bool(nxt and nxt.group(1).lower() not in _PLACE_HEADS)
+    word = _next_word(text, end)
+    return word is not None and word[:1].isupper() and word.lower() not in _PLACE_HEADS | _SITE_HEADS
 
 
 def _names_the_capital(text: str, start: int, end: int) -> bool:

@@ -1333,6 +1333,13 @@ def test_a_speaker_s_country_places_the_statement(extractor: Extractor, speaker:
     assert statement.location is not None and statement.location.country_code == country
 
 
+def test_a_town_naming_the_struck_building_places_the_attack(extractor: Extractor) -> None:
+    # The town is in a name ("the Jolo Cathedral"), the country in a phrase of the verb.
+    body = "Twin bombings struck the Jolo Cathedral in Mindanao, Philippines, on Sunday."
+    attack = next(e for e in extractor.extract(article(body)) if e.type == "attack")
+    assert attack.location is not None and attack.location.name == "Jolo"
+
+
 def test_a_country_that_speaks_in_a_plain_report_places_its_statement(extractor: Extractor) -> None:
     # "says" alone is parsed without entity labels: the speaker is still known as a country.
     body = (

@@ -114,6 +114,29 @@ def test_people_and_organisations_are_not_places(geo: Geocoder, nlp: Language, w
 
 
 @pytest.mark.parametrize("with_parse", [True, False])
+def test_a_building_named_after_its_town_keeps_the_town(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
+    text = (
+        "Bombs struck the Jolo Cathedral in the Philippines and the Quetta Station in Pakistan, while"
+        " Hua Chunying spoke."
+    )
+    places = geo.resolve(text, nlp(text) if with_parse else None)
+    assert at(places, "Jolo").country_code == "PH"
+    assert at(places, "Quetta").country_code == "PK"
+    assert "Hua" not in texts(places)
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
+def test_a_site_named_after_a_town_of_another_country_is_no_place(
+    geo: Geocoder, nlp: Language, with_parse: bool
+) -> None:
+    # The gazetteer's only Linwood is in Scotland; the mosque is in a New Zealand suburb.
+    text = "A gunman attacked the Linwood Mosque in Christchurch, New Zealand."
+    places = geo.resolve(text, nlp(text) if with_parse else None)
+    assert "Linwood" not in texts(places)
+    assert at(places, "Christchurch").country_code == "NZ"
+
+
+@pytest.mark.parametrize("with_parse", [True, False])
 def test_feature_word_ending_a_name_is_no_place(geo: Geocoder, nlp: Language, with_parse: bool) -> None:
     text = (
         "Troops pushed into the Sambisa Forest area of Borno State, and oil spills in the "
