@@ -15,8 +15,9 @@ For each trigger the lexicon finds in a parsed sentence, `build_mentions()`:
    expression closest to the trigger in the dependency tree (not one that dates another
    noun: "last month's coup", nor the date of a statement reacting to the event: "on
    Wednesday condemned the bombing"; else published_at), and the
-   place that governs the trigger (else, for statements, the dateline or the speaker's
-   country; for other events the dateline or the article's dominant place).
+   place that governs the trigger, or for a statement its speaker ("officials in Kabul");
+   else, for statements, the dateline or the speaker's country; for other events the
+   dateline or the article's dominant place.
 
 The mentions of one article are then merged and dated from the narrative by
 `workers.extract.mentions`.
@@ -155,6 +156,16 @@ def _tree_path(a: Token, b: Token) -> int:
 def _governs(a: Token, b: Token) -> bool:
     """Whether `a` is an ancestor of `b`."""
     return a.i != b.i and a.i in _tree(b.doc).up(b.i)
+
+
+def _locates_the_speaker(prep: Token, verb: Token) -> bool:
+    """Whether `prep` hangs in the subject of `verb` through nouns and prepositions alone:
+    "officials in Kabul", "a spokesman for the FBI office in Buffalo"; not through a clause
+    ("a group based in Trinidad", "Kavan, who lived in London") nor an apposition."""
+    tok = prep.head
+    while tok.dep_ in ("pobj", "prep") and tok.head != tok:
+        tok = tok.head
+    return tok.dep_ in SUBJECTS and tok.head == verb and tok.pos_ in ("NOUN", "PROPN")
 
 
 def _is_verbal(tok: Token) -> bool:
@@ -1626,7 +1637,12 @@ class FrameBuilder:
             if governed and prep.lower_ in en.GOAL_PREPS and prep.head.i != head.i and not _governs(prep.head, head):
                 continue  # "began at the airport as the president was heading to Uganda": his way, not the shelling's place
             if entry.type == "statement":
-                if not (governed and prep.lower_ in en.STATEMENT_LOCATIVE_PREPS and prep.head == head):
+                # "said in Geneva", and where the speaker is: "officials in Kabul condemned"
+                if not (
+                    governed
+                    and prep.lower_ in en.STATEMENT_LOCATIVE_PREPS
+                    and (prep.head == head or _locates_the_speaker(prep, head))
+                ):
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):
                 continue  # "Germany's foreign ministry condemned the bombing": not where it was

@@ -1340,6 +1340,22 @@ def test_a_town_naming_the_struck_building_places_the_attack(extractor: Extracto
     assert attack.location is not None and attack.location.name == "Jolo"
 
 
+@pytest.mark.parametrize(
+    ("speaker", "there"),
+    [
+        ("Officials in Kandahar", True),
+        ("A spokesman for the police office in Kandahar", True),
+        ("A governor who once lived in Kandahar", False),  # where he lived, not where he spoke
+        ("The minister, born in Kandahar,", False),
+    ],
+)
+def test_where_the_speaker_is_places_the_statement(extractor: Extractor, speaker: str, there: bool) -> None:
+    body = f"Gunmen killed two guards in Kabul on Sunday.\n\n{speaker} condemned the killings on Monday."
+    statement = next(e for e in extractor.extract(article(body)) if e.type == "statement")
+    assert statement.location is not None
+    assert (statement.location.name == "Kandahār") == there  # the GeoNames spelling
+
+
 def test_a_country_that_speaks_in_a_plain_report_places_its_statement(extractor: Extractor) -> None:
     # "says" alone is parsed without entity labels: the speaker is still known as a country.
     body = (
