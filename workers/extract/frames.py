@@ -158,6 +158,14 @@ def _governs(a: Token, b: Token) -> bool:
     return a.i != b.i and a.i in _tree(b.doc).up(b.i)
 
 
+def _country_named(name: str, art: ArticleFrame) -> str | None:
+    """The code of the country `name` is the whole name of ("South Korea", "American Samoa")."""
+    place = art.lookup(name, None)
+    if place is not None and place.precision == "country" and place.name.lower() == name.lower():
+        return place.country_code
+    return None
+
+
 def _locates_the_speaker(prep: Token, verb: Token) -> bool:
     """Whether `prep` hangs in the subject of `verb` through nouns and prepositions alone:
     "officials in Kabul", "a spokesman for the FBI office in Buffalo"; not through a clause
@@ -1328,8 +1336,7 @@ class FrameBuilder:
             return None
         country = self._actor_country(tok, phrase, labels, art)
         if country is None and kind == "country":
-            place = art.lookup(phrase.text, None)  # "South Korea says", parsed without the recognizer
-            country = place.country_code if place is not None else None
+            country = _country_named(phrase.text, art)  # "South Korea says", parsed without the recognizer
         if country is None and kind == "person":
             # "Prime Minister Tuilaepa", told before as "Samoan Prime Minister Tuilaepa Sailele"
             name = {t.text for t in phrase if t.pos_ == "PROPN" and t.lower_ not in self._person_nouns}
@@ -1348,9 +1355,9 @@ class FrameBuilder:
         for t in phrase:
             if t.ent_type_ == "NORP" or (t.pos_ in ("ADJ", "PROPN") and t.is_title and t.ent_type_ != "PERSON"):
                 nxt = t.nbor() if t.i + 1 < phrase.end else None
-                country = (nxt is not None and nxt.is_title and art.demonym(f"{t.text} {nxt.text}")) or art.demonym(
-                    t.text
-                )
+                pair = f"{t.text} {nxt.text}" if nxt is not None and nxt.is_title else None
+                # "the American Samoa government" is not American; "Puerto Rican" is one word pair
+                country = pair and (_country_named(pair, art) or art.demonym(pair)) or art.demonym(t.text)
                 if country:
                     return country
         if "GPE" in labels:
@@ -1358,9 +1365,15 @@ class FrameBuilder:
             if place is not None:
                 return place.country_code
         for g in _objects_of(tok, {"of", "in", "for"}):
-            place = art.lookup(g.text, None) if g.ent_type_ == "GPE" and g.head.lower_ == "of" else None
-            if place is not None and place.precision == "country":
-                return place.country_code
+            if g.head.lower_ == "of":
+                # "the government of Samoa"; "of American Samoa", which the recognizer may call an organisation
+                name = " ".join(t.text for t in g.subtree if t.dep_ == "compound" or t == g)
+                place = art.lookup(g.text, None) if g.ent_type_ == "GPE" else None
+                if place is not None and place.precision == "country":
+                    return place.country_code
+                whole = next((e.text for e in g.doc.ents if e.start <= g.i < e.end), name) == name
+                if whole and (country := _country_named(name, art)):  # not "the Islamic State of Iraq and the Levant"
+                    return country
             # "the leader of the Ukrainian opposition", "a candidate in the Ukrainian election"
             country = next((art.demonym(m.text) for m in g.children if m.dep_ == "amod" and m.is_title), None)
             if country:
@@ -1387,8 +1400,7 @@ class FrameBuilder:
         """The kind of an actor named with proper nouns the entity recognizer did not label
         (or did not run on: plain reports are parsed without it): a country by the gazetteer, a person when written as a full or titled name
         ("Mr. Ivanov", "Anna Smith"), otherwise an organization ("Reuters", "Gazprom")."""
-        place = art.lookup(phrase.text, None)
-        if place is not None and place.precision == "country" and place.name.lower() == phrase.text.lower():
+        if _country_named(phrase.text, art):
             return "country"
         names = [t for t in phrase if t.pos_ == "PROPN"]
         if (

@@ -1319,6 +1319,8 @@ def test_a_pronoun_speaker_is_the_last_speaker_in_a_plain_report(extractor: Extr
         ("The Puerto Rican governor", "PR"),  # of two words
         ("The American Samoan delegate", "AS"),  # of two words, the first another country's
         ("The Central African government", "CF"),
+        ("The American Samoa government", "AS"),  # a country's name that starts with a nationality word
+        ("The government of American Samoa", "AS"),  # which the recognizer may call an organisation
         ("The prime minister of Greece", "GR"),  # the country the office is "of"
         ("The U.K. Foreign Office", "GB"),  # an institution named after its country
         ("A spokesman for the Kenyan opposition", "KE"),  # the nationality of whom one speaks for
