@@ -166,6 +166,21 @@ def _country_named(name: str, art: ArticleFrame) -> str | None:
     return None
 
 
+def _at_the_venue(prep: Token, verb: Token) -> bool:
+    """Whether `prep` places the venue a statement was made at: "condemned it at a news
+    conference in Geneva", "at a press conference held in Islamabad, said", "speaking at a
+    summit in Brussels, condemned"."""
+    venue = prep.head.head if prep.head.dep_ == "acl" else prep.head  # "held in"
+    if (
+        venue.lemma_.lower() not in en.STATEMENT_VENUES
+        or venue.dep_ != "pobj"
+        or venue.head.lower_ not in en.VENUE_PREPS
+    ):
+        return False
+    up = venue.head.head
+    return up == verb or up.dep_ == "advcl" and up.head == verb  # "Speaking at ..."
+
+
 def _locates_the_speaker(prep: Token, verb: Token) -> bool:
     """Whether `prep` hangs in the subject of `verb` through nouns and prepositions alone:
     "officials in Kabul", "a spokesman for the FBI office in Buffalo"; not through a clause
@@ -1653,7 +1668,7 @@ class FrameBuilder:
                 if not (
                     governed
                     and prep.lower_ in en.STATEMENT_LOCATIVE_PREPS
-                    and (prep.head == head or _locates_the_speaker(prep, head))
+                    and (prep.head == head or _locates_the_speaker(prep, head) or _at_the_venue(prep, head))
                 ):
                     continue
             elif not (in_subtree or governed) or self._owner(span, heads) not in (n, -1):

@@ -171,6 +171,11 @@ LOCATIVE_PREPS = frozenset(
     }
 )
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
+# Where words are spoken: "said at a news conference in Geneva" was said in Geneva
+STATEMENT_VENUES = frozenset(
+    "conference briefing meeting summit rally speech address interview ceremony session forum gathering".split()
+)
+VENUE_PREPS = frozenset({"at", "during", "on", "in"})
 # Past-tense verbs whose object is a place taken, entered or struck: a name right after them (or
 # listed after them) is a place even when the recognizer reads it as a person ("troops entered
 # Ain Issa", "rebels overran Tell Tamer and Ras al-Ain").

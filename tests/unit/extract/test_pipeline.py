@@ -1358,6 +1358,22 @@ def test_where_the_speaker_is_places_the_statement(extractor: Extractor, speaker
     assert (statement.location.name == "Kandahār") == there  # the GeoNames spelling
 
 
+@pytest.mark.parametrize(
+    ("sentence", "there"),
+    [
+        ("The minister condemned the killings at a news conference in Kandahar on Monday.", True),
+        ("At a press conference held in Kandahar, the minister condemned the killings.", True),
+        ("Speaking at a summit in Kandahar, the minister condemned the killings.", True),
+        ("The minister condemned the killings at a meeting with families from Kandahar.", False),
+    ],
+)
+def test_the_venue_of_a_statement_places_it(extractor: Extractor, sentence: str, there: bool) -> None:
+    body = f"Gunmen killed two guards in Kabul on Sunday.\n\n{sentence}"
+    statement = next(e for e in extractor.extract(article(body)) if e.type == "statement")
+    assert statement.location is not None
+    assert (statement.location.name == "Kandahār") == there  # the GeoNames spelling
+
+
 def test_a_country_that_speaks_in_a_plain_report_places_its_statement(extractor: Extractor) -> None:
     # "says" alone is parsed without entity labels: the speaker is still known as a country.
     body = (
