@@ -15,7 +15,8 @@ For each trigger the lexicon finds in a parsed sentence, `build_mentions()`:
    expression closest to the trigger in the dependency tree (not one that dates another
    noun: "last month's coup", nor the date of a statement reacting to the event: "on
    Wednesday condemned the bombing"; else published_at), and the
-   place that governs the trigger, or for a statement its speaker ("officials in Kabul");
+   place that governs the trigger, or for a statement its speaker's ("officials in Kabul")
+   or its venue's ("at a news conference in Geneva");
    else, for statements, the dateline or the speaker's country; for other events the
    dateline or the article's dominant place.
 
@@ -172,21 +173,26 @@ def _at_the_venue(prep: Token, verb: Token) -> bool:
     summit in Brussels, condemned"."""
     venue = prep.head.head if prep.head.dep_ == "acl" else prep.head  # "held in"
     if (
-        venue.lemma_.lower() not in en.STATEMENT_VENUES
+        prep.lower_ not in en.SPEAKER_LOCATIVE_PREPS
+        or venue.lemma_.lower() not in en.STATEMENT_VENUES
         or venue.dep_ != "pobj"
         or venue.head.lower_ not in en.VENUE_PREPS
     ):
         return False
     up = venue.head.head
-    return up == verb or up.dep_ == "advcl" and up.head == verb  # "Speaking at ..."
+    return up == verb or (up.dep_ == "advcl" and up.head == verb)  # "Speaking at ..."
 
 
 def _locates_the_speaker(prep: Token, verb: Token) -> bool:
     """Whether `prep` hangs in the subject of `verb` through nouns and prepositions alone:
     "officials in Kabul", "a spokesman for the FBI office in Buffalo"; not through a clause
     ("a group based in Trinidad", "Kavan, who lived in London") nor an apposition."""
+    if prep.lower_ not in en.SPEAKER_LOCATIVE_PREPS:
+        return False
     tok = prep.head
-    while tok.dep_ in ("pobj", "prep") and tok.head != tok:
+    for _ in range(len(prep.doc)):  # a malformed tree may cycle
+        if tok.dep_ not in ("pobj", "prep") or tok.head == tok:
+            break
         tok = tok.head
     return tok.dep_ in SUBJECTS and tok.head == verb and tok.pos_ in ("NOUN", "PROPN")
 
@@ -1382,8 +1388,8 @@ class FrameBuilder:
         for g in _objects_of(tok, {"of", "in", "for"}):
             if g.head.lower_ == "of":
                 # "the government of Samoa"; "of American Samoa", which the recognizer may call an organisation
-                name = " ".join(t.text for t in g.subtree if t.dep_ == "compound" or t == g)
-                place = art.lookup(g.text, None) if g.ent_type_ == "GPE" else None
+                name = " ".join(t.text for t in [*(c for c in g.lefts if c.dep_ == "compound"), g])
+                place = art.lookup(name, None) if g.ent_type_ == "GPE" else None
                 if place is not None and place.precision == "country":
                     return place.country_code
                 whole = next((e.text for e in g.doc.ents if e.start <= g.i < e.end), name) == name
@@ -1688,7 +1694,8 @@ class FrameBuilder:
             ):
                 continue
             fighters = root.head.lower_ in self._military
-            in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN" and place.precision != "city"
+            named_site = place.precision == "city" and root.head.lower_ in en.SITE_HEADS
+            in_a_name = root.dep_ == "compound" and root.head.pos_ == "PROPN" and not named_site
             origin = root.dep_ in NOUN_MODIFIER_DEPS and (fighters or in_a_name)
             # "Russia massed troops", "Sudan's paramilitary forces took the town": the actor's state
             origin = origin or (

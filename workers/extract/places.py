@@ -94,13 +94,9 @@ _PLACE_HEADS = DESIGNATORS | {
     "hospital",
     "university",
 }
-# Buildings and sites named after their town ("the Jolo Cathedral", "the Quetta Station"):
-# the name is a place only in a country the article names, since a site may carry a suburb's
-# or a saint's name that the gazetteer has elsewhere ("Victoria Station").
-_SITE_HEADS = frozenset(
-    "cathedral church mosque temple synagogue shrine station stadium market bazaar prison jail mall campus"
-    " courthouse barracks".split()
-)
+# A town before a site word ("the Linwood Mosque") is a place only in a country the article
+# names, since a site may carry a suburb's or a saint's name the gazetteer has elsewhere.
+_NAME_HEADS = _PLACE_HEADS | en.SITE_HEADS
 # A word right after one of these titles is a person's name ("Dr. Dunn", "Gen. Franklin").
 _TITLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(t.capitalize() for t in en.PERSON_TITLES)) + r")\.?[ \u00a0]$")
 # A place name before one of these names a disease, not a place ("Marburg virus", "Lassa fever").
@@ -215,6 +211,10 @@ class GeoContext:
             self.person_words | other.person_words,
             self.common_words | other.common_words,
         )
+
+    def names_elsewhere(self, key: str, country_code: str | None) -> bool:
+        """Whether the article names the country other than by the name `key` itself."""
+        return self.countries[country_code] > self.votes[(key, country_code)]
 
     @property
     def top_country(self) -> str | None:
@@ -401,7 +401,7 @@ class Geocoder:
             if self._common_word(text, doc, m):
                 m.cands = [c for c in m.cands if self.gaz.entries[c[0]].kind in ("country", "region")]
             if _names_a_site(text, m.end):
-                m.cands = [c for c in m.cands if ctx.countries[self.gaz.entries[c[0]].country_code] > 0]
+                m.cands = [c for c in m.cands if ctx.names_elsewhere(m.key, self.gaz.entries[c[0]].country_code)]
         mentions = [m for m in mentions if m.cands]
         places_by_parse: set[tuple[int, int]] = set()
         if doc is not None:
@@ -794,7 +794,7 @@ class Geocoder:
         part_start = max([start] + [s.end() for s in _NAME_SEPARATOR.finditer(text, start, m.start)])
         part_end = min([end] + [s.start() for s in _NAME_SEPARATOR.finditer(text, m.end, end)])
         before, after = text[part_start : m.start].split(), text[m.end : part_end].split()
-        if after and after[0].lower() in _PLACE_HEADS | _SITE_HEADS:
+        if after and after[0].lower() in _NAME_HEADS:
             return m.cands  # "Cankaya district administration", "Kabul city council", "the Jolo Cathedral"
         if not before and not after:
             # The whole organisation is the name: the small model tags many towns ORG
@@ -837,7 +837,7 @@ class Geocoder:
         if m.key not in en.DIRECTIONS or text[max(0, m.start - 4) : m.start].lower() != "the ":
             return False
         divisions = [self.gaz.entries[i] for i, _ in m.cands if self.gaz.entries[i].kind != "city"]
-        return not any(ctx.countries[e.country_code] > ctx.votes[(m.key, e.country_code)] for e in divisions)
+        return not any(ctx.names_elsewhere(m.key, e.country_code) for e in divisions)
 
     def _plausible_town(
         self, text: str, toks: list[tuple[int, int]], m: _Mention, ctx: GeoContext, *, parsed: bool
@@ -849,8 +849,7 @@ class Geocoder:
         entries = self.gaz.entries
         if any(entries[i].kind not in _LOCAL for i, _ in m.cands):
             if any(
-                entries[i].kind not in ("admin1", "admin2")
-                or ctx.countries[entries[i].country_code] > ctx.votes[(m.key, entries[i].country_code)]
+                entries[i].kind not in ("admin1", "admin2") or ctx.names_elsewhere(m.key, entries[i].country_code)
                 for i, _ in m.cands
             ):
                 return True
@@ -1018,14 +1017,14 @@ def _next_word(text: str, end: int) -> str | None:
 def _names_a_site(text: str, end: int) -> bool:
     """Whether a capitalized site word follows right after `end` ("the Jolo Cathedral")."""
     word = _next_word(text, end)
-    return word is not None and word[:1].isupper() and word.lower() in _SITE_HEADS
+    return word is not None and word[:1].isupper() and word.lower() in en.SITE_HEADS
 
 
 def _runs_into_name(text: str, end: int) -> bool:
     """Whether a capitalized word other than a place word ("city", "province", "airport")
     follows right after `end`: the name goes on ("Hua Chunying", "Coast Guard")."""
     word = _next_word(text, end)
-    return word is not None and word[:1].isupper() and word.lower() not in _PLACE_HEADS | _SITE_HEADS
+    return word is not None and word[:1].isupper() and word.lower() not in _NAME_HEADS
 
 
 def _names_the_capital(text: str, start: int, end: int) -> bool:

@@ -171,11 +171,18 @@ LOCATIVE_PREPS = frozenset(
     }
 )
 STATEMENT_LOCATIVE_PREPS = frozenset({"in", "at", "from"})
-# Where words are spoken: "said at a news conference in Geneva" was said in Geneva
+SPEAKER_LOCATIVE_PREPS = frozenset({"in", "at"})  # "officials in Kabul"; "officials from Kabul" may be anywhere
+# Occasions one speaks at (beside REPORT_NOUNS, which date a statement): "said at a news
+# conference in Geneva" was said in Geneva
 STATEMENT_VENUES = frozenset(
-    "conference briefing meeting summit rally speech address interview ceremony session forum gathering".split()
+    "conference briefing meeting summit rally speech interview ceremony session forum gathering".split()
 )
 VENUE_PREPS = frozenset({"at", "during", "on", "in"})
+# Buildings and sites named after their town ("the Jolo Cathedral", "the Quetta Station")
+SITE_HEADS = frozenset(
+    "cathedral church mosque temple synagogue shrine station stadium market bazaar prison jail mall campus"
+    " courthouse barracks".split()
+)
 # Past-tense verbs whose object is a place taken, entered or struck: a name right after them (or
 # listed after them) is a place even when the recognizer reads it as a person ("troops entered
 # Ain Issa", "rebels overran Tell Tamer and Ras al-Ain").

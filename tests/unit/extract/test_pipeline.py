@@ -1349,6 +1349,7 @@ def test_a_town_naming_the_struck_building_places_the_attack(extractor: Extracto
         ("A spokesman for the police office in Kandahar", True),
         ("A governor who once lived in Kandahar", False),  # where he lived, not where he spoke
         ("The minister, born in Kandahar,", False),
+        ("Officials from Kandahar", False),  # where they come from; they may speak anywhere
     ],
 )
 def test_where_the_speaker_is_places_the_statement(extractor: Extractor, speaker: str, there: bool) -> None:
@@ -1374,15 +1375,18 @@ def test_the_venue_of_a_statement_places_it(extractor: Extractor, sentence: str,
     assert (statement.location.name == "Kandahār") == there  # the GeoNames spelling
 
 
-def test_a_country_that_speaks_in_a_plain_report_places_its_statement(extractor: Extractor) -> None:
+@pytest.mark.parametrize(("speaker", "country"), [("South Korea", "KR"), ("Japan", "JP")])
+def test_a_country_that_speaks_in_a_plain_report_places_its_statement(
+    extractor: Extractor, speaker: str, country: str
+) -> None:
     # "says" alone is parsed without entity labels: the speaker is still known as a country.
     body = (
         "North Korean artillery fired shells across the border on Thursday.\n\n"
-        "South Korea says the loudspeaker broadcasts will continue."
+        f"{speaker} says the loudspeaker broadcasts will continue."
     )
     statement = next(e for e in extractor.extract(article(body)) if e.type == "statement")
-    assert [(a.text, a.country_code) for a in statement.actors] == [("South Korea", "KR")]
-    assert statement.location is not None and statement.location.country_code == "KR"
+    assert [(a.text, a.country_code) for a in statement.actors] == [(speaker, country)]
+    assert statement.location is not None and statement.location.country_code == country
 
 
 def test_a_speaker_named_again_keeps_the_country_told_first(extractor: Extractor) -> None:
