@@ -92,6 +92,7 @@ class ArticleFrame:
     lookup: Callable[[str, str | None], Place | None]
     speakers: list[Actor] = field(default_factory=list)  # statement speakers and people named as subjects so far
     titled: frozenset[str] = frozenset()  # names the article gives next to a political title (lower case)
+    text: str = ""  # the clean article text, for the sentence a pronoun refers back to
 
 
 class _Tree:
@@ -181,6 +182,19 @@ def _at_the_venue(prep: Token, verb: Token) -> bool:
         return False
     up = venue.head.head
     return up == verb or (up.dep_ == "advcl" and up.head == verb)  # "Speaking at ..."
+
+
+def _refers_back(it: Token) -> bool:
+    """Whether "it" can only point before its sentence: no singular noun is a subject ahead of
+    it ("The United States said it would strike" is the United States)."""
+    return not any(t.dep_ in SUBJECTS and t.tag_ in ("NN", "NNP") for t in it.doc[it.sent.start : it.i])
+
+
+def _words_before(text: str, start: int) -> frozenset[str]:
+    """The lower-case words of the sentence that ends before clean offset `start`."""
+    before = text[max(0, start - 400) : start].rstrip()
+    cut = max(before.rfind(". ", 0, len(before) - 1), before.rfind("\n", 0, len(before) - 1))
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", before[cut + 1 :]))
 
 
 def _locates_the_speaker(prep: Token, verb: Token) -> bool:
@@ -837,6 +851,7 @@ class FrameBuilder:
         self._judicial = lexicon.words("judicial")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
         self._sent_counts: Counter[str] = Counter()  # the sentence's words (lower case)
+        self._words_before: frozenset[str] = frozenset()  # the sentence before's, which "it" most likely is
         self._country_wide: list[Token] = []  # the sentence's words that spread a happening nationwide
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
         self._reactions: dict[int, int | None] = {}  # memo of _reaction_to for the sentence
@@ -872,6 +887,8 @@ class FrameBuilder:
     def _choose(self, match: LexMatch, span: SpacySpan, heading: bool, sent_words: set[str]) -> LexEntry | None:
         head = span.root
         near = _near_words(head, depth=3) | {t.lower_ for t in span} | _cause_words(head)
+        if any(c.dep_ in SUBJECTS and c.lower_ == "it" and _refers_back(c) for c in head.children):
+            near |= self._words_before  # "A fire swept the slum. Officials said it killed nine people."
         # one word may be several entries ("bombing": the noun, and the verb "bomb"); what
         # excludes one of them excludes the word ("water bombing", "shooting with a film crew"),
         # unless a weapon does it ("a roadside bomb struck a bus": no traffic accident)
@@ -1761,6 +1778,7 @@ class FrameBuilder:
         self._owners = {}
         sent_words = {t.lower_ for t in doc}
         self._sent_counts = Counter(t.lower_ for t in doc)
+        self._words_before = _words_before(art.text, base)
         self._country_wide = _country_wide_marks(doc, sent_words)
         text = doc.text
         matches = self.lex.find(text)

@@ -208,6 +208,7 @@ class Extractor:
             demonym=self.geocoder.demonym,
             lookup=self.geocoder.lookup,
             titled=self.frames.titled_names(p.clean.text, places),
+            text=p.clean.text,
         )
         mentions: list[Mention] = []
         for s, doc in zip(p.parse, p.docs):

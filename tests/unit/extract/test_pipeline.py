@@ -1375,6 +1375,19 @@ def test_the_venue_of_a_statement_places_it(extractor: Extractor, sentence: str,
     assert (statement.location.name == "Kandahār") == there  # the GeoNames spelling
 
 
+@pytest.mark.parametrize(
+    ("body", "attack"),
+    [
+        ("A fire swept through a slum in Dhaka on Sunday.\n\nOfficials said it killed nine people.", False),
+        ("A bomb exploded at a market in Dhaka on Sunday.\n\nOfficials said it killed nine people.", True),
+        # "it" is the militia told in its own sentence, not the fire before
+        ("A fire broke out in Dhaka on Sunday.\n\nThe militia said it killed nine soldiers in Dhaka.", True),
+    ],
+)
+def test_it_that_killed_is_what_the_sentence_before_tells(extractor: Extractor, body: str, attack: bool) -> None:
+    assert any(e.type == "attack" for e in extractor.extract(article(body))) == attack
+
+
 @pytest.mark.parametrize(("speaker", "country"), [("South Korea", "KR"), ("Japan", "JP")])
 def test_a_country_that_speaks_in_a_plain_report_places_its_statement(
     extractor: Extractor, speaker: str, country: str
