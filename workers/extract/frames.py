@@ -851,7 +851,8 @@ class FrameBuilder:
         self._judicial = lexicon.words("judicial")
         self._owners: dict[tuple[int, int], int] = {}  # see _owner
         self._sent_counts: Counter[str] = Counter()  # the sentence's words (lower case)
-        self._words_before: frozenset[str] = frozenset()  # the sentence before's, which "it" most likely is
+        self._article_text = ""  # the clean text and the sentence's offset in it: what "it" may point back to
+        self._base = 0
         self._country_wide: list[Token] = []  # the sentence's words that spread a happening nationwide
         self._statements: dict[int, int] = {}  # statement trigger heads of the sentence: token -> index
         self._reactions: dict[int, int | None] = {}  # memo of _reaction_to for the sentence
@@ -888,7 +889,8 @@ class FrameBuilder:
         head = span.root
         near = _near_words(head, depth=3) | {t.lower_ for t in span} | _cause_words(head)
         if any(c.dep_ in SUBJECTS and c.lower_ == "it" and _refers_back(c) for c in head.children):
-            near |= self._words_before  # "A fire swept the slum. Officials said it killed nine people."
+            # "A fire swept the slum. Officials said it killed nine people."
+            near |= _words_before(self._article_text, self._base)
         # one word may be several entries ("bombing": the noun, and the verb "bomb"); what
         # excludes one of them excludes the word ("water bombing", "shooting with a film crew"),
         # unless a weapon does it ("a roadside bomb struck a bus": no traffic accident)
@@ -1778,7 +1780,7 @@ class FrameBuilder:
         self._owners = {}
         sent_words = {t.lower_ for t in doc}
         self._sent_counts = Counter(t.lower_ for t in doc)
-        self._words_before = _words_before(art.text, base)
+        self._article_text, self._base = art.text, base
         self._country_wide = _country_wide_marks(doc, sent_words)
         text = doc.text
         matches = self.lex.find(text)
