@@ -330,6 +330,24 @@ def _of_another_verb(head: Token, span: SpacySpan) -> bool:
     return False
 
 
+def _told_of_another(head: Token, tok: Token) -> bool:
+    """Whether a date or place (its root `tok`) is told in a relative clause about someone or
+    something that is not a party of the event `head`: "rallied to support the boy, who was
+    born in Lyon on May 3", "attacked the village to capture the commander, who had fled from
+    Kabul". A relative clause on the event itself or on its own argument keeps what it tells
+    ("the attack, which happened on Monday", "killed two soldiers who were patrolling in
+    Kandahar"), and so does one the event is told in ("the town where the attack was")."""
+    for _ in range(12):
+        if tok.i == head.i or _governs(tok, head) or tok.head.i == tok.i:
+            return False
+        if tok.dep_ == "relcl":
+            noun = tok.head
+            party = noun.head if noun.head.dep_ != "prep" else noun.head.head
+            return noun.i != head.i and party.i != head.i
+        tok = tok.head
+    return False
+
+
 def _counts(tok: Token) -> bool:
     """Whether a noun only counts what hangs off it ("thousands of protesters", "dozens of raids")."""
     return tok.tag_ == "CD" or tok.lemma_.lower() in en.CROWD_QUANTITIES
@@ -1529,7 +1547,7 @@ class FrameBuilder:
             best, owner = (99, 99), -1
             for n, (head, statement) in enumerate(heads):
                 path = _tree_path(head, span.root)
-                if statement and path > 2:
+                if statement and path > 2 or _told_of_another(head, span.root):
                     continue
                 rank = (path, abs(span.root.i - head.i))
                 if rank < best:
@@ -1642,7 +1660,11 @@ class FrameBuilder:
         # Not a date that only dates another noun ("protests against last month's coup",
         # "charged in the 1996 bombing"), unless this event lies within that noun's phrase:
         # "the November 1995 assassination of Rabin at a peace rally" dates the rally too.
-        shared = [(te, sp) for te, sp in dates if not _dates_a_noun(sp) or _governs(sp.root.head, head)]
+        shared = [
+            (te, sp)
+            for te, sp in dates
+            if (not _dates_a_noun(sp) or _governs(sp.root.head, head)) and not _told_of_another(head, sp.root)
+        ]
         if anaphoric:  # "arrested two men in connection with the bombing on Monday": the arrests' day
             shared = [(te, sp) for te, sp in shared if not _of_another_verb(head, sp)]
         owned = [(te, sp) for te, sp in shared if (o := self._owner(sp, heads)) not in (-1, n) and not heads[o][1]]
@@ -1677,6 +1699,8 @@ class FrameBuilder:
             root = span.root
             if root.dep_ == "pobj" and root.head.lower_ in en.TIME_ONLY_PREPS:
                 continue
+            if _told_of_another(head, root):
+                continue  # "to capture the commander, who had fled from Kabul": his past, not the event's place
             if anaphoric and not _governs(root, head) and _of_another_verb(head, span):
                 # "extradited to Spain in connection with the bombings": where the bombings were
                 # is told before; "in Kosovo, where the leader resists the deployment" tells it

@@ -810,6 +810,39 @@ def test_a_happening_named_inside_another_verbs_argument_keeps_its_own_place_and
     assert [(e.location and e.location.name, e.date.value) for e in events] == [("Casablanca", "2003-05-16")]
 
 
+def test_a_relative_clause_about_someone_else_gives_the_event_neither_its_day_nor_its_place(
+    extractor: Extractor,
+) -> None:
+    # Lyon and May 3 are the student's birth, Miami is where the exiles live: the marches
+    # were on the story's day, in the city of the dateline.
+    born = "Students marched in Paris to support a young singer, who was born in Lyon on May 3."
+    exiles = "HAVANA (AP) — Hundreds of veterans gathered on Wednesday to denounce the exiles who live in Miami."
+    found = [
+        [
+            (e.date.value, e.location and e.location.name)
+            for e in extractor.extract(article(body, "2019-07-08T12:00:00Z"))
+        ]
+        for body in (born, exiles)
+    ]
+    assert found == [[("2019-07-08", "Paris")], [("2019-07-03", "Havana")]]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The attack, which happened in Kandahar on Sunday, killed five soldiers.",
+        "Gunmen killed two soldiers who were patrolling in Kandahar on Sunday.",
+    ],
+)
+def test_a_relative_clause_on_the_event_or_its_own_party_still_places_and_dates_it(
+    extractor: Extractor, body: str
+) -> None:
+    events = extractor.extract(article(body, "2019-07-08T12:00:00Z"))
+    assert [(e.type, e.date.value, e.location and e.location.name) for e in events] == [
+        ("attack", "2019-07-07", "Kandahār")
+    ]
+
+
 def test_a_day_inside_the_week_told_before_is_the_same_happening_and_dates_it(extractor: Extractor) -> None:
     body = (
         "Last week, gunmen attacked a mosque in the town of Kano, killing 12 worshippers.\n\n"
