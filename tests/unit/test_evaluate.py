@@ -79,3 +79,71 @@ def test_a_shared_set_reached_through_a_link_is_still_public(tmp_path: Path, mon
     link.symlink_to(real)
     monkeypatch.setattr(ev, "SHARED", link)
     assert ev.set_kind(link / "dev" / "plover.dev.jsonl") == "public dev, real news"
+
+
+def _gum_token(n: int, form: str, upos: str, head: int, entity: str = "", space: bool = True) -> str:
+    misc = "|".join(x for x in (f"Entity={entity}" if entity else "", "" if space else "SpaceAfter=No") if x) or "_"
+    return "\t".join([str(n), form, form.lower(), upos, "_", "_", str(head), "dep", "_", misc])
+
+
+def test_gum_place_names_are_the_proper_noun_headed_innermost_place_mentions() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gum_places", Path("scripts/gum_places.py"))
+    assert spec is not None and spec.loader is not None
+    gum = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gum)
+    conllu = "\n".join(
+        [
+            "# newpar",
+            "# text = Visitors love Athens, Greece.",
+            _gum_token(1, "Visitors", "NOUN", 2, "(1-person-new-sss-cf1-1-sgl)"),
+            _gum_token(2, "love", "VERB", 0),
+            _gum_token(
+                3,
+                "Athens",
+                "PROPN",
+                2,
+                "(2-place-new-sss-cf1-1-coref-Athens(3-place-new-sss-cf1-1-coref-Athens)",
+                False,
+            ),
+            _gum_token(4, ",", "PUNCT", 5),
+            _gum_token(5, "Greece", "PROPN", 3, "(4-place-new-sss-cf1-1-sgl-Greece)2)", False),
+            _gum_token(6, ".", "PUNCT", 2),
+            "",
+            "# newpar",
+            "# text = The city of 1972 hosts the Fort_Lee fair.",
+            _gum_token(1, "The", "DET", 2, "(5-place-giv-sss-cf1-1-coref-Athens"),
+            _gum_token(2, "city", "NOUN", 5),
+            _gum_token(3, "of", "ADP", 4),
+            _gum_token(4, "1972", "NUM", 2, "(6-time-new-sss-cf1-1-sgl-1972_%28year%29)5)"),
+            _gum_token(5, "hosts", "VERB", 0),
+            _gum_token(6, "the", "DET", 8),
+            _gum_token(7, "Fort_Lee", "PROPN", 8, "(7-place-new-sss-cf1-1-sgl)"),
+            _gum_token(8, "fair", "NOUN", 5, "", False),
+            _gum_token(9, ".", "PUNCT", 5),
+            "",
+        ]
+    )
+    record = gum.document(conllu)
+    assert record["text"] == "Visitors love Athens, Greece.\n\nThe city of 1972 hosts the Fort_Lee fair."
+    found = [(t["text"], record["text"][t["start"] : t["end"]]) for t in record["gold"]["toponyms"]]
+    # "Athens, Greece" holds two names; "the city of 1972" is headed by a common noun
+    assert found == [("Athens", "Athens"), ("Greece", "Greece"), ("Fort_Lee", "Fort_Lee")]
+
+
+def test_place_gold_without_coordinates_scores_the_mentions_and_their_recall_by_genre(tmp_path: Path) -> None:
+    from workers.evaluate.places import evaluate_places
+
+    rows = [
+        {
+            "id": "a",
+            "genre": "voyage",
+            "text": "Trains leave Leeds for York at noon.",
+            "gold": {"toponyms": [{"text": "Leeds", "start": 13, "end": 18}, {"text": "York", "start": 23, "end": 27}]},
+        },
+        {"id": "b", "genre": "news", "text": "Nothing here.", "gold": {"toponyms": []}},
+    ]
+    result = evaluate_places(_write(tmp_path / "gum.jsonl", rows), with_parse=False)
+    assert (result["gold"], result["matched"], result["located"]) == (2, 2, 0)
+    assert result["recall_by_genre"] == {"news": (0, 0.0), "voyage": (2, 1.0)}

@@ -10,7 +10,7 @@ from workers.cli.common import (
 
 EVALUATIONS = {
     "events": ("workers.evaluate.events", []),  # eval/devset.jsonl, plus ../shared when present
-    "places": ("workers.evaluate.places", ["../shared/dev/geovirus.dev.jsonl"]),
+    "places": ("workers.evaluate.places", ["../shared/dev/geovirus.dev.jsonl", "../realnews/gum-places.jsonl"]),
     "dates": (
         "workers.evaluate.dates",
         ["../shared/dev/tempeval3-train.dev.jsonl", "../shared/dev/meantime.dev.jsonl"],

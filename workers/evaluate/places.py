@@ -1,6 +1,8 @@
-"""Evaluation of the geocoder on a gold toponym file (GeoVirus-style JSON lines).
+"""Evaluation of the geocoder on gold toponym files (GeoVirus-style JSON lines).
 
-Each line: `{"id", "text", "gold": {"toponyms": [{"text", "start", "end", "lat", "lon"}]}}`.
+Each line: `{"id", "text", "gold": {"toponyms": [{"text", "start", "end", "lat", "lon"}]}}`;
+a file without coordinates (`lat`, `lon`: the GUM mentions `scripts/gum_places.py` builds)
+scores finding the mentions only, and one with a `genre` per line also reports recall by genre.
 A prediction matches a gold toponym when their spans overlap (one-to-one, in text order).
 Reported three ways: the places `eventwire extract` returns (the extractor over each passage as
 an article: only the sentences it selects are parsed), and the geocoder alone over the whole
@@ -10,7 +12,7 @@ passage with and without the spaCy parse:
 - country accuracy: matched pairs whose predicted country is the country of the gold point
   (the country of the gazetteer place nearest to the gold coordinates).
 
-    python -m workers.evaluate.places ../shared/dev/geovirus.dev.jsonl [--errors N]
+    python -m workers.evaluate.places ../shared/dev/geovirus.dev.jsonl ../realnews/gum-places.jsonl [--errors N]
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def _match(pred: list[Place], gold: list[dict[str, Any]]) -> list[tuple[Place, d
 
 
 def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_of: _CountryOfPoint) -> dict[str, Any]:
-    n_gold = n_pred = n_match = near = same_country = 0
+    n_gold = n_pred = n_match = n_located = near = same_country = 0
+    by_genre: dict[str, list[int]] = {}  # genre -> [gold, matched]
     missed: Counter[str] = Counter()
     spurious: Counter[str] = Counter()
     far: Counter[str] = Counter()
@@ -75,7 +78,14 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         matched_pred = {id(p) for p, _ in pairs}
         missed.update(g["text"] for g in gold if id(g) not in matched_gold)
         spurious.update(p.text for p in pred if id(p) not in matched_pred)
+        if "genre" in doc:
+            tally = by_genre.setdefault(doc["genre"], [0, 0])
+            tally[0] += len(gold)
+            tally[1] += len(pairs)
         for p, g in pairs:
+            if g.get("lat") is None or g.get("lon") is None:
+                continue
+            n_located += 1
             ok = (
                 p.lat is not None
                 and p.lon is not None
@@ -97,8 +107,10 @@ def _score(docs: list[dict[str, Any]], predictions: list[list[Place]], country_o
         "precision": precision,
         "recall": recall,
         "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-        "accuracy_161km": near / n_match if n_match else 0.0,
-        "country_accuracy": same_country / n_match if n_match else 0.0,
+        "located": n_located,
+        "accuracy_161km": near / n_located if n_located else 0.0,
+        "country_accuracy": same_country / n_located if n_located else 0.0,
+        "recall_by_genre": {k: (n, found / n if n else 0.0) for k, (n, found) in sorted(by_genre.items())},
         "accuracy_161km_by_precision": {k: (n, ok / n) for k, (n, ok) in sorted(by_precision.items())},
         "missed": missed,
         "spurious": spurious,
@@ -146,11 +158,18 @@ def evaluate_places(path: Path, *, with_parse: bool = True) -> dict[str, Any]:
 def _report(name: str, r: dict[str, Any], errors: int) -> None:
     print(f"{name}: gold {r['gold']}, predicted {r['predicted']}, matched {r['matched']}")
     print(f"  precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}")
-    print(f"  accuracy@161km {r['accuracy_161km']:.3f}  country accuracy {r['country_accuracy']:.3f}")
-    print(
-        "  accuracy@161km by predicted precision: "
-        + ", ".join(f"{k} {acc:.3f} (n={n})" for k, (n, acc) in r["accuracy_161km_by_precision"].items())
-    )
+    if r["recall_by_genre"]:
+        print(
+            "  recall by genre: " + ", ".join(f"{k} {rec:.3f} (n={n})" for k, (n, rec) in r["recall_by_genre"].items())
+        )
+    if r["located"]:
+        print(f"  accuracy@161km {r['accuracy_161km']:.3f}  country accuracy {r['country_accuracy']:.3f}")
+        print(
+            "  accuracy@161km by predicted precision: "
+            + ", ".join(f"{k} {acc:.3f} (n={n})" for k, (n, acc) in r["accuracy_161km_by_precision"].items())
+        )
+    else:
+        print("  (no gold coordinates: resolution not scored)")
     if errors:
         for label in ("missed", "spurious", "far"):
             print(f"  {label}: " + "; ".join(f"{k} x{v}" for k, v in r[label].most_common(errors)))
@@ -158,26 +177,31 @@ def _report(name: str, r: dict[str, Any], errors: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("path", type=Path, help="gold toponyms, JSON lines")
+    parser.add_argument("paths", type=Path, nargs="+", help="gold toponyms, JSON lines")
     parser.add_argument("--errors", type=int, default=0, help="show the N commonest errors of each kind")
     parser.add_argument("--no-parse", action="store_true", help="skip the spaCy parse")
     args = parser.parse_args(argv)
-    if not args.path.is_file():
-        print(
-            f"no such file: {args.path} (the dev sets live in ../shared/dev beside the checkout); nothing to evaluate"
-        )
-        return 0
-    result = evaluate_places(args.path, with_parse=not args.no_parse)
-    print(f"corpus {args.path.name}")
+    for path in args.paths:
+        if not path.is_file():
+            print(
+                f"no such file: {path} (../shared/dev lies beside the checkout; scripts/gum_places.py builds the GUM file); skipped"
+            )
+            continue
+        _evaluate(path, args.errors, with_parse=not args.no_parse)
+    return 0
+
+
+def _evaluate(path: Path, errors: int, *, with_parse: bool) -> None:
+    result = evaluate_places(path, with_parse=with_parse)
+    print(f"corpus {path.name}")
     if "extractor" in result:
-        _report("through the extractor (eventwire extract)", result["extractor"], args.errors)
+        _report("through the extractor (eventwire extract)", result["extractor"], errors)
         print(f"  {result['extractor']['seconds_per_doc'] * 1000:.1f} ms per passage (whole extractor)")
     if "without_parse" in result:
-        _report("geocoder with spaCy parse of the whole passage", result, args.errors)
+        _report("geocoder with spaCy parse of the whole passage", result, errors)
         result = result["without_parse"]
-    _report("geocoder, gazetteer only (no parse)", result, args.errors)
+    _report("geocoder, gazetteer only (no parse)", result, errors)
     print(f"  {result['seconds_per_doc'] * 1000:.1f} ms per passage (no parse)")
-    return 0
 
 
 if __name__ == "__main__":
