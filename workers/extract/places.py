@@ -117,6 +117,7 @@ _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "
 # Words that may stand before a place inside an ORG entity without making it an organisation.
 _PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
 _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that are not part of it
+_SENTENCE_OPENERS = _COMMON_WORDS | en.OPEN_WORDS  # capitalized only because a sentence starts with them
 # Score of a reading = kind prior (a town: log10(population) / 2, 1.5 to 3.5) + name quality
 # + context. Tuned on the GeoVirus dev set's failure classes, not on single sentences.
 _KIND_PRIOR = {"country": 5.0, "region": 4.5, "admin1": 3.2}
@@ -189,7 +190,8 @@ class GeoContext:
     unambiguously, and those the dateline's town lies in. `dateline`: the dateline place.
     `person_words`: single words the parse tagged as parts of person names.
     `common_words`: words the article also writes in lower case ("police", "media",
-    "union"): capitalized alone, they start a sentence or a name rather than name a town.
+    "union"), at least as often as capitalized inside a sentence: capitalized alone, they
+    start a sentence or a name rather than name a town.
     """
 
     # keys are country codes, None for places without one (they weigh nothing)
@@ -355,7 +357,16 @@ class Geocoder:
         if doc is not None:
             ctx.person_words = _person_words(doc)
         ctx.person_words |= _name_tails(text, toks, mentions, self._kinds)
-        ctx.common_words = {text[s:e] for s, e in toks if text[s].islower()}
+        # a name the article writes alone and capitalized inside sentences at least as often
+        # stays a name: "the word łódź means boat" among twenty mentions of Łódź (not "hall"
+        # beside "Fishmongers' Hall": a word of a longer name)
+        lower = Counter(text[s:e] for s, e in toks if text[s].islower())
+        named = Counter(
+            text[s:e].lower()
+            for k, (s, e) in enumerate(toks)
+            if text[s].isupper() and not _sentence_start(text, s) and not _in_a_longer_name(text, toks, k)
+        )
+        ctx.common_words = {w for w, n in lower.items() if n >= named[w]}
         ends = {e: k for k, (_, e) in enumerate(toks)}
         for m in mentions:
             # "Homs province" names the Syrian governorate, whatever else Homs may be.
@@ -1078,6 +1089,16 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
+def _in_a_longer_name(text: str, toks: list[tuple[int, int]], k: int) -> bool:
+    """Whether token `k` runs into a capitalized word before or after it ("Fishmongers' Hall")."""
+    for other in (k - 1, k + 1):
+        if 0 <= other < len(toks):
+            (a, b), (c, d) = sorted((toks[k], toks[other]))
+            if text[toks[other][0]].isupper() and text[b:c].strip(" '’") == "" and c - b <= 2:
+                return True
+    return False
+
+
 def _name_tails(
     text: str, toks: list[tuple[int, int]], mentions: list[_Mention], kinds: Callable[[_Mention], set[str]]
 ) -> set[str]:
@@ -1093,8 +1114,13 @@ def _name_tails(
             run = run + [(s, e)] if joined else [(s, e)]
             continue
         titled = len(run) == 1 and _TITLE_BEFORE.search(text, max(0, run[0][0] - 6), run[0][0])
-        # "Ancient Palmyra", "Greater Manchester": a place prefix does not make a person's name.
-        while len(run) >= 2 and text[run[0][0] : run[0][1]].lower() in _PLACE_PREFIXES:
+        # "Ancient Palmyra", "Greater Manchester": a place prefix does not make a person's name,
+        # nor does a function word that opens a sentence ("In Tulsa you will find ...").
+        while len(run) >= 2 and (
+            text[run[0][0] : run[0][1]].lower() in _PLACE_PREFIXES
+            or _sentence_start(text, run[0][0])
+            and text[run[0][0] : run[0][1]].lower() in _SENTENCE_OPENERS
+        ):
             run = run[1:]
         if (len(run) >= 2 and not _sentence_start(text, run[-1][0])) or titled:
             out.add(text[run[-1][0] : run[-1][1]])

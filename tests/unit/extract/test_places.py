@@ -334,6 +334,30 @@ def test_a_word_written_lower_case_elsewhere_is_not_a_town_without_a_parse(geo: 
     assert "Police" not in texts(geo.resolve(text))
 
 
+def test_a_name_the_article_writes_capitalized_more_often_than_in_lower_case_stays_a_town(geo: Geocoder) -> None:
+    text = (
+        "Visitors to Łódź find old mills. The word łódź means boat in Polish. "
+        "Most tourists reach Łódź by train from Warsaw, and some stay in Łódź for a week."
+    )
+    assert [p.name for p in geo.resolve(text) if p.text == "Łódź"] == ["Łódź"] * 3
+    # a word of a longer name does not count: "hall" stays the common noun
+    text = "The attacker struck at Fishmongers' Hall in London. Guests fled the hall."
+    assert texts(geo.resolve(text)) == {"London"}
+
+
+@pytest.mark.parametrize("opener", ["In", "From", "Near"])
+def test_a_function_word_that_opens_a_sentence_does_not_make_the_next_name_a_surname(
+    geo: Geocoder, opener: str
+) -> None:
+    text = f"Tulsa lies in Oklahoma. {opener} Tulsa you can drive to Kansas."
+    assert [p.text for p in geo.resolve(text)] == ["Tulsa", "Oklahoma", "Tulsa", "Kansas"]
+
+
+def test_a_surname_after_a_first_name_is_still_no_town(geo: Geocoder) -> None:
+    text = "Senator Anita Dunn spoke first. Later Dunn said the plant would close."
+    assert "Dunn" not in texts(geo.resolve(text))
+
+
 def test_nationality_word_is_not_a_region_but_a_designated_region_is(geo: Geocoder, nlp: Language) -> None:
     text = "Somali troops patrolled the border town."
     assert "Somali" not in texts(geo.resolve(text, nlp(text)))  # not Ethiopia's Somali region
