@@ -117,6 +117,7 @@ _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "
 # Words that may stand before a place inside an ORG entity without making it an organisation.
 _PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
 _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that are not part of it
+_POSSESSIVES = ("'s", "’s")
 _SENTENCE_OPENERS = _COMMON_WORDS | en.OPEN_WORDS  # capitalized only because a sentence starts with them
 # Score of a reading = kind prior (a town: log10(population) / 2, 1.5 to 3.5) + name quality
 # + context. Tuned on the GeoVirus dev set's failure classes, not on single sentences.
@@ -469,7 +470,7 @@ class Geocoder:
             if not (text[start].isupper() or article):
                 i += 1
                 continue
-            found = None
+            found, at = None, i
             reach = 1  # the words from i on that can belong to one name
             while (
                 reach < limit and i + reach < len(toks) and _joinable(text, toks[i + reach - 1][1], toks[i + reach][0])
@@ -491,12 +492,15 @@ class Geocoder:
                     cands = tuple(c for c in cands if self.gaz.entries[c[0]].kind in ("country", "region"))
                 if n == 1 and _ends_feature_name(text, toks, i, key):
                     cands = ()
+                if n > 1 and _saints_site(text, key, toks[last][1]):
+                    i = last + 1  # "St. Peter's Square", "St. Mary's Hospital": neither a town nor Mary
+                    break
                 if cands and (key in self.gaz.acronyms or not is_acronym(surface)):
                     found = _Mention(start, toks[last][1], key, list(cands))
                     i = last + 1
                     break
             if found is None:
-                i += 1
+                i = max(i, at + 1)
             else:
                 out.append(found)
         return out
@@ -1065,10 +1069,23 @@ def _located_name(e: Span) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS
 
 
+def _saints_site(text: str, key: str, end: int) -> bool:
+    """Whether a name is a saint's in the possessive before a capitalized word: a church, a
+    school, a square or a day named after the saint ("St. Mary's Hospital"), not a town."""
+    if key.split(" ", 1)[0].rstrip(".") not in en.SAINT_WORDS or text[end : end + 2] not in _POSSESSIVES:
+        return False
+    word = _next_word(text, end + 2)
+    return word is not None and word[:1].isupper()
+
+
 def _joinable(text: str, end: int, next_start: int) -> bool:
     """Two tokens may belong to one name when only a space, ", " or a possessive separates them
-    ("Washington, D.C.", "People's Republic of China")."""
-    return text[end:next_start] in (" ", "\u00a0", ", ", "-", "'s ", "’s ")
+    ("Washington, D.C.", "People's Republic of China"), or the dot of a shortened word of
+    names ("St. Louis", "Mt. Kenya")."""
+    gap = text[end:next_start]
+    if gap == ". ":
+        return text[max(0, end - 3) : end].rsplit(" ", 1)[-1].lower() in en.NAME_ABBREVIATIONS
+    return gap in (" ", "\u00a0", ", ", "-", "'s ", "’s ")
 
 
 def _ends_feature_name(text: str, toks: list[tuple[int, int]], k: int, key: str) -> bool:

@@ -297,6 +297,10 @@ OPEN_WORDS = frozenset(
 
 # --- places ----------------------------------------------------------------------------------
 
+# Words of place names written short, with their full form: "St. Louis", "Ste. Genevieve",
+# "Mt. Kenya", "Ft. Worth".
+NAME_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+SAINT_WORDS = frozenset({"st", "ste", "saint", "sainte"})
 DESIGNATORS = frozenset({"province", "governorate", "region", "oblast", "state", "prefecture", "krai"})
 DIRECTIONS = frozenset(
     {

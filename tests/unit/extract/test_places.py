@@ -353,6 +353,28 @@ def test_a_function_word_that_opens_a_sentence_does_not_make_the_next_name_a_sur
     assert [p.text for p in geo.resolve(text)] == ["Tulsa", "Oklahoma", "Tulsa", "Kansas"]
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Fans gathered in St. Louis on Sunday.", "St. Louis", "US"),
+        ("Protesters marched in St. Paul, the state capital.", "Saint Paul", "US"),
+        ("Troops left Ft. Worth on Monday.", "Fort Worth", "US"),
+    ],
+)
+def test_a_place_name_with_a_shortened_word_is_one_name(geo: Geocoder, text: str, name: str, country: str) -> None:
+    # "St" and "Louis" were two words; "Paul" alone is a small town elsewhere
+    found = [(p.name, p.country_code, p.precision) for p in geo.resolve(text)]
+    assert found == [(name, country, "city")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Crowds filled St. Peter's Square.", "She was taken to St. Mary's Hospital.", "Parades marked St. Patrick's Day."],
+)
+def test_a_saints_name_before_a_possessive_and_a_name_is_no_town(geo: Geocoder, text: str) -> None:
+    assert geo.resolve(text) == []
+
+
 def test_a_surname_after_a_first_name_is_still_no_town(geo: Geocoder) -> None:
     text = "Senator Anita Dunn spoke first. Later Dunn said the plant would close."
     assert "Dunn" not in texts(geo.resolve(text))

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from workers.extract.geo.text import ARABIC_ARTICLES, is_acronym, is_latin_name, loose_key, loose_word, norm
 from workers.extract.tables import read_tsv
+from workers.lang import en
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FORMAT = 4  # bump when the pickled layout or the build rules change
@@ -162,7 +163,22 @@ class Gazetteer:
         return tuple((ix, ALTERNATE) for ix in self.loose.get(loose_key(key), ()))
 
     def candidates(self, key: str) -> tuple[tuple[int, int], ...]:
-        """(entry index, name quality) of every place called `key`, best quality first."""
+        """(entry index, name quality) of every place called `key`, best quality first. A
+        word written short ("st. paul", "ft worth") also names the towns written in full
+        ("Saint Paul"): GeoNames gives the short form to some places only, often not the
+        biggest."""
+        found = self._indexed(key)
+        first, _, rest = key.partition(" ")
+        full = en.NAME_ABBREVIATIONS.get(first.rstrip("."))
+        if full is None or not rest:
+            return found
+        quality: dict[int, int] = {}
+        towns = tuple(c for c in self._indexed(f"{full} {rest}") if self.entries[c[0]].kind == "city")
+        for ix, q in found + towns:
+            quality[ix] = min(q, quality.get(ix, q))
+        return tuple(sorted(quality.items(), key=lambda c: c[1]))
+
+    def _indexed(self, key: str) -> tuple[tuple[int, int], ...]:
         found = self.index.get(key)
         if found is None:
             return ()
