@@ -118,6 +118,9 @@ _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "
 _PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
 _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that are not part of it
 _POSSESSIVES = ("'s", "’s")
+# a lone capitalized word right after "in", "near" or "the city of", neither possessive nor
+# running into a name
+_PLACED = re.compile(r"\b(?:in|near|[Cc]ity of|[Tt]own of|[Vv]illage of) ([A-Z][\w-]*)\b(?!['’]s\b| [A-Z])")
 _SENTENCE_OPENERS = _COMMON_WORDS | en.OPEN_WORDS  # capitalized only because a sentence starts with them
 # Score of a reading = kind prior (a town: log10(population) / 2, 1.5 to 3.5) + name quality
 # + context. Tuned on the GeoVirus dev set's failure classes, not on single sentences.
@@ -358,6 +361,9 @@ class Geocoder:
         if doc is not None:
             ctx.person_words = _person_words(doc)
         ctx.person_words |= _name_tails(text, toks, mentions, self._kinds)
+        # a name the article puts a happening or a person "in", or calls a city, is a place
+        # wherever else it ends a name ("HealthSpace Cleveland" beside "jobs in Cleveland")
+        ctx.person_words -= {m.group(1) for m in _PLACED.finditer(text)}
         # a name the article writes alone and capitalized inside sentences at least as often
         # stays a name: "the word łódź means boat" among twenty mentions of Łódź (not "hall"
         # beside "Fishmongers' Hall": a word of a longer name)
@@ -862,13 +868,15 @@ class Geocoder:
         one: running into a capitalized word, it starts an organisation's name ("Coast
         Guard", "Central Command"), not Kenya's Coast province."""
         entries = self.gaz.entries
-        if any(entries[i].kind not in _LOCAL for i, _ in m.cands):
-            if any(
-                entries[i].kind not in ("admin1", "admin2") or ctx.names_elsewhere(m.key, entries[i].country_code)
-                for i, _ in m.cands
+        kinds = {entries[i].kind for i, _ in m.cands}
+        if kinds - set(_LOCAL):
+            if kinds & {"country", "region"} or any(
+                ctx.names_elsewhere(m.key, entries[i].country_code) for i, _ in m.cands
             ):
                 return True
-            return not _runs_into_name(text, m.end)
+            if "city" not in kinds:
+                return not _runs_into_name(text, m.end)
+            # a division that is also a town's name is read as the town ("Isabel Ruiz said")
         if " " not in m.key and (
             text[m.start : m.end] in ctx.person_words
             or self.demonym(m.key)
@@ -1126,23 +1134,38 @@ def _name_tails(
     out = set()
     run: list[tuple[int, int]] = []
     for k, (s, e) in enumerate(toks + [(len(text), len(text))]):
-        joined = run and text[run[-1][1] : s] == " "
-        if k < len(toks) and text[s].isupper() and not any(a < e and s < b for a, b in taken):
-            run = run + [(s, e)] if joined else [(s, e)]
+        capitalized = k < len(toks) and text[s].isupper() and not any(a < e and s < b for a, b in taken)
+        # a middle initial continues the name: "Charles J. Fillmore"
+        joined = run and (text[run[-1][1] : s] == " " or text[run[-1][1] : s] == ". " and _initial(text, run[-1]))
+        if capitalized and joined:
+            run.append((s, e))
             continue
-        titled = len(run) == 1 and _TITLE_BEFORE.search(text, max(0, run[0][0] - 6), run[0][0])
-        # "Ancient Palmyra", "Greater Manchester": a place prefix does not make a person's name,
-        # nor does a function word that opens a sentence ("In Tulsa you will find ...").
-        while len(run) >= 2 and (
-            text[run[0][0] : run[0][1]].lower() in _PLACE_PREFIXES
-            or _sentence_start(text, run[0][0])
-            and text[run[0][0] : run[0][1]].lower() in _SENTENCE_OPENERS
-        ):
-            run = run[1:]
-        if (len(run) >= 2 and not _sentence_start(text, run[-1][0])) or titled:
-            out.add(text[run[-1][0] : run[-1][1]])
-        run = []
+        tail = _name_tail(text, run)
+        if tail:
+            out.add(tail)
+        run = [(s, e)] if capitalized else []
     return out
+
+
+def _name_tail(text: str, run: list[tuple[int, int]]) -> str | None:
+    """The surname or name head a run of capitalized words ends with, if it is a name."""
+    titled = len(run) == 1 and _TITLE_BEFORE.search(text, max(0, run[0][0] - 6), run[0][0])
+    # "Ancient Palmyra", "Greater Manchester": a place prefix does not make a person's name,
+    # nor does a function word that opens a sentence ("In Tulsa you will find ...").
+    while len(run) >= 2 and (
+        text[run[0][0] : run[0][1]].lower() in _PLACE_PREFIXES
+        or _sentence_start(text, run[0][0])
+        and text[run[0][0] : run[0][1]].lower() in _SENTENCE_OPENERS
+    ):
+        run = run[1:]
+    if (len(run) >= 2 and (_initial(text, run[-2]) or not _sentence_start(text, run[-1][0]))) or titled:
+        return text[run[-1][0] : run[-1][1]]
+    return None
+
+
+def _initial(text: str, tok: tuple[int, int]) -> bool:
+    """Whether a token is one capital letter followed by a dot ("J." in "Charles J. Fillmore")."""
+    return tok[1] - tok[0] == 1 and text[tok[0]].isupper() and text[tok[1] : tok[1] + 1] == "."
 
 
 def _split_hyphens(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -375,6 +375,30 @@ def test_a_saints_name_before_a_possessive_and_a_name_is_no_town(geo: Geocoder, 
     assert geo.resolve(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a middle initial; a capitalized word right after the name
+        "Charles J. Fillmore (August 9, 1929) was a linguist. Fillmore taught for years.",
+        "The report by Anita Dunn, Chair of the panel, came out. Dunn said it was fine.",
+    ],
+)
+def test_a_surname_is_found_whatever_follows_the_full_name(geo: Geocoder, text: str) -> None:
+    assert geo.resolve(text) == []
+
+
+def test_a_name_that_is_a_division_and_a_town_is_checked_as_a_town(geo: Geocoder) -> None:
+    # Isabel is a province of the Solomon Islands and a town of the Philippines
+    text = "The studio was founded by Isabel Ruiz. She lives in Texas."
+    assert texts(geo.resolve(text)) == {"Texas"}
+
+
+@pytest.mark.parametrize("placed", ["Jobs in Cleveland are scarce.", "The City of Cleveland raised taxes."])
+def test_a_name_the_article_places_stays_a_town_where_it_ends_a_longer_name(geo: Geocoder, placed: str) -> None:
+    text = f"Visit the HealthSpace Cleveland museum. {placed} Cleveland lies on Lake Erie."
+    assert [p.name for p in geo.resolve(text) if p.text == "Cleveland"] == ["Cleveland", "Cleveland"]
+
+
 def test_a_surname_after_a_first_name_is_still_no_town(geo: Geocoder) -> None:
     text = "Senator Anita Dunn spoke first. Later Dunn said the plant would close."
     assert "Dunn" not in texts(geo.resolve(text))
