@@ -2779,9 +2779,9 @@ def _country_location(place: Place, art: ArticleFrame, statement: bool) -> Event
     local = None if statement else _article_locality(place, art)
     if local is not None:
         return _event_location(local)
-    country = (
-        art.country_place(place.country_code) if place.country_code and place.precision in ("city", "admin1") else None
-    )
+    # a statement is not placed in a region of its country either ("Mindanao", "northern Syria")
+    within = ("city", "admin1", "region") if statement else ("city", "admin1")
+    country = art.country_place(place.country_code) if place.country_code and place.precision in within else None
     return _event_location(country if country is not None else place)
 
 

@@ -843,6 +843,20 @@ def test_a_relative_clause_on_the_event_or_its_own_party_still_places_and_dates_
     ]
 
 
+def test_a_statement_the_text_does_not_place_is_in_the_country_of_the_region_the_article_names(
+    extractor: Extractor,
+) -> None:
+    body = (
+        "Gunmen attacked a village on Mindanao on Sunday, killing four farmers.\n\n"
+        "The defence secretary said the army would hunt the attackers down."
+    )
+    found = {
+        e.type: (e.location and (e.location.name, e.location.precision))
+        for e in extractor.extract(article(body, "2019-01-28T12:00:00Z"))
+    }
+    assert found == {"attack": ("Mindanao", "region"), "statement": ("Philippines", "country")}
+
+
 def test_a_day_inside_the_week_told_before_is_the_same_happening_and_dates_it(extractor: Extractor) -> None:
     body = (
         "Last week, gunmen attacked a mosque in the town of Kano, killing 12 worshippers.\n\n"

@@ -886,3 +886,18 @@ def test_police_is_no_town(geo: Geocoder) -> None:
     # towns called Police lie in Poland and Czechia; "the Police Prefecture" made a Czech region
     places = geo.resolve("An attack on the Police Prefecture in Paris. Police said two men were held.")
     assert {q.country_code for q in places} == {"FR"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Tourists flew to Mallorca for the summer.", "Mallorca", "ES"),
+        ("Fires burned across Rhodes on Tuesday.", "Rhodes", "GR"),  # not the Sydney suburb
+        ("Floods hit Sumatra again.", "Sumatra", "ID"),
+        ("Troops fought rebels on Mindanao.", "Mindanao", "PH"),
+    ],
+)
+def test_an_island_without_a_division_of_its_name_is_a_region(
+    geo: Geocoder, text: str, name: str, country: str
+) -> None:
+    assert [(p.name, p.country_code, p.precision) for p in geo.resolve(text)] == [(name, country, "region")]
