@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,13 +87,29 @@ def _gum_token(n: int, form: str, upos: str, head: int, entity: str = "", space:
     return "\t".join([str(n), form, form.lower(), upos, "_", "_", str(head), "dep", "_", misc])
 
 
-def test_gum_place_names_are_the_proper_noun_headed_innermost_place_mentions() -> None:
+def _gum_script() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("gum_places", Path("scripts/gum_places.py"))
     assert spec is not None and spec.loader is not None
     gum = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gum)
+    return gum
+
+
+def test_gum_documents_without_text_or_in_the_held_out_half_are_left_out(tmp_path: Path) -> None:
+    (tmp_path / "dep").mkdir()
+    for name, url in [("news_kept", "a"), ("news_held", "b"), ("reddit_masked", "c")]:
+        conllu = f"# meta::sourceURL = https://example.org/{url}\n# text = In Leeds.\n" + "\n".join(
+            [_gum_token(1, "In", "ADP", 2), _gum_token(2, "Leeds", "PROPN", 0, "(1-place-new-s-cf1-1-sgl)", False), ""]
+        )
+        (tmp_path / "dep" / f"GUM_{name}.conllu").write_text(conllu, encoding="utf-8")
+    records = _gum_script().build(tmp_path, {"https://example.org/b"})
+    assert [(r["id"], r["gold"]["toponyms"][0]["text"]) for r in records] == [("GUM_news_kept", "Leeds")]
+
+
+def test_gum_place_names_are_the_proper_noun_headed_innermost_place_mentions() -> None:
+    gum = _gum_script()
     conllu = "\n".join(
         [
             "# newpar",
