@@ -1,9 +1,10 @@
 """Build a gold file of place-name mentions from the GUM corpus, for `eventwire evaluate places`.
 
 GUM (``amir-zeldes/gum``, CC BY) annotates every entity mention of its documents by type. A
-gold toponym here is a ``place`` mention headed by a proper noun that holds no smaller such
-mention ("Athens", "the Acropolis", "Fort Lee"; in "Athens, Greece" both names; not "the city"
-or "there", even when they refer to Athens). The text of each document is
+gold toponym here is the name of a ``place`` mention headed by a proper noun, from the
+mention's start to its head ("Athens", "the Acropolis", "Fort Lee"; "Groningen" of
+"Groningen, in the Netherlands", which holds the second name "the Netherlands"; not "the city"
+or "there", even when they refer to Athens); of two nested names the smaller one. The text of each document is
 rebuilt from its sentences, one paragraph per ``# newpar``. GUM gives no coordinates, so the
 file scores finding the mentions, not resolving them.
 
@@ -55,7 +56,7 @@ def _mentions(misc: str) -> tuple[list[tuple[str, str]], list[str]]:
 def document(conllu: str) -> dict:
     """One GUM document: its text and its gold toponyms (character offsets into the text)."""
     text = ""
-    tokens: list[tuple[str, int]] = []  # (UPOS, index of the head in `tokens`, -1 for the root)
+    tokens: list[dict] = []  # upos, head (index in `tokens`, -1 for the root), start, end
     open_mentions: dict[str, list[dict]] = {}  # id -> stack of open mentions
     spans: list[dict] = []
     sentence, pos, base, first = "", 0, 0, 0
@@ -77,31 +78,35 @@ def document(conllu: str) -> dict:
             if start < 0:
                 raise ValueError(f"token {cols[1]!r} not found in {sentence!r}")
             pos = start + len(cols[1])
-            tokens.append((cols[3], first + int(cols[6]) - 1 if cols[6] != "0" else -1))
+            head = first + int(cols[6]) - 1 if cols[6] != "0" else -1
+            tokens.append({"upos": cols[3], "head": head, "start": base + start, "end": base + pos})
             opened, closed = _mentions(cols[9])
             for ident, kind in opened:
-                mention = {"type": kind, "start": base + start, "first": len(tokens) - 1}
-                open_mentions.setdefault(ident, []).append(mention)
+                open_mentions.setdefault(ident, []).append({"type": kind, "first": len(tokens) - 1})
             for ident in closed:
                 mention = open_mentions[ident].pop()
-                mention["end"], mention["last"] = base + pos, len(tokens) - 1
+                mention["last"] = len(tokens) - 1
                 spans.append(mention)
-    places = [m for m in spans if m["type"] == "place" and _named(m, tokens)]
+    names = {_name(m, tokens) for m in spans if m["type"] == "place"} - {None}
     toponyms = [
-        {"text": text[m["start"] : m["end"]], "start": m["start"], "end": m["end"]}
-        for m in sorted(places, key=lambda m: m["start"])
-        # "Athens, Greece" is two names; the mention of the whole is neither
-        if not any(o is not m and m["start"] <= o["start"] and o["end"] <= m["end"] for o in places)
+        {"text": text[a:b], "start": a, "end": b}
+        for a, b in sorted(n for n in names if n is not None)
+        # "New York City" holds the name "New York": the smaller one is the toponym
+        if not any((c, d) != (a, b) and a <= c and d <= b for c, d in names if c is not None)
     ]
     return {"text": text, "gold": {"toponyms": toponyms}}
 
 
-def _named(mention: dict, tokens: list[tuple[str, int]]) -> bool:
-    """Whether the head of a mention (its token whose head lies outside it) is a proper noun:
-    "Old Athens", "the Gaza Strip", not "the hill of Acropolis" or "territory held by the Taliban"."""
+def _name(mention: dict, tokens: list[dict]) -> tuple[int, int] | None:
+    """The character span of a place mention's name, when its head (the token whose head
+    lies outside it) is a proper noun: from its start to its head ("Old Athens", "the Gaza
+    Strip"; "Groningen" of "Groningen, in the Netherlands"). None for "the hill of Acropolis"
+    or "territory held by the Taliban"."""
     inside = range(mention["first"], mention["last"] + 1)
-    head = next(i for i in inside if tokens[i][1] not in inside)
-    return tokens[head][0] == "PROPN"
+    head = next(i for i in inside if tokens[i]["head"] not in inside)
+    if tokens[head]["upos"] != "PROPN":
+        return None
+    return tokens[mention["first"]]["start"], tokens[head]["end"]
 
 
 def build(snapshot: Path, exclude: set[str]) -> list[dict]:
