@@ -118,6 +118,7 @@ _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "
 _PLACE_PREFIXES = DIRECTIONS | {"the", "ancient", "old", "greater", "downtown", "rural"}
 _NOT_NAME_PARTS = _COMMON_WORDS | _PLACE_PREFIXES  # words before a name that are not part of it
 _POSSESSIVES = ("'s", "’s")
+_HEADS_AN_OF_NAME = re.compile(r" of (?:the )?[A-Z]")
 # a lone capitalized word right after "in", "near" or "the city of", neither possessive nor
 # running into a name
 _PLACED = re.compile(r"\b(?:in|near|[Cc]ity of|[Tt]own of|[Vv]illage of) ([A-Z][\w-]*)\b(?!['’]s\b| [A-Z])")
@@ -887,6 +888,8 @@ class Geocoder:
             return False
         if _runs_into_name(text, m.end):
             return False  # part of a longer proper name: "Hua Chunying", "Phoenix TV"
+        if " " not in m.key and _HEADS_AN_OF_NAME.match(text, m.end):
+            return False  # "the University of Paris", "the Bank of England": a body named after a place
         before = [t for t in toks if t[1] <= m.start][-1:]
         if before and text[before[0][1] : m.start] == " ":
             word = text[before[0][0] : before[0][1]]

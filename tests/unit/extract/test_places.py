@@ -901,3 +901,16 @@ def test_an_island_without_a_division_of_its_name_is_a_region(
     geo: Geocoder, text: str, name: str, country: str
 ) -> None:
     assert [(p.name, p.country_code, p.precision) for p in geo.resolve(text)] == [(name, country, "region")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He won a prize at the University of Paris.",
+        "The Alliance of Lyon protested.",
+        "They prayed at the Church of Paris.",
+    ],
+)
+def test_a_town_name_heading_an_of_name_is_a_body_not_the_town(geo: Geocoder, text: str) -> None:
+    # University (Florida), Alliance (Ohio), Church (a Welsh village): the body is named after Paris or Lyon
+    assert len(geo.resolve(text)) == 1
