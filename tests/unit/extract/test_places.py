@@ -908,9 +908,8 @@ def test_an_island_without_a_division_of_its_name_is_a_region(
     [
         "He won a prize at the University of Paris.",
         "The Alliance of Lyon protested.",
-        "They prayed at the Church of Paris.",
     ],
 )
 def test_a_town_name_heading_an_of_name_is_a_body_not_the_town(geo: Geocoder, text: str) -> None:
-    # University (Florida), Alliance (Ohio), Church (a Welsh village): the body is named after Paris or Lyon
+    # University (Florida) and Alliance (Ohio): the body is named after Paris or Lyon
     assert len(geo.resolve(text)) == 1
