@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         "--exclude", type=Path, action="append", default=[], help="article file whose URLs to leave out"
     )
     args = parser.parse_args(argv)
+    for path in args.exclude:
+        if not path.is_file():
+            parser.error(f"no such file: {path} (the held-out articles: scripts/realnews.py builds ../realnews first)")
     exclude = {
         _url(json.loads(line).get("url", ""))
         for path in args.exclude

@@ -165,3 +165,28 @@ def test_place_gold_without_coordinates_scores_the_mentions_and_their_recall_by_
     result = evaluate_places(_write(tmp_path / "gum.jsonl", rows), with_parse=False)
     assert (result["gold"], result["matched"], result["located"]) == (2, 2, 0)
     assert result["recall_by_genre"] == {"news": (0, 0.0), "voyage": (2, 1.0)}
+
+
+def test_evaluate_reads_the_default_files_beside_the_checkout_wherever_it_runs_and_with_flags_alone() -> None:
+    from workers.cli.evaluate import evaluation_argv
+
+    beside = Path(__file__).resolve().parents[3]
+    assert evaluation_argv("places", ["--errors", "5"]) == [
+        str(beside / "shared/dev/geovirus.dev.jsonl"),
+        str(beside / "realnews/gum-places.jsonl"),
+        "--errors",
+        "5",
+    ]
+    assert evaluation_argv("places", ["mine.jsonl", "--errors", "5"]) == ["mine.jsonl", "--errors", "5"]
+
+
+def test_evaluate_places_names_each_missing_file_and_says_when_nothing_was_evaluated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workers.evaluate.places import main
+
+    assert main([str(tmp_path / "geovirus.dev.jsonl"), str(tmp_path / "gum-places.jsonl")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("geovirus.dev.jsonl: file not found")
+    assert "scripts/gum_places.py" in err[1]
+    assert err[2] == "no gold files found: nothing to evaluate"

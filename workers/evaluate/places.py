@@ -32,6 +32,10 @@ from workers.geo import distance_km
 from workers.records import Place
 
 ACCURACY_KM = 161.0
+_GUM_HINT = (
+    " (build it: python scripts/gum_places.py <git dir of amir-zeldes/gum> ../realnews/gum-places.jsonl"
+    " --exclude ../realnews/heldout.jsonl; docs/places.md)"
+)
 
 
 class _CountryOfPoint:
@@ -171,22 +175,29 @@ def _report(name: str, r: dict[str, Any], errors: int) -> None:
     else:
         print("  (no gold coordinates: resolution not scored)")
     if errors:
-        for label in ("missed", "spurious", "far"):
+        for label in ("missed", "spurious", "far") if r["located"] else ("missed", "spurious"):
             print(f"  {label}: " + "; ".join(f"{k} x{v}" for k, v in r[label].most_common(errors)))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("paths", type=Path, nargs="+", help="gold toponyms, JSON lines")
+    parser = argparse.ArgumentParser(prog="eventwire evaluate places", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "paths",
+        type=Path,
+        nargs="+",
+        help="gold toponym files, JSON lines (default: ../shared/dev/geovirus.dev.jsonl and ../realnews/gum-places.jsonl)",
+    )
     parser.add_argument("--errors", type=int, default=0, help="show the N commonest errors of each kind")
     parser.add_argument("--no-parse", action="store_true", help="skip the spaCy parse")
     args = parser.parse_args(argv)
-    for path in args.paths:
-        if not path.is_file():
-            print(
-                f"no such file: {path} (../shared/dev lies beside the checkout; scripts/gum_places.py builds the GUM file); skipped"
-            )
-            continue
+    present = [p for p in args.paths if p.is_file()]
+    for missing in args.paths:
+        if missing not in present:
+            hint = _GUM_HINT if missing.name == "gum-places.jsonl" else ""
+            print(f"skipping {missing}: file not found{hint}", file=sys.stderr)
+    if not present:
+        print("no gold files found: nothing to evaluate", file=sys.stderr)
+    for path in present:
         _evaluate(path, args.errors, with_parse=not args.no_parse)
     return 0
 
