@@ -913,3 +913,18 @@ def test_an_island_without_a_division_of_its_name_is_a_region(
 def test_a_town_name_heading_an_of_name_is_a_body_not_the_town(geo: Geocoder, text: str) -> None:
     # University (Florida) and Alliance (Ohio): the body is named after Paris or Lyon
     assert len(geo.resolve(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("When the Soviet Union collapsed, its army left.", "Soviet Union", "RU"),
+        ("Ships crossed the Pacific on Monday.", "Pacific Ocean", None),  # not Pacific, Missouri
+        ("A cyclone formed in the Bay of Bengal.", "Bay of Bengal", None),
+        ("Two climbers died in the Alps.", "Alps", None),
+    ],
+)
+def test_former_states_seas_and_mountain_ranges_are_regions(
+    geo: Geocoder, text: str, name: str, country: str | None
+) -> None:
+    assert [(p.name, p.country_code, p.precision) for p in geo.resolve(text)] == [(name, country, "region")]
