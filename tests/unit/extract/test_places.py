@@ -922,9 +922,10 @@ def test_a_town_name_heading_an_of_name_is_a_body_not_the_town(geo: Geocoder, te
         ("Ships crossed the Pacific on Monday.", "Pacific Ocean", None),  # not Pacific, Missouri
         ("A cyclone formed in the Bay of Bengal.", "Bay of Bengal", None),
         ("Two climbers died in the Alps.", "Alps", None),
+        ("A ferry sank on Lake Victoria.", "Lake Victoria", None),
     ],
 )
-def test_former_states_seas_and_mountain_ranges_are_regions(
+def test_former_states_seas_lakes_and_mountain_ranges_are_regions(
     geo: Geocoder, text: str, name: str, country: str | None
 ) -> None:
     assert [(p.name, p.country_code, p.precision) for p in geo.resolve(text)] == [(name, country, "region")]
