@@ -897,6 +897,7 @@ class Geocoder:
                 word[:1].isupper()
                 and word.lower() not in _NOT_NAME_PARTS
                 and not _sentence_start(text, before[0][0])
+                and not _sentence_start(text, m.start)  # "arrived in the U.K. Kabul was calm"
                 and self.demonym(word) is None
             ):
                 return False  # "Chief Medical Officer", "Rift Valley"
@@ -1050,7 +1051,10 @@ def _runs_into_name(text: str, end: int) -> bool:
     """Whether a capitalized word other than a place word ("city", "province", "airport")
     follows right after `end`: the name goes on ("Hua Chunying", "Coast Guard")."""
     word = _next_word(text, end)
-    return word is not None and word[:1].isupper() and word.lower() not in _NAME_HEADS
+    if word is None or not word[:1].isupper() or word.lower() in _NAME_HEADS:
+        return False
+    # "in Washington, D.C. The talks ended": the dot ends the sentence, the next one starts
+    return not (text[end - 1] == "." and word.lower() in _SENTENCE_OPENERS)
 
 
 def _names_the_capital(text: str, start: int, end: int) -> bool:

@@ -929,3 +929,16 @@ def test_former_states_seas_lakes_and_mountain_ranges_are_regions(
     geo: Geocoder, text: str, name: str, country: str | None
 ) -> None:
     assert [(p.name, p.country_code, p.precision) for p in geo.resolve(text)] == [(name, country, "region")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("He met officials in Washington, D.C. The talks ended.", ["Washington"]),
+        ("Troops arrived in the U.K. Kabul was calm.", ["United Kingdom", "Kabul"]),
+    ],
+)
+def test_a_name_after_or_before_an_acronym_that_ends_a_sentence_is_kept(
+    geo: Geocoder, text: str, found: list[str]
+) -> None:
+    assert [p.name for p in geo.resolve(text)] == found
