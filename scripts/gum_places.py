@@ -87,12 +87,12 @@ def document(conllu: str) -> dict:
                 mention = open_mentions[ident].pop()
                 mention["last"] = len(tokens) - 1
                 spans.append(mention)
-    names = {_name(m, tokens) for m in spans if m["type"] == "place"} - {None}
+    names = {n for m in spans if m["type"] == "place" and (n := _name(m, tokens)) is not None}
     toponyms = [
         {"text": text[a:b], "start": a, "end": b}
-        for a, b in sorted(n for n in names if n is not None)
+        for a, b in sorted(names)
         # "New York City" holds the name "New York": the smaller one is the toponym
-        if not any((c, d) != (a, b) and a <= c and d <= b for c, d in names if c is not None)
+        if not any((c, d) != (a, b) and a <= c and d <= b for c, d in names)
     ]
     return {"text": text, "gold": {"toponyms": toponyms}}
 

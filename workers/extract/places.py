@@ -1124,9 +1124,9 @@ def _sentence_start(text: str, start: int) -> bool:
 def _in_a_longer_name(text: str, toks: list[tuple[int, int]], k: int) -> bool:
     """Whether token `k` runs into a capitalized word before or after it ("Fishmongers' Hall")."""
     for other in (k - 1, k + 1):
-        if 0 <= other < len(toks):
-            (a, b), (c, d) = sorted((toks[k], toks[other]))
-            if text[toks[other][0]].isupper() and text[b:c].strip(" '’") == "" and c - b <= 2:
+        if 0 <= other < len(toks) and text[toks[other][0]].isupper():
+            gap = text[min(toks[k][1], toks[other][1]) : max(toks[k][0], toks[other][0])]
+            if len(gap) <= 2 and not gap.strip(" '’"):
                 return True
     return False
 
